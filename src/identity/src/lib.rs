@@ -1,0 +1,11 @@
+//! Identity: users, organizations, memberships, security tokens, web sessions,
+//! and the resolution of a credential into a `Principal`.
+
+pub mod api;
+pub mod model;
+pub mod password;
+pub mod service;
+pub mod store;
+pub mod throttle;
+
+pub use service::{Identity, IdentitySettings};

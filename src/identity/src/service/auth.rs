@@ -1,0 +1,249 @@
+//! Credentials: the opaque token format, resolution into a `Principal` through
+//! a short-lived cache, password sign-in with throttling, and web sessions.
+//!
+//! A token reads `mc_<public id as 32 hex>_<secret>`. Only SHA-256 of the
+//! secret is stored; a lookup is one primary-key read and a constant-time compare.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::crypto::{ct_eq, random_secret, sha256};
+use meshcloud_kernel::ids::{UserId, new_uuid};
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult, validate};
+use tracing::instrument;
+
+use super::Identity;
+use crate::store::tokens::{self, Kind, NewToken};
+use crate::store::users;
+
+const PREFIX: &str = "mc_";
+/// `last_used_at` is written at most this often per credential.
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+/// Entries kept before the cache is cleared wholesale.
+const CACHE_MAX: usize = 50_000;
+
+/// A freshly issued credential: the only time its plaintext exists.
+pub struct Issued {
+    pub uuid: uuid::Uuid,
+    pub plaintext: String,
+    pub hash: [u8; 32],
+}
+
+pub fn issue() -> Issued {
+    let uuid = new_uuid();
+    let secret = random_secret(32);
+    Issued { uuid, plaintext: format!("{PREFIX}{}_{secret}", uuid.simple()), hash: sha256(secret.as_bytes()) }
+}
+
+/// Splits a presented credential into its public id and secret.
+fn parse(raw: &str) -> Option<(uuid::Uuid, &str)> {
+    let rest = raw.trim().strip_prefix(PREFIX)?;
+    let (id, secret) = rest.split_once('_')?;
+    if id.len() != 32 || secret.is_empty() {
+        return None;
+    }
+    Some((uuid::Uuid::parse_str(id).ok()?, secret))
+}
+
+/// The anti-forgery value for a session: derived from its secret, so it needs
+/// no storage and cannot be guessed by a page that cannot read the cookie.
+pub fn csrf_token(session_plaintext: &str) -> String {
+    use base64::Engine;
+    let digest = sha256(format!("csrf:{session_plaintext}").as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..24])
+}
+
+struct Cached {
+    principal: Principal,
+    hash: Vec<u8>,
+    kind: Kind,
+    expires_at: Option<Timestamp>,
+    until: Instant,
+}
+
+pub(crate) struct AuthCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<uuid::Uuid, Cached>>,
+}
+
+impl AuthCache {
+    pub(crate) fn new(ttl: Duration) -> Self {
+        AuthCache { ttl, entries: Mutex::new(HashMap::new()) }
+    }
+
+    fn get(&self, id: &uuid::Uuid, secret_hash: &[u8], kind: Kind) -> Option<Principal> {
+        let map = self.entries.lock().ok()?;
+        let c = map.get(id)?;
+        let fresh = c.until > Instant::now() && c.expires_at.is_none_or(|e| e > time::now());
+        (fresh && c.kind == kind && ct_eq(&c.hash, secret_hash)).then(|| c.principal.clone())
+    }
+
+    fn put(&self, id: uuid::Uuid, c: Cached) {
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= CACHE_MAX {
+                map.clear();
+            }
+            map.insert(id, c);
+        }
+    }
+
+    pub(crate) fn forget(&self, id: &uuid::Uuid) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.remove(id);
+        }
+    }
+
+    /// Drops every cached credential of a user (role or membership change, deletion).
+    pub(crate) fn forget_user(&self, user: UserId) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.retain(|_, c| c.principal.user != user);
+        }
+    }
+}
+
+impl Identity {
+    /// Resolves a bearer token (`session == false`) or a session cookie.
+    #[instrument(skip_all, level = "debug")]
+    pub async fn authenticate(&self, raw: &str, session: bool) -> AppResult<Principal> {
+        let (id, secret) = parse(raw).ok_or(AppError::Unauthenticated)?;
+        let hash = sha256(secret.as_bytes());
+        let kind = if session { Kind::Session } else { Kind::Api };
+        if let Some(p) = self.inner.cache.get(&id, &hash, kind) {
+            return Ok(p);
+        }
+        let rec = self.db().read(move |c| tokens::auth_record(c, id)).await?.ok_or(AppError::Unauthenticated)?;
+        if rec.kind != kind || !ct_eq(&rec.secret_hash, &hash) {
+            return Err(AppError::Unauthenticated);
+        }
+        let principal = Principal {
+            user: rec.user,
+            user_uuid: rec.user_uuid,
+            email: rec.email,
+            provider_admin: rec.provider_admin,
+            token: rec.token,
+            via_session: session,
+        };
+        if rec.last_used_at.is_none_or(|t| (time::now() - t).to_std().unwrap_or_default() > TOUCH_EVERY) {
+            // Best effort and off the request path: a lost touch costs nothing.
+            let db = self.db().clone();
+            let token = rec.token;
+            tokio::spawn(async move {
+                let _ = db.write(move |c| tokens::touch(c, token)).await;
+            });
+        }
+        self.inner.cache.put(
+            id,
+            Cached {
+                principal: principal.clone(),
+                hash: rec.secret_hash,
+                kind,
+                expires_at: rec.expires_at,
+                until: Instant::now() + self.inner.cache.ttl,
+            },
+        );
+        Ok(principal)
+    }
+
+    /// Password sign-in. Returns the user and a new session credential.
+    #[instrument(skip_all, level = "debug")]
+    pub async fn login(&self, email: &str, password: String, client_ip: &str) -> AppResult<(UserId, Issued)> {
+        let email = email.trim().to_lowercase();
+        self.inner.throttle.check(&email, client_ip)?;
+        let lookup = email.clone();
+        let found = self.db().read(move |c| users::password_hash(c, &lookup)).await?;
+        let (user, stored) = match found {
+            Some((user, hash, status)) if status == "active" => (Some(user), hash),
+            _ => (None, None),
+        };
+        let ok = self.inner.passwords.verify(password, stored).await?;
+        let Some(user) = user.filter(|_| ok) else {
+            self.inner.throttle.fail(&email, client_ip);
+            return Err(AppError::Unauthenticated);
+        };
+        self.inner.throttle.succeed(&email);
+        let issued = issue();
+        let (uuid, hash) = (issued.uuid, issued.hash);
+        let expires = time::now() + chrono::Duration::from_std(self.settings().session_ttl).unwrap_or_default();
+        let ip = client_ip.to_string();
+        self.db()
+            .write(move |c| {
+                tokens::insert(
+                    c,
+                    &NewToken {
+                        uuid,
+                        user,
+                        kind: Kind::Session,
+                        name: "web session",
+                        purpose: &format!("signed in from {ip}"),
+                        provider: "meshcloud",
+                        secret_hash: &hash,
+                        expires_at: Some(expires),
+                        created_by: Some(user),
+                    },
+                )?;
+                users::record_login(c, user)?;
+                audit::record(c, Event::new("session", "login", Some(user)).on(uuid).describe("signed in"))
+            })
+            .await?;
+        Ok((user, issued))
+    }
+
+    /// Ends the session the principal came with.
+    pub async fn logout(&self, principal: &Principal, raw_cookie: &str) -> AppResult<()> {
+        let (id, _) = parse(raw_cookie).ok_or(AppError::Unauthenticated)?;
+        let user = principal.user;
+        self.db()
+            .write(move |c| {
+                tokens::revoke(c, id, Some(user))?;
+                audit::record(c, Event::new("session", "logout", Some(user)).on(id).describe("signed out"))
+            })
+            .await?;
+        self.inner.cache.forget(&id);
+        Ok(())
+    }
+
+    /// Sets a user's password (CLI and bootstrap use this through `users`).
+    pub async fn hash_password(&self, password: String) -> AppResult<String> {
+        crate::password::Passwords::check_policy(&password)?;
+        self.inner.passwords.hash(password).await
+    }
+
+    pub(crate) fn forget_credential(&self, id: &uuid::Uuid) {
+        self.inner.cache.forget(id);
+    }
+
+    pub(crate) fn forget_user(&self, user: UserId) {
+        self.inner.cache.forget_user(user);
+    }
+}
+
+/// Validates a human-entered e-mail for sign-in forms.
+pub fn normalise_email(raw: &str) -> AppResult<String> {
+    validate::email(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issued_tokens_parse_back() {
+        let t = issue();
+        let (id, secret) = parse(&t.plaintext).expect("parses");
+        assert_eq!(id, t.uuid);
+        assert_eq!(sha256(secret.as_bytes()), t.hash);
+    }
+
+    #[test]
+    fn malformed_tokens_are_rejected() {
+        for raw in
+            ["", "mc_", "mc_abc_def", "xx_0123456789abcdef0123456789abcdef_s", "mc_0123456789abcdef0123456789abcdef_"]
+        {
+            assert!(parse(raw).is_none(), "{raw}");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Rules, permission checks and transactions of the identity family.
+
+pub mod auth;
+pub mod bootstrap;
+pub mod orgs;
+pub mod tokens;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use meshcloud_kernel::db::Db;
+
+use crate::password::Passwords;
+use crate::throttle::Throttle;
+
+/// Settings of the identity family, taken from the server configuration.
+#[derive(Debug, Clone)]
+pub struct IdentitySettings {
+    /// May any signed-in user create organizations (else provider admins only)?
+    pub allow_user_org_creation: bool,
+    /// How long a web session lasts.
+    pub session_ttl: Duration,
+    /// How long a resolved credential is trusted without a database lookup.
+    pub auth_cache_ttl: Duration,
+}
+
+impl Default for IdentitySettings {
+    fn default() -> Self {
+        IdentitySettings {
+            allow_user_org_creation: true,
+            session_ttl: Duration::from_secs(12 * 3600),
+            auth_cache_ttl: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Identity {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    settings: IdentitySettings,
+    passwords: Passwords,
+    throttle: Throttle,
+    cache: auth::AuthCache,
+}
+
+impl Identity {
+    pub fn new(db: Db, settings: IdentitySettings) -> Self {
+        let cache = auth::AuthCache::new(settings.auth_cache_ttl);
+        Identity {
+            inner: Arc::new(Inner {
+                db,
+                passwords: Passwords::new(2, Duration::from_secs(10)),
+                throttle: Throttle::new(Duration::from_secs(15 * 60), 10, 50),
+                cache,
+                settings,
+            }),
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn settings(&self) -> &IdentitySettings {
+        &self.inner.settings
+    }
+}
+
+impl Identity {
+    /// Removes organizations soft-deleted, and credentials revoked or expired,
+    /// more than `retention` ago. Returns (organizations, credentials) removed.
+    pub async fn purge(&self, retention: Duration) -> meshcloud_kernel::AppResult<(usize, usize)> {
+        let cutoff = meshcloud_kernel::time::now() - chrono::Duration::from_std(retention).unwrap_or_default();
+        self.db()
+            .write(move |c| {
+                let orgs = crate::store::orgs::purge_deleted(c, &cutoff)?;
+                let tokens = crate::store::tokens::purge_dead(c, &cutoff)?;
+                if orgs + tokens > 0 {
+                    let e = meshcloud_kernel::audit::Event::new("system", "purge", None)
+                        .describe(format!("purged {orgs} organizations and {tokens} credentials"));
+                    meshcloud_kernel::audit::record(c, e)?;
+                }
+                Ok((orgs, tokens))
+            })
+            .await
+    }
+}

@@ -1,0 +1,243 @@
+//! Organizations: who may see and change which, and the org context of a request.
+
+use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::{AppError, AppResult, validate};
+
+use super::Identity;
+use crate::store::orgs::{self, OrgFields, OrgRow};
+use crate::store::users;
+
+/// Fields a client may set on an organization; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct OrgChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    /// `Some(None)` clears the domain.
+    pub domain: Option<Option<String>>,
+    /// Replaces `metadata.preferences`.
+    pub preferences: Option<serde_json::Value>,
+}
+
+struct Checked {
+    name: Option<String>,
+    description: Option<String>,
+    country: Option<String>,
+    region: Option<String>,
+    domain: Option<Option<String>>,
+    preferences: Option<serde_json::Value>,
+}
+
+fn check(ch: OrgChanges) -> AppResult<Checked> {
+    Ok(Checked {
+        name: ch.name.as_deref().map(|n| validate::name("name", n, 255)).transpose()?,
+        description: ch.description.as_deref().map(|d| validate::text("description", d, 5000)).transpose()?,
+        country: ch.country.as_deref().map(|d| validate::text("country", d, 500)).transpose()?,
+        region: ch.region.as_deref().map(|d| validate::text("region", d, 500)).transpose()?,
+        domain: ch
+            .domain
+            .map(|d| d.filter(|s| !s.trim().is_empty()).map(|s| validate::domain(&s)).transpose())
+            .transpose()?,
+        preferences: ch.preferences.map(|p| validate::json_object("preferences", &p).map(|_| p)).transpose()?,
+    })
+}
+
+/// What a caller may do with an organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Admin,
+}
+
+impl Identity {
+    /// Loads a live org the principal may access at `level`. A non-member gets
+    /// "not found" (the org's existence is not disclosed); a member without the
+    /// privilege gets "forbidden".
+    pub fn org_for(c: &Conn, p: &Principal, id: uuid::Uuid, level: Access) -> AppResult<OrgRow> {
+        let org = orgs::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+        if p.provider_admin {
+            return Ok(org);
+        }
+        match (orgs::membership(c, org.id, p.user)?, level) {
+            (None, _) => Err(AppError::NotFound),
+            (Some(_), Access::Read) | (Some(true), Access::Admin) => Ok(org),
+            (Some(false), Access::Admin) => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The caller's organizations, or with `all` and provider-admin rights every organization.
+    pub async fn list_orgs(&self, p: &Principal, every: bool, req: PageRequest) -> AppResult<Page<OrgRow>> {
+        let member = if every && p.provider_admin { None } else { Some(p.user) };
+        self.db().read(move |c| orgs::list(c, member, &req)).await
+    }
+
+    pub async fn get_org(&self, p: &Principal, id: uuid::Uuid) -> AppResult<OrgRow> {
+        let p = p.clone();
+        self.db().read(move |c| Self::org_for(c, &p, id, Access::Read)).await
+    }
+
+    pub async fn create_org(&self, p: &Principal, ch: OrgChanges) -> AppResult<OrgRow> {
+        if !self.settings().allow_user_org_creation {
+            p.require_provider_admin()?;
+        }
+        let ch = check(ch)?;
+        let name = ch.name.ok_or_else(|| AppError::validation("name is required"))?;
+        let me = p.user;
+        let metadata = serde_json::json!({ "preferences": ch.preferences.unwrap_or_else(|| serde_json::json!({})) });
+        let org = self
+            .db()
+            .write(move |c| {
+                let domain = ch.domain.flatten();
+                let fields = OrgFields {
+                    name: &name,
+                    description: ch.description.as_deref().unwrap_or(""),
+                    country: ch.country.as_deref().unwrap_or(""),
+                    region: ch.region.as_deref().unwrap_or(""),
+                    domain: domain.as_deref(),
+                    metadata: &metadata,
+                };
+                let id = orgs::insert(c, me, &fields)?;
+                let org = orgs::get(c, id)?;
+                audit::record(
+                    c,
+                    Event::new("organization", "create", Some(me))
+                        .org(id)
+                        .on(org.uuid)
+                        .describe(format!("organization {name} created")),
+                )?;
+                Ok(org)
+            })
+            .await?;
+        self.forget_user(me);
+        Ok(org)
+    }
+
+    pub async fn update_org(&self, p: &Principal, id: uuid::Uuid, ch: OrgChanges) -> AppResult<OrgRow> {
+        let ch = check(ch)?;
+        let p = p.clone();
+        self.db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, id, Access::Admin)?;
+                let mut metadata = org.metadata.clone();
+                if let Some(prefs) = ch.preferences {
+                    match metadata.as_object_mut() {
+                        Some(m) => {
+                            m.insert("preferences".into(), prefs);
+                        }
+                        None => metadata = serde_json::json!({ "preferences": prefs }),
+                    }
+                }
+                let domain = match &ch.domain {
+                    Some(d) => d.clone(),
+                    None => org.domain.clone(),
+                };
+                let fields = OrgFields {
+                    name: ch.name.as_deref().unwrap_or(&org.name),
+                    description: ch.description.as_deref().unwrap_or(&org.description),
+                    country: ch.country.as_deref().unwrap_or(&org.country),
+                    region: ch.region.as_deref().unwrap_or(&org.region),
+                    domain: domain.as_deref(),
+                    metadata: &metadata,
+                };
+                orgs::update(c, org.id, &fields)?;
+                audit::record(
+                    c,
+                    Event::new("organization", "update", Some(p.user))
+                        .org(org.id)
+                        .on(org.uuid)
+                        .describe("organization updated"),
+                )?;
+                orgs::get(c, org.id)
+            })
+            .await
+    }
+
+    /// Soft delete: the org vanishes from lists and lookups at once; the purge
+    /// job removes it after the retention period.
+    pub async fn delete_org(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
+        let p = p.clone();
+        self.db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, id, Access::Admin)?;
+                orgs::soft_delete(c, org.id)?;
+                audit::record(
+                    c,
+                    Event::new("organization", "delete", Some(p.user))
+                        .org(org.id)
+                        .on(org.uuid)
+                        .describe(format!("organization {} deleted", org.name)),
+                )
+            })
+            .await
+    }
+
+    /// `metadata.preferences` of an org the caller can read.
+    pub async fn org_preferences(&self, p: &Principal, id: uuid::Uuid) -> AppResult<serde_json::Value> {
+        let org = self.get_org(p, id).await?;
+        Ok(org.metadata.get("preferences").cloned().unwrap_or_else(|| serde_json::json!({})))
+    }
+
+    /// Domain discovery: the org that claims `domain`, shown to its members, to
+    /// provider admins, and to users whose e-mail is in that domain (so they can
+    /// find the organization to ask to join). Others get "not found".
+    pub async fn org_by_domain(&self, p: &Principal, domain: &str) -> AppResult<OrgRow> {
+        let domain = validate::domain(domain)?;
+        let p = p.clone();
+        self.db()
+            .read(move |c| {
+                let org = orgs::by_domain(c, &domain)?.ok_or(AppError::NotFound)?;
+                let own_domain = p.email.rsplit_once('@').is_some_and(|(_, d)| d == domain);
+                if p.provider_admin || own_domain || orgs::membership(c, org.id, p.user)?.is_some() {
+                    Ok(org)
+                } else {
+                    Err(AppError::NotFound)
+                }
+            })
+            .await
+    }
+
+    /// The organization a Layer5 request acts in: the `layer5-current-orgid`
+    /// header, else the user's `selectedOrganization` preference, else their
+    /// first organization. A named org the caller cannot access is "not found";
+    /// a stale preference falls through to the first organization.
+    pub async fn org_context(&self, p: &Principal, header: Option<&str>) -> AppResult<Option<OrgRow>> {
+        let named = header
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(|h| validate::uuid("layer5-current-orgid", h))
+            .transpose()?;
+        let p = p.clone();
+        self.db()
+            .read(move |c| {
+                if let Some(id) = named {
+                    return Self::org_for(c, &p, id, Access::Read).map(Some);
+                }
+                let user = users::get(c, p.user)?;
+                let preferred = user
+                    .preferences
+                    .get("selectedOrganization")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| uuid::Uuid::parse_str(s).ok());
+                if let Some(id) = preferred {
+                    match Self::org_for(c, &p, id, Access::Read) {
+                        Ok(org) => return Ok(Some(org)),
+                        Err(AppError::NotFound) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                orgs::first_for_user(c, p.user)
+            })
+            .await
+    }
+
+    /// The row id of an org the caller may act in at `level` (for other families).
+    pub async fn org_id_for(&self, p: &Principal, id: uuid::Uuid, level: Access) -> AppResult<OrgId> {
+        let p = p.clone();
+        self.db().read(move |c| Self::org_for(c, &p, id, level).map(|o| o.id)).await
+    }
+}

@@ -1,0 +1,201 @@
+//! Organizations and memberships.
+
+use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::query::Where;
+use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+#[derive(Debug, Clone)]
+pub struct OrgRow {
+    pub id: OrgId,
+    pub uuid: uuid::Uuid,
+    pub name: String,
+    pub description: String,
+    pub country: String,
+    pub region: String,
+    pub domain: Option<String>,
+    pub owner: uuid::Uuid,
+    pub metadata: serde_json::Value,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+}
+
+/// Sort keys a client may name, and the columns behind them.
+pub const ORDER_FIELDS: [&str; 4] = ["name", "created_at", "updated_at", "country"];
+const ORDER_COLUMNS: [(&str, &str); 4] =
+    [("name", "o.name"), ("created_at", "o.created_at"), ("updated_at", "o.updated_at"), ("country", "o.country")];
+
+const SELECT: &str = "SELECT o.id, o.uuid, o.name, o.description, o.country, o.region, o.domain, u.uuid, \
+    o.metadata, o.created_at, o.updated_at, o.deleted_at FROM organizations o JOIN users u ON u.id = o.owner_id";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<OrgRow> {
+    Ok(OrgRow {
+        id: r.get(0)?,
+        uuid: cols::uuid(r, 1)?,
+        name: r.get(2)?,
+        description: r.get(3)?,
+        country: r.get(4)?,
+        region: r.get(5)?,
+        domain: r.get(6)?,
+        owner: cols::uuid(r, 7)?,
+        metadata: cols::json(r, 8)?,
+        created_at: cols::ts(r, 9)?,
+        updated_at: cols::ts(r, 10)?,
+        deleted_at: cols::ts_opt(r, 11)?,
+    })
+}
+
+pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<OrgRow>> {
+    let sql = format!("{SELECT} WHERE o.uuid = ?1 AND o.deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
+}
+
+pub fn get(conn: &Connection, id: OrgId) -> AppResult<OrgRow> {
+    let sql = format!("{SELECT} WHERE o.id = ?1 AND o.deleted_at IS NULL");
+    conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
+}
+
+pub fn by_domain(conn: &Connection, domain: &str) -> AppResult<Option<OrgRow>> {
+    let sql = format!("{SELECT} WHERE o.domain = ?1 AND o.deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.query_row([domain], from_row).optional()?)
+}
+
+/// Live organizations, either all of them or those `member` belongs to.
+pub fn list(conn: &Connection, member: Option<UserId>, req: &PageRequest) -> AppResult<Page<OrgRow>> {
+    let mut w = Where::new("o.deleted_at IS NULL");
+    if let Some(m) = member {
+        w.and("o.id IN (SELECT org_id FROM org_members WHERE user_id = ?)", [Value::Integer(m.0)]);
+    }
+    w.search(req, &["o.name", "o.description", "coalesce(o.domain, '')"]);
+    let order =
+        req.order.as_ref().map_or_else(|| "o.name ASC, o.id ASC".to_string(), |o| o.sql(&ORDER_COLUMNS, "o.id"));
+    let filter = w.sql();
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM organizations o WHERE {filter}"))?
+        .query_row(params_from_iter(w.params()), |r| r.get(0))?;
+    let items = conn
+        .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"))?
+        .query_map(params_from_iter(w.params_paged(req)), from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { items, total: total as u64 })
+}
+
+pub struct OrgFields<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub country: &'a str,
+    pub region: &'a str,
+    pub domain: Option<&'a str>,
+    pub metadata: &'a serde_json::Value,
+}
+
+pub fn insert(conn: &Connection, owner: UserId, f: &OrgFields<'_>) -> AppResult<OrgId> {
+    let now = time::now_db();
+    conn.prepare_cached(
+        "INSERT INTO organizations (uuid, name, description, country, region, domain, owner_id, metadata, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+    )?
+    .execute(params![
+        new_uuid().to_string(),
+        f.name,
+        f.description,
+        f.country,
+        f.region,
+        f.domain,
+        owner,
+        f.metadata.to_string(),
+        now
+    ])
+    .map_err(domain_conflict)?;
+    let id = OrgId(conn.last_insert_rowid());
+    add_member(conn, id, owner, true)?;
+    Ok(id)
+}
+
+pub fn update(conn: &Connection, id: OrgId, f: &OrgFields<'_>) -> AppResult<()> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE organizations SET name = ?2, description = ?3, country = ?4, region = ?5, domain = ?6,
+                    metadata = ?7, updated_at = ?8
+              WHERE id = ?1 AND deleted_at IS NULL",
+        )?
+        .execute(params![
+            id,
+            f.name,
+            f.description,
+            f.country,
+            f.region,
+            f.domain,
+            f.metadata.to_string(),
+            time::now_db()
+        ])
+        .map_err(domain_conflict)?;
+    if n == 1 { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+fn domain_conflict(e: rusqlite::Error) -> AppError {
+    match AppError::from(e) {
+        AppError::Conflict(_) => AppError::conflict("another organization already claims this domain"),
+        other => other,
+    }
+}
+
+/// Soft delete: the row stays until the purge job removes it.
+pub fn soft_delete(conn: &Connection, id: OrgId) -> AppResult<()> {
+    let now = time::now_db();
+    let n = conn
+        .prepare_cached(
+            "UPDATE organizations SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+        )?
+        .execute(params![id, now])?;
+    if n == 1 { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+/// `Some(is_admin)` if `user` is a member of the live org `org`.
+pub fn membership(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Option<bool>> {
+    Ok(conn
+        .prepare_cached("SELECT is_admin FROM org_members WHERE org_id = ?1 AND user_id = ?2")?
+        .query_row([org.0, user.0], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn add_member(conn: &Connection, org: OrgId, user: UserId, admin: bool) -> AppResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO org_members (org_id, user_id, is_admin, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (org_id, user_id) DO UPDATE SET is_admin = excluded.is_admin",
+    )?
+    .execute(params![org, user, admin, time::now_db()])?;
+    Ok(())
+}
+
+/// The user's live organizations with their admin flag, oldest membership first.
+pub fn memberships(conn: &Connection, user: UserId) -> AppResult<Vec<(OrgRow, bool)>> {
+    let sql = format!(
+        "{SELECT} JOIN org_members m ON m.org_id = o.id WHERE m.user_id = ?1 AND o.deleted_at IS NULL
+         ORDER BY m.created_at, o.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql.replace(" FROM organizations", ", m.is_admin FROM organizations"))?;
+    let rows = stmt.query_map([user], |r| Ok((from_row(r)?, r.get::<_, bool>(12)?)))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The first live org of a user (the default org context).
+pub fn first_for_user(conn: &Connection, user: UserId) -> AppResult<Option<OrgRow>> {
+    let sql = format!(
+        "{SELECT} JOIN org_members m ON m.org_id = o.id WHERE m.user_id = ?1 AND o.deleted_at IS NULL
+         ORDER BY m.created_at, o.id LIMIT 1"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row([user], from_row).optional()?)
+}
+
+/// Removes organizations soft-deleted before `cutoff`; returns how many.
+pub fn purge_deleted(conn: &Connection, cutoff: &Timestamp) -> AppResult<usize> {
+    Ok(conn
+        .prepare_cached("DELETE FROM organizations WHERE deleted_at IS NOT NULL AND deleted_at < ?1")?
+        .execute([time::to_db(cutoff)])?)
+}

@@ -1,0 +1,194 @@
+//! Security tokens and web sessions (one table; `kind` tells them apart).
+
+use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::query::Where;
+use meshcloud_kernel::ids::{TokenId, UserId};
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Api,
+    Session,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Api => "api",
+            Kind::Session => "session",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: TokenId,
+    pub uuid: uuid::Uuid,
+    pub user_uuid: uuid::Uuid,
+    pub kind: Kind,
+    pub name: String,
+    pub purpose: String,
+    pub provider: String,
+    pub expires_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+pub const ORDER_FIELDS: [&str; 4] = ["name", "created_at", "updated_at", "purpose"];
+const ORDER_COLUMNS: [(&str, &str); 4] =
+    [("name", "t.name"), ("created_at", "t.created_at"), ("updated_at", "t.updated_at"), ("purpose", "t.purpose")];
+
+const SELECT: &str = "SELECT t.id, t.uuid, u.uuid, t.kind, t.name, t.purpose, t.provider, t.expires_at, \
+    t.last_used_at, t.created_at, t.updated_at, t.user_id FROM tokens t JOIN users u ON u.id = t.user_id";
+
+/// A token is live when it is neither revoked nor expired.
+const LIVE: &str = "t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
+    Ok(TokenRow {
+        id: r.get(0)?,
+        uuid: cols::uuid(r, 1)?,
+        user_uuid: cols::uuid(r, 2)?,
+        kind: if r.get::<_, String>(3)? == "session" { Kind::Session } else { Kind::Api },
+        name: r.get(4)?,
+        purpose: r.get(5)?,
+        provider: r.get(6)?,
+        expires_at: cols::ts_opt(r, 7)?,
+        last_used_at: cols::ts_opt(r, 8)?,
+        created_at: cols::ts(r, 9)?,
+        updated_at: cols::ts(r, 10)?,
+    })
+}
+
+pub struct NewToken<'a> {
+    pub uuid: uuid::Uuid,
+    pub user: UserId,
+    pub kind: Kind,
+    pub name: &'a str,
+    pub purpose: &'a str,
+    pub provider: &'a str,
+    pub secret_hash: &'a [u8],
+    pub expires_at: Option<Timestamp>,
+    pub created_by: Option<UserId>,
+}
+
+pub fn insert(conn: &Connection, t: &NewToken<'_>) -> AppResult<TokenId> {
+    let now = time::now_db();
+    conn.prepare_cached(
+        "INSERT INTO tokens (uuid, user_id, kind, name, purpose, provider, secret_hash, expires_at, created_by, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+    )?
+    .execute(params![
+        t.uuid.to_string(),
+        t.user,
+        t.kind.as_str(),
+        t.name,
+        t.purpose,
+        t.provider,
+        t.secret_hash,
+        t.expires_at.as_ref().map(time::to_db),
+        t.created_by,
+        now
+    ])?;
+    Ok(TokenId(conn.last_insert_rowid()))
+}
+
+/// A live token by its public id, with the owner's row id.
+pub fn get_live(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<(TokenRow, UserId)>> {
+    let sql = format!("{SELECT} WHERE t.uuid = ? AND {LIVE}");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![uuid.to_string(), time::now_db()], |r| Ok((from_row(r)?, r.get::<_, UserId>(11)?)))
+        .optional()?)
+}
+
+/// What authentication needs to know about a credential, in one indexed lookup.
+pub struct AuthRecord {
+    pub token: TokenId,
+    pub kind: Kind,
+    pub secret_hash: Vec<u8>,
+    pub user: UserId,
+    pub user_uuid: uuid::Uuid,
+    pub email: String,
+    pub provider_admin: bool,
+    pub expires_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// The live token and its live, active owner, or nothing.
+pub fn auth_record(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<AuthRecord>> {
+    let sql = format!(
+        "SELECT t.id, t.kind, t.secret_hash, u.id, u.uuid, u.email, u.is_provider_admin, t.expires_at, t.last_used_at
+           FROM tokens t JOIN users u ON u.id = t.user_id
+          WHERE t.uuid = ? AND {LIVE} AND u.deleted_at IS NULL AND u.status = 'active'"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![uuid.to_string(), time::now_db()], |r| {
+            Ok(AuthRecord {
+                token: r.get(0)?,
+                kind: if r.get::<_, String>(1)? == "session" { Kind::Session } else { Kind::Api },
+                secret_hash: r.get(2)?,
+                user: r.get(3)?,
+                user_uuid: cols::uuid(r, 4)?,
+                email: r.get(5)?,
+                provider_admin: r.get(6)?,
+                expires_at: cols::ts_opt(r, 7)?,
+                last_used_at: cols::ts_opt(r, 8)?,
+            })
+        })
+        .optional()?)
+}
+
+/// A user's live tokens of one kind.
+pub fn list(conn: &Connection, user: UserId, kind: Kind, req: &PageRequest) -> AppResult<Page<TokenRow>> {
+    let mut w = Where::new("t.user_id = ? AND t.kind = ?");
+    w.and(LIVE, [Value::Text(time::now_db())]);
+    w.search(req, &["t.name", "t.purpose"]);
+    let mut base: Vec<Value> = vec![Value::Integer(user.0), Value::Text(kind.as_str().into())];
+    let order = req
+        .order
+        .as_ref()
+        .map_or_else(|| "t.created_at DESC, t.id DESC".to_string(), |o| o.sql(&ORDER_COLUMNS, "t.id"));
+    let filter = w.sql();
+    let count_params: Vec<Value> = base.iter().cloned().chain(w.params().cloned()).collect();
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM tokens t WHERE {filter}"))?
+        .query_row(params_from_iter(count_params), |r| r.get(0))?;
+    base.extend(w.params_paged(req));
+    let items = conn
+        .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"))?
+        .query_map(params_from_iter(base), from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { items, total: total as u64 })
+}
+
+/// Revokes a live token; `owner` limits it to that user's tokens.
+pub fn revoke(conn: &Connection, uuid: uuid::Uuid, owner: Option<UserId>) -> AppResult<TokenRow> {
+    let (row, user) = get_live(conn, uuid)?.ok_or(AppError::NotFound)?;
+    if owner.is_some_and(|o| o != user) {
+        return Err(AppError::NotFound);
+    }
+    let now = time::now_db();
+    conn.prepare_cached("UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(params![row.id, now])?;
+    Ok(row)
+}
+
+pub fn touch(conn: &Connection, id: TokenId) -> AppResult<()> {
+    conn.prepare_cached("UPDATE tokens SET last_used_at = ?2 WHERE id = ?1")?.execute(params![id, time::now_db()])?;
+    Ok(())
+}
+
+/// Deletes tokens that expired or were revoked before `cutoff`.
+pub fn purge_dead(conn: &Connection, cutoff: &Timestamp) -> AppResult<usize> {
+    let c = time::to_db(cutoff);
+    Ok(conn
+        .prepare_cached("DELETE FROM tokens WHERE (revoked_at IS NOT NULL AND revoked_at < ?1) OR (expires_at IS NOT NULL AND expires_at < ?1)")?
+        .execute([c])?)
+}

@@ -1,0 +1,147 @@
+//! Users and their sign-in data.
+
+use meshcloud_kernel::db::cols;
+use meshcloud_kernel::ids::{UserId, new_uuid};
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: UserId,
+    pub uuid: uuid::Uuid,
+    pub email: String,
+    pub user_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub provider: String,
+    pub status: String,
+    pub is_provider_admin: bool,
+    pub avatar_url: Option<String>,
+    pub bio: Option<String>,
+    pub country: Option<serde_json::Value>,
+    pub region: Option<serde_json::Value>,
+    pub preferences: serde_json::Value,
+    pub accepted_terms_at: Option<Timestamp>,
+    pub first_login_time: Option<Timestamp>,
+    pub last_login_time: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+const COLUMNS: &str = "id, uuid, email, user_id, first_name, last_name, provider, status, is_provider_admin, \
+    avatar_url, bio, country, region, preferences, accepted_terms_at, first_login_time, last_login_time, \
+    created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        id: r.get(0)?,
+        uuid: cols::uuid(r, 1)?,
+        email: r.get(2)?,
+        user_id: r.get(3)?,
+        first_name: r.get(4)?,
+        last_name: r.get(5)?,
+        provider: r.get(6)?,
+        status: r.get(7)?,
+        is_provider_admin: r.get(8)?,
+        avatar_url: r.get(9)?,
+        bio: r.get(10)?,
+        country: cols::json_opt(r, 11)?,
+        region: cols::json_opt(r, 12)?,
+        preferences: cols::json(r, 13)?,
+        accepted_terms_at: cols::ts_opt(r, 14)?,
+        first_login_time: cols::ts_opt(r, 15)?,
+        last_login_time: cols::ts_opt(r, 16)?,
+        created_at: cols::ts(r, 17)?,
+        updated_at: cols::ts(r, 18)?,
+    })
+}
+
+fn one(conn: &Connection, sql_where: &str, p: impl rusqlite::Params) -> AppResult<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE {sql_where} AND deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.query_row(p, from_row).optional()?)
+}
+
+pub fn get(conn: &Connection, id: UserId) -> AppResult<UserRow> {
+    one(conn, "id = ?1", [id])?.ok_or(AppError::NotFound)
+}
+
+pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<UserRow>> {
+    one(conn, "uuid = ?1", [uuid.to_string()])
+}
+
+pub fn by_email(conn: &Connection, email: &str) -> AppResult<Option<UserRow>> {
+    one(conn, "email = ?1", [email])
+}
+
+/// The stored password hash of a live, active user, for sign-in.
+pub fn password_hash(conn: &Connection, email: &str) -> AppResult<Option<(UserId, Option<String>, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, password_hash, status FROM users WHERE email = ?1 AND deleted_at IS NULL")?
+        .query_row([email], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub user_id: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub provider_admin: bool,
+}
+
+pub fn insert(conn: &Connection, u: &NewUser<'_>) -> AppResult<(UserId, uuid::Uuid)> {
+    let uuid = new_uuid();
+    let now = time::now_db();
+    conn.prepare_cached(
+        "INSERT INTO users (uuid, email, user_id, first_name, last_name, password_hash, is_provider_admin, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+    )?
+    .execute(params![uuid.to_string(), u.email, u.user_id, u.first_name, u.last_name, u.password_hash, u.provider_admin, now])
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::conflict("a user with this email or user_id already exists"),
+        other => other,
+    })?;
+    Ok((UserId(conn.last_insert_rowid()), uuid))
+}
+
+pub fn count(conn: &Connection) -> AppResult<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM users WHERE deleted_at IS NULL", [], |r| r.get(0))?)
+}
+
+pub fn set_preferences(conn: &Connection, id: UserId, prefs: &serde_json::Value) -> AppResult<()> {
+    let n = conn
+        .prepare_cached("UPDATE users SET preferences = ?2, updated_at = ?3 WHERE id = ?1 AND deleted_at IS NULL")?
+        .execute(params![id, prefs.to_string(), time::now_db()])?;
+    if n == 1 { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+pub fn record_login(conn: &Connection, id: UserId) -> AppResult<()> {
+    let now = time::now_db();
+    conn.prepare_cached(
+        "UPDATE users SET last_login_time = ?2, first_login_time = coalesce(first_login_time, ?2) WHERE id = ?1",
+    )?
+    .execute(params![id, now])?;
+    Ok(())
+}
+
+pub fn set_password(conn: &Connection, id: UserId, hash: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        hash,
+        time::now_db()
+    ])?;
+    Ok(())
+}
+
+/// Do two users share at least one live organization?
+pub fn share_an_org(conn: &Connection, a: UserId, b: UserId) -> AppResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM org_members m1 JOIN org_members m2 ON m1.org_id = m2.org_id
+               JOIN organizations o ON o.id = m1.org_id AND o.deleted_at IS NULL
+              WHERE m1.user_id = ?1 AND m2.user_id = ?2)",
+        )?
+        .query_row([a, b], |r| r.get(0))?)
+}

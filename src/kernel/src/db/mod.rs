@@ -1,0 +1,267 @@
+//! The store: one SQLite file in WAL mode, one writer thread that group-commits
+//! concurrent writes, and a small pool of reader connections.
+//!
+//! Every write runs inside `BEGIN IMMEDIATE` on the writer thread, each job in
+//! its own savepoint so that one failing job does not undo its neighbours; the
+//! batch is committed once (one fsync) and only then is each caller answered.
+//! An answer of success therefore means the change is on disk.
+
+pub mod cols;
+pub mod query;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::Semaphore;
+
+use crate::{AppError, AppResult};
+
+pub use rusqlite;
+
+/// The handle a `read` or `write` closure gets: services pass it on to their
+/// store functions without knowing SQL.
+pub type Conn = rusqlite::Connection;
+
+mod embedded {
+    refinery::embed_migrations!("../../migrations");
+}
+
+/// The database file inside a data dir.
+pub const DB_FILE: &str = "meshcloud.db";
+
+/// How the store is opened.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    pub readers: usize,
+    /// How long a request waits for a connection or a place in the write queue.
+    pub wait_timeout: Duration,
+    /// SQLite's own wait for a lock held by another process (CLI tools, backups).
+    pub busy_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        DbOptions { readers: 4, wait_timeout: Duration::from_secs(5), busy_timeout: Duration::from_secs(5) }
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    opts: DbOptions,
+    writer: writer::WriterHandle,
+    readers: Mutex<Vec<Connection>>,
+    read_permits: Semaphore,
+}
+
+pub fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(DB_FILE)
+}
+
+fn open_conn(path: &Path, opts: &DbOptions, read_only: bool) -> AppResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(opts.busy_timeout)?;
+    // FULL: an acknowledged commit survives power loss, not only a crash.
+    // Group commit pays for the fsync once per batch.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -16000;",
+    )?;
+    if read_only {
+        conn.execute_batch("PRAGMA query_only = ON;")?;
+    }
+    Ok(conn)
+}
+
+/// The newest schema version this binary knows.
+pub fn known_schema_version() -> i32 {
+    embedded::migrations::runner().get_migrations().iter().map(|m| m.version()).max().unwrap_or(0)
+}
+
+/// Applies pending migrations. Refuses a database that a newer binary migrated.
+pub fn migrate(path: &Path) -> AppResult<usize> {
+    let opts = DbOptions::default();
+    let mut conn = open_conn(path, &opts, false)?;
+    let applied = applied_versions(&conn)?;
+    let known = known_schema_version();
+    if let Some(newest) = applied.iter().max()
+        && *newest > known
+    {
+        return Err(AppError::Internal(format!(
+            "the database schema is at version {newest}, newer than this binary knows ({known}); \
+             run a meshcloud at least as new as the one that last migrated it"
+        )));
+    }
+    conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
+    let report = embedded::migrations::runner()
+        .set_abort_divergent(true)
+        .set_abort_missing(true)
+        .run(&mut conn)
+        .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if violations > 0 {
+        return Err(AppError::Internal(format!("migration left {violations} foreign key violations")));
+    }
+    Ok(report.applied_migrations().len())
+}
+
+fn applied_versions(conn: &Connection) -> AppResult<Vec<i32>> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'refinery_schema_history'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(vec![]);
+    }
+    let mut stmt = conn.prepare("SELECT version FROM refinery_schema_history")?;
+    let versions = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<i32>, _>>()?;
+    Ok(versions)
+}
+
+/// `PRAGMA integrity_check` and a foreign-key check; returns the problems found.
+pub fn check(path: &Path) -> AppResult<Vec<String>> {
+    if !path.exists() {
+        return Err(AppError::validation(format!("no database at {}", path.display())));
+    }
+    let conn = open_conn(path, &DbOptions::default(), true)?;
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        let row = row?;
+        if row != "ok" {
+            problems.push(row);
+        }
+    }
+    let mut fk = conn.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")?;
+    for row in
+        fk.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))?
+    {
+        let (table, rowid, parent) = row?;
+        problems.push(format!("{table} row {rowid:?} references a missing {parent}"));
+    }
+    Ok(problems)
+}
+
+impl Db {
+    /// Migrates, checks and opens the store at `path`.
+    pub fn open(path: &Path, opts: DbOptions) -> AppResult<Db> {
+        migrate(path)?;
+        let writer_conn = open_conn(path, &opts, false)?;
+        let quick: String = writer_conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if quick != "ok" {
+            return Err(AppError::Internal(format!(
+                "the database failed its integrity check ({quick}); restore a backup or run `meshcloud check-db`"
+            )));
+        }
+        let readers = (0..opts.readers.max(1)).map(|_| open_conn(path, &opts, true)).collect::<AppResult<Vec<_>>>()?;
+        let n = readers.len();
+        let writer = writer::WriterHandle::start(writer_conn, opts.wait_timeout)?;
+        Ok(Db {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                opts,
+                writer,
+                readers: Mutex::new(readers),
+                read_permits: Semaphore::new(n),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` in a write transaction (group-committed). Returns only after the
+    /// commit is durable, or with the error that kept it from happening.
+    pub async fn write<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
+        self.inner.writer.submit(f).await
+    }
+
+    /// Runs `f` in a read transaction on a pooled reader, off the async threads.
+    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        let permit = tokio::time::timeout(inner.opts.wait_timeout, inner.read_permits.acquire())
+            .await
+            .map_err(|_| AppError::busy())?
+            .map_err(|_| AppError::busy())?;
+        let conn = inner
+            .readers
+            .lock()
+            .map_err(|_| AppError::internal("reader pool poisoned"))?
+            .pop()
+            .ok_or_else(|| AppError::internal("reader pool empty with a permit held"))?;
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_read(&conn, f)));
+            (conn, result)
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("reader task failed: {e}")))?;
+        if let Ok(mut pool) = inner.readers.lock() {
+            pool.push(conn);
+        }
+        drop(permit);
+        result.map_err(|_| AppError::internal("panic in a read"))?
+    }
+
+    /// Checks that a reader can answer; used by `/readyz`.
+    pub async fn ping(&self) -> AppResult<()> {
+        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).await.map(|_| ())
+    }
+
+    /// Writes a consistent copy of the live database to `out` (which must not exist).
+    pub async fn backup_to(&self, out: PathBuf) -> AppResult<()> {
+        self.read(move |c| backup_with(c, &out)).await
+    }
+
+    /// Waits for queued writes and stops the writer thread; the last connection
+    /// to close checkpoints the WAL.
+    pub fn close(&self) {
+        self.inner.writer.stop();
+        if let Ok(mut pool) = self.inner.readers.lock() {
+            pool.clear();
+        }
+    }
+}
+
+fn run_read<T>(conn: &Connection, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let result = f(conn);
+    // A read-only transaction has nothing to keep; ending it releases the snapshot.
+    let _ = conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
+    result
+}
+
+fn backup_with(conn: &Connection, out: &Path) -> AppResult<()> {
+    if out.exists() {
+        return Err(AppError::validation(format!("{} already exists", out.display())));
+    }
+    let target = out.to_str().ok_or_else(|| AppError::validation("backup path is not valid UTF-8"))?;
+    // VACUUM INTO cannot run inside a transaction and needs a writable connection
+    // handle (it writes only the target file).
+    conn.execute_batch("PRAGMA query_only = OFF;")?;
+    let r = conn.execute("VACUUM INTO ?1", [target]);
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    r?;
+    Ok(())
+}

@@ -1,0 +1,52 @@
+//! A small builder for list queries whose filters depend on the request, so
+//! that each statement binds exactly the parameters it uses.
+
+use rusqlite::types::Value;
+
+use crate::page::{PageRequest, like_pattern};
+
+#[derive(Default)]
+pub struct Where {
+    clauses: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Where {
+    pub fn new(base: &str) -> Self {
+        Where { clauses: vec![base.to_string()], params: vec![] }
+    }
+
+    /// Adds `clause`, whose anonymous `?` placeholders take `params` in order.
+    pub fn and(&mut self, clause: &str, params: impl IntoIterator<Item = Value>) -> &mut Self {
+        self.clauses.push(format!("({clause})"));
+        self.params.extend(params);
+        self
+    }
+
+    /// Case-insensitive substring search over `columns` (ASCII case folding, as SQLite's LIKE).
+    pub fn search(&mut self, req: &PageRequest, columns: &[&str]) -> &mut Self {
+        if let Some(s) = &req.search {
+            let pattern = like_pattern(s);
+            let clause = columns.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ");
+            self.and(&clause, columns.iter().map(|_| Value::Text(pattern.clone())));
+        }
+        self
+    }
+
+    pub fn sql(&self) -> String {
+        self.clauses.join(" AND ")
+    }
+
+    pub fn params(&self) -> impl Iterator<Item = &Value> {
+        self.params.iter()
+    }
+
+    /// The filter's parameters followed by `LIMIT`/`OFFSET` of the page.
+    pub fn params_paged(&self, req: &PageRequest) -> Vec<Value> {
+        let (limit, offset) = req.limit_offset();
+        let mut p = self.params.clone();
+        p.push(Value::Integer(limit));
+        p.push(Value::Integer(offset));
+        p
+    }
+}

@@ -1,0 +1,178 @@
+//! The writer thread: drains the queue into batches, runs each job in a
+//! savepoint inside one `BEGIN IMMEDIATE` transaction, commits once, then
+//! answers every job of the batch.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{AppError, AppResult};
+
+/// Jobs taken into one commit at most; bounds the latency a batch adds.
+const MAX_BATCH: usize = 256;
+/// Queue capacity; a full queue means the writer is behind, so callers wait
+/// (up to the wait timeout) instead of piling up memory.
+const QUEUE: usize = 1024;
+
+type Finish = Box<dyn FnOnce(AppResult<()>) + Send>;
+
+/// A queued write. `run` executes it and hands back what to tell the caller
+/// once the commit outcome is known; `abort` answers without running it.
+trait WriteJob: Send {
+    fn run(self: Box<Self>, conn: &Connection) -> (bool, Finish);
+    fn abort(self: Box<Self>, err: AppError);
+}
+
+struct Typed<T, F> {
+    f: F,
+    reply: oneshot::Sender<AppResult<T>>,
+}
+
+impl<T, F> WriteJob for Typed<T, F>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+{
+    fn run(self: Box<Self>, conn: &Connection) -> (bool, Finish) {
+        let Typed { f, reply } = *self;
+        let result = f(conn);
+        let ok = result.is_ok();
+        (
+            ok,
+            Box::new(move |commit| {
+                let _ = reply.send(commit.and(result));
+            }),
+        )
+    }
+
+    fn abort(self: Box<Self>, err: AppError) {
+        let _ = self.reply.send(Err(err));
+    }
+}
+
+struct Job {
+    deadline: Instant,
+    work: Box<dyn WriteJob>,
+}
+
+pub(super) struct WriterHandle {
+    tx: Mutex<Option<mpsc::Sender<Job>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    wait_timeout: Duration,
+}
+
+impl WriterHandle {
+    pub(super) fn start(conn: Connection, wait_timeout: Duration) -> AppResult<WriterHandle> {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let thread = std::thread::Builder::new()
+            .name("meshcloud-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| AppError::internal(format!("cannot start the writer thread: {e}")))?;
+        Ok(WriterHandle { tx: Mutex::new(Some(tx)), thread: Mutex::new(Some(thread)), wait_timeout })
+    }
+
+    pub(super) async fn submit<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
+        let sender = self
+            .tx
+            .lock()
+            .map_err(|_| AppError::internal("writer queue poisoned"))?
+            .clone()
+            .ok_or(AppError::Unavailable { retry_after_secs: 5 })?;
+        let (reply, reply_rx) = oneshot::channel::<AppResult<T>>();
+        let work = Box::new(Typed { f, reply });
+        let deadline = Instant::now() + self.wait_timeout;
+        sender.send_timeout(Job { deadline, work }, self.wait_timeout).await.map_err(|_| AppError::busy())?;
+        // The writer answers every job it accepts (one past its deadline with
+        // "busy"), so this wait ends; a dropped reply means the job panicked.
+        reply_rx.await.map_err(|_| AppError::internal("write job panicked"))?
+    }
+
+    /// Closes the queue and waits for the writer to finish what it accepted.
+    pub(super) fn stop(&self) {
+        if let Ok(mut tx) = self.tx.lock() {
+            tx.take();
+        }
+        let handle = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+    }
+}
+
+fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        run_batch(&conn, batch);
+    }
+    let _ = conn.execute_batch("PRAGMA optimize;");
+}
+
+fn run_batch(conn: &Connection, batch: Vec<Job>) {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let err = AppError::from(e);
+        for job in batch {
+            job.work.abort(clone_err(&err));
+        }
+        return;
+    }
+    let mut finishers: Vec<Finish> = Vec::with_capacity(batch.len());
+    let now = Instant::now();
+    for job in batch {
+        if now > job.deadline {
+            // Waited in the queue longer than the caller was promised.
+            job.work.abort(AppError::busy());
+            continue;
+        }
+        if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+            job.work.abort(AppError::from(e));
+            continue;
+        }
+        match catch_unwind(AssertUnwindSafe(|| job.work.run(conn))) {
+            Ok((ok, finish)) => {
+                let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+                let _ = conn.execute_batch(end);
+                finishers.push(finish);
+            }
+            // The reply went down with the panic; the caller sees "panicked".
+            Err(_) => {
+                let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
+            }
+        }
+    }
+    let commit = if conn.is_autocommit() {
+        // SQLite rolled the whole transaction back (I/O error, disk full).
+        Err(AppError::internal("the write transaction was rolled back by the database"))
+    } else {
+        conn.execute_batch("COMMIT").map_err(AppError::from)
+    };
+    if commit.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    for finish in finishers {
+        finish(match &commit {
+            Ok(()) => Ok(()),
+            Err(e) => Err(clone_err(e)),
+        });
+    }
+}
+
+fn clone_err(e: &AppError) -> AppError {
+    match e {
+        AppError::Unavailable { retry_after_secs } => AppError::Unavailable { retry_after_secs: *retry_after_secs },
+        other => AppError::Internal(other.to_string()),
+    }
+}

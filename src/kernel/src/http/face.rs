@@ -1,0 +1,118 @@
+//! The API faces and their error formats. The mapping is exhaustive: adding an
+//! `AppError` kind or a face without deciding its rendering does not compile.
+
+use poem::http::{HeaderValue, StatusCode, header};
+use poem::{Body, Response};
+
+use crate::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    /// Layer5 Cloud / Meshery: `text/plain` errors with the documented wording.
+    Layer5,
+    /// meshcloud's own API (`/api/meshcloud/...`): JSON `{error, message}`.
+    Meshcloud,
+}
+
+impl Face {
+    /// Which face owns a request path. Everything that is not meshcloud's own
+    /// belongs to the Layer5 face until the other faces land.
+    pub fn for_path(path: &str) -> Face {
+        if path == "/api/meshcloud" || path.starts_with("/api/meshcloud/") { Face::Meshcloud } else { Face::Layer5 }
+    }
+}
+
+/// Is this path part of an API (so an unknown one gets an API 404, never the UI)?
+pub fn is_api_path(path: &str) -> bool {
+    const PREFIXES: [&str; 4] = ["/api", "/events", "/user/schedules", "/evaluate"];
+    PREFIXES.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+}
+
+/// Renders any error that reached the edge in the format of `face`.
+/// Errors that are not an `AppError` come from the framework (unknown route,
+/// unparsable parameter or body, wrong method) and are classified by status.
+pub fn render_error(face: Face, err: &poem::Error) -> Response {
+    let (status, detail, retry) = match err.downcast_ref::<AppError>() {
+        Some(app) => (app.status(), app.detail().map(str::to_string), app.retry_after()),
+        None => {
+            let status = err.status();
+            let detail =
+                (status.is_client_error() && status != StatusCode::NOT_FOUND && status != StatusCode::UNAUTHORIZED)
+                    .then(|| err.to_string());
+            (status, detail, None)
+        }
+    };
+    let mut resp = match face {
+        Face::Layer5 => layer5_body(status, detail.as_deref()),
+        Face::Meshcloud => meshcloud_body(status, err, detail.as_deref()),
+    };
+    if let Some(secs) = retry
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    if status == StatusCode::UNAUTHORIZED && face == Face::Meshcloud {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    resp
+}
+
+fn layer5_body(status: StatusCode, detail: Option<&str>) -> Response {
+    // Layer5 folds "insufficient privilege" into 401 and documents no 403.
+    let status = if status == StatusCode::FORBIDDEN { StatusCode::UNAUTHORIZED } else { status };
+    let text = match status {
+        StatusCode::BAD_REQUEST => with_detail("Invalid request body or request param", detail),
+        StatusCode::UNAUTHORIZED => "Expired JWT token used or insufficient privilege".to_string(),
+        StatusCode::NOT_FOUND => "Result not found".to_string(),
+        StatusCode::CONFLICT => with_detail("Conflict", detail),
+        StatusCode::TOO_MANY_REQUESTS => "Too many requests".to_string(),
+        StatusCode::SERVICE_UNAVAILABLE => "Service unavailable".to_string(),
+        s if s.is_server_error() => "Internal server error".to_string(),
+        s => with_detail(s.canonical_reason().unwrap_or("Error"), detail),
+    };
+    Response::builder().status(status).content_type("text/plain; charset=utf-8").body(Body::from_string(text))
+}
+
+fn meshcloud_body(status: StatusCode, err: &poem::Error, detail: Option<&str>) -> Response {
+    let code = match err.downcast_ref::<AppError>() {
+        Some(app) => app.code(),
+        None => match status {
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::UNAUTHORIZED => "unauthenticated",
+            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+            s if s.is_server_error() => "internal",
+            _ => "invalid_request",
+        },
+    };
+    let message = match (status, detail) {
+        (_, Some(d)) => d.to_string(),
+        (s, None) if s.is_server_error() && s != StatusCode::SERVICE_UNAVAILABLE => "internal server error".into(),
+        (s, None) => s.canonical_reason().unwrap_or("error").to_ascii_lowercase(),
+    };
+    let body = serde_json::json!({ "error": code, "message": message });
+    Response::builder().status(status).content_type("application/json").body(Body::from_string(body.to_string()))
+}
+
+fn with_detail(wording: &str, detail: Option<&str>) -> String {
+    match detail {
+        Some(d) if !d.is_empty() => format!("{wording}: {d}"),
+        _ => wording.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faces_by_path() {
+        assert_eq!(Face::for_path("/api/meshcloud/login"), Face::Meshcloud);
+        assert_eq!(Face::for_path("/api/meshcloudx"), Face::Layer5);
+        assert_eq!(Face::for_path("/api/identity/orgs"), Face::Layer5);
+        assert!(is_api_path("/api"));
+        assert!(is_api_path("/api/nope"));
+        assert!(is_api_path("/events/x"));
+        assert!(!is_api_path("/apix"));
+        assert!(!is_api_path("/index.html"));
+    }
+}

@@ -1,0 +1,124 @@
+//! Layer5 list conventions: `page` (0-based) and `pagesize` requests, answered
+//! by `{<items key>, page, page_size, total_count}`.
+//!
+//! Both parameters are strings in the reference. Rules (also in the README):
+//! - `page`: missing or empty = 0; negative = 0; not a number = 400.
+//! - `pagesize`: missing or empty = `DEFAULT_PAGE_SIZE`; zero or negative =
+//!   the default; above `MAX_PAGE_SIZE` or `all` = `MAX_PAGE_SIZE`; not a
+//!   number = 400.
+
+use crate::AppError;
+use crate::page::{Order, PageRequest};
+
+pub const DEFAULT_PAGE_SIZE: u64 = 10;
+pub const MAX_PAGE_SIZE: u64 = 500;
+/// Search strings longer than this are refused rather than scanned.
+pub const MAX_SEARCH: usize = 200;
+
+/// The parsed paging of one Layer5 list request.
+#[derive(Debug, Clone)]
+pub struct L5Paging {
+    pub page: u64,
+    pub page_size: u64,
+    pub request: PageRequest,
+}
+
+pub fn paging(
+    page: Option<&str>,
+    pagesize: Option<&str>,
+    search: Option<&str>,
+    order: Option<&str>,
+    order_fields: &[&str],
+) -> Result<L5Paging, AppError> {
+    let page = match page.map(str::trim).filter(|p| !p.is_empty()) {
+        None => 0,
+        Some(p) => p.parse::<i64>().map_err(|_| AppError::validation("page must be an integer"))?.max(0) as u64,
+    };
+    let page_size = match pagesize.map(str::trim).filter(|p| !p.is_empty()) {
+        None => DEFAULT_PAGE_SIZE,
+        Some(p) if p.eq_ignore_ascii_case("all") => MAX_PAGE_SIZE,
+        Some(p) => match p.parse::<i64>() {
+            Ok(n) if n <= 0 => DEFAULT_PAGE_SIZE,
+            Ok(n) => (n as u64).min(MAX_PAGE_SIZE),
+            // Larger than i64: clamp like any other huge value.
+            Err(_) if p.chars().all(|c| c.is_ascii_digit()) => MAX_PAGE_SIZE,
+            Err(_) => return Err(AppError::validation("pagesize must be an integer or 'all'")),
+        },
+    };
+    let search = search.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    if search.as_ref().is_some_and(|s| s.chars().count() > MAX_SEARCH) {
+        return Err(AppError::validation(format!("search must be at most {MAX_SEARCH} characters")));
+    }
+    let order = Order::parse(order.unwrap_or(""), order_fields).map_err(AppError::Validation)?;
+    Ok(L5Paging {
+        page,
+        page_size,
+        request: PageRequest { offset: page.saturating_mul(page_size), limit: page_size, search, order },
+    })
+}
+
+impl L5Paging {
+    /// Every row at once (the `all=true` flag): one page holding the whole list.
+    pub fn unbounded(mut self) -> Self {
+        self.page = 0;
+        self.request.offset = 0;
+        self.request.limit = u64::MAX >> 1;
+        self
+    }
+}
+
+/// Declares a Layer5 page envelope whose items key is `$key`.
+#[macro_export]
+macro_rules! layer5_page {
+    ($name:ident, $key:literal, $item:ty) => {
+        #[derive(Debug, Clone, poem_openapi::Object)]
+        pub struct $name {
+            #[oai(rename = $key)]
+            pub items: Vec<$item>,
+            /// Current page number (zero-based).
+            pub page: u64,
+            /// Number of items per page.
+            pub page_size: u64,
+            /// Total number of items available.
+            pub total_count: u64,
+        }
+
+        impl $name {
+            pub fn new(paging: &$crate::http::layer5::L5Paging, page: $crate::page::Page<$item>) -> Self {
+                let page_size = if paging.request.limit > $crate::http::layer5::MAX_PAGE_SIZE {
+                    page.total
+                } else {
+                    paging.page_size
+                };
+                $name { items: page.items, page: paging.page, page_size, total_count: page.total }
+            }
+
+            /// The single-item wrapper some Layer5 operations answer with.
+            pub fn single(item: $item) -> Self {
+                $name { items: vec![item], page: 0, page_size: 1, total_count: 1 }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(page: Option<&str>, size: Option<&str>) -> Result<(u64, u64), AppError> {
+        paging(page, size, None, None, &[]).map(|p| (p.page, p.page_size))
+    }
+
+    #[test]
+    fn paging_edges() {
+        assert_eq!(p(None, None).ok(), Some((0, DEFAULT_PAGE_SIZE)));
+        assert_eq!(p(Some("-3"), Some("-1")).ok(), Some((0, DEFAULT_PAGE_SIZE)));
+        assert_eq!(p(Some("2"), Some("999999")).ok(), Some((2, MAX_PAGE_SIZE)));
+        assert_eq!(p(Some("1"), Some("99999999999999999999999")).ok(), Some((1, MAX_PAGE_SIZE)));
+        assert_eq!(p(None, Some("all")).ok(), Some((0, MAX_PAGE_SIZE)));
+        assert!(p(Some("x"), None).is_err());
+        assert!(p(None, Some("ten")).is_err());
+        let big = paging(Some("9223372036854775807"), Some("500"), None, None, &[]).ok();
+        assert!(big.is_some_and(|b| b.request.offset == u64::MAX || b.request.offset > 0));
+    }
+}

@@ -1,0 +1,17 @@
+//! The meshcloud kernel: what every family and every face shares.
+//!
+//! Families depend on the kernel and never on each other's internals; the
+//! binary crate assembles them.
+
+pub mod audit;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod page;
+pub mod principal;
+pub mod time;
+pub mod validate;
+
+pub use error::{AppError, AppResult};

@@ -1,0 +1,302 @@
+//! Configuration: defaults < TOML file < `MESHCLOUD_*` environment < flags.
+//! Secrets may come from `MESHCLOUD_<KEY>_FILE`. The annotated reference is
+//! `packaging/meshcloud.example.toml` (also `meshcloud config example`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const EXAMPLE: &str = include_str!("../../../packaging/meshcloud.example.toml");
+
+/// The keys a file may set; every one of them is optional there.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub log: Option<String>,
+    pub log_format: Option<String>,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    pub allow_user_org_creation: Option<bool>,
+    pub session_ttl_hours: Option<u64>,
+    pub db_readers: Option<usize>,
+    pub purge_after_days: Option<u64>,
+    pub purge_schedule: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub log: String,
+    pub json_logs: bool,
+    pub admin_email: String,
+    pub admin_password: Option<String>,
+    pub allow_user_org_creation: bool,
+    pub session_ttl_hours: u64,
+    pub db_readers: usize,
+    pub purge_after_days: u64,
+    pub purge_schedule: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:9876".into(),
+            data_dir: PathBuf::from("./meshcloud-data"),
+            log: "info".into(),
+            json_logs: false,
+            admin_email: "admin@meshcloud.local".into(),
+            admin_password: None,
+            allow_user_org_creation: true,
+            session_ttl_hours: 12,
+            db_readers: 4,
+            purge_after_days: 30,
+            purge_schedule: "0 30 3 * * *".into(),
+        }
+    }
+}
+
+/// Secrets never reach logs, not even through `{:?}`.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("log", &self.log)
+            .field("json_logs", &self.json_logs)
+            .field("admin_email", &self.admin_email)
+            .field("admin_password", &self.admin_password.as_ref().map(|_| "<redacted>"))
+            .field("allow_user_org_creation", &self.allow_user_org_creation)
+            .field("session_ttl_hours", &self.session_ttl_hours)
+            .field("db_readers", &self.db_readers)
+            .field("purge_after_days", &self.purge_after_days)
+            .field("purge_schedule", &self.purge_schedule)
+            .finish()
+    }
+}
+
+/// Values given on the command line (the highest layer).
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+}
+
+/// The environment variables meshcloud reads (besides `*_FILE` twins).
+const ENV_KEYS: [&str; 12] = [
+    "MESHCLOUD_CONFIG",
+    "MESHCLOUD_LISTEN",
+    "MESHCLOUD_DATA_DIR",
+    "MESHCLOUD_LOG",
+    "MESHCLOUD_LOG_FORMAT",
+    "MESHCLOUD_ADMIN_EMAIL",
+    "MESHCLOUD_ADMIN_PASSWORD",
+    "MESHCLOUD_ALLOW_USER_ORG_CREATION",
+    "MESHCLOUD_SESSION_TTL_HOURS",
+    "MESHCLOUD_DB_READERS",
+    "MESHCLOUD_PURGE_AFTER_DAYS",
+    "MESHCLOUD_PURGE_SCHEDULE",
+];
+
+impl Config {
+    /// Builds the effective configuration; returns it with warnings to log
+    /// once logging is up (unknown variables).
+    pub fn load(flags: &Flags, env: &BTreeMap<String, String>) -> Result<(Config, Vec<String>), String> {
+        let mut warnings = unknown_env(env);
+        let file_path = flags.config.clone().or_else(|| env.get("MESHCLOUD_CONFIG").map(PathBuf::from)).or_else(|| {
+            let local = PathBuf::from("meshcloud.toml");
+            local.exists().then_some(local)
+        });
+        let file = match &file_path {
+            Some(p) => read_file(p)?,
+            None => FileConfig::default(),
+        };
+        let mut c = Config::default();
+        c.apply_file(file)?;
+        c.apply_env(env)?;
+        if let Some(l) = &flags.listen {
+            c.listen = l.clone();
+        }
+        if let Some(d) = &flags.data_dir {
+            c.data_dir = d.clone();
+        }
+        c.validate()?;
+        if let Some(p) = file_path {
+            warnings.insert(0, format!("configuration file {}", p.display()));
+        }
+        Ok((c, warnings))
+    }
+
+    fn apply_file(&mut self, f: FileConfig) -> Result<(), String> {
+        macro_rules! set {
+            ($($k:ident),*) => {$( if let Some(v) = f.$k { self.$k = v; } )*};
+        }
+        set!(
+            listen,
+            data_dir,
+            log,
+            admin_email,
+            allow_user_org_creation,
+            session_ttl_hours,
+            db_readers,
+            purge_after_days,
+            purge_schedule
+        );
+        if let Some(p) = f.admin_password {
+            self.admin_password = Some(p);
+        }
+        if let Some(fmt) = f.log_format {
+            self.json_logs = parse_format(&fmt)?;
+        }
+        Ok(())
+    }
+
+    fn apply_env(&mut self, env: &BTreeMap<String, String>) -> Result<(), String> {
+        let get = |k: &str| -> Result<Option<String>, String> { secret_or_value(env, k) };
+        if let Some(v) = get("MESHCLOUD_LISTEN")? {
+            self.listen = v;
+        }
+        if let Some(v) = get("MESHCLOUD_DATA_DIR")? {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("MESHCLOUD_LOG")? {
+            self.log = v;
+        }
+        if let Some(v) = get("MESHCLOUD_LOG_FORMAT")? {
+            self.json_logs = parse_format(&v)?;
+        }
+        if let Some(v) = get("MESHCLOUD_ADMIN_EMAIL")? {
+            self.admin_email = v;
+        }
+        if let Some(v) = get("MESHCLOUD_ADMIN_PASSWORD")? {
+            self.admin_password = Some(v);
+        }
+        if let Some(v) = get("MESHCLOUD_ALLOW_USER_ORG_CREATION")? {
+            self.allow_user_org_creation = parse(&v, "MESHCLOUD_ALLOW_USER_ORG_CREATION")?;
+        }
+        if let Some(v) = get("MESHCLOUD_SESSION_TTL_HOURS")? {
+            self.session_ttl_hours = parse(&v, "MESHCLOUD_SESSION_TTL_HOURS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_DB_READERS")? {
+            self.db_readers = parse(&v, "MESHCLOUD_DB_READERS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_PURGE_AFTER_DAYS")? {
+            self.purge_after_days = parse(&v, "MESHCLOUD_PURGE_AFTER_DAYS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_PURGE_SCHEDULE")? {
+            self.purge_schedule = v;
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if !(1..=64).contains(&self.db_readers) {
+            return Err("db_readers must be between 1 and 64".into());
+        }
+        if !(1..=24 * 90).contains(&self.session_ttl_hours) {
+            return Err("session_ttl_hours must be between 1 and 2160".into());
+        }
+        if !self.purge_schedule.trim().is_empty() {
+            crate::jobs::parse_schedule(&self.purge_schedule).map_err(|e| format!("purge_schedule: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+fn read_file(p: &Path) -> Result<FileConfig, String> {
+    let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+fn parse_format(v: &str) -> Result<bool, String> {
+    match v {
+        "text" => Ok(false),
+        "json" => Ok(true),
+        other => Err(format!("log_format must be \"text\" or \"json\", not {other:?}")),
+    }
+}
+
+fn parse<T: std::str::FromStr>(v: &str, key: &str) -> Result<T, String> {
+    v.trim().parse().map_err(|_| format!("{key}: cannot parse {v:?}"))
+}
+
+/// `KEY` or the contents of the file named by `KEY_FILE` (not both).
+fn secret_or_value(env: &BTreeMap<String, String>, key: &str) -> Result<Option<String>, String> {
+    let file_key = format!("{key}_FILE");
+    match (env.get(key), env.get(&file_key)) {
+        (Some(_), Some(_)) => Err(format!("set {key} or {file_key}, not both")),
+        (Some(v), None) => Ok(Some(v.clone())),
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map(|s| Some(s.trim_end_matches(['\n', '\r']).to_string()))
+            .map_err(|e| format!("{file_key}: cannot read {path}: {e}")),
+        (None, None) => Ok(None),
+    }
+}
+
+fn unknown_env(env: &BTreeMap<String, String>) -> Vec<String> {
+    env.keys()
+        .filter(|k| k.starts_with("MESHCLOUD_"))
+        .filter(|k| {
+            let base = k.strip_suffix("_FILE").unwrap_or(k);
+            !ENV_KEYS.contains(&k.as_str()) && !ENV_KEYS.contains(&base)
+        })
+        .map(|k| format!("unknown environment variable {k} is ignored"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn the_reference_file_parses_and_matches_the_defaults() {
+        let f: FileConfig = toml::from_str(EXAMPLE).expect("example parses");
+        let mut c = Config::default();
+        c.apply_file(f).expect("applies");
+        let d = Config::default();
+        assert_eq!(c.listen, d.listen);
+        assert_eq!(c.data_dir, d.data_dir);
+        assert_eq!(c.purge_schedule, d.purge_schedule);
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = std::env::temp_dir().join(format!("meshcloud-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let file = dir.join("c.toml");
+        std::fs::write(&file, "listen = \"1.1.1.1:1\"\nsession_ttl_hours = 5\ndb_readers = 2\n").expect("write");
+        let flags = Flags { config: Some(file), listen: Some("2.2.2.2:2".into()), data_dir: None };
+        let (c, warnings) =
+            Config::load(&flags, &env(&[("MESHCLOUD_SESSION_TTL_HOURS", "7"), ("MESHCLOUD_LISTN", "x")]))
+                .expect("loads");
+        assert_eq!(c.listen, "2.2.2.2:2", "flag beats file");
+        assert_eq!(c.session_ttl_hours, 7, "env beats file");
+        assert_eq!(c.db_readers, 2, "file beats default");
+        assert!(warnings.iter().any(|w| w.contains("MESHCLOUD_LISTN")));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn secrets_from_files_and_bad_values() {
+        let path = std::env::temp_dir().join(format!("meshcloud-secret-{}", std::process::id()));
+        std::fs::write(&path, "s3cret-value\n").expect("write");
+        let e = env(&[("MESHCLOUD_ADMIN_PASSWORD_FILE", path.to_str().expect("utf8"))]);
+        let (c, w) = Config::load(&Flags::default(), &e).expect("loads");
+        assert_eq!(c.admin_password.as_deref(), Some("s3cret-value"));
+        assert!(w.is_empty(), "{w:?}");
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let _ = std::fs::remove_file(path);
+        assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_DB_READERS", "lots")])).is_err());
+        assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_PURGE_SCHEDULE", "never")])).is_err());
+    }
+}

@@ -1,0 +1,79 @@
+//! The outermost middleware: request id, one log line per request, metrics,
+//! security headers, the UI fallback, and rendering every error in the format
+//! of the face its path belongs to.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use meshcloud_kernel::http::face::{Face, is_api_path, render_error};
+use poem::PathPattern;
+use poem::http::{HeaderValue, Method, StatusCode, header};
+use poem::{Endpoint, IntoResponse, Request, Response};
+use tracing::Instrument;
+
+use crate::metrics::Metrics;
+
+/// Request bodies larger than this are refused with 413 (or cut off, when
+/// they come without a length, which then fails to parse).
+pub const MAX_BODY: u64 = 8 * 1024 * 1024;
+
+pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: Request) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let if_none_match = req.header(header::IF_NONE_MATCH).map(str::to_string);
+    let request_id = req
+        .header("x-request-id")
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map_or_else(|| uuid::Uuid::new_v4().simple().to_string(), str::to_string);
+    let span = tracing::info_span!("request", request_id = %request_id);
+
+    let declared = req.header(header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
+    let result = if declared.is_some_and(|n| n > MAX_BODY) {
+        Err(poem::Error::from_status(StatusCode::PAYLOAD_TOO_LARGE))
+    } else {
+        if declared.is_none() {
+            let body = req.take_body();
+            req.set_body(poem::Body::from_async_read(tokio::io::AsyncReadExt::take(body.into_async_read(), MAX_BODY)));
+        }
+        next.call(req).instrument(span.clone()).await
+    };
+    let (mut resp, route) = match result {
+        Ok(resp) => {
+            let resp = resp.into_response();
+            let route = resp.data::<PathPattern>().map(|p| p.0.to_string());
+            (resp, route)
+        }
+        Err(err) => {
+            let route = err.data::<PathPattern>().map(|p| p.0.to_string());
+            let ui = (err.status() == StatusCode::NOT_FOUND && method == Method::GET && !is_api_path(&path))
+                .then(|| crate::ui::serve(&path, if_none_match.as_deref()))
+                .flatten();
+            match ui {
+                Some(resp) => (resp, Some("/ui".to_string())),
+                None => {
+                    if err.status().is_server_error() {
+                        span.in_scope(|| tracing::error!(error = %err, "request failed"));
+                    }
+                    (render_error(Face::for_path(&path), &err), route)
+                }
+            }
+        }
+    };
+
+    let headers = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        headers.insert("x-request-id", v);
+    }
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    headers.entry("x-frame-options").or_insert(HeaderValue::from_static("DENY"));
+
+    let status = resp.status().as_u16();
+    let elapsed = start.elapsed();
+    metrics.observe(method.as_str(), route.as_deref().unwrap_or("unmatched"), status, elapsed);
+    span.in_scope(
+        || tracing::info!(method = %method, path = %path, status, micros = elapsed.as_micros() as u64, "request"),
+    );
+    resp
+}

@@ -1,0 +1,10 @@
+//! The meshcloud binary as a library: the CLI, configuration, and the server
+//! assembly that the integration tests start in-process.
+
+pub mod cli;
+pub mod config;
+pub mod edge;
+pub mod jobs;
+pub mod metrics;
+pub mod server;
+pub mod ui;

@@ -1,0 +1,180 @@
+//! Assembles the application (store, families, routes, middleware) and serves it.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use meshcloud_identity::service::bootstrap::Bootstrap;
+use meshcloud_identity::{Identity, IdentitySettings};
+use meshcloud_kernel::db::{Db, DbOptions, db_path};
+use poem::endpoint::make_sync;
+use poem::http::StatusCode;
+use poem::listener::TcpAcceptor;
+use poem::middleware::CookieJarManager;
+use poem::web::Data;
+use poem::{EndpointExt, Response, Route, Server, handler};
+use poem_openapi::OpenApiService;
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_secs(30);
+
+pub fn ensure_data_dir(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create data dir {}: {e}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
+/// Opens (migrating if needed) the store of a data dir, off the async threads.
+pub async fn open_db(config: &Config) -> Result<Db, String> {
+    ensure_data_dir(&config.data_dir)?;
+    let path = db_path(&config.data_dir);
+    let opts = DbOptions { readers: config.db_readers, ..DbOptions::default() };
+    tokio::task::spawn_blocking(move || Db::open(&path, opts))
+        .await
+        .map_err(|e| format!("store start-up failed: {e}"))?
+        .map_err(|e| e.to_string())
+}
+
+pub fn identity(db: Db, config: &Config) -> Identity {
+    Identity::new(
+        db,
+        IdentitySettings {
+            allow_user_org_creation: config.allow_user_org_creation,
+            session_ttl: Duration::from_secs(config.session_ttl_hours * 3600),
+            ..IdentitySettings::default()
+        },
+    )
+}
+
+fn api_service(identity: &Identity) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+    OpenApiService::new(meshcloud_identity::api::apis(identity), "meshcloud", env!("CARGO_PKG_VERSION")).description(
+        "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face and meshcloud's own API.",
+    )
+}
+
+/// The OpenAPI document, for `meshcloud` tooling and tests.
+pub fn openapi_json(identity: &Identity) -> String {
+    api_service(identity).spec()
+}
+
+#[handler]
+fn healthz() -> &'static str {
+    "ok"
+}
+
+#[handler]
+async fn readyz(db: Data<&Db>) -> Response {
+    match db.ping().await {
+        Ok(()) => Response::builder().content_type("text/plain").body("ready"),
+        Err(e) => {
+            warn!(error = %e, "readiness check failed");
+            Response::builder()
+                .status(StatusCode::SERVICE_UNAVAILABLE)
+                .content_type("text/plain")
+                .body("database unavailable")
+        }
+    }
+}
+
+/// Serves on `listener` until `shutdown` resolves; then finishes in-flight
+/// requests, stops the jobs and closes the store.
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), String> {
+    let db = open_db(&config).await?;
+    let identity = identity(db.clone(), &config);
+    match identity.bootstrap(&config.admin_email, config.admin_password.clone()).await.map_err(|e| e.to_string())? {
+        Bootstrap::AlreadyInitialised => {}
+        Bootstrap::Created { email, generated_password: Some(pw) } => {
+            eprintln!("meshcloud: created the first admin {email} with the generated password: {pw}");
+            eprintln!("meshcloud: this password is shown only once; sign in and keep it safe.");
+        }
+        Bootstrap::Created { email, generated_password: None } => info!(%email, "created the first admin"),
+    }
+
+    let (stop_jobs, jobs_stopped) = watch::channel(false);
+    if !config.purge_schedule.trim().is_empty() {
+        let schedule = crate::jobs::parse_schedule(&config.purge_schedule)?;
+        let retention = Duration::from_secs(config.purge_after_days * 86_400);
+        let id = identity.clone();
+        let job: crate::jobs::JobFn = Arc::new(move || {
+            let id = id.clone();
+            Box::pin(async move {
+                let (orgs, creds) = id.purge(retention).await.map_err(|e| e.to_string())?;
+                Ok(format!("purged {orgs} organizations and {creds} credentials"))
+            })
+        });
+        crate::jobs::spawn("purge", schedule, job, jobs_stopped);
+    }
+
+    let metrics = Arc::new(Metrics::default());
+    let api = api_service(&identity);
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    let metrics_ep = {
+        let m = metrics.clone();
+        make_sync(move |_| Response::builder().content_type("text/plain; version=0.0.4").body(m.render()))
+    };
+    let app = Route::new()
+        .at("/healthz", healthz)
+        .at("/readyz", readyz)
+        .at("/metrics", metrics_ep)
+        .at("/openapi.json", spec)
+        .nest("/docs", docs)
+        .nest("/", api)
+        .with(CookieJarManager::new())
+        .data(identity.clone())
+        .data(db.clone());
+    let app = Arc::new(app);
+    let edge = {
+        let metrics = metrics.clone();
+        poem::endpoint::make(move |req| crate::edge::handle(app.clone(), metrics.clone(), req))
+    };
+
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let acceptor = TcpAcceptor::from_std(listener).map_err(|e| e.to_string())?;
+    info!(listen = %local, data_dir = %config.data_dir.display(), "meshcloud is serving");
+    let served = Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(edge, shutdown, Some(DRAIN)).await;
+    let _ = stop_jobs.send(true);
+    let closing = db.clone();
+    let _ = tokio::task::spawn_blocking(move || closing.close()).await;
+    info!("meshcloud stopped");
+    served.map_err(|e| e.to_string())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (containers, systemd).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    info!("shutdown requested; finishing in-flight requests");
+}
