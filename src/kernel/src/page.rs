@@ -57,6 +57,13 @@ impl Order {
     }
 }
 
+impl PageRequest {
+    /// `LIMIT ?, OFFSET ?` values for SQLite, saturated into its signed range.
+    pub fn limit_offset(&self) -> (i64, i64) {
+        (i64::try_from(self.limit).unwrap_or(i64::MAX), i64::try_from(self.offset).unwrap_or(i64::MAX))
+    }
+}
+
 /// One page of results and the size of the whole list.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
@@ -105,12 +112,5 @@ mod tests {
     #[test]
     fn like_escapes() {
         assert_eq!(like_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
-    }
-}
-
-impl PageRequest {
-    /// `LIMIT ?, OFFSET ?` values for SQLite, saturated into its signed range.
-    pub fn limit_offset(&self) -> (i64, i64) {
-        (i64::try_from(self.limit).unwrap_or(i64::MAX), i64::try_from(self.offset).unwrap_or(i64::MAX))
     }
 }

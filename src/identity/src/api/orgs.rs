@@ -82,7 +82,9 @@ impl OrgsApi {
             paging = paging.unbounded();
         }
         let result = self.identity.list_orgs(p, every, paging.request.clone()).await?;
-        if result.total == 0 {
+        // 204 says "you belong to no organization"; a search that matches
+        // nothing is an empty page.
+        if result.total == 0 && paging.request.search.is_none() {
             return Ok(ListOrgs::NoContent);
         }
         Ok(ListOrgs::Ok(Json(OrganizationsPage::new(&paging, result.map(Organization::from)))))

@@ -23,7 +23,7 @@ pub enum Bootstrap {
 impl Identity {
     /// Creates the admin and the default organization if the store has no user yet.
     pub async fn bootstrap(&self, email: &str, password: Option<String>) -> AppResult<Bootstrap> {
-        if self.db().read(|c| users::count(c)).await? > 0 {
+        if self.db().read(users::count).await? > 0 {
             return Ok(Bootstrap::AlreadyInitialised);
         }
         let email = validate::email(email)?;

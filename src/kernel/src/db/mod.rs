@@ -200,6 +200,16 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
     {
+        self.with_reader(move |c| run_read(c, f)).await
+    }
+
+    /// Runs `f` on a pooled reader outside any transaction (for statements
+    /// such as `VACUUM INTO` that manage their own).
+    async fn with_reader<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
         let inner = self.inner.clone();
         let permit = tokio::time::timeout(inner.opts.wait_timeout, inner.read_permits.acquire())
             .await
@@ -212,7 +222,7 @@ impl Db {
             .pop()
             .ok_or_else(|| AppError::internal("reader pool empty with a permit held"))?;
         let (conn, result) = tokio::task::spawn_blocking(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_read(&conn, f)));
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&conn)));
             (conn, result)
         })
         .await
@@ -231,7 +241,7 @@ impl Db {
 
     /// Writes a consistent copy of the live database to `out` (which must not exist).
     pub async fn backup_to(&self, out: PathBuf) -> AppResult<()> {
-        self.read(move |c| backup_with(c, &out)).await
+        self.with_reader(move |c| backup_with(c, &out)).await
     }
 
     /// Waits for queued writes and stops the writer thread; the last connection

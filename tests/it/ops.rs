@@ -1,0 +1,102 @@
+//! Health, readiness, metrics, the OpenAPI document, docs and the UI.
+
+use crate::support::*;
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let s = Server::start().await;
+    let h = s.anon().get("/healthz").await;
+    assert_eq!((h.status, h.text.as_str()), (200, "ok"));
+    let r = s.anon().get("/readyz").await;
+    assert_eq!((r.status, r.text.as_str()), (200, "ready"));
+}
+
+#[tokio::test]
+async fn metrics_count_requests_per_route_template() {
+    let s = Server::start().await;
+    let admin = s.admin().await;
+    let id = admin.create_org(serde_json::json!({"name": "m"})).await;
+    admin.get(&format!("/api/identity/orgs/{id}")).await;
+    s.anon().get("/api/identity/orgs").await;
+    let m = s.anon().get("/metrics").await;
+    assert_eq!(m.status, 200);
+    assert!(m.content_type().starts_with("text/plain"));
+    assert!(
+        m.text.contains(r#"meshcloud_http_requests_total{method="GET",route="/api/identity/orgs",status="401"} 1"#),
+        "{}",
+        m.text
+    );
+    let by_id = m.text.lines().find(|l| l.contains(r#"route="/api/identity/orgs/:"#) && l.contains(r#"status="200""#));
+    assert!(by_id.is_some_and(|l| l.ends_with(" 1")), "{}", m.text);
+    assert!(!m.text.contains(&id), "raw paths never become labels");
+    assert!(m.text.contains("meshcloud_http_request_duration_seconds_bucket"));
+}
+
+#[tokio::test]
+async fn openapi_document_lists_every_endpoint() {
+    let s = Server::start().await;
+    let r = s.anon().get("/openapi.json").await;
+    assert_eq!(r.status, 200);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/identity/orgs", "get"),
+        ("/api/identity/orgs", "post"),
+        ("/api/identity/orgs/by-domain", "get"),
+        ("/api/identity/orgs/{orgId}", "get"),
+        ("/api/identity/orgs/{orgId}", "put"),
+        ("/api/identity/orgs/{orgId}", "delete"),
+        ("/api/identity/orgs/{orgId}/preferences", "get"),
+        ("/api/identity/users/profile", "get"),
+        ("/api/identity/users/profile/{id}", "get"),
+        ("/api/identity/users/preferences", "put"),
+        ("/api/identity/tokens", "get"),
+        ("/api/identity/tokens", "post"),
+        ("/api/identity/tokens", "delete"),
+        ("/api/identity/tokens/infinite", "get"),
+        ("/api/identity/tokens/{id}", "get"),
+        ("/api/meshcloud/login", "post"),
+        ("/api/meshcloud/logout", "post"),
+        ("/api/meshcloud/session", "get"),
+    ] {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing from /openapi.json");
+    }
+    let docs = s.anon().get("/docs").await;
+    assert_eq!(docs.status, 200);
+    assert!(docs.content_type().starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn the_ui_is_served_at_the_root() {
+    let s = Server::start().await;
+    let index = s.anon().get("/").await;
+    assert_eq!(index.status, 200);
+    assert!(index.content_type().starts_with("text/html"));
+    assert!(index.text.contains("<title>meshcloud</title>"));
+    assert!(index.header("content-security-policy").unwrap().contains("default-src 'self'"));
+    let js = s.anon().get("/app.js").await;
+    assert_eq!(js.status, 200);
+    assert!(js.content_type().starts_with("text/javascript"));
+    // Client-side routes fall back to the UI; missing files do not.
+    assert_eq!(s.anon().get("/settings/tokens").await.status, 200);
+    assert_eq!(s.anon().get("/missing.png").await.status, 404);
+    let etag = index.header("etag").unwrap();
+    let cached = s.anon().header("if-none-match", &etag).get("/").await;
+    assert_eq!(cached.status, 304);
+}
+
+#[tokio::test]
+async fn graceful_stop_keeps_the_data() {
+    let s = Server::start().await;
+    let admin = s.admin().await;
+    let id = admin.create_org(serde_json::json!({"name": "kept"})).await;
+    let dir = s.data_dir.clone();
+    let _tmp = s.stop().await;
+    let problems = cli(&dir, &["check-db"], None);
+    assert!(problems.status.success(), "{}", String::from_utf8_lossy(&problems.stderr));
+    let p = Process::start(&dir);
+    let token = cli_ok(&dir, &["token", "create", "--email", ADMIN_EMAIL, "--name", "again"]);
+    let r = p.api(&token).get(&format!("/api/identity/orgs/{id}")).await;
+    assert_eq!(r.status, 200);
+}

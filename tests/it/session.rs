@@ -1,0 +1,88 @@
+//! Web sign-in: cookie, CSRF, logout, sessions listed as OAuth entries, throttling.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::support::*;
+
+async fn login(s: &Server, email: &str, password: &str) -> Resp {
+    s.anon().post("/api/meshcloud/login", json!({"email": email, "password": password})).await
+}
+
+fn session_cookie(r: &Resp) -> String {
+    let set = r.header("set-cookie").expect("set-cookie");
+    set.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn login_sets_a_hardened_cookie_and_session_works() {
+    let s = Server::start().await;
+    let r = login(&s, "Admin@Example.com", ADMIN_PASSWORD).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let set = r.header("set-cookie").unwrap();
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(attr), "cookie lacks {attr}: {set}");
+    }
+    let v = r.json();
+    assert_eq!(v["user"]["email"], ADMIN_EMAIL);
+    assert_ne!(v["user"]["last_login_time"], "0001-01-01T00:00:00Z");
+    let csrf = v["csrf_token"].as_str().unwrap().to_string();
+    let cookie = session_cookie(&r);
+    let web = s.anon().header("cookie", &cookie);
+
+    assert_eq!(web.get("/api/identity/users/profile").await.status, 200, "the cookie authenticates");
+    let session = web.get("/api/meshcloud/session").await.json();
+    assert_eq!(session["csrf_token"], csrf.as_str());
+
+    // State-changing requests with the cookie need the CSRF header.
+    web.post_empty("/api/identity/tokens?name=x").await.assert_l5_error(401, L5_UNAUTHORIZED);
+    let wrong = web.clone().header("x-csrf-token", "nope");
+    wrong.post_empty("/api/identity/tokens?name=x").await.assert_l5_error(401, L5_UNAUTHORIZED);
+    let good = web.clone().header("x-csrf-token", &csrf);
+    assert_eq!(good.post_empty("/api/identity/tokens?name=x").await.status, 200);
+
+    // The session shows up among the caller's OAuth-style sessions.
+    let sessions = good.get("/api/identity/tokens?isOAuth=true").await.json();
+    assert_eq!(sessions["total_count"], 1);
+    assert_eq!(sessions["tokens"][0]["is_oauth"], true);
+
+    // Logout revokes it.
+    let out = good.post_empty("/api/meshcloud/logout").await;
+    assert_eq!(out.status, 204);
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    web.get("/api/identity/users/profile").await.assert_l5_error(401, L5_UNAUTHORIZED);
+    let again = web.get("/api/meshcloud/session").await;
+    assert_eq!(again.status, 401);
+    assert_eq!(again.json()["error"], "unauthenticated", "meshcloud's own API answers JSON errors");
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_indistinguishable() {
+    let s = Server::start().await;
+    let wrong_password = login(&s, ADMIN_EMAIL, "not-the-password").await;
+    let unknown_user = login(&s, "nobody@example.com", "whatever-password").await;
+    for r in [&wrong_password, &unknown_user] {
+        assert_eq!(r.status, 401);
+        assert!(r.content_type().starts_with("application/json"));
+        assert_eq!(r.json()["error"], "unauthenticated");
+        assert!(r.header("set-cookie").is_none());
+    }
+    assert_eq!(wrong_password.text, unknown_user.text);
+    let r = s.anon().raw(Method::POST, "/api/meshcloud/login", "{not json").await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"], "invalid_request");
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_account() {
+    let s = Server::start().await;
+    for _ in 0..10 {
+        assert_eq!(login(&s, ADMIN_EMAIL, "wrong-password").await.status, 401);
+    }
+    let blocked = login(&s, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(blocked.status, 429, "even the right password is refused while throttled");
+    assert!(blocked.header("retry-after").unwrap().parse::<u64>().unwrap() > 0);
+    // Another account from the same address is not locked by this one's failures.
+    let (_, _) = s.user("other@example.com", None).await;
+    assert_eq!(login(&s, "other@example.com", "user-password-1").await.status, 200);
+}

@@ -1,0 +1,291 @@
+//! The test fixture: a real meshcloud on 127.0.0.1:0 with its own data dir,
+//! either in-process (fast) or as a child process (crash and CLI tests).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use meshcloud::config::Config;
+use reqwest::{Method, header::HeaderMap};
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+pub const L5_UNAUTHORIZED: &str = "Expired JWT token used or insufficient privilege";
+pub const L5_NOT_FOUND: &str = "Result not found";
+pub const L5_BAD_REQUEST: &str = "Invalid request body or request param";
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_meshcloud-under-test")
+}
+
+/// Runs the meshcloud CLI against `data_dir`; panics with its stderr on failure.
+pub fn cli_ok(data_dir: &Path, args: &[&str]) -> String {
+    let out = cli(data_dir, args, None);
+    assert!(out.status.success(), "meshcloud {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf8 stdout").trim().to_string()
+}
+
+pub fn cli(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(bin());
+    cmd.args(args).env("MESHCLOUD_DATA_DIR", data_dir).env_remove("MESHCLOUD_LISTEN");
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn cli");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    }
+    child.wait_with_output().expect("cli output")
+}
+
+pub struct Server {
+    pub base: String,
+    pub data_dir: PathBuf,
+    _tmp: TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<Result<(), String>>>,
+    http: reqwest::Client,
+}
+
+impl Server {
+    pub async fn start() -> Server {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Server {
+        let tmp = TempDir::new().expect("tempdir");
+        let data_dir = tmp.path().join("data");
+        let mut config = Config {
+            data_dir: data_dir.clone(),
+            admin_email: ADMIN_EMAIL.into(),
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            purge_schedule: String::new(),
+            db_readers: 2,
+            ..Config::default()
+        };
+        tweak(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(meshcloud::server::serve(listener, config, async {
+            let _ = stopped.await;
+        }));
+        let server = Server { base, data_dir, _tmp: tmp, stop: Some(stop), task: Some(task), http: client() };
+        // The listener is bound: this waits until start-up (migrations,
+        // bootstrap) is done and requests are served.
+        let r = server.anon().get("/healthz").await;
+        assert_eq!(r.status, 200, "server did not come up: {}", r.text);
+        server
+    }
+
+    pub fn anon(&self) -> Api {
+        Api { base: self.base.clone(), http: self.http.clone(), token: None, headers: vec![] }
+    }
+
+    pub fn with_token(&self, token: &str) -> Api {
+        Api { token: Some(token.to_string()), ..self.anon() }
+    }
+
+    /// A token for the bootstrap admin (a provider admin).
+    pub async fn admin(&self) -> Api {
+        let token = self.token_for(ADMIN_EMAIL, "admin").await;
+        self.with_token(&token)
+    }
+
+    pub async fn token_for(&self, email: &str, name: &str) -> String {
+        let dir = self.data_dir.clone();
+        let (email, name) = (email.to_string(), name.to_string());
+        tokio::task::spawn_blocking(move || cli_ok(&dir, &["token", "create", "--email", &email, "--name", &name]))
+            .await
+            .expect("join")
+    }
+
+    /// Creates a user (optionally in an org) and returns (user uuid, an API client as them).
+    pub async fn user(&self, email: &str, org: Option<(&str, bool)>) -> (String, Api) {
+        let dir = self.data_dir.clone();
+        let mut args: Vec<String> =
+            ["user", "create", "--email", email, "--password-stdin"].iter().map(|s| s.to_string()).collect();
+        if let Some((org, admin)) = org {
+            args.push("--org".into());
+            args.push(org.into());
+            if admin {
+                args.push("--org-admin".into());
+            }
+        }
+        let uuid = tokio::task::spawn_blocking(move || {
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = cli(&dir, &refs, Some("user-password-1\n"));
+            assert!(out.status.success(), "user create: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).expect("utf8").trim().to_string()
+        })
+        .await
+        .expect("join");
+        let token = self.token_for(email, "test").await;
+        (uuid, self.with_token(&token))
+    }
+
+    /// Stops the server the way SIGTERM does and waits for it. Returns the
+    /// temporary directory, which holds the data dir, to keep it alive.
+    pub async fn stop(mut self) -> TempDir {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            t.await.expect("join").expect("server ended with an error");
+        }
+        self._tmp
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client")
+}
+
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    http: reqwest::Client,
+    token: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {:?} {}", self.status, self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+
+    pub fn content_type(&self) -> String {
+        self.header("content-type").unwrap_or_default()
+    }
+
+    /// Asserts a Layer5-format error: status, text/plain, and the documented wording.
+    pub fn assert_l5_error(&self, status: u16, wording: &str) {
+        assert_eq!(self.status, status, "body: {}", self.text);
+        assert!(self.content_type().starts_with("text/plain"), "content type {:?}", self.content_type());
+        assert!(self.text.starts_with(wording), "expected {wording:?}, got {:?}", self.text);
+    }
+}
+
+impl Api {
+    pub fn header(mut self, name: &str, value: &str) -> Api {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<RawBody>) -> Resp {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        for (k, v) in &self.headers {
+            req = req.header(k, v);
+        }
+        match body {
+            Some(RawBody::Json(v)) => req = req.json(&v),
+            Some(RawBody::Text(t)) => req = req.header("content-type", "application/json").body(t),
+            None => {}
+        }
+        let r = req.send().await.expect("request");
+        Resp { status: r.status().as_u16(), headers: r.headers().clone(), text: r.text().await.expect("body") }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.send(Method::DELETE, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(Method::POST, path, Some(RawBody::Json(body))).await
+    }
+
+    pub async fn post_empty(&self, path: &str) -> Resp {
+        self.send(Method::POST, path, None).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Resp {
+        self.send(Method::PUT, path, Some(RawBody::Json(body))).await
+    }
+
+    pub async fn raw(&self, method: Method, path: &str, text: &str) -> Resp {
+        self.send(method, path, Some(RawBody::Text(text.into()))).await
+    }
+
+    /// Creates an organization and returns its id.
+    pub async fn create_org(&self, body: Value) -> String {
+        let r = self.post("/api/identity/orgs", body).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json()["organizations"][0]["id"].as_str().expect("id").to_string()
+    }
+
+    /// Issues a token through the API and returns (id, plaintext).
+    pub async fn create_token(&self, name: &str) -> (String, String) {
+        let r = self.post_empty(&format!("/api/identity/tokens?name={name}")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let t = &r.json()["tokens"][0];
+        (t["id"].as_str().expect("id").into(), t["access_token"].as_str().expect("access_token").into())
+    }
+}
+
+pub enum RawBody {
+    Json(Value),
+    Text(String),
+}
+
+/// A meshcloud running as a child process (for kill -9 and signal tests).
+pub struct Process {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Process {
+    pub fn start(data_dir: &Path) -> Process {
+        let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        let listen = format!("127.0.0.1:{port}");
+        let child = Command::new(bin())
+            .args(["serve", "--listen", &listen])
+            .env("MESHCLOUD_DATA_DIR", data_dir)
+            .env("MESHCLOUD_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("MESHCLOUD_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("MESHCLOUD_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn server");
+        let base = format!("http://{listen}");
+        // The port accepts before start-up is done; /healthz answers after.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !cli(data_dir, &["healthcheck", "--listen", &listen], None).status.success() {
+            assert!(std::time::Instant::now() < deadline, "server process did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Process { child, base }
+    }
+
+    pub fn api(&self, token: &str) -> Api {
+        Api { base: self.base.clone(), http: client(), token: Some(token.into()), headers: vec![] }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
