@@ -12,4 +12,5 @@ mod orgs;
 mod permissions;
 mod profile;
 mod session;
+mod store;
 mod tokens;

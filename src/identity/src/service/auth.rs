@@ -13,7 +13,7 @@ use meshcloud_kernel::crypto::{ct_eq, random_secret, sha256};
 use meshcloud_kernel::ids::{UserId, new_uuid};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::time::{self, Timestamp};
-use meshcloud_kernel::{AppError, AppResult, validate};
+use meshcloud_kernel::{AppError, AppResult};
 use tracing::instrument;
 
 use super::Identity;
@@ -67,40 +67,48 @@ struct Cached {
 
 pub(crate) struct AuthCache {
     ttl: Duration,
-    entries: Mutex<HashMap<uuid::Uuid, Cached>>,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    live: HashMap<uuid::Uuid, Cached>,
+    /// Credentials revoked within the last TTL: a lookup that read the row just
+    /// before the revoke committed must not put it back into the cache.
+    revoked: HashMap<uuid::Uuid, Instant>,
 }
 
 impl AuthCache {
     pub(crate) fn new(ttl: Duration) -> Self {
-        AuthCache { ttl, entries: Mutex::new(HashMap::new()) }
+        AuthCache { ttl, entries: Mutex::new(Entries::default()) }
     }
 
     fn get(&self, id: &uuid::Uuid, secret_hash: &[u8], kind: Kind) -> Option<Principal> {
         let map = self.entries.lock().ok()?;
-        let c = map.get(id)?;
+        let c = map.live.get(id)?;
         let fresh = c.until > Instant::now() && c.expires_at.is_none_or(|e| e > time::now());
         (fresh && c.kind == kind && ct_eq(&c.hash, secret_hash)).then(|| c.principal.clone())
     }
 
     fn put(&self, id: uuid::Uuid, c: Cached) {
         if let Ok(mut map) = self.entries.lock() {
-            if map.len() >= CACHE_MAX {
-                map.clear();
+            let now = Instant::now();
+            let ttl = self.ttl;
+            map.revoked.retain(|_, at| now.duration_since(*at) < ttl);
+            if map.revoked.contains_key(&id) {
+                return;
             }
-            map.insert(id, c);
+            if map.live.len() >= CACHE_MAX {
+                map.live.clear();
+            }
+            map.live.insert(id, c);
         }
     }
 
     pub(crate) fn forget(&self, id: &uuid::Uuid) {
         if let Ok(mut map) = self.entries.lock() {
-            map.remove(id);
-        }
-    }
-
-    /// Drops every cached credential of a user (role or membership change, deletion).
-    pub(crate) fn forget_user(&self, user: UserId) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.retain(|_, c| c.principal.user != user);
+            map.live.remove(id);
+            map.revoked.insert(*id, Instant::now());
         }
     }
 }
@@ -215,15 +223,6 @@ impl Identity {
     pub(crate) fn forget_credential(&self, id: &uuid::Uuid) {
         self.inner.cache.forget(id);
     }
-
-    pub(crate) fn forget_user(&self, user: UserId) {
-        self.inner.cache.forget_user(user);
-    }
-}
-
-/// Validates a human-entered e-mail for sign-in forms.
-pub fn normalise_email(raw: &str) -> AppResult<String> {
-    validate::email(raw)
 }
 
 #[cfg(test)]

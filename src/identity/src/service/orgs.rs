@@ -89,8 +89,7 @@ impl Identity {
         let name = ch.name.ok_or_else(|| AppError::validation("name is required"))?;
         let me = p.user;
         let metadata = serde_json::json!({ "preferences": ch.preferences.unwrap_or_else(|| serde_json::json!({})) });
-        let org = self
-            .db()
+        self.db()
             .write(move |c| {
                 let domain = ch.domain.flatten();
                 let fields = OrgFields {
@@ -112,9 +111,7 @@ impl Identity {
                 )?;
                 Ok(org)
             })
-            .await?;
-        self.forget_user(me);
-        Ok(org)
+            .await
     }
 
     pub async fn update_org(&self, p: &Principal, id: uuid::Uuid, ch: OrgChanges) -> AppResult<OrgRow> {
