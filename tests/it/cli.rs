@@ -44,6 +44,26 @@ async fn backup_while_serving_and_restore() {
     let again = tokio::task::spawn_blocking(move || cli(&d, &["backup", "--out", &o], None)).await.unwrap();
     assert!(!again.status.success());
 
+    // While the server holds the data dir, a restore into it and a second server are refused.
+    let (d, o) = (dir.clone(), out.to_str().unwrap().to_string());
+    let busy = tokio::task::spawn_blocking(move || cli(&d, &["restore", "--from", &o, "--force"], None)).await.unwrap();
+    assert!(!busy.status.success());
+    assert!(
+        String::from_utf8_lossy(&busy.stderr).contains("another meshcloud"),
+        "{}",
+        String::from_utf8_lossy(&busy.stderr)
+    );
+    let d = dir.clone();
+    let second =
+        tokio::task::spawn_blocking(move || cli(&d, &["serve", "--listen", "127.0.0.1:0"], None)).await.unwrap();
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("another meshcloud"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600, "backups are private");
+    }
+
     // Changes after the backup are not in it.
     admin.create_org(json!({"name": "after-backup"})).await;
     let _tmp = s.stop().await;
@@ -100,6 +120,10 @@ async fn check_db_reports_a_damaged_file() {
 async fn user_create_version_and_config_example() {
     let tmp = tempfile::TempDir::new().unwrap();
     let dir = tmp.path().join("data");
+    let early = cli(&dir, &["user", "create", "--email", "early@example.com"], None);
+    assert!(!early.status.success(), "tools do not create or migrate a database");
+    assert!(String::from_utf8_lossy(&early.stderr).contains("no database"));
+    cli_ok(&dir, &["migrate"]);
     let out = cli(&dir, &["user", "create", "--email", "New@Example.com", "--first-name", "Ne"], None);
     assert!(out.status.success());
     let uuid = String::from_utf8(out.stdout).unwrap();

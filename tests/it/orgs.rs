@@ -210,7 +210,10 @@ async fn delete_is_soft_and_hides_the_org() {
     admin.get(&format!("/api/identity/orgs/{id}")).await.assert_l5_error(404, L5_NOT_FOUND);
     admin.get(&format!("/api/identity/orgs/{id}/preferences")).await.assert_l5_error(404, L5_NOT_FOUND);
     admin.delete(&format!("/api/identity/orgs/{id}")).await.assert_l5_error(404, L5_NOT_FOUND);
-    admin.get("/api/identity/orgs/by-domain?domain=doomed.example").await.assert_l5_error(404, L5_NOT_FOUND);
+    admin
+        .get("/api/identity/orgs/by-domain?domain=doomed.example")
+        .await
+        .assert_l5_error(404, "Organization not found");
     let after = admin.get("/api/identity/orgs?all=true").await.json();
     assert_eq!(after["total_count"].as_u64().unwrap(), before - 1);
     assert!(after["organizations"].as_array().unwrap().iter().all(|o| o["id"] != id.as_str()));
@@ -239,9 +242,15 @@ async fn domains_are_unique_and_discoverable() {
     let (_, insider) = s.user("jo@example.com", None).await;
     assert_eq!(insider.get("/api/identity/orgs/by-domain?domain=example.com").await.status, 200);
     let (_, outsider) = s.user("jo@elsewhere.org", None).await;
-    outsider.get("/api/identity/orgs/by-domain?domain=example.com").await.assert_l5_error(404, L5_NOT_FOUND);
+    outsider
+        .get("/api/identity/orgs/by-domain?domain=example.com")
+        .await
+        .assert_l5_error(404, "Organization not found");
 
-    admin.get("/api/identity/orgs/by-domain?domain=nowhere.example").await.assert_l5_error(404, L5_NOT_FOUND);
+    admin
+        .get("/api/identity/orgs/by-domain?domain=nowhere.example")
+        .await
+        .assert_l5_error(404, "Organization not found");
     admin.get("/api/identity/orgs/by-domain?domain=not_a_domain").await.assert_l5_error(400, L5_BAD_REQUEST);
     admin.get("/api/identity/orgs/by-domain").await.assert_l5_error(400, L5_BAD_REQUEST);
 

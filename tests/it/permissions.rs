@@ -12,6 +12,7 @@ struct World {
     carol: Api,
     bob: Api,
     org_a: String,
+    alice_id: String,
     carol_id: String,
     bob_id: String,
 }
@@ -20,12 +21,12 @@ struct World {
 async fn world() -> World {
     let s = Server::start().await;
     let admin = s.admin().await;
-    let (_, alice) = s.user("alice@a.example", None).await;
+    let (alice_id, alice) = s.user("alice@a.example", None).await;
     let org_a = alice.create_org(json!({"name": "A", "domain": "a.example"})).await;
     let (carol_id, carol) = s.user("carol@c.example", Some((&org_a, false))).await;
     let (bob_id, bob) = s.user("bob@b.example", None).await;
     bob.create_org(json!({"name": "B"})).await;
-    World { s, admin, alice, carol, bob, org_a, carol_id, bob_id }
+    World { s, admin, alice, carol, bob, org_a, alice_id, carol_id, bob_id }
 }
 
 #[tokio::test]
@@ -64,7 +65,7 @@ async fn organization_matrix() {
     assert_eq!(names(w.bob.get("/api/identity/orgs").await.json()), ["B"]);
 
     // Domain discovery does not leak to outsiders.
-    w.bob.get("/api/identity/orgs/by-domain?domain=a.example").await.assert_l5_error(404, L5_NOT_FOUND);
+    w.bob.get("/api/identity/orgs/by-domain?domain=a.example").await.assert_l5_error(404, "Organization not found");
     assert_eq!(w.carol.get("/api/identity/orgs/by-domain?domain=a.example").await.status, 200);
 
     // Delete: members and outsiders cannot; the org admin can.
@@ -94,6 +95,22 @@ async fn profiles_are_visible_within_shared_orgs() {
     w.bob.get(&carol_path).await.assert_l5_error(404, L5_NOT_FOUND);
     assert_eq!(w.admin.get(&bob_path).await.status, 200);
     assert_eq!(w.bob.get(&bob_path).await.status, 200, "everyone sees themselves");
+
+    // A colleague sees only the organizations they share, and no private preferences.
+    w.alice.create_org(json!({"name": "alice's side project"})).await;
+    w.alice.put("/api/identity/users/preferences", json!({"theme": "dark"})).await;
+    let seen = w.carol.get(&format!("/api/identity/users/profile/{}", w.alice_id)).await.json();
+    let names: Vec<&str> = seen["organizations"]["organizations_with_roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["A"]);
+    assert_eq!(seen["preferences"], json!({}));
+    let own = w.alice.get(&format!("/api/identity/users/profile/{}", w.alice_id)).await.json();
+    assert_eq!(own["organizations"]["total_count"], 2);
+    assert_eq!(own["preferences"]["theme"], "dark");
 }
 
 #[tokio::test]

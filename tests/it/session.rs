@@ -19,6 +19,7 @@ async fn login_sets_a_hardened_cookie_and_session_works() {
     let s = Server::start().await;
     let r = login(&s, "Admin@Example.com", ADMIN_PASSWORD).await;
     assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.header("cache-control").as_deref(), Some("no-store"), "credentials are never cached");
     let set = r.header("set-cookie").unwrap();
     for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(set.contains(attr), "cookie lacks {attr}: {set}");
@@ -40,6 +41,16 @@ async fn login_sets_a_hardened_cookie_and_session_works() {
     wrong.post_empty("/api/identity/tokens?name=x").await.assert_l5_error(401, L5_UNAUTHORIZED);
     let good = web.clone().header("x-csrf-token", &csrf);
     assert_eq!(good.post_empty("/api/identity/tokens?name=x").await.status, 200);
+
+    // A GET that issues a token needs it too.
+    let me = good.get("/api/identity/users/profile").await.json();
+    let infinite = format!("/api/identity/tokens/infinite?userId={}&provider=x", me["id"].as_str().unwrap());
+    web.get(&infinite).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    assert_eq!(good.get(&infinite).await.status, 200);
+    // On meshcloud's own face the refusal is a JSON 403.
+    let no_csrf = web.post_empty("/api/meshcloud/logout").await;
+    assert_eq!(no_csrf.status, 403);
+    assert_eq!(no_csrf.json()["error"], "forbidden");
 
     // The session shows up among the caller's OAuth-style sessions.
     let sessions = good.get("/api/identity/tokens?isOAuth=true").await.json();
@@ -85,4 +96,22 @@ async fn failed_logins_are_throttled_per_account() {
     // Another account from the same address is not locked by this one's failures.
     let (_, _) = s.user("other@example.com", None).await;
     assert_eq!(login(&s, "other@example.com", "user-password-1").await.status, 200);
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_forwarded_address_is_throttled() {
+    let s = Server::start_with(|c| c.trust_forwarded_for = true).await;
+    let from = |ip: &str| s.anon().header("x-forwarded-for", &format!("203.0.113.9, {ip}"));
+    for i in 0..50 {
+        let r = from("10.0.0.1")
+            .post("/api/meshcloud/login", json!({"email": format!("u{i}@example.com"), "password": "wrong-password"}))
+            .await;
+        assert_eq!(r.status, 401);
+    }
+    let r =
+        from("10.0.0.1").post("/api/meshcloud/login", json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).await;
+    assert_eq!(r.status, 429, "the address is throttled");
+    let r =
+        from("10.0.0.2").post("/api/meshcloud/login", json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).await;
+    assert_eq!(r.status, 200, "another client behind the same proxy is not");
 }

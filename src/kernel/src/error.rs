@@ -10,6 +10,9 @@ use poem::http::StatusCode;
 pub enum AppError {
     /// The entity does not exist, or the caller may not know that it does.
     NotFound,
+    /// As `NotFound`, where the face documents its own wording for it
+    /// (Layer5's "Organization not found").
+    NotFoundAs(&'static str),
     /// Input is malformed or breaks a rule; the message says which.
     Validation(String),
     /// The change collides with existing state (a unique name, a stale reference).
@@ -30,7 +33,7 @@ pub enum AppError {
 impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::NotFound => "not_found",
+            AppError::NotFound | AppError::NotFoundAs(_) => "not_found",
             AppError::Validation(_) => "invalid_request",
             AppError::Conflict(_) => "conflict",
             AppError::Unauthenticated => "unauthenticated",
@@ -43,7 +46,7 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NotFoundAs(_) => StatusCode::NOT_FOUND,
             AppError::Validation(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -58,6 +61,7 @@ impl AppError {
     pub fn detail(&self) -> Option<&str> {
         match self {
             AppError::Validation(m) | AppError::Conflict(m) => Some(m),
+            AppError::NotFoundAs(m) => Some(m),
             _ => None,
         }
     }
@@ -92,6 +96,7 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::NotFound => f.write_str("not found"),
+            AppError::NotFoundAs(m) => f.write_str(m),
             AppError::Validation(m) => write!(f, "invalid request: {m}"),
             AppError::Conflict(m) => write!(f, "conflict: {m}"),
             AppError::Unauthenticated => f.write_str("unauthenticated"),

@@ -179,7 +179,7 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Backup { dir, out } => runtime()?.block_on(async {
-            let db = server::open_db(&tool_config(&dir)).await?;
+            let db = server::open_db(&tool_config(&dir), false).await?;
             let r = db.backup_to(out.clone()).await.map_err(|e| e.to_string());
             db.close();
             r?;
@@ -209,7 +209,7 @@ fn run(command: Command) -> Result<(), String> {
             };
             runtime()?.block_on(async {
                 let config = tool_config(&dir);
-                let db = server::open_db(&config).await?;
+                let db = server::open_db(&config, false).await?;
                 let identity = server::identity(db.clone(), &config);
                 let new = CreateUser {
                     email,
@@ -231,7 +231,7 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Token { command: TokenCommand::Create { dir, email, name } } => runtime()?.block_on(async {
             let config = tool_config(&dir);
-            let db = server::open_db(&config).await?;
+            let db = server::open_db(&config, false).await?;
             let identity = server::identity(db.clone(), &config);
             let r = async {
                 let p = identity.principal_for_email(&email).await?;
@@ -265,14 +265,18 @@ fn restore(dir: &DataDir, from: &std::path::Path, force: bool) -> Result<(), Str
     if target.exists() && !force {
         return Err(format!("{} exists; stop the server and pass --force to replace it", target.display()));
     }
+    // Refuse while a server holds the data dir: its later writes would go to
+    // a file that is no longer there.
+    let _lock = server::lock_data_dir(&dir.data_dir).map_err(|e| format!("{e}; stop it before restoring"))?;
+    // Copy first: until the rename, the current database stays untouched.
+    let tmp = target.with_extension("db.restoring");
+    std::fs::copy(from, &tmp).map_err(|e| format!("cannot copy the backup: {e}"))?;
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", target.display()));
         if side.exists() {
             std::fs::remove_file(&side).map_err(|e| format!("cannot remove {}: {e}", side.display()))?;
         }
     }
-    let tmp = target.with_extension("db.restoring");
-    std::fs::copy(from, &tmp).map_err(|e| format!("cannot copy the backup: {e}"))?;
     std::fs::rename(&tmp, &target).map_err(|e| format!("cannot move the backup into place: {e}"))?;
     db::migrate(&target).map_err(|e| e.to_string())?;
     eprintln!("meshcloud: restored {} into {}", from.display(), target.display());

@@ -25,6 +25,7 @@ pub struct FileConfig {
     pub db_readers: Option<usize>,
     pub purge_after_days: Option<u64>,
     pub purge_schedule: Option<String>,
+    pub trust_forwarded_for: Option<bool>,
 }
 
 #[derive(Clone)]
@@ -40,6 +41,7 @@ pub struct Config {
     pub db_readers: usize,
     pub purge_after_days: u64,
     pub purge_schedule: String,
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -56,6 +58,7 @@ impl Default for Config {
             db_readers: 4,
             purge_after_days: 30,
             purge_schedule: "0 30 3 * * *".into(),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -75,6 +78,7 @@ impl fmt::Debug for Config {
             .field("db_readers", &self.db_readers)
             .field("purge_after_days", &self.purge_after_days)
             .field("purge_schedule", &self.purge_schedule)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
             .finish()
     }
 }
@@ -88,7 +92,7 @@ pub struct Flags {
 }
 
 /// The environment variables meshcloud reads (besides `*_FILE` twins).
-const ENV_KEYS: [&str; 12] = [
+const ENV_KEYS: [&str; 13] = [
     "MESHCLOUD_CONFIG",
     "MESHCLOUD_LISTEN",
     "MESHCLOUD_DATA_DIR",
@@ -101,6 +105,7 @@ const ENV_KEYS: [&str; 12] = [
     "MESHCLOUD_DB_READERS",
     "MESHCLOUD_PURGE_AFTER_DAYS",
     "MESHCLOUD_PURGE_SCHEDULE",
+    "MESHCLOUD_TRUST_FORWARDED_FOR",
 ];
 
 impl Config {
@@ -190,6 +195,9 @@ impl Config {
         }
         if let Some(v) = get("MESHCLOUD_PURGE_SCHEDULE")? {
             self.purge_schedule = v;
+        }
+        if let Some(v) = get("MESHCLOUD_TRUST_FORWARDED_FOR")? {
+            self.trust_forwarded_for = parse(&v, "MESHCLOUD_TRUST_FORWARDED_FOR")?;
         }
         Ok(())
     }

@@ -68,6 +68,10 @@ pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: R
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     headers.entry("x-frame-options").or_insert(HeaderValue::from_static("DENY"));
+    // API answers can carry credentials (a new token, a session): never cache them.
+    if is_api_path(&path) {
+        headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    }
 
     let status = resp.status().as_u16();
     let elapsed = start.elapsed();

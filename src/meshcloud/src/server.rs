@@ -35,15 +35,35 @@ pub fn ensure_data_dir(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Opens (migrating if needed) the store of a data dir, off the async threads.
-pub async fn open_db(config: &Config) -> Result<Db, String> {
+/// Opens the store of a data dir off the async threads: the server migrates
+/// it; tools (`migrate == false`) require it to be at this binary's schema.
+pub async fn open_db(config: &Config, migrate: bool) -> Result<Db, String> {
     ensure_data_dir(&config.data_dir)?;
     let path = db_path(&config.data_dir);
     let opts = DbOptions { readers: config.db_readers, ..DbOptions::default() };
-    tokio::task::spawn_blocking(move || Db::open(&path, opts))
+    tokio::task::spawn_blocking(move || if migrate { Db::open(&path, opts) } else { Db::open_existing(&path, opts) })
         .await
         .map_err(|e| format!("store start-up failed: {e}"))?
         .map_err(|e| e.to_string())
+}
+
+/// The lock a serving process holds on its data dir, so that a second server
+/// or a restore cannot run against it at the same time.
+pub fn lock_data_dir(dir: &Path) -> Result<std::fs::File, String> {
+    let path = dir.join("meshcloud.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(format!("another meshcloud is serving the data dir {}", dir.display()))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+    }
 }
 
 pub fn identity(db: Db, config: &Config) -> Identity {
@@ -52,6 +72,7 @@ pub fn identity(db: Db, config: &Config) -> Identity {
         IdentitySettings {
             allow_user_org_creation: config.allow_user_org_creation,
             session_ttl: Duration::from_secs(config.session_ttl_hours * 3600),
+            trust_forwarded_for: config.trust_forwarded_for,
             ..IdentitySettings::default()
         },
     )
@@ -75,7 +96,12 @@ fn healthz() -> &'static str {
 
 #[handler]
 async fn readyz(db: Data<&Db>) -> Response {
-    match db.ping().await {
+    // A reader answers and the writer accepts a (empty) transaction.
+    let ready = match db.ping().await {
+        Ok(()) => db.write(|_| Ok(())).await,
+        Err(e) => Err(e),
+    };
+    match ready {
         Ok(()) => Response::builder().content_type("text/plain").body("ready"),
         Err(e) => {
             warn!(error = %e, "readiness check failed");
@@ -94,7 +120,9 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), String> {
-    let db = open_db(&config).await?;
+    ensure_data_dir(&config.data_dir)?;
+    let _lock = lock_data_dir(&config.data_dir)?;
+    let db = open_db(&config, true).await?;
     let identity = identity(db.clone(), &config);
     match identity.bootstrap(&config.admin_email, config.admin_password.clone()).await.map_err(|e| e.to_string())? {
         Bootstrap::AlreadyInitialised => {}

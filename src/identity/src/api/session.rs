@@ -47,6 +47,16 @@ pub enum LogoutResponse {
     NoContent(#[oai(header = "Set-Cookie")] String),
 }
 
+fn client_ip(req: &Request, trust_forwarded_for: bool) -> String {
+    let forwarded = trust_forwarded_for
+        .then(|| req.header("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.rsplit(',').next())
+        .map(|ip| ip.trim().to_string())
+        .filter(|ip| !ip.is_empty());
+    forwarded.unwrap_or_else(|| req.remote_addr().as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_default())
+}
+
 fn secure(req: &Request) -> bool {
     req.header("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"))
         || req.uri().scheme_str() == Some("https")
@@ -65,7 +75,7 @@ impl SessionApi {
     /// account and per client address (429 with `Retry-After`).
     #[oai(path = "/login", method = "post")]
     async fn login(&self, req: &Request, body: Json<LoginRequest>) -> Result<LoginResponse, AppError> {
-        let ip = req.remote_addr().as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+        let ip = client_ip(req, self.identity.settings().trust_forwarded_for);
         let LoginRequest { email, password } = body.0;
         let (_, issued) = self.identity.login(&email, password.0, &ip).await?;
         let principal = self.identity.authenticate(&issued.plaintext, true).await?;

@@ -160,7 +160,7 @@ impl Identity {
     #[instrument(skip_all, level = "debug")]
     pub async fn login(&self, email: &str, password: String, client_ip: &str) -> AppResult<(UserId, Issued)> {
         let email = email.trim().to_lowercase();
-        self.inner.throttle.check(&email, client_ip)?;
+        self.inner.throttle.begin(&email, client_ip)?;
         let lookup = email.clone();
         let found = self.db().read(move |c| users::password_hash(c, &lookup)).await?;
         let (user, stored) = match found {
@@ -169,10 +169,9 @@ impl Identity {
         };
         let ok = self.inner.passwords.verify(password, stored).await?;
         let Some(user) = user.filter(|_| ok) else {
-            self.inner.throttle.fail(&email, client_ip);
             return Err(AppError::Unauthenticated);
         };
-        self.inner.throttle.succeed(&email);
+        self.inner.throttle.succeed(&email, client_ip);
         let issued = issue();
         let (uuid, hash) = (issued.uuid, issued.hash);
         let expires = time::now() + chrono::Duration::from_std(self.settings().session_ttl).unwrap_or_default();

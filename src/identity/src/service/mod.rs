@@ -23,6 +23,9 @@ pub struct IdentitySettings {
     pub session_ttl: Duration,
     /// How long a resolved credential is trusted without a database lookup.
     pub auth_cache_ttl: Duration,
+    /// Behind a reverse proxy: take the client address for sign-in throttling
+    /// from the last `X-Forwarded-For` entry (the one the proxy added).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for IdentitySettings {
@@ -31,6 +34,7 @@ impl Default for IdentitySettings {
             allow_user_org_creation: true,
             session_ttl: Duration::from_secs(12 * 3600),
             auth_cache_ttl: Duration::from_secs(10),
+            trust_forwarded_for: false,
         }
     }
 }

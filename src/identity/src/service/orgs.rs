@@ -187,12 +187,13 @@ impl Identity {
         let p = p.clone();
         self.db()
             .read(move |c| {
-                let org = orgs::by_domain(c, &domain)?.ok_or(AppError::NotFound)?;
+                const NOT_FOUND: AppError = AppError::NotFoundAs("Organization not found");
+                let org = orgs::by_domain(c, &domain)?.ok_or(NOT_FOUND)?;
                 let own_domain = p.email.rsplit_once('@').is_some_and(|(_, d)| d == domain);
                 if p.provider_admin || own_domain || orgs::membership(c, org.id, p.user)?.is_some() {
                     Ok(org)
                 } else {
-                    Err(AppError::NotFound)
+                    Err(NOT_FOUND)
                 }
             })
             .await

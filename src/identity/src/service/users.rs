@@ -48,11 +48,21 @@ impl Identity {
         let (me, admin) = (p.user, p.provider_admin);
         self.db()
             .read(move |c| {
-                let user = users::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-                if !(user.id == me || admin || users::share_an_org(c, me, user.id)?) {
+                let mut user = users::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+                if user.id == me || admin {
+                    let orgs = orgs::memberships(c, user.id)?;
+                    return Ok(Profile { user, orgs });
+                }
+                if !users::share_an_org(c, me, user.id)? {
                     return Err(AppError::NotFound);
                 }
-                let orgs = orgs::memberships(c, user.id)?;
+                // A colleague sees the organizations they share, not the
+                // user's others, and not the user's private preferences.
+                let mine: std::collections::HashSet<_> =
+                    orgs::memberships(c, me)?.into_iter().map(|(o, _)| o.id).collect();
+                let mut orgs = orgs::memberships(c, user.id)?;
+                orgs.retain(|(o, _)| mine.contains(&o.id));
+                user.preferences = serde_json::json!({});
                 Ok(Profile { user, orgs })
             })
             .await

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::{AppError, AppResult};
 
@@ -58,7 +58,7 @@ struct Inner {
     opts: DbOptions,
     writer: writer::WriterHandle,
     readers: Mutex<Vec<Connection>>,
-    read_permits: Semaphore,
+    read_permits: Arc<Semaphore>,
 }
 
 pub fn db_path(data_dir: &Path) -> PathBuf {
@@ -155,10 +155,40 @@ pub fn check(path: &Path) -> AppResult<Vec<String>> {
     Ok(problems)
 }
 
+/// Fails unless the database at `path` exists and is at exactly this
+/// binary's schema: tools that run next to a server never migrate it.
+pub fn require_current_schema(path: &Path) -> AppResult<()> {
+    if !path.exists() {
+        return Err(AppError::validation(format!("no database at {}", path.display())));
+    }
+    let conn = open_conn(path, &DbOptions::default(), true)?;
+    let newest = applied_versions(&conn)?.into_iter().max().unwrap_or(0);
+    let known = known_schema_version();
+    match newest.cmp(&known) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Greater => Err(AppError::Internal(format!(
+            "the database schema is at version {newest}, newer than this binary knows ({known})"
+        ))),
+        std::cmp::Ordering::Less => Err(AppError::validation(format!(
+            "the database schema is at version {newest}, older than this binary's {known}; run `meshcloud migrate` first"
+        ))),
+    }
+}
+
 impl Db {
-    /// Migrates, checks and opens the store at `path`.
+    /// Migrates, checks and opens the store at `path` (the server's way).
     pub fn open(path: &Path, opts: DbOptions) -> AppResult<Db> {
         migrate(path)?;
+        Self::open_migrated(path, opts)
+    }
+
+    /// Opens a store that must already be at this binary's schema (the tools' way).
+    pub fn open_existing(path: &Path, opts: DbOptions) -> AppResult<Db> {
+        require_current_schema(path)?;
+        Self::open_migrated(path, opts)
+    }
+
+    fn open_migrated(path: &Path, opts: DbOptions) -> AppResult<Db> {
         let writer_conn = open_conn(path, &opts, false)?;
         let quick: String = writer_conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         if quick != "ok" {
@@ -175,7 +205,7 @@ impl Db {
                 opts,
                 writer,
                 readers: Mutex::new(readers),
-                read_permits: Semaphore::new(n),
+                read_permits: Arc::new(Semaphore::new(n)),
             }),
         })
     }
@@ -211,7 +241,7 @@ impl Db {
         F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
     {
         let inner = self.inner.clone();
-        let permit = tokio::time::timeout(inner.opts.wait_timeout, inner.read_permits.acquire())
+        let permit = tokio::time::timeout(inner.opts.wait_timeout, inner.read_permits.clone().acquire_owned())
             .await
             .map_err(|_| AppError::busy())?
             .map_err(|_| AppError::busy())?;
@@ -221,17 +251,16 @@ impl Db {
             .map_err(|_| AppError::internal("reader pool poisoned"))?
             .pop()
             .ok_or_else(|| AppError::internal("reader pool empty with a permit held"))?;
-        let (conn, result) = tokio::task::spawn_blocking(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&conn)));
-            (conn, result)
+        // The lease travels with the blocking task, so the connection goes back
+        // to the pool even when the awaiting request is cancelled or `f` panics.
+        let lease = Lease { conn: Some(conn), inner, _permit: permit };
+        tokio::task::spawn_blocking(move || {
+            let conn = lease.conn.as_ref().ok_or_else(|| AppError::internal("lease without a connection"))?;
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
+                .map_err(|_| AppError::internal("panic in a read"))?
         })
         .await
-        .map_err(|e| AppError::internal(format!("reader task failed: {e}")))?;
-        if let Ok(mut pool) = inner.readers.lock() {
-            pool.push(conn);
-        }
-        drop(permit);
-        result.map_err(|_| AppError::internal("panic in a read"))?
+        .map_err(|e| AppError::internal(format!("reader task failed: {e}")))?
     }
 
     /// Checks that a reader can answer; used by `/readyz`.
@@ -254,6 +283,27 @@ impl Db {
     }
 }
 
+/// A reader connection on loan; returned to the pool on drop, with any
+/// transaction a panic left open rolled back, before the permit is released.
+struct Lease {
+    conn: Option<Connection>,
+    inner: Arc<Inner>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            if let Ok(mut pool) = self.inner.readers.lock() {
+                pool.push(conn);
+            }
+        }
+    }
+}
+
 fn run_read<T>(conn: &Connection, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
     conn.execute_batch("BEGIN DEFERRED")?;
     let result = f(conn);
@@ -263,15 +313,21 @@ fn run_read<T>(conn: &Connection, f: impl FnOnce(&Connection) -> AppResult<T>) -
 }
 
 fn backup_with(conn: &Connection, out: &Path) -> AppResult<()> {
-    if out.exists() {
-        return Err(AppError::validation(format!("{} already exists", out.display())));
-    }
     let target = out.to_str().ok_or_else(|| AppError::validation("backup path is not valid UTF-8"))?;
+    // Created empty and private first: the copy holds password hashes.
+    let mut create = std::fs::OpenOptions::new();
+    create.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
+    create.open(out).map_err(|e| AppError::validation(format!("cannot create {}: {e}", out.display())))?;
     // VACUUM INTO cannot run inside a transaction and needs a writable connection
     // handle (it writes only the target file).
     conn.execute_batch("PRAGMA query_only = OFF;")?;
     let r = conn.execute("VACUUM INTO ?1", [target]);
     conn.execute_batch("PRAGMA query_only = ON;")?;
+    if r.is_err() {
+        let _ = std::fs::remove_file(out);
+    }
     r?;
     Ok(())
 }

@@ -122,20 +122,21 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
 }
 
 fn run_batch(conn: &Connection, batch: Vec<Job>) {
-    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-        let err = AppError::from(e);
-        for job in batch {
-            job.work.abort(clone_err(&err));
-        }
-        return;
-    }
-    let mut finishers: Vec<Finish> = Vec::with_capacity(batch.len());
-    let now = Instant::now();
+    // Jobs run in this transaction so far, waiting for its commit.
+    let mut pending: Vec<Finish> = Vec::with_capacity(batch.len());
+    let mut in_tx = false;
     for job in batch {
-        if now > job.deadline {
+        if Instant::now() > job.deadline {
             // Waited in the queue longer than the caller was promised.
             job.work.abort(AppError::busy());
             continue;
+        }
+        if !in_tx {
+            if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+                job.work.abort(AppError::from(e));
+                continue;
+            }
+            in_tx = true;
         }
         if let Err(e) = conn.execute_batch("SAVEPOINT job") {
             job.work.abort(AppError::from(e));
@@ -145,29 +146,38 @@ fn run_batch(conn: &Connection, batch: Vec<Job>) {
             Ok((ok, finish)) => {
                 let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
                 let _ = conn.execute_batch(end);
-                finishers.push(finish);
+                pending.push(finish);
             }
             // The reply went down with the panic; the caller sees "panicked".
             Err(_) => {
                 let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
             }
         }
+        if conn.is_autocommit() {
+            // SQLite rolled the whole transaction back (disk full, I/O error):
+            // nothing of it is stored. Tell those callers, and start the rest
+            // of the batch in a fresh transaction.
+            fail_all(&mut pending, "the write transaction was rolled back by the database");
+            in_tx = false;
+        }
     }
-    let commit = if conn.is_autocommit() {
-        // SQLite rolled the whole transaction back (I/O error, disk full).
-        Err(AppError::internal("the write transaction was rolled back by the database"))
-    } else {
-        conn.execute_batch("COMMIT").map_err(AppError::from)
-    };
-    if commit.is_err() && !conn.is_autocommit() {
-        let _ = conn.execute_batch("ROLLBACK");
+    if !in_tx {
+        return;
     }
-    for finish in finishers {
-        finish(match &commit {
-            Ok(()) => Ok(()),
-            Err(e) => Err(clone_err(e)),
-        });
+    match conn.execute_batch("COMMIT") {
+        Ok(()) => pending.drain(..).for_each(|finish| finish(Ok(()))),
+        Err(e) => {
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            let err = AppError::from(e);
+            pending.drain(..).for_each(|finish| finish(Err(clone_err(&err))));
+        }
     }
+}
+
+fn fail_all(pending: &mut Vec<Finish>, why: &str) {
+    pending.drain(..).for_each(|finish| finish(Err(AppError::internal(why))));
 }
 
 fn clone_err(e: &AppError) -> AppError {

@@ -63,7 +63,7 @@ fn layer5_body(status: StatusCode, detail: Option<&str>) -> Response {
     let text = match status {
         StatusCode::BAD_REQUEST => with_detail("Invalid request body or request param", detail),
         StatusCode::UNAUTHORIZED => "Expired JWT token used or insufficient privilege".to_string(),
-        StatusCode::NOT_FOUND => "Result not found".to_string(),
+        StatusCode::NOT_FOUND => detail.unwrap_or("Result not found").to_string(),
         StatusCode::CONFLICT => with_detail("Conflict", detail),
         StatusCode::TOO_MANY_REQUESTS => "Too many requests".to_string(),
         StatusCode::SERVICE_UNAVAILABLE => "Service unavailable".to_string(),
