@@ -331,3 +331,87 @@ fn backup_with(conn: &Connection, out: &Path) -> AppResult<()> {
     r?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn scratch() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let db = Db::open(&dir.path().join("t.db"), DbOptions::default()).expect("open");
+        db.write(|c| Ok(c.execute_batch("CREATE TABLE t (n INTEGER NOT NULL) STRICT")?)).await.expect("ddl");
+        (dir, db)
+    }
+
+    async fn stored(db: &Db) -> Vec<i64> {
+        db.read(|c| {
+            let mut s = c.prepare("SELECT n FROM t ORDER BY n")?;
+            Ok(s.query_map([], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?)
+        })
+        .await
+        .expect("read")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn failing_and_panicking_jobs_do_not_undo_their_neighbours() {
+        let (_dir, db) = scratch().await;
+        let mut handles = vec![];
+        for n in 0..300i64 {
+            let db = db.clone();
+            handles.push(tokio::spawn(async move {
+                db.write(move |c| {
+                    c.execute("INSERT INTO t (n) VALUES (?1)", [n])?;
+                    match n % 5 {
+                        0 => Err(AppError::validation("refused after writing")),
+                        1 if n % 7 == 0 => panic!("job {n} panics after writing"),
+                        _ => Ok(n),
+                    }
+                })
+                .await
+            }));
+        }
+        let mut acked = vec![];
+        for h in handles {
+            if let Ok(Ok(n)) = h.await {
+                acked.push(n);
+            }
+        }
+        let expected: Vec<i64> = (0..300).filter(|n| n % 5 != 0 && !(n % 5 == 1 && n % 7 == 0)).collect();
+        acked.sort();
+        assert_eq!(acked, expected);
+        assert_eq!(stored(&db).await, expected, "exactly the acknowledged writes are stored");
+        db.close();
+    }
+
+    #[tokio::test]
+    async fn reads_see_committed_writes_and_the_pool_survives_a_panic() {
+        let (_dir, db) = scratch().await;
+        db.write(|c| Ok(c.execute("INSERT INTO t (n) VALUES (1)", [])?)).await.expect("write");
+        for _ in 0..10 {
+            let r = db.read(|_| -> AppResult<()> { panic!("reader panics") }).await;
+            assert!(matches!(r, Err(AppError::Internal(_))));
+        }
+        // Every reader is back in the pool, none left inside a transaction.
+        for _ in 0..10 {
+            assert_eq!(stored(&db).await, vec![1]);
+        }
+        db.close();
+        assert!(matches!(db.write(|_| Ok(())).await, Err(AppError::Unavailable { .. })), "closed stores refuse writes");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("t.db");
+        migrate(&path).expect("migrate");
+        require_current_schema(&path).expect("current");
+        let conn = Connection::open(&path).expect("open");
+        conn.execute(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (9999, 'future', '', '0')",
+            [],
+        )
+        .expect("insert");
+        assert!(migrate(&path).is_err());
+        assert!(require_current_schema(&path).is_err());
+    }
+}
