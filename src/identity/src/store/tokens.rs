@@ -22,6 +22,10 @@ impl Kind {
             Kind::Session => "session",
         }
     }
+
+    fn column(r: &Row<'_>, i: usize) -> rusqlite::Result<Kind> {
+        Ok(if r.get::<_, String>(i)? == "session" { Kind::Session } else { Kind::Api })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -54,7 +58,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
         id: r.get(0)?,
         uuid: cols::uuid(r, 1)?,
         user_uuid: cols::uuid(r, 2)?,
-        kind: if r.get::<_, String>(3)? == "session" { Kind::Session } else { Kind::Api },
+        kind: Kind::column(r, 3)?,
         name: r.get(4)?,
         purpose: r.get(5)?,
         provider: r.get(6)?,
@@ -132,7 +136,7 @@ pub fn auth_record(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Auth
         .query_row(params![uuid.to_string(), time::now_db()], |r| {
             Ok(AuthRecord {
                 token: r.get(0)?,
-                kind: if r.get::<_, String>(1)? == "session" { Kind::Session } else { Kind::Api },
+                kind: Kind::column(r, 1)?,
                 secret_hash: r.get(2)?,
                 user: r.get(3)?,
                 user_uuid: cols::uuid(r, 4)?,
