@@ -59,6 +59,9 @@ async fn openapi_document_lists_every_endpoint() {
         ("/api/meshcloud/login", "post"),
         ("/api/meshcloud/logout", "post"),
         ("/api/meshcloud/session", "get"),
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing from /openapi.json");
     }

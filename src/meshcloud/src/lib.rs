@@ -6,5 +6,6 @@ pub mod config;
 pub mod edge;
 pub mod jobs;
 pub mod metrics;
+pub mod ops;
 pub mod server;
 pub mod ui;

@@ -9,15 +9,12 @@ use std::time::Duration;
 use meshcloud_identity::service::bootstrap::Bootstrap;
 use meshcloud_identity::{Identity, IdentitySettings};
 use meshcloud_kernel::db::{Db, DbOptions, db_path};
-use poem::endpoint::make_sync;
-use poem::http::StatusCode;
 use poem::listener::TcpAcceptor;
 use poem::middleware::CookieJarManager;
-use poem::web::Data;
-use poem::{EndpointExt, Response, Route, Server, handler};
+use poem::{EndpointExt, Route, Server};
 use poem_openapi::OpenApiService;
 use tokio::sync::watch;
-use tracing::{info, warn};
+use tracing::info;
 
 use crate::config::Config;
 use crate::metrics::Metrics;
@@ -78,39 +75,11 @@ pub fn identity(db: Db, config: &Config) -> Identity {
     )
 }
 
-fn api_service(identity: &Identity) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
-    OpenApiService::new(meshcloud_identity::api::apis(identity), "meshcloud", env!("CARGO_PKG_VERSION")).description(
+fn api_service(identity: &Identity, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+    let ops = crate::ops::OpsApi { db: identity.db().clone(), metrics: metrics.clone() };
+    OpenApiService::new((meshcloud_identity::api::apis(identity), ops), "meshcloud", env!("CARGO_PKG_VERSION")).description(
         "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face and meshcloud's own API.",
     )
-}
-
-/// The OpenAPI document, for `meshcloud` tooling and tests.
-pub fn openapi_json(identity: &Identity) -> String {
-    api_service(identity).spec()
-}
-
-#[handler]
-fn healthz() -> &'static str {
-    "ok"
-}
-
-#[handler]
-async fn readyz(db: Data<&Db>) -> Response {
-    // A reader answers and the writer accepts a (empty) transaction.
-    let ready = match db.ping().await {
-        Ok(()) => db.write(|_| Ok(())).await,
-        Err(e) => Err(e),
-    };
-    match ready {
-        Ok(()) => Response::builder().content_type("text/plain").body("ready"),
-        Err(e) => {
-            warn!(error = %e, "readiness check failed");
-            Response::builder()
-                .status(StatusCode::SERVICE_UNAVAILABLE)
-                .content_type("text/plain")
-                .body("database unavailable")
-        }
-    }
 }
 
 /// Serves on `listener` until `shutdown` resolves; then finishes in-flight
@@ -149,23 +118,15 @@ pub async fn serve(
     }
 
     let metrics = Arc::new(Metrics::default());
-    let api = api_service(&identity);
+    let api = api_service(&identity, &metrics);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
-    let metrics_ep = {
-        let m = metrics.clone();
-        make_sync(move |_| Response::builder().content_type("text/plain; version=0.0.4").body(m.render()))
-    };
     let app = Route::new()
-        .at("/healthz", healthz)
-        .at("/readyz", readyz)
-        .at("/metrics", metrics_ep)
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .nest("/", api)
         .with(CookieJarManager::new())
-        .data(identity.clone())
-        .data(db.clone());
+        .data(identity.clone());
     let app = Arc::new(app);
     let edge = {
         let metrics = metrics.clone();
