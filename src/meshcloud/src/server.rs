@@ -77,9 +77,10 @@ pub fn identity(db: Db, config: &Config) -> Identity {
 
 fn api_service(identity: &Identity, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
     let ops = crate::ops::OpsApi { db: identity.db().clone(), metrics: metrics.clone() };
-    OpenApiService::new((meshcloud_identity::api::apis(identity), ops), "meshcloud", env!("CARGO_PKG_VERSION")).description(
-        "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face and meshcloud's own API.",
-    )
+    OpenApiService::new((meshcloud_identity::api::apis(identity), ops), "meshcloud", env!("CARGO_PKG_VERSION"))
+        .description(
+            "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face and meshcloud's own API.",
+        )
 }
 
 /// Serves on `listener` until `shutdown` resolves; then finishes in-flight
