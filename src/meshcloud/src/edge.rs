@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use meshcloud_kernel::AppError;
 use meshcloud_kernel::http::face::{Face, is_api_path, render_error};
 use poem::PathPattern;
 use poem::http::{HeaderValue, Method, StatusCode, header};
@@ -17,7 +18,7 @@ use crate::metrics::Metrics;
 /// they come without a length, which then fails to parse).
 pub const MAX_BODY: u64 = 8 * 1024 * 1024;
 
-pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: Request) -> Response {
+pub async fn handle<E: Endpoint + 'static>(next: Arc<E>, metrics: Arc<Metrics>, mut req: Request) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -36,11 +37,19 @@ pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: R
             let body = req.take_body();
             req.set_body(poem::Body::from_async_read(tokio::io::AsyncReadExt::take(body.into_async_read(), MAX_BODY)));
         }
-        next.call(req).instrument(span.clone()).await
+        // The handler runs as its own task: a panic becomes a 500 in the face's
+        // format instead of a dropped connection, and a client that hangs up
+        // does not cancel a handler half-way.
+        let next = next.clone();
+        let task =
+            tokio::spawn(async move { next.call(req).await.map(IntoResponse::into_response) }.instrument(span.clone()));
+        match task.await {
+            Ok(result) => result,
+            Err(e) => Err(AppError::internal(format!("handler failed: {e}")).into()),
+        }
     };
     let (mut resp, route) = match result {
         Ok(resp) => {
-            let resp = resp.into_response();
             let route = resp.data::<PathPattern>().map(|p| p.0.to_string());
             (resp, route)
         }
