@@ -35,7 +35,6 @@ pub fn ensure_data_dir(dir: &Path) -> Result<(), String> {
 /// Opens the store of a data dir off the async threads: the server migrates
 /// it; tools (`migrate == false`) require it to be at this binary's schema.
 pub async fn open_db(config: &Config, migrate: bool) -> Result<Db, String> {
-    ensure_data_dir(&config.data_dir)?;
     let path = db_path(&config.data_dir);
     let opts = DbOptions { readers: config.db_readers, ..DbOptions::default() };
     tokio::task::spawn_blocking(move || if migrate { Db::open(&path, opts) } else { Db::open_existing(&path, opts) })

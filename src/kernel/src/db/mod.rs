@@ -93,16 +93,7 @@ pub fn known_schema_version() -> i32 {
 pub fn migrate(path: &Path) -> AppResult<usize> {
     let opts = DbOptions::default();
     let mut conn = open_conn(path, &opts, false)?;
-    let applied = applied_versions(&conn)?;
-    let known = known_schema_version();
-    if let Some(newest) = applied.iter().max()
-        && *newest > known
-    {
-        return Err(AppError::Internal(format!(
-            "the database schema is at version {newest}, newer than this binary knows ({known}); \
-             run a meshcloud at least as new as the one that last migrated it"
-        )));
-    }
+    schema_not_newer(&conn)?;
     conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     let report = embedded::migrations::runner()
         .set_abort_divergent(true)
@@ -115,6 +106,19 @@ pub fn migrate(path: &Path) -> AppResult<usize> {
         return Err(AppError::Internal(format!("migration left {violations} foreign key violations")));
     }
     Ok(report.applied_migrations().len())
+}
+
+/// The newest applied schema version; an error if a newer binary applied it.
+fn schema_not_newer(conn: &Connection) -> AppResult<i32> {
+    let newest = applied_versions(conn)?.into_iter().max().unwrap_or(0);
+    let known = known_schema_version();
+    if newest > known {
+        return Err(AppError::Internal(format!(
+            "the database schema is at version {newest}, newer than this binary knows ({known}); \
+             run a meshcloud at least as new as the one that last migrated it"
+        )));
+    }
+    Ok(newest)
 }
 
 fn applied_versions(conn: &Connection) -> AppResult<Vec<i32>> {
@@ -162,17 +166,14 @@ pub fn require_current_schema(path: &Path) -> AppResult<()> {
         return Err(AppError::validation(format!("no database at {}", path.display())));
     }
     let conn = open_conn(path, &DbOptions::default(), true)?;
-    let newest = applied_versions(&conn)?.into_iter().max().unwrap_or(0);
+    let newest = schema_not_newer(&conn)?;
     let known = known_schema_version();
-    match newest.cmp(&known) {
-        std::cmp::Ordering::Equal => Ok(()),
-        std::cmp::Ordering::Greater => Err(AppError::Internal(format!(
-            "the database schema is at version {newest}, newer than this binary knows ({known})"
-        ))),
-        std::cmp::Ordering::Less => Err(AppError::validation(format!(
+    if newest < known {
+        return Err(AppError::validation(format!(
             "the database schema is at version {newest}, older than this binary's {known}; run `meshcloud migrate` first"
-        ))),
+        )));
     }
+    Ok(())
 }
 
 impl Db {
