@@ -108,7 +108,6 @@ pub struct User {
 
 pub const ROLE_PROVIDER_ADMIN: &str = "admin";
 pub const ROLE_USER: &str = "user";
-pub const ROLE_ORG_ADMIN: &str = "organization admin";
 
 impl From<Profile> for User {
     fn from(p: Profile) -> Self {
@@ -116,15 +115,15 @@ impl From<Profile> for User {
         let orgs: Vec<serde_json::Value> = p
             .orgs
             .iter()
-            .map(|(o, admin)| {
-                serde_json::json!({
-                    "id": o.uuid,
-                    "name": o.name,
-                    "role_names": [if *admin { ROLE_ORG_ADMIN } else { ROLE_USER }],
-                })
-            })
+            .map(|o| serde_json::json!({ "id": o.org.uuid, "name": o.org.name, "role_names": o.role_names }))
             .collect();
         let total = orgs.len();
+        let teams: Vec<serde_json::Value> = p
+            .teams
+            .iter()
+            .map(|t| serde_json::json!({ "id": t.id, "name": t.name, "org_id": t.org, "role_names": t.role_names }))
+            .collect();
+        let team_total = teams.len();
         User {
             id: u.uuid,
             user_id: u.user_id,
@@ -139,7 +138,7 @@ impl From<Profile> for User {
             region: u.region,
             preferences: u.preferences,
             organizations: serde_json::json!({ "organizations_with_roles": orgs, "total_count": total }),
-            teams: serde_json::json!({ "teams_with_roles": [], "total_count": 0 }),
+            teams: serde_json::json!({ "teams_with_roles": teams, "total_count": team_total }),
             role_names: vec![if u.is_provider_admin { ROLE_PROVIDER_ADMIN } else { ROLE_USER }.to_string()],
             socials: vec![],
             accepted_terms_at: u.accepted_terms_at.map(Time),

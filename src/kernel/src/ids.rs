@@ -29,7 +29,7 @@ macro_rules! row_id {
     )*};
 }
 
-row_id!(UserId, OrgId, TokenId, EventId);
+row_id!(UserId, OrgId, TokenId, EventId, TeamId, RoleId, KeychainId, KeyId);
 
 /// A new public id: UUIDv7, so that ids created together sit together in indexes.
 pub fn new_uuid() -> uuid::Uuid {

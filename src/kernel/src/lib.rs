@@ -3,6 +3,7 @@
 //! Families depend on the kernel and never on each other's internals; the
 //! binary crate assembles them.
 
+pub mod access;
 pub mod audit;
 pub mod crypto;
 pub mod db;

@@ -5,7 +5,7 @@
 //! secret is stored; a lookup is one primary-key read and a constant-time compare.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use meshcloud_kernel::audit::{self, Event};
@@ -18,7 +18,7 @@ use tracing::instrument;
 
 use super::Identity;
 use crate::store::tokens::{self, Kind, NewToken};
-use crate::store::users;
+use crate::store::{keys, users};
 
 const PREFIX: &str = "mc_";
 /// `last_used_at` is written at most this often per credential.
@@ -63,6 +63,17 @@ struct Cached {
     kind: Kind,
     expires_at: Option<Timestamp>,
     until: Instant,
+    stamp: Stamp,
+}
+
+/// The generations a cached principal was resolved at: one for changes that
+/// can touch anyone's grants (a role's keychains), one per user (their own
+/// memberships and roles). A change bumps a generation after it commits, so a
+/// principal read before the commit can never be served after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    global: u64,
+    user: u64,
 }
 
 pub(crate) struct AuthCache {
@@ -76,6 +87,15 @@ struct Entries {
     /// Credentials revoked within the last TTL: a lookup that read the row just
     /// before the revoke committed must not put it back into the cache.
     revoked: HashMap<uuid::Uuid, Instant>,
+    global: u64,
+    users: HashMap<UserId, u64>,
+    seq: u64,
+}
+
+impl Entries {
+    fn stamp(&self, user: UserId) -> Stamp {
+        Stamp { global: self.global, user: self.users.get(&user).copied().unwrap_or(0) }
+    }
 }
 
 impl AuthCache {
@@ -86,7 +106,9 @@ impl AuthCache {
     fn get(&self, id: &uuid::Uuid, secret_hash: &[u8], kind: Kind) -> Option<Principal> {
         let map = self.entries.lock().ok()?;
         let c = map.live.get(id)?;
-        let fresh = c.until > Instant::now() && c.expires_at.is_none_or(|e| e > time::now());
+        let fresh = c.until > Instant::now()
+            && c.expires_at.is_none_or(|e| e > time::now())
+            && c.stamp == map.stamp(c.principal.user);
         (fresh && c.kind == kind && ct_eq(&c.hash, secret_hash)).then(|| c.principal.clone())
     }
 
@@ -95,13 +117,34 @@ impl AuthCache {
             let now = Instant::now();
             let ttl = self.ttl;
             map.revoked.retain(|_, at| now.duration_since(*at) < ttl);
-            if map.revoked.contains_key(&id) {
+            if map.revoked.contains_key(&id) || c.stamp != map.stamp(c.principal.user) {
                 return;
             }
             if map.live.len() >= CACHE_MAX {
                 map.live.clear();
             }
             map.live.insert(id, c);
+        }
+    }
+
+    /// A poisoned lock yields a stamp nothing matches, so nothing is cached.
+    pub(crate) fn stamp(&self, user: UserId) -> Stamp {
+        self.entries.lock().map(|m| m.stamp(user)).unwrap_or(Stamp { global: u64::MAX, user: u64::MAX })
+    }
+
+    /// After a change to one user's memberships or roles has committed.
+    pub(crate) fn invalidate_user(&self, user: UserId) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.seq += 1;
+            let seq = map.seq;
+            map.users.insert(user, seq);
+        }
+    }
+
+    /// After a change that may touch many users' grants has committed.
+    pub(crate) fn invalidate_all(&self) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.global += 1;
         }
     }
 
@@ -123,10 +166,21 @@ impl Identity {
         if let Some(p) = self.inner.cache.get(&id, &hash, kind) {
             return Ok(p);
         }
-        let rec = self.db().read(move |c| tokens::auth_record(c, id)).await?.ok_or(AppError::Unauthenticated)?;
-        if rec.kind != kind || !ct_eq(&rec.secret_hash, &hash) {
-            return Err(AppError::Unauthenticated);
-        }
+        let me = self.clone();
+        let (rec, grants, stamp) = self
+            .db()
+            .read(move |c| {
+                let Some(rec) = tokens::auth_record(c, id)? else { return Ok(None) };
+                if rec.kind != kind || !ct_eq(&rec.secret_hash, &hash) {
+                    return Ok(None);
+                }
+                // Stamped before the grants are read: see `Stamp`.
+                let stamp = me.inner.cache.stamp(rec.user);
+                let grants = keys::grants(c, rec.user, rec.provider_admin)?;
+                Ok(Some((rec, grants, stamp)))
+            })
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let principal = Principal {
             user: rec.user,
             user_uuid: rec.user_uuid,
@@ -134,6 +188,7 @@ impl Identity {
             provider_admin: rec.provider_admin,
             token: rec.token,
             via_session: session,
+            grants: Arc::new(grants),
         };
         if rec.last_used_at.is_none_or(|t| (time::now() - t).to_std().unwrap_or_default() > TOUCH_EVERY) {
             // Best effort and off the request path: a lost touch costs nothing.
@@ -151,6 +206,7 @@ impl Identity {
                 kind,
                 expires_at: rec.expires_at,
                 until: Instant::now() + self.inner.cache.ttl,
+                stamp,
             },
         );
         Ok(principal)

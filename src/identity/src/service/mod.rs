@@ -1,8 +1,16 @@
 //! Rules, permission checks and transactions of the identity family.
 
+pub mod access;
 pub mod auth;
+pub mod badges;
 pub mod bootstrap;
+pub mod invitations;
+pub mod keys;
+pub mod members;
 pub mod orgs;
+pub mod roles;
+pub mod signup;
+pub mod teams;
 pub mod tokens;
 pub mod users;
 

@@ -1,5 +1,6 @@
 //! Organizations: who may see and change which, and the org context of a request.
 
+use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
@@ -47,27 +48,13 @@ fn check(ch: OrgChanges) -> AppResult<Checked> {
     })
 }
 
-/// What a caller may do with an organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Admin,
-}
-
 impl Identity {
-    /// Loads a live org the principal may access at `level`. A non-member gets
-    /// "not found" (the org's existence is not disclosed); a member without the
-    /// privilege gets "forbidden".
-    pub fn org_for(c: &Conn, p: &Principal, id: uuid::Uuid, level: Access) -> AppResult<OrgRow> {
-        let org = orgs::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-        if p.provider_admin {
-            return Ok(org);
-        }
-        match (orgs::membership(c, org.id, p.user)?, level) {
-            (None, _) => Err(AppError::NotFound),
-            (Some(_), Access::Read) | (Some(true), Access::Admin) => Ok(org),
-            (Some(false), Access::Admin) => Err(AppError::Forbidden),
-        }
+    /// Loads a live org after checking `perm` in it. A non-member gets "not
+    /// found" (the org's existence is not disclosed); a member without the key
+    /// gets "forbidden".
+    pub fn org_for(c: &Conn, p: &Principal, id: uuid::Uuid, perm: Perm) -> AppResult<OrgRow> {
+        p.require(id, perm)?;
+        orgs::by_uuid(c, id)?.ok_or(AppError::NotFound)
     }
 
     /// The caller's organizations, or with `all` and provider-admin rights every organization.
@@ -78,7 +65,7 @@ impl Identity {
 
     pub async fn get_org(&self, p: &Principal, id: uuid::Uuid) -> AppResult<OrgRow> {
         let p = p.clone();
-        self.db().read(move |c| Self::org_for(c, &p, id, Access::Read)).await
+        self.db().read(move |c| Self::org_for(c, &p, id, Perm::OrgRead)).await
     }
 
     pub async fn create_org(&self, p: &Principal, ch: OrgChanges) -> AppResult<OrgRow> {
@@ -89,7 +76,8 @@ impl Identity {
         let name = ch.name.ok_or_else(|| AppError::validation("name is required"))?;
         let me = p.user;
         let metadata = serde_json::json!({ "preferences": ch.preferences.unwrap_or_else(|| serde_json::json!({})) });
-        self.db()
+        let org = self
+            .db()
             .write(move |c| {
                 let domain = ch.domain.flatten();
                 let fields = OrgFields {
@@ -111,15 +99,20 @@ impl Identity {
                 )?;
                 Ok(org)
             })
-            .await
+            .await;
+        if org.is_ok() {
+            self.changed_user(me);
+        }
+        org
     }
 
     pub async fn update_org(&self, p: &Principal, id: uuid::Uuid, ch: OrgChanges) -> AppResult<OrgRow> {
+        p.require(id, Perm::OrgUpdate)?;
         let ch = check(ch)?;
         let p = p.clone();
         self.db()
             .write(move |c| {
-                let org = Self::org_for(c, &p, id, Access::Admin)?;
+                let org = Self::org_for(c, &p, id, Perm::OrgUpdate)?;
                 let mut metadata = org.metadata.clone();
                 if let Some(prefs) = ch.preferences {
                     match metadata.as_object_mut() {
@@ -157,10 +150,12 @@ impl Identity {
     /// Soft delete: the org vanishes from lists and lookups at once; the purge
     /// job removes it after the retention period.
     pub async fn delete_org(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
+        p.require(id, Perm::OrgDelete)?;
         let p = p.clone();
-        self.db()
+        let members = self
+            .db()
             .write(move |c| {
-                let org = Self::org_for(c, &p, id, Access::Admin)?;
+                let org = Self::org_for(c, &p, id, Perm::OrgDelete)?;
                 orgs::soft_delete(c, org.id)?;
                 audit::record(
                     c,
@@ -168,9 +163,14 @@ impl Identity {
                         .org(org.id)
                         .on(org.uuid)
                         .describe(format!("organization {} deleted", org.name)),
-                )
+                )?;
+                orgs::member_ids(c, org.id)
             })
-            .await
+            .await?;
+        for m in members {
+            self.changed_user(m);
+        }
+        Ok(())
     }
 
     /// `metadata.preferences` of an org the caller can read.
@@ -190,11 +190,7 @@ impl Identity {
                 const NOT_FOUND: AppError = AppError::NotFoundAs("Organization not found");
                 let org = orgs::by_domain(c, &domain)?.ok_or(NOT_FOUND)?;
                 let own_domain = p.email.rsplit_once('@').is_some_and(|(_, d)| d == domain);
-                if p.provider_admin || own_domain || orgs::membership(c, org.id, p.user)?.is_some() {
-                    Ok(org)
-                } else {
-                    Err(NOT_FOUND)
-                }
+                if p.provider_admin || own_domain || p.grants.is_member(org.uuid) { Ok(org) } else { Err(NOT_FOUND) }
             })
             .await
     }
@@ -213,7 +209,7 @@ impl Identity {
         self.db()
             .read(move |c| {
                 if let Some(id) = named {
-                    return Self::org_for(c, &p, id, Access::Read).map(Some);
+                    return Self::org_for(c, &p, id, Perm::OrgRead).map(Some);
                 }
                 let user = users::get(c, p.user)?;
                 let preferred = user
@@ -222,7 +218,7 @@ impl Identity {
                     .and_then(|v| v.as_str())
                     .and_then(|s| uuid::Uuid::parse_str(s).ok());
                 if let Some(id) = preferred {
-                    match Self::org_for(c, &p, id, Access::Read) {
+                    match Self::org_for(c, &p, id, Perm::OrgRead) {
                         Ok(org) => return Ok(Some(org)),
                         Err(AppError::NotFound) => {}
                         Err(e) => return Err(e),
@@ -233,9 +229,12 @@ impl Identity {
             .await
     }
 
-    /// The row id of an org the caller may act in at `level` (for other families).
-    pub async fn org_id_for(&self, p: &Principal, id: uuid::Uuid, level: Access) -> AppResult<OrgId> {
+    /// The row id of an org the caller may do `perm` in (for other families).
+    pub async fn org_id_for(&self, p: &Principal, id: uuid::Uuid, perm: Perm) -> AppResult<OrgId> {
+        if let meshcloud_kernel::access::Allowed(Some(org)) = p.require(id, perm)? {
+            return Ok(org);
+        }
         let p = p.clone();
-        self.db().read(move |c| Self::org_for(c, &p, id, level).map(|o| o.id)).await
+        self.db().read(move |c| Self::org_for(c, &p, id, perm).map(|o| o.id)).await
     }
 }

@@ -124,9 +124,13 @@ impl Identity {
         let lookup = email.clone();
         let user = self
             .db()
-            .read(move |c| users::by_email(c, &lookup))
-            .await?
-            .ok_or_else(|| AppError::validation(format!("no user with email {email}")))?;
+            .read(move |c| {
+                let Some(user) = users::by_email(c, &lookup)? else { return Ok(None) };
+                let grants = crate::store::keys::grants(c, user.id, user.is_provider_admin)?;
+                Ok(Some((user, grants)))
+            })
+            .await?;
+        let (user, grants) = user.ok_or_else(|| AppError::validation(format!("no user with email {email}")))?;
         Ok(Principal {
             user: user.id,
             user_uuid: user.uuid,
@@ -134,6 +138,7 @@ impl Identity {
             provider_admin: user.is_provider_admin,
             token: meshcloud_kernel::ids::TokenId(0),
             via_session: false,
+            grants: std::sync::Arc::new(grants),
         })
     }
 }

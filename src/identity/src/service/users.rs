@@ -4,14 +4,52 @@ use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
+use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::ids::OrgId;
+
 use super::Identity;
 use crate::store::orgs::{self, OrgRow};
 use crate::store::users::{self, NewUser, UserRow};
+use crate::store::{roles, teams};
 
-/// A profile with the user's organizations and their role in each.
+/// A profile with the user's organizations and teams and their roles in each.
 pub struct Profile {
     pub user: UserRow,
-    pub orgs: Vec<(OrgRow, bool)>,
+    pub orgs: Vec<OrgRoles>,
+    pub teams: Vec<TeamRoles>,
+}
+
+pub struct OrgRoles {
+    pub org: OrgRow,
+    pub role_names: Vec<String>,
+}
+
+pub struct TeamRoles {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub org: uuid::Uuid,
+    pub role_names: Vec<String>,
+}
+
+/// The profile of `user` as seen in the orgs `only` (every org when `None`).
+pub fn load_profile(c: &Conn, user: UserRow, only: Option<&[OrgId]>) -> AppResult<Profile> {
+    let mut orgs_out = Vec::new();
+    let mut teams_out = Vec::new();
+    for org in orgs::memberships(c, user.id)? {
+        if only.is_some_and(|o| !o.contains(&org.id)) {
+            continue;
+        }
+        for (id, name) in teams::of_user(c, org.id, user.id)? {
+            let role_names = match teams::by_uuid(c, id)? {
+                Some(t) => roles::team_roles(c, t.id)?.into_iter().map(|r| r.role_name).collect(),
+                None => vec![],
+            };
+            teams_out.push(TeamRoles { id, name, org: org.uuid, role_names });
+        }
+        let role_names = roles::held_role_names(c, org.id, user.id)?;
+        orgs_out.push(OrgRoles { org, role_names });
+    }
+    Ok(Profile { user, orgs: orgs_out, teams: teams_out })
 }
 
 pub struct CreateUser {
@@ -39,7 +77,7 @@ pub fn validate_new_user(u: &CreateUser) -> AppResult<(String, String, String, S
 impl Identity {
     pub async fn profile(&self, p: &Principal) -> AppResult<Profile> {
         let me = p.user;
-        self.db().read(move |c| Ok(Profile { user: users::get(c, me)?, orgs: orgs::memberships(c, me)? })).await
+        self.db().read(move |c| load_profile(c, users::get(c, me)?, None)).await
     }
 
     /// Another user's profile: visible to themselves, to provider admins, and to
@@ -50,20 +88,16 @@ impl Identity {
             .read(move |c| {
                 let mut user = users::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
                 if user.id == me || admin {
-                    let orgs = orgs::memberships(c, user.id)?;
-                    return Ok(Profile { user, orgs });
+                    return load_profile(c, user, None);
                 }
                 if !users::share_an_org(c, me, user.id)? {
                     return Err(AppError::NotFound);
                 }
                 // A colleague sees the organizations they share, not the
                 // user's others, and not the user's private preferences.
-                let mine: std::collections::HashSet<_> =
-                    orgs::memberships(c, me)?.into_iter().map(|(o, _)| o.id).collect();
-                let mut orgs = orgs::memberships(c, user.id)?;
-                orgs.retain(|(o, _)| mine.contains(&o.id));
+                let mine: Vec<OrgId> = orgs::memberships(c, me)?.into_iter().map(|o| o.id).collect();
                 user.preferences = serde_json::json!({});
-                Ok(Profile { user, orgs })
+                load_profile(c, user, Some(&mine))
             })
             .await
     }
@@ -98,7 +132,7 @@ impl Identity {
                     let row = orgs::by_uuid(c, org)?.ok_or_else(|| {
                         AppError::validation("selectedOrganization is not an organization you belong to")
                     })?;
-                    if !admin && orgs::membership(c, row.id, me)?.is_none() {
+                    if !admin && !orgs::is_member(c, row.id, me)? {
                         return Err(AppError::validation("selectedOrganization is not an organization you belong to"));
                     }
                 }
@@ -117,7 +151,7 @@ impl Identity {
                     c,
                     Event::new("user", "update_preferences", Some(me)).on(user.uuid).describe("preferences updated"),
                 )?;
-                Ok(Profile { user: users::get(c, me)?, orgs: orgs::memberships(c, me)? })
+                load_profile(c, users::get(c, me)?, None)
             })
             .await
     }
@@ -155,7 +189,11 @@ impl Identity {
                 if let Some((org_uuid, org_admin)) = org {
                     let org =
                         orgs::by_uuid(c, org_uuid)?.ok_or_else(|| AppError::validation("no such organization"))?;
-                    orgs::add_member(c, org.id, id, org_admin)?;
+                    orgs::add_member(c, org.id, id)?;
+                    let name = if org_admin { roles::ORG_ADMIN } else { roles::MEMBER };
+                    let role =
+                        roles::by_name(c, org.id, name)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
+                    roles::bind_user(c, org.id, role.id, id)?;
                     audit::record(
                         c,
                         Event::new("organization", "add_member", actor_id)

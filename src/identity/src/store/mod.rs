@@ -1,6 +1,12 @@
 //! All SQL of the identity family. Services call these functions inside
 //! `Db::read` / `Db::write`; nothing else in the family writes SQL.
 
+pub mod badges;
+pub mod invitations;
+pub mod keys;
 pub mod orgs;
+pub mod roles;
+pub mod signup;
+pub mod teams;
 pub mod tokens;
 pub mod users;

@@ -118,7 +118,10 @@ pub fn insert(conn: &Connection, owner: UserId, f: &OrgFields<'_>) -> AppResult<
     ])
     .map_err(domain_conflict)?;
     let id = OrgId(conn.last_insert_rowid());
-    add_member(conn, id, owner, true)?;
+    add_member(conn, id, owner)?;
+    let admin = crate::store::roles::by_name(conn, id, crate::store::roles::ORG_ADMIN)?
+        .ok_or_else(|| AppError::internal("built-in role missing"))?;
+    crate::store::roles::bind_user(conn, id, admin.id, owner)?;
     Ok(id)
 }
 
@@ -161,32 +164,45 @@ pub fn soft_delete(conn: &Connection, id: OrgId) -> AppResult<()> {
     if n == 1 { Ok(()) } else { Err(AppError::NotFound) }
 }
 
-/// `Some(is_admin)` if `user` is a member of the live org `org`.
-pub fn membership(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Option<bool>> {
+pub fn is_member(conn: &Connection, org: OrgId, user: UserId) -> AppResult<bool> {
     Ok(conn
-        .prepare_cached("SELECT is_admin FROM org_members WHERE org_id = ?1 AND user_id = ?2")?
-        .query_row([org.0, user.0], |r| r.get(0))
-        .optional()?)
+        .prepare_cached("SELECT 1 FROM org_members WHERE org_id = ?1 AND user_id = ?2")?
+        .query_row([org.0, user.0], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
-pub fn add_member(conn: &Connection, org: OrgId, user: UserId, admin: bool) -> AppResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO org_members (org_id, user_id, is_admin, created_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (org_id, user_id) DO UPDATE SET is_admin = excluded.is_admin",
-    )?
-    .execute(params![org, user, admin, time::now_db()])?;
-    Ok(())
+/// Adds a member (roles are bound separately); false if they were one already.
+pub fn add_member(conn: &Connection, org: OrgId, user: UserId) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO org_members (org_id, user_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![org, user, time::now_db()])?;
+    Ok(n == 1)
 }
 
-/// The user's live organizations with their admin flag, oldest membership first.
-pub fn memberships(conn: &Connection, user: UserId) -> AppResult<Vec<(OrgRow, bool)>> {
+pub fn remove_member(conn: &Connection, org: OrgId, user: UserId) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM org_members WHERE org_id = ?1 AND user_id = ?2")?
+        .execute(params![org, user])?;
+    Ok(n == 1)
+}
+
+/// The user's live organizations, oldest membership first.
+pub fn memberships(conn: &Connection, user: UserId) -> AppResult<Vec<OrgRow>> {
     let sql = format!(
         "{SELECT} JOIN org_members m ON m.org_id = o.id WHERE m.user_id = ?1 AND o.deleted_at IS NULL
          ORDER BY m.created_at, o.id"
     );
-    let mut stmt = conn.prepare_cached(&sql.replace(" FROM organizations", ", m.is_admin FROM organizations"))?;
-    let rows = stmt.query_map([user], |r| Ok((from_row(r)?, r.get::<_, bool>(12)?)))?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let rows = conn.prepare_cached(&sql)?.query_map([user], from_row)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Members of an org (for cache invalidation when the org goes away).
+pub fn member_ids(conn: &Connection, org: OrgId) -> AppResult<Vec<UserId>> {
+    let mut stmt = conn.prepare_cached("SELECT user_id FROM org_members WHERE org_id = ?1")?;
+    Ok(stmt.query_map([org], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// The first live org of a user (the default org context).

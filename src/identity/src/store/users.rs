@@ -145,3 +145,53 @@ pub fn share_an_org(conn: &Connection, a: UserId, b: UserId) -> AppResult<bool> 
         )?
         .query_row([a, b], |r| r.get(0))?)
 }
+
+pub const ORDER_FIELDS: [&str; 6] = ["email", "first_name", "last_name", "user_id", "created_at", "updated_at"];
+const ORDER: [(&str, &str); 6] = [
+    ("email", "u.email"),
+    ("first_name", "u.first_name"),
+    ("last_name", "u.last_name"),
+    ("user_id", "u.user_id"),
+    ("created_at", "u.created_at"),
+    ("updated_at", "u.updated_at"),
+];
+
+/// A page of live users matching `w` (whose clauses refer to the users table as `u`).
+pub fn list(
+    conn: &Connection,
+    mut w: meshcloud_kernel::db::query::Where,
+    req: &meshcloud_kernel::page::PageRequest,
+) -> AppResult<meshcloud_kernel::page::Page<UserRow>> {
+    use meshcloud_kernel::db::query::{fetch_page, order_or};
+    w.and("u.deleted_at IS NULL", []);
+    w.search(req, &["u.email", "u.first_name", "u.last_name", "u.user_id"]);
+    let order = order_or(req, &ORDER, "u.id", "u.email, u.id");
+    let select =
+        format!("SELECT {}", COLUMNS.split(", ").map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", "));
+    fetch_page(conn, &select, "FROM users u", &w, &order, req, from_row)
+}
+
+pub fn set_provider_admin(conn: &Connection, id: UserId, admin: bool) -> AppResult<()> {
+    conn.prepare_cached("UPDATE users SET is_provider_admin = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        admin,
+        time::now_db()
+    ])?;
+    Ok(())
+}
+
+pub fn provider_admin_count(conn: &Connection) -> AppResult<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM users WHERE is_provider_admin = 1 AND deleted_at IS NULL AND status = 'active'",
+        )?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// A live user named by UUID or e-mail address.
+pub fn by_ref(conn: &Connection, r: &str) -> AppResult<Option<UserRow>> {
+    match uuid::Uuid::parse_str(r.trim()) {
+        Ok(u) => by_uuid(conn, u),
+        Err(_) => by_email(conn, &r.trim().to_lowercase()),
+    }
+}

@@ -34,7 +34,7 @@ impl Where {
     }
 
     pub fn sql(&self) -> String {
-        self.clauses.join(" AND ")
+        if self.clauses.is_empty() { "1".to_string() } else { self.clauses.join(" AND ") }
     }
 
     pub fn params(&self) -> impl Iterator<Item = &Value> {
@@ -49,4 +49,31 @@ impl Where {
         p.push(Value::Integer(offset));
         p
     }
+}
+
+/// One page of `select ... from ... WHERE w ORDER BY order` and the total count
+/// of matching rows. `from` holds the `FROM`/`JOIN` part shared by both queries.
+pub fn fetch_page<T>(
+    conn: &rusqlite::Connection,
+    select: &str,
+    from: &str,
+    w: &Where,
+    order: &str,
+    req: &PageRequest,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> crate::AppResult<crate::page::Page<T>> {
+    let filter = w.sql();
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) {from} WHERE {filter}"))?
+        .query_row(rusqlite::params_from_iter(w.params()), |r| r.get(0))?;
+    let items = conn
+        .prepare_cached(&format!("{select} {from} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"))?
+        .query_map(rusqlite::params_from_iter(w.params_paged(req)), map)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(crate::page::Page { items, total: total as u64 })
+}
+
+/// The `ORDER BY` of a list: the client's whitelisted order, else `default`.
+pub fn order_or(req: &PageRequest, columns: &[(&str, &str)], id_col: &str, default: &str) -> String {
+    req.order.as_ref().map_or_else(|| default.to_string(), |o| o.sql(columns, id_col))
 }

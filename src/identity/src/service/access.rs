@@ -1,0 +1,61 @@
+//! Shared rules of access control: the org a request acts in, the rule that
+//! nobody grants what they do not hold, and invalidation of cached grants.
+
+use meshcloud_kernel::access::{Perm, PermSet};
+use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::ids::{OrgId, UserId};
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::{AppError, AppResult};
+
+use super::Identity;
+use crate::store::orgs::OrgRow;
+use crate::store::{roles, teams};
+
+impl Identity {
+    /// After a change to one user's memberships or roles has committed.
+    pub fn changed_user(&self, user: UserId) {
+        self.inner.cache.invalidate_user(user);
+    }
+
+    /// After a change that may alter many users' grants has committed.
+    pub fn changed_everyone(&self) {
+        self.inner.cache.invalidate_all();
+    }
+
+    /// The org in context (header, preference, first membership) after
+    /// checking `perm` there. No org at all is a 400: the caller must name one.
+    pub async fn context_org(&self, p: &Principal, header: Option<&str>, perm: Perm) -> AppResult<OrgRow> {
+        let org = self
+            .org_context(p, header)
+            .await?
+            .ok_or_else(|| AppError::validation("no organization in context: send the layer5-current-orgid header"))?;
+        p.require(org.uuid, perm)?;
+        Ok(org)
+    }
+}
+
+/// Refuses to grant permissions the caller does not hold in the org.
+pub fn must_hold(p: &Principal, org: uuid::Uuid, granted: PermSet) -> AppResult<()> {
+    if p.grants.in_org(org).contains_all(granted) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Everything a team would grant its members in `org`.
+pub fn team_perms(c: &Conn, team: meshcloud_kernel::ids::TeamId) -> AppResult<PermSet> {
+    let mut set = PermSet::default();
+    for r in roles::team_roles(c, team)? {
+        set.0 |= roles::perms(c, r.id)?.0;
+    }
+    Ok(set)
+}
+
+/// Members of a team, for invalidation after the team's grants change.
+pub fn team_members(c: &Conn, team: meshcloud_kernel::ids::TeamId) -> AppResult<Vec<UserId>> {
+    teams::member_ids(c, team)
+}
+
+/// The org-scoped check for something reached by its own id (a team, a role,
+/// a badge): the org it belongs to must grant `perm`.
+pub fn require_in(p: &Principal, org: &OrgRow, perm: Perm) -> AppResult<OrgId> {
+    p.require(org.uuid, perm)?;
+    Ok(org.id)
+}

@@ -1,0 +1,328 @@
+//! Teams: a group of an org's users that carries roles for its members.
+
+use meshcloud_kernel::access::Perm;
+use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::db::query::Where;
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::{AppError, AppResult, validate};
+use rusqlite::types::Value;
+
+use super::Identity;
+use super::access::{must_hold, team_members, team_perms};
+use crate::store::orgs::{self, OrgRow};
+use crate::store::roles;
+use crate::store::teams::{self, MemberRow, TeamRow};
+use crate::store::users::{self, UserRow};
+
+/// What `POST .../teams/{teamId}` did.
+pub enum TeamAction {
+    /// The team is (again) in the org.
+    Mapped(TeamRow),
+    /// The team was tombstoned.
+    Tombstoned(TeamRow),
+}
+
+fn check_name(name: &str) -> AppResult<String> {
+    validate::name("name", name, 255)
+}
+
+fn check_description(d: &str) -> AppResult<String> {
+    validate::text("description", d, 5000)
+}
+
+/// A team of the org that has not been tombstoned.
+fn live_team(c: &Conn, org: &OrgRow, team: uuid::Uuid) -> AppResult<TeamRow> {
+    teams::in_org(c, org.id, team)?.filter(|t| t.deleted_at.is_none()).ok_or(AppError::NotFound)
+}
+
+impl Identity {
+    pub async fn list_teams(&self, p: &Principal, org: uuid::Uuid, req: PageRequest) -> AppResult<Page<TeamRow>> {
+        let p = p.clone();
+        self.db()
+            .read(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::TeamsRead)?;
+                teams::list(c, org.id, &req)
+            })
+            .await
+    }
+
+    pub async fn get_team(&self, p: &Principal, org: uuid::Uuid, team: uuid::Uuid) -> AppResult<TeamRow> {
+        let p = p.clone();
+        self.db()
+            .read(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::TeamsRead)?;
+                live_team(c, &org, team)
+            })
+            .await
+    }
+
+    pub async fn create_team(
+        &self,
+        p: &Principal,
+        org: uuid::Uuid,
+        name: &str,
+        description: Option<&str>,
+    ) -> AppResult<TeamRow> {
+        p.require(org, Perm::TeamsCreate)?;
+        let name = check_name(name)?;
+        let description = description.map(check_description).transpose()?.unwrap_or_default();
+        let p = p.clone();
+        self.db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::TeamsCreate)?;
+                let id = teams::insert(c, org.id, p.user, &name, &description)?;
+                let team = teams::get(c, id)?;
+                audit::record(
+                    c,
+                    Event::new("team", "create", Some(p.user))
+                        .org(org.id)
+                        .on(team.uuid)
+                        .describe(format!("team {name} created")),
+                )?;
+                Ok(team)
+            })
+            .await
+    }
+
+    pub async fn update_team(
+        &self,
+        p: &Principal,
+        org: uuid::Uuid,
+        team: uuid::Uuid,
+        name: Option<&str>,
+        description: Option<&str>,
+    ) -> AppResult<TeamRow> {
+        p.require(org, Perm::TeamsUpdate)?;
+        let name = name.map(check_name).transpose()?;
+        let description = description.map(check_description).transpose()?;
+        let p = p.clone();
+        self.db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::TeamsUpdate)?;
+                let t = live_team(c, &org, team)?;
+                teams::update(
+                    c,
+                    t.id,
+                    name.as_deref().unwrap_or(&t.name),
+                    description.as_deref().unwrap_or(&t.description),
+                )?;
+                audit::record(
+                    c,
+                    Event::new("team", "update", Some(p.user)).org(org.id).on(t.uuid).describe("team updated"),
+                )?;
+                live_team(c, &org, team)
+            })
+            .await
+    }
+
+    /// `POST .../teams/{teamId}`: `action=delete` tombstones the team; no
+    /// action puts a removed team back into its org.
+    pub async fn team_action(
+        &self,
+        p: &Principal,
+        org: uuid::Uuid,
+        team: uuid::Uuid,
+        action: Option<&str>,
+    ) -> AppResult<TeamAction> {
+        let delete = match action.map(str::trim) {
+            None | Some("") | Some("add") => false,
+            Some("delete") => true,
+            Some(other) => return Err(AppError::validation(format!("action '{other}' is not 'delete'"))),
+        };
+        let perm = if delete { Perm::TeamsDelete } else { Perm::TeamsUpdate };
+        p.require(org, perm)?;
+        let p = p.clone();
+        let (result, affected) = self
+            .db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, org, perm)?;
+                let t = live_team(c, &org, team)?;
+                let affected = team_members(c, t.id)?;
+                let (action, result) = if delete {
+                    teams::tombstone(c, t.id)?;
+                    roles::ensure_org_admin_left(c, org.id)?;
+                    ("tombstone", TeamAction::Tombstoned(in_org_any(c, &org, team)?))
+                } else {
+                    teams::set_mapped(c, t.id, true)?;
+                    ("add_to_organization", TeamAction::Mapped(live_team(c, &org, team)?))
+                };
+                audit::record(
+                    c,
+                    Event::new("team", action, Some(p.user))
+                        .org(org.id)
+                        .on(t.uuid)
+                        .describe(format!("team {}", t.name)),
+                )?;
+                Ok((result, affected))
+            })
+            .await?;
+        affected.into_iter().for_each(|u| self.changed_user(u));
+        Ok(result)
+    }
+
+    /// `POST .../teams/{teamId}/remove`: the team leaves its org (restorable).
+    pub async fn remove_team(&self, p: &Principal, org: uuid::Uuid, team: uuid::Uuid) -> AppResult<TeamRow> {
+        p.require(org, Perm::TeamsUpdate)?;
+        let p = p.clone();
+        let (t, affected) = self
+            .db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::TeamsUpdate)?;
+                let t = live_team(c, &org, team)?;
+                let affected = team_members(c, t.id)?;
+                teams::set_mapped(c, t.id, false)?;
+                roles::ensure_org_admin_left(c, org.id)?;
+                audit::record(
+                    c,
+                    Event::new("team", "remove_from_organization", Some(p.user))
+                        .org(org.id)
+                        .on(t.uuid)
+                        .describe(format!("team {} removed from the organization", t.name)),
+                )?;
+                Ok((live_team(c, &org, team)?, affected))
+            })
+            .await?;
+        affected.into_iter().for_each(|u| self.changed_user(u));
+        Ok(t)
+    }
+
+    pub async fn delete_team(&self, p: &Principal, org: uuid::Uuid, team: uuid::Uuid) -> AppResult<()> {
+        p.require(org, Perm::TeamsDelete)?;
+        let p = p.clone();
+        let affected = self
+            .db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::TeamsDelete)?;
+                let t = teams::in_org(c, org.id, team)?.ok_or(AppError::NotFound)?;
+                let affected = team_members(c, t.id)?;
+                teams::delete(c, t.id)?;
+                roles::ensure_org_admin_left(c, org.id)?;
+                audit::record(
+                    c,
+                    Event::new("team", "delete", Some(p.user))
+                        .org(org.id)
+                        .on(t.uuid)
+                        .describe(format!("team {} deleted", t.name)),
+                )?;
+                Ok(affected)
+            })
+            .await?;
+        affected.into_iter().for_each(|u| self.changed_user(u));
+        Ok(())
+    }
+
+    /// Members of a team, reached by the team's id alone.
+    pub async fn team_users(&self, p: &Principal, team: uuid::Uuid, req: PageRequest) -> AppResult<Page<MemberRow>> {
+        let p = p.clone();
+        self.db()
+            .read(move |c| {
+                let t = teams::by_uuid(c, team)?.filter(|t| t.deleted_at.is_none()).ok_or(AppError::NotFound)?;
+                p.require(t.org_uuid, Perm::TeamsRead)?;
+                teams::members(c, t.id, &req)
+            })
+            .await
+    }
+
+    /// Users of the org who are not in the team (what the reference documents
+    /// for `GET /api/identity/orgs/{orgId}/teams/{teamId}/users`).
+    pub async fn team_non_members(
+        &self,
+        p: &Principal,
+        org: uuid::Uuid,
+        team: uuid::Uuid,
+        req: PageRequest,
+    ) -> AppResult<(OrgRow, Page<UserRow>)> {
+        let p = p.clone();
+        self.db()
+            .read(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::TeamsRead)?;
+                let t = live_team(c, &org, team)?;
+                let mut w = Where::default();
+                w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.id.0)]);
+                w.and("u.id NOT IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.id.0)]);
+                Ok((org, users::list(c, w, &req)?))
+            })
+            .await
+    }
+
+    pub async fn add_team_member(
+        &self,
+        p: &Principal,
+        org: uuid::Uuid,
+        team: uuid::Uuid,
+        user: &str,
+    ) -> AppResult<MemberRow> {
+        p.require(org, Perm::TeamsMembers)?;
+        let user = user.to_string();
+        let p = p.clone();
+        let (m, uid) = self
+            .db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::TeamsMembers)?;
+                let t = live_team(c, &org, team)?;
+                must_hold(&p, org.uuid, team_perms(c, t.id)?)?;
+                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
+                if !orgs::is_member(c, org.id, u.id)? {
+                    return Err(AppError::NotFoundAs("User is not a member of the organization"));
+                }
+                let m = match teams::add_member(c, t.id, u.id)? {
+                    Some(m) => {
+                        audit::record(
+                            c,
+                            Event::new("team", "add_member", Some(p.user))
+                                .org(org.id)
+                                .on(t.uuid)
+                                .describe(format!("{} joined team {}", u.email, t.name)),
+                        )?;
+                        m
+                    }
+                    None => teams::member(c, t.id, u.id)?.ok_or(AppError::NotFound)?,
+                };
+                Ok((m, u.id))
+            })
+            .await?;
+        self.changed_user(uid);
+        Ok(m)
+    }
+
+    pub async fn remove_team_member(
+        &self,
+        p: &Principal,
+        org: uuid::Uuid,
+        team: uuid::Uuid,
+        user: &str,
+    ) -> AppResult<()> {
+        p.require(org, Perm::TeamsMembers)?;
+        let user = user.to_string();
+        let p = p.clone();
+        let uid = self
+            .db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::TeamsMembers)?;
+                let t = live_team(c, &org, team)?;
+                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
+                if !teams::remove_member(c, t.id, u.id)? {
+                    return Err(AppError::NotFoundAs("User is not a member of the team"));
+                }
+                roles::ensure_org_admin_left(c, org.id)?;
+                audit::record(
+                    c,
+                    Event::new("team", "remove_member", Some(p.user))
+                        .org(org.id)
+                        .on(t.uuid)
+                        .describe(format!("{} left team {}", u.email, t.name)),
+                )?;
+                Ok(u.id)
+            })
+            .await?;
+        self.changed_user(uid);
+        Ok(())
+    }
+}
+
+/// A team of the org whatever its state (to show a tombstoned team once).
+fn in_org_any(c: &Conn, org: &OrgRow, team: uuid::Uuid) -> AppResult<TeamRow> {
+    teams::in_org(c, org.id, team)?.ok_or(AppError::NotFound)
+}

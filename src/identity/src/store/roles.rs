@@ -1,0 +1,278 @@
+//! Roles, the keychains they hold, and role bindings (who holds which role in which org).
+
+use meshcloud_kernel::access::{Perm, PermSet};
+use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::ids::{KeychainId, OrgId, RoleId, TeamId, UserId, new_uuid};
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+pub const ORG_ADMIN: &str = "organization admin";
+pub const MEMBER: &str = "member";
+pub const PROVIDER_ADMIN: &str = "provider admin";
+
+#[derive(Debug, Clone)]
+pub struct RoleRow {
+    pub id: RoleId,
+    pub uuid: uuid::Uuid,
+    /// `None`: built in, present in every org.
+    pub org: Option<OrgId>,
+    pub role_name: String,
+    pub scope: String,
+    pub description: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+}
+
+impl RoleRow {
+    pub fn builtin(&self) -> bool {
+        self.org.is_none()
+    }
+}
+
+pub const ORDER_FIELDS: [&str; 3] = ["role_name", "created_at", "updated_at"];
+const ORDER: [(&str, &str); 3] =
+    [("role_name", "r.role_name"), ("created_at", "r.created_at"), ("updated_at", "r.updated_at")];
+const SELECT: &str =
+    "SELECT r.id, r.uuid, r.org_id, r.role_name, r.scope, r.description, r.created_at, r.updated_at, r.deleted_at";
+
+fn role_row(r: &Row<'_>) -> rusqlite::Result<RoleRow> {
+    Ok(RoleRow {
+        id: r.get(0)?,
+        uuid: cols::uuid(r, 1)?,
+        org: r.get(2)?,
+        role_name: r.get(3)?,
+        scope: r.get(4)?,
+        description: r.get(5)?,
+        created_at: cols::ts(r, 6)?,
+        updated_at: cols::ts(r, 7)?,
+        deleted_at: cols::ts_opt(r, 8)?,
+    })
+}
+
+/// Which roles a list shows.
+pub enum Selector {
+    /// Built-in and the org's own roles.
+    All,
+    /// Roles whose scope is the appliance.
+    Provider,
+    /// Roles that apply within an organization.
+    Organization,
+    /// Roles bound to one team.
+    Team(TeamId),
+}
+
+pub fn list(conn: &Connection, org: OrgId, sel: &Selector, req: &PageRequest) -> AppResult<Page<RoleRow>> {
+    let mut w = Where::new("r.deleted_at IS NULL");
+    w.and("r.org_id IS NULL OR r.org_id = ?", [Value::Integer(org.0)]);
+    match sel {
+        Selector::All => {}
+        Selector::Provider => {
+            w.and("r.scope = 'provider'", []);
+        }
+        Selector::Organization => {
+            w.and("r.scope = 'organization'", []);
+        }
+        Selector::Team(t) => {
+            w.and("r.id IN (SELECT role_id FROM role_bindings WHERE team_id = ?)", [Value::Integer(t.0)]);
+        }
+    }
+    w.search(req, &["r.role_name", "r.description"]);
+    let order = order_or(req, &ORDER, "r.id", "r.org_id IS NOT NULL, r.role_name, r.id");
+    fetch_page(conn, SELECT, "FROM roles r", &w, &order, req, role_row)
+}
+
+pub fn get(conn: &Connection, id: RoleId) -> AppResult<RoleRow> {
+    let sql = format!("{SELECT} FROM roles r WHERE r.id = ?1");
+    conn.prepare_cached(&sql)?.query_row([id], role_row).optional()?.ok_or(AppError::NotFound)
+}
+
+pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<RoleRow>> {
+    let sql = format!("{SELECT} FROM roles r WHERE r.uuid = ?1 AND r.deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], role_row).optional()?)
+}
+
+/// A live role usable in `org` (built in or the org's own) by exact name.
+pub fn by_name(conn: &Connection, org: OrgId, name: &str) -> AppResult<Option<RoleRow>> {
+    let sql = format!(
+        "{SELECT} FROM roles r WHERE r.role_name = ?2 AND r.deleted_at IS NULL AND (r.org_id IS NULL OR r.org_id = ?1)
+          ORDER BY r.org_id IS NOT NULL LIMIT 1"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row(params![org, name], role_row).optional()?)
+}
+
+fn name_conflict(e: rusqlite::Error) -> AppError {
+    match AppError::from(e) {
+        AppError::Conflict(_) => AppError::conflict("a role with this name already exists"),
+        other => other,
+    }
+}
+
+pub fn insert(conn: &Connection, org: OrgId, name: &str, description: &str) -> AppResult<RoleId> {
+    let now = time::now_db();
+    conn.prepare_cached(
+        "INSERT INTO roles (uuid, org_id, role_name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )?
+    .execute(params![new_uuid().to_string(), org, name, description, now])
+    .map_err(name_conflict)?;
+    Ok(RoleId(conn.last_insert_rowid()))
+}
+
+pub fn update(conn: &Connection, id: RoleId, name: &str, description: &str) -> AppResult<()> {
+    conn.prepare_cached(
+        "UPDATE roles SET role_name = ?2, description = ?3, updated_at = ?4 WHERE id = ?1 AND deleted_at IS NULL",
+    )?
+    .execute(params![id, name, description, time::now_db()])
+    .map_err(name_conflict)?;
+    Ok(())
+}
+
+/// Soft-deletes a role; its bindings and keychain links go with it.
+pub fn delete(conn: &Connection, id: RoleId) -> AppResult<()> {
+    let now = time::now_db();
+    conn.prepare_cached("UPDATE roles SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    conn.prepare_cached("DELETE FROM role_bindings WHERE role_id = ?1")?.execute([id])?;
+    conn.prepare_cached("DELETE FROM role_keychains WHERE role_id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+/// The built-in permissions a role grants.
+pub fn perms(conn: &Connection, role: RoleId) -> AppResult<PermSet> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT k.code FROM role_keychains rk
+           JOIN keychains kc ON kc.id = rk.keychain_id AND kc.deleted_at IS NULL
+           JOIN keychain_keys kk ON kk.keychain_id = kc.id
+           JOIN permission_keys k ON k.id = kk.key_id AND k.code IS NOT NULL AND k.deleted_at IS NULL
+          WHERE rk.role_id = ?1",
+    )?;
+    let codes = stmt.query_map([role], |r| r.get::<_, String>(0))?;
+    let mut set = PermSet::default();
+    for c in codes {
+        if let Some(p) = Perm::from_code(&c?) {
+            set.insert(p);
+        }
+    }
+    Ok(set)
+}
+
+pub fn add_keychain(conn: &Connection, role: RoleId, keychain: KeychainId) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO role_keychains (role_id, keychain_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![role, keychain, time::now_db()])?;
+    Ok(n == 1)
+}
+
+pub fn remove_keychain(conn: &Connection, role: RoleId, keychain: KeychainId) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM role_keychains WHERE role_id = ?1 AND keychain_id = ?2")?
+        .execute(params![role, keychain])?;
+    Ok(n == 1)
+}
+
+/// Is the keychain held by any role at all (then its keys shape live grants)?
+pub fn keychain_in_use(conn: &Connection, keychain: KeychainId) -> AppResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM role_keychains WHERE keychain_id = ?1 LIMIT 1")?
+        .query_row([keychain], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+pub fn bind_user(conn: &Connection, org: OrgId, role: RoleId, user: UserId) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO role_bindings (uuid, org_id, role_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![new_uuid().to_string(), org, role, user, time::now_db()])?;
+    Ok(n == 1)
+}
+
+pub fn bind_team(conn: &Connection, org: OrgId, role: RoleId, team: TeamId) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO role_bindings (uuid, org_id, role_id, team_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![new_uuid().to_string(), org, role, team, time::now_db()])?;
+    Ok(n == 1)
+}
+
+/// Direct roles of a user in an org.
+pub fn user_roles(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Vec<RoleRow>> {
+    let sql = format!(
+        "{SELECT} FROM roles r JOIN role_bindings rb ON rb.role_id = r.id
+          WHERE rb.org_id = ?1 AND rb.user_id = ?2 AND r.deleted_at IS NULL ORDER BY r.role_name"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_map(params![org, user], role_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub fn team_roles(conn: &Connection, team: TeamId) -> AppResult<Vec<RoleRow>> {
+    let sql = format!(
+        "{SELECT} FROM roles r JOIN role_bindings rb ON rb.role_id = r.id
+          WHERE rb.team_id = ?1 AND r.deleted_at IS NULL ORDER BY r.role_name"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_map([team], role_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub fn unbind_user(conn: &Connection, org: OrgId, role: RoleId, user: UserId) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM role_bindings WHERE org_id = ?1 AND role_id = ?2 AND user_id = ?3")?
+        .execute(params![org, role, user])?;
+    Ok(n == 1)
+}
+
+pub fn unbind_team(conn: &Connection, role: RoleId, team: TeamId) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM role_bindings WHERE role_id = ?1 AND team_id = ?2")?
+        .execute(params![role, team])?;
+    Ok(n == 1)
+}
+
+/// Drops every direct binding of a user in an org (on leaving it).
+pub fn unbind_user_everywhere(conn: &Connection, org: OrgId, user: UserId) -> AppResult<()> {
+    conn.prepare_cached("DELETE FROM role_bindings WHERE org_id = ?1 AND user_id = ?2")?.execute(params![org, user])?;
+    Ok(())
+}
+
+/// How many members hold the organization admin role, directly or through a live team.
+pub fn org_admin_count(conn: &Connection, org: OrgId) -> AppResult<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(DISTINCT m.user_id) FROM org_members m
+              WHERE m.org_id = ?1 AND EXISTS (
+                SELECT 1 FROM role_bindings rb JOIN roles r ON r.id = rb.role_id
+                 WHERE r.org_id IS NULL AND r.role_name = 'organization admin' AND rb.org_id = ?1
+                   AND (rb.user_id = m.user_id OR rb.team_id IN (
+                        SELECT tm.team_id FROM team_members tm JOIN teams t ON t.id = tm.team_id
+                         WHERE tm.user_id = m.user_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL)))",
+        )?
+        .query_row([org], |r| r.get(0))?)
+}
+
+/// Role names a user holds in an org, directly or through teams.
+pub fn held_role_names(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT r.role_name FROM role_bindings rb JOIN roles r ON r.id = rb.role_id AND r.deleted_at IS NULL
+          WHERE rb.org_id = ?1 AND (rb.user_id = ?2 OR rb.team_id IN (
+                SELECT tm.team_id FROM team_members tm JOIN teams t ON t.id = tm.team_id
+                 WHERE tm.user_id = ?2 AND t.deleted_at IS NULL AND t.unmapped_at IS NULL))
+          ORDER BY r.role_name",
+    )?;
+    Ok(stmt.query_map(params![org, user], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The last-admin rule, checked inside the transaction that might break it.
+pub fn ensure_org_admin_left(conn: &Connection, org: OrgId) -> AppResult<()> {
+    if org_admin_count(conn, org)? == 0 {
+        return Err(AppError::conflict("an organization needs at least one organization admin"));
+    }
+    Ok(())
+}
