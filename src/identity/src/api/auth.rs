@@ -60,6 +60,39 @@ async fn resolve(req: &Request) -> Result<Principal, AppError> {
     Ok(principal)
 }
 
+/// A caller who may be anonymous: no credential at all is `None`; a
+/// credential that does not resolve is still a 401.
+pub struct MaybeAuth(pub Option<Principal>);
+
+impl<'a> ApiExtractor<'a> for MaybeAuth {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut Registry) {
+        <Auth as ApiExtractor>::register(registry);
+    }
+
+    fn security_schemes() -> Vec<&'static str> {
+        <Auth as ApiExtractor>::security_schemes()
+    }
+
+    fn has_security_fallback() -> bool {
+        true
+    }
+
+    async fn from_request(
+        req: &'a Request,
+        _body: &mut RequestBody,
+        _opts: ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        if req.header(header::AUTHORIZATION).is_none() && req.cookie().get(SESSION_COOKIE).is_none() {
+            return Ok(MaybeAuth(None));
+        }
+        Ok(MaybeAuth(Some(resolve(req).await?)))
+    }
+}
+
 impl<'a> ApiExtractor<'a> for Auth {
     const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
     type ParamType = ();

@@ -1,8 +1,14 @@
 //! The identity family's HTTP operations (one `#[OpenApi]` struct per sub-resource).
 
 pub mod auth;
+pub mod invitations;
+pub mod keys;
+pub mod members;
 pub mod orgs;
+pub mod roles;
 pub mod session;
+pub mod signup;
+pub mod teams;
 pub mod tokens;
 pub mod users;
 
@@ -20,14 +26,45 @@ pub enum Tag {
     Tokens,
     /// meshcloud: web sign-in and request context.
     Session,
+    /// Layer5: teams and their members.
+    Teams,
+    /// Layer5: roles, their keychains and their holders.
+    Roles,
+    /// Layer5: permission keys and keychains.
+    Keys,
+    /// Layer5: invitations and sign-up requests.
+    Invitations,
+    /// Layer5: badges.
+    Badges,
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
-pub fn apis(identity: &Identity) -> (orgs::OrgsApi, users::UsersApi, tokens::TokensApi, session::SessionApi) {
+#[allow(clippy::type_complexity)]
+pub fn apis(
+    identity: &Identity,
+) -> (
+    orgs::OrgsApi,
+    users::UsersApi,
+    tokens::TokensApi,
+    session::SessionApi,
+    teams::TeamsApi,
+    members::MembersApi,
+    roles::RolesApi,
+    keys::KeysApi,
+    invitations::InvitationsApi,
+    signup::SignupApi,
+) {
+    let i = || identity.clone();
     (
-        orgs::OrgsApi { identity: identity.clone() },
-        users::UsersApi { identity: identity.clone() },
-        tokens::TokensApi { identity: identity.clone() },
-        session::SessionApi { identity: identity.clone() },
+        orgs::OrgsApi { identity: i() },
+        users::UsersApi { identity: i() },
+        tokens::TokensApi { identity: i() },
+        session::SessionApi { identity: i() },
+        teams::TeamsApi { identity: i() },
+        members::MembersApi { identity: i() },
+        roles::RolesApi { identity: i() },
+        keys::KeysApi { identity: i() },
+        invitations::InvitationsApi { identity: i() },
+        signup::SignupApi { identity: i() },
     )
 }

@@ -1,1 +1,254 @@
+//! Invitations: a code that lets people join an org with chosen roles and teams.
 
+use meshcloud_kernel::access::Perm;
+use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult, validate};
+
+use super::Identity;
+use super::access::must_hold;
+use crate::store::invitations::{self, InvitationFields, InvitationRow};
+use crate::store::orgs::{self, OrgRow};
+use crate::store::{roles, teams, users};
+
+/// An invitation as a client sends it (create and update).
+#[derive(Debug, Clone)]
+pub struct InvitationInput {
+    pub org: uuid::Uuid,
+    pub name: String,
+    pub description: String,
+    pub emails: Vec<String>,
+    pub roles: Vec<String>,
+    pub teams: Vec<String>,
+    pub status: String,
+    pub expires_at: Option<Timestamp>,
+    pub quota: Option<i64>,
+    pub is_default: bool,
+}
+
+struct Checked {
+    name: String,
+    description: String,
+    emails: Vec<String>,
+    roles: Vec<String>,
+    teams: Vec<String>,
+    status: String,
+}
+
+fn check(i: &InvitationInput) -> AppResult<Checked> {
+    let name = validate::name("name", &i.name, 255)?;
+    let description = validate::text("description", &i.description, 5000)?;
+    if i.emails.len() > 1000 || i.roles.len() > 100 || i.teams.len() > 100 {
+        return Err(AppError::validation("at most 1000 emails, 100 roles and 100 teams per invitation"));
+    }
+    let mut emails = i.emails.iter().map(|e| validate::email(e)).collect::<AppResult<Vec<_>>>()?;
+    emails.sort();
+    emails.dedup();
+    let status = match i.status.trim() {
+        s @ ("enabled" | "disabled") => s.to_string(),
+        other => return Err(AppError::validation(format!("status '{other}' is not enabled or disabled"))),
+    };
+    if i.quota.is_some_and(|q| q < 1) {
+        return Err(AppError::validation("quota must be at least 1 (omit it for unlimited)"));
+    }
+    let trimmed = |v: &[String]| v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    Ok(Checked { name, description, emails, roles: trimmed(&i.roles), teams: trimmed(&i.teams), status })
+}
+
+/// Roles and teams must exist in the org, and the inviter must hold what
+/// they hand out (the `member` role every newcomer gets included).
+fn check_grants(c: &Conn, p: &Principal, org: &OrgRow, ch: &Checked) -> AppResult<()> {
+    let mut ids =
+        vec![roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?.id];
+    for name in &ch.roles {
+        if name == roles::PROVIDER_ADMIN {
+            return Err(AppError::validation("the provider admin role cannot be handed out by invitation"));
+        }
+        let r = roles::by_name(c, org.id, name)?
+            .ok_or_else(|| AppError::validation(format!("roles: no role named '{name}' in this organization")))?;
+        ids.push(r.id);
+    }
+    let mut granted = meshcloud_kernel::access::PermSet::default();
+    for id in ids {
+        granted.0 |= roles::perms(c, id)?.0;
+    }
+    for t in &ch.teams {
+        let team = teams::by_ref(c, org.id, t)?
+            .ok_or_else(|| AppError::validation(format!("teams: no team '{t}' in this organization")))?;
+        granted.0 |= super::access::team_perms(c, team.id)?.0;
+    }
+    must_hold(p, org.uuid, granted)
+}
+
+fn fields<'a>(ch: &'a Checked, i: &'a InvitationInput) -> InvitationFields<'a> {
+    InvitationFields {
+        name: &ch.name,
+        description: &ch.description,
+        emails: &ch.emails,
+        roles: &ch.roles,
+        teams: &ch.teams,
+        status: &ch.status,
+        expires_at: i.expires_at.as_ref(),
+        quota: i.quota,
+        is_default: i.is_default,
+    }
+}
+
+impl Identity {
+    pub async fn list_invitations(&self, p: &Principal, header: Option<&str>) -> AppResult<Vec<InvitationRow>> {
+        let org = self.context_org(p, header, Perm::InvitationsRead).await?;
+        self.db().read(move |c| invitations::list(c, org.id)).await
+    }
+
+    /// Org members with the key see any invitation of the org; an invitee
+    /// sees the one addressed to them, so they know what they accept.
+    pub async fn get_invitation(&self, p: &Principal, id: uuid::Uuid) -> AppResult<InvitationRow> {
+        let p = p.clone();
+        self.db()
+            .read(move |c| {
+                let inv = invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+                if inv.emails.iter().any(|e| *e == p.email) {
+                    return Ok(inv);
+                }
+                p.require(inv.org_uuid, Perm::InvitationsRead)?;
+                Ok(inv)
+            })
+            .await
+    }
+
+    pub async fn create_invitation(
+        &self,
+        p: &Principal,
+        input: InvitationInput,
+        perm: Perm,
+    ) -> AppResult<InvitationRow> {
+        p.require(input.org, perm)?;
+        let ch = check(&input)?;
+        let p = p.clone();
+        self.db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, input.org, perm)?;
+                check_grants(c, &p, &org, &ch)?;
+                let uuid = invitations::insert(c, org.id, p.user, &fields(&ch, &input))?;
+                audit::record(
+                    c,
+                    Event::new("invitation", "create", Some(p.user))
+                        .org(org.id)
+                        .on(uuid)
+                        .describe(format!("invitation {} created", ch.name)),
+                )?;
+                invitations::by_uuid(c, uuid)?.ok_or(AppError::NotFound)
+            })
+            .await
+    }
+
+    pub async fn update_invitation(
+        &self,
+        p: &Principal,
+        id: uuid::Uuid,
+        input: InvitationInput,
+    ) -> AppResult<InvitationRow> {
+        let ch = check(&input)?;
+        let p = p.clone();
+        self.db()
+            .write(move |c| {
+                let inv = invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+                p.require(inv.org_uuid, Perm::InvitationsManage)?;
+                if input.org != inv.org_uuid {
+                    return Err(AppError::validation("org_id cannot be changed"));
+                }
+                let org = orgs::get(c, inv.org)?;
+                check_grants(c, &p, &org, &ch)?;
+                invitations::update(c, inv.id, &fields(&ch, &input))?;
+                audit::record(
+                    c,
+                    Event::new("invitation", "update", Some(p.user))
+                        .org(org.id)
+                        .on(inv.uuid)
+                        .describe("invitation updated"),
+                )?;
+                invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)
+            })
+            .await
+    }
+
+    pub async fn delete_invitation(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
+        let p = p.clone();
+        self.db()
+            .write(move |c| {
+                let inv = invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+                p.require(inv.org_uuid, Perm::InvitationsManage)?;
+                invitations::delete(c, inv.id)?;
+                audit::record(
+                    c,
+                    Event::new("invitation", "delete", Some(p.user))
+                        .org(inv.org)
+                        .on(inv.uuid)
+                        .describe(format!("invitation {} deleted", inv.name)),
+                )
+            })
+            .await
+    }
+
+    /// The signed-in user joins the invitation's org with its roles and teams.
+    pub async fn accept_invitation(&self, p: &Principal, id: uuid::Uuid) -> AppResult<InvitationRow> {
+        let p = p.clone();
+        let me = p.user;
+        let inv = self
+            .db()
+            .write(move |c| {
+                let inv = invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+                let me = users::get(c, p.user)?;
+                let mine = me.uuid.to_string();
+                if inv.accepted_by.contains(&mine) {
+                    return Err(AppError::conflict("you have already accepted this invitation"));
+                }
+                if !inv.emails.is_empty() && !inv.emails.contains(&me.email) {
+                    return Err(AppError::validation("this invitation is addressed to other e-mail addresses"));
+                }
+                if inv.status != "enabled" {
+                    return Err(AppError::validation("this invitation is disabled"));
+                }
+                if inv.expires_at.is_some_and(|e| e <= time::now()) {
+                    return Err(AppError::validation("this invitation has expired"));
+                }
+                if inv.quota.is_some_and(|q| inv.accepted_by.len() as i64 >= q) {
+                    return Err(AppError::validation("this invitation has been used up"));
+                }
+                if !orgs::add_member(c, inv.org, me.id)? {
+                    return Err(AppError::conflict("you are already a member of this organization"));
+                }
+                let member = roles::by_name(c, inv.org, roles::MEMBER)?
+                    .ok_or_else(|| AppError::internal("built-in role missing"))?;
+                roles::bind_user(c, inv.org, member.id, me.id)?;
+                // Roles or teams deleted since the invitation was written are skipped.
+                for name in &inv.roles {
+                    if let Some(r) = roles::by_name(c, inv.org, name)?.filter(|r| r.role_name != roles::PROVIDER_ADMIN)
+                    {
+                        roles::bind_user(c, inv.org, r.id, me.id)?;
+                    }
+                }
+                for t in &inv.teams {
+                    if let Some(team) = teams::by_ref(c, inv.org, t)? {
+                        teams::add_member(c, team.id, me.id)?;
+                    }
+                }
+                let mut accepted = inv.accepted_by.clone();
+                accepted.push(mine);
+                invitations::set_accepted(c, inv.id, &accepted)?;
+                audit::record(
+                    c,
+                    Event::new("invitation", "accept", Some(me.id))
+                        .org(inv.org)
+                        .on(inv.uuid)
+                        .describe(format!("{} joined through invitation {}", me.email, inv.name)),
+                )?;
+                invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)
+            })
+            .await?;
+        self.changed_user(me);
+        Ok(inv)
+    }
+}

@@ -1,1 +1,211 @@
+//! An organization's users: listing with their roles, adding, removing, and
+//! the caller's effective keys.
 
+use meshcloud_kernel::access::Perm;
+use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::db::query::Where;
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::types::Value;
+
+use super::Identity;
+use super::access::must_hold;
+use super::users::{Profile, load_profile};
+use crate::store::keys::{self, KeyRow};
+use crate::store::{orgs, roles, teams, users};
+
+/// `filter` of the org user list: a JSON object.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserFilter {
+    role: Option<String>,
+    status: Option<String>,
+}
+
+fn parse_filter(raw: Option<&str>) -> AppResult<UserFilter> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(UserFilter::default()),
+        Some(s) => serde_json::from_str(s)
+            .map_err(|e| AppError::validation(format!("filter must be a JSON object with role and/or status: {e}"))),
+    }
+}
+
+impl Identity {
+    /// Users of the org, each with their roles and teams there.
+    pub async fn org_users(
+        &self,
+        p: &Principal,
+        org: uuid::Uuid,
+        team: Option<uuid::Uuid>,
+        filter: Option<&str>,
+        req: PageRequest,
+    ) -> AppResult<Page<Profile>> {
+        let filter = parse_filter(filter)?;
+        let p = p.clone();
+        self.db()
+            .read(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::MembersRead)?;
+                let mut w = Where::default();
+                w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.id.0)]);
+                if let Some(t) = team {
+                    let t = teams::in_org(c, org.id, t)?.ok_or(AppError::NotFoundAs("Team not found"))?;
+                    w.and("u.id IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.id.0)]);
+                }
+                if let Some(role) = &filter.role {
+                    w.and(
+                        "u.id IN (SELECT rb.user_id FROM role_bindings rb JOIN roles r ON r.id = rb.role_id
+                                   WHERE rb.org_id = ? AND r.role_name = ? AND rb.user_id IS NOT NULL
+                                  UNION
+                                  SELECT tm.user_id FROM team_members tm
+                                    JOIN role_bindings rb ON rb.team_id = tm.team_id
+                                    JOIN roles r ON r.id = rb.role_id
+                                   WHERE rb.org_id = ? AND r.role_name = ?)",
+                        [
+                            Value::Integer(org.id.0),
+                            Value::Text(role.clone()),
+                            Value::Integer(org.id.0),
+                            Value::Text(role.clone()),
+                        ],
+                    );
+                }
+                if let Some(s) = &filter.status {
+                    w.and("u.status = ?", [Value::Text(s.clone())]);
+                }
+                let page = users::list(c, w, &req)?;
+                let only = [org.id];
+                let items =
+                    page.items.into_iter().map(|u| load_profile(c, u, Some(&only))).collect::<AppResult<Vec<_>>>()?;
+                Ok(Page { items, total: page.total })
+            })
+            .await
+    }
+
+    /// Adds an existing user to the org with the `member` role.
+    pub async fn add_org_user(&self, p: &Principal, org: uuid::Uuid, user: &str) -> AppResult<Profile> {
+        p.require(org, Perm::MembersAdd)?;
+        let user = user.to_string();
+        let p = p.clone();
+        let (profile, uid) = self
+            .db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::MembersAdd)?;
+                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFoundAs("User not found"))?;
+                let member = roles::by_name(c, org.id, roles::MEMBER)?
+                    .ok_or_else(|| AppError::internal("built-in role missing"))?;
+                must_hold(&p, org.uuid, roles::perms(c, member.id)?)?;
+                if !orgs::add_member(c, org.id, u.id)? {
+                    return Err(AppError::conflict("the user is already a member of the organization"));
+                }
+                roles::bind_user(c, org.id, member.id, u.id)?;
+                audit::record(
+                    c,
+                    Event::new("organization", "add_member", Some(p.user))
+                        .org(org.id)
+                        .on(u.uuid)
+                        .describe(format!("{} added to the organization", u.email)),
+                )?;
+                let id = u.id;
+                Ok((load_profile(c, u, Some(&[org.id]))?, id))
+            })
+            .await?;
+        self.changed_user(uid);
+        Ok(profile)
+    }
+
+    /// Removes a user from the org, with their roles and team memberships there.
+    pub async fn remove_org_user(&self, p: &Principal, org: uuid::Uuid, user: &str) -> AppResult<()> {
+        p.require(org, Perm::MembersRemove)?;
+        let user = user.to_string();
+        let p = p.clone();
+        let uid = self
+            .db()
+            .write(move |c| {
+                let org = Self::org_for(c, &p, org, Perm::MembersRemove)?;
+                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFoundAs("User not found"))?;
+                teams::leave_all(c, org.id, u.id)?;
+                roles::unbind_user_everywhere(c, org.id, u.id)?;
+                if !orgs::remove_member(c, org.id, u.id)? {
+                    return Err(AppError::NotFoundAs("User is not a member of the organization"));
+                }
+                roles::ensure_org_admin_left(c, org.id)?;
+                audit::record(
+                    c,
+                    Event::new("organization", "remove_member", Some(p.user))
+                        .org(org.id)
+                        .on(u.uuid)
+                        .describe(format!("{} removed from the organization", u.email)),
+                )?;
+                Ok(u.id)
+            })
+            .await?;
+        self.changed_user(uid);
+        Ok(())
+    }
+
+    /// The caller's effective keys in the org: every key of every keychain of
+    /// every role they hold there (all keys for a provider admin).
+    pub async fn my_keys(&self, p: &Principal, org: uuid::Uuid, req: PageRequest) -> AppResult<Page<KeyRow>> {
+        let p = p.clone();
+        self.db()
+            .read(move |c| {
+                if p.provider_admin {
+                    orgs::by_uuid(c, org)?.ok_or(AppError::NotFound)?;
+                    return keys::list_keys(c, &req);
+                }
+                let grant = p.grants.orgs.get(&org).ok_or(AppError::NotFound)?;
+                keys::held_keys(c, grant.org, p.user, &req)
+            })
+            .await
+    }
+}
+
+impl Identity {
+    /// The public directory; each user comes with whether the caller may see
+    /// their e-mail address.
+    pub async fn public_users(
+        &self,
+        p: Option<&Principal>,
+        filter: Option<&str>,
+        req: PageRequest,
+    ) -> AppResult<Page<(users::UserRow, bool)>> {
+        let filter = parse_filter(filter)?;
+        if filter.role.is_some() {
+            return Err(AppError::validation("filter: role needs an organization (use the org's user list)"));
+        }
+        let me = p.map(|p| (p.user, p.provider_admin));
+        self.db()
+            .read(move |c| {
+                let mut w = Where::default();
+                match me {
+                    Some((_, true)) => {}
+                    Some((id, false)) => {
+                        w.and(
+                            "(json_extract(u.preferences, '$.publicProfile') = 1 AND u.status = 'active')
+                             OR u.id = ? OR u.id IN (SELECT b.user_id FROM org_members a
+                                                       JOIN org_members b ON b.org_id = a.org_id WHERE a.user_id = ?)",
+                            [Value::Integer(id.0), Value::Integer(id.0)],
+                        );
+                    }
+                    None => {
+                        w.and("json_extract(u.preferences, '$.publicProfile') = 1 AND u.status = 'active'", []);
+                    }
+                }
+                if let Some(s) = &filter.status {
+                    w.and("u.status = ?", [Value::Text(s.clone())]);
+                }
+                let page = users::list(c, w, &req)?;
+                let mut items = Vec::with_capacity(page.items.len());
+                for u in page.items {
+                    let email = match me {
+                        None => false,
+                        Some((_, true)) => true,
+                        Some((id, false)) => u.id == id || users::share_an_org(c, id, u.id)?,
+                    };
+                    items.push((u, email));
+                }
+                Ok(Page { items, total: page.total })
+            })
+            .await
+    }
+}

@@ -1,1 +1,189 @@
+//! Sign-up requests: anyone may ask for an account; provider admins, and
+//! organization admins for requests naming their org, decide.
 
+use meshcloud_kernel::access::Perm;
+use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::{AppError, AppResult, validate};
+
+use super::Identity;
+use crate::store::signup::{self, NewRequest, RequestRow};
+use crate::store::users::{self, NewUser};
+use crate::store::{orgs, roles};
+
+#[derive(Debug, Clone, Default)]
+pub struct SignupInput {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password: Option<String>,
+    pub org: Option<uuid::Uuid>,
+    pub message: String,
+}
+
+/// Which request a decision is about.
+pub enum RequestRef {
+    Id(uuid::Uuid),
+    Email(String),
+}
+
+/// Orgs whose requests the caller may see or decide (`None`: all of them).
+fn scope(p: &Principal, perm: Perm) -> AppResult<Option<Vec<OrgId>>> {
+    if p.provider_admin {
+        return Ok(None);
+    }
+    let orgs: Vec<OrgId> = p.grants.orgs.values().filter(|g| g.perms.has(perm)).map(|g| g.org).collect();
+    if orgs.is_empty() { Err(AppError::Forbidden) } else { Ok(Some(orgs)) }
+}
+
+fn status_filter(raw: Option<&str>) -> AppResult<Option<String>> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+    let status = if raw.starts_with('{') {
+        let v: serde_json::Value =
+            serde_json::from_str(raw).map_err(|e| AppError::validation(format!("filter is not JSON: {e}")))?;
+        v.get("status").and_then(|s| s.as_str()).map(String::from)
+    } else {
+        Some(raw.to_string())
+    };
+    match status.as_deref() {
+        None => Ok(None),
+        Some(s @ ("pending" | "approved" | "denied")) => Ok(Some(s.to_string())),
+        Some(s) => Err(AppError::validation(format!("filter status '{s}' is not pending, approved or denied"))),
+    }
+}
+
+fn find(c: &Conn, r: &RequestRef) -> AppResult<RequestRow> {
+    let found = match r {
+        RequestRef::Id(id) => signup::by_uuid(c, *id)?,
+        RequestRef::Email(e) => signup::pending_for(c, &e.trim().to_lowercase())?,
+    };
+    found.ok_or(AppError::NotFoundAs("Sign-up request not found"))
+}
+
+fn may_decide(p: &Principal, r: &RequestRow) -> AppResult<()> {
+    match r.org_uuid {
+        _ if p.provider_admin => Ok(()),
+        Some(org) => p.require(org, Perm::SignupDecide).map(|_| ()),
+        None => Err(AppError::Forbidden),
+    }
+}
+
+impl Identity {
+    /// Files a request. The answer is the same whether or not the address
+    /// already has an account or a pending request: it discloses nothing.
+    pub async fn request_signup(&self, input: SignupInput) -> AppResult<String> {
+        let email = validate::email(&input.email)?;
+        let first = validate::text("first_name", &input.first_name, 200)?;
+        let last = validate::text("last_name", &input.last_name, 300)?;
+        let message = validate::text("message", &input.message, 2000)?;
+        let hash = match input.password {
+            Some(pw) => Some(self.hash_password(pw).await?),
+            None => None,
+        };
+        let org = input.org;
+        let e = email.clone();
+        self.db()
+            .write(move |c| {
+                let org = match org {
+                    Some(o) => Some(
+                        orgs::by_uuid(c, o)?.ok_or_else(|| AppError::validation("org_id: no such organization"))?.id,
+                    ),
+                    None => None,
+                };
+                if users::by_email(c, &e)?.is_some() || signup::pending_for(c, &e)?.is_some() {
+                    return Ok(());
+                }
+                let n = NewRequest {
+                    email: &e,
+                    first_name: &first,
+                    last_name: &last,
+                    message: &message,
+                    org,
+                    password_hash: hash.as_deref(),
+                };
+                let uuid = signup::insert(c, &n)?;
+                let mut ev =
+                    Event::new("signup_request", "create", None).on(uuid).describe(format!("{e} asked for an account"));
+                if let Some(o) = org {
+                    ev = ev.org(o);
+                }
+                audit::record(c, ev)
+            })
+            .await?;
+        Ok(email)
+    }
+
+    pub async fn list_signups(
+        &self,
+        p: &Principal,
+        filter: Option<&str>,
+        req: PageRequest,
+    ) -> AppResult<Page<RequestRow>> {
+        let orgs = scope(p, Perm::SignupRead)?;
+        let status = status_filter(filter)?;
+        self.db().read(move |c| signup::list(c, orgs.as_deref(), status.as_deref(), &req)).await
+    }
+
+    /// Pending requests the caller could decide: (count, newest few).
+    pub async fn signup_notification(&self, p: &Principal) -> AppResult<(u64, Vec<RequestRow>)> {
+        let orgs = match scope(p, Perm::SignupRead) {
+            Ok(o) => o,
+            Err(AppError::Forbidden) => return Ok((0, vec![])),
+            Err(e) => return Err(e),
+        };
+        let req = PageRequest { offset: 0, limit: 5, search: None, order: None };
+        let page = self.db().read(move |c| signup::list(c, orgs.as_deref(), Some("pending"), &req)).await?;
+        Ok((page.total, page.items))
+    }
+
+    pub async fn decide_signup(&self, p: &Principal, r: RequestRef, approve: bool) -> AppResult<RequestRow> {
+        let p = p.clone();
+        self.db()
+            .write(move |c| {
+                let req = find(c, &r)?;
+                may_decide(&p, &req)?;
+                if req.status != "pending" {
+                    return Err(AppError::conflict(format!("the request has already been {}", req.status)));
+                }
+                let user = if approve {
+                    let user = match users::by_email(c, &req.email)? {
+                        Some(u) => u.id,
+                        None => {
+                            let new = NewUser {
+                                email: &req.email,
+                                user_id: &req.email,
+                                first_name: &req.first_name,
+                                last_name: &req.last_name,
+                                password_hash: req.password_hash.as_deref(),
+                                provider_admin: false,
+                            };
+                            users::insert(c, &new)?.0
+                        }
+                    };
+                    if let Some(org) = req.org.filter(|_| req.org_uuid.is_some()) {
+                        if orgs::add_member(c, org, user)? {
+                            let member = roles::by_name(c, org, roles::MEMBER)?
+                                .ok_or_else(|| AppError::internal("built-in role missing"))?;
+                            roles::bind_user(c, org, member.id, user)?;
+                        }
+                    }
+                    Some(user)
+                } else {
+                    None
+                };
+                signup::decide(c, req.id, if approve { "approved" } else { "denied" }, p.user, user)?;
+                let mut ev = Event::new("signup_request", if approve { "approve" } else { "deny" }, Some(p.user))
+                    .on(req.uuid)
+                    .describe(format!("request of {} {}", req.email, if approve { "approved" } else { "denied" }));
+                if let Some(o) = req.org {
+                    ev = ev.org(o);
+                }
+                audit::record(c, ev)?;
+                signup::by_uuid(c, req.uuid)?.ok_or(AppError::NotFound)
+            })
+            .await
+    }
+}

@@ -11,10 +11,11 @@ use rusqlite::types::Value;
 
 use super::Identity;
 use super::access::{must_hold, team_members, team_perms};
+use super::users::{Profile, load_profile};
 use crate::store::orgs::{self, OrgRow};
 use crate::store::roles;
 use crate::store::teams::{self, MemberRow, TeamRow};
-use crate::store::users::{self, UserRow};
+use crate::store::users;
 
 /// What `POST .../teams/{teamId}` did.
 pub enum TeamAction {
@@ -233,7 +234,7 @@ impl Identity {
         org: uuid::Uuid,
         team: uuid::Uuid,
         req: PageRequest,
-    ) -> AppResult<(OrgRow, Page<UserRow>)> {
+    ) -> AppResult<Page<Profile>> {
         let p = p.clone();
         self.db()
             .read(move |c| {
@@ -242,7 +243,11 @@ impl Identity {
                 let mut w = Where::default();
                 w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.id.0)]);
                 w.and("u.id NOT IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.id.0)]);
-                Ok((org, users::list(c, w, &req)?))
+                let page = users::list(c, w, &req)?;
+                let only = [org.id];
+                let items =
+                    page.items.into_iter().map(|u| load_profile(c, u, Some(&only))).collect::<AppResult<Vec<_>>>()?;
+                Ok(Page { items, total: page.total })
             })
             .await
     }

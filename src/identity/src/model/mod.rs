@@ -1,6 +1,12 @@
 //! Wire DTOs of the Layer5 face for identity resources. Field names and casing
 //! are those of the Layer5 Cloud reference, not of our tables.
 
+pub mod access;
+pub mod invites;
+
+pub use access::*;
+pub use invites::*;
+
 use chrono::{TimeZone, Utc};
 use meshcloud_kernel::http::types::{Text, Time};
 use meshcloud_kernel::layer5_page;
@@ -148,6 +154,21 @@ impl From<Profile> for User {
             updated_at: u.updated_at.into(),
             deleted_at: None,
         }
+    }
+}
+
+impl User {
+    /// A user as an org's user list shows them: `role_names` are their roles
+    /// in that org (the profile has only that org).
+    pub fn in_org(p: Profile) -> Self {
+        let mut role_names = p.orgs.first().map(|o| o.role_names.clone()).unwrap_or_default();
+        if p.user.is_provider_admin {
+            role_names.push(crate::store::roles::PROVIDER_ADMIN.to_string());
+        }
+        let mut u = User::from(p);
+        u.role_names = role_names;
+        u.preferences = serde_json::json!({});
+        u
     }
 }
 
