@@ -29,9 +29,11 @@ pub struct PublicUser {
 
 impl PublicUser {
     pub fn new(u: UserRow, with_email: bool) -> Self {
+        // Accounts made from an e-mail address use it as their username too.
+        let user_id = if with_email || !u.user_id.contains('@') { u.user_id } else { u.uuid.to_string() };
         PublicUser {
             id: u.uuid,
-            user_id: u.user_id,
+            user_id,
             first_name: u.first_name,
             last_name: u.last_name,
             avatar_url: u.avatar_url,

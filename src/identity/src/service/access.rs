@@ -3,13 +3,13 @@
 
 use meshcloud_kernel::access::{Perm, PermSet};
 use meshcloud_kernel::db::Conn;
-use meshcloud_kernel::ids::{OrgId, UserId};
+use meshcloud_kernel::ids::UserId;
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult};
 
 use super::Identity;
 use crate::store::orgs::OrgRow;
-use crate::store::{roles, teams};
+use crate::store::roles;
 
 impl Identity {
     /// After a change to one user's memberships or roles has committed.
@@ -46,16 +46,4 @@ pub fn team_perms(c: &Conn, team: meshcloud_kernel::ids::TeamId) -> AppResult<Pe
         set.0 |= roles::perms(c, r.id)?.0;
     }
     Ok(set)
-}
-
-/// Members of a team, for invalidation after the team's grants change.
-pub fn team_members(c: &Conn, team: meshcloud_kernel::ids::TeamId) -> AppResult<Vec<UserId>> {
-    teams::member_ids(c, team)
-}
-
-/// The org-scoped check for something reached by its own id (a team, a role,
-/// a badge): the org it belongs to must grant `perm`.
-pub fn require_in(p: &Principal, org: &OrgRow, perm: Perm) -> AppResult<OrgId> {
-    p.require(org.uuid, perm)?;
-    Ok(org.id)
 }

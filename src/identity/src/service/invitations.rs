@@ -109,7 +109,7 @@ impl Identity {
         self.db()
             .read(move |c| {
                 let inv = invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-                if inv.emails.iter().any(|e| *e == p.email) {
+                if inv.emails.contains(&p.email) {
                     return Ok(inv);
                 }
                 p.require(inv.org_uuid, Perm::InvitationsRead)?;

@@ -127,13 +127,10 @@ impl Identity {
         self.db().read(move |c| signup::list(c, orgs.as_deref(), status.as_deref(), &req)).await
     }
 
-    /// Pending requests the caller could decide: (count, newest few).
+    /// Pending requests the caller may see: (count, newest few). Callers who
+    /// may see none anywhere are refused, like every other unpermitted call.
     pub async fn signup_notification(&self, p: &Principal) -> AppResult<(u64, Vec<RequestRow>)> {
-        let orgs = match scope(p, Perm::SignupRead) {
-            Ok(o) => o,
-            Err(AppError::Forbidden) => return Ok((0, vec![])),
-            Err(e) => return Err(e),
-        };
+        let orgs = scope(p, Perm::SignupRead)?;
         let req = PageRequest { offset: 0, limit: 5, search: None, order: None };
         let page = self.db().read(move |c| signup::list(c, orgs.as_deref(), Some("pending"), &req)).await?;
         Ok((page.total, page.items))
@@ -163,12 +160,13 @@ impl Identity {
                             users::insert(c, &new)?.0
                         }
                     };
-                    if let Some(org) = req.org.filter(|_| req.org_uuid.is_some()) {
-                        if orgs::add_member(c, org, user)? {
-                            let member = roles::by_name(c, org, roles::MEMBER)?
-                                .ok_or_else(|| AppError::internal("built-in role missing"))?;
-                            roles::bind_user(c, org, member.id, user)?;
-                        }
+                    // A request naming an org since deleted still creates the account.
+                    if let Some(org) = req.org.filter(|_| req.org_uuid.is_some())
+                        && orgs::add_member(c, org, user)?
+                    {
+                        let member = roles::by_name(c, org, roles::MEMBER)?
+                            .ok_or_else(|| AppError::internal("built-in role missing"))?;
+                        roles::bind_user(c, org, member.id, user)?;
                     }
                     Some(user)
                 } else {

@@ -10,7 +10,7 @@ use meshcloud_kernel::{AppError, AppResult, validate};
 use rusqlite::types::Value;
 
 use super::Identity;
-use super::access::{must_hold, team_members, team_perms};
+use super::access::{must_hold, team_perms};
 use super::users::{Profile, load_profile};
 use crate::store::orgs::{self, OrgRow};
 use crate::store::roles;
@@ -140,7 +140,7 @@ impl Identity {
             .write(move |c| {
                 let org = Self::org_for(c, &p, org, perm)?;
                 let t = live_team(c, &org, team)?;
-                let affected = team_members(c, t.id)?;
+                let affected = teams::member_ids(c, t.id)?;
                 let (action, result) = if delete {
                     teams::tombstone(c, t.id)?;
                     roles::ensure_org_admin_left(c, org.id)?;
@@ -172,7 +172,7 @@ impl Identity {
             .write(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::TeamsUpdate)?;
                 let t = live_team(c, &org, team)?;
-                let affected = team_members(c, t.id)?;
+                let affected = teams::member_ids(c, t.id)?;
                 teams::set_mapped(c, t.id, false)?;
                 roles::ensure_org_admin_left(c, org.id)?;
                 audit::record(
@@ -197,7 +197,7 @@ impl Identity {
             .write(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::TeamsDelete)?;
                 let t = teams::in_org(c, org.id, team)?.ok_or(AppError::NotFound)?;
-                let affected = team_members(c, t.id)?;
+                let affected = teams::member_ids(c, t.id)?;
                 teams::delete(c, t.id)?;
                 roles::ensure_org_admin_left(c, org.id)?;
                 audit::record(

@@ -301,3 +301,45 @@ pub fn remove_keychain_key(conn: &Connection, keychain: KeychainId, key: KeyId) 
         .execute(params![keychain, key])?;
     Ok(n == 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The migration seeds exactly the catalogue the server checks, and the
+    /// built-in keychains are the ones the docs describe.
+    #[test]
+    fn seeded_catalogue_matches_the_code() {
+        let path = std::env::temp_dir().join(format!("meshcloud-catalogue-{}.db", new_uuid()));
+        meshcloud_kernel::db::migrate(&path).expect("migrates");
+        let conn = Connection::open(&path).expect("opens");
+        let mut stmt = conn.prepare("SELECT code, function, category, subcategory FROM permission_keys").expect("sql");
+        let rows: Vec<(String, String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(rows.len(), Perm::ALL.len());
+        for (code, function, category, subcategory) in rows {
+            let p = Perm::from_code(&code).unwrap_or_else(|| panic!("{code} is not in the catalogue"));
+            assert_eq!(p.parts(), (category.as_str(), subcategory.as_str(), function.as_str()));
+        }
+        let chain = |name: &str| -> PermSet {
+            let id: KeychainId = conn
+                .query_row("SELECT id FROM keychains WHERE name = ?1 AND org_id IS NULL", [name], |r| r.get(0))
+                .expect("built-in keychain");
+            keychain_perms(&conn, id).expect("perms")
+        };
+        assert_eq!(chain("Provider administration"), PermSet::all());
+        let mut org_admin = PermSet::all();
+        org_admin.0 &= !Perm::KeysManage.bit();
+        assert_eq!(chain("Organization administration"), org_admin);
+        let member = chain("Member");
+        assert!(member.has(Perm::OrgRead) && !member.has(Perm::TeamsCreate) && !member.has(Perm::RolesAssign));
+        drop(stmt);
+        drop(conn);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}
