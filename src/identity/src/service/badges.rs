@@ -130,11 +130,11 @@ impl Identity {
         self.db()
             .write(move |c| {
                 let u = match user {
-                    Some(id) => users::by_uuid(c, id)?.ok_or(AppError::NotFoundAs("User not found"))?,
+                    Some(id) => users::by_uuid(c, id)?.ok_or(AppError::NotFound)?,
                     None => users::get(c, p.user)?,
                 };
                 if !orgs::is_member(c, org.id, u.id)? {
-                    return Err(AppError::NotFoundAs("User is not a member of the organization"));
+                    return Err(AppError::NotFound);
                 }
                 let mut found: Vec<BadgeRow> = Vec::new();
                 for r in &refs {

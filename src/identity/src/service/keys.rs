@@ -203,13 +203,13 @@ impl Identity {
     pub async fn set_keychain_key(&self, p: &Principal, id: uuid::Uuid, key: uuid::Uuid, add: bool) -> AppResult<()> {
         let pc = p.clone();
         self.change_keychain(p, id, move |c, org, kc, me| {
-            let k = keys::key_by_uuid(c, key)?.ok_or(AppError::NotFoundAs("Key not found"))?;
+            let k = keys::key_by_uuid(c, key)?.ok_or(AppError::NotFound)?;
             if add {
                 must_hold(&pc, org.uuid, key_perm(&k))?;
                 keys::add_keychain_key(c, kc.id, k.id)?;
             } else {
                 if !keys::remove_keychain_key(c, kc.id, k.id)? {
-                    return Err(AppError::NotFoundAs("Key is not in the keychain"));
+                    return Err(AppError::NotFound);
                 }
                 roles::ensure_org_admin_left(c, org.id)?;
             }

@@ -49,7 +49,7 @@ impl Identity {
                 let mut w = Where::default();
                 w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.id.0)]);
                 if let Some(t) = team {
-                    let t = teams::in_org(c, org.id, t)?.ok_or(AppError::NotFoundAs("Team not found"))?;
+                    let t = teams::in_org(c, org.id, t)?.ok_or(AppError::NotFound)?;
                     w.and("u.id IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.id.0)]);
                 }
                 if let Some(role) = &filter.role {
@@ -90,7 +90,7 @@ impl Identity {
             .db()
             .write(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::MembersAdd)?;
-                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFoundAs("User not found"))?;
+                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
                 let member = roles::by_name(c, org.id, roles::MEMBER)?
                     .ok_or_else(|| AppError::internal("built-in role missing"))?;
                 must_hold(&p, org.uuid, roles::perms(c, member.id)?)?;
@@ -122,11 +122,11 @@ impl Identity {
             .db()
             .write(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::MembersRemove)?;
-                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFoundAs("User not found"))?;
+                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
                 teams::leave_all(c, org.id, u.id)?;
                 roles::unbind_user_everywhere(c, org.id, u.id)?;
                 if !orgs::remove_member(c, org.id, u.id)? {
-                    return Err(AppError::NotFoundAs("User is not a member of the organization"));
+                    return Err(AppError::NotFound);
                 }
                 roles::ensure_org_admin_left(c, org.id)?;
                 audit::record(

@@ -69,15 +69,24 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
     let wanted = resolve_roles(c, org, &h.role_names)?;
     match &h.holder {
         Holder::User(r) => {
-            let u = users::by_ref(c, r)?.ok_or(AppError::NotFoundAs("User not found"))?;
+            let u = users::by_ref(c, r)?.ok_or(AppError::NotFound)?;
             if !orgs::is_member(c, org.id, u.id)? {
-                return Err(AppError::NotFoundAs("User is not a member of the organization"));
+                return Err(AppError::NotFound);
             }
             let current: Vec<RoleRow> = roles::user_roles(c, org.id, u.id)?;
+            // A bulk edit sends back the org user list's `role_names`, which
+            // include roles held through teams: those stay with the team.
+            let through_teams: Vec<String> = if replace {
+                let held = roles::held_role_names(c, org.id, u.id)?;
+                held.into_iter().filter(|n| !current.iter().any(|c| &c.role_name == n)).collect()
+            } else {
+                vec![]
+            };
             let wants_provider = wanted.iter().any(|r| r.role_name == PROVIDER_ADMIN);
             let added: Vec<&RoleRow> = wanted
                 .iter()
                 .filter(|r| r.role_name != PROVIDER_ADMIN && !current.iter().any(|c| c.id == r.id))
+                .filter(|r| !through_teams.contains(&r.role_name))
                 .collect();
             must_hold(p, org.uuid, perms_of(c, &added)?)?;
             if wants_provider != u.is_provider_admin && (wants_provider || replace) {
@@ -100,9 +109,7 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
             Ok(vec![u.id])
         }
         Holder::Team(t) => {
-            let team = teams::in_org(c, org.id, *t)?
-                .filter(|t| t.deleted_at.is_none())
-                .ok_or(AppError::NotFoundAs("Team not found"))?;
+            let team = teams::in_org(c, org.id, *t)?.filter(|t| t.deleted_at.is_none()).ok_or(AppError::NotFound)?;
             if wanted.iter().any(|r| r.role_name == PROVIDER_ADMIN) {
                 return Err(AppError::validation("the provider admin role is held by users, not teams"));
             }
@@ -157,7 +164,7 @@ impl Identity {
                     Some("organization") => Selector::Organization,
                     Some("team") => {
                         let id = team.unwrap_or_default();
-                        let t = teams::in_org(c, org.id, id)?.ok_or(AppError::NotFoundAs("Team not found"))?;
+                        let t = teams::in_org(c, org.id, id)?.ok_or(AppError::NotFound)?;
                         Selector::Team(t.id)
                     }
                     Some(s) => {
@@ -188,12 +195,12 @@ impl Identity {
             .db()
             .write(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::RolesManage)?;
+                let existing = id.map(|id| role_in_org(c, &org, id).and_then(custom)).transpose()?;
                 if let Some(b) = roles::by_name(c, org.id, &name)?.filter(|r| r.builtin()) {
                     return Err(AppError::conflict(format!("'{}' is a built-in role", b.role_name)));
                 }
-                let (role, action) = match id {
-                    Some(id) => {
-                        let role = custom(role_in_org(c, &org, id)?)?;
+                let (role, action) = match existing {
+                    Some(role) => {
                         roles::update(c, role.id, &name, &description)?;
                         (role.id, "update")
                     }
@@ -307,12 +314,12 @@ impl Identity {
                 let role = custom(role_in_org(c, &org, role)?)?;
                 let kc = keys::keychain_by_uuid(c, keychain)?
                     .filter(|k| k.org.is_none_or(|o| o == org.id))
-                    .ok_or(AppError::NotFoundAs("Keychain not found"))?;
+                    .ok_or(AppError::NotFound)?;
                 if assign {
                     must_hold(&p, org.uuid, keys::keychain_perms(c, kc.id)?)?;
                     roles::add_keychain(c, role.id, kc.id)?;
                 } else if !roles::remove_keychain(c, role.id, kc.id)? {
-                    return Err(AppError::NotFoundAs("Keychain is not assigned to the role"));
+                    return Err(AppError::NotFound);
                 }
                 roles::ensure_org_admin_left(c, org.id)?;
                 audit::record(

@@ -60,15 +60,18 @@ fn find(c: &Conn, r: &RequestRef) -> AppResult<RequestRow> {
         RequestRef::Id(id) => signup::by_uuid(c, *id)?,
         RequestRef::Email(e) => signup::pending_for(c, &e.trim().to_lowercase())?,
     };
-    found.ok_or(AppError::NotFoundAs("Sign-up request not found"))
+    found.ok_or(AppError::NotFound)
 }
 
+/// A request the caller may not decide is "not found", exactly like one that
+/// does not exist: otherwise an org admin could probe who asked for an account.
 fn may_decide(p: &Principal, r: &RequestRow) -> AppResult<()> {
-    match r.org_uuid {
-        _ if p.provider_admin => Ok(()),
-        Some(org) => p.require(org, Perm::SignupDecide).map(|_| ()),
-        None => Err(AppError::Forbidden),
-    }
+    let allowed = match r.org_uuid {
+        _ if p.provider_admin => true,
+        Some(org) => p.may(org, Perm::SignupDecide),
+        None => false,
+    };
+    if allowed { Ok(()) } else { Err(AppError::NotFound) }
 }
 
 impl Identity {
@@ -137,6 +140,7 @@ impl Identity {
     }
 
     pub async fn decide_signup(&self, p: &Principal, r: RequestRef, approve: bool) -> AppResult<RequestRow> {
+        scope(p, Perm::SignupDecide)?;
         let p = p.clone();
         self.db()
             .write(move |c| {

@@ -270,7 +270,7 @@ impl Identity {
                 must_hold(&p, org.uuid, team_perms(c, t.id)?)?;
                 let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
                 if !orgs::is_member(c, org.id, u.id)? {
-                    return Err(AppError::NotFoundAs("User is not a member of the organization"));
+                    return Err(AppError::NotFound);
                 }
                 let m = match teams::add_member(c, t.id, u.id)? {
                     Some(m) => {
@@ -309,7 +309,7 @@ impl Identity {
                 let t = live_team(c, &org, team)?;
                 let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
                 if !teams::remove_member(c, t.id, u.id)? {
-                    return Err(AppError::NotFoundAs("User is not a member of the team"));
+                    return Err(AppError::NotFound);
                 }
                 roles::ensure_org_admin_left(c, org.id)?;
                 audit::record(
