@@ -4,13 +4,21 @@
 
 mod support;
 
+mod access_matrix;
+mod badges;
 mod cli;
 mod durability;
 mod errors;
+mod invitations;
+mod keys;
 mod ops;
+mod org_users;
 mod orgs;
 mod permissions;
 mod profile;
+mod roles;
 mod session;
+mod signup;
 mod store;
+mod teams;
 mod tokens;

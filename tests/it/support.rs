@@ -186,6 +186,7 @@ impl Resp {
     }
 
     /// Asserts a Layer5-format error: status, text/plain, and the documented wording.
+    #[track_caller]
     pub fn assert_l5_error(&self, status: u16, wording: &str) {
         assert_eq!(self.status, status, "body: {}", self.text);
         assert!(self.content_type().starts_with("text/plain"), "content type {:?}", self.content_type());
@@ -320,4 +321,178 @@ impl Drop for Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+// ---------------------------------------------------------------------------
+// Identity and access fixtures.
+
+/// The nil UUID: the owner of everything built in.
+pub const NIL_UUID: &str = "00000000-0000-0000-0000-000000000000";
+
+impl Resp {
+    /// Asserts the status (showing the body otherwise) and returns the JSON
+    /// body, or `null` when the body is empty.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        if self.text.is_empty() { Value::Null } else { self.json() }
+    }
+
+    /// Asserts a bodiless `204 No Content`.
+    #[track_caller]
+    pub fn expect_204(&self) {
+        assert_eq!(self.status, 204, "unexpected status; body: {}", self.text);
+        assert!(self.text.is_empty(), "204 with a body: {}", self.text);
+    }
+}
+
+/// The `str` values of `key` in the items of a list.
+pub fn strs(items: &Value, key: &str) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {items}"))
+        .iter()
+        .map(|i| i[key].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+impl Api {
+    /// The same caller, acting in `org` (the Layer5 org-context header).
+    pub fn ctx(&self, org: &str) -> Api {
+        self.clone().header("layer5-current-orgid", org)
+    }
+
+    /// Creates a team in `org` and returns its id.
+    pub async fn create_team(&self, org: &str, name: &str) -> String {
+        let v =
+            self.post(&format!("/api/identity/orgs/{org}/teams"), serde_json::json!({"name": name})).await.expect(201);
+        v["id"].as_str().expect("team id").to_string()
+    }
+
+    /// Creates a custom role in `org` and returns its id.
+    pub async fn create_role(&self, org: &str, name: &str) -> String {
+        let r = self
+            .post(&format!("/api/identity/orgs/{org}/roles"), serde_json::json!({"role_name": name, "description": ""}))
+            .await;
+        r.expect(200)["id"].as_str().expect("role id").to_string()
+    }
+
+    /// Creates a keychain owned by `org` and returns its id.
+    pub async fn create_keychain(&self, org: &str, name: &str) -> String {
+        let r = self.ctx(org).post("/api/auth/keychains", serde_json::json!({"name": name})).await;
+        r.expect(200)["id"].as_str().expect("keychain id").to_string()
+    }
+
+    /// Every key the catalogue lists.
+    pub async fn all_keys(&self) -> Vec<Value> {
+        let v = self.get("/api/auth/keys?pagesize=500").await.expect(200);
+        v["keys"].as_array().expect("keys").clone()
+    }
+
+    /// The id of the key `category.subcategory.function`.
+    pub async fn key_id(&self, code: &str) -> String {
+        let keys = self.all_keys().await;
+        keys.iter()
+            .find(|k| {
+                format!(
+                    "{}.{}.{}",
+                    k["category"].as_str().unwrap_or(""),
+                    k["subcategory"].as_str().unwrap_or(""),
+                    k["function"].as_str().unwrap_or("")
+                ) == code
+            })
+            .unwrap_or_else(|| panic!("no key {code}"))["id"]
+            .as_str()
+            .expect("key id")
+            .to_string()
+    }
+
+    /// The id of a keychain by name, among those the caller can list.
+    pub async fn keychain_id(&self, name: &str) -> String {
+        let v = self.get("/api/auth/keychains?pagesize=500").await.expect(200);
+        v["keychains"]
+            .as_array()
+            .expect("keychains")
+            .iter()
+            .find(|k| k["name"] == name)
+            .unwrap_or_else(|| panic!("no keychain {name}: {v}"))["id"]
+            .as_str()
+            .expect("keychain id")
+            .to_string()
+    }
+
+    /// The id of a role usable in `org`, by name.
+    pub async fn role_id(&self, org: &str, name: &str) -> String {
+        let v = self.get(&format!("/api/identity/orgs/{org}/roles?pagesize=500")).await.expect(200);
+        v["roles"]
+            .as_array()
+            .expect("roles")
+            .iter()
+            .find(|r| r["role_name"] == name)
+            .unwrap_or_else(|| panic!("no role {name}: {v}"))["id"]
+            .as_str()
+            .expect("role id")
+            .to_string()
+    }
+
+    /// The role names `user` (id) holds in `org`, sorted, as the org's user list shows them.
+    pub async fn roles_of(&self, org: &str, user: &str) -> Vec<String> {
+        let v = self.get(&format!("/api/identity/orgs/{org}/users?pagesize=500")).await.expect(200);
+        let u = v["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .find(|u| u["id"] == user)
+            .unwrap_or_else(|| panic!("{user} is not listed in {org}: {v}"))
+            .clone();
+        let mut names: Vec<String> = serde_json::from_value(u["role_names"].clone()).expect("role_names");
+        names.sort();
+        names
+    }
+}
+
+/// A small installation: the provider admin; org A with alice (its admin, who
+/// created it) and carol (a member); org B with dave (a member only).
+pub struct World {
+    pub s: Server,
+    pub admin: Api,
+    pub alice: Api,
+    pub carol: Api,
+    pub dave: Api,
+    pub org_a: String,
+    pub org_b: String,
+    pub admin_id: String,
+    pub alice_id: String,
+    pub carol_id: String,
+    pub dave_id: String,
+}
+
+pub async fn world() -> World {
+    let s = Server::start().await;
+    let admin = s.admin().await;
+    let admin_id = admin.get("/api/identity/users/profile").await.expect(200)["id"].as_str().expect("id").to_string();
+    let (alice_id, alice) = s.user("alice@a.example", None).await;
+    let org_a = alice.create_org(serde_json::json!({"name": "A"})).await;
+    let (carol_id, carol) = s.user("carol@a.example", Some((&org_a, false))).await;
+    let org_b = admin.create_org(serde_json::json!({"name": "B"})).await;
+    let (dave_id, dave) = s.user("dave@b.example", Some((&org_b, false))).await;
+    World { s, admin, alice, carol, dave, org_a, org_b, admin_id, alice_id, carol_id, dave_id }
+}
+
+/// RFC 3339 UTC for "now + `secs`" (negative: in the past).
+pub fn rfc3339_in(secs: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64;
+    let t = now + secs;
+    let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    // Civil-from-days (H. Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }

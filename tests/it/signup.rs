@@ -1,0 +1,224 @@
+//! Sign-up requests: anyone may ask, without learning who exists; provider
+//! admins (and org admins, for their org) decide.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+const REQUESTS: &str = "/api/identity/users/request";
+const NOTIFICATION: &str = "/api/identity/users/request/notification";
+
+async fn ask(s: &Server, email: &str, org: Option<&str>) -> Resp {
+    let mut body = json!({"email": email, "first_name": "New", "last_name": "Comer", "password": "newcomer-password-1", "message": "let me in"});
+    if let Some(org) = org {
+        body["org_id"] = json!(org);
+    }
+    s.anon().post(REQUESTS, body).await
+}
+
+/// The request of `email` as `api` lists it, if it does.
+async fn listed(api: &Api, email: &str) -> Option<Value> {
+    let v = api.get(&format!("{REQUESTS}?pagesize=500")).await.expect(200);
+    v["data"].as_array().expect("data").iter().find(|r| r["email"] == email).cloned()
+}
+
+async fn request_id(api: &Api, email: &str) -> String {
+    let r = listed(api, email).await.unwrap_or_else(|| panic!("{email} is not listed"));
+    r["id"].as_str().expect("id").to_string()
+}
+
+async fn login(s: &Server, email: &str, password: &str) -> Resp {
+    s.anon().post("/api/meshcloud/login", json!({"email": email, "password": password})).await
+}
+
+#[tokio::test]
+async fn asking_reveals_nothing() {
+    let w = world().await;
+    let fresh = ask(&w.s, "new@n.example", Some(&w.org_a)).await;
+    assert_eq!(fresh.status, 201, "{}", fresh.text);
+    let again = ask(&w.s, "new@n.example", Some(&w.org_a)).await;
+    let existing = ask(&w.s, "carol@a.example", Some(&w.org_a)).await;
+    let other = ask(&w.s, "other@n.example", None).await;
+    // The answer may echo the address; otherwise it does not depend on who exists.
+    let without_email = |r: &Resp, email: &str| {
+        let mut v = r.json();
+        if let Some(o) = v.as_object_mut()
+            && let Some(e) = o.remove("email")
+        {
+            assert_eq!(e, email);
+        }
+        v
+    };
+    let want = without_email(&fresh, "new@n.example");
+    for (r, email) in [(&again, "new@n.example"), (&existing, "carol@a.example"), (&other, "other@n.example")] {
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(without_email(r, email), want, "{email}");
+    }
+    let v = w.admin.get(&format!("{REQUESTS}?pagesize=500")).await.expect(200);
+    assert_eq!(strs(&v["data"], "email").iter().filter(|e| *e == "new@n.example").count(), 1);
+
+    for body in [json!({}), json!({"email": "not-an-address"}), json!({"email": "x@y.example", "password": 5})] {
+        w.s.anon().post(REQUESTS, body).await.assert_l5_error(400, L5_BAD_REQUEST);
+    }
+    w.s.anon().raw(Method::POST, REQUESTS, "{").await.assert_l5_error(400, L5_BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn approval_creates_a_member_who_can_sign_in() {
+    let w = world().await;
+    let r = w.admin.get(NOTIFICATION).await;
+    assert_eq!(r.status, 204, "nothing pending: {}", r.text);
+    assert!(r.text.is_empty());
+
+    ask(&w.s, "new@n.example", Some(&w.org_a)).await.expect(201);
+    let note = w.admin.get(NOTIFICATION).await.expect(200);
+    assert_eq!(note["pending"], 1, "{note}");
+    assert!(note.get("latest").is_some(), "{note}");
+
+    let page = w.admin.get(REQUESTS).await.expect(200);
+    assert_eq!(page["total_count"], 1);
+    assert!(page.get("page").is_some() && page.get("page_size").is_some());
+    let req = &page["data"][0];
+    assert_eq!(req["email"], "new@n.example");
+    assert_eq!(req["first_name"], "New");
+    assert_eq!(req["message"], "let me in");
+    assert!(!req.as_object().unwrap().keys().any(|k| k.contains("password")), "no password material: {req}");
+    let id = req["id"].as_str().unwrap().to_string();
+
+    assert_login_refused(&login(&w.s, "new@n.example", "newcomer-password-1").await);
+    w.admin.post("/api/identity/users/request/approve", json!({"id": id})).await.expect(200);
+
+    let r = login(&w.s, "new@n.example", "newcomer-password-1").await;
+    assert_eq!(r.status, 200, "the password given with the request works: {}", r.text);
+    let cookie = r.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let me = w.s.anon().header("cookie", &cookie);
+    let orgs = me.get("/api/identity/orgs").await.expect(200);
+    assert_eq!(strs(&orgs["organizations"], "id"), [w.org_a.as_str()]);
+    let new_id = me.get("/api/identity/users/profile").await.expect(200)["id"].as_str().unwrap().to_string();
+    assert_eq!(w.alice.roles_of(&w.org_a, &new_id).await, ["member"]);
+
+    let r = w.admin.get(NOTIFICATION).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let twice = w.admin.post("/api/identity/users/request/approve", json!({"id": id})).await;
+    assert!((400..500).contains(&twice.status), "approving twice: {} {}", twice.status, twice.text);
+    assert!(twice.content_type().starts_with("text/plain"));
+}
+
+#[tokio::test]
+async fn denial_creates_nobody() {
+    let w = world().await;
+    ask(&w.s, "new@n.example", None).await.expect(201);
+    let id = request_id(&w.admin, "new@n.example").await;
+    w.admin.post("/api/identity/users/request/deny", json!({"id": id})).await.expect(200);
+    assert_eq!(w.admin.get(NOTIFICATION).await.status, 204);
+    assert_login_refused(&login(&w.s, "new@n.example", "newcomer-password-1").await);
+    let late = w.admin.post("/api/identity/users/request/approve", json!({"id": id})).await;
+    assert!((400..500).contains(&late.status), "approving a denied request: {} {}", late.status, late.text);
+    assert_login_refused(&login(&w.s, "new@n.example", "newcomer-password-1").await);
+
+    // By address, too.
+    ask(&w.s, "other@n.example", None).await.expect(201);
+    w.admin.post("/api/identity/users/request/approve", json!({"email": "other@n.example"})).await.expect(200);
+    assert_eq!(login(&w.s, "other@n.example", "newcomer-password-1").await.status, 200);
+    for body in [json!({}), json!({"id": "not-a-uuid"})] {
+        w.admin.post("/api/identity/users/request/approve", body).await.assert_l5_error(400, L5_BAD_REQUEST);
+    }
+    let missing = json!({"id": uuid::Uuid::now_v7()});
+    w.admin.post("/api/identity/users/request/deny", missing).await.assert_l5_error(404, L5_NOT_FOUND);
+}
+
+#[tokio::test]
+async fn who_sees_and_decides() {
+    let w = world().await;
+    ask(&w.s, "to-a@n.example", Some(&w.org_a)).await.expect(201);
+    ask(&w.s, "to-b@n.example", Some(&w.org_b)).await.expect(201);
+    ask(&w.s, "nowhere@n.example", None).await.expect(201);
+
+    for api in [&w.carol, &w.dave] {
+        api.get(REQUESTS).await.assert_l5_error(401, L5_UNAUTHORIZED);
+        api.get(NOTIFICATION).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    }
+    w.s.anon().get(REQUESTS).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    w.s.anon().get(NOTIFICATION).await.assert_l5_error(401, L5_UNAUTHORIZED);
+
+    // alice administers A: she sees and decides A's requests only.
+    let mine = w.alice.get(&format!("{REQUESTS}?pagesize=500")).await.expect(200);
+    assert_eq!(strs(&mine["data"], "email"), ["to-a@n.example"]);
+    assert_eq!(w.alice.get(NOTIFICATION).await.expect(200)["pending"], 1);
+    let to_a = request_id(&w.admin, "to-a@n.example").await;
+    let to_b = request_id(&w.admin, "to-b@n.example").await;
+    let nowhere = request_id(&w.admin, "nowhere@n.example").await;
+
+    w.carol
+        .post("/api/identity/users/request/approve", json!({"id": to_a}))
+        .await
+        .assert_l5_error(401, L5_UNAUTHORIZED);
+    w.s.anon()
+        .post("/api/identity/users/request/approve", json!({"id": to_a}))
+        .await
+        .assert_l5_error(401, L5_UNAUTHORIZED);
+    // A request alice may not decide is, to her, indistinguishable from none.
+    let approve = "/api/identity/users/request/approve";
+    let unknown = w.alice.post(approve, json!({"id": uuid::Uuid::now_v7()})).await;
+    unknown.assert_l5_error(404, L5_NOT_FOUND);
+    let no_address = w.alice.post(approve, json!({"email": "nobody@n.example"})).await;
+    no_address.assert_l5_error(404, L5_NOT_FOUND);
+    for (what, body, like) in [
+        ("another org's request", json!({"id": to_b}), &unknown),
+        ("a request naming no org", json!({"id": nowhere}), &unknown),
+        ("another org's request by address", json!({"email": "to-b@n.example"}), &no_address),
+        ("a request naming no org by address", json!({"email": "nowhere@n.example"}), &no_address),
+    ] {
+        for path in [approve, "/api/identity/users/request/deny"] {
+            let r = w.alice.post(path, body.clone()).await;
+            assert_eq!((r.status, &r.text), (like.status, &like.text), "{path}: {what}");
+        }
+    }
+    assert_eq!(w.admin.get(NOTIFICATION).await.expect(200)["pending"], 3, "refusals decided nothing");
+
+    w.alice.post("/api/identity/users/request/approve", json!({"id": to_a})).await.expect(200);
+    let r = w.alice.get(NOTIFICATION).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert_eq!(w.admin.get(NOTIFICATION).await.expect(200)["pending"], 2);
+    let all = w.admin.get(&format!("{REQUESTS}?pagesize=500")).await.expect(200);
+    assert!(all["total_count"].as_u64().unwrap() >= 3, "provider admins see every request: {all}");
+}
+
+/// Anyone may file a request in an existing user's name; approving it must
+/// not hand the account to whoever chose the password.
+#[tokio::test]
+async fn a_request_cannot_take_over_an_account() {
+    let w = world().await;
+    let body = json!({"email": "carol@a.example", "password": "attacker-password-1", "org_id": w.org_b});
+    w.s.anon().post(REQUESTS, body).await.expect(201);
+    if let Some(req) = listed(&w.admin, "carol@a.example").await {
+        let r = w.admin.post("/api/identity/users/request/approve", json!({"id": req["id"]})).await;
+        assert!(r.status == 200 || (400..500).contains(&r.status), "{} {}", r.status, r.text);
+    }
+    assert_login_refused(&login(&w.s, "carol@a.example", "attacker-password-1").await);
+    assert_eq!(login(&w.s, "carol@a.example", "user-password-1").await.status, 200, "her own password still works");
+}
+
+/// Two admins approving the same request at once create one account.
+#[tokio::test]
+async fn concurrent_approvals_decide_once() {
+    let w = world().await;
+    ask(&w.s, "new@n.example", Some(&w.org_a)).await.expect(201);
+    let id = request_id(&w.admin, "new@n.example").await;
+    let approve = "/api/identity/users/request/approve";
+    let (a, b) = tokio::join!(w.admin.post(approve, json!({"id": id})), w.alice.post(approve, json!({"id": id})));
+    let ok = [&a, &b].iter().filter(|r| r.status == 200).count();
+    assert_eq!(ok, 1, "{a:?} {b:?}");
+    let loser = if a.status == 200 { &b } else { &a };
+    assert!((400..500).contains(&loser.status), "{loser:?}");
+    let users = w.admin.get(&format!("/api/identity/orgs/{}/users?pagesize=500", w.org_a)).await.expect(200);
+    assert_eq!(strs(&users["data"], "email").iter().filter(|e| *e == "new@n.example").count(), 1);
+}
+
+/// meshcloud's own login answers JSON errors.
+#[track_caller]
+fn assert_login_refused(r: &Resp) {
+    assert_eq!(r.status, 401, "{}", r.text);
+    assert_eq!(r.json()["error"], "unauthenticated");
+}
