@@ -11,7 +11,7 @@ use rusqlite::types::Value;
 
 use super::Identity;
 use super::access::must_hold;
-use super::users::{Profile, load_profile};
+use super::users::{Profile, load_profile, profiles_in_org};
 use crate::store::keys::{self, KeyRow};
 use crate::store::{orgs, roles, teams, users};
 
@@ -72,11 +72,7 @@ impl Identity {
                 if let Some(s) = &filter.status {
                     w.and("u.status = ?", [Value::Text(s.clone())]);
                 }
-                let page = users::list(c, w, &req)?;
-                let only = [org.id];
-                let items =
-                    page.items.into_iter().map(|u| load_profile(c, u, Some(&only))).collect::<AppResult<Vec<_>>>()?;
-                Ok(Page { items, total: page.total })
+                profiles_in_org(c, users::list(c, w, &req)?, org.id)
             })
             .await
     }

@@ -11,7 +11,7 @@ use rusqlite::types::Value;
 
 use super::Identity;
 use super::access::{must_hold, team_perms};
-use super::users::{Profile, load_profile};
+use super::users::{Profile, profiles_in_org};
 use crate::store::orgs::{self, OrgRow};
 use crate::store::roles;
 use crate::store::teams::{self, MemberRow, TeamRow};
@@ -243,11 +243,7 @@ impl Identity {
                 let mut w = Where::default();
                 w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.id.0)]);
                 w.and("u.id NOT IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.id.0)]);
-                let page = users::list(c, w, &req)?;
-                let only = [org.id];
-                let items =
-                    page.items.into_iter().map(|u| load_profile(c, u, Some(&only))).collect::<AppResult<Vec<_>>>()?;
-                Ok(Page { items, total: page.total })
+                profiles_in_org(c, users::list(c, w, &req)?, org.id)
             })
             .await
     }

@@ -74,6 +74,17 @@ pub fn validate_new_user(u: &CreateUser) -> AppResult<(String, String, String, S
     Ok((email, user_id, first, last))
 }
 
+/// A page of users as one org's user list shows them.
+pub fn profiles_in_org(
+    c: &Conn,
+    page: meshcloud_kernel::page::Page<UserRow>,
+    org: OrgId,
+) -> AppResult<meshcloud_kernel::page::Page<Profile>> {
+    let only = [org];
+    let items = page.items.into_iter().map(|u| load_profile(c, u, Some(&only))).collect::<AppResult<Vec<_>>>()?;
+    Ok(meshcloud_kernel::page::Page { items, total: page.total })
+}
+
 impl Identity {
     pub async fn profile(&self, p: &Principal) -> AppResult<Profile> {
         let me = p.user;
