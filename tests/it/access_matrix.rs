@@ -150,7 +150,7 @@ impl<'a> Fixtures<'a> {
             }
             "fresh_org" => {
                 let id = w.alice.create_org(json!({"name": format!("org-{n}")})).await;
-                w.alice.post_empty(&format!("/api/identity/orgs/{id}/users/{}", w.carol_id)).await.expect(201);
+                admin.post_empty(&format!("/api/identity/orgs/{id}/users/{}", w.carol_id)).await.expect(201);
                 id
             }
             other => panic!("unknown placeholder <{other}>"),
@@ -254,7 +254,8 @@ async fn org_users() {
         &w,
         &[
             case(GET, "/api/identity/orgs/<org>/users", None, READ),
-            case(POST, "/api/identity/orgs/<org>/users/<user>", None, [201, 201, 401, 404, 401]),
+            // Adding an account without its consent is a provider admin's power.
+            case(POST, "/api/identity/orgs/<org>/users/<user>", None, [201, 401, 401, 404, 401]),
             case(DELETE, "/api/identity/orgs/<org>/users/<member>", None, [204, 204, 401, 404, 401]),
             case(GET, "/api/identity/orgs/<org>/users/keys", None, READ),
             case(
@@ -367,10 +368,11 @@ async fn signup_requests() {
                 Some(r#"{"email": "<email>", "org_id": "<org>"}"#),
                 [201, 201, 201, 201, 201],
             ),
-            case(GET, "/api/identity/users/request", None, [200, 200, 401, 401, 401]),
-            case(GET, "/api/identity/users/request/notification", None, [200, 200, 401, 401, 401]),
-            case(POST, "/api/identity/users/request/approve", Some(r#"{"id": "<signup>"}"#), [200, 200, 401, 401, 401]),
-            case(POST, "/api/identity/users/request/deny", Some(r#"{"id": "<signup>"}"#), [200, 200, 401, 401, 401]),
+            // Turning requests into accounts is the appliance operators' job.
+            case(GET, "/api/identity/users/request", None, [200, 401, 401, 401, 401]),
+            case(GET, "/api/identity/users/request/notification", None, [200, 401, 401, 401, 401]),
+            case(POST, "/api/identity/users/request/approve", Some(r#"{"id": "<signup>"}"#), [200, 401, 401, 401, 401]),
+            case(POST, "/api/identity/users/request/deny", Some(r#"{"id": "<signup>"}"#), [200, 401, 401, 401, 401]),
         ],
     )
     .await;

@@ -9,6 +9,7 @@ mod badges;
 mod cli;
 mod durability;
 mod errors;
+mod escalation;
 mod invitations;
 mod keys;
 mod ops;

@@ -87,15 +87,17 @@ async fn add_and_remove_members() {
     let org_path = format!("/api/identity/orgs/{}", w.org_a);
     frank.get(&org_path).await.assert_l5_error(404, L5_NOT_FOUND);
 
-    let r = w.alice.post_empty(&format!("{base}/{frank_id}")).await;
+    // Organization admins invite; putting an account in directly is a provider admin's power.
+    w.alice.post_empty(&format!("{base}/{frank_id}")).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    let r = w.admin.post_empty(&format!("{base}/{frank_id}")).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(frank.get(&org_path).await.status, 200, "in at once");
     assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["member"]);
-    w.alice.post_empty(&format!("{base}/dave@b.example")).await.expect(201);
+    w.admin.post_empty(&format!("{base}/dave@b.example")).await.expect(201);
     assert_eq!(w.alice.roles_of(&w.org_a, &w.dave_id).await, ["member"], "by e-mail address");
 
-    w.alice.post_empty(&format!("{base}/{}", uuid::Uuid::now_v7())).await.assert_l5_error(404, L5_NOT_FOUND);
-    w.alice.post_empty(&format!("{base}/nobody@nowhere.example")).await.assert_l5_error(404, L5_NOT_FOUND);
+    w.admin.post_empty(&format!("{base}/{}", uuid::Uuid::now_v7())).await.assert_l5_error(404, L5_NOT_FOUND);
+    w.admin.post_empty(&format!("{base}/nobody@nowhere.example")).await.assert_l5_error(404, L5_NOT_FOUND);
     w.carol.post_empty(&format!("{base}/{}", w.admin_id)).await.assert_l5_error(401, L5_UNAUTHORIZED);
 
     // Leaving the org also leaves its teams.

@@ -141,8 +141,22 @@ async fn who_sees_and_decides() {
     }
     w.s.anon().get(REQUESTS).await.assert_l5_error(401, L5_UNAUTHORIZED);
     w.s.anon().get(NOTIFICATION).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    // Organization admins do not turn requests into accounts by default ...
+    w.alice.get(REQUESTS).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    w.alice.get(NOTIFICATION).await.assert_l5_error(401, L5_UNAUTHORIZED);
 
-    // alice administers A: she sees and decides A's requests only.
+    // ... unless a provider admin gives them the sign-up keys in their org.
+    let kc = w.admin.create_keychain(&w.org_a, "sign-ups").await;
+    for code in ["identity.signup_requests.read", "identity.signup_requests.decide"] {
+        let key = w.admin.key_id(code).await;
+        w.admin.post_empty(&format!("/api/auth/keychains/{kc}/{key}")).await.expect_204();
+    }
+    let role = w.admin.create_role(&w.org_a, "sign-up desk").await;
+    w.admin.post_empty(&format!("/api/identity/orgs/{}/roles/{role}/keychains/{kc}", w.org_a)).await.expect(200);
+    let holder = json!({"email": "alice@a.example", "roleNames": ["sign-up desk"]});
+    w.admin.ctx(&w.org_a).post("/api/identity/roles", holder).await.expect(201);
+
+    // Now alice sees and decides A's requests only.
     let mine = w.alice.get(&format!("{REQUESTS}?pagesize=500")).await.expect(200);
     assert_eq!(strs(&mine["data"], "email"), ["to-a@n.example"]);
     assert_eq!(w.alice.get(NOTIFICATION).await.expect(200)["pending"], 1);
@@ -198,6 +212,8 @@ async fn a_request_cannot_take_over_an_account() {
     }
     assert_login_refused(&login(&w.s, "carol@a.example", "attacker-password-1").await);
     assert_eq!(login(&w.s, "carol@a.example", "user-password-1").await.status, 200, "her own password still works");
+    let b = w.admin.get(&format!("/api/identity/orgs/{}/users?pagesize=500", w.org_b)).await.expect(200);
+    assert!(!strs(&b["data"], "email").contains(&"carol@a.example".to_string()), "nobody joins an org for her: {b}");
 }
 
 /// Two admins approving the same request at once create one account.

@@ -3,23 +3,32 @@
 
 use meshcloud_kernel::access::{Perm, PermSet};
 use meshcloud_kernel::db::Conn;
-use meshcloud_kernel::ids::UserId;
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult};
 
 use super::Identity;
+pub use super::cache::Affected;
 use crate::store::orgs::OrgRow;
 use crate::store::roles;
 
 impl Identity {
-    /// After a change to one user's memberships or roles has committed.
-    pub fn changed_user(&self, user: UserId) {
-        self.inner.cache.invalidate_user(user);
-    }
-
-    /// After a change that may alter many users' grants has committed.
-    pub fn changed_everyone(&self) {
-        self.inner.cache.invalidate_all();
+    /// Runs a write that changes grants and applies what it reports to the
+    /// credential cache once it has committed. Both happen in a task of their
+    /// own, so a caller that hangs up cannot leave a committed change with
+    /// stale cached grants behind.
+    pub(crate) async fn commit<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Conn) -> AppResult<(T, Affected)> + Send + 'static,
+    {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let (value, affected) = me.db().write(f).await?;
+            me.inner.cache.apply(affected);
+            Ok(value)
+        })
+        .await
+        .map_err(AppError::internal)?
     }
 
     /// The org in context (header, preference, first membership) after

@@ -4,15 +4,14 @@
 //! A token reads `mc_<public id as 32 hex>_<secret>`. Only SHA-256 of the
 //! secret is stored; a lookup is one primary-key read and a constant-time compare.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::crypto::{ct_eq, random_secret, sha256};
 use meshcloud_kernel::ids::{UserId, new_uuid};
 use meshcloud_kernel::principal::Principal;
-use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::time;
 use meshcloud_kernel::{AppError, AppResult};
 use tracing::instrument;
 
@@ -23,8 +22,6 @@ use crate::store::{keys, users};
 const PREFIX: &str = "mc_";
 /// `last_used_at` is written at most this often per credential.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
-/// Entries kept before the cache is cleared wholesale.
-const CACHE_MAX: usize = 50_000;
 
 /// A freshly issued credential: the only time its plaintext exists.
 pub struct Issued {
@@ -57,105 +54,6 @@ pub fn csrf_token(session_plaintext: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..24])
 }
 
-struct Cached {
-    principal: Principal,
-    hash: Vec<u8>,
-    kind: Kind,
-    expires_at: Option<Timestamp>,
-    until: Instant,
-    stamp: Stamp,
-}
-
-/// The generations a cached principal was resolved at: one for changes that
-/// can touch anyone's grants (a role's keychains), one per user (their own
-/// memberships and roles). A change bumps a generation after it commits, so a
-/// principal read before the commit can never be served after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Stamp {
-    global: u64,
-    user: u64,
-}
-
-pub(crate) struct AuthCache {
-    ttl: Duration,
-    entries: Mutex<Entries>,
-}
-
-#[derive(Default)]
-struct Entries {
-    live: HashMap<uuid::Uuid, Cached>,
-    /// Credentials revoked within the last TTL: a lookup that read the row just
-    /// before the revoke committed must not put it back into the cache.
-    revoked: HashMap<uuid::Uuid, Instant>,
-    global: u64,
-    users: HashMap<UserId, u64>,
-    seq: u64,
-}
-
-impl Entries {
-    fn stamp(&self, user: UserId) -> Stamp {
-        Stamp { global: self.global, user: self.users.get(&user).copied().unwrap_or(0) }
-    }
-}
-
-impl AuthCache {
-    pub(crate) fn new(ttl: Duration) -> Self {
-        AuthCache { ttl, entries: Mutex::new(Entries::default()) }
-    }
-
-    fn get(&self, id: &uuid::Uuid, secret_hash: &[u8], kind: Kind) -> Option<Principal> {
-        let map = self.entries.lock().ok()?;
-        let c = map.live.get(id)?;
-        let fresh = c.until > Instant::now()
-            && c.expires_at.is_none_or(|e| e > time::now())
-            && c.stamp == map.stamp(c.principal.user);
-        (fresh && c.kind == kind && ct_eq(&c.hash, secret_hash)).then(|| c.principal.clone())
-    }
-
-    fn put(&self, id: uuid::Uuid, c: Cached) {
-        if let Ok(mut map) = self.entries.lock() {
-            let now = Instant::now();
-            let ttl = self.ttl;
-            map.revoked.retain(|_, at| now.duration_since(*at) < ttl);
-            if map.revoked.contains_key(&id) || c.stamp != map.stamp(c.principal.user) {
-                return;
-            }
-            if map.live.len() >= CACHE_MAX {
-                map.live.clear();
-            }
-            map.live.insert(id, c);
-        }
-    }
-
-    /// A poisoned lock yields a stamp nothing matches, so nothing is cached.
-    pub(crate) fn stamp(&self, user: UserId) -> Stamp {
-        self.entries.lock().map(|m| m.stamp(user)).unwrap_or(Stamp { global: u64::MAX, user: u64::MAX })
-    }
-
-    /// After a change to one user's memberships or roles has committed.
-    pub(crate) fn invalidate_user(&self, user: UserId) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.seq += 1;
-            let seq = map.seq;
-            map.users.insert(user, seq);
-        }
-    }
-
-    /// After a change that may touch many users' grants has committed.
-    pub(crate) fn invalidate_all(&self) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.global += 1;
-        }
-    }
-
-    pub(crate) fn forget(&self, id: &uuid::Uuid) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.live.remove(id);
-            map.revoked.insert(*id, Instant::now());
-        }
-    }
-}
-
 impl Identity {
     /// Resolves a bearer token (`session == false`) or a session cookie.
     #[instrument(skip_all, level = "debug")]
@@ -166,18 +64,17 @@ impl Identity {
         if let Some(p) = self.inner.cache.get(&id, &hash, kind) {
             return Ok(p);
         }
-        let me = self.clone();
-        let (rec, grants, stamp) = self
+        // Stamped before anything is read: see `Stamp`.
+        let stamp = self.inner.cache.stamp();
+        let (rec, grants) = self
             .db()
             .read(move |c| {
                 let Some(rec) = tokens::auth_record(c, id)? else { return Ok(None) };
                 if rec.kind != kind || !ct_eq(&rec.secret_hash, &hash) {
                     return Ok(None);
                 }
-                // Stamped before the grants are read: see `Stamp`.
-                let stamp = me.inner.cache.stamp(rec.user);
                 let grants = keys::grants(c, rec.user, rec.provider_admin)?;
-                Ok(Some((rec, grants, stamp)))
+                Ok(Some((rec, grants)))
             })
             .await?
             .ok_or(AppError::Unauthenticated)?;
@@ -200,7 +97,7 @@ impl Identity {
         }
         self.inner.cache.put(
             id,
-            Cached {
+            super::cache::Cached {
                 principal: principal.clone(),
                 hash: rec.secret_hash,
                 kind,

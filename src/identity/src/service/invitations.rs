@@ -1,6 +1,6 @@
 //! Invitations: a code that lets people join an org with chosen roles and teams.
 
-use meshcloud_kernel::access::Perm;
+use meshcloud_kernel::access::{Perm, PermSet};
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::principal::Principal;
@@ -8,10 +8,10 @@ use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Identity;
-use super::access::must_hold;
+use super::access::{Affected, must_hold};
 use crate::store::invitations::{self, InvitationFields, InvitationRow};
 use crate::store::orgs::{self, OrgRow};
-use crate::store::{roles, teams, users};
+use crate::store::{keys, roles, teams, users};
 
 /// An invitation as a client sends it (create and update).
 #[derive(Debug, Clone)]
@@ -57,29 +57,49 @@ fn check(i: &InvitationInput) -> AppResult<Checked> {
     Ok(Checked { name, description, emails, roles: trimmed(&i.roles), teams: trimmed(&i.teams), status })
 }
 
-/// Roles and teams must exist in the org, and the inviter must hold what
-/// they hand out (the `member` role every newcomer gets included).
-fn check_grants(c: &Conn, p: &Principal, org: &OrgRow, ch: &Checked) -> AppResult<()> {
-    let mut ids =
-        vec![roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?.id];
-    for name in &ch.roles {
+/// Everything joining through an invitation grants: the `member` role every
+/// newcomer gets, the named roles and the named teams' roles. Names that do
+/// not (or no longer) exist are an error.
+fn granted(c: &Conn, org: &OrgRow, role_names: &[String], team_refs: &[String]) -> AppResult<PermSet> {
+    let mut granted = PermSet::default();
+    let member =
+        roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
+    granted.0 |= roles::perms(c, member.id)?.0;
+    for name in role_names {
         if name == roles::PROVIDER_ADMIN {
             return Err(AppError::validation("the provider admin role cannot be handed out by invitation"));
         }
         let r = roles::by_name(c, org.id, name)?
             .ok_or_else(|| AppError::validation(format!("roles: no role named '{name}' in this organization")))?;
-        ids.push(r.id);
+        granted.0 |= roles::perms(c, r.id)?.0;
     }
-    let mut granted = meshcloud_kernel::access::PermSet::default();
-    for id in ids {
-        granted.0 |= roles::perms(c, id)?.0;
-    }
-    for t in &ch.teams {
+    for t in team_refs {
         let team = teams::by_ref(c, org.id, t)?
             .ok_or_else(|| AppError::validation(format!("teams: no team '{t}' in this organization")))?;
         granted.0 |= super::access::team_perms(c, team.id)?.0;
     }
-    must_hold(p, org.uuid, granted)
+    Ok(granted)
+}
+
+/// The inviter must hold what they hand out.
+fn check_grants(c: &Conn, p: &Principal, org: &OrgRow, ch: &Checked) -> AppResult<()> {
+    must_hold(p, org.uuid, granted(c, org, &ch.roles, &ch.teams)?)
+}
+
+/// Checked again on acceptance, against the inviter's grants of now: roles and
+/// teams are named, and a name may since have moved to something stronger,
+/// or the inviter may have lost what they handed out.
+fn still_grantable(c: &Conn, inv: &InvitationRow) -> AppResult<()> {
+    const STALE: &str = "this invitation grants more than its creator may hand out now; ask for a new one";
+    let org = orgs::get(c, inv.org)?;
+    let wanted = granted(c, &org, &inv.roles, &inv.teams).map_err(|_| AppError::validation(STALE))?;
+    let owner = match inv.owner {
+        Some(o) => users::by_uuid(c, o)?,
+        None => None,
+    };
+    let owner = owner.ok_or_else(|| AppError::validation(STALE))?;
+    let held = keys::grants(c, owner.id, owner.is_provider_admin)?.in_org(org.uuid);
+    if held.contains_all(wanted) { Ok(()) } else { Err(AppError::validation(STALE)) }
 }
 
 fn fields<'a>(ch: &'a Checked, i: &'a InvitationInput) -> InvitationFields<'a> {
@@ -195,60 +215,56 @@ impl Identity {
     /// The signed-in user joins the invitation's org with its roles and teams.
     pub async fn accept_invitation(&self, p: &Principal, id: uuid::Uuid) -> AppResult<InvitationRow> {
         let p = p.clone();
-        let me = p.user;
-        let inv = self
-            .db()
-            .write(move |c| {
-                let inv = invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-                let me = users::get(c, p.user)?;
-                let mine = me.uuid.to_string();
-                if inv.accepted_by.contains(&mine) {
-                    return Err(AppError::conflict("you have already accepted this invitation"));
+        self.commit(move |c| {
+            let inv = invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+            let me = users::get(c, p.user)?;
+            let mine = me.uuid.to_string();
+            if inv.accepted_by.contains(&mine) {
+                return Err(AppError::conflict("you have already accepted this invitation"));
+            }
+            if !inv.emails.is_empty() && !inv.emails.contains(&me.email) {
+                return Err(AppError::validation("this invitation is addressed to other e-mail addresses"));
+            }
+            if inv.status != "enabled" {
+                return Err(AppError::validation("this invitation is disabled"));
+            }
+            if inv.expires_at.is_some_and(|e| e <= time::now()) {
+                return Err(AppError::validation("this invitation has expired"));
+            }
+            if inv.quota.is_some_and(|q| inv.accepted_by.len() as i64 >= q) {
+                return Err(AppError::validation("this invitation has been used up"));
+            }
+            still_grantable(c, &inv)?;
+            if !orgs::add_member(c, inv.org, me.id)? {
+                return Err(AppError::conflict("you are already a member of this organization"));
+            }
+            let member = roles::by_name(c, inv.org, roles::MEMBER)?
+                .ok_or_else(|| AppError::internal("built-in role missing"))?;
+            roles::bind_user(c, inv.org, member.id, me.id)?;
+            // `still_grantable` found every name.
+            for name in &inv.roles {
+                if let Some(r) = roles::by_name(c, inv.org, name)? {
+                    roles::bind_user(c, inv.org, r.id, me.id)?;
                 }
-                if !inv.emails.is_empty() && !inv.emails.contains(&me.email) {
-                    return Err(AppError::validation("this invitation is addressed to other e-mail addresses"));
+            }
+            for t in &inv.teams {
+                if let Some(team) = teams::by_ref(c, inv.org, t)? {
+                    teams::add_member(c, team.id, me.id)?;
                 }
-                if inv.status != "enabled" {
-                    return Err(AppError::validation("this invitation is disabled"));
-                }
-                if inv.expires_at.is_some_and(|e| e <= time::now()) {
-                    return Err(AppError::validation("this invitation has expired"));
-                }
-                if inv.quota.is_some_and(|q| inv.accepted_by.len() as i64 >= q) {
-                    return Err(AppError::validation("this invitation has been used up"));
-                }
-                if !orgs::add_member(c, inv.org, me.id)? {
-                    return Err(AppError::conflict("you are already a member of this organization"));
-                }
-                let member = roles::by_name(c, inv.org, roles::MEMBER)?
-                    .ok_or_else(|| AppError::internal("built-in role missing"))?;
-                roles::bind_user(c, inv.org, member.id, me.id)?;
-                // Roles or teams deleted since the invitation was written are skipped.
-                for name in &inv.roles {
-                    if let Some(r) = roles::by_name(c, inv.org, name)?.filter(|r| r.role_name != roles::PROVIDER_ADMIN)
-                    {
-                        roles::bind_user(c, inv.org, r.id, me.id)?;
-                    }
-                }
-                for t in &inv.teams {
-                    if let Some(team) = teams::by_ref(c, inv.org, t)? {
-                        teams::add_member(c, team.id, me.id)?;
-                    }
-                }
-                let mut accepted = inv.accepted_by.clone();
-                accepted.push(mine);
-                invitations::set_accepted(c, inv.id, &accepted)?;
-                audit::record(
-                    c,
-                    Event::new("invitation", "accept", Some(me.id))
-                        .org(inv.org)
-                        .on(inv.uuid)
-                        .describe(format!("{} joined through invitation {}", me.email, inv.name)),
-                )?;
-                invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)
-            })
-            .await?;
-        self.changed_user(me);
-        Ok(inv)
+            }
+            let mut accepted = inv.accepted_by.clone();
+            accepted.push(mine);
+            invitations::set_accepted(c, inv.id, &accepted)?;
+            audit::record(
+                c,
+                Event::new("invitation", "accept", Some(me.id))
+                    .org(inv.org)
+                    .on(inv.uuid)
+                    .describe(format!("{} joined through invitation {}", me.email, inv.name)),
+            )?;
+            let inv = invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+            Ok((inv, Affected::Users(vec![me.id])))
+        })
+        .await
     }
 }

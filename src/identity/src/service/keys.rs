@@ -9,7 +9,7 @@ use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Identity;
-use super::access::must_hold;
+use super::access::{Affected, must_hold};
 use crate::store::keys::{self, APPLIANCE, KeyFields, KeyRow, KeychainRow};
 use crate::store::orgs::{self, OrgRow};
 use crate::store::roles;
@@ -105,18 +105,16 @@ impl Identity {
             return Err(AppError::Forbidden);
         }
         let me = p.user;
-        self.db()
-            .write(move |c| {
-                let k = keys::key_by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-                if k.builtin() {
-                    return Err(AppError::validation("built-in keys cannot be deleted"));
-                }
-                keys::delete_key(c, k.id)?;
-                audit::record(c, Event::new("key", "delete", Some(me)).on(k.uuid).describe("key deleted"))
-            })
-            .await?;
-        self.changed_everyone();
-        Ok(())
+        self.commit(move |c| {
+            let k = keys::key_by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+            if k.builtin() {
+                return Err(AppError::validation("built-in keys cannot be deleted"));
+            }
+            keys::delete_key(c, k.id)?;
+            audit::record(c, Event::new("key", "delete", Some(me)).on(k.uuid).describe("key deleted"))?;
+            Ok(((), Affected::Everyone))
+        })
+        .await
     }
 
     /// Built-in keychains and those of the org in context.
@@ -177,7 +175,8 @@ impl Identity {
             audit::record(
                 c,
                 Event::new("keychain", "update", Some(me)).org(org.id).on(kc.uuid).describe("keychain renamed"),
-            )
+            )?;
+            Ok(Affected::Nobody)
         })
         .await?;
         self.get_keychain(p, id).await
@@ -193,11 +192,10 @@ impl Identity {
                     .org(org.id)
                     .on(kc.uuid)
                     .describe(format!("keychain {} deleted", kc.name)),
-            )
+            )?;
+            Ok(Affected::Everyone)
         })
-        .await?;
-        self.changed_everyone();
-        Ok(())
+        .await
     }
 
     pub async fn set_keychain_key(&self, p: &Principal, id: uuid::Uuid, key: uuid::Uuid, add: bool) -> AppResult<()> {
@@ -225,30 +223,28 @@ impl Identity {
                         k.function,
                         if add { "added" } else { "removed" }
                     )),
-            )
+            )?;
+            Ok(Affected::Everyone)
         })
-        .await?;
-        self.changed_everyone();
-        Ok(())
+        .await
     }
 
     /// Runs `f` on one of an org's own keychains after checking the caller may manage it.
     async fn change_keychain<F>(&self, p: &Principal, id: uuid::Uuid, f: F) -> AppResult<()>
     where
-        F: FnOnce(&Conn, &OrgRow, &KeychainRow, meshcloud_kernel::ids::UserId) -> AppResult<()> + Send + 'static,
+        F: FnOnce(&Conn, &OrgRow, &KeychainRow, meshcloud_kernel::ids::UserId) -> AppResult<Affected> + Send + 'static,
     {
         let p = p.clone();
-        self.db()
-            .write(move |c| {
-                let kc = keys::keychain_by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-                let Some(org_id) = kc.org else {
-                    return Err(AppError::validation(format!("built-in keychain '{}' cannot be changed", kc.name)));
-                };
-                let org = orgs::get(c, org_id)?;
-                p.require(org.uuid, Perm::KeychainsManage)?;
-                f(c, &org, &kc, p.user)
-            })
-            .await
+        self.commit(move |c| {
+            let kc = keys::keychain_by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+            let Some(org_id) = kc.org else {
+                return Err(AppError::validation(format!("built-in keychain '{}' cannot be changed", kc.name)));
+            };
+            let org = orgs::get(c, org_id)?;
+            p.require(org.uuid, Perm::KeychainsManage)?;
+            Ok(((), f(c, &org, &kc, p.user)?))
+        })
+        .await
     }
 
     /// The org in context if there is one (checked for `perm`), else none.

@@ -10,7 +10,7 @@ use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::types::Value;
 
 use super::Identity;
-use super::access::must_hold;
+use super::access::{Affected, must_hold};
 use super::users::{Profile, load_profile, profiles_in_org};
 use crate::store::keys::{self, KeyRow};
 use crate::store::{orgs, roles, teams, users};
@@ -58,6 +58,7 @@ impl Identity {
                                    WHERE rb.org_id = ? AND r.role_name = ? AND rb.user_id IS NOT NULL
                                   UNION
                                   SELECT tm.user_id FROM team_members tm
+                                    JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL
                                     JOIN role_bindings rb ON rb.team_id = tm.team_id
                                     JOIN roles r ON r.id = rb.role_id
                                    WHERE rb.org_id = ? AND r.role_name = ?)",
@@ -82,31 +83,27 @@ impl Identity {
         p.require(org, Perm::MembersAdd)?;
         let user = user.to_string();
         let p = p.clone();
-        let (profile, uid) = self
-            .db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, org, Perm::MembersAdd)?;
-                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
-                let member = roles::by_name(c, org.id, roles::MEMBER)?
-                    .ok_or_else(|| AppError::internal("built-in role missing"))?;
-                must_hold(&p, org.uuid, roles::perms(c, member.id)?)?;
-                if !orgs::add_member(c, org.id, u.id)? {
-                    return Err(AppError::conflict("the user is already a member of the organization"));
-                }
-                roles::bind_user(c, org.id, member.id, u.id)?;
-                audit::record(
-                    c,
-                    Event::new("organization", "add_member", Some(p.user))
-                        .org(org.id)
-                        .on(u.uuid)
-                        .describe(format!("{} added to the organization", u.email)),
-                )?;
-                let id = u.id;
-                Ok((load_profile(c, u, Some(&[org.id]))?, id))
-            })
-            .await?;
-        self.changed_user(uid);
-        Ok(profile)
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, org, Perm::MembersAdd)?;
+            let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
+            let member =
+                roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
+            must_hold(&p, org.uuid, roles::perms(c, member.id)?)?;
+            if !orgs::add_member(c, org.id, u.id)? {
+                return Err(AppError::conflict("the user is already a member of the organization"));
+            }
+            roles::bind_user(c, org.id, member.id, u.id)?;
+            audit::record(
+                c,
+                Event::new("organization", "add_member", Some(p.user))
+                    .org(org.id)
+                    .on(u.uuid)
+                    .describe(format!("{} added to the organization", u.email)),
+            )?;
+            let id = u.id;
+            Ok((load_profile(c, u, Some(&[org.id]))?, Affected::Users(vec![id])))
+        })
+        .await
     }
 
     /// Removes a user from the org, with their roles and team memberships there.
@@ -114,29 +111,25 @@ impl Identity {
         p.require(org, Perm::MembersRemove)?;
         let user = user.to_string();
         let p = p.clone();
-        let uid = self
-            .db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, org, Perm::MembersRemove)?;
-                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
-                teams::leave_all(c, org.id, u.id)?;
-                roles::unbind_user_everywhere(c, org.id, u.id)?;
-                if !orgs::remove_member(c, org.id, u.id)? {
-                    return Err(AppError::NotFound);
-                }
-                roles::ensure_org_admin_left(c, org.id)?;
-                audit::record(
-                    c,
-                    Event::new("organization", "remove_member", Some(p.user))
-                        .org(org.id)
-                        .on(u.uuid)
-                        .describe(format!("{} removed from the organization", u.email)),
-                )?;
-                Ok(u.id)
-            })
-            .await?;
-        self.changed_user(uid);
-        Ok(())
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, org, Perm::MembersRemove)?;
+            let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
+            teams::leave_all(c, org.id, u.id)?;
+            roles::unbind_user_everywhere(c, org.id, u.id)?;
+            if !orgs::remove_member(c, org.id, u.id)? {
+                return Err(AppError::NotFound);
+            }
+            roles::ensure_org_admin_left(c, org.id)?;
+            audit::record(
+                c,
+                Event::new("organization", "remove_member", Some(p.user))
+                    .org(org.id)
+                    .on(u.uuid)
+                    .describe(format!("{} removed from the organization", u.email)),
+            )?;
+            Ok(((), Affected::Users(vec![u.id])))
+        })
+        .await
     }
 
     /// The caller's effective keys in the org: every key of every keychain of

@@ -4,6 +4,7 @@ pub mod access;
 pub mod auth;
 pub mod badges;
 pub mod bootstrap;
+pub mod cache;
 pub mod invitations;
 pub mod keys;
 pub mod members;
@@ -57,12 +58,12 @@ struct Inner {
     settings: IdentitySettings,
     passwords: Passwords,
     throttle: Throttle,
-    cache: auth::AuthCache,
+    cache: cache::AuthCache,
 }
 
 impl Identity {
     pub fn new(db: Db, settings: IdentitySettings) -> Self {
-        let cache = auth::AuthCache::new(settings.auth_cache_ttl);
+        let cache = cache::AuthCache::new(settings.auth_cache_ttl);
         Identity {
             inner: Arc::new(Inner {
                 db,

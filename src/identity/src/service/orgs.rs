@@ -1,6 +1,6 @@
 //! Organizations: who may see and change which, and the org context of a request.
 
-use meshcloud_kernel::access::Perm;
+use meshcloud_kernel::access::{OrgGrant, Perm};
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
@@ -9,8 +9,9 @@ use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Identity;
+use super::access::Affected;
 use crate::store::orgs::{self, OrgFields, OrgRow};
-use crate::store::users;
+use crate::store::{roles, users};
 
 /// Fields a client may set on an organization; `None` leaves a field as it is.
 #[derive(Debug, Default, Clone)]
@@ -76,34 +77,32 @@ impl Identity {
         let name = ch.name.ok_or_else(|| AppError::validation("name is required"))?;
         let me = p.user;
         let metadata = serde_json::json!({ "preferences": ch.preferences.unwrap_or_else(|| serde_json::json!({})) });
-        let org = self
-            .db()
-            .write(move |c| {
-                let domain = ch.domain.flatten();
-                let fields = OrgFields {
-                    name: &name,
-                    description: ch.description.as_deref().unwrap_or(""),
-                    country: ch.country.as_deref().unwrap_or(""),
-                    region: ch.region.as_deref().unwrap_or(""),
-                    domain: domain.as_deref(),
-                    metadata: &metadata,
-                };
-                let id = orgs::insert(c, me, &fields)?;
-                let org = orgs::get(c, id)?;
-                audit::record(
-                    c,
-                    Event::new("organization", "create", Some(me))
-                        .org(id)
-                        .on(org.uuid)
-                        .describe(format!("organization {name} created")),
-                )?;
-                Ok(org)
-            })
-            .await;
-        if org.is_ok() {
-            self.changed_user(me);
-        }
-        org
+        self.commit(move |c| {
+            let domain = ch.domain.flatten();
+            let fields = OrgFields {
+                name: &name,
+                description: ch.description.as_deref().unwrap_or(""),
+                country: ch.country.as_deref().unwrap_or(""),
+                region: ch.region.as_deref().unwrap_or(""),
+                domain: domain.as_deref(),
+                metadata: &metadata,
+            };
+            let id = orgs::insert(c, me, &fields)?;
+            let org = orgs::get(c, id)?;
+            audit::record(
+                c,
+                Event::new("organization", "create", Some(me))
+                    .org(id)
+                    .on(org.uuid)
+                    .describe(format!("organization {name} created")),
+            )?;
+            let admin =
+                roles::by_name(c, id, roles::ORG_ADMIN)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
+            let grant = OrgGrant { org: id, perms: roles::perms(c, admin.id)? };
+            let joined = Affected::Joined { user: me, org: org.uuid, grant };
+            Ok((org, joined))
+        })
+        .await
     }
 
     pub async fn update_org(&self, p: &Principal, id: uuid::Uuid, ch: OrgChanges) -> AppResult<OrgRow> {
@@ -152,25 +151,19 @@ impl Identity {
     pub async fn delete_org(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
         p.require(id, Perm::OrgDelete)?;
         let p = p.clone();
-        let members = self
-            .db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, id, Perm::OrgDelete)?;
-                orgs::soft_delete(c, org.id)?;
-                audit::record(
-                    c,
-                    Event::new("organization", "delete", Some(p.user))
-                        .org(org.id)
-                        .on(org.uuid)
-                        .describe(format!("organization {} deleted", org.name)),
-                )?;
-                orgs::member_ids(c, org.id)
-            })
-            .await?;
-        for m in members {
-            self.changed_user(m);
-        }
-        Ok(())
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, id, Perm::OrgDelete)?;
+            orgs::soft_delete(c, org.id)?;
+            audit::record(
+                c,
+                Event::new("organization", "delete", Some(p.user))
+                    .org(org.id)
+                    .on(org.uuid)
+                    .describe(format!("organization {} deleted", org.name)),
+            )?;
+            Ok(((), Affected::Users(orgs::member_ids(c, org.id)?)))
+        })
+        .await
     }
 
     /// `metadata.preferences` of an org the caller can read.
@@ -208,8 +201,14 @@ impl Identity {
         let p = p.clone();
         self.db()
             .read(move |c| {
+                // Membership alone decides which org a request acts in; the
+                // operation then checks its own key there.
+                let reachable = |id: uuid::Uuid| p.provider_admin || p.grants.is_member(id);
                 if let Some(id) = named {
-                    return Self::org_for(c, &p, id, Perm::OrgRead).map(Some);
+                    return match orgs::by_uuid(c, id)? {
+                        Some(org) if reachable(id) => Ok(Some(org)),
+                        _ => Err(AppError::NotFound),
+                    };
                 }
                 let user = users::get(c, p.user)?;
                 let preferred = user
@@ -217,12 +216,10 @@ impl Identity {
                     .get("selectedOrganization")
                     .and_then(|v| v.as_str())
                     .and_then(|s| uuid::Uuid::parse_str(s).ok());
-                if let Some(id) = preferred {
-                    match Self::org_for(c, &p, id, Perm::OrgRead) {
-                        Ok(org) => return Ok(Some(org)),
-                        Err(AppError::NotFound) => {}
-                        Err(e) => return Err(e),
-                    }
+                if let Some(org) =
+                    preferred.filter(|id| reachable(*id)).map(|id| orgs::by_uuid(c, id)).transpose()?.flatten()
+                {
+                    return Ok(Some(org));
                 }
                 orgs::first_for_user(c, p.user)
             })

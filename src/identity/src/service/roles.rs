@@ -10,7 +10,7 @@ use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Identity;
-use super::access::must_hold;
+use super::access::{Affected, must_hold};
 use crate::store::keys::{self, KeychainRow};
 use crate::store::orgs::{self, OrgRow};
 use crate::store::roles::{self, PROVIDER_ADMIN, RoleRow, Selector};
@@ -223,26 +223,24 @@ impl Identity {
     /// `DELETE /api/identity/roles/{id}`: deletes one of an org's own roles.
     pub async fn delete_role(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
         let p = p.clone();
-        self.db()
-            .write(move |c| {
-                let role = roles::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-                let Some(org_id) = role.org else {
-                    return Err(AppError::validation(format!("built-in role '{}' cannot be deleted", role.role_name)));
-                };
-                let org = orgs::get(c, org_id)?;
-                p.require(org.uuid, Perm::RolesManage)?;
-                roles::delete(c, role.id)?;
-                audit::record(
-                    c,
-                    Event::new("role", "delete", Some(p.user))
-                        .org(org.id)
-                        .on(role.uuid)
-                        .describe(format!("role {} deleted", role.role_name)),
-                )
-            })
-            .await?;
-        self.changed_everyone();
-        Ok(())
+        self.commit(move |c| {
+            let role = roles::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+            let Some(org_id) = role.org else {
+                return Err(AppError::validation(format!("built-in role '{}' cannot be deleted", role.role_name)));
+            };
+            let org = orgs::get(c, org_id)?;
+            p.require(org.uuid, Perm::RolesManage)?;
+            roles::delete(c, role.id)?;
+            audit::record(
+                c,
+                Event::new("role", "delete", Some(p.user))
+                    .org(org.id)
+                    .on(role.uuid)
+                    .describe(format!("role {} deleted", role.role_name)),
+            )?;
+            Ok(((), Affected::Everyone))
+        })
+        .await
     }
 
     /// Sets the complete direct role set of each holder, all or nothing.
@@ -265,20 +263,16 @@ impl Identity {
             return Err(AppError::validation("at most 1000 role holders per request"));
         }
         let p = p.clone();
-        let affected = self
-            .db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, org, Perm::RolesAssign)?;
-                let mut affected = Vec::new();
-                for h in &items {
-                    affected.extend(apply(c, &p, &org, h, replace)?);
-                }
-                roles::ensure_org_admin_left(c, org.id)?;
-                Ok(affected)
-            })
-            .await?;
-        affected.into_iter().for_each(|u| self.changed_user(u));
-        Ok(())
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, org, Perm::RolesAssign)?;
+            let mut affected = Vec::new();
+            for h in &items {
+                affected.extend(apply(c, &p, &org, h, replace)?);
+            }
+            roles::ensure_org_admin_left(c, org.id)?;
+            Ok(((), Affected::Users(affected)))
+        })
+        .await
     }
 
     pub async fn role_keychains(
@@ -308,35 +302,33 @@ impl Identity {
     ) -> AppResult<()> {
         p.require(org, Perm::RolesManage)?;
         let p = p.clone();
-        self.db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, org, Perm::RolesManage)?;
-                let role = custom(role_in_org(c, &org, role)?)?;
-                let kc = keys::keychain_by_uuid(c, keychain)?
-                    .filter(|k| k.org.is_none_or(|o| o == org.id))
-                    .ok_or(AppError::NotFound)?;
-                if assign {
-                    must_hold(&p, org.uuid, keys::keychain_perms(c, kc.id)?)?;
-                    roles::add_keychain(c, role.id, kc.id)?;
-                } else if !roles::remove_keychain(c, role.id, kc.id)? {
-                    return Err(AppError::NotFound);
-                }
-                roles::ensure_org_admin_left(c, org.id)?;
-                audit::record(
-                    c,
-                    Event::new("role", if assign { "assign_keychain" } else { "unassign_keychain" }, Some(p.user))
-                        .org(org.id)
-                        .on(role.uuid)
-                        .describe(format!(
-                            "keychain {} {} role {}",
-                            kc.name,
-                            if assign { "added to" } else { "removed from" },
-                            role.role_name
-                        )),
-                )
-            })
-            .await?;
-        self.changed_everyone();
-        Ok(())
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, org, Perm::RolesManage)?;
+            let role = custom(role_in_org(c, &org, role)?)?;
+            let kc = keys::keychain_by_uuid(c, keychain)?
+                .filter(|k| k.org.is_none_or(|o| o == org.id))
+                .ok_or(AppError::NotFound)?;
+            if assign {
+                must_hold(&p, org.uuid, keys::keychain_perms(c, kc.id)?)?;
+                roles::add_keychain(c, role.id, kc.id)?;
+            } else if !roles::remove_keychain(c, role.id, kc.id)? {
+                return Err(AppError::NotFound);
+            }
+            roles::ensure_org_admin_left(c, org.id)?;
+            audit::record(
+                c,
+                Event::new("role", if assign { "assign_keychain" } else { "unassign_keychain" }, Some(p.user))
+                    .org(org.id)
+                    .on(role.uuid)
+                    .describe(format!(
+                        "keychain {} {} role {}",
+                        kc.name,
+                        if assign { "added to" } else { "removed from" },
+                        role.role_name
+                    )),
+            )?;
+            Ok(((), Affected::Everyone))
+        })
+        .await
     }
 }

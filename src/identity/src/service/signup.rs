@@ -149,32 +149,31 @@ impl Identity {
                 if req.status != "pending" {
                     return Err(AppError::conflict(format!("the request has already been {}", req.status)));
                 }
-                let user = if approve {
-                    let user = match users::by_email(c, &req.email)? {
-                        Some(u) => u.id,
-                        None => {
-                            let new = NewUser {
-                                email: &req.email,
-                                user_id: &req.email,
-                                first_name: &req.first_name,
-                                last_name: &req.last_name,
-                                password_hash: req.password_hash.as_deref(),
-                                provider_admin: false,
-                            };
-                            users::insert(c, &new)?.0
+                // Anyone may file a request for any address, so approval never
+                // touches an account that exists: it neither joins an org nor
+                // takes the request's password.
+                let user = match (approve, users::by_email(c, &req.email)?) {
+                    (false, _) => None,
+                    (true, Some(existing)) => Some(existing.id),
+                    (true, None) => {
+                        let new = NewUser {
+                            email: &req.email,
+                            user_id: &req.email,
+                            first_name: &req.first_name,
+                            last_name: &req.last_name,
+                            password_hash: req.password_hash.as_deref(),
+                            provider_admin: false,
+                        };
+                        let user = users::insert(c, &new)?.0;
+                        // A request naming an org since deleted still creates the account.
+                        if let Some(org) = req.org.filter(|_| req.org_uuid.is_some()) {
+                            orgs::add_member(c, org, user)?;
+                            let member = roles::by_name(c, org, roles::MEMBER)?
+                                .ok_or_else(|| AppError::internal("built-in role missing"))?;
+                            roles::bind_user(c, org, member.id, user)?;
                         }
-                    };
-                    // A request naming an org since deleted still creates the account.
-                    if let Some(org) = req.org.filter(|_| req.org_uuid.is_some())
-                        && orgs::add_member(c, org, user)?
-                    {
-                        let member = roles::by_name(c, org, roles::MEMBER)?
-                            .ok_or_else(|| AppError::internal("built-in role missing"))?;
-                        roles::bind_user(c, org, member.id, user)?;
+                        Some(user)
                     }
-                    Some(user)
-                } else {
-                    None
                 };
                 signup::decide(c, req.id, if approve { "approved" } else { "denied" }, p.user, user)?;
                 let mut ev = Event::new("signup_request", if approve { "approve" } else { "deny" }, Some(p.user))

@@ -10,7 +10,7 @@ use meshcloud_kernel::{AppError, AppResult, validate};
 use rusqlite::types::Value;
 
 use super::Identity;
-use super::access::{must_hold, team_perms};
+use super::access::{Affected, must_hold, team_perms};
 use super::users::{Profile, profiles_in_org};
 use crate::store::orgs::{self, OrgRow};
 use crate::store::roles;
@@ -135,83 +135,72 @@ impl Identity {
         let perm = if delete { Perm::TeamsDelete } else { Perm::TeamsUpdate };
         p.require(org, perm)?;
         let p = p.clone();
-        let (result, affected) = self
-            .db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, org, perm)?;
-                let t = live_team(c, &org, team)?;
-                let affected = teams::member_ids(c, t.id)?;
-                let (action, result) = if delete {
-                    teams::tombstone(c, t.id)?;
-                    roles::ensure_org_admin_left(c, org.id)?;
-                    ("tombstone", TeamAction::Tombstoned(in_org_any(c, &org, team)?))
-                } else {
-                    teams::set_mapped(c, t.id, true)?;
-                    ("add_to_organization", TeamAction::Mapped(live_team(c, &org, team)?))
-                };
-                audit::record(
-                    c,
-                    Event::new("team", action, Some(p.user))
-                        .org(org.id)
-                        .on(t.uuid)
-                        .describe(format!("team {}", t.name)),
-                )?;
-                Ok((result, affected))
-            })
-            .await?;
-        affected.into_iter().for_each(|u| self.changed_user(u));
-        Ok(result)
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, org, perm)?;
+            let t = live_team(c, &org, team)?;
+            let affected = teams::member_ids(c, t.id)?;
+            let (action, result) = if delete {
+                teams::tombstone(c, t.id)?;
+                roles::ensure_org_admin_left(c, org.id)?;
+                ("tombstone", TeamAction::Tombstoned(in_org_any(c, &org, team)?))
+            } else {
+                // Putting a removed team back hands its roles to its members again.
+                if t.unmapped_at.is_some() {
+                    must_hold(&p, org.uuid, team_perms(c, t.id)?)?;
+                }
+                teams::set_mapped(c, t.id, true)?;
+                ("add_to_organization", TeamAction::Mapped(live_team(c, &org, team)?))
+            };
+            audit::record(
+                c,
+                Event::new("team", action, Some(p.user)).org(org.id).on(t.uuid).describe(format!("team {}", t.name)),
+            )?;
+            Ok((result, Affected::Users(affected)))
+        })
+        .await
     }
 
     /// `POST .../teams/{teamId}/remove`: the team leaves its org (restorable).
     pub async fn remove_team(&self, p: &Principal, org: uuid::Uuid, team: uuid::Uuid) -> AppResult<TeamRow> {
         p.require(org, Perm::TeamsUpdate)?;
         let p = p.clone();
-        let (t, affected) = self
-            .db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, org, Perm::TeamsUpdate)?;
-                let t = live_team(c, &org, team)?;
-                let affected = teams::member_ids(c, t.id)?;
-                teams::set_mapped(c, t.id, false)?;
-                roles::ensure_org_admin_left(c, org.id)?;
-                audit::record(
-                    c,
-                    Event::new("team", "remove_from_organization", Some(p.user))
-                        .org(org.id)
-                        .on(t.uuid)
-                        .describe(format!("team {} removed from the organization", t.name)),
-                )?;
-                Ok((live_team(c, &org, team)?, affected))
-            })
-            .await?;
-        affected.into_iter().for_each(|u| self.changed_user(u));
-        Ok(t)
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, org, Perm::TeamsUpdate)?;
+            let t = live_team(c, &org, team)?;
+            let affected = teams::member_ids(c, t.id)?;
+            teams::set_mapped(c, t.id, false)?;
+            roles::ensure_org_admin_left(c, org.id)?;
+            audit::record(
+                c,
+                Event::new("team", "remove_from_organization", Some(p.user))
+                    .org(org.id)
+                    .on(t.uuid)
+                    .describe(format!("team {} removed from the organization", t.name)),
+            )?;
+            Ok((live_team(c, &org, team)?, Affected::Users(affected)))
+        })
+        .await
     }
 
     pub async fn delete_team(&self, p: &Principal, org: uuid::Uuid, team: uuid::Uuid) -> AppResult<()> {
         p.require(org, Perm::TeamsDelete)?;
         let p = p.clone();
-        let affected = self
-            .db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, org, Perm::TeamsDelete)?;
-                let t = teams::in_org(c, org.id, team)?.ok_or(AppError::NotFound)?;
-                let affected = teams::member_ids(c, t.id)?;
-                teams::delete(c, t.id)?;
-                roles::ensure_org_admin_left(c, org.id)?;
-                audit::record(
-                    c,
-                    Event::new("team", "delete", Some(p.user))
-                        .org(org.id)
-                        .on(t.uuid)
-                        .describe(format!("team {} deleted", t.name)),
-                )?;
-                Ok(affected)
-            })
-            .await?;
-        affected.into_iter().for_each(|u| self.changed_user(u));
-        Ok(())
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, org, Perm::TeamsDelete)?;
+            let t = teams::in_org(c, org.id, team)?.ok_or(AppError::NotFound)?;
+            let affected = teams::member_ids(c, t.id)?;
+            teams::delete(c, t.id)?;
+            roles::ensure_org_admin_left(c, org.id)?;
+            audit::record(
+                c,
+                Event::new("team", "delete", Some(p.user))
+                    .org(org.id)
+                    .on(t.uuid)
+                    .describe(format!("team {} deleted", t.name)),
+            )?;
+            Ok(((), Affected::Users(affected)))
+        })
+        .await
     }
 
     /// Members of a team, reached by the team's id alone.
@@ -239,6 +228,7 @@ impl Identity {
         self.db()
             .read(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::TeamsRead)?;
+                p.require(org.uuid, Perm::MembersRead)?;
                 let t = live_team(c, &org, team)?;
                 let mut w = Where::default();
                 w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.id.0)]);
@@ -258,34 +248,30 @@ impl Identity {
         p.require(org, Perm::TeamsMembers)?;
         let user = user.to_string();
         let p = p.clone();
-        let (m, uid) = self
-            .db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, org, Perm::TeamsMembers)?;
-                let t = live_team(c, &org, team)?;
-                must_hold(&p, org.uuid, team_perms(c, t.id)?)?;
-                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
-                if !orgs::is_member(c, org.id, u.id)? {
-                    return Err(AppError::NotFound);
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, org, Perm::TeamsMembers)?;
+            let t = live_team(c, &org, team)?;
+            must_hold(&p, org.uuid, team_perms(c, t.id)?)?;
+            let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
+            if !orgs::is_member(c, org.id, u.id)? {
+                return Err(AppError::NotFound);
+            }
+            let m = match teams::add_member(c, t.id, u.id)? {
+                Some(m) => {
+                    audit::record(
+                        c,
+                        Event::new("team", "add_member", Some(p.user))
+                            .org(org.id)
+                            .on(t.uuid)
+                            .describe(format!("{} joined team {}", u.email, t.name)),
+                    )?;
+                    m
                 }
-                let m = match teams::add_member(c, t.id, u.id)? {
-                    Some(m) => {
-                        audit::record(
-                            c,
-                            Event::new("team", "add_member", Some(p.user))
-                                .org(org.id)
-                                .on(t.uuid)
-                                .describe(format!("{} joined team {}", u.email, t.name)),
-                        )?;
-                        m
-                    }
-                    None => teams::member(c, t.id, u.id)?.ok_or(AppError::NotFound)?,
-                };
-                Ok((m, u.id))
-            })
-            .await?;
-        self.changed_user(uid);
-        Ok(m)
+                None => teams::member(c, t.id, u.id)?.ok_or(AppError::NotFound)?,
+            };
+            Ok((m, Affected::Users(vec![u.id])))
+        })
+        .await
     }
 
     pub async fn remove_team_member(
@@ -298,28 +284,24 @@ impl Identity {
         p.require(org, Perm::TeamsMembers)?;
         let user = user.to_string();
         let p = p.clone();
-        let uid = self
-            .db()
-            .write(move |c| {
-                let org = Self::org_for(c, &p, org, Perm::TeamsMembers)?;
-                let t = live_team(c, &org, team)?;
-                let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
-                if !teams::remove_member(c, t.id, u.id)? {
-                    return Err(AppError::NotFound);
-                }
-                roles::ensure_org_admin_left(c, org.id)?;
-                audit::record(
-                    c,
-                    Event::new("team", "remove_member", Some(p.user))
-                        .org(org.id)
-                        .on(t.uuid)
-                        .describe(format!("{} left team {}", u.email, t.name)),
-                )?;
-                Ok(u.id)
-            })
-            .await?;
-        self.changed_user(uid);
-        Ok(())
+        self.commit(move |c| {
+            let org = Self::org_for(c, &p, org, Perm::TeamsMembers)?;
+            let t = live_team(c, &org, team)?;
+            let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
+            if !teams::remove_member(c, t.id, u.id)? {
+                return Err(AppError::NotFound);
+            }
+            roles::ensure_org_admin_left(c, org.id)?;
+            audit::record(
+                c,
+                Event::new("team", "remove_member", Some(p.user))
+                    .org(org.id)
+                    .on(t.uuid)
+                    .describe(format!("{} left team {}", u.email, t.name)),
+            )?;
+            Ok(((), Affected::Users(vec![u.id])))
+        })
+        .await
     }
 }
 

@@ -332,7 +332,11 @@ mod tests {
         };
         assert_eq!(chain("Provider administration"), PermSet::all());
         let mut org_admin = PermSet::all();
-        org_admin.0 &= !Perm::KeysManage.bit();
+        // Appliance-wide powers: custom keys, adding existing accounts to an
+        // org without their consent, and creating accounts from sign-up requests.
+        for p in [Perm::KeysManage, Perm::MembersAdd, Perm::SignupRead, Perm::SignupDecide] {
+            org_admin.0 &= !p.bit();
+        }
         assert_eq!(chain("Organization administration"), org_admin);
         let member = chain("Member");
         assert!(member.has(Perm::OrgRead) && !member.has(Perm::TeamsCreate) && !member.has(Perm::RolesAssign));

@@ -1,0 +1,106 @@
+//! Ways to end up holding more than anyone meant to grant.
+
+use serde_json::json;
+
+use crate::support::*;
+
+/// Gives `email` a custom role in `org` whose keychain holds exactly `codes`.
+async fn custom_role(admin: &Api, org: &str, name: &str, email: &str, codes: &[&str]) {
+    let kc = admin.create_keychain(org, &format!("{name} keys")).await;
+    for code in codes {
+        let key = admin.key_id(code).await;
+        admin.post_empty(&format!("/api/auth/keychains/{kc}/{key}")).await.expect_204();
+    }
+    let role = admin.create_role(org, name).await;
+    admin.post_empty(&format!("/api/identity/orgs/{org}/roles/{role}/keychains/{kc}")).await.expect(200);
+    admin.ctx(org).post("/api/identity/roles", json!({"email": email, "roleNames": [name]})).await.expect(201);
+}
+
+/// Putting a removed team back hands its roles out again: only someone who
+/// holds them may do it.
+#[tokio::test]
+async fn re_adding_a_team_needs_its_roles() {
+    let w = world().await;
+    let org = &w.org_a;
+    let team = w.alice.create_team(org, "admins").await;
+    w.alice
+        .ctx(org)
+        .post("/api/identity/roles", json!({"team_id": team, "roleNames": ["organization admin"]}))
+        .await
+        .expect(201);
+    w.alice.post_empty(&format!("/api/identity/orgs/{org}/teams/{team}/users/{}", w.carol_id)).await.expect(201);
+    w.alice.post_empty(&format!("/api/identity/orgs/{org}/teams/{team}/remove")).await.expect(200);
+    assert_eq!(w.alice.roles_of(org, &w.carol_id).await, ["member"]);
+
+    custom_role(&w.admin, org, "team editor", "carol@a.example", &["identity.teams.update", "identity.teams.read"])
+        .await;
+    let readd = format!("/api/identity/orgs/{org}/teams/{team}");
+    w.carol.post_empty(&readd).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    assert!(!w.alice.roles_of(org, &w.carol_id).await.contains(&"organization admin".to_string()));
+
+    w.alice.post_empty(&readd).await.expect(201);
+    assert!(w.alice.roles_of(org, &w.carol_id).await.contains(&"organization admin".to_string()));
+}
+
+/// An invitation is checked again when it is accepted, against what its
+/// creator holds then: a demoted creator's invitation no longer hands out
+/// admin rights, and neither does a team name that now means another team.
+#[tokio::test]
+async fn invitations_are_checked_again_on_acceptance() {
+    let w = world().await;
+    let org = &w.org_a;
+    let admin_invite = json!({
+        "name": "admins", "description": "", "emails": [], "roles": ["organization admin"], "teams": [],
+        "status": "enabled", "org_id": org,
+    });
+    let inv = w.alice.post("/api/organizations/invitations", admin_invite).await.expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Another admin takes over and alice becomes a plain member.
+    w.admin
+        .ctx(org)
+        .post("/api/identity/roles", json!({"email": "carol@a.example", "roleNames": ["organization admin"]}))
+        .await
+        .expect(201);
+    let demote = json!([{"user_id": w.alice_id, "roleNames": ["member"]}]);
+    w.carol.put(&format!("/api/identity/orgs/{org}/roles"), demote).await.expect(200);
+
+    let (_, frank) = w.s.user("frank@f.example", None).await;
+    let r = frank.post_empty(&format!("/api/organizations/invitations/{inv}/accept")).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert!(r.text.contains("grants more than its creator"), "{}", r.text);
+    frank.get(&format!("/api/identity/orgs/{org}")).await.assert_l5_error(404, L5_NOT_FOUND);
+
+    // A team name swapped after the invitation was written.
+    let (_, mallory) = w.s.user("mallory@a.example", Some((org, false))).await;
+    let codes =
+        ["identity.teams.read", "identity.teams.create", "identity.teams.update", "identity.invitations.manage"];
+    custom_role(&w.admin, org, "organiser", "mallory@a.example", &codes).await;
+    let harmless = mallory.create_team(org, "helpers").await;
+    let team_invite = json!({
+        "name": "helpers", "description": "", "emails": [], "roles": [], "teams": ["helpers"],
+        "status": "enabled", "org_id": org,
+    });
+    let inv = mallory.post("/api/organizations/invitations", team_invite).await.expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let strong = w.carol.create_team(org, "core").await;
+    w.carol
+        .ctx(org)
+        .post("/api/identity/roles", json!({"team_id": strong, "roleNames": ["organization admin"]}))
+        .await
+        .expect(201);
+    mallory
+        .put(&format!("/api/identity/orgs/{org}/teams/{harmless}"), json!({"name": "old helpers"}))
+        .await
+        .expect(200);
+    mallory.put(&format!("/api/identity/orgs/{org}/teams/{strong}"), json!({"name": "helpers"})).await.expect(200);
+
+    let (_, eve) = w.s.user("eve@e.example", None).await;
+    let r = eve.post_empty(&format!("/api/organizations/invitations/{inv}/accept")).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    eve.get(&format!("/api/identity/orgs/{org}")).await.assert_l5_error(404, L5_NOT_FOUND);
+}
