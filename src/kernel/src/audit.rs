@@ -70,3 +70,61 @@ pub fn record(conn: &Connection, e: Event<'_>) -> AppResult<()> {
     ])?;
     Ok(())
 }
+
+/// An event as the Layer5 event lists show it, with the actor's name.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub uuid: uuid::Uuid,
+    pub actor: Option<uuid::Uuid>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub provider: String,
+    pub category: String,
+    pub action: String,
+    pub description: String,
+    pub created_at: crate::time::Timestamp,
+}
+
+pub const ORDER_FIELDS: [&str; 3] = ["created_at", "category", "action"];
+
+/// Events that acted upon `target`, newest first unless `req` orders otherwise.
+pub fn about(
+    conn: &Connection,
+    target: uuid::Uuid,
+    req: &crate::page::PageRequest,
+) -> AppResult<crate::page::Page<EventRow>> {
+    use crate::db::query::{Where, fetch_page, order_or};
+    let mut w = Where::with("e.acted_upon = ?", [rusqlite::types::Value::Text(target.to_string())]);
+    w.and("e.deleted_at IS NULL", []);
+    w.search(req, &["e.description", "e.category", "e.action"]);
+    let order = order_or(
+        req,
+        &[("created_at", "e.id"), ("category", "e.category"), ("action", "e.action")],
+        "e.id",
+        "e.id DESC",
+    );
+    fetch_page(
+        conn,
+        "SELECT e.uuid, u.uuid, u.first_name, u.last_name, u.email, u.provider, e.category, e.action, e.description, \
+         e.created_at",
+        "FROM events e LEFT JOIN users u ON u.id = e.user_id",
+        &w,
+        &order,
+        req,
+        |r| {
+            Ok(EventRow {
+                uuid: crate::db::cols::uuid(r, 0)?,
+                actor: r.get::<_, Option<String>>(1)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+                first_name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                last_name: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                email: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                provider: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                category: r.get(6)?,
+                action: r.get(7)?,
+                description: r.get(8)?,
+                created_at: crate::db::cols::ts(r, 9)?,
+            })
+        },
+    )
+}

@@ -12,6 +12,7 @@ pub mod http;
 pub mod ids;
 pub mod page;
 pub mod principal;
+pub mod secrets;
 pub mod time;
 pub mod validate;
 

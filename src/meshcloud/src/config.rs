@@ -42,6 +42,9 @@ pub struct Config {
     pub purge_after_days: u64,
     pub purge_schedule: String,
     pub trust_forwarded_for: bool,
+    /// The key that seals secrets at rest (`MESHCLOUD_MASTER_KEY(_FILE)`);
+    /// `None`: a key file in the data dir, created on first start.
+    pub master_key: Option<String>,
 }
 
 impl Default for Config {
@@ -59,6 +62,7 @@ impl Default for Config {
             purge_after_days: 30,
             purge_schedule: "0 30 3 * * *".into(),
             trust_forwarded_for: false,
+            master_key: None,
         }
     }
 }
@@ -79,6 +83,7 @@ impl fmt::Debug for Config {
             .field("purge_after_days", &self.purge_after_days)
             .field("purge_schedule", &self.purge_schedule)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("master_key", &self.master_key.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -92,7 +97,7 @@ pub struct Flags {
 }
 
 /// The environment variables meshcloud reads (besides `*_FILE` twins).
-const ENV_KEYS: [&str; 13] = [
+const ENV_KEYS: [&str; 14] = [
     "MESHCLOUD_CONFIG",
     "MESHCLOUD_LISTEN",
     "MESHCLOUD_DATA_DIR",
@@ -106,6 +111,7 @@ const ENV_KEYS: [&str; 13] = [
     "MESHCLOUD_PURGE_AFTER_DAYS",
     "MESHCLOUD_PURGE_SCHEDULE",
     "MESHCLOUD_TRUST_FORWARDED_FOR",
+    "MESHCLOUD_MASTER_KEY",
 ];
 
 impl Config {
@@ -199,6 +205,9 @@ impl Config {
         if let Some(v) = get("MESHCLOUD_TRUST_FORWARDED_FOR")? {
             self.trust_forwarded_for = parse(&v, "MESHCLOUD_TRUST_FORWARDED_FOR")?;
         }
+        if let Some(v) = get("MESHCLOUD_MASTER_KEY")? {
+            self.master_key = Some(v);
+        }
         Ok(())
     }
 
@@ -208,6 +217,9 @@ impl Config {
         }
         if !(1..=24 * 90).contains(&self.session_ttl_hours) {
             return Err("session_ttl_hours must be between 1 and 2160".into());
+        }
+        if let Some(k) = &self.master_key {
+            meshcloud_kernel::secrets::parse_key(k).map_err(|e| format!("MESHCLOUD_MASTER_KEY: {e}"))?;
         }
         if !self.purge_schedule.trim().is_empty() {
             crate::jobs::parse_schedule(&self.purge_schedule).map_err(|e| format!("purge_schedule: {e}"))?;

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use meshcloud_identity::service::bootstrap::Bootstrap;
 use meshcloud_identity::{Identity, IdentitySettings};
+use meshcloud_infra::Infra;
 use meshcloud_kernel::db::{Db, DbOptions, db_path};
+use meshcloud_kernel::secrets::Sealer;
 use poem::listener::TcpAcceptor;
 use poem::middleware::CookieJarManager;
 use poem::{EndpointExt, Route, Server};
@@ -74,12 +76,16 @@ pub fn identity(db: Db, config: &Config) -> Identity {
     )
 }
 
-fn api_service(identity: &Identity, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+fn api_service(
+    identity: &Identity,
+    infra: &Infra,
+    metrics: &Arc<Metrics>,
+) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
     let ops = crate::ops::OpsApi { db: identity.db().clone(), metrics: metrics.clone() };
-    OpenApiService::new((meshcloud_identity::api::apis(identity), ops), "meshcloud", env!("CARGO_PKG_VERSION"))
-        .description(
-            "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face and meshcloud's own API.",
-        )
+    let apis = (meshcloud_identity::api::apis(identity), meshcloud_infra::api::apis(infra), ops);
+    OpenApiService::new(apis, "meshcloud", env!("CARGO_PKG_VERSION")).description(
+        "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face and meshcloud's own API.",
+    )
 }
 
 /// Serves on `listener` until `shutdown` resolves; then finishes in-flight
@@ -117,8 +123,12 @@ pub async fn serve(
         crate::jobs::spawn("purge", schedule, job, jobs_stopped);
     }
 
+    let key = meshcloud_kernel::secrets::load_or_create_key(config.master_key.as_deref(), &config.data_dir)
+        .map_err(|e| format!("master key: {e}"))?;
+    let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
+
     let metrics = Arc::new(Metrics::default());
-    let api = api_service(&identity, &metrics);
+    let api = api_service(&identity, &infra, &metrics);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let app = Route::new()

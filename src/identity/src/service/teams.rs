@@ -309,3 +309,26 @@ impl Identity {
 fn in_org_any(c: &Conn, org: &OrgRow, team: uuid::Uuid) -> AppResult<TeamRow> {
     teams::in_org(c, org.id, team)?.ok_or(AppError::NotFound)
 }
+
+/// For other families, which check permissions themselves.
+impl Identity {
+    /// A live team currently in the org.
+    pub async fn team_in_org(&self, org: meshcloud_kernel::ids::OrgId, team: uuid::Uuid) -> AppResult<Option<TeamRow>> {
+        self.db()
+            .read(move |c| {
+                Ok(teams::in_org(c, org, team)?.filter(|t| t.deleted_at.is_none() && t.unmapped_at.is_none()))
+            })
+            .await
+    }
+
+    /// Live teams of the org among (`include`) or outside `ids`.
+    pub async fn teams_subset(
+        &self,
+        org: meshcloud_kernel::ids::OrgId,
+        ids: Vec<uuid::Uuid>,
+        include: bool,
+        req: PageRequest,
+    ) -> AppResult<Page<TeamRow>> {
+        self.db().read(move |c| teams::list_subset(c, org, &ids, include, &req)).await
+    }
+}

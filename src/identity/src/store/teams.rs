@@ -61,6 +61,30 @@ pub fn list(conn: &Connection, org: OrgId, req: &PageRequest) -> AppResult<Page<
     fetch_page(conn, SELECT, FROM, &w, &order, req, team_row)
 }
 
+/// Live teams of the org whose UUID is (`include`) or is not among `ids`.
+pub fn list_subset(
+    conn: &Connection,
+    org: OrgId,
+    ids: &[uuid::Uuid],
+    include: bool,
+    req: &PageRequest,
+) -> AppResult<Page<TeamRow>> {
+    let mut w = Where::new("t.deleted_at IS NULL AND t.unmapped_at IS NULL");
+    w.and("t.org_id = ?", [Value::Integer(org.0)]);
+    if !ids.is_empty() || include {
+        let marks = vec!["?"; ids.len().max(1)].join(", ");
+        let not = if include { "" } else { "NOT " };
+        let mut vals: Vec<Value> = ids.iter().map(|u| Value::Text(u.to_string())).collect();
+        if vals.is_empty() {
+            vals.push(Value::Text(String::new()));
+        }
+        w.and(&format!("t.uuid {not}IN ({marks})"), vals);
+    }
+    w.search(req, &["t.name", "t.description"]);
+    let order = order_or(req, &ORDER, "t.id", "t.name, t.id");
+    fetch_page(conn, SELECT, FROM, &w, &order, req, team_row)
+}
+
 /// A team of `org` by UUID, including tombstoned and unmapped ones (callers decide).
 pub fn in_org(conn: &Connection, org: OrgId, uuid: uuid::Uuid) -> AppResult<Option<TeamRow>> {
     let sql = format!("{SELECT} {FROM} WHERE t.uuid = ?1 AND t.org_id = ?2");

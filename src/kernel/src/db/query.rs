@@ -16,6 +16,13 @@ impl Where {
         Where { clauses: vec![base.to_string()], params: vec![] }
     }
 
+    /// A first clause that takes parameters.
+    pub fn with(clause: &str, params: impl IntoIterator<Item = Value>) -> Self {
+        let mut w = Where::default();
+        w.and(clause, params);
+        w
+    }
+
     /// Adds `clause`, whose anonymous `?` placeholders take `params` in order.
     pub fn and(&mut self, clause: &str, params: impl IntoIterator<Item = Value>) -> &mut Self {
         self.clauses.push(format!("({clause})"));

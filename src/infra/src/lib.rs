@@ -1,0 +1,9 @@
+//! Infrastructure: environments, connections, credentials and workspaces of
+//! an organization, and the links between them (Layer5 face).
+
+pub mod api;
+pub mod model;
+pub mod service;
+pub mod store;
+
+pub use service::Infra;

@@ -1,0 +1,81 @@
+//! Rules, permission checks and transactions of the infrastructure family.
+
+pub mod connections;
+pub mod credentials;
+pub mod environments;
+pub mod workspaces;
+
+use std::sync::Arc;
+
+use meshcloud_identity::Identity;
+use meshcloud_kernel::access::{Allowed, Perm};
+use meshcloud_kernel::db::Db;
+use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::secrets::Sealer;
+use meshcloud_kernel::{AppResult, validate};
+
+#[derive(Clone)]
+pub struct Infra {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    identity: Identity,
+    sealer: Sealer,
+}
+
+/// The org a call acts in.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope {
+    pub id: OrgId,
+    pub uuid: uuid::Uuid,
+}
+
+impl Infra {
+    pub fn new(db: Db, identity: Identity, sealer: Sealer) -> Self {
+        Infra { inner: Arc::new(Inner { db, identity, sealer }) }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.inner.identity
+    }
+
+    pub(crate) fn sealer(&self) -> &Sealer {
+        &self.inner.sealer
+    }
+
+    /// The org a collection call acts in: the `layer5-current-orgid` header,
+    /// else an `orgId` the call names, else the caller's selected or first
+    /// organization; `perm` is checked there.
+    pub async fn scope(
+        &self,
+        p: &Principal,
+        header: Option<&str>,
+        named: Option<&str>,
+        perm: Perm,
+    ) -> AppResult<Scope> {
+        let header = header.map(str::trim).filter(|h| !h.is_empty());
+        let named = named.map(str::trim).filter(|n| !n.is_empty());
+        if let (None, Some(n)) = (header, named) {
+            let uuid = validate::uuid("orgId", n)?;
+            return self.org(p, uuid, perm).await;
+        }
+        let org = self.identity().context_org(p, header, perm).await?;
+        Ok(Scope { id: org.id, uuid: org.uuid })
+    }
+
+    /// An org named by id, after checking `perm` there.
+    pub async fn org(&self, p: &Principal, uuid: uuid::Uuid, perm: Perm) -> AppResult<Scope> {
+        let id = match p.require(uuid, perm)? {
+            Allowed(Some(id)) => id,
+            Allowed(None) => self.identity().org_id_for(p, uuid, perm).await?,
+        };
+        Ok(Scope { id, uuid })
+    }
+}

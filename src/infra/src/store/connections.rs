@@ -1,0 +1,233 @@
+//! Connections: clusters, registries and services an org's tools talk to.
+
+use std::collections::BTreeMap;
+
+use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+#[derive(Debug, Clone)]
+pub struct ConnectionRow {
+    pub id: i64,
+    pub uuid: uuid::Uuid,
+    pub org: OrgId,
+    pub org_uuid: uuid::Uuid,
+    pub owner: Option<uuid::Uuid>,
+    pub name: String,
+    pub kind_type: String,
+    pub sub_type: String,
+    pub kind: String,
+    pub status: String,
+    pub metadata: serde_json::Value,
+    pub credential: Option<uuid::Uuid>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+}
+
+pub const ORDER_FIELDS: [&str; 7] = ["name", "kind", "type", "sub_type", "status", "created_at", "updated_at"];
+const ORDER: [(&str, &str); 7] = [
+    ("name", "c.name"),
+    ("kind", "c.kind"),
+    ("type", "c.type"),
+    ("sub_type", "c.sub_type"),
+    ("status", "c.status"),
+    ("created_at", "c.created_at"),
+    ("updated_at", "c.updated_at"),
+];
+const SELECT: &str = "SELECT c.id, c.uuid, c.org_id, o.uuid, u.uuid, c.name, c.type, c.sub_type, c.kind, c.status, \
+    c.metadata, cr.uuid, c.created_at, c.updated_at, c.deleted_at";
+const FROM: &str = "FROM connections c JOIN organizations o ON o.id = c.org_id \
+    LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN credentials cr ON cr.id = c.credential_id";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
+    let opt_uuid = |i| -> rusqlite::Result<Option<uuid::Uuid>> {
+        Ok(r.get::<_, Option<String>>(i)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()))
+    };
+    Ok(ConnectionRow {
+        id: r.get(0)?,
+        uuid: cols::uuid(r, 1)?,
+        org: r.get(2)?,
+        org_uuid: cols::uuid(r, 3)?,
+        owner: opt_uuid(4)?,
+        name: r.get(5)?,
+        kind_type: r.get(6)?,
+        sub_type: r.get(7)?,
+        kind: r.get(8)?,
+        status: r.get(9)?,
+        metadata: cols::json(r, 10)?,
+        credential: opt_uuid(11)?,
+        created_at: cols::ts(r, 12)?,
+        updated_at: cols::ts(r, 13)?,
+        deleted_at: cols::ts_opt(r, 14)?,
+    })
+}
+
+/// What a connection list may be narrowed to.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub kinds: Vec<String>,
+    pub statuses: Vec<String>,
+    pub types: Vec<String>,
+    /// Substring of the name.
+    pub name: Option<String>,
+    /// Only connections attached to this environment.
+    pub environment: Option<i64>,
+}
+
+fn any_of(w: &mut Where, column: &str, values: &[String]) {
+    if !values.is_empty() {
+        let marks = vec!["?"; values.len()].join(", ");
+        w.and(&format!("{column} IN ({marks})"), values.iter().map(|v| Value::Text(v.clone())));
+    }
+}
+
+fn filtered(org: OrgId, f: &Filter) -> Where {
+    let mut w = Where::new("c.deleted_at IS NULL");
+    w.and("c.org_id = ?", [Value::Integer(org.0)]);
+    any_of(&mut w, "c.kind", &f.kinds);
+    any_of(&mut w, "c.status", &f.statuses);
+    any_of(&mut w, "c.type", &f.types);
+    if let Some(n) = &f.name {
+        w.and("c.name LIKE ? ESCAPE '\\'", [Value::Text(meshcloud_kernel::page::like_pattern(n))]);
+    }
+    if let Some(e) = f.environment {
+        w.and(
+            "c.id IN (SELECT connection_id FROM environment_connections WHERE environment_id = ?)",
+            [Value::Integer(e)],
+        );
+    }
+    w
+}
+
+pub fn list(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> AppResult<Page<ConnectionRow>> {
+    let mut w = filtered(org, f);
+    w.search(req, &["c.name", "c.kind", "c.type", "c.sub_type"]);
+    let order = order_or(req, &ORDER, "c.id", "c.name, c.id");
+    let ids = fetch_page(conn, "SELECT c.id", "FROM connections c", &w, &order, req, |r| r.get::<_, i64>(0))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} {FROM} WHERE c.id = ?1"))?;
+    let items = ids.items.into_iter().map(|id| stmt.query_row([id], from_row)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { items, total: ids.total })
+}
+
+/// How many of the filtered connections are in each status.
+pub fn status_summary(
+    conn: &Connection,
+    org: OrgId,
+    f: &Filter,
+    req: &PageRequest,
+) -> AppResult<BTreeMap<String, u64>> {
+    let mut w = filtered(org, f);
+    w.search(req, &["c.name", "c.kind", "c.type", "c.sub_type"]);
+    let sql = format!("SELECT c.status, count(*) FROM connections c WHERE {} GROUP BY c.status", w.sql());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(w.params()), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (status, n) = row?;
+        out.insert(status, n as u64);
+    }
+    Ok(out)
+}
+
+pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<ConnectionRow>> {
+    let sql = format!("{SELECT} {FROM} WHERE c.uuid = ?1 AND c.deleted_at IS NULL AND o.deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> AppResult<ConnectionRow> {
+    let sql = format!("{SELECT} {FROM} WHERE c.id = ?1");
+    conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
+}
+
+/// Columns a client sets on a connection.
+pub struct ConnectionFields<'a> {
+    pub name: &'a str,
+    pub kind_type: &'a str,
+    pub sub_type: &'a str,
+    pub kind: &'a str,
+    pub status: &'a str,
+    pub metadata: &'a serde_json::Value,
+    pub credential: Option<i64>,
+    pub meshery_server_id: Option<&'a str>,
+}
+
+pub fn insert(
+    conn: &Connection,
+    uuid: Option<uuid::Uuid>,
+    org: OrgId,
+    owner: UserId,
+    f: &ConnectionFields<'_>,
+) -> AppResult<i64> {
+    let now = time::now_db();
+    conn.prepare_cached(
+        "INSERT INTO connections (uuid, org_id, owner_id, name, type, sub_type, kind, status, metadata, credential_id,
+                                  meshery_server_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+    )?
+    .execute(params![
+        uuid.unwrap_or_else(new_uuid).to_string(),
+        org,
+        owner,
+        f.name,
+        f.kind_type,
+        f.sub_type,
+        f.kind,
+        f.status,
+        f.metadata.to_string(),
+        f.credential,
+        f.meshery_server_id,
+        now
+    ])
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::conflict("a connection with this id already exists"),
+        other => other,
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, id: i64, f: &ConnectionFields<'_>) -> AppResult<()> {
+    conn.prepare_cached(
+        "UPDATE connections SET name = ?2, type = ?3, sub_type = ?4, kind = ?5, status = ?6, metadata = ?7,
+                credential_id = ?8, meshery_server_id = ?9, updated_at = ?10
+          WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        f.name,
+        f.kind_type,
+        f.sub_type,
+        f.kind,
+        f.status,
+        f.metadata.to_string(),
+        f.credential,
+        f.meshery_server_id,
+        time::now_db()
+    ])?;
+    Ok(())
+}
+
+/// Soft delete; the connection leaves every environment.
+pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+    let now = time::now_db();
+    conn.prepare_cached("UPDATE connections SET deleted_at = ?2, updated_at = ?2, status = 'deleted' WHERE id = ?1")?
+        .execute(params![id, now])?;
+    conn.prepare_cached("DELETE FROM environment_connections WHERE connection_id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+/// Live connections of an org registered by one Meshery server, or that server's own connection.
+pub fn of_meshery_server(conn: &Connection, org: OrgId, server: &str) -> AppResult<Vec<(i64, uuid::Uuid)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, uuid FROM connections
+          WHERE org_id = ?1 AND deleted_at IS NULL
+            AND (meshery_server_id = ?2 OR (kind = 'meshery' AND uuid = ?2))",
+    )?;
+    let rows = stmt.query_map(params![org, server], |r| Ok((r.get(0)?, cols::uuid(r, 1)?)))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}

@@ -1,0 +1,112 @@
+//! Credentials. The secret column only ever holds sealed bytes.
+
+use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::ids::{OrgId, UserId};
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+#[derive(Debug, Clone)]
+pub struct CredentialRow {
+    pub id: i64,
+    pub uuid: uuid::Uuid,
+    pub org: OrgId,
+    pub org_uuid: uuid::Uuid,
+    pub owner: Option<UserId>,
+    pub owner_uuid: Option<uuid::Uuid>,
+    pub name: String,
+    pub kind: String,
+    pub sealed: Option<Vec<u8>>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+}
+
+pub const ORDER_FIELDS: [&str; 4] = ["name", "type", "created_at", "updated_at"];
+const ORDER: [(&str, &str); 4] =
+    [("name", "c.name"), ("type", "c.type"), ("created_at", "c.created_at"), ("updated_at", "c.updated_at")];
+const SELECT: &str = "SELECT c.id, c.uuid, c.org_id, o.uuid, c.owner_id, u.uuid, c.name, c.type, c.secret, \
+    c.created_at, c.updated_at, c.deleted_at \
+    FROM credentials c JOIN organizations o ON o.id = c.org_id LEFT JOIN users u ON u.id = c.owner_id";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<CredentialRow> {
+    Ok(CredentialRow {
+        id: r.get(0)?,
+        uuid: cols::uuid(r, 1)?,
+        org: r.get(2)?,
+        org_uuid: cols::uuid(r, 3)?,
+        owner: r.get(4)?,
+        owner_uuid: r.get::<_, Option<String>>(5)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+        name: r.get(6)?,
+        kind: r.get(7)?,
+        sealed: r.get(8)?,
+        created_at: cols::ts(r, 9)?,
+        updated_at: cols::ts(r, 10)?,
+        deleted_at: cols::ts_opt(r, 11)?,
+    })
+}
+
+pub fn list(conn: &Connection, org: OrgId, req: &PageRequest) -> AppResult<Page<CredentialRow>> {
+    let mut w = Where::new("c.deleted_at IS NULL");
+    w.and("c.org_id = ?", [Value::Integer(org.0)]);
+    w.search(req, &["c.name", "c.type"]);
+    let order = order_or(req, &ORDER, "c.id", "c.name, c.id");
+    let (select, from) = SELECT.split_once(" FROM ").unwrap_or((SELECT, ""));
+    fetch_page(conn, select, &format!("FROM {from}"), &w, &order, req, from_row)
+}
+
+pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<CredentialRow>> {
+    let sql = format!("{SELECT} WHERE c.uuid = ?1 AND c.deleted_at IS NULL AND o.deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> AppResult<CredentialRow> {
+    let sql = format!("{SELECT} WHERE c.id = ?1");
+    conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
+}
+
+/// Inserts a credential whose secret was sealed for `uuid`.
+pub fn insert(
+    conn: &Connection,
+    uuid: uuid::Uuid,
+    org: OrgId,
+    owner: UserId,
+    name: &str,
+    kind: &str,
+    sealed: Option<&[u8]>,
+) -> AppResult<i64> {
+    let now = time::now_db();
+    conn.prepare_cached(
+        "INSERT INTO credentials (uuid, org_id, owner_id, name, type, secret, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+    )?
+    .execute(params![uuid.to_string(), org, owner, name, kind, sealed, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// `sealed == None` keeps the stored secret.
+pub fn update(conn: &Connection, id: i64, name: &str, kind: &str, sealed: Option<&[u8]>) -> AppResult<()> {
+    let now = time::now_db();
+    match sealed {
+        Some(s) => conn
+            .prepare_cached("UPDATE credentials SET name = ?2, type = ?3, secret = ?4, updated_at = ?5 WHERE id = ?1")?
+            .execute(params![id, name, kind, s, now])?,
+        None => conn
+            .prepare_cached("UPDATE credentials SET name = ?2, type = ?3, updated_at = ?4 WHERE id = ?1")?
+            .execute(params![id, name, kind, now])?,
+    };
+    Ok(())
+}
+
+/// Soft delete. The sealed secret is dropped at once: a deleted credential
+/// keeps nothing worth stealing. Connections using it lose the reference.
+pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+    let now = time::now_db();
+    conn.prepare_cached("UPDATE credentials SET deleted_at = ?2, updated_at = ?2, secret = NULL WHERE id = ?1")?
+        .execute(params![id, now])?;
+    conn.prepare_cached("UPDATE connections SET credential_id = NULL WHERE credential_id = ?1")?.execute([id])?;
+    Ok(())
+}

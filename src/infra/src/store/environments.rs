@@ -1,0 +1,144 @@
+//! Environments and the connections attached to them.
+
+use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+#[derive(Debug, Clone)]
+pub struct EnvironmentRow {
+    pub id: i64,
+    pub uuid: uuid::Uuid,
+    pub org: OrgId,
+    pub org_uuid: uuid::Uuid,
+    pub owner: Option<uuid::Uuid>,
+    pub name: String,
+    pub description: String,
+    pub metadata: serde_json::Value,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+}
+
+pub const ORDER_FIELDS: [&str; 3] = ["name", "created_at", "updated_at"];
+const ORDER: [(&str, &str); 3] = [("name", "e.name"), ("created_at", "e.created_at"), ("updated_at", "e.updated_at")];
+const SELECT: &str = "SELECT e.id, e.uuid, e.org_id, o.uuid, u.uuid, e.name, e.description, e.metadata, \
+    e.created_at, e.updated_at, e.deleted_at";
+const FROM: &str = "FROM environments e JOIN organizations o ON o.id = e.org_id LEFT JOIN users u ON u.id = e.owner_id";
+const LIST_FROM: &str = "FROM environments e";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<EnvironmentRow> {
+    Ok(EnvironmentRow {
+        id: r.get(0)?,
+        uuid: cols::uuid(r, 1)?,
+        org: r.get(2)?,
+        org_uuid: cols::uuid(r, 3)?,
+        owner: r.get::<_, Option<String>>(4)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+        name: r.get(5)?,
+        description: r.get(6)?,
+        metadata: cols::json(r, 7)?,
+        created_at: cols::ts(r, 8)?,
+        updated_at: cols::ts(r, 9)?,
+        deleted_at: cols::ts_opt(r, 10)?,
+    })
+}
+
+/// Live environments of an org; with `workspace`, only (or, `assigned == false`,
+/// all but) those linked to it.
+pub fn list(
+    conn: &Connection,
+    org: OrgId,
+    workspace: Option<(i64, bool)>,
+    req: &PageRequest,
+) -> AppResult<Page<EnvironmentRow>> {
+    let mut w = Where::new("e.deleted_at IS NULL");
+    w.and("e.org_id = ?", [Value::Integer(org.0)]);
+    if let Some((ws, assigned)) = workspace {
+        let not = if assigned { "" } else { "NOT " };
+        w.and(
+            &format!(
+                "e.uuid {not}IN (SELECT target FROM workspace_links WHERE workspace_id = ? AND kind = 'environment')"
+            ),
+            [Value::Integer(ws)],
+        );
+    }
+    w.search(req, &["e.name", "e.description"]);
+    let order = order_or(req, &ORDER, "e.id", "e.name, e.id");
+    // Page through the index on the bare table, then join only the page's rows.
+    let ids = fetch_page(conn, "SELECT e.id", LIST_FROM, &w, &order, req, |r| r.get::<_, i64>(0))?;
+    let mut items = Vec::with_capacity(ids.items.len());
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} {FROM} WHERE e.id = ?1"))?;
+    for id in ids.items {
+        items.push(stmt.query_row([id], from_row)?);
+    }
+    Ok(Page { items, total: ids.total })
+}
+
+pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<EnvironmentRow>> {
+    let sql = format!("{SELECT} {FROM} WHERE e.uuid = ?1 AND e.deleted_at IS NULL AND o.deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> AppResult<EnvironmentRow> {
+    let sql = format!("{SELECT} {FROM} WHERE e.id = ?1");
+    conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
+}
+
+pub fn insert(conn: &Connection, org: OrgId, owner: UserId, name: &str, description: &str) -> AppResult<i64> {
+    let now = time::now_db();
+    conn.prepare_cached(
+        "INSERT INTO environments (uuid, org_id, owner_id, name, description, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![new_uuid().to_string(), org, owner, name, description, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, id: i64, name: &str, description: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE environments SET name = ?2, description = ?3, updated_at = ?4 WHERE id = ?1")?
+        .execute(params![id, name, description, time::now_db()])?;
+    Ok(())
+}
+
+/// Soft delete; the environment's connection and workspace links go at once.
+pub fn delete(conn: &Connection, id: i64, uuid: uuid::Uuid) -> AppResult<()> {
+    let now = time::now_db();
+    conn.prepare_cached("UPDATE environments SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    conn.prepare_cached("DELETE FROM environment_connections WHERE environment_id = ?1")?.execute([id])?;
+    conn.prepare_cached("DELETE FROM workspace_links WHERE kind = 'environment' AND target = ?1")?
+        .execute([uuid.to_string()])?;
+    Ok(())
+}
+
+/// Links a connection; false if it was linked already.
+pub fn attach(conn: &Connection, env: i64, connection: i64) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO environment_connections (environment_id, connection_id, uuid, created_at)
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![env, connection, new_uuid().to_string(), time::now_db()])?;
+    Ok(n == 1)
+}
+
+pub fn detach(conn: &Connection, env: i64, connection: i64) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM environment_connections WHERE environment_id = ?1 AND connection_id = ?2")?
+        .execute(params![env, connection])?;
+    Ok(n == 1)
+}
+
+/// `(uuid, name)` of the live environments a connection is attached to.
+pub fn of_connection(conn: &Connection, connection: i64) -> AppResult<Vec<(uuid::Uuid, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.uuid, e.name FROM environment_connections ec JOIN environments e ON e.id = ec.environment_id
+          WHERE ec.connection_id = ?1 AND e.deleted_at IS NULL ORDER BY e.name",
+    )?;
+    let rows = stmt.query_map([connection], |r| Ok((cols::uuid(r, 0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}

@@ -1,0 +1,169 @@
+//! Workspaces and what they hold (environments, teams, designs, views).
+
+use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+#[derive(Debug, Clone)]
+pub struct WorkspaceRow {
+    pub id: i64,
+    pub uuid: uuid::Uuid,
+    pub org: OrgId,
+    pub org_uuid: uuid::Uuid,
+    pub owner: Option<uuid::Uuid>,
+    pub name: String,
+    pub description: String,
+    pub metadata: serde_json::Value,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+}
+
+pub const ORDER_FIELDS: [&str; 3] = ["name", "created_at", "updated_at"];
+const ORDER: [(&str, &str); 3] = [("name", "w.name"), ("created_at", "w.created_at"), ("updated_at", "w.updated_at")];
+const SELECT: &str = "SELECT w.id, w.uuid, w.org_id, o.uuid, u.uuid, w.name, w.description, w.metadata, \
+    w.created_at, w.updated_at, w.deleted_at";
+const FROM: &str = "FROM workspaces w JOIN organizations o ON o.id = w.org_id LEFT JOIN users u ON u.id = w.owner_id";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<WorkspaceRow> {
+    Ok(WorkspaceRow {
+        id: r.get(0)?,
+        uuid: cols::uuid(r, 1)?,
+        org: r.get(2)?,
+        org_uuid: cols::uuid(r, 3)?,
+        owner: r.get::<_, Option<String>>(4)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+        name: r.get(5)?,
+        description: r.get(6)?,
+        metadata: cols::json(r, 7)?,
+        created_at: cols::ts(r, 8)?,
+        updated_at: cols::ts(r, 9)?,
+        deleted_at: cols::ts_opt(r, 10)?,
+    })
+}
+
+/// Live workspaces of an org, or (`deleted`) its soft-deleted ones.
+pub fn list(conn: &Connection, org: OrgId, deleted: bool, req: &PageRequest) -> AppResult<Page<WorkspaceRow>> {
+    let mut w = Where::new(if deleted { "w.deleted_at IS NOT NULL" } else { "w.deleted_at IS NULL" });
+    w.and("w.org_id = ?", [Value::Integer(org.0)]);
+    w.search(req, &["w.name", "w.description"]);
+    let order = order_or(req, &ORDER, "w.id", "w.name, w.id");
+    let ids = fetch_page(conn, "SELECT w.id", "FROM workspaces w", &w, &order, req, |r| r.get::<_, i64>(0))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} {FROM} WHERE w.id = ?1"))?;
+    let items = ids.items.into_iter().map(|id| stmt.query_row([id], from_row)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { items, total: ids.total })
+}
+
+pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<WorkspaceRow>> {
+    let sql = format!("{SELECT} {FROM} WHERE w.uuid = ?1 AND w.deleted_at IS NULL AND o.deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> AppResult<WorkspaceRow> {
+    let sql = format!("{SELECT} {FROM} WHERE w.id = ?1");
+    conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
+}
+
+pub fn insert(conn: &Connection, org: OrgId, owner: UserId, name: &str, description: &str) -> AppResult<i64> {
+    let now = time::now_db();
+    conn.prepare_cached(
+        "INSERT INTO workspaces (uuid, org_id, owner_id, name, description, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![new_uuid().to_string(), org, owner, name, description, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, id: i64, name: &str, description: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE workspaces SET name = ?2, description = ?3, updated_at = ?4 WHERE id = ?1")?
+        .execute(params![id, name, description, time::now_db()])?;
+    Ok(())
+}
+
+/// Soft delete; the workspace's links go with it.
+pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+    let now = time::now_db();
+    conn.prepare_cached("UPDATE workspaces SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    conn.prepare_cached("DELETE FROM workspace_links WHERE workspace_id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+/// What a workspace can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Environment,
+    Team,
+    Design,
+    View,
+}
+
+impl LinkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Environment => "environment",
+            LinkKind::Team => "team",
+            LinkKind::Design => "design",
+            LinkKind::View => "view",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkRow {
+    pub uuid: uuid::Uuid,
+    pub workspace: uuid::Uuid,
+    pub target: uuid::Uuid,
+    pub created_at: Timestamp,
+}
+
+/// Links `target`; returns the mapping (the existing one if it was linked already).
+pub fn link(conn: &Connection, ws: &WorkspaceRow, kind: LinkKind, target: uuid::Uuid) -> AppResult<(LinkRow, bool)> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO workspace_links (workspace_id, kind, target, uuid, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![ws.id, kind.as_str(), target.to_string(), new_uuid().to_string(), time::now_db()])?;
+    let row = conn
+        .prepare_cached(
+            "SELECT uuid, created_at FROM workspace_links WHERE workspace_id = ?1 AND kind = ?2 AND target = ?3",
+        )?
+        .query_row(params![ws.id, kind.as_str(), target.to_string()], |r| {
+            Ok(LinkRow { uuid: cols::uuid(r, 0)?, workspace: ws.uuid, target, created_at: cols::ts(r, 1)? })
+        })?;
+    Ok((row, n == 1))
+}
+
+pub fn unlink(conn: &Connection, ws: i64, kind: LinkKind, target: uuid::Uuid) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM workspace_links WHERE workspace_id = ?1 AND kind = ?2 AND target = ?3")?
+        .execute(params![ws, kind.as_str(), target.to_string()])?;
+    Ok(n == 1)
+}
+
+/// Links of one kind, for kinds whose rows live elsewhere (designs, views).
+pub fn links(conn: &Connection, ws: &WorkspaceRow, kind: LinkKind, req: &PageRequest) -> AppResult<Page<LinkRow>> {
+    let mut w = Where::with("l.workspace_id = ?", [Value::Integer(ws.id)]);
+    w.and("l.kind = ?", [Value::Text(kind.as_str().into())]);
+    let order = order_or(req, &[("created_at", "l.created_at")], "l.target", "l.created_at, l.target");
+    fetch_page(conn, "SELECT l.uuid, l.target, l.created_at", "FROM workspace_links l", &w, &order, req, |r| {
+        Ok(LinkRow {
+            uuid: cols::uuid(r, 0)?,
+            workspace: ws.uuid,
+            target: cols::uuid(r, 1)?,
+            created_at: cols::ts(r, 2)?,
+        })
+    })
+}
+
+/// UUIDs of everything of one kind linked to the workspace.
+pub fn targets(conn: &Connection, ws: i64, kind: LinkKind) -> AppResult<Vec<uuid::Uuid>> {
+    let mut stmt = conn.prepare_cached("SELECT target FROM workspace_links WHERE workspace_id = ?1 AND kind = ?2")?;
+    let rows = stmt.query_map(params![ws, kind.as_str()], |r| cols::uuid(r, 0))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
