@@ -108,24 +108,25 @@ pub async fn serve(
         Bootstrap::Created { email, generated_password: None } => info!(%email, "created the first admin"),
     }
 
+    let key = meshcloud_kernel::secrets::load_or_create_key(config.master_key.as_deref(), &config.data_dir)
+        .map_err(|e| format!("master key: {e}"))?;
+    let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
+
     let (stop_jobs, jobs_stopped) = watch::channel(false);
     if !config.purge_schedule.trim().is_empty() {
         let schedule = crate::jobs::parse_schedule(&config.purge_schedule)?;
         let retention = Duration::from_secs(config.purge_after_days * 86_400);
-        let id = identity.clone();
+        let (id, inf) = (identity.clone(), infra.clone());
         let job: crate::jobs::JobFn = Arc::new(move || {
-            let id = id.clone();
+            let (id, inf) = (id.clone(), inf.clone());
             Box::pin(async move {
-                let (orgs, creds) = id.purge(retention).await.map_err(|e| e.to_string())?;
-                Ok(format!("purged {orgs} organizations and {creds} credentials"))
+                let (rows, creds) = id.purge(retention).await.map_err(|e| e.to_string())?;
+                let infra_rows = inf.purge(retention).await.map_err(|e| e.to_string())?;
+                Ok(format!("purged {} deleted rows and {creds} dead credentials", rows + infra_rows))
             })
         });
         crate::jobs::spawn("purge", schedule, job, jobs_stopped);
     }
-
-    let key = meshcloud_kernel::secrets::load_or_create_key(config.master_key.as_deref(), &config.data_dir)
-        .map_err(|e| format!("master key: {e}"))?;
-    let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
 
     let metrics = Arc::new(Metrics::default());
     let api = api_service(&identity, &infra, &metrics);

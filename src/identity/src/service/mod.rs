@@ -85,20 +85,26 @@ impl Identity {
 }
 
 impl Identity {
-    /// Removes organizations soft-deleted, and credentials revoked or expired,
-    /// more than `retention` ago. Returns (organizations, credentials) removed.
+    /// Removes organizations and access-control rows soft-deleted, and
+    /// credentials revoked or expired, more than `retention` ago. Returns
+    /// (deleted rows, credentials) removed.
     pub async fn purge(&self, retention: Duration) -> meshcloud_kernel::AppResult<(usize, usize)> {
         let cutoff = meshcloud_kernel::time::now() - chrono::Duration::from_std(retention).unwrap_or_default();
         self.db()
             .write(move |c| {
                 let orgs = crate::store::orgs::purge_deleted(c, &cutoff)?;
                 let tokens = crate::store::tokens::purge_dead(c, &cutoff)?;
-                if orgs + tokens > 0 {
-                    let e = meshcloud_kernel::audit::Event::new("system", "purge", None)
-                        .describe(format!("purged {orgs} organizations and {tokens} credentials"));
+                // Tombstoned access-control rows: nothing refers to them any more.
+                let tables = ["teams", "roles", "keychains", "permission_keys", "invitations", "badges"];
+                let rest = meshcloud_kernel::db::purge_soft_deleted(c, &tables, &cutoff)?;
+                let rows = orgs + rest;
+                if rows + tokens > 0 {
+                    let e = meshcloud_kernel::audit::Event::new("system", "purge", None).describe(format!(
+                        "purged {rows} deleted rows ({orgs} organizations) and {tokens} credentials"
+                    ));
                     meshcloud_kernel::audit::record(c, e)?;
                 }
-                Ok((orgs, tokens))
+                Ok((rows, tokens))
             })
             .await
     }

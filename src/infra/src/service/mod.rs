@@ -79,3 +79,23 @@ impl Infra {
         Ok(Scope { id, uuid })
     }
 }
+
+impl Infra {
+    /// Removes environments, connections, credentials and workspaces
+    /// soft-deleted more than `retention` ago; returns how many.
+    pub async fn purge(&self, retention: std::time::Duration) -> AppResult<usize> {
+        let cutoff = meshcloud_kernel::time::now() - chrono::Duration::from_std(retention).unwrap_or_default();
+        self.db()
+            .write(move |c| {
+                let tables = ["connections", "environments", "credentials", "workspaces"];
+                let n = meshcloud_kernel::db::purge_soft_deleted(c, &tables, &cutoff)?;
+                if n > 0 {
+                    let e = meshcloud_kernel::audit::Event::new("system", "purge", None)
+                        .describe(format!("purged {n} deleted environments, connections, credentials and workspaces"));
+                    meshcloud_kernel::audit::record(c, e)?;
+                }
+                Ok(n)
+            })
+            .await
+    }
+}
