@@ -184,6 +184,14 @@ impl Infra {
     }
 
     pub async fn unlink(&self, p: &Principal, id: uuid::Uuid, kind: LinkKind, target: uuid::Uuid) -> AppResult<()> {
+        // The team's name, for the event; a team deleted since is named by its id.
+        let team = match kind {
+            LinkKind::Team => {
+                let ws = self.get_workspace(p, id).await?;
+                self.identity().team_in_org(ws.org, target).await?.map(|t| t.name)
+            }
+            _ => None,
+        };
         let p = p.clone();
         self.db()
             .write(move |c| {
@@ -191,12 +199,18 @@ impl Infra {
                 if !workspaces::unlink(c, ws.id, kind, target)? {
                     return Err(AppError::NotFound);
                 }
+                let name = match kind {
+                    LinkKind::Environment => environments::by_uuid(c, target)?.map(|e| e.name),
+                    LinkKind::Team => team,
+                    LinkKind::Design | LinkKind::View => None,
+                };
+                let label = format!("{} {}", kind.as_str(), name.unwrap_or_else(|| target.to_string()));
                 audit::record(
                     c,
                     Event::new("workspace", &format!("unassign_{}", kind.as_str()), Some(p.user))
                         .org(ws.org)
                         .on(ws.uuid)
-                        .describe(format!("{} {target} removed from workspace {}", kind.as_str(), ws.name))
+                        .describe(format!("{label} removed from workspace {}", ws.name))
                         .meta(serde_json::json!({ "kind": kind.as_str(), "target": target })),
                 )
             })
