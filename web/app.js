@@ -3,7 +3,10 @@
 // Plain ES modules; talks only to the server's own APIs.
 
 import { $, state, can, api, seg, el, cell, button, actions, attempt } from "./lib.js";
-import { pages } from "./access.js";
+import { pages as accessPages } from "./access.js";
+import { pages as infraPages } from "./infra.js";
+
+const pages = { ...accessPages, ...infraPages };
 
 let orgs = [];
 

@@ -96,14 +96,16 @@ export function checkboxes(container, options, ticked = [], disabled = []) {
 
 // A create form that doubles as the editor of one existing item. `submit`
 // gets the form data and the item being edited (null: create) and resolves to
-// undefined when it failed, which keeps the user's input in place.
-export function editForm(form, { createLabel, canCreate, fill, submit }) {
+// undefined when it failed, which keeps the user's input in place. `clear`
+// (optional) puts back what `form.reset()` does not: options, extra rows.
+export function editForm(form, { createLabel, canCreate, fill, submit, clear }) {
   const ok = $("button[type=submit]", form);
   const cancel = $("button.cancel", form);
   let editing = null;
   const reset = () => {
     editing = null;
     form.reset();
+    if (clear) clear(form);
     ok.textContent = createLabel;
     cancel.hidden = true;
     form.hidden = !canCreate();
