@@ -19,6 +19,14 @@ CREATE INDEX environments_created ON environments (org_id, created_at, id) WHERE
 CREATE INDEX environments_updated ON environments (org_id, updated_at, id) WHERE deleted_at IS NULL;
 
 -- Secrets are sealed (AES-256-GCM, the row's uuid as associated data); never plaintext.
+-- A value sealed under the master key when the first server started: a start
+-- with another key is refused before it can fail reads or seal under two keys.
+CREATE TABLE sealing_canary (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed     BLOB NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE credentials (
     id          INTEGER PRIMARY KEY,
     uuid        TEXT NOT NULL UNIQUE,

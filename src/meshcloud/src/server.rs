@@ -111,6 +111,7 @@ pub async fn serve(
     let key = meshcloud_kernel::secrets::load_or_create_key(config.master_key.as_deref(), &config.data_dir)
         .map_err(|e| format!("master key: {e}"))?;
     let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
+    infra.check_master_key().await.map_err(|e| e.to_string())?;
 
     let (stop_jobs, jobs_stopped) = watch::channel(false);
     if !config.purge_schedule.trim().is_empty() {

@@ -145,3 +145,45 @@ impl Infra {
         Ok(Credential { row, secret })
     }
 }
+
+/// What the canary seals; its associated data keeps it from being any row's secret.
+const CANARY: &[u8] = b"meshcloud master key";
+const CANARY_AAD: &[u8] = b"sealing_canary";
+
+impl Infra {
+    /// Refuses a master key other than the one this store's secrets are sealed
+    /// with: serving with it would fail every read of a secret and seal new
+    /// ones under a second key. The first start records the key's canary; a
+    /// store without any secret (say, a backup restored into a new data dir)
+    /// simply adopts the key it is started with.
+    pub async fn check_master_key(&self) -> AppResult<()> {
+        let sealer = self.sealer().clone();
+        let fresh = sealer.seal(CANARY, CANARY_AAD)?;
+        let opens = move |sealed: &[u8]| sealer.open(sealed, CANARY_AAD).is_ok_and(|v| v == CANARY);
+        let adopted = self
+            .db()
+            .write(move |c| {
+                let stored = credentials::store_canary(c, &fresh)?;
+                if opens(&stored) {
+                    return Ok(Some(false));
+                }
+                if credentials::any_sealed(c)? {
+                    return Ok(None);
+                }
+                credentials::replace_canary(c, &fresh)?;
+                Ok(Some(true))
+            })
+            .await?;
+        match adopted {
+            Some(true) => {
+                tracing::warn!("no secrets are stored yet: the master key this server started with is adopted");
+                Ok(())
+            }
+            Some(false) => Ok(()),
+            None => Err(AppError::validation(
+                "the master key is not the one this data dir's secrets are sealed with: start with that key \
+                 (MESHCLOUD_MASTER_KEY, MESHCLOUD_MASTER_KEY_FILE or DATA_DIR/master.key)",
+            )),
+        }
+    }
+}

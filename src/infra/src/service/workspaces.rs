@@ -150,6 +150,7 @@ impl Infra {
         let team = match kind {
             LinkKind::Team => {
                 let ws = self.get_workspace(p, id).await?;
+                p.require(ws.org_uuid, Perm::WorkspacesUpdate)?;
                 Some(self.identity().team_in_org(ws.org, target).await?.ok_or(AppError::NotFound)?)
             }
             _ => None,
@@ -227,6 +228,13 @@ impl Infra {
         req: PageRequest,
     ) -> AppResult<Linked> {
         let ws = self.get_workspace(p, id).await?;
+        // Listing what a workspace holds shows those items too.
+        match kind {
+            LinkKind::Environment => p.require(ws.org_uuid, Perm::EnvironmentsRead)?,
+            LinkKind::Team => p.require(ws.org_uuid, Perm::TeamsRead)?,
+            LinkKind::Design => p.require(ws.org_uuid, Perm::DesignsRead)?,
+            LinkKind::View => p.require(ws.org_uuid, Perm::DesignsRead)?,
+        };
         match kind {
             LinkKind::Environment => {
                 let env = self.db().read(move |c| environments::list(c, ws.org, Some((ws.id, assigned)), &req)).await?;

@@ -110,3 +110,33 @@ pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
     conn.prepare_cached("UPDATE connections SET credential_id = NULL WHERE credential_id = ?1")?.execute([id])?;
     Ok(())
 }
+
+/// The master-key canary, if one was stored.
+pub fn canary(conn: &Connection) -> AppResult<Option<Vec<u8>>> {
+    Ok(conn.prepare_cached("SELECT sealed FROM sealing_canary WHERE id = 1")?.query_row([], |r| r.get(0)).optional()?)
+}
+
+/// Replaces the canary (only when no secret is sealed under the old key).
+pub fn replace_canary(conn: &Connection, sealed: &[u8]) -> AppResult<()> {
+    conn.prepare_cached("UPDATE sealing_canary SET sealed = ?1, created_at = ?2 WHERE id = 1")?
+        .execute(params![sealed, time::now_db()])?;
+    Ok(())
+}
+
+/// Is any secret stored (sealed under whatever key the canary names)?
+pub fn any_sealed(conn: &Connection) -> AppResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM credentials WHERE secret IS NOT NULL LIMIT 1")?
+        .query_row([], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Stores the canary unless another process stored one first; returns the one kept.
+pub fn store_canary(conn: &Connection, sealed: &[u8]) -> AppResult<Vec<u8>> {
+    conn.prepare_cached(
+        "INSERT INTO sealing_canary (id, sealed, created_at) VALUES (1, ?1, ?2) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![sealed, time::now_db()])?;
+    canary(conn)?.ok_or_else(|| AppError::internal("canary missing after insert"))
+}

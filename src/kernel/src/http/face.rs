@@ -10,6 +10,9 @@ use crate::AppError;
 pub enum Face {
     /// Layer5 Cloud / Meshery: `text/plain` errors with the documented wording.
     Layer5,
+    /// Layer5 operations whose reference documents a JSON 400, `{error}`
+    /// (the workspace event list); every other status as `Layer5`.
+    Layer5JsonBadRequest,
     /// meshcloud's own API (`/api/meshcloud/...`): JSON `{error, message}`.
     Meshcloud,
 }
@@ -18,7 +21,14 @@ impl Face {
     /// Which face owns a request path. Everything that is not meshcloud's own
     /// belongs to the Layer5 face until the other faces land.
     pub fn for_path(path: &str) -> Face {
-        if path == "/api/meshcloud" || path.starts_with("/api/meshcloud/") { Face::Meshcloud } else { Face::Layer5 }
+        if path == "/api/meshcloud" || path.starts_with("/api/meshcloud/") {
+            return Face::Meshcloud;
+        }
+        let workspace_events = path
+            .strip_prefix("/api/workspaces/")
+            .and_then(|rest| rest.strip_suffix("/events"))
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'));
+        if workspace_events { Face::Layer5JsonBadRequest } else { Face::Layer5 }
     }
 }
 
@@ -44,6 +54,15 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
     };
     let mut resp = match face {
         Face::Layer5 => layer5_body(status, detail.as_deref()),
+        Face::Layer5JsonBadRequest if status == StatusCode::BAD_REQUEST => {
+            let text = with_detail("Invalid request body or request param", detail.as_deref());
+            let body = serde_json::json!({ "error": text });
+            Response::builder()
+                .status(status)
+                .content_type("application/json")
+                .body(Body::from_string(body.to_string()))
+        }
+        Face::Layer5JsonBadRequest => layer5_body(status, detail.as_deref()),
         Face::Meshcloud => meshcloud_body(status, err, detail.as_deref()),
     };
     if let Some(secs) = retry
@@ -109,6 +128,9 @@ mod tests {
         assert_eq!(Face::for_path("/api/meshcloud/login"), Face::Meshcloud);
         assert_eq!(Face::for_path("/api/meshcloudx"), Face::Layer5);
         assert_eq!(Face::for_path("/api/identity/orgs"), Face::Layer5);
+        assert_eq!(Face::for_path("/api/workspaces/abc/events"), Face::Layer5JsonBadRequest);
+        assert_eq!(Face::for_path("/api/workspaces/abc/teams"), Face::Layer5);
+        assert_eq!(Face::for_path("/api/workspaces//events"), Face::Layer5);
         assert!(is_api_path("/api"));
         assert!(is_api_path("/api/nope"));
         assert!(is_api_path("/events/x"));
