@@ -69,7 +69,12 @@ impl Server {
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Server {
-        let tmp = TempDir::new().expect("tempdir");
+        Self::start_in(TempDir::new().expect("tempdir"), tweak).await
+    }
+
+    /// Starts on the data dir inside `tmp`: a restart on what `stop` returned
+    /// sees everything the earlier server stored.
+    pub async fn start_in(tmp: TempDir, tweak: impl FnOnce(&mut Config)) -> Server {
         let data_dir = tmp.path().join("data");
         let mut config = Config {
             data_dir: data_dir.clone(),
@@ -255,6 +260,11 @@ impl Api {
         let t = &r.json()["tokens"][0];
         (t["id"].as_str().expect("id").into(), t["access_token"].as_str().expect("access_token").into())
     }
+}
+
+/// A client for a server at `base` (one not started through `Server`).
+pub fn api_at(base: &str, token: &str) -> Api {
+    Api { base: base.to_string(), http: client(), token: Some(token.into()), headers: vec![] }
 }
 
 pub enum RawBody {
@@ -495,4 +505,62 @@ pub fn rfc3339_in(secs: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+// ---------------------------------------------------------------------------
+// Infrastructure fixtures.
+
+/// Percent-encodes a query value (JSON filters and arrays travel in the URL).
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A connection body in the Layer5 spelling.
+pub fn connection_body(name: &str, kind: &str, status: &str) -> Value {
+    serde_json::json!({"name": name, "type": "platform", "sub_type": "orchestration", "kind": kind, "status": status})
+}
+
+/// Asserts a Layer5 page envelope (`{<key>, page, page_size, total_count}`) and returns its items.
+#[track_caller]
+pub fn page_items(v: &Value, key: &str, page: u64, page_size: u64, total: u64) -> Vec<Value> {
+    assert_eq!(
+        (v["page"].as_u64(), v["page_size"].as_u64(), v["total_count"].as_u64()),
+        (Some(page), Some(page_size), Some(total)),
+        "page fields of {v}"
+    );
+    v[key].as_array().unwrap_or_else(|| panic!("no {key} array: {v}")).clone()
+}
+
+impl Api {
+    /// Creates an environment in `org` and returns its id.
+    pub async fn create_env(&self, org: &str, name: &str) -> String {
+        let body = serde_json::json!({"name": name, "organization_id": org});
+        self.post("/api/environments", body).await.expect(201)["id"].as_str().expect("environment id").to_string()
+    }
+
+    /// Registers a connection in `org` and returns it.
+    pub async fn create_connection(&self, org: &str, body: Value) -> Value {
+        self.ctx(org).post("/api/integrations/connections", body).await.expect(201)
+    }
+
+    /// Saves a credential in `org` and returns its id.
+    pub async fn create_credential(&self, org: &str, name: &str, secret: Value) -> String {
+        let body = serde_json::json!({"name": name, "type": "token", "secret": secret});
+        let v = self.ctx(org).post("/api/integrations/credentials", body).await.expect(201);
+        v["id"].as_str().expect("credential id").to_string()
+    }
+
+    /// Creates a workspace in `org` and returns its id.
+    pub async fn create_workspace(&self, org: &str, name: &str) -> String {
+        let body = serde_json::json!({"name": name, "organization_id": org});
+        self.post("/api/workspaces", body).await.expect(201)["id"].as_str().expect("workspace id").to_string()
+    }
 }
