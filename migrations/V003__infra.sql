@@ -100,5 +100,60 @@ CREATE TABLE workspace_links (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX workspace_links_target ON workspace_links (kind, target);
 
+-- Live rows per org and table, kept by triggers in the writing transaction, so
+-- that an unfiltered list's total_count is one lookup instead of a count of
+-- every row of the org.
+CREATE TABLE live_counts (
+    org_id INTEGER NOT NULL,
+    tbl    TEXT NOT NULL,
+    n      INTEGER NOT NULL,
+    PRIMARY KEY (org_id, tbl)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER environments_count_insert AFTER INSERT ON environments WHEN NEW.deleted_at IS NULL BEGIN
+    INSERT INTO live_counts (org_id, tbl, n) VALUES (NEW.org_id, 'environments', 1)
+        ON CONFLICT (org_id, tbl) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER environments_count_soft_delete AFTER UPDATE OF deleted_at ON environments
+    WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL BEGIN
+    UPDATE live_counts SET n = n - 1 WHERE org_id = OLD.org_id AND tbl = 'environments';
+END;
+CREATE TRIGGER environments_count_delete AFTER DELETE ON environments WHEN OLD.deleted_at IS NULL BEGIN
+    UPDATE live_counts SET n = n - 1 WHERE org_id = OLD.org_id AND tbl = 'environments';
+END;
+CREATE TRIGGER connections_count_insert AFTER INSERT ON connections WHEN NEW.deleted_at IS NULL BEGIN
+    INSERT INTO live_counts (org_id, tbl, n) VALUES (NEW.org_id, 'connections', 1)
+        ON CONFLICT (org_id, tbl) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER connections_count_soft_delete AFTER UPDATE OF deleted_at ON connections
+    WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL BEGIN
+    UPDATE live_counts SET n = n - 1 WHERE org_id = OLD.org_id AND tbl = 'connections';
+END;
+CREATE TRIGGER connections_count_delete AFTER DELETE ON connections WHEN OLD.deleted_at IS NULL BEGIN
+    UPDATE live_counts SET n = n - 1 WHERE org_id = OLD.org_id AND tbl = 'connections';
+END;
+CREATE TRIGGER credentials_count_insert AFTER INSERT ON credentials WHEN NEW.deleted_at IS NULL BEGIN
+    INSERT INTO live_counts (org_id, tbl, n) VALUES (NEW.org_id, 'credentials', 1)
+        ON CONFLICT (org_id, tbl) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER credentials_count_soft_delete AFTER UPDATE OF deleted_at ON credentials
+    WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL BEGIN
+    UPDATE live_counts SET n = n - 1 WHERE org_id = OLD.org_id AND tbl = 'credentials';
+END;
+CREATE TRIGGER credentials_count_delete AFTER DELETE ON credentials WHEN OLD.deleted_at IS NULL BEGIN
+    UPDATE live_counts SET n = n - 1 WHERE org_id = OLD.org_id AND tbl = 'credentials';
+END;
+CREATE TRIGGER workspaces_count_insert AFTER INSERT ON workspaces WHEN NEW.deleted_at IS NULL BEGIN
+    INSERT INTO live_counts (org_id, tbl, n) VALUES (NEW.org_id, 'workspaces', 1)
+        ON CONFLICT (org_id, tbl) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER workspaces_count_soft_delete AFTER UPDATE OF deleted_at ON workspaces
+    WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL BEGIN
+    UPDATE live_counts SET n = n - 1 WHERE org_id = OLD.org_id AND tbl = 'workspaces';
+END;
+CREATE TRIGGER workspaces_count_delete AFTER DELETE ON workspaces WHEN OLD.deleted_at IS NULL BEGIN
+    UPDATE live_counts SET n = n - 1 WHERE org_id = OLD.org_id AND tbl = 'workspaces';
+END;
+
 -- Events about a workspace and its links are found by the entity they acted upon.
 CREATE INDEX IF NOT EXISTS events_acted_upon ON events (acted_upon, id) WHERE acted_upon IS NOT NULL;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::query::{Where, fetch_page_counted, order_or};
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -109,7 +109,15 @@ pub fn list(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> App
     let mut w = filtered(org, f);
     w.search(req, &["c.name", "c.kind", "c.type", "c.sub_type"]);
     let order = order_or(req, &ORDER, "c.id", "c.name, c.id");
-    let ids = fetch_page(conn, "SELECT c.id", "FROM connections c", &w, &order, req, |r| r.get::<_, i64>(0))?;
+    let unfiltered = req.search.is_none()
+        && f.kinds.is_empty()
+        && f.statuses.is_empty()
+        && f.types.is_empty()
+        && f.name.is_none()
+        && f.environment.is_none();
+    let total = if unfiltered { Some(super::counts::live(conn, org, "connections")?) } else { None };
+    let ids =
+        fetch_page_counted(conn, "SELECT c.id", "FROM connections c", &w, &order, req, total, |r| r.get::<_, i64>(0))?;
     let mut stmt = conn.prepare_cached(&format!("{SELECT} {FROM} WHERE c.id = ?1"))?;
     let items = ids.items.into_iter().map(|id| stmt.query_row([id], from_row)).collect::<Result<Vec<_>, _>>()?;
     Ok(Page { items, total: ids.total })

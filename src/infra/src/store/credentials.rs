@@ -1,7 +1,7 @@
 //! Credentials. The secret column only ever holds sealed bytes.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::query::{Where, fetch_page_counted, order_or};
 use meshcloud_kernel::ids::{OrgId, UserId};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -54,8 +54,9 @@ pub fn list(conn: &Connection, org: OrgId, req: &PageRequest) -> AppResult<Page<
     w.and("c.org_id = ?", [Value::Integer(org.0)]);
     w.search(req, &["c.name", "c.type"]);
     let order = order_or(req, &ORDER, "c.id", "c.name, c.id");
+    let total = if req.search.is_none() { Some(super::counts::live(conn, org, "credentials")?) } else { None };
     let (select, from) = SELECT.split_once(" FROM ").unwrap_or((SELECT, ""));
-    fetch_page(conn, select, &format!("FROM {from}"), &w, &order, req, from_row)
+    fetch_page_counted(conn, select, &format!("FROM {from}"), &w, &order, req, total, from_row)
 }
 
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<CredentialRow>> {

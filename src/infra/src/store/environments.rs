@@ -1,7 +1,7 @@
 //! Environments and the connections attached to them.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::query::{Where, fetch_page_counted, order_or};
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -68,8 +68,12 @@ pub fn list(
     }
     w.search(req, &["e.name", "e.description"]);
     let order = order_or(req, &ORDER, "e.id", "e.name, e.id");
+    let total = match (&req.search, workspace) {
+        (None, None) => Some(super::counts::live(conn, org, "environments")?),
+        _ => None,
+    };
     // Page through the index on the bare table, then join only the page's rows.
-    let ids = fetch_page(conn, "SELECT e.id", LIST_FROM, &w, &order, req, |r| r.get::<_, i64>(0))?;
+    let ids = fetch_page_counted(conn, "SELECT e.id", LIST_FROM, &w, &order, req, total, |r| r.get::<_, i64>(0))?;
     let mut items = Vec::with_capacity(ids.items.len());
     let mut stmt = conn.prepare_cached(&format!("{SELECT} {FROM} WHERE e.id = ?1"))?;
     for id in ids.items {
