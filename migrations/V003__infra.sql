@@ -41,6 +41,8 @@ CREATE TABLE credentials (
 ) STRICT;
 CREATE INDEX credentials_name ON credentials (org_id, name, id) WHERE deleted_at IS NULL;
 CREATE INDEX credentials_created ON credentials (org_id, created_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX credentials_updated ON credentials (org_id, updated_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX credentials_type ON credentials (org_id, type, id) WHERE deleted_at IS NULL;
 
 CREATE TABLE connections (
     id                INTEGER PRIMARY KEY,
@@ -61,7 +63,11 @@ CREATE TABLE connections (
 ) STRICT;
 CREATE INDEX connections_name ON connections (org_id, name, id) WHERE deleted_at IS NULL;
 CREATE INDEX connections_created ON connections (org_id, created_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX connections_updated ON connections (org_id, updated_at, id) WHERE deleted_at IS NULL;
 CREATE INDEX connections_status ON connections (org_id, status, id) WHERE deleted_at IS NULL;
+CREATE INDEX connections_kind ON connections (org_id, kind, id) WHERE deleted_at IS NULL;
+CREATE INDEX connections_type ON connections (org_id, type, id) WHERE deleted_at IS NULL;
+CREATE INDEX connections_sub_type ON connections (org_id, sub_type, id) WHERE deleted_at IS NULL;
 CREATE INDEX connections_server ON connections (org_id, meshery_server_id) WHERE meshery_server_id IS NOT NULL AND deleted_at IS NULL;
 
 CREATE TABLE environment_connections (
@@ -87,6 +93,7 @@ CREATE TABLE workspaces (
 ) STRICT;
 CREATE INDEX workspaces_name ON workspaces (org_id, name, id) WHERE deleted_at IS NULL;
 CREATE INDEX workspaces_created ON workspaces (org_id, created_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX workspaces_updated ON workspaces (org_id, updated_at, id) WHERE deleted_at IS NULL;
 
 -- What a workspace holds. Environments and teams are rows of this database;
 -- designs and views belong to a family still to come and are kept by UUID.

@@ -143,7 +143,24 @@ async fn status_life_cycle() {
             }
             let ok = *from == to || allowed(from).contains(&to);
             let r = w.alice.put(&conn_path(&id), connection_body(&name, "kubernetes", to)).await;
-            let now = w.alice.get(&conn_path(&id)).await.expect(200)["status"].as_str().unwrap_or("").to_string();
+            // `deleted` is final: the connection is gone, so it is "not found" from then on.
+            if *from == "deleted" {
+                if r.status != 404 {
+                    failures.push(format!("{from} -> {to}: expected 404 for a deleted connection, got {}", r.status));
+                }
+                continue;
+            }
+            let after = w.alice.get(&conn_path(&id)).await;
+            if to == "deleted" && ok {
+                if r.status != 200 || r.json()["status"] != "deleted" || after.status != 404 {
+                    failures.push(format!(
+                        "{from} -> deleted: expected 200 then gone, got {} / {}",
+                        r.status, after.status
+                    ));
+                }
+                continue;
+            }
+            let now = after.expect(200)["status"].as_str().unwrap_or("").to_string();
             if ok && (r.status != 200 || r.json()["status"] != to || now != to) {
                 failures.push(format!("{from} -> {to}: expected 200, got {} {} (now {now})", r.status, r.text));
             }

@@ -13,6 +13,7 @@ mod durability;
 mod environments;
 mod errors;
 mod escalation;
+mod infra_edges;
 mod infra_matrix;
 mod invitations;
 mod keys;

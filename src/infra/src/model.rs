@@ -128,7 +128,7 @@ layer5_page!(EnvironmentConnectionsPage, "connections", Connection);
 /// (`sub_type`, `credential_id`) and the Meshery one (`subType`,
 /// `credentialId`) are accepted. `credentialSecret` stores a new credential
 /// for the connection instead of naming an existing one.
-#[derive(Debug, Clone, Object)]
+#[derive(Clone, Object)]
 pub struct ConnectionPayload {
     pub id: Option<uuid::Uuid>,
     pub name: Text,
@@ -188,7 +188,7 @@ layer5_page!(CredentialsPage, "credentials", Credential);
 /// Body for saving or updating a credential. On update `id` names it and a
 /// missing `secret` keeps the stored one. `user_id` and the timestamps are
 /// ignored: the caller owns what they create.
-#[derive(Debug, Clone, Object)]
+#[derive(Clone, Object)]
 pub struct CredentialPayload {
     pub id: Option<uuid::Uuid>,
     pub name: Text,

@@ -88,14 +88,21 @@ pub struct EventRow {
 
 pub const ORDER_FIELDS: [&str; 3] = ["created_at", "category", "action"];
 
-/// Events that acted upon `target`, newest first unless `req` orders otherwise.
+/// Events of `category` in `org` that acted upon `target`, newest first unless
+/// `req` orders otherwise. Org and category matter: ids of other kinds of
+/// rows (some chosen by clients) may collide with `target`.
 pub fn about(
     conn: &Connection,
+    org: crate::ids::OrgId,
+    category: &str,
     target: uuid::Uuid,
     req: &crate::page::PageRequest,
 ) -> AppResult<crate::page::Page<EventRow>> {
     use crate::db::query::{Where, fetch_page, order_or};
-    let mut w = Where::with("e.acted_upon = ?", [rusqlite::types::Value::Text(target.to_string())]);
+    use rusqlite::types::Value;
+    let mut w = Where::with("e.acted_upon = ?", [Value::Text(target.to_string())]);
+    w.and("e.org_id = ?", [Value::Integer(org.0)]);
+    w.and("e.category = ?", [Value::Text(category.to_string())]);
     w.and("e.deleted_at IS NULL", []);
     w.search(req, &["e.description", "e.category", "e.action"]);
     let order = order_or(

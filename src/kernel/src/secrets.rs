@@ -88,15 +88,8 @@ pub fn load_or_create_key(configured: Option<&str>, data_dir: &Path) -> AppResul
     }
     let mut key = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut key);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let written = opts.open(&path).and_then(|mut f| {
-        f.write_all(base64::engine::general_purpose::STANDARD.encode(key).as_bytes())?;
-        f.sync_all()
-    });
-    match written {
+    let created = write_new_key_file(&path, &key);
+    match created {
         Ok(()) => Ok(key),
         // Another process created it first: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -104,6 +97,26 @@ pub fn load_or_create_key(configured: Option<&str>, data_dir: &Path) -> AppResul
         }
         Err(e) => Err(AppError::internal(format!("cannot create {}: {e}", path.display()))),
     }
+}
+
+/// Writes the key durably before it can be used: a private temporary file,
+/// synced, then linked into place (which fails if the name exists) and the
+/// directory synced, so a crash never leaves sealed data behind a lost key.
+fn write_new_key_file(path: &Path, key: &[u8; 32]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{KEY_FILE}.{}", std::process::id()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let written = opts.open(&tmp).and_then(|mut f| {
+        f.write_all(base64::engine::general_purpose::STANDARD.encode(key).as_bytes())?;
+        f.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&tmp, path));
+    let _ = std::fs::remove_file(&tmp);
+    linked?;
+    std::fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]

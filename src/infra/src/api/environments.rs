@@ -91,8 +91,10 @@ impl EnvironmentsApi {
         #[oai(name = "environmentId")] id: Path<uuid::Uuid>,
         #[oai(name = "orgId")] org: Query<Option<String>>,
     ) -> Result<Json<EnvironmentsPage>, AppError> {
+        let named = org.as_deref().map(str::trim).filter(|o| !o.is_empty());
+        let named = named.map(|o| meshcloud_kernel::validate::uuid("orgId", o)).transpose()?;
         let env = self.infra.get_environment(auth.principal(), id.0).await?;
-        if org.as_deref().map(str::trim).is_some_and(|o| !o.is_empty() && o != env.org_uuid.to_string()) {
+        if named.is_some_and(|o| o != env.org_uuid) {
             return Err(AppError::NotFound);
         }
         Ok(Json(EnvironmentsPage::single(env.into())))

@@ -60,7 +60,7 @@ fn check_transition(from: &str, to: &str) -> AppResult<()> {
 }
 
 /// A connection as a client sends it (create and update).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ConnectionInput {
     pub id: Option<uuid::Uuid>,
     pub name: String,
@@ -72,6 +72,20 @@ pub struct ConnectionInput {
     pub credential: Option<uuid::Uuid>,
     /// An inline secret: stored as a new credential the connection uses.
     pub credential_secret: Option<serde_json::Value>,
+}
+
+/// Never prints the inline secret.
+impl std::fmt::Debug for ConnectionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionInput")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("status", &self.status)
+            .field("credential", &self.credential)
+            .field("credential_secret", &self.credential_secret.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
 }
 
 struct Checked {
@@ -192,6 +206,14 @@ impl Infra {
         let (p, me) = (p.clone(), self.clone());
         self.db()
             .write(move |c| {
+                // Meshery registers a connection again under its old id after deleting it.
+                if let Some(uuid) = input.id {
+                    match connections::any_by_uuid(c, uuid)? {
+                        Some((old, org, true)) if org == scope.id => connections::erase(c, old)?,
+                        Some(_) => return Err(AppError::conflict("a connection with this id already exists")),
+                        None => {}
+                    }
+                }
                 let credential = credential_ref(c, &me, &p, &scope, &input, &ch.name, &ch.kind)?;
                 let f = fields(&ch, credential);
                 let id = connections::insert(c, input.id, scope.id, p.user, &f)?;
@@ -236,6 +258,10 @@ impl Infra {
                     _ => credential_ref(c, &me, &p, &scope, &input, &ch.name, &ch.kind)?,
                 };
                 connections::update(c, row.id, &fields(&ch, credential))?;
+                // `deleted` is final: the connection goes, as with DELETE.
+                if ch.status == "deleted" {
+                    connections::delete(c, row.id)?;
+                }
                 let what = if row.status == ch.status {
                     format!("connection {} updated", ch.name)
                 } else {
@@ -296,6 +322,8 @@ impl Infra {
     /// Deletes every connection a Meshery server registered, and its own.
     pub async fn delete_meshery_server(&self, p: &Principal, scope: Scope, server: &str) -> AppResult<usize> {
         let server = validate::name("mesheryServerId", server, 255)?;
+        // Ids are stored in canonical (lower-case) form.
+        let server = uuid::Uuid::parse_str(&server).map(|u| u.to_string()).unwrap_or(server);
         let me = p.user;
         self.db()
             .write(move |c| {

@@ -11,6 +11,7 @@ use super::connections::{ConnectionView, view};
 use super::{Infra, Scope};
 use crate::store::connections::{self, Filter};
 use crate::store::environments::{self, EnvironmentRow};
+use crate::store::workspaces::{self, LinkKind};
 
 fn check_name(n: &str) -> AppResult<String> {
     validate::name("name", n, 255)
@@ -101,7 +102,18 @@ impl Infra {
         self.db()
             .write(move |c| {
                 let env = environment_for(c, &p, id, Perm::EnvironmentsDelete)?;
+                let holders = workspaces::holding(c, LinkKind::Environment, env.uuid)?;
                 environments::delete(c, env.id, env.uuid)?;
+                for ws in holders {
+                    audit::record(
+                        c,
+                        Event::new("workspace", "unassign_environment", Some(p.user))
+                            .org(ws.org)
+                            .on(ws.uuid)
+                            .describe(format!("environment {} removed from workspace {} (deleted)", env.name, ws.name))
+                            .meta(serde_json::json!({ "kind": "environment", "target": env.uuid })),
+                    )?;
+                }
                 audit::record(
                     c,
                     Event::new("environment", "delete", Some(p.user))

@@ -91,8 +91,12 @@ impl Infra {
     }
 
     pub async fn get_workspace(&self, p: &Principal, id: uuid::Uuid) -> AppResult<WorkspaceRow> {
+        self.workspace_with(p, id, Perm::WorkspacesRead).await
+    }
+
+    async fn workspace_with(&self, p: &Principal, id: uuid::Uuid, perm: Perm) -> AppResult<WorkspaceRow> {
         let p = p.clone();
-        self.db().read(move |c| workspace_for(c, &p, id, Perm::WorkspacesRead)).await
+        self.db().read(move |c| workspace_for(c, &p, id, perm)).await
     }
 
     pub async fn update_workspace(
@@ -149,8 +153,7 @@ impl Infra {
     pub async fn link(&self, p: &Principal, id: uuid::Uuid, kind: LinkKind, target: uuid::Uuid) -> AppResult<LinkRow> {
         let team = match kind {
             LinkKind::Team => {
-                let ws = self.get_workspace(p, id).await?;
-                p.require(ws.org_uuid, Perm::WorkspacesUpdate)?;
+                let ws = self.workspace_with(p, id, Perm::WorkspacesUpdate).await?;
                 Some(self.identity().team_in_org(ws.org, target).await?.ok_or(AppError::NotFound)?)
             }
             _ => None,
@@ -188,7 +191,7 @@ impl Infra {
         // The team's name, for the event; a team deleted since is named by its id.
         let team = match kind {
             LinkKind::Team => {
-                let ws = self.get_workspace(p, id).await?;
+                let ws = self.workspace_with(p, id, Perm::WorkspacesUpdate).await?;
                 self.identity().team_in_org(ws.org, target).await?.map(|t| t.name)
             }
             _ => None,
@@ -255,6 +258,6 @@ impl Infra {
     pub async fn workspace_events(&self, p: &Principal, id: uuid::Uuid, req: PageRequest) -> AppResult<Page<EventRow>> {
         let ws = self.get_workspace(p, id).await?;
         p.require(ws.org_uuid, Perm::EventsRead)?;
-        self.db().read(move |c| audit::about(c, ws.uuid, &req)).await
+        self.db().read(move |c| audit::about(c, ws.org, "workspace", ws.uuid, &req)).await
     }
 }

@@ -148,6 +148,20 @@ pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Connecti
     Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
 }
 
+/// `(row id, org, soft-deleted?)` of the connection with this uuid, deleted or not.
+pub fn any_by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<(i64, OrgId, bool)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, org_id, deleted_at IS NOT NULL FROM connections WHERE uuid = ?1")?
+        .query_row([uuid.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+/// Removes a soft-deleted connection for good (its id is being registered again).
+pub fn erase(conn: &Connection, id: i64) -> AppResult<()> {
+    conn.prepare_cached("DELETE FROM connections WHERE id = ?1 AND deleted_at IS NOT NULL")?.execute([id])?;
+    Ok(())
+}
+
 pub fn get(conn: &Connection, id: i64) -> AppResult<ConnectionRow> {
     let sql = format!("{SELECT} {FROM} WHERE c.id = ?1");
     conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)

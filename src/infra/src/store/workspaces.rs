@@ -170,3 +170,14 @@ pub fn targets(conn: &Connection, ws: i64, kind: LinkKind) -> AppResult<Vec<uuid
     let rows = stmt.query_map(params![ws, kind.as_str()], |r| cols::uuid(r, 0))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
+
+/// Live workspaces that hold `target` of `kind` (for events when it goes away).
+pub fn holding(conn: &Connection, kind: LinkKind, target: uuid::Uuid) -> AppResult<Vec<WorkspaceRow>> {
+    let sql = format!(
+        "{SELECT} {FROM} WHERE w.deleted_at IS NULL AND w.id IN
+           (SELECT workspace_id FROM workspace_links WHERE kind = ?1 AND target = ?2)"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![kind.as_str(), target.to_string()], from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
