@@ -3,77 +3,14 @@
 //! Run: `cargo bench -p meshcloud-tests` (release build).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{CONCURRENCY, header, run};
+
 use std::net::TcpListener;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
-
-const CONCURRENCY: usize = 16;
-
-struct Stats {
-    name: &'static str,
-    n: usize,
-    elapsed: Duration,
-    lat: Vec<Duration>,
-    cpu: Duration,
-}
-
-fn cpu_time() -> Duration {
-    // utime + stime of this process (client and server both run here).
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
-    let ticks: u64 = fields.get(11).and_then(|u| u.parse().ok()).unwrap_or(0)
-        + fields.get(12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Duration::from_millis(ticks * 10)
-}
-
-impl Stats {
-    fn print(mut self) {
-        self.lat.sort();
-        let pct = |p: f64| self.lat[((self.lat.len() as f64 * p) as usize).min(self.lat.len() - 1)];
-        println!(
-            "{:<28} {:>6} req  {:>8.0} req/s  p50 {:>7.3} ms  p99 {:>7.3} ms  cpu/req {:>6.3} ms (client+server)",
-            self.name,
-            self.n,
-            self.n as f64 / self.elapsed.as_secs_f64(),
-            pct(0.50).as_secs_f64() * 1e3,
-            pct(0.99).as_secs_f64() * 1e3,
-            self.cpu.as_secs_f64() * 1e3 / self.n as f64,
-        );
-    }
-}
-
-async fn run<F, Fut>(name: &'static str, total: usize, f: F) -> Stats
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = u16> + Send,
-{
-    let f = Arc::new(f);
-    let cpu0 = cpu_time();
-    let start = Instant::now();
-    let mut tasks = vec![];
-    for w in 0..CONCURRENCY {
-        let f = f.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut lat = vec![];
-            let mut i = w;
-            while i < total {
-                let t = Instant::now();
-                let status = f(i).await;
-                assert!((200..300).contains(&status), "{name}: status {status}");
-                lat.push(t.elapsed());
-                i += CONCURRENCY;
-            }
-            lat
-        }));
-    }
-    let mut lat = vec![];
-    for t in tasks {
-        lat.extend(t.await.unwrap());
-    }
-    Stats { name, n: total, elapsed: start.elapsed(), lat, cpu: cpu_time() - cpu0 }
-}
 
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -117,6 +54,7 @@ fn main() {
         let bearer = format!("Bearer {}", created["tokens"][0]["access_token"].as_str().unwrap());
 
         println!("meshcloud HTTP benchmark, {CONCURRENCY} concurrent clients over loopback");
+        header();
         let (h, b, base2) = (http.clone(), bearer.clone(), base.clone());
         run("create org (group commit)", 4000, move |i| {
             let (h, b, base) = (h.clone(), b.clone(), base2.clone());

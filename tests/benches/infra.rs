@@ -7,89 +7,22 @@
 //! inspecting query plans afterwards; by default it lives in a temp dir.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{CONCURRENCY, Stats, header, run};
+
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const CONCURRENCY: usize = 16;
 const SEED: usize = 100_000;
 const PAGE_SIZE: usize = 25;
 const PAGES: usize = SEED / PAGE_SIZE;
 /// Descriptions cycle through this many zones, so one zone is 1 % of the rows.
 const ZONES: usize = 100;
 const SEARCH: &str = "zone-07";
-
-struct Stats {
-    name: String,
-    n: usize,
-    elapsed: Duration,
-    lat: Vec<Duration>,
-    cpu: Duration,
-}
-
-fn cpu_time() -> Duration {
-    // utime + stime of this process (client and server both run here).
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
-    let ticks: u64 = fields.get(11).and_then(|u| u.parse().ok()).unwrap_or(0)
-        + fields.get(12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Duration::from_millis(ticks * 10)
-}
-
-impl Stats {
-    fn print(mut self) {
-        self.lat.sort();
-        let pct = |p: f64| self.lat[((self.lat.len() as f64 * p) as usize).min(self.lat.len() - 1)];
-        println!(
-            "{:<46} {:>7} {:>9.0} {:>9.3} {:>9.3} {:>10.3}",
-            self.name,
-            self.n,
-            self.n as f64 / self.elapsed.as_secs_f64(),
-            pct(0.50).as_secs_f64() * 1e3,
-            pct(0.99).as_secs_f64() * 1e3,
-            self.cpu.as_secs_f64() * 1e3 / self.n as f64,
-        );
-    }
-}
-
-fn header() {
-    println!("{:<46} {:>7} {:>9} {:>9} {:>9} {:>10}", "workload", "req", "req/s", "p50 ms", "p99 ms", "cpu/req ms");
-}
-
-/// `total` calls of `f(i)` spread over `CONCURRENCY` clients; every answer must be 2xx.
-async fn run<F, Fut>(name: impl Into<String>, total: usize, f: F) -> Stats
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = u16> + Send,
-{
-    let name = name.into();
-    let f = Arc::new(f);
-    let cpu0 = cpu_time();
-    let start = Instant::now();
-    let mut tasks = vec![];
-    for w in 0..CONCURRENCY {
-        let (f, name) = (f.clone(), name.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut lat = vec![];
-            let mut i = w;
-            while i < total {
-                let t = Instant::now();
-                let status = f(i).await;
-                assert!((200..300).contains(&status), "{name}: status {status}");
-                lat.push(t.elapsed());
-                i += CONCURRENCY;
-            }
-            lat
-        }));
-    }
-    let mut lat = vec![];
-    for t in tasks {
-        lat.extend(t.await.unwrap());
-    }
-    Stats { name, n: total, elapsed: start.elapsed(), lat, cpu: cpu_time() - cpu0 }
-}
 
 #[derive(Clone)]
 struct Client {
