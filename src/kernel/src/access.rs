@@ -79,6 +79,7 @@ catalogue! {
     DesignsUpdate = "content.designs.update", "Change designs";
     DesignsDelete = "content.designs.delete", "Delete designs";
     EventsRead = "events.events.read", "View the organization's events";
+    EventsCreate = "events.events.create", "Report events from connected agents";
     EventsUpdate = "events.events.update", "Mark events read or unread";
     EventsDelete = "events.events.delete", "Delete events";
     SchedulesRead = "scheduler.schedules.read", "View schedules";

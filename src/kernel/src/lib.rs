@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod cron;
 pub mod crypto;
 pub mod db;
 pub mod error;

@@ -26,6 +26,12 @@ pub struct FileConfig {
     pub purge_after_days: Option<u64>,
     pub purge_schedule: Option<String>,
     pub trust_forwarded_for: Option<bool>,
+    pub token_cleanup_schedule: Option<String>,
+    pub event_retention_days: Option<u64>,
+    pub event_retention_schedule: Option<String>,
+    pub backup_schedule: Option<String>,
+    pub backup_keep: Option<usize>,
+    pub backup_dir: Option<PathBuf>,
 }
 
 #[derive(Clone)]
@@ -45,6 +51,16 @@ pub struct Config {
     /// The key that seals secrets at rest (`MESHCLOUD_MASTER_KEY(_FILE)`);
     /// `None`: a key file in the data dir, created on first start.
     pub master_key: Option<String>,
+    /// Cron of the job that removes expired and revoked credentials.
+    pub token_cleanup_schedule: String,
+    /// Events older than this are removed by the event retention job.
+    pub event_retention_days: u64,
+    pub event_retention_schedule: String,
+    /// Cron of the online backup job (empty: off), how many copies it keeps, and where.
+    pub backup_schedule: String,
+    pub backup_keep: usize,
+    /// `None`: `DATA_DIR/backups`.
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -63,6 +79,12 @@ impl Default for Config {
             purge_schedule: "0 30 3 * * *".into(),
             trust_forwarded_for: false,
             master_key: None,
+            token_cleanup_schedule: "0 15 * * * *".into(),
+            event_retention_days: 90,
+            event_retention_schedule: "0 45 3 * * *".into(),
+            backup_schedule: String::new(),
+            backup_keep: 7,
+            backup_dir: None,
         }
     }
 }
@@ -84,6 +106,12 @@ impl fmt::Debug for Config {
             .field("purge_schedule", &self.purge_schedule)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("master_key", &self.master_key.as_ref().map(|_| "<redacted>"))
+            .field("token_cleanup_schedule", &self.token_cleanup_schedule)
+            .field("event_retention_days", &self.event_retention_days)
+            .field("event_retention_schedule", &self.event_retention_schedule)
+            .field("backup_schedule", &self.backup_schedule)
+            .field("backup_keep", &self.backup_keep)
+            .field("backup_dir", &self.backup_dir)
             .finish()
     }
 }
@@ -97,7 +125,7 @@ pub struct Flags {
 }
 
 /// The environment variables meshcloud reads (besides `*_FILE` twins).
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 20] = [
     "MESHCLOUD_CONFIG",
     "MESHCLOUD_LISTEN",
     "MESHCLOUD_DATA_DIR",
@@ -112,6 +140,12 @@ const ENV_KEYS: [&str; 14] = [
     "MESHCLOUD_PURGE_SCHEDULE",
     "MESHCLOUD_TRUST_FORWARDED_FOR",
     "MESHCLOUD_MASTER_KEY",
+    "MESHCLOUD_TOKEN_CLEANUP_SCHEDULE",
+    "MESHCLOUD_EVENT_RETENTION_DAYS",
+    "MESHCLOUD_EVENT_RETENTION_SCHEDULE",
+    "MESHCLOUD_BACKUP_SCHEDULE",
+    "MESHCLOUD_BACKUP_KEEP",
+    "MESHCLOUD_BACKUP_DIR",
 ];
 
 impl Config {
@@ -156,8 +190,16 @@ impl Config {
             session_ttl_hours,
             db_readers,
             purge_after_days,
-            purge_schedule
+            purge_schedule,
+            token_cleanup_schedule,
+            event_retention_days,
+            event_retention_schedule,
+            backup_schedule,
+            backup_keep
         );
+        if let Some(d) = f.backup_dir {
+            self.backup_dir = Some(d);
+        }
         if let Some(p) = f.admin_password {
             self.admin_password = Some(p);
         }
@@ -208,6 +250,24 @@ impl Config {
         if let Some(v) = get("MESHCLOUD_MASTER_KEY")? {
             self.master_key = Some(v);
         }
+        if let Some(v) = get("MESHCLOUD_TOKEN_CLEANUP_SCHEDULE")? {
+            self.token_cleanup_schedule = v;
+        }
+        if let Some(v) = get("MESHCLOUD_EVENT_RETENTION_DAYS")? {
+            self.event_retention_days = parse(&v, "MESHCLOUD_EVENT_RETENTION_DAYS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_EVENT_RETENTION_SCHEDULE")? {
+            self.event_retention_schedule = v;
+        }
+        if let Some(v) = get("MESHCLOUD_BACKUP_SCHEDULE")? {
+            self.backup_schedule = v;
+        }
+        if let Some(v) = get("MESHCLOUD_BACKUP_KEEP")? {
+            self.backup_keep = parse(&v, "MESHCLOUD_BACKUP_KEEP")?;
+        }
+        if let Some(v) = get("MESHCLOUD_BACKUP_DIR")? {
+            self.backup_dir = Some(PathBuf::from(v));
+        }
         Ok(())
     }
 
@@ -221,8 +281,21 @@ impl Config {
         if let Some(k) = &self.master_key {
             meshcloud_kernel::secrets::parse_key(k).map_err(|e| format!("MESHCLOUD_MASTER_KEY: {e}"))?;
         }
-        if !self.purge_schedule.trim().is_empty() {
-            crate::jobs::parse_schedule(&self.purge_schedule).map_err(|e| format!("purge_schedule: {e}"))?;
+        for (key, expr) in [
+            ("purge_schedule", &self.purge_schedule),
+            ("token_cleanup_schedule", &self.token_cleanup_schedule),
+            ("event_retention_schedule", &self.event_retention_schedule),
+            ("backup_schedule", &self.backup_schedule),
+        ] {
+            if !expr.trim().is_empty() {
+                meshcloud_kernel::cron::Cron::parse(expr).map_err(|e| format!("{key}: {e}"))?;
+            }
+        }
+        if !(1..=1000).contains(&self.backup_keep) {
+            return Err("backup_keep must be between 1 and 1000".into());
+        }
+        if self.event_retention_days == 0 {
+            return Err("event_retention_days must be at least 1".into());
         }
         Ok(())
     }

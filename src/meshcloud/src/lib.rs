@@ -4,8 +4,8 @@
 pub mod cli;
 pub mod config;
 pub mod edge;
-pub mod jobs;
 pub mod metrics;
 pub mod ops;
+pub mod scheduler;
 pub mod server;
 pub mod ui;

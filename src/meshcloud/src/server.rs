@@ -1,5 +1,6 @@
 //! Assembles the application (store, families, routes, middleware) and serves it.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::net::TcpListener;
 use std::path::Path;
@@ -11,6 +12,7 @@ use meshcloud_identity::{Identity, IdentitySettings};
 use meshcloud_infra::Infra;
 use meshcloud_kernel::db::{Db, DbOptions, db_path};
 use meshcloud_kernel::secrets::Sealer;
+use meshcloud_ops::Ops;
 use poem::listener::TcpAcceptor;
 use poem::middleware::CookieJarManager;
 use poem::{EndpointExt, Route, Server};
@@ -79,13 +81,78 @@ pub fn identity(db: Db, config: &Config) -> Identity {
 fn api_service(
     identity: &Identity,
     infra: &Infra,
+    ops: &Ops,
     metrics: &Arc<Metrics>,
 ) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
-    let ops = crate::ops::OpsApi { db: identity.db().clone(), metrics: metrics.clone() };
-    let apis = (meshcloud_identity::api::apis(identity), meshcloud_infra::api::apis(infra), ops);
+    let health = crate::ops::OpsApi { db: identity.db().clone(), metrics: metrics.clone() };
+    let apis = (
+        meshcloud_identity::api::apis(identity),
+        meshcloud_infra::api::apis(infra),
+        meshcloud_ops::api::apis(ops),
+        health,
+    );
     OpenApiService::new(apis, "meshcloud", env!("CARGO_PKG_VERSION")).description(
         "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face and meshcloud's own API.",
     )
+}
+
+/// Registers the system jobs with their configured schedules and starts the runner.
+async fn start_jobs(
+    config: &Config,
+    db: &Db,
+    identity: &Identity,
+    infra: &Infra,
+    ops: &Ops,
+    stop: watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<()>, String> {
+    use crate::scheduler::JobFn;
+    let retention = Duration::from_secs(config.purge_after_days * 86_400);
+    let events_kept = Duration::from_secs(config.event_retention_days * 86_400);
+    let mut jobs: HashMap<String, JobFn> = HashMap::new();
+    let (id, inf) = (identity.clone(), infra.clone());
+    jobs.insert(
+        "purge".into(),
+        Arc::new(move || {
+            let (id, inf) = (id.clone(), inf.clone());
+            Box::pin(async move {
+                let (rows, creds) = id.purge(retention).await.map_err(|e| e.to_string())?;
+                let infra_rows = inf.purge(retention).await.map_err(|e| e.to_string())?;
+                Ok(format!("purged {} deleted rows and {creds} dead credentials", rows + infra_rows))
+            })
+        }),
+    );
+    let id = identity.clone();
+    jobs.insert(
+        "token_cleanup".into(),
+        Arc::new(move || {
+            let id = id.clone();
+            Box::pin(async move {
+                let n = id.cleanup_tokens().await.map_err(|e| e.to_string())?;
+                Ok(format!("removed {n} expired or revoked credentials"))
+            })
+        }),
+    );
+    let o = ops.clone();
+    jobs.insert(
+        "event_retention".into(),
+        Arc::new(move || {
+            let o = o.clone();
+            Box::pin(async move {
+                let n = o.purge_events(events_kept).await.map_err(|e| e.to_string())?;
+                Ok(format!("removed {n} events past retention"))
+            })
+        }),
+    );
+    let backup_dir = config.backup_dir.clone().unwrap_or_else(|| config.data_dir.join("backups"));
+    jobs.insert("backup".into(), crate::scheduler::backup_job(db.clone(), backup_dir, config.backup_keep));
+    let schedules = vec![
+        ("purge".to_string(), config.purge_schedule.clone()),
+        ("token_cleanup".to_string(), config.token_cleanup_schedule.clone()),
+        ("event_retention".to_string(), config.event_retention_schedule.clone()),
+        ("backup".to_string(), config.backup_schedule.clone()),
+    ];
+    ops.register_system_jobs(schedules).await.map_err(|e| e.to_string())?;
+    Ok(crate::scheduler::spawn(ops.clone(), jobs, stop))
 }
 
 /// Serves on `listener` until `shutdown` resolves; then finishes in-flight
@@ -113,24 +180,12 @@ pub async fn serve(
     let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
     infra.check_master_key().await.map_err(|e| e.to_string())?;
 
+    let ops = Ops::new(db.clone(), identity.clone());
     let (stop_jobs, jobs_stopped) = watch::channel(false);
-    if !config.purge_schedule.trim().is_empty() {
-        let schedule = crate::jobs::parse_schedule(&config.purge_schedule)?;
-        let retention = Duration::from_secs(config.purge_after_days * 86_400);
-        let (id, inf) = (identity.clone(), infra.clone());
-        let job: crate::jobs::JobFn = Arc::new(move || {
-            let (id, inf) = (id.clone(), inf.clone());
-            Box::pin(async move {
-                let (rows, creds) = id.purge(retention).await.map_err(|e| e.to_string())?;
-                let infra_rows = inf.purge(retention).await.map_err(|e| e.to_string())?;
-                Ok(format!("purged {} deleted rows and {creds} dead credentials", rows + infra_rows))
-            })
-        });
-        crate::jobs::spawn("purge", schedule, job, jobs_stopped);
-    }
+    let runner = start_jobs(&config, &db, &identity, &infra, &ops, jobs_stopped).await?;
 
     let metrics = Arc::new(Metrics::default());
-    let api = api_service(&identity, &infra, &metrics);
+    let api = api_service(&identity, &infra, &ops, &metrics);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let app = Route::new()
@@ -151,6 +206,7 @@ pub async fn serve(
     info!(listen = %local, data_dir = %config.data_dir.display(), "meshcloud is serving");
     let served = Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(edge, shutdown, Some(DRAIN)).await;
     let _ = stop_jobs.send(true);
+    let _ = runner.await;
     let closing = db.clone();
     let _ = tokio::task::spawn_blocking(move || closing.close()).await;
     info!("meshcloud stopped");

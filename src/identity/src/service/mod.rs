@@ -109,3 +109,12 @@ impl Identity {
             .await
     }
 }
+
+impl Identity {
+    /// Removes credentials that have expired or been revoked (the token
+    /// cleanup job); returns how many.
+    pub async fn cleanup_tokens(&self) -> meshcloud_kernel::AppResult<usize> {
+        let now = meshcloud_kernel::time::now();
+        self.db().write(move |c| crate::store::tokens::purge_dead(c, &now)).await
+    }
+}

@@ -1,0 +1,9 @@
+//! Operations: the events API over the audit log, and schedules (users' cron
+//! triggers and the system's jobs) with the store side of the runner.
+
+pub mod api;
+pub mod model;
+pub mod service;
+pub mod store;
+
+pub use service::Ops;

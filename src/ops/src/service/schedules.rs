@@ -1,0 +1,171 @@
+//! Schedules: users' cron triggers (`/user/schedules`) and the store side of
+//! the runner that fires them and the system's jobs.
+
+use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::cron::Cron;
+use meshcloud_kernel::ids::new_uuid;
+use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult, validate};
+
+use super::Ops;
+use crate::store::schedules::{self, ScheduleRow};
+
+fn check(name: &str, cron: &str) -> AppResult<(String, String, Cron)> {
+    let name = validate::name("name", name, 255)?;
+    let expr = cron.split_whitespace().collect::<Vec<_>>().join(" ");
+    let parsed = Cron::parse(&expr).map_err(|e| AppError::validation(format!("cron_expression: {e}")))?;
+    Ok((name, expr, parsed))
+}
+
+/// A system job the runner must run now.
+#[derive(Debug, Clone)]
+pub struct DueJob {
+    pub run: i64,
+    pub name: String,
+}
+
+impl Ops {
+    pub async fn list_schedules(&self, p: &Principal, req: PageRequest) -> AppResult<Page<ScheduleRow>> {
+        let me = p.user;
+        self.db().read(move |c| schedules::list_user(c, me, &req)).await
+    }
+
+    /// One of the caller's schedules; anyone else's is "not found".
+    pub async fn get_schedule(&self, p: &Principal, id: uuid::Uuid) -> AppResult<ScheduleRow> {
+        let me = p.user;
+        self.db()
+            .read(move |c| {
+                schedules::by_uuid(c, id)?.filter(|s| s.kind == "user" && s.user == Some(me)).ok_or(AppError::NotFound)
+            })
+            .await
+    }
+
+    /// Creates a schedule, or with the `id` of one of the caller's, changes it.
+    pub async fn upsert_schedule(
+        &self,
+        p: &Principal,
+        id: Option<uuid::Uuid>,
+        name: &str,
+        cron: &str,
+    ) -> AppResult<ScheduleRow> {
+        let (name, expr, parsed) = check(name, cron)?;
+        let next = parsed.next_after(&time::now());
+        let me = p.user;
+        // Firings are logged in the caller's selected (or first) organization.
+        let org = self.identity().org_context(p, None).await?.map(|o| o.id);
+        self.db()
+            .write(move |c| {
+                let existing = match id {
+                    Some(id) => schedules::by_uuid(c, id)?,
+                    None => None,
+                };
+                let (row, action) = match existing {
+                    Some(s) if s.kind == "user" && s.user == Some(me) => {
+                        // The next firing moves only when the expression changed.
+                        let next = if s.cron_expression == expr { s.next_run_at } else { next };
+                        schedules::update(c, s.id, &name, &expr, next.as_ref())?;
+                        (s.id, "update")
+                    }
+                    Some(_) => return Err(AppError::NotFound),
+                    None => (
+                        schedules::insert_user(c, id.unwrap_or_else(new_uuid), me, org, &name, &expr, next.as_ref())?,
+                        "create",
+                    ),
+                };
+                let row = schedules::get(c, row)?;
+                let mut e = Event::new("schedule", action, Some(me))
+                    .on(row.uuid)
+                    .describe(format!("schedule {name} ({expr}) {action}d"));
+                if let Some(o) = org {
+                    e = e.org(o);
+                }
+                audit::record(c, e)?;
+                Ok(row)
+            })
+            .await
+    }
+
+    pub async fn delete_schedule(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
+        let s = self.get_schedule(p, id).await?;
+        let me = p.user;
+        self.db()
+            .write(move |c| {
+                schedules::delete(c, s.id)?;
+                let mut e = Event::new("schedule", "delete", Some(me))
+                    .on(s.uuid)
+                    .describe(format!("schedule {} deleted", s.name));
+                if let Some(o) = s.org {
+                    e = e.org(o);
+                }
+                audit::record(c, e)
+            })
+            .await
+    }
+
+    /// Registers the system jobs with their configured expressions (empty: disabled).
+    pub async fn register_system_jobs(&self, jobs: Vec<(String, String)>) -> AppResult<()> {
+        let mut checked = Vec::with_capacity(jobs.len());
+        for (name, expr) in jobs {
+            let next = if expr.trim().is_empty() {
+                None
+            } else {
+                let parsed =
+                    Cron::parse(&expr).map_err(|e| AppError::validation(format!("schedule of {name}: {e}")))?;
+                parsed.next_after(&time::now())
+            };
+            checked.push((name, expr, next));
+        }
+        self.db()
+            .write(move |c| {
+                for (name, expr, next) in &checked {
+                    schedules::upsert_system(c, name, expr, next.as_ref())?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    /// Claims up to `limit` due schedules in one transaction: each moves to its
+    /// next firing after `now` (a window missed while down fires once, not
+    /// once per missed window), gets a run record and a `schedule fired`
+    /// event. Users' schedules finish at once; the system jobs claimed are
+    /// returned for the runner to run.
+    pub async fn claim_due(&self, now: Timestamp, limit: i64) -> AppResult<(usize, Vec<DueJob>)> {
+        self.db()
+            .write(move |c| {
+                let due = schedules::due(c, &now, limit)?;
+                let mut jobs = Vec::new();
+                for s in &due {
+                    let next = Cron::parse(&s.cron_expression).ok().and_then(|cr| cr.next_after(&now));
+                    schedules::advance(c, s.id, &now, next.as_ref())?;
+                    let due_at = s.next_run_at.unwrap_or(now);
+                    if s.kind == "system" {
+                        let run = schedules::start_run(c, s.id, &due_at, &now, None)?;
+                        jobs.push(DueJob { run, name: s.name.clone() });
+                    } else {
+                        schedules::start_run(c, s.id, &due_at, &now, Some(("ok", "")))?;
+                    }
+                    let mut e = Event::new("schedule", "fired", s.user)
+                        .on(s.uuid)
+                        .describe(format!("schedule {} fired", s.name))
+                        .meta(serde_json::json!({ "due_at": time::to_db(&due_at), "kind": s.kind }));
+                    if let Some(o) = s.org {
+                        e = e.org(o);
+                    }
+                    audit::record(c, e)?;
+                }
+                Ok((due.len(), jobs))
+            })
+            .await
+    }
+
+    pub async fn finish_run(&self, run: i64, ok: bool, message: String) -> AppResult<()> {
+        self.db().write(move |c| schedules::finish_run(c, run, ok, &message)).await
+    }
+
+    pub async fn next_due(&self) -> AppResult<Option<Timestamp>> {
+        self.db().read(schedules::next_due).await
+    }
+}

@@ -1,0 +1,4 @@
+//! All SQL of the operations family.
+
+pub mod events;
+pub mod schedules;
