@@ -3,7 +3,6 @@
 
 use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
-use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::http::layer5::paging;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
@@ -174,12 +173,16 @@ impl AgentEventsApi {
     }
 
     /// Delete a single event
+    ///
+    /// An event of the organization in context; any other is "not found".
     #[oai(path = "/:id", method = "delete")]
-    async fn delete(&self, auth: Auth, id: Path<uuid::Uuid>) -> Result<NoContent, AppError> {
-        let p = auth.principal();
-        let (_, org) = self.ops.event_org(p, id.0, Perm::EventsDelete).await?;
-        let org = org.to_string();
-        let deleted = self.ops.delete_events(p, Some(&org), vec![id.0]).await?;
+    async fn delete(
+        &self,
+        auth: Auth,
+        #[oai(name = "layer5-current-orgid")] org: Header<Option<String>>,
+        id: Path<uuid::Uuid>,
+    ) -> Result<NoContent, AppError> {
+        let deleted = self.ops.delete_events(auth.principal(), org.as_deref(), vec![id.0]).await?;
         if deleted.is_empty() {
             return Err(AppError::NotFound);
         }
@@ -187,18 +190,18 @@ impl AgentEventsApi {
     }
 
     /// Update status of a single event
+    ///
+    /// An event of the organization in context; any other is "not found".
     #[oai(path = "/:id/status", method = "put")]
     async fn status(
         &self,
         auth: Auth,
+        #[oai(name = "layer5-current-orgid")] org: Header<Option<String>>,
         id: Path<uuid::Uuid>,
         body: Json<EventStatus>,
     ) -> Result<Json<StatusChanged>, AppError> {
-        let p = auth.principal();
         let status = check_status(&body.0.status.0)?;
-        let (_, org) = self.ops.event_org(p, id.0, Perm::EventsUpdate).await?;
-        let org = org.to_string();
-        let updated = self.ops.set_event_status(p, Some(&org), vec![id.0], &status).await?;
+        let updated = self.ops.set_event_status(auth.principal(), org.as_deref(), vec![id.0], &status).await?;
         if updated.is_empty() {
             return Err(AppError::NotFound);
         }

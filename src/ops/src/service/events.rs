@@ -232,14 +232,6 @@ impl Ops {
         self.db().write(move |c| events::set_status_many(c, org, &ids, &status)).await
     }
 
-    /// The org a single event belongs to, after checking `perm` there.
-    pub async fn event_org(&self, p: &Principal, id: uuid::Uuid, perm: Perm) -> AppResult<(OrgId, uuid::Uuid)> {
-        let (row, org) = self.db().read(move |c| events::by_uuid(c, id)).await?.ok_or(AppError::NotFound)?;
-        let org_uuid = row.org.ok_or(AppError::NotFound)?;
-        p.require(org_uuid, perm)?;
-        Ok((org, org_uuid))
-    }
-
     /// Removes events older than `retention` (the retention job); returns how many.
     pub async fn purge_events(&self, retention: std::time::Duration) -> AppResult<usize> {
         let cutoff = meshcloud_kernel::time::now() - chrono::Duration::from_std(retention).unwrap_or_default();

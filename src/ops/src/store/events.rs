@@ -296,12 +296,6 @@ pub fn set_status_many(conn: &Connection, org: OrgId, ids: &[uuid::Uuid], status
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-/// A live event by id with its org, for the single-event calls.
-pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<(EventRow, OrgId)>> {
-    let sql = format!("{SELECT}, e.org_id {FROM} WHERE e.uuid = ?1 AND e.deleted_at IS NULL AND e.org_id IS NOT NULL");
-    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], |r| Ok((from_row(r)?, r.get(17)?))).optional()?)
-}
-
 /// Removes events older than `cutoff` (the retention job); returns how many.
 pub fn purge_older_than(conn: &Connection, cutoff: &Timestamp, limit: i64) -> AppResult<usize> {
     Ok(conn
