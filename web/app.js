@@ -5,8 +5,9 @@
 import { $, state, can, api, seg, el, cell, button, actions, attempt } from "./lib.js";
 import { pages as accessPages } from "./access.js";
 import { pages as infraPages } from "./infra.js";
+import { pages as opsPages } from "./ops.js";
 
-const pages = { ...accessPages, ...infraPages };
+const pages = { ...accessPages, ...infraPages, ...opsPages };
 
 let orgs = [];
 
@@ -25,6 +26,8 @@ function pageFor(path) {
   const name = path.replace(/^\/+|\/+$/g, "");
   const link = document.querySelector(`#nav a[data-page="${CSS.escape(name)}"]`);
   if (!link || name === "home" || !pages[name]) return "home";
+  // The user's own pages (schedules) need no organization.
+  if (link.dataset.scope === "user") return name;
   return state.orgId && (!link.dataset.perm || can(link.dataset.perm)) ? name : "home";
 }
 
