@@ -21,8 +21,13 @@ impl Cron {
             ));
         }
         let full = if fields == 5 { classic(expr)? } else { expr.to_string() };
-        let schedule =
-            cron::Schedule::from_str(&full).map_err(|e| format!("{expr:?} is not a cron expression: {e}"))?;
+        let schedule = cron::Schedule::from_str(&full).map_err(|e| {
+            // The crate quotes the rewritten expression with a caret; its
+            // last line says what is wrong, which is what the user needs.
+            let text = e.to_string();
+            let why = text.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or("").to_string();
+            format!("{expr:?} is not a cron expression: {why}")
+        })?;
         if schedule.upcoming(Utc).next().is_none() {
             return Err(format!("{expr:?} never fires"));
         }
