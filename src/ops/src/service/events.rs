@@ -232,7 +232,8 @@ impl Ops {
         self.db().write(move |c| events::set_status_many(c, org, &ids, &status)).await
     }
 
-    /// Removes events older than `retention` (the retention job); returns how many.
+    /// Removes events and schedule run records older than `retention` (the
+    /// retention job); returns how many.
     pub async fn purge_events(&self, retention: std::time::Duration) -> AppResult<usize> {
         let cutoff = meshcloud_kernel::time::now() - chrono::Duration::from_std(retention).unwrap_or_default();
         let mut total = 0;
@@ -244,11 +245,13 @@ impl Ops {
                 break;
             }
         }
+        // Run records go with the events that announced them.
+        total += self.db().write(move |c| crate::store::schedules::purge_runs(c, &cutoff)).await?;
         if total > 0 {
             self.db()
                 .write(move |c| {
                     let e = Event::new("system", "event_retention", None)
-                        .describe(format!("removed {total} events older than the retention period"));
+                        .describe(format!("removed {total} events and run records older than the retention period"));
                     audit::record(c, e)
                 })
                 .await?;
