@@ -28,6 +28,32 @@ INSERT INTO live_counts (org_id, tbl, n)
     SELECT org_id, 'events', count(*) FROM events WHERE org_id IS NOT NULL AND deleted_at IS NULL GROUP BY org_id
     ON CONFLICT (org_id, tbl) DO UPDATE SET n = excluded.n;
 
+-- Live events per org and (category, action), so the types list is a lookup
+-- rather than a scan of the whole log.
+CREATE TABLE event_types (
+    org_id   INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (org_id, category, action)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER event_types_insert AFTER INSERT ON events
+    WHEN NEW.org_id IS NOT NULL AND NEW.deleted_at IS NULL BEGIN
+    INSERT INTO event_types (org_id, category, action, n) VALUES (NEW.org_id, NEW.category, NEW.action, 1)
+        ON CONFLICT (org_id, category, action) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER event_types_soft_delete AFTER UPDATE OF deleted_at ON events
+    WHEN NEW.org_id IS NOT NULL AND OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL BEGIN
+    UPDATE event_types SET n = n - 1 WHERE org_id = OLD.org_id AND category = OLD.category AND action = OLD.action;
+END;
+CREATE TRIGGER event_types_delete AFTER DELETE ON events
+    WHEN OLD.org_id IS NOT NULL AND OLD.deleted_at IS NULL BEGIN
+    UPDATE event_types SET n = n - 1 WHERE org_id = OLD.org_id AND category = OLD.category AND action = OLD.action;
+END;
+INSERT INTO event_types (org_id, category, action, n)
+    SELECT org_id, category, action, count(*) FROM events
+     WHERE org_id IS NOT NULL AND deleted_at IS NULL GROUP BY org_id, category, action;
+
 -- One table for every periodic thing: users' schedules (kind 'user') and the
 -- system jobs (kind 'system', named, cron from the configuration).
 CREATE TABLE schedules (

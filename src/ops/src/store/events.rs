@@ -213,7 +213,7 @@ pub fn summary(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> 
 /// Distinct (category, action) pairs of the org's events.
 pub fn types(conn: &Connection, org: OrgId) -> AppResult<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT category, action FROM events WHERE org_id = ?1 AND deleted_at IS NULL ORDER BY category, action",
+        "SELECT category, action FROM event_types WHERE org_id = ?1 AND n > 0 ORDER BY category, action",
     )?;
     let rows = stmt.query_map([org], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
