@@ -52,43 +52,42 @@ fn classic(expr: &str) -> Result<String, String> {
 }
 
 fn weekdays(field: &str) -> Result<String, String> {
-    let day = |s: &str| -> Result<Option<u32>, String> {
-        if s.chars().all(|c| c.is_ascii_digit()) {
-            let n: u32 = s.parse().map_err(|_| format!("weekday {s:?} is not a number"))?;
-            if n > 7 {
-                return Err(format!("weekday {n} is not between 0 and 7"));
-            }
-            Ok(Some(n))
-        } else {
-            Ok(None)
-        }
+    // Names (MON, tue...) mean the same to both; leave such a field alone.
+    if field == "*" || field == "?" || field.chars().any(|c| c.is_ascii_alphabetic()) {
+        return Ok(field.to_string());
+    }
+    let number = |s: &str| -> Result<u32, String> {
+        let n: u32 = s.parse().map_err(|_| format!("weekday {s:?} is not a number"))?;
+        if n > 7 { Err(format!("weekday {n} is not between 0 and 7")) } else { Ok(n) }
     };
-    // Classic n (0..=7) in the crate's numbering.
-    let map = |n: u32| n % 7 + 1;
-    let mut out = Vec::new();
+    // The classic days the field names (0 = Sunday ... 6 = Saturday).
+    let mut days = [false; 7];
     for item in field.split(',') {
         let (base, step) = match item.split_once('/') {
-            Some((b, s)) => (b, Some(s)),
-            None => (item, None),
+            Some((b, s)) => (b, s.parse::<u32>().map_err(|_| format!("step {s:?} is not a number"))?),
+            None => (item, 1),
         };
-        let step = step.map(|s| format!("/{s}")).unwrap_or_default();
-        match base.split_once('-') {
-            Some((a, b)) => match (day(a)?, day(b)?) {
-                (Some(a), Some(7)) if step.is_empty() && a > 0 => {
-                    // Up to classic Sunday (7): the crate's range ends at Saturday (7).
-                    out.push(format!("{}-7", map(a)));
-                    out.push("1".to_string());
-                }
-                (Some(a), Some(b)) => out.push(format!("{}-{}{step}", map(a), map(b))),
-                _ => out.push(item.to_string()),
+        if step == 0 {
+            return Err("a step of 0 never advances".into());
+        }
+        let (from, to) = match base {
+            "*" => (0, 6),
+            _ => match base.split_once('-') {
+                Some((a, b)) => (number(a)?, number(b)?),
+                None if item.contains('/') => (number(base)?, 7),
+                None => (number(base)?, number(base)?),
             },
-            None => match day(base)? {
-                Some(n) => out.push(format!("{}{step}", map(n))),
-                None => out.push(item.to_string()),
-            },
+        };
+        if from > to {
+            return Err(format!("weekday range {base:?} runs backwards"));
+        }
+        for d in (from..=to).step_by(step as usize) {
+            days[(d % 7) as usize] = true;
         }
     }
-    Ok(out.join(","))
+    // In the crate's numbering: 1 = Sunday ... 7 = Saturday.
+    let list: Vec<String> = (0..7).filter(|d| days[*d as usize]).map(|d: u32| (d + 1).to_string()).collect();
+    Ok(list.join(","))
 }
 
 #[cfg(test)]
@@ -113,6 +112,13 @@ mod tests {
         assert_eq!(next("0 12 * * 1-5"), "Thu");
         assert_eq!(next("0 12 * * MON"), "Mon");
         assert!(Cron::parse("0 0 * * 8").is_err());
+        assert_eq!(weekdays("0-7").expect("all"), "1,2,3,4,5,6,7");
+        assert_eq!(weekdays("7-7").expect("sun"), "1");
+        assert_eq!(weekdays("5-7/2").expect("fri,sun"), "1,6");
+        assert_eq!(weekdays("1-5").expect("mon-fri"), "2,3,4,5,6");
+        assert_eq!(weekdays("*/2").expect("sun,tue,thu,sat"), "1,3,5,7");
+        assert_eq!(weekdays("1/3").expect("mon,thu,sun"), "1,2,5");
+        assert!(weekdays("5-1").is_err());
         assert!(Cron::parse("61 * * * *").is_err());
     }
 }

@@ -294,8 +294,11 @@ impl Config {
         if !(1..=1000).contains(&self.backup_keep) {
             return Err("backup_keep must be between 1 and 1000".into());
         }
-        if self.event_retention_days == 0 {
-            return Err("event_retention_days must be at least 1".into());
+        if !(1..=36_500).contains(&self.event_retention_days) {
+            return Err("event_retention_days must be between 1 and 36500".into());
+        }
+        if !(1..=36_500).contains(&self.purge_after_days) {
+            return Err("purge_after_days must be between 1 and 36500".into());
         }
         Ok(())
     }

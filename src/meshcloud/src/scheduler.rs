@@ -3,7 +3,7 @@
 //! `Ops::claim_due`), so a firing is taken once even across restarts; the
 //! system jobs claimed then run here, and their outcome is recorded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -35,16 +35,31 @@ pub fn spawn(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut running = JoinSet::new();
+        // Jobs still running: a job claimed again meanwhile is skipped, not run twice at once.
+        let busy: Arc<std::sync::Mutex<HashSet<String>>> = Arc::default();
+        if let Err(e) = ops.repair_schedules(meshcloud_kernel::time::now()).await {
+            warn!(error = %e, "could not check schedules for firings set too far ahead");
+        }
         loop {
             if *shutdown.borrow() {
                 break;
             }
+            let mut failed = false;
             loop {
                 match ops.claim_due(meshcloud_kernel::time::now(), BATCH).await {
                     Ok((n, due)) => {
                         for job in due {
                             let f = jobs.get(&job.name).cloned();
                             let ops = ops.clone();
+                            let fresh = busy.lock().map(|mut b| b.insert(job.name.clone())).unwrap_or(false);
+                            if !fresh {
+                                let note = "skipped: the previous run is still going".to_string();
+                                running.spawn(async move {
+                                    let _ = ops.finish_run(job.run, false, note).await;
+                                });
+                                continue;
+                            }
+                            let busy = busy.clone();
                             running.spawn(async move {
                                 let (ok, message) = match f {
                                     Some(f) => match f().await {
@@ -61,6 +76,9 @@ pub fn spawn(
                                 if let Err(e) = ops.finish_run(job.run, ok, message).await {
                                     warn!(job = %job.name, error = %e, "could not record the run");
                                 }
+                                if let Ok(mut b) = busy.lock() {
+                                    b.remove(&job.name);
+                                }
                             });
                         }
                         if (n as i64) < BATCH {
@@ -69,18 +87,23 @@ pub fn spawn(
                     }
                     Err(e) => {
                         warn!(error = %e, "claiming due schedules failed; retrying");
+                        failed = true;
                         break;
                     }
                 }
             }
             while running.try_join_next().is_some() {}
+            // After a failure, back off instead of retrying a past-due row at once.
             let wait = match ops.next_due().await {
-                Ok(Some(next)) => (next - meshcloud_kernel::time::now()).to_std().unwrap_or_default().min(TICK),
+                Ok(Some(next)) if !failed => {
+                    (next - meshcloud_kernel::time::now()).to_std().unwrap_or_default().min(TICK)
+                }
                 _ => TICK,
             };
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = shutdown.changed() => {}
+                // A dropped sender means the server is gone: stop as on shutdown.
+                changed = shutdown.changed() => if changed.is_err() { break },
             }
         }
         if tokio::time::timeout(FINISH, async { while running.join_next().await.is_some() {} }).await.is_err() {
@@ -90,6 +113,8 @@ pub fn spawn(
 }
 
 /// The online backup job: a consistent copy into `dir`, keeping the newest `keep`.
+/// The copy is written under a temporary name and renamed when complete, so
+/// an interrupted run never leaves a file that looks like a backup.
 pub fn backup_job(db: Db, dir: PathBuf, keep: usize) -> JobFn {
     Arc::new(move || {
         let (db, dir) = (db.clone(), dir.clone());
@@ -97,23 +122,49 @@ pub fn backup_job(db: Db, dir: PathBuf, keep: usize) -> JobFn {
             std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             let name = format!("meshcloud-{}.db", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"));
             let out = dir.join(&name);
-            db.backup_to(out.clone()).await.map_err(|e| e.to_string())?;
+            let partial = dir.join(format!(".{name}.partial"));
+            let _ = std::fs::remove_file(&partial);
+            db.backup_to(partial.clone()).await.map_err(|e| e.to_string())?;
+            std::fs::rename(&partial, &out).map_err(|e| format!("cannot name the backup {}: {e}", out.display()))?;
             let mut copies: Vec<PathBuf> = std::fs::read_dir(&dir)
                 .map_err(|e| e.to_string())?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with("meshcloud-") && n.ends_with(".db"))
-                })
+                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_backup_name))
                 .collect();
-            // Names sort by time.
+            // Names sort by time; the copy just made is never removed, whatever the clock did.
             copies.sort();
             let excess = copies.len().saturating_sub(keep);
-            for old in &copies[..excess] {
-                let _ = std::fs::remove_file(old);
+            let mut removed = 0;
+            for old in copies.iter().take(excess).filter(|p| **p != out) {
+                if std::fs::remove_file(old).is_ok() {
+                    removed += 1;
+                }
             }
-            Ok(format!("backed up to {} ({} kept)", out.display(), copies.len() - excess))
+            Ok(format!("backed up to {} ({} kept)", out.display(), copies.len() - removed))
         })
     })
+}
+
+/// `meshcloud-YYYYMMDDTHHMMSS.mmmZ.db`, the names this job writes; nothing
+/// else in the directory is counted or removed.
+fn is_backup_name(n: &str) -> bool {
+    let Some(stamp) = n.strip_prefix("meshcloud-").and_then(|r| r.strip_suffix("Z.db")) else { return false };
+    let b = stamp.as_bytes();
+    b.len() == 19
+        && b[8] == b'T'
+        && b[15] == b'.'
+        && b.iter().enumerate().all(|(i, c)| i == 8 || i == 15 || c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_backup_names_count() {
+        assert!(is_backup_name("meshcloud-20261123T020000.123Z.db"));
+        assert!(!is_backup_name("meshcloud-pre-upgrade.db"));
+        assert!(!is_backup_name(".meshcloud-20261123T020000.123Z.db.partial"));
+        assert!(!is_backup_name("meshcloud-20261123T020000Z.db"));
+    }
 }

@@ -19,6 +19,9 @@ fn check(name: &str, cron: &str) -> AppResult<(String, String, Cron)> {
     Ok((name, expr, parsed))
 }
 
+/// A user's schedules are bounded: each one's firings go through the one writer.
+const MAX_PER_USER: i64 = 1000;
+
 /// A system job the runner must run now.
 #[derive(Debug, Clone)]
 pub struct DueJob {
@@ -63,12 +66,16 @@ impl Ops {
                 };
                 let (row, action) = match existing {
                     Some(s) if s.kind == "user" && s.user == Some(me) => {
-                        // The next firing moves only when the expression changed.
-                        let next = if s.cron_expression == expr { s.next_run_at } else { next };
+                        // The next firing moves only when the expression changed (or there was none).
+                        let next =
+                            if s.cron_expression == expr && s.next_run_at.is_some() { s.next_run_at } else { next };
                         schedules::update(c, s.id, &name, &expr, next.as_ref())?;
                         (s.id, "update")
                     }
                     Some(_) => return Err(AppError::NotFound),
+                    None if schedules::count_user(c, me)? >= MAX_PER_USER => {
+                        return Err(AppError::validation(format!("at most {MAX_PER_USER} schedules per user")));
+                    }
                     None => (
                         schedules::insert_user(c, id.unwrap_or_else(new_uuid), me, org, &name, &expr, next.as_ref())?,
                         "create",
@@ -122,7 +129,41 @@ impl Ops {
                 for (name, expr, next) in &checked {
                     schedules::upsert_system(c, name, expr, next.as_ref())?;
                 }
+                let names: Vec<String> = checked.iter().map(|(n, _, _)| n.clone()).collect();
+                schedules::disable_system_except(c, &names)?;
                 Ok(())
+            })
+            .await
+    }
+
+    /// At start-up: a next firing later than the expression allows (the clock
+    /// was ahead when it was set) or missing is set to the next one after
+    /// `now`; an expression that no longer parses stops its schedule.
+    pub async fn repair_schedules(&self, now: Timestamp) -> AppResult<usize> {
+        self.db()
+            .write(move |c| {
+                let mut fixed = 0;
+                for s in schedules::enabled(c)? {
+                    match Cron::parse(&s.cron_expression) {
+                        Ok(cron) => {
+                            let next = cron.next_after(&now);
+                            let too_late = match (s.next_run_at, next) {
+                                (None, Some(_)) => true,
+                                (Some(stored), Some(n)) => stored > n,
+                                _ => false,
+                            };
+                            if too_late {
+                                schedules::set_next(c, s.id, next.as_ref())?;
+                                fixed += 1;
+                            }
+                        }
+                        Err(_) => {
+                            schedules::disable(c, s.id)?;
+                            fixed += 1;
+                        }
+                    }
+                }
+                Ok(fixed)
             })
             .await
     }
@@ -138,9 +179,17 @@ impl Ops {
                 let due = schedules::due(c, &now, limit)?;
                 let mut jobs = Vec::new();
                 for s in &due {
-                    let next = Cron::parse(&s.cron_expression).ok().and_then(|cr| cr.next_after(&now));
-                    schedules::advance(c, s.id, &now, next.as_ref())?;
                     let due_at = s.next_run_at.unwrap_or(now);
+                    let next = match Cron::parse(&s.cron_expression) {
+                        Ok(cron) => cron.next_after(&now),
+                        Err(e) => {
+                            // Stored by an older version, perhaps: stop it, and say why.
+                            schedules::disable(c, s.id)?;
+                            schedules::start_run(c, s.id, &due_at, &now, Some(("error", &e)))?;
+                            continue;
+                        }
+                    };
+                    schedules::advance(c, s.id, &now, next.as_ref())?;
                     if s.kind == "system" {
                         let run = schedules::start_run(c, s.id, &due_at, &now, None)?;
                         jobs.push(DueJob { run, name: s.name.clone() });

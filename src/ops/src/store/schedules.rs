@@ -190,3 +190,41 @@ pub fn next_due(conn: &Connection) -> AppResult<Option<Timestamp>> {
 pub fn purge_runs(conn: &Connection, cutoff: &Timestamp) -> AppResult<usize> {
     Ok(conn.prepare_cached("DELETE FROM schedule_runs WHERE started_at < ?1")?.execute([time::to_db(cutoff)])?)
 }
+
+/// Every enabled schedule (the start-up check of their next firings).
+pub fn enabled(conn: &Connection) -> AppResult<Vec<ScheduleRow>> {
+    let sql = format!("{SELECT} {FROM} WHERE s.enabled = 1");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub fn set_next(conn: &Connection, id: i64, next: Option<&Timestamp>) -> AppResult<()> {
+    conn.prepare_cached("UPDATE schedules SET next_run_at = ?2 WHERE id = ?1")?
+        .execute(params![id, next.map(time::to_db)])?;
+    Ok(())
+}
+
+/// Stops a schedule whose expression no longer parses.
+pub fn disable(conn: &Connection, id: i64) -> AppResult<()> {
+    conn.prepare_cached("UPDATE schedules SET enabled = 0, next_run_at = NULL WHERE id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+/// Disables system jobs this version does not know (renamed or dropped ones).
+pub fn disable_system_except(conn: &Connection, names: &[String]) -> AppResult<usize> {
+    let marks = vec!["?"; names.len().max(1)].join(", ");
+    let mut vals: Vec<Value> = names.iter().map(|n| Value::Text(n.clone())).collect();
+    if vals.is_empty() {
+        vals.push(Value::Text(String::new()));
+    }
+    let sql =
+        format!("UPDATE schedules SET enabled = 0, next_run_at = NULL WHERE kind = 'system' AND name NOT IN ({marks})");
+    Ok(conn.prepare(&sql)?.execute(rusqlite::params_from_iter(vals))?)
+}
+
+pub fn count_user(conn: &Connection, user: UserId) -> AppResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM schedules WHERE kind = 'user' AND user_id = ?1")?
+        .query_row([user], |r| r.get(0))?)
+}
