@@ -547,3 +547,29 @@ async fn event_retention_removes_old_events() {
     assert_eq!(v["total_count"], listed, "the org's count follows removals: {v}");
     assert_eq!(alice.get("/api/events?cumulative=true").await.expect(200)["audit"], listed);
 }
+
+/// A next firing set while the clock was far ahead is brought back at the
+/// next start, instead of leaving the schedule silent until then.
+#[tokio::test]
+async fn a_next_firing_set_too_far_ahead_is_repaired_at_start() {
+    let s = Server::start().await;
+    let (_, alice) = s.user("alice@a.example", None).await;
+    let id = id_of(&create(&alice, "daily", "0 0 * * *").await);
+    let data_dir = s.data_dir.clone();
+    let tmp = s.stop().await;
+    let sid = id.clone();
+    sql(&data_dir, move |c| {
+        c.execute("UPDATE schedules SET next_run_at = '2036-01-01T00:00:00.000000Z' WHERE uuid = ?1", [sid]).unwrap();
+    })
+    .await;
+
+    let s = Server::start_in(tmp, |_| {}).await;
+    let alice = s.with_token(&s.token_for("alice@a.example", "again").await);
+    let next = poll(10, "the repaired next firing", || async {
+        let v = alice.get(&format!("/user/schedules/{id}")).await.expect(200);
+        let next = v["next_run_at"].as_str().unwrap_or("").to_string();
+        (!next.starts_with("2036")).then_some(next)
+    })
+    .await;
+    assert!(epoch(&next) - now() <= 86_400.0 + 5.0, "daily: at most a day away, got {next}");
+}
