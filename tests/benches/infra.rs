@@ -11,9 +11,8 @@ mod common;
 
 use common::{CONCURRENCY, Stats, header, run};
 
-use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -113,41 +112,7 @@ fn main() {
     rt.block_on(async {
         let tmp = tempfile::TempDir::new().unwrap();
         let dir = std::env::var_os("MESHCLOUD_BENCH_DIR").map_or_else(|| tmp.path().join("data"), Into::into);
-        let config = meshcloud::config::Config {
-            data_dir: dir.clone(),
-            admin_email: "bench@example.com".into(),
-            admin_password: Some("bench-password".into()),
-            purge_schedule: String::new(),
-            log: "warn".into(),
-            ..Default::default()
-        };
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(meshcloud::server::serve(listener, config, std::future::pending()));
-        let http = reqwest::Client::builder().pool_max_idle_per_host(CONCURRENCY).build().unwrap();
-        while http.get(format!("{base}/healthz")).send().await.is_err() {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        let login = http
-            .post(format!("{base}/api/meshcloud/login"))
-            .json(&json!({"email": "bench@example.com", "password": "bench-password"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(login.status(), 200);
-        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-        let csrf = login.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_string();
-        let created = http
-            .post(format!("{base}/api/identity/tokens?name=bench"))
-            .header("cookie", &cookie)
-            .header("x-csrf-token", &csrf)
-            .send()
-            .await
-            .unwrap()
-            .json::<Value>()
-            .await
-            .unwrap();
-        let bearer = format!("Bearer {}", created["tokens"][0]["access_token"].as_str().unwrap());
+        let common::Bench { http, base, bearer } = common::start(dir.clone(), |_| {}).await;
         let org: Value = http
             .post(format!("{base}/api/identity/orgs"))
             .header("authorization", &bearer)

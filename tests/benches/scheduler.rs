@@ -12,10 +12,9 @@
 
 mod common;
 
-use common::{CONCURRENCY, header, run};
+use common::{header, run};
 
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +22,7 @@ use std::time::Duration;
 use meshcloud_kernel::cron::Cron;
 use meshcloud_kernel::time::{self, Timestamp};
 use rusqlite::{Connection, OpenFlags, params};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const EVERY_MINUTE: &str = "* * * * *";
 /// How often the database is read while firings land; each read only takes
@@ -206,46 +205,7 @@ fn main() {
     let pass = rt.block_on(async {
         let tmp = tempfile::TempDir::new().unwrap();
         let dir = std::env::var_os("MESHCLOUD_BENCH_DIR").map_or_else(|| tmp.path().join("data"), Into::into);
-        let config = meshcloud::config::Config {
-            data_dir: dir.clone(),
-            admin_email: "bench@example.com".into(),
-            admin_password: Some("bench-password".into()),
-            // Only users' schedules fire during the window, so every run
-            // and every `fired` event counted belongs to the load.
-            purge_schedule: String::new(),
-            token_cleanup_schedule: String::new(),
-            event_retention_schedule: String::new(),
-            backup_schedule: String::new(),
-            log: "warn".into(),
-            ..Default::default()
-        };
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(meshcloud::server::serve(listener, config, std::future::pending()));
-        let http = reqwest::Client::builder().pool_max_idle_per_host(CONCURRENCY).build().unwrap();
-        while http.get(format!("{base}/healthz")).send().await.is_err() {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        let login = http
-            .post(format!("{base}/api/meshcloud/login"))
-            .json(&json!({"email": "bench@example.com", "password": "bench-password"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(login.status(), 200);
-        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-        let csrf = login.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_string();
-        let created = http
-            .post(format!("{base}/api/identity/tokens?name=bench"))
-            .header("cookie", &cookie)
-            .header("x-csrf-token", &csrf)
-            .send()
-            .await
-            .unwrap()
-            .json::<Value>()
-            .await
-            .unwrap();
-        let bearer = format!("Bearer {}", created["tokens"][0]["access_token"].as_str().unwrap());
+        let common::Bench { http, base, bearer } = common::start(dir.clone(), |_| {}).await;
         // Firings are logged in the owner's org, as for a real user; without
         // one the events would skip the per-org indexes and counts.
         let org = http

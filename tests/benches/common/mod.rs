@@ -75,3 +75,55 @@ where
     }
     Stats { name, n: total, elapsed: start.elapsed(), lat, cpu: cpu_time() - cpu0 }
 }
+
+/// A server started in-process for a benchmark, and a bearer token of its admin.
+pub struct Bench {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub bearer: String,
+}
+
+/// Starts meshcloud on 127.0.0.1:0 with its data in `dir` (system jobs off
+/// unless `tweak` turns them on), signs the admin in and issues a token.
+pub async fn start(dir: std::path::PathBuf, tweak: impl FnOnce(&mut meshcloud::config::Config)) -> Bench {
+    let mut config = meshcloud::config::Config {
+        data_dir: dir,
+        admin_email: "bench@example.com".into(),
+        admin_password: Some("bench-password".into()),
+        purge_schedule: String::new(),
+        token_cleanup_schedule: String::new(),
+        event_retention_schedule: String::new(),
+        backup_schedule: String::new(),
+        log: "warn".into(),
+        ..Default::default()
+    };
+    tweak(&mut config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(meshcloud::server::serve(listener, config, std::future::pending()));
+    let http = reqwest::Client::builder().pool_max_idle_per_host(CONCURRENCY).build().unwrap();
+    while http.get(format!("{base}/healthz")).send().await.is_err() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let login = http
+        .post(format!("{base}/api/meshcloud/login"))
+        .json(&serde_json::json!({"email": "bench@example.com", "password": "bench-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let csrf = login.json::<serde_json::Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_string();
+    let created = http
+        .post(format!("{base}/api/identity/tokens?name=bench"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", created["tokens"][0]["access_token"].as_str().unwrap());
+    Bench { http, base, bearer }
+}
