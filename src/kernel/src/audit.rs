@@ -122,7 +122,7 @@ pub fn about(
         |r| {
             Ok(EventRow {
                 uuid: crate::db::cols::uuid(r, 0)?,
-                actor: r.get::<_, Option<String>>(1)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+                actor: crate::db::cols::uuid_opt(r, 1)?,
                 first_name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
                 last_name: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
                 email: r.get::<_, Option<String>>(4)?.unwrap_or_default(),

@@ -14,6 +14,11 @@ pub fn to_db(t: &Timestamp) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// `retention` before now (a purge's cutoff).
+pub fn ago(retention: std::time::Duration) -> Timestamp {
+    now() - chrono::Duration::from_std(retention).unwrap_or_default()
+}
+
 pub fn now_db() -> String {
     to_db(&now())
 }

@@ -56,7 +56,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<InvitationRow> {
         uuid: cols::uuid(r, 1)?,
         org: r.get(2)?,
         org_uuid: cols::uuid(r, 3)?,
-        owner: r.get::<_, Option<String>>(4)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+        owner: cols::uuid_opt(r, 4)?,
         name: r.get(5)?,
         description: r.get(6)?,
         emails: strings(r, 7)?,

@@ -33,9 +33,6 @@ const FROM: &str = "FROM signup_requests s LEFT JOIN organizations o ON o.id = s
     LEFT JOIN users u ON u.id = s.user_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRow> {
-    let opt_uuid = |i| -> rusqlite::Result<Option<uuid::Uuid>> {
-        Ok(r.get::<_, Option<String>>(i)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()))
-    };
     Ok(RequestRow {
         id: r.get(0)?,
         uuid: cols::uuid(r, 1)?,
@@ -44,11 +41,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RequestRow> {
         last_name: r.get(4)?,
         message: r.get(5)?,
         org: r.get(6)?,
-        org_uuid: opt_uuid(7)?,
+        org_uuid: cols::uuid_opt(r, 7)?,
         password_hash: r.get(8)?,
         status: r.get(9)?,
         decided_at: cols::ts_opt(r, 10)?,
-        user: opt_uuid(11)?,
+        user: cols::uuid_opt(r, 11)?,
         created_at: cols::ts(r, 12)?,
         updated_at: cols::ts(r, 13)?,
     })

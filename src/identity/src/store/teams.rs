@@ -41,7 +41,7 @@ fn team_row(r: &Row<'_>) -> rusqlite::Result<TeamRow> {
         org_uuid: cols::uuid(r, 3)?,
         name: r.get(4)?,
         description: r.get(5)?,
-        owner: r.get::<_, Option<String>>(6)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+        owner: cols::uuid_opt(r, 6)?,
         metadata: cols::json(r, 7)?,
         mapping_uuid: cols::uuid(r, 8)?,
         mapped_at: cols::ts(r, 9)?,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page_counted, order_or};
+use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -46,22 +46,19 @@ const FROM: &str = "FROM connections c JOIN organizations o ON o.id = c.org_id \
     LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN credentials cr ON cr.id = c.credential_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
-    let opt_uuid = |i| -> rusqlite::Result<Option<uuid::Uuid>> {
-        Ok(r.get::<_, Option<String>>(i)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()))
-    };
     Ok(ConnectionRow {
         id: r.get(0)?,
         uuid: cols::uuid(r, 1)?,
         org: r.get(2)?,
         org_uuid: cols::uuid(r, 3)?,
-        owner: opt_uuid(4)?,
+        owner: cols::uuid_opt(r, 4)?,
         name: r.get(5)?,
         kind_type: r.get(6)?,
         sub_type: r.get(7)?,
         kind: r.get(8)?,
         status: r.get(9)?,
         metadata: cols::json(r, 10)?,
-        credential: opt_uuid(11)?,
+        credential: cols::uuid_opt(r, 11)?,
         created_at: cols::ts(r, 12)?,
         updated_at: cols::ts(r, 13)?,
         deleted_at: cols::ts_opt(r, 14)?,
@@ -80,19 +77,10 @@ pub struct Filter {
     pub environment: Option<i64>,
 }
 
-fn any_of(w: &mut Where, column: &str, values: &[String]) {
-    if !values.is_empty() {
-        let marks = vec!["?"; values.len()].join(", ");
-        w.and(&format!("{column} IN ({marks})"), values.iter().map(|v| Value::Text(v.clone())));
-    }
-}
-
 fn filtered(org: OrgId, f: &Filter) -> Where {
     let mut w = Where::new("c.deleted_at IS NULL");
     w.and("c.org_id = ?", [Value::Integer(org.0)]);
-    any_of(&mut w, "c.kind", &f.kinds);
-    any_of(&mut w, "c.status", &f.statuses);
-    any_of(&mut w, "c.type", &f.types);
+    w.any_of("c.kind", &f.kinds).any_of("c.status", &f.statuses).any_of("c.type", &f.types);
     if let Some(n) = &f.name {
         w.and("c.name LIKE ? ESCAPE '\\'", [Value::Text(meshcloud_kernel::page::like_pattern(n))]);
     }
@@ -115,12 +103,10 @@ pub fn list(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> App
         && f.types.is_empty()
         && f.name.is_none()
         && f.environment.is_none();
-    let total = if unfiltered { Some(super::counts::live(conn, org, "connections")?) } else { None };
+    let total = if unfiltered { Some(live_count(conn, org, "connections")?) } else { None };
     let ids =
         fetch_page_counted(conn, "SELECT c.id", "FROM connections c", &w, &order, req, total, |r| r.get::<_, i64>(0))?;
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} {FROM} WHERE c.id = ?1"))?;
-    let items = ids.items.into_iter().map(|id| stmt.query_row([id], from_row)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, total: ids.total })
+    rows_by_id(conn, ids, &format!("{SELECT} {FROM} WHERE c.id = ?1"), from_row)
 }
 
 /// How many of the filtered connections are in each status.

@@ -1,7 +1,7 @@
 //! Credentials. The secret column only ever holds sealed bytes.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page_counted, order_or};
+use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or};
 use meshcloud_kernel::ids::{OrgId, UserId};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -39,7 +39,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CredentialRow> {
         org: r.get(2)?,
         org_uuid: cols::uuid(r, 3)?,
         owner: r.get(4)?,
-        owner_uuid: r.get::<_, Option<String>>(5)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+        owner_uuid: cols::uuid_opt(r, 5)?,
         name: r.get(6)?,
         kind: r.get(7)?,
         sealed: r.get(8)?,
@@ -54,7 +54,7 @@ pub fn list(conn: &Connection, org: OrgId, req: &PageRequest) -> AppResult<Page<
     w.and("c.org_id = ?", [Value::Integer(org.0)]);
     w.search(req, &["c.name", "c.type"]);
     let order = order_or(req, &ORDER, "c.id", "c.name, c.id");
-    let total = if req.search.is_none() { Some(super::counts::live(conn, org, "credentials")?) } else { None };
+    let total = if req.search.is_none() { Some(live_count(conn, org, "credentials")?) } else { None };
     let (select, from) = SELECT.split_once(" FROM ").unwrap_or((SELECT, ""));
     fetch_page_counted(conn, select, &format!("FROM {from}"), &w, &order, req, total, from_row)
 }

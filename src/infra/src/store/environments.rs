@@ -1,7 +1,7 @@
 //! Environments and the connections attached to them.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page_counted, order_or};
+use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -37,7 +37,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<EnvironmentRow> {
         uuid: cols::uuid(r, 1)?,
         org: r.get(2)?,
         org_uuid: cols::uuid(r, 3)?,
-        owner: r.get::<_, Option<String>>(4)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+        owner: cols::uuid_opt(r, 4)?,
         name: r.get(5)?,
         description: r.get(6)?,
         metadata: cols::json(r, 7)?,
@@ -69,17 +69,12 @@ pub fn list(
     w.search(req, &["e.name", "e.description"]);
     let order = order_or(req, &ORDER, "e.id", "e.name, e.id");
     let total = match (&req.search, workspace) {
-        (None, None) => Some(super::counts::live(conn, org, "environments")?),
+        (None, None) => Some(live_count(conn, org, "environments")?),
         _ => None,
     };
     // Page through the index on the bare table, then join only the page's rows.
     let ids = fetch_page_counted(conn, "SELECT e.id", LIST_FROM, &w, &order, req, total, |r| r.get::<_, i64>(0))?;
-    let mut items = Vec::with_capacity(ids.items.len());
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} {FROM} WHERE e.id = ?1"))?;
-    for id in ids.items {
-        items.push(stmt.query_row([id], from_row)?);
-    }
-    Ok(Page { items, total: ids.total })
+    rows_by_id(conn, ids, &format!("{SELECT} {FROM} WHERE e.id = ?1"), from_row)
 }
 
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<EnvironmentRow>> {

@@ -1,7 +1,7 @@
 //! Workspaces and what they hold (environments, teams, designs, views).
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page, fetch_page_counted, order_or};
+use meshcloud_kernel::db::query::{Where, fetch_page, fetch_page_counted, live_count, order_or, rows_by_id};
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -36,7 +36,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<WorkspaceRow> {
         uuid: cols::uuid(r, 1)?,
         org: r.get(2)?,
         org_uuid: cols::uuid(r, 3)?,
-        owner: r.get::<_, Option<String>>(4)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+        owner: cols::uuid_opt(r, 4)?,
         name: r.get(5)?,
         description: r.get(6)?,
         metadata: cols::json(r, 7)?,
@@ -52,13 +52,10 @@ pub fn list(conn: &Connection, org: OrgId, deleted: bool, req: &PageRequest) -> 
     w.and("w.org_id = ?", [Value::Integer(org.0)]);
     w.search(req, &["w.name", "w.description"]);
     let order = order_or(req, &ORDER, "w.id", "w.name, w.id");
-    let total =
-        if req.search.is_none() && !deleted { Some(super::counts::live(conn, org, "workspaces")?) } else { None };
+    let total = if req.search.is_none() && !deleted { Some(live_count(conn, org, "workspaces")?) } else { None };
     let ids =
         fetch_page_counted(conn, "SELECT w.id", "FROM workspaces w", &w, &order, req, total, |r| r.get::<_, i64>(0))?;
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} {FROM} WHERE w.id = ?1"))?;
-    let items = ids.items.into_iter().map(|id| stmt.query_row([id], from_row)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, total: ids.total })
+    rows_by_id(conn, ids, &format!("{SELECT} {FROM} WHERE w.id = ?1"), from_row)
 }
 
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<WorkspaceRow>> {

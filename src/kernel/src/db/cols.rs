@@ -25,6 +25,11 @@ pub fn uuid(r: &Row<'_>, i: usize) -> rusqlite::Result<uuid::Uuid> {
     uuid::Uuid::parse_str(&s).map_err(|_| bad(i, "uuid"))
 }
 
+/// An optional id (a left join's, say); text that is not a UUID reads as none.
+pub fn uuid_opt(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<uuid::Uuid>> {
+    Ok(r.get::<_, Option<String>>(i)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()))
+}
+
 pub fn json(r: &Row<'_>, i: usize) -> rusqlite::Result<serde_json::Value> {
     let s: String = r.get(i)?;
     serde_json::from_str(&s).map_err(|_| bad(i, "json"))

@@ -30,6 +30,15 @@ impl Where {
         self
     }
 
+    /// `column IN (values)`; nothing when `values` is empty.
+    pub fn any_of(&mut self, column: &str, values: &[String]) -> &mut Self {
+        if !values.is_empty() {
+            let marks = vec!["?"; values.len()].join(", ");
+            self.and(&format!("{column} IN ({marks})"), values.iter().map(|v| Value::Text(v.clone())));
+        }
+        self
+    }
+
     /// Case-insensitive substring search over `columns` (ASCII case folding, as SQLite's LIKE).
     pub fn search(&mut self, req: &PageRequest, columns: &[&str]) -> &mut Self {
         if let Some(s) = &req.search {
@@ -123,6 +132,29 @@ pub fn fetch_page_counted<T>(
         items.reverse();
     }
     Ok(crate::page::Page { items, total })
+}
+
+/// The rows of a page of ids (read through an index), fetched one by one
+/// with `sql`, which takes the id as `?1`: only the page's rows are joined.
+pub fn rows_by_id<T>(
+    conn: &rusqlite::Connection,
+    ids: crate::page::Page<i64>,
+    sql: &str,
+    mut map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> crate::AppResult<crate::page::Page<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let items = ids.items.into_iter().map(|id| stmt.query_row([id], &mut map)).collect::<Result<Vec<_>, _>>()?;
+    Ok(crate::page::Page { items, total: ids.total })
+}
+
+/// Live rows of `table` in `org`, from the counts triggers keep in `live_counts`.
+pub fn live_count(conn: &rusqlite::Connection, org: crate::ids::OrgId, table: &str) -> crate::AppResult<u64> {
+    use rusqlite::OptionalExtension;
+    let n: Option<i64> = conn
+        .prepare_cached("SELECT n FROM live_counts WHERE org_id = ?1 AND tbl = ?2")?
+        .query_row(rusqlite::params![org, table], |r| r.get(0))
+        .optional()?;
+    Ok(n.unwrap_or(0).max(0) as u64)
 }
 
 /// Each `ORDER BY` term with its direction flipped.

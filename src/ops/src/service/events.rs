@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::db::query::live_count;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
@@ -131,7 +132,7 @@ impl Ops {
         self.db()
             .read(
                 move |c| {
-                    if cumulative { events::live_count(c, org) } else { events::count_with_status(c, org, "unread") }
+                    if cumulative { live_count(c, org, "events") } else { events::count_with_status(c, org, "unread") }
                 },
             )
             .await
@@ -235,7 +236,7 @@ impl Ops {
     /// Removes events and schedule run records older than `retention` (the
     /// retention job); returns how many.
     pub async fn purge_events(&self, retention: std::time::Duration) -> AppResult<usize> {
-        let cutoff = meshcloud_kernel::time::now() - chrono::Duration::from_std(retention).unwrap_or_default();
+        let cutoff = meshcloud_kernel::time::ago(retention);
         let mut total = 0;
         // In slices, so the writer is never held for long.
         loop {

@@ -2,12 +2,12 @@
 
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page_counted, order_or};
+use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, Row, params, params_from_iter};
 
 #[derive(Debug, Clone)]
 pub struct EventRow {
@@ -34,23 +34,19 @@ const SELECT: &str = "SELECT e.id, e.uuid, o.uuid, u.uuid, u.first_name, u.last_
     e.category, e.action, e.acted_upon, e.severity, e.status, e.description, e.metadata, e.created_at, e.updated_at";
 const FROM: &str = "FROM events e LEFT JOIN organizations o ON o.id = e.org_id LEFT JOIN users u ON u.id = e.user_id";
 
-fn opt_uuid(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<uuid::Uuid>> {
-    Ok(r.get::<_, Option<String>>(i)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()))
-}
-
 fn from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
     Ok(EventRow {
         id: r.get(0)?,
         uuid: cols::uuid(r, 1)?,
-        org: opt_uuid(r, 2)?,
-        user: opt_uuid(r, 3)?,
+        org: cols::uuid_opt(r, 2)?,
+        user: cols::uuid_opt(r, 3)?,
         first_name: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
         last_name: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
         email: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
         system_id: r.get(7)?,
         category: r.get(8)?,
         action: r.get(9)?,
-        acted_upon: opt_uuid(r, 10)?,
+        acted_upon: cols::uuid_opt(r, 10)?,
         severity: r.get(11)?,
         status: r.get(12)?,
         description: r.get(13)?,
@@ -86,19 +82,10 @@ impl Filter {
     }
 }
 
-fn any_of(w: &mut Where, column: &str, values: &[String]) {
-    if !values.is_empty() {
-        let marks = vec!["?"; values.len()].join(", ");
-        w.and(&format!("{column} IN ({marks})"), values.iter().map(|v| Value::Text(v.clone())));
-    }
-}
-
 fn filtered(org: OrgId, f: &Filter) -> Where {
     let mut w = Where::with("e.org_id = ?", [Value::Integer(org.0)]);
     w.and("e.deleted_at IS NULL", []);
-    any_of(&mut w, "e.category", &f.categories);
-    any_of(&mut w, "e.action", &f.actions);
-    any_of(&mut w, "e.severity", &f.severities);
+    w.any_of("e.category", &f.categories).any_of("e.action", &f.actions).any_of("e.severity", &f.severities);
     if let Some(s) = &f.status {
         w.and("e.status = ?", [Value::Text(s.clone())]);
     }
@@ -131,19 +118,9 @@ pub fn list(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> App
     let mut w = filtered(org, f);
     w.search(req, &["e.description", "e.category", "e.action"]);
     let order = order_or(req, &ORDER, "e.id", "e.id DESC");
-    let total = if f.is_empty() && req.search.is_none() { Some(live_count(conn, org)?) } else { None };
+    let total = if f.is_empty() && req.search.is_none() { Some(live_count(conn, org, "events")?) } else { None };
     let ids = fetch_page_counted(conn, "SELECT e.id", "FROM events e", &w, &order, req, total, |r| r.get::<_, i64>(0))?;
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} {FROM} WHERE e.id = ?1"))?;
-    let items = ids.items.into_iter().map(|id| stmt.query_row([id], from_row)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, total: ids.total })
-}
-
-pub fn live_count(conn: &Connection, org: OrgId) -> AppResult<u64> {
-    let n: Option<i64> = conn
-        .prepare_cached("SELECT n FROM live_counts WHERE org_id = ?1 AND tbl = 'events'")?
-        .query_row([org], |r| r.get(0))
-        .optional()?;
-    Ok(n.unwrap_or(0).max(0) as u64)
+    rows_by_id(conn, ids, &format!("{SELECT} {FROM} WHERE e.id = ?1"), from_row)
 }
 
 pub fn count_with_status(conn: &Connection, org: OrgId, status: &str) -> AppResult<u64> {
@@ -197,7 +174,7 @@ pub fn summary(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> 
         .prepare_cached(&sql)?
         .query_map(params_from_iter(w.params_paged(req)), |r| {
             Ok(UserSummary {
-                user: opt_uuid(r, 0)?,
+                user: cols::uuid_opt(r, 0)?,
                 first_name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
                 last_name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
                 email: r.get::<_, Option<String>>(3)?.unwrap_or_default(),

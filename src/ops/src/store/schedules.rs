@@ -37,7 +37,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ScheduleRow> {
         uuid: cols::uuid(r, 1)?,
         kind: r.get(2)?,
         user: r.get(3)?,
-        user_uuid: r.get::<_, Option<String>>(4)?.and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+        user_uuid: cols::uuid_opt(r, 4)?,
         org: r.get(5)?,
         name: r.get(6)?,
         cron_expression: r.get(7)?,
