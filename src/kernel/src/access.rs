@@ -84,6 +84,14 @@ catalogue! {
     EventsDelete = "events.events.delete", "Delete events";
     SchedulesRead = "scheduler.schedules.read", "View schedules";
     SchedulesManage = "scheduler.schedules.manage", "Create, change and delete schedules";
+    ProvidersRead = "identity.oauth2providers.read", "View the organization's sign-in providers";
+    ProvidersManage = "identity.oauth2providers.manage", "Create, change and delete the organization's sign-in providers";
+    ServiceAccountsRead = "identity.serviceaccounts.read", "View service accounts";
+    ServiceAccountsManage = "identity.serviceaccounts.manage", "Create, change, rotate and delete service accounts";
+    QuotasRead = "identity.quotas.read", "View the organization's quotas";
+    QuotasUpdate = "identity.quotas.update", "Set the organization's quotas";
+    AllocationsRead = "infra.allocations.read", "View resource allocations of workspaces";
+    AllocationsManage = "infra.allocations.manage", "Create, change and delete resource allocations";
 }
 
 impl Perm {

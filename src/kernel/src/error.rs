@@ -25,6 +25,9 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     /// The store is busy or a wait timed out; safe to retry.
     Unavailable { retry_after_secs: u64 },
+    /// An OAuth 2.0 protocol error with its registered code (`invalid_grant`,
+    /// `invalid_client`, ...) and a description for the client.
+    OAuth(&'static str, String),
     /// A bug or an environment failure. Logged; never echoed to the client.
     Internal(String),
 }
@@ -40,6 +43,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unavailable { .. } => "unavailable",
+            AppError::OAuth(code, _) => code,
             AppError::Internal(_) => "internal",
         }
     }
@@ -53,6 +57,8 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::OAuth("access_denied" | "invalid_scope", _) => StatusCode::UNAUTHORIZED,
+            AppError::OAuth(..) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -60,7 +66,7 @@ impl AppError {
     /// The detail a client may see (internal errors have none).
     pub fn detail(&self) -> Option<&str> {
         match self {
-            AppError::Validation(m) | AppError::Conflict(m) => Some(m),
+            AppError::Validation(m) | AppError::Conflict(m) | AppError::OAuth(_, m) => Some(m),
             AppError::NotFoundAs(m) => Some(m),
             _ => None,
         }
@@ -87,6 +93,10 @@ impl AppError {
         AppError::Internal(msg.to_string())
     }
 
+    pub fn oauth(code: &'static str, description: impl Into<String>) -> Self {
+        AppError::OAuth(code, description.into())
+    }
+
     pub fn busy() -> Self {
         AppError::Unavailable { retry_after_secs: 1 }
     }
@@ -103,6 +113,7 @@ impl fmt::Display for AppError {
             AppError::Forbidden => f.write_str("insufficient privilege"),
             AppError::RateLimited { .. } => f.write_str("too many requests"),
             AppError::Unavailable { .. } => f.write_str("service unavailable"),
+            AppError::OAuth(code, m) => write!(f, "{code}: {m}"),
             AppError::Internal(m) => write!(f, "internal error: {m}"),
         }
     }

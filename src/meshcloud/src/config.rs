@@ -32,6 +32,12 @@ pub struct FileConfig {
     pub backup_schedule: Option<String>,
     pub backup_keep: Option<usize>,
     pub backup_dir: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub refresh_token_days: Option<u64>,
+    pub signing_key_rotation_days: Option<u64>,
+    pub service_account_days: Option<u64>,
+    pub provisioning_schedule: Option<String>,
+    pub signing_key_schedule: Option<String>,
 }
 
 #[derive(Clone)]
@@ -61,6 +67,18 @@ pub struct Config {
     pub backup_keep: usize,
     /// `None`: `DATA_DIR/backups`.
     pub backup_dir: Option<PathBuf>,
+    /// The URL clients reach this server at: the OIDC issuer. `None`:
+    /// `http://<listen address>`.
+    pub public_url: Option<String>,
+    pub refresh_token_days: u64,
+    /// ID-token signing keys older than this are replaced.
+    pub signing_key_rotation_days: u64,
+    /// Lifetime of a service account's token.
+    pub service_account_days: u64,
+    /// Cron of the job that finishes asynchronous provisioning (organizations, projects).
+    pub provisioning_schedule: String,
+    /// Cron of the job that rotates ID-token signing keys when due.
+    pub signing_key_schedule: String,
 }
 
 impl Default for Config {
@@ -85,6 +103,12 @@ impl Default for Config {
             backup_schedule: String::new(),
             backup_keep: 7,
             backup_dir: None,
+            public_url: None,
+            refresh_token_days: 30,
+            signing_key_rotation_days: 90,
+            service_account_days: 90,
+            provisioning_schedule: "*/2 * * * * *".into(),
+            signing_key_schedule: "0 5 * * * *".into(),
         }
     }
 }
@@ -112,6 +136,12 @@ impl fmt::Debug for Config {
             .field("backup_schedule", &self.backup_schedule)
             .field("backup_keep", &self.backup_keep)
             .field("backup_dir", &self.backup_dir)
+            .field("public_url", &self.public_url)
+            .field("refresh_token_days", &self.refresh_token_days)
+            .field("signing_key_rotation_days", &self.signing_key_rotation_days)
+            .field("service_account_days", &self.service_account_days)
+            .field("provisioning_schedule", &self.provisioning_schedule)
+            .field("signing_key_schedule", &self.signing_key_schedule)
             .finish()
     }
 }
@@ -195,8 +225,16 @@ impl Config {
             event_retention_days,
             event_retention_schedule,
             backup_schedule,
-            backup_keep
+            backup_keep,
+            refresh_token_days,
+            signing_key_rotation_days,
+            service_account_days,
+            provisioning_schedule,
+            signing_key_schedule
         );
+        if let Some(u) = f.public_url {
+            self.public_url = Some(u);
+        }
         if let Some(d) = f.backup_dir {
             self.backup_dir = Some(d);
         }
@@ -268,6 +306,24 @@ impl Config {
         if let Some(v) = get("MESHCLOUD_BACKUP_DIR")? {
             self.backup_dir = Some(PathBuf::from(v));
         }
+        if let Some(v) = get("MESHCLOUD_PUBLIC_URL")? {
+            self.public_url = Some(v);
+        }
+        if let Some(v) = get("MESHCLOUD_REFRESH_TOKEN_DAYS")? {
+            self.refresh_token_days = parse(&v, "MESHCLOUD_REFRESH_TOKEN_DAYS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_SIGNING_KEY_ROTATION_DAYS")? {
+            self.signing_key_rotation_days = parse(&v, "MESHCLOUD_SIGNING_KEY_ROTATION_DAYS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_SERVICE_ACCOUNT_DAYS")? {
+            self.service_account_days = parse(&v, "MESHCLOUD_SERVICE_ACCOUNT_DAYS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_PROVISIONING_SCHEDULE")? {
+            self.provisioning_schedule = v;
+        }
+        if let Some(v) = get("MESHCLOUD_SIGNING_KEY_SCHEDULE")? {
+            self.signing_key_schedule = v;
+        }
         Ok(())
     }
 
@@ -286,6 +342,8 @@ impl Config {
             ("token_cleanup_schedule", &self.token_cleanup_schedule),
             ("event_retention_schedule", &self.event_retention_schedule),
             ("backup_schedule", &self.backup_schedule),
+            ("provisioning_schedule", &self.provisioning_schedule),
+            ("signing_key_schedule", &self.signing_key_schedule),
         ] {
             if !expr.trim().is_empty() {
                 meshcloud_kernel::cron::Cron::parse(expr).map_err(|e| format!("{key}: {e}"))?;
@@ -299,6 +357,21 @@ impl Config {
         }
         if !(1..=36_500).contains(&self.purge_after_days) {
             return Err("purge_after_days must be between 1 and 36500".into());
+        }
+        for (key, days) in [
+            ("refresh_token_days", self.refresh_token_days),
+            ("signing_key_rotation_days", self.signing_key_rotation_days),
+            ("service_account_days", self.service_account_days),
+        ] {
+            if !(1..=3650).contains(&days) {
+                return Err(format!("{key} must be between 1 and 3650"));
+            }
+        }
+        if let Some(u) = &self.public_url {
+            let ok = (u.starts_with("http://") || u.starts_with("https://")) && !u.ends_with('/');
+            if !ok {
+                return Err("public_url must be an http(s) URL without a trailing slash".into());
+            }
         }
         Ok(())
     }

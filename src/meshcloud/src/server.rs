@@ -7,11 +7,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use meshcloud_directory::Directory;
+use meshcloud_directory::service::DirectorySettings;
 use meshcloud_identity::service::bootstrap::Bootstrap;
 use meshcloud_identity::{Identity, IdentitySettings};
 use meshcloud_infra::Infra;
 use meshcloud_kernel::db::{Db, DbOptions, db_path};
 use meshcloud_kernel::secrets::Sealer;
+use meshcloud_oidc::{Oidc, OidcSettings};
 use meshcloud_ops::Ops;
 use poem::listener::TcpAcceptor;
 use poem::middleware::CookieJarManager;
@@ -78,33 +81,44 @@ pub fn identity(db: Db, config: &Config) -> Identity {
     )
 }
 
-fn api_service(
-    identity: &Identity,
-    infra: &Infra,
-    ops: &Ops,
-    metrics: &Arc<Metrics>,
-) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
-    let health = crate::ops::OpsApi { db: identity.db().clone(), metrics: metrics.clone() };
+/// The families, assembled once the store is open.
+pub struct Families {
+    pub identity: Identity,
+    pub infra: Infra,
+    pub ops: Ops,
+    pub directory: Directory,
+    pub oidc: Oidc,
+}
+
+fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+    let health = crate::ops::OpsApi { db: f.identity.db().clone(), metrics: metrics.clone() };
     let apis = (
-        meshcloud_identity::api::apis(identity),
-        meshcloud_infra::api::apis(infra),
-        meshcloud_ops::api::apis(ops),
+        meshcloud_identity::api::apis(&f.identity),
+        meshcloud_infra::api::apis(&f.infra),
+        meshcloud_ops::api::apis(&f.ops),
+        meshcloud_directory::api::apis(&f.directory),
+        meshcloud_oidc::api::apis(&f.oidc),
         health,
     );
     OpenApiService::new(apis, "meshcloud", env!("CARGO_PKG_VERSION")).description(
-        "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face and meshcloud's own API.",
+        "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face, Identity face \
+         (OIDC provider and /api/v1 organizations API) and meshcloud's own API.",
     )
+}
+
+/// The OIDC issuer: the configured public URL, else the address served on.
+pub fn issuer(config: &Config, local: std::net::SocketAddr) -> String {
+    config.public_url.clone().unwrap_or_else(|| format!("http://{local}"))
 }
 
 /// Registers the system jobs with their configured schedules and starts the runner.
 async fn start_jobs(
     config: &Config,
     db: &Db,
-    identity: &Identity,
-    infra: &Infra,
-    ops: &Ops,
+    f: &Families,
     stop: watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
+    let (identity, infra, ops) = (&f.identity, &f.infra, &f.ops);
     use crate::scheduler::JobFn;
     let retention = Duration::from_secs(config.purge_after_days * 86_400);
     let events_kept = Duration::from_secs(config.event_retention_days * 86_400);
@@ -145,11 +159,23 @@ async fn start_jobs(
     );
     let backup_dir = config.backup_dir.clone().unwrap_or_else(|| config.data_dir.join("backups"));
     jobs.insert("backup".into(), crate::scheduler::backup_job(db.clone(), backup_dir, config.backup_keep));
+    let oidc = f.oidc.clone();
+    jobs.insert(
+        "signing_keys".into(),
+        Arc::new(move || {
+            let oidc = oidc.clone();
+            Box::pin(async move {
+                let rotated = oidc.rotate_keys_if_due().await.map_err(|e| e.to_string())?;
+                Ok(if rotated { "rotated the ID-token signing key".into() } else { "signing key is current".into() })
+            })
+        }),
+    );
     let schedules = vec![
         ("purge".to_string(), config.purge_schedule.clone()),
         ("token_cleanup".to_string(), config.token_cleanup_schedule.clone()),
         ("event_retention".to_string(), config.event_retention_schedule.clone()),
         ("backup".to_string(), config.backup_schedule.clone()),
+        ("signing_keys".to_string(), config.signing_key_schedule.clone()),
     ];
     ops.register_system_jobs(schedules).await.map_err(|e| e.to_string())?;
     Ok(crate::scheduler::spawn(ops.clone(), jobs, stop))
@@ -181,11 +207,32 @@ pub async fn serve(
     infra.check_master_key().await.map_err(|e| e.to_string())?;
 
     let ops = Ops::new(db.clone(), identity.clone());
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let days = |d: u64| Duration::from_secs(d * 86_400);
+    let directory = Directory::new(
+        db.clone(),
+        identity.clone(),
+        Sealer::new(&key),
+        DirectorySettings { service_account_ttl: days(config.service_account_days) },
+    );
+    let oidc = Oidc::new(
+        db.clone(),
+        identity.clone(),
+        Sealer::new(&key),
+        OidcSettings {
+            issuer: issuer(&config, local),
+            refresh_token_ttl: days(config.refresh_token_days),
+            key_rotation: days(config.signing_key_rotation_days),
+            ..OidcSettings::default()
+        },
+    );
+    oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
+    let families = Families { identity: identity.clone(), infra, ops, directory, oidc };
     let (stop_jobs, jobs_stopped) = watch::channel(false);
-    let runner = start_jobs(&config, &db, &identity, &infra, &ops, jobs_stopped).await?;
+    let runner = start_jobs(&config, &db, &families, jobs_stopped).await?;
 
     let metrics = Arc::new(Metrics::default());
-    let api = api_service(&identity, &infra, &ops, &metrics);
+    let api = api_service(&families, &metrics);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let app = Route::new()
@@ -193,14 +240,14 @@ pub async fn serve(
         .nest("/docs", docs)
         .nest("/", api)
         .with(CookieJarManager::new())
-        .data(identity.clone());
+        .data(identity.clone())
+        .data(families.oidc.clone());
     let app = Arc::new(app);
     let edge = {
         let metrics = metrics.clone();
         poem::endpoint::make(move |req| crate::edge::handle(app.clone(), metrics.clone(), req))
     };
 
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let acceptor = TcpAcceptor::from_std(listener).map_err(|e| e.to_string())?;
     info!(listen = %local, data_dir = %config.data_dir.display(), "meshcloud is serving");

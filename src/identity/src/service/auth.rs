@@ -60,8 +60,7 @@ impl Identity {
     pub async fn authenticate(&self, raw: &str, session: bool) -> AppResult<Principal> {
         let (id, secret) = parse(raw).ok_or(AppError::Unauthenticated)?;
         let hash = sha256(secret.as_bytes());
-        let kind = if session { Kind::Session } else { Kind::Api };
-        if let Some(p) = self.inner.cache.get(&id, &hash, kind) {
+        if let Some(p) = self.inner.cache.get(&id, &hash, session) {
             return Ok(p);
         }
         // Stamped before anything is read: see `Stamp`.
@@ -70,7 +69,7 @@ impl Identity {
             .db()
             .read(move |c| {
                 let Some(rec) = tokens::auth_record(c, id)? else { return Ok(None) };
-                if rec.kind != kind || !ct_eq(&rec.secret_hash, &hash) {
+                if rec.kind.is_bearer() == session || !ct_eq(&rec.secret_hash, &hash) {
                     return Ok(None);
                 }
                 let grants = keys::grants(c, rec.user, rec.provider_admin)?;
@@ -100,7 +99,7 @@ impl Identity {
             super::cache::Cached {
                 principal: principal.clone(),
                 hash: rec.secret_hash,
-                kind,
+                kind: rec.kind,
                 expires_at: rec.expires_at,
                 until: Instant::now() + self.inner.cache.ttl,
                 stamp,

@@ -98,13 +98,13 @@ impl AuthCache {
             .unwrap_or(Stamp { global: u64::MAX, seq: 0 })
     }
 
-    pub(crate) fn get(&self, id: &uuid::Uuid, secret_hash: &[u8], kind: Kind) -> Option<Principal> {
+    pub(crate) fn get(&self, id: &uuid::Uuid, secret_hash: &[u8], session: bool) -> Option<Principal> {
         let map = self.entries.lock().ok()?;
         let c = map.live.get(id)?;
         let fresh = c.until > Instant::now()
             && c.expires_at.is_none_or(|e| e > time::now())
             && map.fresh(c.principal.user, c.stamp);
-        (fresh && c.kind == kind && ct_eq(&c.hash, secret_hash)).then(|| c.principal.clone())
+        (fresh && c.kind.is_bearer() != session && ct_eq(&c.hash, secret_hash)).then(|| c.principal.clone())
     }
 
     pub(crate) fn put(&self, id: uuid::Uuid, c: Cached) {
@@ -194,15 +194,15 @@ mod tests {
         let before = cache.stamp();
         cache.apply(Affected::Users(vec![UserId(7)]));
         cache.put(id, cached(7, before));
-        assert!(cache.get(&id, &[1], Kind::Api).is_none());
+        assert!(cache.get(&id, &[1], false).is_none());
         // Someone else's invalidation does not spoil this user's read.
         cache.put(other, cached(8, before));
-        assert!(cache.get(&other, &[1], Kind::Api).is_some());
+        assert!(cache.get(&other, &[1], false).is_some());
 
         cache.put(id, cached(7, cache.stamp()));
-        assert!(cache.get(&id, &[1], Kind::Api).is_some());
+        assert!(cache.get(&id, &[1], false).is_some());
         cache.apply(Affected::Everyone);
-        assert!(cache.get(&id, &[1], Kind::Api).is_none() && cache.get(&other, &[1], Kind::Api).is_none());
+        assert!(cache.get(&id, &[1], false).is_none() && cache.get(&other, &[1], false).is_none());
     }
 
     /// Joining an org patches cached principals instead of dropping them.
@@ -215,11 +215,11 @@ mod tests {
         let org = uuid::Uuid::now_v7();
         let grant = OrgGrant { org: meshcloud_kernel::ids::OrgId(3), perms: Default::default() };
         cache.apply(Affected::Joined { user: UserId(7), org, grant });
-        let p = cache.get(&id, &[1], Kind::Api).expect("still cached");
+        let p = cache.get(&id, &[1], false).expect("still cached");
         assert!(p.grants.is_member(org));
         // A read that started before the join is stale.
         let late = uuid::Uuid::now_v7();
         cache.put(late, cached(7, before));
-        assert!(cache.get(&late, &[1], Kind::Api).is_none());
+        assert!(cache.get(&late, &[1], false).is_none());
     }
 }

@@ -35,7 +35,7 @@ pub fn grants(conn: &Connection, user: UserId, provider_admin: bool) -> AppResul
            LEFT JOIN keychains kc ON kc.id = rk.keychain_id AND kc.deleted_at IS NULL
            LEFT JOIN keychain_keys kk ON kk.keychain_id = kc.id
            LEFT JOIN permission_keys k ON k.id = kk.key_id AND k.deleted_at IS NULL AND k.code IS NOT NULL
-          WHERE m.user_id = ?1"
+          WHERE m.user_id = ?1 AND m.state = 'active'"
     );
     let mut orgs: HashMap<uuid::Uuid, OrgGrant> = HashMap::new();
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -333,8 +333,9 @@ mod tests {
         assert_eq!(chain("Provider administration"), PermSet::all());
         let mut org_admin = PermSet::all();
         // Appliance-wide powers: custom keys, adding existing accounts to an
-        // org without their consent, and creating accounts from sign-up requests.
-        for p in [Perm::KeysManage, Perm::MembersAdd, Perm::SignupRead, Perm::SignupDecide] {
+        // org without their consent, creating accounts from sign-up requests,
+        // and setting an org's quotas.
+        for p in [Perm::KeysManage, Perm::MembersAdd, Perm::SignupRead, Perm::SignupDecide, Perm::QuotasUpdate] {
             org_admin.0 &= !p.bit();
         }
         assert_eq!(chain("Organization administration"), org_admin);

@@ -11,20 +11,38 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A security token (Layer5 `/api/identity/tokens`).
     Api,
+    /// A web session (the UI's cookie; also the OIDC provider's sign-in).
     Session,
+    /// An OAuth access token issued to a client by the OIDC provider.
+    OAuth,
+    /// A service account's token.
+    Service,
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Kind::Api => "api",
             Kind::Session => "session",
+            Kind::OAuth => "oauth",
+            Kind::Service => "service",
         }
     }
 
     fn column(r: &Row<'_>, i: usize) -> rusqlite::Result<Kind> {
-        Ok(if r.get::<_, String>(i)? == "session" { Kind::Session } else { Kind::Api })
+        Ok(match r.get::<_, String>(i)?.as_str() {
+            "session" => Kind::Session,
+            "oauth" => Kind::OAuth,
+            "service" => Kind::Service,
+            _ => Kind::Api,
+        })
+    }
+
+    /// Sent as `Authorization: Bearer` (every kind but the session cookie).
+    pub fn is_bearer(self) -> bool {
+        self != Kind::Session
     }
 }
 

@@ -15,6 +15,25 @@ pub enum Face {
     Layer5JsonBadRequest,
     /// meshcloud's own API (`/api/meshcloud/...`): JSON `{error, message}`.
     Meshcloud,
+    /// The Identity face and the OIDC provider: OAuth 2.0 style
+    /// `{error, error_description}` with a real 403.
+    Identity,
+}
+
+/// Paths of the Identity face (the OIDC provider's and `/api/v1/...` of
+/// the Identity API; API7's `/api/v1/...` paths are different ones).
+const IDENTITY_PREFIXES: [&str; 7] = [
+    "/oauth2",
+    "/oidc",
+    "/.well-known",
+    "/api/v1/organizations",
+    "/api/v1/acl",
+    "/api/v1/oauth2providers",
+    "/api/v1/signup",
+];
+
+fn under(path: &str, prefix: &str) -> bool {
+    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
 }
 
 impl Face {
@@ -23,6 +42,9 @@ impl Face {
     pub fn for_path(path: &str) -> Face {
         if path == "/api/meshcloud" || path.starts_with("/api/meshcloud/") {
             return Face::Meshcloud;
+        }
+        if IDENTITY_PREFIXES.iter().any(|p| under(path, p)) {
+            return Face::Identity;
         }
         let workspace_events = path
             .strip_prefix("/api/workspaces/")
@@ -34,8 +56,8 @@ impl Face {
 
 /// Is this path part of an API (so an unknown one gets an API 404, never the UI)?
 pub fn is_api_path(path: &str) -> bool {
-    const PREFIXES: [&str; 4] = ["/api", "/events", "/user/schedules", "/evaluate"];
-    PREFIXES.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+    const PREFIXES: [&str; 7] = ["/api", "/events", "/user/schedules", "/evaluate", "/oauth2", "/oidc", "/.well-known"];
+    PREFIXES.iter().any(|p| under(path, p))
 }
 
 /// Renders any error that reached the edge in the format of `face`.
@@ -64,13 +86,14 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
         }
         Face::Layer5JsonBadRequest => layer5_body(status, detail.as_deref()),
         Face::Meshcloud => meshcloud_body(status, err, detail.as_deref()),
+        Face::Identity => identity_body(status, err, detail.as_deref()),
     };
     if let Some(secs) = retry
         && let Ok(v) = HeaderValue::from_str(&secs.to_string())
     {
         resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
-    if status == StatusCode::UNAUTHORIZED && face == Face::Meshcloud {
+    if status == StatusCode::UNAUTHORIZED && matches!(face, Face::Meshcloud | Face::Identity) {
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     resp
@@ -112,6 +135,38 @@ fn meshcloud_body(status: StatusCode, err: &poem::Error, detail: Option<&str>) -
     Response::builder().status(status).content_type("application/json").body(Body::from_string(body.to_string()))
 }
 
+/// The Identity face's codes and canonical wording (the reference's own).
+fn identity_body(status: StatusCode, err: &poem::Error, detail: Option<&str>) -> Response {
+    let app = err.downcast_ref::<AppError>();
+    let (code, wording) = match (app, status) {
+        (Some(AppError::OAuth(code, _)), _) => (*code, ""),
+        (_, StatusCode::BAD_REQUEST) => ("invalid_request", "request body invalid"),
+        (_, StatusCode::UNAUTHORIZED) => ("access_denied", "authentication failed"),
+        (_, StatusCode::FORBIDDEN) => ("forbidden", "user credentials do not have the required privileges"),
+        (_, StatusCode::NOT_FOUND) => ("not_found", "the requested resource does not exist"),
+        (_, StatusCode::METHOD_NOT_ALLOWED) => ("method_not_allowed", "the requested method is not allowed"),
+        (_, StatusCode::CONFLICT) => ("conflict", "a resource with the same name already exists"),
+        (_, StatusCode::UNSUPPORTED_MEDIA_TYPE) => {
+            ("unsupported_media_type", "the request media type is not supported")
+        }
+        (_, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) => {
+            ("temporarily_unavailable", "the service is busy, try again")
+        }
+        (_, s) if s.is_server_error() => ("server_error", "an internal error occurred"),
+        (_, _) => ("invalid_request", "request invalid"),
+    };
+    let description = match detail {
+        Some(d) if !d.is_empty() => d.to_string(),
+        _ => wording.to_string(),
+    };
+    let body = serde_json::json!({ "error": code, "error_description": description });
+    Response::builder()
+        .status(status)
+        .content_type("application/json")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from_string(body.to_string()))
+}
+
 fn with_detail(wording: &str, detail: Option<&str>) -> String {
     match detail {
         Some(d) if !d.is_empty() => format!("{wording}: {d}"),
@@ -131,6 +186,11 @@ mod tests {
         assert_eq!(Face::for_path("/api/workspaces/abc/events"), Face::Layer5JsonBadRequest);
         assert_eq!(Face::for_path("/api/workspaces/abc/teams"), Face::Layer5);
         assert_eq!(Face::for_path("/api/workspaces//events"), Face::Layer5);
+        assert_eq!(Face::for_path("/api/v1/organizations/x/groups"), Face::Identity);
+        assert_eq!(Face::for_path("/oauth2/v2/token"), Face::Identity);
+        assert_eq!(Face::for_path("/.well-known/openid-configuration"), Face::Identity);
+        assert_eq!(Face::for_path("/api/v1/organizationsx"), Face::Layer5);
+        assert!(is_api_path("/oauth2/v2/jwks"));
         assert!(is_api_path("/api"));
         assert!(is_api_path("/api/nope"));
         assert!(is_api_path("/events/x"));

@@ -1,0 +1,57 @@
+//! Rules, permission checks and transactions of the Identity face.
+
+pub mod acl;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use meshcloud_identity::Identity;
+use meshcloud_kernel::db::Db;
+use meshcloud_kernel::secrets::Sealer;
+
+/// Settings of the Identity face, taken from the server configuration.
+#[derive(Debug, Clone)]
+pub struct DirectorySettings {
+    /// Lifetime of a service account's token (created or rotated).
+    pub service_account_ttl: Duration,
+}
+
+impl Default for DirectorySettings {
+    fn default() -> Self {
+        DirectorySettings { service_account_ttl: Duration::from_secs(90 * 86_400) }
+    }
+}
+
+#[derive(Clone)]
+pub struct Directory {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    identity: Identity,
+    sealer: Sealer,
+    settings: DirectorySettings,
+}
+
+impl Directory {
+    pub fn new(db: Db, identity: Identity, sealer: Sealer, settings: DirectorySettings) -> Self {
+        Directory { inner: Arc::new(Inner { db, identity, sealer, settings }) }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.inner.identity
+    }
+
+    pub fn settings(&self) -> &DirectorySettings {
+        &self.inner.settings
+    }
+
+    pub fn sealer(&self) -> &Sealer {
+        &self.inner.sealer
+    }
+}

@@ -1,0 +1,1 @@
+//! All SQL of the Identity face (on the core tables it renders).

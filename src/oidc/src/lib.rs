@@ -1,0 +1,8 @@
+//! The OIDC provider and the Identity face. Its organizations, groups,
+//! projects and users are the core organizations, teams, workspaces and users.
+
+pub mod api;
+pub mod service;
+pub mod store;
+
+pub use service::{Oidc, OidcSettings};

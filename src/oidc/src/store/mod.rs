@@ -1,0 +1,3 @@
+//! All SQL of the OIDC provider and the Identity face.
+
+pub mod keys;
