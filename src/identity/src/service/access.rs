@@ -15,8 +15,9 @@ impl Identity {
     /// Runs a write that changes grants and applies what it reports to the
     /// credential cache once it has committed. Both happen in a task of their
     /// own, so a caller that hangs up cannot leave a committed change with
-    /// stale cached grants behind.
-    pub(crate) async fn commit<T, F>(&self, f: F) -> AppResult<T>
+    /// stale cached grants behind. Every face of the core that changes grants
+    /// writes through this.
+    pub async fn commit<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Conn) -> AppResult<(T, Affected)> + Send + 'static,
