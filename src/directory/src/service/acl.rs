@@ -7,9 +7,12 @@
 //! project's `groupIDs`) grant their members there.
 
 use meshcloud_kernel::access::{Perm, PermSet};
+use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult};
+
+use crate::store::project_access::project_perms;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -148,6 +151,28 @@ pub fn org_scope(p: &Principal, org: uuid::Uuid, ep: Endpoint, op: Op) -> AppRes
         Err(AppError::NotFound) => Err(AppError::Forbidden),
         Err(e) => Err(e),
     }
+}
+
+/// The reference's AllowProjectScope: the organization scope, else (for the
+/// project-scoped endpoints only) the key guarding `op` among what the teams
+/// linked to the project grant the caller. `workspace` must be a project of
+/// `org` (callers look it up scoped by the org). The caller must still be a
+/// member of the org: a suspended or removed member reaches nothing.
+pub fn project_scope(
+    c: &Conn,
+    p: &Principal,
+    org: uuid::Uuid,
+    workspace: i64,
+    ep: Endpoint,
+    op: Op,
+) -> AppResult<Option<OrgId>> {
+    match org_scope(p, org, ep, op) {
+        Err(AppError::Forbidden) => {}
+        other => return other,
+    }
+    let (Some(perm), true) = (guard(ep, op), ep.project_scoped()) else { return Err(AppError::Forbidden) };
+    let Some(grant) = p.grants.orgs.get(&org) else { return Err(AppError::Forbidden) };
+    if project_perms(c, p.user, workspace)?.has(perm) { Ok(Some(grant.org)) } else { Err(AppError::Forbidden) }
 }
 
 /// A global-scope check (provider admins only, as `acl.global` shows).
