@@ -47,7 +47,8 @@ pub enum LogoutResponse {
     NoContent(#[oai(header = "Set-Cookie")] String),
 }
 
-fn client_ip(req: &Request, trust_forwarded_for: bool) -> String {
+/// The client's address for throttling and audit.
+pub fn client_ip(req: &Request, trust_forwarded_for: bool) -> String {
     let forwarded = trust_forwarded_for
         .then(|| req.header("x-forwarded-for"))
         .flatten()
@@ -62,9 +63,12 @@ fn secure(req: &Request) -> bool {
         || req.uri().scheme_str() == Some("https")
 }
 
-fn cookie(req: &Request, value: &str, max_age: u64) -> String {
+/// The session cookie. `SameSite=Lax`, not `Strict`: the same session signs
+/// users in to OIDC clients, whose sign-in starts with a top-level navigation
+/// from the client's site. State changes still need the CSRF header.
+pub fn cookie(req: &Request, value: &str, max_age: u64) -> String {
     let secure = if secure(req) { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 #[OpenApi(prefix_path = "/api/meshcloud", tag = "Tag::Session")]

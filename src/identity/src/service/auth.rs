@@ -37,7 +37,7 @@ pub fn issue() -> Issued {
 }
 
 /// Splits a presented credential into its public id and secret.
-fn parse(raw: &str) -> Option<(uuid::Uuid, &str)> {
+pub fn parse(raw: &str) -> Option<(uuid::Uuid, &str)> {
     let rest = raw.trim().strip_prefix(PREFIX)?;
     let (id, secret) = rest.split_once('_')?;
     if id.len() != 32 || secret.is_empty() {
@@ -124,10 +124,18 @@ impl Identity {
             return Err(AppError::Unauthenticated);
         };
         self.inner.throttle.succeed(&email, client_ip);
+        let issued = self.start_session(user, client_ip, "meshcloud").await?;
+        Ok((user, issued))
+    }
+
+    /// A new web session for a user whose identity was proven elsewhere
+    /// (a password, or an upstream OIDC provider named by `via`).
+    pub async fn start_session(&self, user: UserId, client_ip: &str, via: &str) -> AppResult<Issued> {
         let issued = issue();
         let (uuid, hash) = (issued.uuid, issued.hash);
         let expires = time::now() + chrono::Duration::from_std(self.settings().session_ttl).unwrap_or_default();
-        let ip = client_ip.to_string();
+        let purpose = format!("signed in from {client_ip}");
+        let via = via.to_string();
         self.db()
             .write(move |c| {
                 tokens::insert(
@@ -137,18 +145,31 @@ impl Identity {
                         user,
                         kind: Kind::Session,
                         name: "web session",
-                        purpose: &format!("signed in from {ip}"),
-                        provider: "meshcloud",
+                        purpose: &purpose,
+                        provider: &via,
                         secret_hash: &hash,
                         expires_at: Some(expires),
                         created_by: Some(user),
                     },
                 )?;
                 users::record_login(c, user)?;
-                audit::record(c, Event::new("session", "login", Some(user)).on(uuid).describe("signed in"))
+                audit::record(c, Event::new("session", "login", Some(user)).on(uuid).describe(format!("signed in via {via}")))
             })
             .await?;
-        Ok((user, issued))
+        Ok(issued)
+    }
+
+    /// When the session a principal came with began (its `auth_time`).
+    pub async fn session_started(&self, p: &Principal) -> AppResult<time::Timestamp> {
+        let token = p.token;
+        self.db().read(move |c| tokens::created_at(c, token)).await
+    }
+
+    /// Drops cached resolutions of credentials revoked by another family.
+    pub fn forget_credentials(&self, ids: &[uuid::Uuid]) {
+        for id in ids {
+            self.inner.cache.forget(id);
+        }
     }
 
     /// Ends the session the principal came with.

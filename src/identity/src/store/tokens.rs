@@ -202,6 +202,25 @@ pub fn revoke(conn: &Connection, uuid: uuid::Uuid, owner: Option<UserId>) -> App
     Ok(row)
 }
 
+pub fn created_at(conn: &Connection, id: TokenId) -> AppResult<Timestamp> {
+    Ok(conn.prepare_cached("SELECT created_at FROM tokens WHERE id = ?1")?.query_row([id], |r| cols::ts(r, 0))?)
+}
+
+/// Revokes live tokens by row id; returns the public ids revoked.
+pub fn revoke_ids(conn: &Connection, ids: &[TokenId]) -> AppResult<Vec<uuid::Uuid>> {
+    let now = time::now_db();
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE id = ?1 AND revoked_at IS NULL RETURNING uuid",
+    )?;
+    for id in ids {
+        if let Some(u) = stmt.query_row(params![id, now], |r| cols::uuid(r, 0)).optional()? {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
 pub fn touch(conn: &Connection, id: TokenId) -> AppResult<()> {
     conn.prepare_cached("UPDATE tokens SET last_used_at = ?2 WHERE id = ?1")?.execute(params![id, time::now_db()])?;
     Ok(())

@@ -1,7 +1,12 @@
 //! Rules, permission checks and transactions of the OIDC provider and the
 //! Identity face.
 
+pub mod authorize;
+pub mod clients;
 pub mod keys;
+pub mod state;
+pub mod token;
+pub mod upstream;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;

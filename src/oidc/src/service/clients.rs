@@ -1,0 +1,176 @@
+//! OAuth clients: registered by provider admins (API and CLI).
+
+use meshcloud_identity::service::auth::issue;
+use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::crypto::{random_secret, sha256};
+use meshcloud_kernel::ids::UserId;
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::{AppError, AppResult, validate};
+
+use super::Oidc;
+use crate::store::clients::{self, ClientRow, NewClient};
+
+/// What an admin sets on a client.
+#[derive(Debug, Clone)]
+pub struct ClientSpec {
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub onboarding_uri: Option<String>,
+    /// The service account that `client_credentials` act as.
+    pub service_account: Option<uuid::Uuid>,
+}
+
+/// An absolute http(s) URL without a fragment (RFC 6749 §3.1.2).
+fn check_uri(field: &str, raw: &str) -> AppResult<String> {
+    let u =
+        url::Url::parse(raw.trim()).map_err(|_| AppError::validation(format!("{field} must be an absolute URL")))?;
+    if !matches!(u.scheme(), "http" | "https") || u.fragment().is_some() || u.host().is_none() {
+        return Err(AppError::validation(format!("{field} must be an http(s) URL without a fragment")));
+    }
+    Ok(raw.trim().to_string())
+}
+
+fn check(spec: ClientSpec) -> AppResult<ClientSpec> {
+    let name = validate::name("name", &spec.name, 200)?;
+    if spec.redirect_uris.is_empty() || spec.redirect_uris.len() > 20 {
+        return Err(AppError::validation("redirectUris must list 1 to 20 URLs"));
+    }
+    let redirect_uris =
+        spec.redirect_uris.iter().map(|u| check_uri("redirectUris", u)).collect::<AppResult<Vec<_>>>()?;
+    let onboarding_uri = spec.onboarding_uri.as_deref().map(|u| check_uri("onboardingUri", u)).transpose()?;
+    Ok(ClientSpec { name, redirect_uris, onboarding_uri, service_account: spec.service_account })
+}
+
+impl Oidc {
+    /// Registers a client; the secret is returned here only.
+    pub async fn create_client(&self, actor: Option<&Principal>, spec: ClientSpec) -> AppResult<(ClientRow, String)> {
+        if let Some(p) = actor {
+            p.require_provider_admin()?;
+        }
+        let spec = check(spec)?;
+        let by: Option<UserId> = actor.map(|p| p.user);
+        let secret = random_secret(32);
+        let hash = sha256(secret.as_bytes());
+        let uuid = uuid::Uuid::now_v7();
+        let client_id = issue().uuid.simple().to_string();
+        let row = self
+            .db()
+            .write(move |c| {
+                let service_user = match spec.service_account {
+                    Some(sa) => Some(clients::service_user(c, sa)?.ok_or_else(|| {
+                        AppError::validation("serviceAccountId does not name a live service account")
+                    })?),
+                    None => None,
+                };
+                let row = clients::insert(
+                    c,
+                    &NewClient {
+                        uuid,
+                        client_id: &client_id,
+                        name: &spec.name,
+                        secret_hash: &hash,
+                        redirect_uris: &spec.redirect_uris,
+                        onboarding_uri: spec.onboarding_uri.as_deref(),
+                        service_user,
+                        created_by: by,
+                    },
+                )?;
+                audit::record(
+                    c,
+                    Event::new("oauth", "client_create", by)
+                        .on(uuid)
+                        .describe(format!("registered OAuth client {}", spec.name)),
+                )?;
+                Ok(row)
+            })
+            .await?;
+        Ok((row, secret))
+    }
+
+    pub async fn list_clients(&self, p: &Principal) -> AppResult<Vec<ClientRow>> {
+        p.require_provider_admin()?;
+        self.db().read(clients::list).await
+    }
+
+    pub async fn get_client(&self, p: &Principal, id: uuid::Uuid) -> AppResult<ClientRow> {
+        p.require_provider_admin()?;
+        self.db().read(move |c| clients::by_uuid(c, id)).await?.ok_or(AppError::NotFound)
+    }
+
+    pub async fn update_client(&self, p: &Principal, id: uuid::Uuid, spec: ClientSpec) -> AppResult<ClientRow> {
+        p.require_provider_admin()?;
+        let spec = check(spec)?;
+        let by = p.user;
+        self.db()
+            .write(move |c| {
+                let row = clients::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+                let service_user = match spec.service_account {
+                    Some(sa) => Some(clients::service_user(c, sa)?.ok_or_else(|| {
+                        AppError::validation("serviceAccountId does not name a live service account")
+                    })?),
+                    None => None,
+                };
+                clients::update(
+                    c,
+                    row.id,
+                    &spec.name,
+                    &spec.redirect_uris,
+                    spec.onboarding_uri.as_deref(),
+                    service_user,
+                )?;
+                audit::record(
+                    c,
+                    Event::new("oauth", "client_update", Some(by))
+                        .on(id)
+                        .describe(format!("changed OAuth client {}", spec.name)),
+                )?;
+                clients::by_uuid(c, id)?.ok_or(AppError::NotFound)
+            })
+            .await
+    }
+
+    /// A new secret; the old one stops working at once.
+    pub async fn rotate_client_secret(&self, p: &Principal, id: uuid::Uuid) -> AppResult<(ClientRow, String)> {
+        p.require_provider_admin()?;
+        let secret = random_secret(32);
+        let hash = sha256(secret.as_bytes());
+        let by = p.user;
+        let row = self
+            .db()
+            .write(move |c| {
+                let row = clients::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+                clients::set_secret(c, row.id, &hash)?;
+                audit::record(
+                    c,
+                    Event::new("oauth", "client_secret", Some(by))
+                        .on(id)
+                        .describe(format!("new secret for OAuth client {}", row.name)),
+                )?;
+                Ok(row)
+            })
+            .await?;
+        Ok((row, secret))
+    }
+
+    /// Deletes a client and ends every session and token issued to it.
+    pub async fn delete_client(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
+        p.require_provider_admin()?;
+        let by = p.user;
+        let revoked = self
+            .db()
+            .write(move |c| {
+                let row = clients::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+                let revoked = clients::delete(c, row.id)?;
+                audit::record(
+                    c,
+                    Event::new("oauth", "client_delete", Some(by))
+                        .on(id)
+                        .describe(format!("deleted OAuth client {}", row.name)),
+                )?;
+                Ok(revoked)
+            })
+            .await?;
+        self.identity().forget_credentials(&revoked);
+        Ok(())
+    }
+}

@@ -1,0 +1,267 @@
+//! Authorization codes, OAuth sessions (one per user and client) and their
+//! access and refresh tokens.
+
+use meshcloud_identity::store::tokens::{self as core_tokens, Kind, NewToken};
+use meshcloud_kernel::db::cols;
+use meshcloud_kernel::ids::{TokenId, UserId};
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub struct NewCode<'a> {
+    pub uuid: uuid::Uuid,
+    pub secret_hash: &'a [u8],
+    pub client: i64,
+    pub user: UserId,
+    pub redirect_uri: &'a str,
+    pub scope: &'a str,
+    pub nonce: Option<&'a str>,
+    pub code_challenge: Option<&'a str>,
+    pub challenge_method: Option<&'a str>,
+    pub auth_time: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+pub fn insert_code(conn: &Connection, c: &NewCode<'_>) -> AppResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO oauth_codes (uuid, secret_hash, client_id, user_id, redirect_uri, scope, nonce, code_challenge,
+                                  challenge_method, auth_time, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        c.uuid.to_string(),
+        c.secret_hash,
+        c.client,
+        c.user,
+        c.redirect_uri,
+        c.scope,
+        c.nonce,
+        c.code_challenge,
+        c.challenge_method,
+        time::to_db(&c.auth_time),
+        time::now_db(),
+        time::to_db(&c.expires_at)
+    ])?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeRow {
+    pub id: i64,
+    pub secret_hash: Vec<u8>,
+    pub client: i64,
+    pub user: UserId,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub challenge_method: Option<String>,
+    pub auth_time: Timestamp,
+    pub expires_at: Timestamp,
+    pub used: bool,
+    pub session: Option<i64>,
+}
+
+pub fn code(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<CodeRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, secret_hash, client_id, user_id, redirect_uri, scope, nonce, code_challenge, challenge_method,
+                    auth_time, expires_at, used_at IS NOT NULL, session_id
+               FROM oauth_codes WHERE uuid = ?1",
+        )?
+        .query_row([uuid.to_string()], |r| {
+            Ok(CodeRow {
+                id: r.get(0)?,
+                secret_hash: r.get(1)?,
+                client: r.get(2)?,
+                user: r.get(3)?,
+                redirect_uri: r.get(4)?,
+                scope: r.get(5)?,
+                nonce: r.get(6)?,
+                code_challenge: r.get(7)?,
+                challenge_method: r.get(8)?,
+                auth_time: cols::ts(r, 9)?,
+                expires_at: cols::ts(r, 10)?,
+                used: r.get(11)?,
+                session: r.get(12)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Marks a code used; false when it already was (a concurrent redemption).
+pub fn use_code(conn: &Connection, id: i64, session: i64) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached("UPDATE oauth_codes SET used_at = ?2, session_id = ?3 WHERE id = ?1 AND used_at IS NULL")?
+        .execute(params![id, time::now_db(), session])?;
+    Ok(n == 1)
+}
+
+/// Removes codes past their expiry (they can no longer be redeemed or replayed
+/// to any effect beyond a refusal).
+pub fn purge_codes(conn: &Connection, cutoff: &Timestamp) -> AppResult<usize> {
+    Ok(conn.prepare_cached("DELETE FROM oauth_codes WHERE expires_at < ?1")?.execute([time::to_db(cutoff)])?)
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub id: i64,
+    pub user: UserId,
+    pub client: i64,
+    pub scope: String,
+    pub auth_time: Timestamp,
+}
+
+/// The session of (user, client), created or taken over with a new scope and
+/// sign-in time. Everything issued to it before is revoked: one session per
+/// user and client. Returns the session and the public ids revoked.
+pub fn open_session(
+    conn: &Connection,
+    user: UserId,
+    client: i64,
+    scope: &str,
+    auth_time: &Timestamp,
+) -> AppResult<(SessionRow, Vec<uuid::Uuid>)> {
+    let now = time::now_db();
+    let id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO oauth_sessions (user_id, client_id, scope, auth_time, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+             ON CONFLICT (user_id, client_id) DO UPDATE SET scope = excluded.scope, auth_time = excluded.auth_time,
+                 updated_at = excluded.updated_at
+             RETURNING id",
+        )?
+        .query_row(params![user, client, scope, time::to_db(auth_time), now], |r| r.get(0))?;
+    let revoked = revoke_session_tokens(conn, id)?;
+    Ok((SessionRow { id, user, client, scope: scope.to_string(), auth_time: *auth_time }, revoked))
+}
+
+pub fn session(conn: &Connection, id: i64) -> AppResult<Option<SessionRow>> {
+    Ok(conn
+        .prepare_cached("SELECT id, user_id, client_id, scope, auth_time FROM oauth_sessions WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(SessionRow {
+                id: r.get(0)?,
+                user: r.get(1)?,
+                client: r.get(2)?,
+                scope: r.get(3)?,
+                auth_time: cols::ts(r, 4)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Revokes the session's access token and every refresh token; returns the
+/// access token's public id if one was live.
+pub fn revoke_session_tokens(conn: &Connection, session: i64) -> AppResult<Vec<uuid::Uuid>> {
+    let now = time::now_db();
+    let access: Option<TokenId> = conn
+        .prepare_cached("SELECT access_token_id FROM oauth_sessions WHERE id = ?1")?
+        .query_row([session], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let revoked = match access {
+        Some(t) => core_tokens::revoke_ids(conn, &[t])?,
+        None => Vec::new(),
+    };
+    conn.prepare_cached(
+        "UPDATE oauth_refresh_tokens SET revoked_at = ?2 WHERE session_id = ?1 AND revoked_at IS NULL",
+    )?
+    .execute(params![session, now])?;
+    Ok(revoked)
+}
+
+pub struct Issue<'a> {
+    pub session: &'a SessionRow,
+    pub client_name: &'a str,
+    pub access_uuid: uuid::Uuid,
+    pub access_hash: &'a [u8],
+    pub access_expires: Timestamp,
+    /// `None`: no refresh token (client credentials).
+    pub refresh: Option<(uuid::Uuid, &'a [u8], Timestamp)>,
+}
+
+/// Stores a new access token (and refresh token) as the session's current ones.
+pub fn issue(conn: &Connection, i: &Issue<'_>) -> AppResult<()> {
+    let s = i.session;
+    let token = core_tokens::insert(
+        conn,
+        &NewToken {
+            uuid: i.access_uuid,
+            user: s.user,
+            kind: Kind::OAuth,
+            name: i.client_name,
+            purpose: "OAuth access token",
+            provider: "meshcloud",
+            secret_hash: i.access_hash,
+            expires_at: Some(i.access_expires),
+            created_by: Some(s.user),
+        },
+    )?;
+    conn.prepare_cached("UPDATE tokens SET client_id = ?2, scope = ?3 WHERE id = ?1")?
+        .execute(params![token, s.client, s.scope])?;
+    conn.prepare_cached("UPDATE oauth_sessions SET access_token_id = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![s.id, token, time::now_db()])?;
+    if let Some((uuid, hash, expires)) = &i.refresh {
+        conn.prepare_cached(
+            "INSERT INTO oauth_refresh_tokens (uuid, session_id, secret_hash, expires_at, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![uuid.to_string(), s.id, hash, time::to_db(expires), time::now_db()])?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct RefreshRow {
+    pub id: i64,
+    pub session: i64,
+    pub secret_hash: Vec<u8>,
+    pub expires_at: Timestamp,
+    pub rotated: bool,
+    pub revoked: bool,
+}
+
+pub fn refresh_token(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<RefreshRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, session_id, secret_hash, expires_at, rotated_at IS NOT NULL, revoked_at IS NOT NULL
+               FROM oauth_refresh_tokens WHERE uuid = ?1",
+        )?
+        .query_row([uuid.to_string()], |r| {
+            Ok(RefreshRow {
+                id: r.get(0)?,
+                session: r.get(1)?,
+                secret_hash: r.get(2)?,
+                expires_at: cols::ts(r, 3)?,
+                rotated: r.get(4)?,
+                revoked: r.get(5)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Marks a refresh token used; false when it already was.
+pub fn rotate_refresh(conn: &Connection, id: i64) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached("UPDATE oauth_refresh_tokens SET rotated_at = ?2 WHERE id = ?1 AND rotated_at IS NULL")?
+        .execute(params![id, time::now_db()])?;
+    Ok(n == 1)
+}
+
+/// The scope and client an access token was issued with.
+pub fn token_grant(conn: &Connection, token: TokenId) -> AppResult<(String, Option<i64>)> {
+    conn.prepare_cached("SELECT scope, client_id FROM tokens WHERE id = ?1")?
+        .query_row([token], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// Refresh tokens of sessions whose tokens all lapsed long ago.
+pub fn purge_refresh(conn: &Connection, cutoff: &Timestamp) -> AppResult<usize> {
+    Ok(conn
+        .prepare_cached(
+            "DELETE FROM oauth_refresh_tokens WHERE expires_at < ?1 OR (revoked_at IS NOT NULL AND revoked_at < ?1)",
+        )?
+        .execute([time::to_db(cutoff)])?)
+}
