@@ -292,3 +292,24 @@ async fn clients_are_managed_by_provider_admins_only() {
     let access = t["access_token"].as_str().expect("access");
     assert_eq!(srv.with_token(access).get("/oauth2/v2/userinfo").await.status, 401);
 }
+
+#[tokio::test]
+async fn the_cli_registers_clients() {
+    let srv = Server::start().await;
+    let dir = srv.data_dir.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        crate::support::cli_ok(&dir, &["client", "create", "--name", "cli-portal", "--redirect-uri", REDIRECT])
+    })
+    .await
+    .expect("join");
+    let c: Value = serde_json::from_str(&out).expect("json");
+    let reg = Registered {
+        id: c["id"].as_str().expect("id").into(),
+        client_id: c["clientId"].as_str().expect("clientId").into(),
+        secret: c["clientSecret"].as_str().expect("secret").into(),
+    };
+    let (_, code) = admin_code(&srv, &reg).await;
+    assert_eq!(exchange(&srv, &reg, &code).await.0, 200);
+    let bad = crate::support::cli(&srv.data_dir, &["client", "create", "--name", "x", "--redirect-uri", "nope"], None);
+    assert!(!bad.status.success());
+}

@@ -74,6 +74,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Manage OAuth clients of the OIDC provider.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -126,6 +131,26 @@ enum TokenCommand {
         email: String,
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClientCommand {
+    /// Register an OAuth client; prints it as JSON, with the secret (shown only here).
+    Create {
+        #[command(flatten)]
+        dir: DataDir,
+        #[arg(long)]
+        name: String,
+        /// Where the provider may send the browser back to (repeat for several).
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// Where users unknown to meshcloud are sent to create their organization.
+        #[arg(long)]
+        onboarding_uri: Option<String>,
+        /// The service account (UUID) the client_credentials grant acts as.
+        #[arg(long)]
+        service_account: Option<uuid::Uuid>,
     },
 }
 
@@ -241,6 +266,34 @@ fn run(command: Command) -> Result<(), String> {
             .map_err(|e| e.to_string());
             db.close();
             println!("{}", r?.plaintext);
+            Ok(())
+        }),
+        Command::Client {
+            command: ClientCommand::Create { dir, name, redirect_uris, onboarding_uri, service_account },
+        } => runtime()?.block_on(async {
+            let config = tool_config(&dir);
+            let db = server::open_db(&config, false).await?;
+            let key = meshcloud_kernel::secrets::load_or_create_key(config.master_key.as_deref(), &config.data_dir)
+                .map_err(|e| format!("master key: {e}"))?;
+            let oidc = meshcloud_oidc::Oidc::new(
+                db.clone(),
+                server::identity(db.clone(), &config),
+                meshcloud_kernel::secrets::Sealer::new(&key),
+                meshcloud_oidc::OidcSettings::default(),
+            );
+            let spec =
+                meshcloud_oidc::service::clients::ClientSpec { name, redirect_uris, onboarding_uri, service_account };
+            let r = oidc.create_client(None, spec).await.map_err(|e| e.to_string());
+            db.close();
+            let (row, secret) = r?;
+            let out = serde_json::json!({
+                "id": row.uuid.to_string(),
+                "clientId": row.client_id,
+                "clientSecret": secret,
+                "name": row.name,
+                "redirectUris": row.redirect_uris,
+            });
+            println!("{out}");
             Ok(())
         }),
         Command::Config { command: ConfigCommand::Example } => {

@@ -17,6 +17,7 @@ pub struct ClientsApi {
 }
 
 #[derive(Debug, Object)]
+#[oai(rename = "OAuthClientWrite")]
 pub struct ClientWrite {
     pub name: String,
     /// Where the provider may send the browser back to (exact match).
@@ -31,6 +32,7 @@ pub struct ClientWrite {
 }
 
 #[derive(Debug, Object)]
+#[oai(rename = "OAuthClient")]
 pub struct Client {
     pub id: String,
     #[oai(rename = "clientId")]

@@ -31,6 +31,7 @@ pub struct TokenForm {
 
 /// `token`.
 #[derive(Debug, Object)]
+#[oai(rename = "OAuthToken")]
 pub struct Token {
     pub token_type: String,
     pub access_token: String,

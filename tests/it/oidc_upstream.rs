@@ -1,0 +1,129 @@
+//! Sign-in through an organization's own provider. The upstream provider is
+//! a second meshcloud on loopback: the browser is sent there, signs in, and
+//! comes back through `/oidc/callback` with an ID token meshcloud verifies.
+
+use serde_json::json;
+
+use crate::oidc_support::*;
+use crate::support::Server;
+
+const USER: &str = "ursula@corp.test";
+const PASSWORD: &str = "user-password-1";
+
+/// meshcloud B with org `corp.test` signing in through meshcloud A.
+async fn federation() -> (Server, Server, Registered) {
+    let upstream = Server::start().await;
+    let srv = Server::start().await;
+    upstream.user(USER, None).await;
+    let at_upstream = register_client(&upstream, &format!("{}/oidc/callback", srv.base)).await;
+
+    let admin = srv.admin().await;
+    let org = admin
+        .post("/api/v1/organizations", json!({"metadata": {"name": "corp"}, "spec": {"organizationType": "adhoc"}}))
+        .await;
+    assert_eq!(org.status, 202, "{}", org.text);
+    let org_id = org.json()["metadata"]["id"].as_str().expect("org id").to_string();
+    let provider = admin
+        .post(
+            &format!("/api/v1/organizations/{org_id}/oauth2providers"),
+            json!({"metadata": {"name": "corp-idp"},
+                   "spec": {"issuer": upstream.base, "clientID": at_upstream.client_id, "clientSecret": at_upstream.secret}}),
+        )
+        .await;
+    assert_eq!(provider.status, 201, "{}", provider.text);
+    let provider_id = provider.json()["metadata"]["id"].as_str().expect("provider id").to_string();
+    let put = admin
+        .put(
+            &format!("/api/v1/organizations/{org_id}"),
+            json!({"metadata": {"name": "corp"},
+                   "spec": {"organizationType": "domain", "domain": "corp.test",
+                            "providerScope": "organization", "providerID": provider_id}}),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.text);
+    srv.user(USER, Some((&org_id, false))).await;
+    let client = register_client(&srv, REDIRECT).await;
+    (upstream, srv, client)
+}
+
+#[tokio::test]
+async fn an_organizations_users_sign_in_through_its_provider() {
+    let (upstream, srv, client) = federation().await;
+    let mut here = Browser::new(&srv.base);
+    let mut there = Browser::new(&upstream.base);
+
+    let page = here.get(&authorize_url(&client.client_id, REDIRECT, &[])).await;
+    assert_eq!(page.status, 200);
+    let state = page_state(&page.body);
+    // No password: the e-mail's domain belongs to an org with its own provider.
+    let go = here.post_form("/oauth2/v2/login", &[("state", &state), ("email", USER)]).await;
+    assert_eq!(go.status, 302, "{}", go.body);
+    let to_upstream = go.location.expect("location");
+    assert!(to_upstream.starts_with(&format!("{}/oauth2/v2/authorization", upstream.base)), "{to_upstream}");
+    assert_eq!(query_param(&to_upstream, "code_challenge_method").as_deref(), Some("S256"));
+
+    // The upstream provider shows its own page; the user signs in there.
+    let login = there.get(&to_upstream).await;
+    assert_eq!(login.status, 200, "{}", login.body);
+    let up_state = page_state(&login.body);
+    let back =
+        there.post_form("/oauth2/v2/login", &[("state", &up_state), ("email", USER), ("password", PASSWORD)]).await;
+    assert_eq!(back.status, 302, "{}", back.body);
+    let callback = back.location.expect("callback");
+    assert!(callback.starts_with(&format!("{}/oidc/callback", srv.base)), "{callback}");
+
+    let done = here.get(&callback).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    assert!(done.set_cookie.is_some(), "signed in here as well");
+    let loc = done.location.expect("location");
+    assert!(loc.starts_with(REDIRECT), "{loc}");
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("st-123"));
+    let code = query_param(&loc, "code").expect("code");
+    let (status, t) = exchange(&srv, &client, &code).await;
+    assert_eq!(status, 200, "{t}");
+    let claims = verify_id_token(&srv, t["id_token"].as_str().expect("id_token")).await;
+    assert_eq!(claims["sub"], USER);
+    assert_eq!(claims["iss"], srv.base.as_str());
+}
+
+#[tokio::test]
+async fn upstream_refusals_and_unknown_users_go_back_to_the_client() {
+    let (upstream, srv, client) = federation().await;
+    let mut here = Browser::new(&srv.base);
+    let page = here.get(&authorize_url(&client.client_id, REDIRECT, &[])).await;
+    let state = page_state(&page.body);
+    let go = here.post_form("/oauth2/v2/login", &[("state", &state), ("email", "nobody@corp.test")]).await;
+    let to_upstream = go.location.expect("location");
+    let sealed = query_param(&to_upstream, "state").expect("state");
+
+    // The upstream provider refuses: its error is relayed with the client's state.
+    let refused =
+        here.get(&format!("/oidc/callback?state={}&error=access_denied&error_description=no", urlenc(&sealed))).await;
+    assert_eq!(refused.status, 302);
+    let loc = refused.location.expect("location");
+    assert_eq!(query_param(&loc, "error").as_deref(), Some("access_denied"));
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("st-123"));
+
+    // A forged state is a page, not a redirect.
+    let forged = here.get("/oidc/callback?state=forged&code=x").await;
+    assert_eq!(forged.status, 400);
+    assert!(forged.location.is_none());
+
+    // Someone the upstream knows but meshcloud does not: no account is made.
+    upstream.user("nobody@corp.test", None).await;
+    let mut there = Browser::new(&upstream.base);
+    let login = there.get(&to_upstream).await;
+    let up_state = page_state(&login.body);
+    let back = there
+        .post_form("/oauth2/v2/login", &[("state", &up_state), ("email", "nobody@corp.test"), ("password", PASSWORD)])
+        .await;
+    let done = here.get(&back.location.expect("callback")).await;
+    assert_eq!(done.status, 302);
+    let loc = done.location.expect("location");
+    assert_eq!(query_param(&loc, "error").as_deref(), Some("server_error"));
+    assert_eq!(query_param(&loc, "error_description").as_deref(), Some("user signup is not permitted"));
+}
+
+fn urlenc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
