@@ -127,3 +127,71 @@ async fn upstream_refusals_and_unknown_users_go_back_to_the_client() {
 fn urlenc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn unknown_people_are_onboarded_with_their_own_organization() {
+    let (upstream, srv, _) = federation().await;
+    let admin = srv.admin().await;
+    let onboarding = "http://127.0.0.1:9/onboarding";
+    let r = admin
+        .post(
+            "/api/meshcloud/oauth/clients",
+            json!({"name": "portal-with-onboarding", "redirectUris": [REDIRECT], "onboardingUri": onboarding}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let c = r.json();
+    let client = Registered {
+        id: c["id"].as_str().expect("id").into(),
+        client_id: c["clientId"].as_str().expect("cid").into(),
+        secret: c["clientSecret"].as_str().expect("secret").into(),
+    };
+    let newbie = "newbie@corp.test";
+    upstream.user(newbie, None).await;
+
+    let mut here = Browser::new(&srv.base);
+    let mut there = Browser::new(&upstream.base);
+    let page = here.get(&authorize_url(&client.client_id, REDIRECT, &[])).await;
+    let go = here.post_form("/oauth2/v2/login", &[("state", &page_state(&page.body)), ("email", newbie)]).await;
+    let login = there.get(&go.location.expect("to upstream")).await;
+    let back = there
+        .post_form(
+            "/oauth2/v2/login",
+            &[("state", &page_state(&login.body)), ("email", newbie), ("password", PASSWORD)],
+        )
+        .await;
+    let to_onboarding = here.get(&back.location.expect("callback")).await;
+    assert_eq!(to_onboarding.status, 302, "{}", to_onboarding.body);
+    let loc = to_onboarding.location.expect("onboarding");
+    assert!(loc.starts_with(onboarding), "{loc}");
+    assert_eq!(query_param(&loc, "email").as_deref(), Some(newbie));
+    assert_eq!(query_param(&loc, "callback"), Some(format!("{}/oauth2/v2/onboard", srv.base)));
+    let state = query_param(&loc, "state").expect("state");
+
+    let bad = here
+        .post_form("/oauth2/v2/onboard", &[("state", "forged"), ("organization_name", "x"), ("group_name", "y")])
+        .await;
+    assert_eq!(bad.status, 400);
+    let done = here
+        .post_form(
+            "/oauth2/v2/onboard",
+            &[
+                ("state", &state),
+                ("organization_name", "newbie-org"),
+                ("group_name", "engineers"),
+                ("roles", "member"),
+                ("roles", "workspace admin"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    let code = query_param(&done.location.expect("to client"), "code").expect("code");
+    let (status, t) = exchange(&srv, &client, &code).await;
+    assert_eq!(status, 200, "{t}");
+    let me = srv.with_token(t["access_token"].as_str().expect("access"));
+    let orgs = me.get("/api/identity/orgs").await;
+    assert!(orgs.text.contains("newbie-org"), "{}", orgs.text);
+    let org_id = orgs.json()["organizations"][0]["id"].as_str().expect("org").to_string();
+    let teams = me.get(&format!("/api/identity/orgs/{org_id}/teams")).await;
+    assert!(teams.text.contains("engineers"), "{}", teams.text);
+}

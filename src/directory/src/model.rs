@@ -1,5 +1,10 @@
 //! Wire types shared by every Identity resource: metadata, tags, statuses.
 
+pub mod access;
+pub mod groups;
+pub mod orgs;
+pub mod users;
+
 use meshcloud_kernel::time::Timestamp;
 use meshcloud_kernel::{AppError, AppResult};
 use poem_openapi::{Enum, Object};

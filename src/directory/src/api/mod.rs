@@ -1,5 +1,11 @@
 //! The Identity face's HTTP operations (one `#[OpenApi]` struct per sub-resource).
 
+pub mod acl;
+pub mod groups;
+pub mod orgs;
+pub mod roles;
+pub mod users;
+
 use poem_openapi::Tags;
 
 use crate::Directory;
@@ -21,6 +27,20 @@ pub enum Tag {
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
-pub fn apis(directory: &Directory) -> () {
-    let _ = directory;
+pub fn apis(directory: &Directory) -> CoreApis {
+    core_apis(directory)
+}
+
+/// Organizations, groups, users, roles and the ACL.
+pub type CoreApis = (orgs::OrgsApi, groups::GroupsApi, users::UsersApi, roles::RolesApi, acl::AclApi);
+
+fn core_apis(directory: &Directory) -> CoreApis {
+    let d = || directory.clone();
+    (
+        orgs::OrgsApi { directory: d() },
+        groups::GroupsApi { directory: d() },
+        users::UsersApi { directory: d() },
+        roles::RolesApi { directory: d() },
+        acl::AclApi { directory: d() },
+    )
 }

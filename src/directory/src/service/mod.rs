@@ -1,6 +1,11 @@
 //! Rules, permission checks and transactions of the Identity face.
 
+pub mod access;
 pub mod acl;
+pub mod groups;
+pub mod orgs;
+pub mod provisioning;
+pub mod users;
 
 use std::sync::Arc;
 use std::time::Duration;

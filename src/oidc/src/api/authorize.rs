@@ -95,19 +95,25 @@ pub(crate) async fn browser_session(oidc: &Oidc, req: &Request) -> Option<Princi
     oidc.identity().authenticate(&raw, true).await.ok()
 }
 
-fn render(oidc: &Oidc, outcome: Outcome, set_cookie: Option<String>, failed: bool) -> PageResponse {
-    match outcome {
+async fn render(oidc: &Oidc, outcome: Outcome, set_cookie: Option<String>, failed: bool) -> AppResult<PageResponse> {
+    Ok(match outcome {
         Outcome::Redirect(url) => PageResponse::Found(url, set_cookie),
         Outcome::BadRequest(msg) => PageResponse::BadRequest(Html(pages::error(&msg))),
         Outcome::Login { request, sealed, message } => {
             let action = format!("{}/oauth2/v2/login", oidc.issuer());
+            let providers: Vec<pages::ProviderChoice> = oidc
+                .global_providers()
+                .await?
+                .into_iter()
+                .map(|(id, name)| pages::ProviderChoice { id: id.to_string(), name })
+                .collect();
             let html = pages::login(
                 &action,
                 &sealed,
                 &request.client_id,
                 request.login_hint.as_deref(),
                 message.as_deref(),
-                &[],
+                &providers,
             );
             if failed {
                 PageResponse::Unauthorized(Html(html))
@@ -115,18 +121,18 @@ fn render(oidc: &Oidc, outcome: Outcome, set_cookie: Option<String>, failed: boo
                 PageResponse::Page(Html(html), "no-store".into())
             }
         }
-    }
+    })
 }
 
 impl AuthorizeApi {
     async fn start(&self, req: &Request, params: AuthParams) -> AppResult<PageResponse> {
         let (client, request) = match self.oidc.check_request(&params).await? {
             Ok(ok) => ok,
-            Err(outcome) => return Ok(render(&self.oidc, outcome, None, false)),
+            Err(outcome) => return render(&self.oidc, outcome, None, false).await,
         };
         let session = browser_session(&self.oidc, req).await;
         let outcome = self.oidc.authorize(&client, request, session.as_ref()).await?;
-        Ok(render(&self.oidc, outcome, None, false))
+        render(&self.oidc, outcome, None, false).await
     }
 
     /// Password sign-in on the page: a web session (the same one the UI
@@ -153,16 +159,16 @@ impl AuthorizeApi {
             Ok((user, issued)) => {
                 let set = cookie(req, &issued.plaintext, identity.settings().session_ttl.as_secs());
                 let outcome = self.oidc.grant_code(&client, &pending, user, meshcloud_kernel::time::now()).await?;
-                Ok(render(&self.oidc, outcome, Some(set), false))
+                render(&self.oidc, outcome, Some(set), false).await
             }
             Err(AppError::Unauthenticated) => {
                 let page = self.oidc.login_page(retry, Some("The e-mail address or password is wrong.".into()));
-                Ok(render(&self.oidc, page, None, true))
+                render(&self.oidc, page, None, true).await
             }
             Err(AppError::RateLimited { .. }) => {
                 let page =
                     self.oidc.login_page(retry, Some("Too many attempts. Wait a few minutes and try again.".into()));
-                Ok(render(&self.oidc, page, None, true))
+                render(&self.oidc, page, None, true).await
             }
             Err(e) => Err(e),
         }
@@ -242,16 +248,16 @@ impl AuthorizeApi {
             (Some(email), Some(password)) => self.with_password(req, pending, email, password).await,
             (email, None) => {
                 if let Some(outcome) = self.oidc.upstream_start(&pending, email, form.provider.as_deref()).await? {
-                    return Ok(render(&self.oidc, outcome, None, false));
+                    return render(&self.oidc, outcome, None, false).await;
                 }
                 let mut retry = pending;
                 retry.login_hint = email.map(str::to_string);
                 let page = self.oidc.login_page(retry, Some("Enter your password.".into()));
-                Ok(render(&self.oidc, page, None, true))
+                render(&self.oidc, page, None, true).await
             }
             (None, Some(_)) => {
                 let page = self.oidc.login_page(pending, Some("Enter your e-mail address.".into()));
-                Ok(render(&self.oidc, page, None, true))
+                render(&self.oidc, page, None, true).await
             }
         }
     }

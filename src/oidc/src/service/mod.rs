@@ -4,6 +4,7 @@
 pub mod authorize;
 pub mod clients;
 pub mod keys;
+pub mod onboard;
 pub mod state;
 pub mod token;
 pub mod upstream;
