@@ -5,6 +5,11 @@ pub mod groups;
 pub mod orgs;
 pub mod users;
 
+pub mod projects;
+pub mod providers;
+pub mod quotas;
+pub mod service_accounts;
+
 use meshcloud_kernel::time::Timestamp;
 use meshcloud_kernel::{AppError, AppResult};
 use poem_openapi::{Enum, Object};

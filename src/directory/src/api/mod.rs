@@ -1,9 +1,14 @@
 //! The Identity face's HTTP operations (one `#[OpenApi]` struct per sub-resource).
 
 pub mod acl;
+pub mod allocations;
 pub mod groups;
 pub mod orgs;
+pub mod projects;
+pub mod providers;
+pub mod quotas;
 pub mod roles;
+pub mod service_accounts;
 pub mod users;
 
 use poem_openapi::Tags;
@@ -27,8 +32,8 @@ pub enum Tag {
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
-pub fn apis(directory: &Directory) -> CoreApis {
-    core_apis(directory)
+pub fn apis(directory: &Directory) -> (CoreApis, ResourceApis) {
+    (core_apis(directory), resource_apis(directory))
 }
 
 /// Organizations, groups, users, roles and the ACL.
@@ -42,5 +47,27 @@ fn core_apis(directory: &Directory) -> CoreApis {
         users::UsersApi { directory: d() },
         roles::RolesApi { directory: d() },
         acl::AclApi { directory: d() },
+    )
+}
+
+/// Service accounts, projects, allocations, quotas and sign-in providers.
+pub type ResourceApis = (
+    service_accounts::ServiceAccountsApi,
+    projects::ProjectsApi,
+    allocations::AllocationsApi,
+    quotas::QuotasApi,
+    providers::ProvidersApi,
+    providers::ProviderAdminApi,
+);
+
+fn resource_apis(directory: &Directory) -> ResourceApis {
+    let d = || directory.clone();
+    (
+        service_accounts::ServiceAccountsApi { directory: d() },
+        projects::ProjectsApi { directory: d() },
+        allocations::AllocationsApi { directory: d() },
+        quotas::QuotasApi { directory: d() },
+        providers::ProvidersApi { directory: d() },
+        providers::ProviderAdminApi { directory: d() },
     )
 }

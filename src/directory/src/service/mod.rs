@@ -2,9 +2,15 @@
 
 pub mod access;
 pub mod acl;
+pub mod allocations;
 pub mod groups;
+pub mod lookup;
 pub mod orgs;
+pub mod projects;
+pub mod providers;
 pub mod provisioning;
+pub mod quotas;
+pub mod service_accounts;
 pub mod users;
 
 use std::sync::Arc;

@@ -48,6 +48,8 @@ impl Identity {
                 let org = Self::org_for(c, &p, org, Perm::MembersRead)?;
                 let mut w = Where::default();
                 w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.id.0)]);
+                // Service accounts hold memberships but are not people.
+                w.and("u.kind = 'human'", []);
                 if let Some(t) = team {
                     let t = teams::in_org(c, org.id, t)?.ok_or(AppError::NotFound)?;
                     w.and("u.id IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.id.0)]);
@@ -165,7 +167,7 @@ impl Identity {
         let me = p.map(|p| (p.user, p.provider_admin));
         self.db()
             .read(move |c| {
-                let mut w = Where::default();
+                let mut w = Where::with("u.kind = 'human'", []);
                 match me {
                     Some((_, true)) => {}
                     Some((id, false)) => {
