@@ -19,7 +19,8 @@ const REACHING_TEAMS: &str = "SELECT DISTINCT t.id FROM workspace_links l
 /// `workspace_id` that have `user` as a member (empty if none).
 pub fn project_perms(conn: &Connection, user: UserId, workspace_id: i64) -> AppResult<PermSet> {
     let mut stmt = conn.prepare_cached(REACHING_TEAMS)?;
-    let teams = stmt.query_map(params![workspace_id, user], |r| r.get::<_, TeamId>(0))?.collect::<Result<Vec<_>, _>>()?;
+    let teams =
+        stmt.query_map(params![workspace_id, user], |r| r.get::<_, TeamId>(0))?.collect::<Result<Vec<_>, _>>()?;
     let mut set = PermSet::default();
     for t in teams {
         set.0 |= team_perms(conn, t)?.0;
