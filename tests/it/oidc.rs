@@ -313,3 +313,75 @@ async fn the_cli_registers_clients() {
     let bad = crate::support::cli(&srv.data_dir, &["client", "create", "--name", "x", "--redirect-uri", "nope"], None);
     assert!(!bad.status.success());
 }
+
+#[tokio::test]
+async fn client_credentials_act_as_the_clients_service_account() {
+    let srv = Server::start().await;
+    let admin = srv.admin().await;
+    let orgs = admin.get("/api/v1/organizations").await;
+    let org = orgs.json()[0]["metadata"]["id"].as_str().expect("org").to_string();
+    let sa = admin
+        .post(
+            &format!("/api/v1/organizations/{org}/serviceaccounts"),
+            serde_json::json!({"metadata": {"name": "robot"}, "spec": {"groupIDs": []}}),
+        )
+        .await;
+    assert_eq!(sa.status, 201, "{}", sa.text);
+    let sa_id = sa.json()["metadata"]["id"].as_str().expect("sa").to_string();
+    let r = admin
+        .post(
+            "/api/meshcloud/oauth/clients",
+            serde_json::json!({"name": "robot-client", "redirectUris": [REDIRECT], "serviceAccountId": sa_id}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let c = r.json();
+    let robot = Registered {
+        id: c["id"].as_str().expect("id").into(),
+        client_id: c["clientId"].as_str().expect("cid").into(),
+        secret: c["clientSecret"].as_str().expect("s").into(),
+    };
+    let (status, t) = token(&srv, &robot, &[("grant_type", "client_credentials")]).await;
+    assert_eq!(status, 200, "{t}");
+    assert!(t["refresh_token"].is_null() && t["id_token"].is_null());
+    let acl = srv
+        .with_token(t["access_token"].as_str().expect("access"))
+        .get(&format!("/api/v1/organizations/{org}/acl"))
+        .await;
+    assert_eq!(acl.status, 200, "{}", acl.text);
+
+    let plain = register_client(&srv, REDIRECT).await;
+    let (status, e) = token(&srv, &plain, &[("grant_type", "client_credentials")]).await;
+    assert_eq!((status, e["error"].as_str()), (400, Some("unauthorized_client")));
+}
+
+#[tokio::test]
+async fn a_rotated_signing_key_stays_published_for_the_tokens_it_signed() {
+    let srv = Server::start().await;
+    let c = register_client(&srv, REDIRECT).await;
+    let (_, code) = admin_code(&srv, &c).await;
+    let (_, t) = exchange(&srv, &c, &code).await;
+    let old_token = t["id_token"].as_str().expect("id_token").to_string();
+    let old_kid = srv.anon().get("/oauth2/v2/jwks").await.json()["keys"][0]["kid"].as_str().expect("kid").to_string();
+
+    // The key is past its rotation age at the next start.
+    let tmp = srv.stop().await;
+    let db = rusqlite::Connection::open(tmp.path().join("data").join("meshcloud.db")).expect("open");
+    db.execute("UPDATE signing_keys SET created_at = '2020-01-01T00:00:00.000000Z'", []).expect("age the key");
+    drop(db);
+    let srv = Server::start_in(tmp, |_| {}).await;
+
+    let keys = srv.anon().get("/oauth2/v2/jwks").await.json();
+    let kids: Vec<&str> = keys["keys"].as_array().expect("keys").iter().filter_map(|k| k["kid"].as_str()).collect();
+    assert_eq!(kids.len(), 2, "{keys}");
+    assert!(kids.contains(&old_kid.as_str()));
+    verify_id_token(&srv, &old_token).await;
+    let (_, code) = admin_code(&srv, &c).await;
+    let (_, t) = exchange(&srv, &c, &code).await;
+    let header = t["id_token"].as_str().expect("id").split('.').next().expect("header").to_string();
+    use base64::Engine;
+    let header: Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).expect("b64"))
+            .expect("json");
+    assert_ne!(header["kid"], old_kid.as_str(), "new tokens use the new key");
+}

@@ -135,14 +135,17 @@ async fn start_jobs(
             })
         }),
     );
-    let id = identity.clone();
+    let (id, oidc) = (identity.clone(), f.oidc.clone());
     jobs.insert(
         "token_cleanup".into(),
         Arc::new(move || {
-            let id = id.clone();
+            let (id, oidc) = (id.clone(), oidc.clone());
             Box::pin(async move {
                 let n = id.cleanup_tokens().await.map_err(|e| e.to_string())?;
-                Ok(format!("removed {n} expired or revoked credentials"))
+                let grants = oidc.cleanup().await.map_err(|e| e.to_string())?;
+                Ok(format!(
+                    "removed {n} expired or revoked credentials and {grants} authorization codes and refresh tokens"
+                ))
             })
         }),
     );
@@ -170,12 +173,24 @@ async fn start_jobs(
             })
         }),
     );
+    let dir = f.directory.clone();
+    jobs.insert(
+        "provisioning".into(),
+        Arc::new(move || {
+            let dir = dir.clone();
+            Box::pin(async move {
+                let n = dir.advance_provisioning().await.map_err(|e| e.to_string())?;
+                Ok(format!("{n} organizations and projects provisioned or deleted"))
+            })
+        }),
+    );
     let schedules = vec![
         ("purge".to_string(), config.purge_schedule.clone()),
         ("token_cleanup".to_string(), config.token_cleanup_schedule.clone()),
         ("event_retention".to_string(), config.event_retention_schedule.clone()),
         ("backup".to_string(), config.backup_schedule.clone()),
         ("signing_keys".to_string(), config.signing_key_schedule.clone()),
+        ("provisioning".to_string(), config.provisioning_schedule.clone()),
     ];
     ops.register_system_jobs(schedules).await.map_err(|e| e.to_string())?;
     Ok(crate::scheduler::spawn(ops.clone(), jobs, stop))

@@ -292,6 +292,14 @@ impl Oidc {
         Ok(self.answer(access, None, None, &session.scope))
     }
 
+    /// The token cleanup job's share: codes past their minute, and refresh
+    /// tokens that expired or were revoked (rotated ones are kept until they
+    /// expire, so that a replay is still recognised).
+    pub async fn cleanup(&self) -> AppResult<usize> {
+        let now = time::now();
+        self.db().write(move |c| Ok(grants::purge_codes(c, &now)? + grants::purge_refresh(c, &now)?)).await
+    }
+
     fn answer(&self, access: Issued, refresh: Option<Issued>, id_token: Option<String>, scope: &str) -> TokenAnswer {
         TokenAnswer {
             access_token: access.plaintext,
