@@ -1,0 +1,206 @@
+//! Identity face organizations: CRUD, asynchronous provisioning and
+//! deletion, the shared core with the Layer5 face, validation and the
+//! permission matrix.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+pub const ORGS: &str = "/api/v1/organizations";
+
+pub fn org_body(name: &str) -> Value {
+    json!({"metadata": {"name": name}, "spec": {"organizationType": "adhoc"}})
+}
+
+/// Asserts an Identity-format error: status, JSON `{error, error_description}`.
+#[track_caller]
+pub fn assert_id_error(r: &Resp, status: u16, code: &str) {
+    assert_eq!(r.status, status, "body: {}", r.text);
+    assert!(r.content_type().starts_with("application/json"), "content type {:?}", r.content_type());
+    let v = r.json();
+    assert_eq!(v["error"], code, "{v}");
+    assert!(v["error_description"].as_str().is_some_and(|d| !d.is_empty()), "{v}");
+}
+
+/// Polls `GET path` until `done` holds for (status, body); bounded.
+pub async fn poll(api: &Api, path: &str, done: impl Fn(u16, &Value) -> bool) -> Value {
+    for _ in 0..100 {
+        let r = api.get(path).await;
+        let v = if r.text.is_empty() { Value::Null } else { r.json() };
+        if done(r.status, &v) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{path} did not reach the expected state");
+}
+
+/// Creates an organization on the Identity face and waits until it is provisioned.
+pub async fn create_provisioned(api: &Api, name: &str) -> String {
+    let v = api.post(ORGS, org_body(name)).await.expect(202);
+    let id = v["metadata"]["id"].as_str().unwrap().to_string();
+    poll(api, &format!("{ORGS}/{id}"), |s, v| s == 200 && v["metadata"]["provisioningStatus"] == "provisioned").await;
+    id
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|o| o["metadata"]["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn crud_with_provisioning_and_deletion() {
+    let w = world().await;
+    let body = json!({
+        "metadata": {"name": "acme", "description": "the acme org", "tags": [{"name": "env", "value": "prod"}]},
+        "spec": {"organizationType": "domain", "domain": "Acme.Example"},
+    });
+    let r = w.admin.post(ORGS, body).await;
+    let created = r.expect(202);
+    let md = &created["metadata"];
+    assert_eq!(md["name"], "acme");
+    assert_eq!(md["description"], "the acme org");
+    assert_eq!(md["tags"], json!([{"name": "env", "value": "prod"}]));
+    assert_eq!(md["provisioningStatus"], "provisioning");
+    assert_eq!(md["healthStatus"], "healthy");
+    assert_eq!(md["createdBy"], ADMIN_EMAIL);
+    assert!(md["creationTime"].is_string() && md.get("deletionTime").is_none(), "{md}");
+    assert_eq!(created["spec"], json!({"organizationType": "domain", "domain": "acme.example"}));
+    let id = md["id"].as_str().unwrap().to_string();
+    let path = format!("{ORGS}/{id}");
+
+    let got = poll(&w.admin, &path, |s, v| s == 200 && v["metadata"]["provisioningStatus"] == "provisioned").await;
+    assert_eq!(got["metadata"]["id"], id.as_str());
+
+    // The creator administers it on both faces.
+    let l5 = w.admin.get(&format!("/api/identity/orgs/{id}")).await.expect(200);
+    assert_eq!(l5["organizations"][0]["name"], "acme");
+    assert_eq!(l5["organizations"][0]["domain"], "acme.example");
+
+    let update = json!({
+        "metadata": {"name": "acme-2", "description": ""},
+        "spec": {"organizationType": "adhoc"},
+    });
+    let r = w.admin.put(&path, update).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.is_empty(), "PUT answers without a body: {}", r.text);
+    let got = w.admin.get(&path).await.expect(200);
+    assert_eq!(got["metadata"]["name"], "acme-2");
+    assert!(got["metadata"].get("description").is_none() && got["metadata"].get("tags").is_none(), "{got}");
+    assert_eq!(got["spec"], json!({"organizationType": "adhoc"}));
+
+    let r = w.admin.delete(&path).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let got = w.admin.get(&path).await;
+    if got.status == 200 {
+        let md = &got.json()["metadata"];
+        assert_eq!(md["provisioningStatus"], "deprovisioning");
+        assert!(md["deletionTime"].is_string(), "{md}");
+    }
+    poll(&w.admin, &path, |s, _| s == 404).await;
+    assert_id_error(&w.admin.get(&path).await, 404, "not_found");
+    w.admin.get(&format!("/api/identity/orgs/{id}")).await.assert_l5_error(404, L5_NOT_FOUND);
+    assert!(!names(&w.admin.get(ORGS).await.expect(200)).contains(&"acme-2".to_string()));
+}
+
+#[tokio::test]
+async fn one_core_for_both_faces() {
+    let w = world().await;
+    // Layer5 orgs are provisioned Identity orgs, names as they are.
+    let spaced = w.alice.create_org(json!({"name": "Org With Spaces"})).await;
+    let mine = w.alice.get(ORGS).await.expect(200);
+    assert_eq!(names(&mine), ["A", "Org With Spaces"], "alice's orgs by name: {mine}");
+    let o = mine.as_array().unwrap().iter().find(|o| o["metadata"]["id"] == spaced.as_str()).unwrap();
+    assert_eq!(o["metadata"]["provisioningStatus"], "provisioned");
+    assert_eq!(o["spec"]["organizationType"], "adhoc");
+
+    // An Identity org is a Layer5 org, and its creator's.
+    let id = create_provisioned(&w.admin, "from-identity").await;
+    let l5 = w.admin.get("/api/identity/orgs?all=true&pagesize=100").await.expect(200);
+    let l5_ids: Vec<String> = strs(&l5["organizations"], "id");
+    assert!(l5_ids.contains(&id), "{l5}");
+    let all = w.admin.get(ORGS).await.expect(200);
+    // SQLite's binary order: capitals first (the bootstrap made the default org).
+    assert_eq!(names(&all), ["A", "B", "Default Organization", "Org With Spaces", "from-identity"]);
+    // A Layer5 delete is seen here at once.
+    w.admin.delete(&format!("/api/identity/orgs/{id}")).await;
+    assert_id_error(&w.admin.get(&format!("{ORGS}/{id}")).await, 404, "not_found");
+}
+
+#[tokio::test]
+async fn input_is_validated() {
+    let w = world().await;
+    let before = w.admin.get(ORGS).await.expect(200);
+    for (body, what) in [
+        (org_body("my org"), "metadata.name"),
+        (org_body("-x"), "metadata.name"),
+        (json!({"metadata": {"name": "d"}, "spec": {"organizationType": "domain"}}), "spec.domain"),
+        (json!({"metadata": {"name": "d"}, "spec": {"organizationType": "adhoc", "domain": "no"}}), "spec.domain"),
+        (
+            json!({"metadata": {"name": "p"}, "spec": {"organizationType": "adhoc", "providerScope": "global"}}),
+            "spec.providerID",
+        ),
+        (
+            json!({"metadata": {"name": "p"}, "spec": {"organizationType": "adhoc", "providerScope": "global",
+                   "providerID": "7b0a2f4e-8b9c-4d2e-9f1a-0c3b5d7e9f11"}}),
+            "spec.providerID",
+        ),
+        (
+            json!({"metadata": {"name": "t", "tags": [{"name": "a", "value": "1"}, {"name": "a", "value": "2"}]},
+                   "spec": {"organizationType": "adhoc"}}),
+            "metadata.tags",
+        ),
+    ] {
+        let r = w.admin.post(ORGS, body.clone()).await;
+        assert_id_error(&r, 400, "invalid_request");
+        assert!(r.json()["error_description"].as_str().unwrap().contains(what), "{body}: {}", r.text);
+    }
+    for bad in [json!({"metadata": {"name": "x"}, "spec": {"organizationType": "nope"}}), json!({"spec": {}})] {
+        assert_id_error(&w.admin.post(ORGS, bad).await, 400, "invalid_request");
+    }
+    assert_id_error(&w.admin.put(&format!("{ORGS}/{}", w.org_a), org_body("a b")).await, 400, "invalid_request");
+    assert_eq!(w.admin.get(ORGS).await.expect(200), before, "nothing was created or changed");
+}
+
+#[tokio::test]
+async fn permission_matrix() {
+    let w = world().await;
+    let a = format!("{ORGS}/{}", w.org_a);
+    assert_id_error(&w.s.anon().get(ORGS).await, 401, "access_denied");
+    assert_id_error(&w.s.anon().get(&a).await, 401, "access_denied");
+    assert_id_error(&w.s.with_token("nope").get(&a).await, 401, "access_denied");
+
+    // Reading: members of A and provider admins; outsiders are refused.
+    for who in [&w.admin, &w.alice, &w.carol] {
+        assert_eq!(who.get(&a).await.expect(200)["metadata"]["name"], "A");
+    }
+    assert_id_error(&w.dave.get(&a).await, 403, "forbidden");
+    assert_eq!(names(&w.carol.get(ORGS).await.expect(200)), ["A"]);
+    assert_eq!(names(&w.dave.get(ORGS).await.expect(200)), ["B"]);
+
+    // Creating is global: provider admins only.
+    for who in [&w.alice, &w.carol, &w.dave] {
+        assert_id_error(&who.post(ORGS, org_body("mine")).await, 403, "forbidden");
+    }
+    // Changing and deleting: the org's admins (and provider admins).
+    for who in [&w.carol, &w.dave] {
+        assert_id_error(&who.put(&a, org_body("renamed")).await, 403, "forbidden");
+        assert_id_error(&who.delete(&a).await, 403, "forbidden");
+    }
+    assert_eq!(w.alice.put(&a, org_body("A2")).await.status, 200);
+    assert_eq!(w.admin.put(&a, org_body("A3")).await.status, 200);
+
+    // Another user's organizations: provider admins only.
+    assert_id_error(&w.alice.get(&format!("{ORGS}?email=carol@a.example")).await, 403, "forbidden");
+    assert_eq!(names(&w.admin.get(&format!("{ORGS}?email=carol@a.example")).await.expect(200)), ["A3"]);
+    assert_id_error(&w.admin.get(&format!("{ORGS}?email=nobody@a.example")).await, 404, "not_found");
+
+    // A provider admin outside an org that does not exist learns so; others are refused.
+    let ghost = format!("{ORGS}/0195f0a2-0000-7000-8000-000000000000");
+    assert_id_error(&w.admin.get(&ghost).await, 404, "not_found");
+    assert_id_error(&w.alice.get(&ghost).await, 403, "forbidden");
+
+    assert_eq!(w.alice.delete(&a).await.status, 202);
+    poll(&w.alice, ORGS, |_, v| v.as_array().is_some_and(|a| a.is_empty())).await;
+}
