@@ -78,7 +78,12 @@ async fn lifecycle_token_once_bearer_update_rotate_delete() {
     let other_id = other["metadata"]["id"].as_str().expect("id");
     identity_error(&bot.post_empty(&format!("{}/{other_id}/rotate", sa_path(&w.org_a))).await, 403, "forbidden");
 
+    // A token the account issues itself on the Layer5 face does not outlive a rotation.
+    let (_, side_token) = bot.create_token("side").await;
+    let side = w.s.with_token(&side_token);
+    side.get("/api/identity/orgs").await.expect(200);
     let rotated = bot.post_empty(&format!("{}/{id}/rotate", sa_path(&w.org_a))).await.expect(200);
+    assert_eq!(side.get("/api/identity/orgs").await.status, 401);
     let token2 = rotated["status"]["accessToken"].as_str().expect("new token").to_string();
     assert_ne!(token2, token);
     identity_error(&bot.get("/api/v1/organizations").await, 401, "access_denied");

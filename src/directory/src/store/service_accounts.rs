@@ -112,13 +112,12 @@ pub fn update(conn: &Connection, user: UserId, meta: &CheckedMetadata, actor: Us
     Ok(())
 }
 
-/// Revokes every live token of the account; returns how many.
+/// Revokes every live credential of the account, of any kind: a token it
+/// issued itself on another face must not outlive a rotation. Returns how many.
 pub fn revoke_tokens(conn: &Connection, user: UserId) -> AppResult<usize> {
     let now = time::now_db();
     Ok(conn
-        .prepare_cached(
-            "UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE user_id = ?1 AND kind = 'service' AND revoked_at IS NULL",
-        )?
+        .prepare_cached("UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL")?
         .execute(params![user, now])?)
 }
 
