@@ -153,7 +153,10 @@ impl Identity {
                     },
                 )?;
                 users::record_login(c, user)?;
-                audit::record(c, Event::new("session", "login", Some(user)).on(uuid).describe(format!("signed in via {via}")))
+                audit::record(
+                    c,
+                    Event::new("session", "login", Some(user)).on(uuid).describe(format!("signed in via {via}")),
+                )
             })
             .await?;
         Ok(issued)

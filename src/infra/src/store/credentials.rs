@@ -125,9 +125,15 @@ pub fn replace_canary(conn: &Connection, sealed: &[u8]) -> AppResult<()> {
 }
 
 /// Is any secret stored (sealed under whatever key the canary names)?
+/// Is any secret that only the master key opens stored? (Credentials and
+/// upstream providers' client secrets; ID-token signing keys are not counted:
+/// they are replaced when they cannot be opened.)
 pub fn any_sealed(conn: &Connection) -> AppResult<bool> {
     Ok(conn
-        .prepare_cached("SELECT 1 FROM credentials WHERE secret IS NOT NULL LIMIT 1")?
+        .prepare_cached(
+            "SELECT 1 FROM credentials WHERE secret IS NOT NULL
+             UNION ALL SELECT 1 FROM oauth2_providers WHERE client_secret IS NOT NULL LIMIT 1",
+        )?
         .query_row([], |_| Ok(()))
         .optional()?
         .is_some())

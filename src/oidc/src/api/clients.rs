@@ -123,14 +123,19 @@ impl ClientsApi {
 
     /// Get an OAuth client
     #[oai(path = "/:id", method = "get")]
-    async fn get(&self, auth: Auth, id_: Path<String>) -> Result<Json<Client>, AppError> {
+    async fn get(&self, auth: Auth, #[oai(name = "id")] id_: Path<String>) -> Result<Json<Client>, AppError> {
         let row = self.oidc.get_client(auth.principal(), id(&id_)?).await?;
         Ok(Json(Client::from_row(row, None)))
     }
 
     /// Change an OAuth client
     #[oai(path = "/:id", method = "put")]
-    async fn update(&self, auth: Auth, id_: Path<String>, body: Json<ClientWrite>) -> Result<Json<Client>, AppError> {
+    async fn update(
+        &self,
+        auth: Auth,
+        #[oai(name = "id")] id_: Path<String>,
+        body: Json<ClientWrite>,
+    ) -> Result<Json<Client>, AppError> {
         let row = self.oidc.update_client(auth.principal(), id(&id_)?, body.0.try_into()?).await?;
         Ok(Json(Client::from_row(row, None)))
     }
@@ -139,7 +144,7 @@ impl ClientsApi {
     ///
     /// The old secret stops working at once; the answer shows the new one.
     #[oai(path = "/:id/secret", method = "post")]
-    async fn rotate(&self, auth: Auth, id_: Path<String>) -> Result<Json<Client>, AppError> {
+    async fn rotate(&self, auth: Auth, #[oai(name = "id")] id_: Path<String>) -> Result<Json<Client>, AppError> {
         let (row, secret) = self.oidc.rotate_client_secret(auth.principal(), id(&id_)?).await?;
         Ok(Json(Client::from_row(row, Some(secret))))
     }
@@ -148,7 +153,7 @@ impl ClientsApi {
     ///
     /// Ends every session of the client and revokes its tokens.
     #[oai(path = "/:id", method = "delete")]
-    async fn delete(&self, auth: Auth, id_: Path<String>) -> Result<Deleted, AppError> {
+    async fn delete(&self, auth: Auth, #[oai(name = "id")] id_: Path<String>) -> Result<Deleted, AppError> {
         self.oidc.delete_client(auth.principal(), id(&id_)?).await?;
         Ok(Deleted::NoContent)
     }

@@ -57,7 +57,7 @@ pub enum Outcome {
     /// 302 to this URL (a code, or an error for the client).
     Redirect(String),
     /// The sign-in page for this request (sealed state, hint, message).
-    Login { request: AuthRequest, sealed: String, message: Option<String> },
+    Login { request: Box<AuthRequest>, sealed: String, message: Option<String> },
     /// 400 page: the client or redirect URI cannot be trusted with a redirect.
     BadRequest(String),
 }
@@ -112,7 +112,7 @@ impl Oidc {
         let Some(redirect_uri) = nonempty(&p.redirect_uri) else {
             return Ok(Err(Outcome::BadRequest("The request has no redirect_uri.".into())));
         };
-        if !client.redirect_uris.iter().any(|u| *u == redirect_uri) {
+        if !client.redirect_uris.contains(&redirect_uri) {
             return Ok(Err(Outcome::BadRequest(
                 "The redirect_uri does not match any redirect URI registered for the client.".into(),
             )));
@@ -129,7 +129,7 @@ impl Oidc {
             nonce: nonempty(&p.nonce),
             code_challenge: nonempty(&p.code_challenge),
             challenge_method: nonempty(&p.code_challenge_method),
-            max_age: max_age.clone().unwrap_or(None),
+            max_age: max_age.unwrap_or(None),
             prompt: nonempty(&p.prompt),
             login_hint: nonempty(&p.login_hint),
         };
@@ -207,7 +207,7 @@ impl Oidc {
 
     pub fn login_page(&self, request: AuthRequest, message: Option<String>) -> Outcome {
         let sealed = self.seal_state(AUTHORIZE_PURPOSE, &request, LOGIN_STATE_SECS);
-        Outcome::Login { request, sealed, message }
+        Outcome::Login { request: Box::new(request), sealed, message }
     }
 
     /// The pending request from a sign-in page's sealed state.

@@ -103,8 +103,13 @@ impl Oidc {
         let cutoff = time::now() - chrono::Duration::from_std(self.settings().id_token_ttl).unwrap_or_default();
         let rows = self.db().read(move |c| store::published(c, &cutoff)).await?;
         let Some(current) = rows.iter().find(|r| r.retired_at.is_none()) else { return Ok(None) };
-        let secret = self.sealer().open(&current.private_key, current.kid.as_bytes())?;
-        let key = SigningKey::from_slice(&secret).map_err(|_| AppError::internal("stored signing key is invalid"))?;
+        // A store restored under another master key cannot open its signing
+        // key; a new one replaces it (the public halves stay published).
+        let opened = self.sealer().open(&current.private_key, current.kid.as_bytes());
+        let Some(key) = opened.ok().and_then(|secret| SigningKey::from_slice(&secret).ok()) else {
+            tracing::warn!(kid = %current.kid, "the signing key cannot be opened with this master key; replacing it");
+            return Ok(None);
+        };
         Ok(Some(KeyRing {
             kid: current.kid.clone(),
             key,
