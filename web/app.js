@@ -2,12 +2,14 @@
 // overview page (your organizations, joining one, your security tokens).
 // Plain ES modules; talks only to the server's own APIs.
 
-import { $, state, can, api, seg, el, cell, button, actions, attempt } from "./lib.js";
+import { $, state, can, isProviderAdmin, api, seg, el, cell, button, actions, attempt } from "./lib.js";
 import { pages as accessPages } from "./access.js";
 import { pages as infraPages } from "./infra.js";
 import { pages as opsPages } from "./ops.js";
+import { pages as identityPages } from "./identity.js";
+import { pages as projectPages } from "./projects.js";
 
-const pages = { ...accessPages, ...infraPages, ...opsPages };
+const pages = { ...accessPages, ...infraPages, ...opsPages, ...identityPages, ...projectPages };
 
 let orgs = [];
 
@@ -28,6 +30,8 @@ function pageFor(path) {
   if (!link || name === "home" || !pages[name]) return "home";
   // The user's own pages (schedules) need no organization.
   if (link.dataset.scope === "user") return name;
+  // The installation's own pages (OAuth clients) are for provider admins only.
+  if (link.dataset.scope === "admin") return isProviderAdmin() ? name : "home";
   return state.orgId && (!link.dataset.perm || can(link.dataset.perm)) ? name : "home";
 }
 
@@ -61,6 +65,7 @@ async function loadPerms() {
     for (const link of document.querySelectorAll("#nav a[data-perm]")) {
       link.hidden = !state.orgId || !can(link.dataset.perm);
     }
+    for (const link of document.querySelectorAll("#nav a[data-scope=admin]")) link.hidden = !isProviderAdmin();
   }
 }
 

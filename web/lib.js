@@ -13,6 +13,9 @@ export const state = {
 
 export const can = (perm) => state.perms.has(perm);
 
+// Provider admins run the installation (OAuth clients, global providers).
+export const isProviderAdmin = () => Boolean(state.user && (state.user.role_names || []).includes("admin"));
+
 export async function api(method, path, body) {
   const headers = {};
   if (state.csrf && method !== "GET") headers["X-CSRF-Token"] = state.csrf;
@@ -25,7 +28,11 @@ export async function api(method, path, body) {
   const text = await res.text();
   if (!res.ok) {
     let msg = text;
-    try { msg = JSON.parse(text).message || text; } catch (_) { /* plain text error */ }
+    // meshcloud's own face says {error, message}; the Identity face {error, error_description}.
+    try {
+      const parsed = JSON.parse(text);
+      msg = parsed.message || parsed.error_description || parsed.error || text;
+    } catch (_) { /* plain text error */ }
     const err = new Error(msg || res.statusText);
     err.status = res.status;
     throw err;
