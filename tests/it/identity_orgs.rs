@@ -204,3 +204,27 @@ async fn permission_matrix() {
     assert_eq!(w.alice.delete(&a).await.status, 202);
     poll(&w.alice, ORGS, |_, v| v.as_array().is_some_and(|a| a.is_empty())).await;
 }
+
+#[tokio::test]
+async fn an_org_named_on_the_layer5_face_keeps_its_name_through_an_update() {
+    let srv = Server::start().await;
+    let admin = srv.admin().await;
+    let list = admin.get("/api/v1/organizations").await.json();
+    let default = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|o| o["metadata"]["name"] == "Default Organization")
+        .expect("the default org")
+        .clone();
+    let id = default["metadata"]["id"].as_str().expect("id");
+    let keep = json!({"metadata": {"name": "Default Organization"}, "spec": {"organizationType": "domain", "domain": "keep.test"}});
+    let r = admin.put(&format!("/api/v1/organizations/{id}"), keep).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let got = admin.get(&format!("/api/v1/organizations/{id}")).await.json();
+    assert_eq!(got["spec"]["domain"], "keep.test");
+    let rename = json!({"metadata": {"name": "Another Name"}, "spec": {"organizationType": "adhoc"}});
+    let r = admin.put(&format!("/api/v1/organizations/{id}"), rename).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"], "invalid_request");
+}

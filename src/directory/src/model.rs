@@ -131,7 +131,15 @@ pub fn resource_name(value: &str) -> AppResult<String> {
 
 impl WriteMetadata {
     pub fn check(&self) -> AppResult<CheckedMetadata> {
-        let name = resource_name(&self.name)?;
+        resource_name(&self.name)?;
+        self.check_keeping_name()
+    }
+
+    /// As `check`, without the name rule: for an update that sends back a
+    /// name the resource already has (one made on the Layer5 face, whose
+    /// names may hold spaces). The caller compares it with the stored name.
+    pub fn check_keeping_name(&self) -> AppResult<CheckedMetadata> {
+        let name = meshcloud_kernel::validate::name("metadata.name", &self.name, 255)?;
         let description =
             meshcloud_kernel::validate::text("metadata.description", self.description.as_deref().unwrap_or(""), 5000)?;
         let tags = self.tags.clone().unwrap_or_default();

@@ -153,7 +153,8 @@ impl Directory {
     /// Replaces the organization's metadata and spec.
     pub async fn update_organization(&self, p: &Principal, org: uuid::Uuid, body: OrganizationWrite) -> AppResult<()> {
         acl::org_scope(p, org, Endpoint::Organizations, Op::Update)?;
-        let meta = body.metadata.check()?;
+        let renamed = body.metadata.check();
+        let meta = body.metadata.check_keeping_name()?;
         let spec = check_spec(&body.spec)?;
         let me = p.user;
         self.db()
@@ -164,6 +165,10 @@ impl Directory {
                 }
                 check_provider(c, Some(cur.id), &spec)?;
                 let core = core_orgs::get(c, cur.id)?;
+                // A new name must follow the rule; the one it has may be kept.
+                if core.name != meta.name {
+                    renamed?;
+                }
                 let fields = OrgFields {
                     name: &meta.name,
                     description: &meta.description,
