@@ -104,6 +104,15 @@ async fn upstream_refusals_and_unknown_users_go_back_to_the_client() {
     assert_eq!(query_param(&loc, "error").as_deref(), Some("access_denied"));
     assert_eq!(query_param(&loc, "state").as_deref(), Some("st-123"));
 
+    // The same callback in another browser (login CSRF) is refused: the
+    // state is bound to the browser that started the sign-in.
+    let mut elsewhere = Browser::new(&srv.base);
+    let stolen = elsewhere
+        .get(&format!("/oidc/callback?state={}&error=access_denied&error_description=no", urlenc(&sealed)))
+        .await;
+    assert_eq!(stolen.status, 400);
+    assert!(stolen.location.is_none());
+
     // A forged state is a page, not a redirect.
     let forged = here.get("/oidc/callback?state=forged&code=x").await;
     assert_eq!(forged.status, 400);

@@ -247,8 +247,15 @@ impl AuthorizeApi {
         match (email, password) {
             (Some(email), Some(password)) => self.with_password(req, pending, email, password).await,
             (email, None) => {
-                if let Some(outcome) = self.oidc.upstream_start(&pending, email, form.provider.as_deref()).await? {
-                    return render(&self.oidc, outcome, None, false).await;
+                if let Some((outcome, binding)) =
+                    self.oidc.upstream_start(&pending, email, form.provider.as_deref()).await?
+                {
+                    let secure = if self.oidc.issuer().starts_with("https://") { "; Secure" } else { "" };
+                    let set = format!(
+                        "{}={binding}; Path=/oidc/callback; HttpOnly; SameSite=Lax; Max-Age=600{secure}",
+                        crate::service::upstream::BINDING_COOKIE
+                    );
+                    return render(&self.oidc, outcome, Some(set).filter(|_| !binding.is_empty()), false).await;
                 }
                 let mut retry = pending;
                 retry.login_hint = email.map(str::to_string);

@@ -32,7 +32,8 @@ impl CallbackApi {
         error: Query<Option<String>>,
         error_description: Query<Option<String>>,
     ) -> Result<PageResponse, AppError> {
-        let Some(st) = state.0.as_deref().and_then(|s| self.oidc.upstream_state(s)) else {
+        let binding = req.cookie().get(crate::service::upstream::BINDING_COOKIE).map(|c| c.value_str().to_string());
+        let Some(st) = state.0.as_deref().and_then(|s| self.oidc.upstream_state(s, binding.as_deref())) else {
             return Ok(PageResponse::BadRequest(Html(pages::error(
                 "The sign-in has expired or did not start here. Start again from the application.",
             ))));

@@ -24,6 +24,9 @@ const UPSTREAM_STATE_SECS: i64 = 10 * 60;
 pub struct UpstreamState {
     pub pending: AuthRequest,
     pub provider: uuid::Uuid,
+    /// SHA-256 of the browser-binding cookie set when the sign-in started:
+    /// a callback arriving in another browser (login CSRF) is refused.
+    pub binding: String,
     pub nonce: String,
     pub verifier: String,
 }
@@ -47,6 +50,13 @@ pub struct Proven {
     pub email: String,
     pub provider_name: String,
 }
+
+fn binding_hash(value: &str) -> String {
+    B64.encode(sha2::Sha256::digest(value.as_bytes()))
+}
+
+/// The cookie that binds an upstream sign-in to the browser that started it.
+pub const BINDING_COOKIE: &str = "meshcloud_upstream";
 
 fn upstream_error(msg: impl std::fmt::Display) -> AppError {
     AppError::oauth("server_error", format!("upstream provider: {msg}"))
@@ -74,7 +84,7 @@ impl Oidc {
         pending: &AuthRequest,
         email: Option<&str>,
         chosen: Option<&str>,
-    ) -> AppResult<Option<Outcome>> {
+    ) -> AppResult<Option<(Outcome, String)>> {
         let provider = match (chosen, email) {
             (Some(id), _) => {
                 let Ok(id) = uuid::Uuid::parse_str(id.trim()) else { return Ok(None) };
@@ -92,15 +102,21 @@ impl Oidc {
             Ok(d) => d,
             Err(e) => {
                 tracing::warn!(provider = %provider.uuid, error = %e, "upstream discovery failed");
-                return Ok(Some(
-                    pending.error("server_error", "the organization's sign-in provider cannot be reached"),
-                ));
+                let e = pending.error("server_error", "the organization's sign-in provider cannot be reached");
+                return Ok(Some((e, String::new())));
             }
         };
         let verifier = random_secret(48);
         let nonce = random_secret(24);
         let challenge = B64.encode(sha2::Sha256::digest(verifier.as_bytes()));
-        let state = UpstreamState { pending: pending.clone(), provider: provider.uuid, nonce: nonce.clone(), verifier };
+        let binding = random_secret(24);
+        let state = UpstreamState {
+            pending: pending.clone(),
+            provider: provider.uuid,
+            binding: binding_hash(&binding),
+            nonce: nonce.clone(),
+            verifier,
+        };
         let sealed = self.seal_state(UPSTREAM_PURPOSE, &state, UPSTREAM_STATE_SECS);
         let mut pairs = vec![
             ("response_type", "code"),
@@ -116,11 +132,15 @@ impl Oidc {
         if let Some(e) = email {
             pairs.push(("login_hint", e));
         }
-        Ok(Some(Outcome::Redirect(super::authorize::with_query(&discovery.authorization_endpoint, &pairs))))
+        Ok(Some((Outcome::Redirect(super::authorize::with_query(&discovery.authorization_endpoint, &pairs)), binding)))
     }
 
-    pub fn upstream_state(&self, raw: &str) -> Option<UpstreamState> {
-        self.open_state(UPSTREAM_PURPOSE, raw)
+    /// The state of a callback, if it is valid and belongs to this browser.
+    pub fn upstream_state(&self, raw: &str, cookie: Option<&str>) -> Option<UpstreamState> {
+        let st: UpstreamState = self.open_state(UPSTREAM_PURPOSE, raw)?;
+        let bound =
+            cookie.is_some_and(|c| meshcloud_kernel::crypto::ct_eq(binding_hash(c).as_bytes(), st.binding.as_bytes()));
+        bound.then_some(st)
     }
 
     /// Exchanges the upstream code and checks the ID token it yields.
