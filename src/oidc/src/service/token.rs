@@ -161,12 +161,9 @@ impl Oidc {
             }
         }
         let (access, refresh) = (issue(), issue());
+        let record = self.record(client, &access, Some(&refresh));
         let (user, scope, auth_time, code_id) = (code.user, code.scope.clone(), code.auth_time, code.id);
-        let name = client.name.clone();
         let client_row = client.id;
-        let ttl = self.settings().clone();
-        let (a, r) = (access.uuid, refresh.uuid);
-        let (ah, rh) = (access.hash, refresh.hash);
         let (session, revoked) = self
             .db()
             .write(move |c| {
@@ -174,21 +171,11 @@ impl Oidc {
                 if !grants::use_code(c, code_id, session.id)? {
                     return Err(invalid_grant("authorization code has already been used"));
                 }
-                grants::issue(
-                    c,
-                    &Issue {
-                        session: &session,
-                        client_name: &name,
-                        access_uuid: a,
-                        access_hash: &ah,
-                        access_expires: time::now() + secs(ttl.access_token_ttl),
-                        refresh: Some((r, &rh, time::now() + secs(ttl.refresh_token_ttl))),
-                    },
-                )?;
-                audit::record(
-                    c,
-                    Event::new("oauth", "token", Some(user)).on(a).describe(format!("tokens issued to client {name}")),
-                )?;
+                grants::issue(c, &session, &record)?;
+                let e = Event::new("oauth", "token", Some(user))
+                    .on(record.access_uuid)
+                    .describe(format!("tokens issued to client {}", record.client_name));
+                audit::record(c, e)?;
                 Ok((session, revoked))
             })
             .await?;
@@ -234,9 +221,7 @@ impl Oidc {
             return Err(invalid_grant("refresh token is no longer valid"));
         }
         let (access, refresh) = (issue(), issue());
-        let ttl = self.settings().clone();
-        let name = client.name.clone();
-        let (a, r, ah, rh) = (access.uuid, refresh.uuid, access.hash, refresh.hash);
+        let record = self.record(client, &access, Some(&refresh));
         let s = session.clone();
         let revoked = self
             .db()
@@ -245,17 +230,7 @@ impl Oidc {
                     return Err(invalid_grant("refresh token reuse"));
                 }
                 let revoked = grants::revoke_session_tokens(c, s.id)?;
-                grants::issue(
-                    c,
-                    &Issue {
-                        session: &s,
-                        client_name: &name,
-                        access_uuid: a,
-                        access_hash: &ah,
-                        access_expires: time::now() + secs(ttl.access_token_ttl),
-                        refresh: Some((r, &rh, time::now() + secs(ttl.refresh_token_ttl))),
-                    },
-                )?;
+                grants::issue(c, &s, &record)?;
                 Ok(revoked)
             })
             .await?;
@@ -268,23 +243,13 @@ impl Oidc {
             return Err(AppError::oauth("unauthorized_client", "the client may not use the client_credentials grant"));
         };
         let access = issue();
-        let ttl = self.settings().clone();
-        let (client_row, name, a, ah) = (client.id, client.name.clone(), access.uuid, access.hash);
+        let record = self.record(client, &access, None);
+        let client_row = client.id;
         let (session, revoked) = self
             .db()
             .write(move |c| {
                 let (session, revoked) = grants::open_session(c, user, client_row, "", &time::now())?;
-                grants::issue(
-                    c,
-                    &Issue {
-                        session: &session,
-                        client_name: &name,
-                        access_uuid: a,
-                        access_hash: &ah,
-                        access_expires: time::now() + secs(ttl.access_token_ttl),
-                        refresh: None,
-                    },
-                )?;
+                grants::issue(c, &session, &record)?;
                 Ok((session, revoked))
             })
             .await?;
@@ -298,6 +263,18 @@ impl Oidc {
     pub async fn cleanup(&self) -> AppResult<usize> {
         let now = time::now();
         self.db().write(move |c| Ok(grants::purge_codes(c, &now)? + grants::purge_refresh(c, &now)?)).await
+    }
+
+    /// What the store keeps of freshly issued tokens, with their expiries.
+    fn record(&self, client: &ClientRow, access: &Issued, refresh: Option<&Issued>) -> Issue {
+        let now = time::now();
+        Issue {
+            client_name: client.name.clone(),
+            access_uuid: access.uuid,
+            access_hash: access.hash,
+            access_expires: now + secs(self.settings().access_token_ttl),
+            refresh: refresh.map(|r| (r.uuid, r.hash, now + secs(self.settings().refresh_token_ttl))),
+        }
     }
 
     fn answer(&self, access: Issued, refresh: Option<Issued>, id_token: Option<String>, scope: &str) -> TokenAnswer {

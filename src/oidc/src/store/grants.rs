@@ -171,29 +171,28 @@ pub fn revoke_session_tokens(conn: &Connection, session: i64) -> AppResult<Vec<u
     Ok(revoked)
 }
 
-pub struct Issue<'a> {
-    pub session: &'a SessionRow,
-    pub client_name: &'a str,
+/// What the store keeps of tokens being issued: ids, hashes and expiries.
+pub struct Issue {
+    pub client_name: String,
     pub access_uuid: uuid::Uuid,
-    pub access_hash: &'a [u8],
+    pub access_hash: [u8; 32],
     pub access_expires: Timestamp,
     /// `None`: no refresh token (client credentials).
-    pub refresh: Option<(uuid::Uuid, &'a [u8], Timestamp)>,
+    pub refresh: Option<(uuid::Uuid, [u8; 32], Timestamp)>,
 }
 
 /// Stores a new access token (and refresh token) as the session's current ones.
-pub fn issue(conn: &Connection, i: &Issue<'_>) -> AppResult<()> {
-    let s = i.session;
+pub fn issue(conn: &Connection, s: &SessionRow, i: &Issue) -> AppResult<()> {
     let token = core_tokens::insert(
         conn,
         &NewToken {
             uuid: i.access_uuid,
             user: s.user,
             kind: Kind::OAuth,
-            name: i.client_name,
+            name: &i.client_name,
             purpose: "OAuth access token",
             provider: "meshcloud",
-            secret_hash: i.access_hash,
+            secret_hash: &i.access_hash,
             expires_at: Some(i.access_expires),
             created_by: Some(s.user),
         },
@@ -207,7 +206,7 @@ pub fn issue(conn: &Connection, i: &Issue<'_>) -> AppResult<()> {
             "INSERT INTO oauth_refresh_tokens (uuid, session_id, secret_hash, expires_at, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![uuid.to_string(), s.id, hash, time::to_db(expires), time::now_db()])?;
+        .execute(params![uuid.to_string(), s.id, hash.as_slice(), time::to_db(expires), time::now_db()])?;
     }
     Ok(())
 }
