@@ -14,34 +14,6 @@ use crate::model::CheckedMetadata;
 use crate::model::providers::ProviderWrite;
 use crate::store::providers::{self as store, ProviderFields, ProviderRow};
 
-/// Where a provider lives, as an organization's `providerScope` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProviderScope {
-    Global,
-    Organization(uuid::Uuid),
-}
-
-/// What the OIDC provider needs to send a user to an upstream provider.
-#[derive(Clone)]
-pub struct LoginProvider {
-    pub id: uuid::Uuid,
-    pub kind: Option<String>,
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret: Option<String>,
-}
-
-impl std::fmt::Debug for LoginProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginProvider")
-            .field("id", &self.id)
-            .field("issuer", &self.issuer)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
-}
-
 /// A write body checked: metadata, fields and the secret (`None`: not sent).
 struct Checked {
     meta: CheckedMetadata,
@@ -160,30 +132,6 @@ impl Directory {
             Some(org) => acl::org_scope(p, org, Endpoint::OAuth2Providers, op),
             None => acl::global_scope(p).map(|()| None),
         }
-    }
-
-    /// The provider an organization signs in through, with its secret opened:
-    /// for the OIDC provider's login, never for the wire.
-    pub async fn provider_for_login(&self, id: uuid::Uuid, scope: ProviderScope) -> AppResult<LoginProvider> {
-        let row = self
-            .db()
-            .read(move |c| {
-                let org = match scope {
-                    ProviderScope::Global => None,
-                    ProviderScope::Organization(org) => Some(org_row(c, org, None)?),
-                };
-                store::get(c, org, id)
-            })
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let client_secret = match &row.sealed_secret {
-            Some(sealed) => {
-                let plain = self.sealer().open(sealed, row.uuid.to_string().as_bytes())?;
-                Some(String::from_utf8(plain).map_err(|_| AppError::internal("provider secret is not UTF-8"))?)
-            }
-            None => None,
-        };
-        Ok(LoginProvider { id: row.uuid, kind: row.kind, issuer: row.issuer, client_id: row.client_id, client_secret })
     }
 }
 
