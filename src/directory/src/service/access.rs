@@ -9,7 +9,7 @@ use super::Directory;
 use super::acl::{self, Endpoint, Op};
 use super::orgs::live_org;
 use crate::model::access::{Acl, AclScopedEndpoints, RoleRead, endpoints};
-use crate::store::{acl as acl_store, project_access, roles};
+use crate::store::{acl as acl_store, project_access};
 
 impl Directory {
     /// Roles usable in the org that the caller could hand out: protected
@@ -21,7 +21,7 @@ impl Directory {
             .read(move |c| {
                 let org = live_org(c, org)?;
                 let mut out = Vec::new();
-                for r in roles::usable(c, org.id)? {
+                for r in core_roles::usable(c, org.id)? {
                     if r.scope == "provider" || !held.contains_all(core_roles::perms(c, r.id)?) {
                         continue;
                     }

@@ -40,7 +40,8 @@ impl Directory {
                     moved += 1;
                 }
                 for w in provisioning::deprovisioning_workspaces(c)? {
-                    provisioning::soft_delete_workspace(c, w.id)?;
+                    // The Layer5 delete: soft delete, links dropped.
+                    meshcloud_infra::store::workspaces::delete(c, w.id)?;
                     let e = Event::new("workspace", "deprovision", None).org(w.org).on(w.uuid);
                     audit::record(c, e.describe(format!("workspace {} deleted", w.name)))?;
                     moved += 1;

@@ -9,6 +9,5 @@ pub mod projects;
 pub mod providers;
 pub mod provisioning;
 pub mod quotas;
-pub mod roles;
 pub mod service_accounts;
 pub mod users;

@@ -4,7 +4,7 @@ use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::time;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 /// A row whose provisioning state changes: (row id, org, uuid, name).
 pub struct Moved {
@@ -50,15 +50,6 @@ pub fn deprovisioning_workspaces(conn: &Connection) -> AppResult<Vec<Moved>> {
         "SELECT id, org_id, uuid, name FROM workspaces WHERE provisioning_status = 'deprovisioning' AND deleted_at IS NULL",
     )?;
     Ok(stmt.query_map([], moved)?.collect::<Result<Vec<_>, _>>()?)
-}
-
-/// Soft-deletes a workspace and drops its links, as the Layer5 delete does.
-pub fn soft_delete_workspace(conn: &Connection, id: i64) -> AppResult<()> {
-    let now = time::now_db();
-    conn.prepare_cached("UPDATE workspaces SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL")?
-        .execute(params![id, now])?;
-    conn.prepare_cached("DELETE FROM workspace_links WHERE workspace_id = ?1")?.execute([id])?;
-    Ok(())
 }
 
 /// Is any organization or workspace waiting for the job?

@@ -54,6 +54,14 @@ fn role_row(r: &Row<'_>) -> rusqlite::Result<RoleRow> {
     })
 }
 
+/// Every live role usable in `org` (built-in and the org's own), by name.
+pub fn usable(conn: &Connection, org: OrgId) -> AppResult<Vec<RoleRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} FROM roles r WHERE r.deleted_at IS NULL AND (r.org_id IS NULL OR r.org_id = ?1) ORDER BY r.role_name, r.id"
+    ))?;
+    Ok(stmt.query_map([org], role_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
 /// Which roles a list shows.
 pub enum Selector {
     /// Built-in and the org's own roles.
