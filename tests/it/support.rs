@@ -478,7 +478,12 @@ pub struct World {
 }
 
 pub async fn world() -> World {
-    let s = Server::start().await;
+    world_with(|_| {}).await
+}
+
+/// `world()` on a server with its configuration adjusted.
+pub async fn world_with(tweak: impl FnOnce(&mut Config)) -> World {
+    let s = Server::start_with(tweak).await;
     let admin = s.admin().await;
     let admin_id = admin.get("/api/identity/users/profile").await.expect(200)["id"].as_str().expect("id").to_string();
     let (alice_id, alice) = s.user("alice@a.example", None).await;

@@ -38,6 +38,10 @@ pub struct FileConfig {
     pub service_account_days: Option<u64>,
     pub provisioning_schedule: Option<String>,
     pub signing_key_schedule: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub signup_link_hours: Option<u64>,
+    pub mail_schedule: Option<String>,
 }
 
 #[derive(Clone)]
@@ -79,6 +83,15 @@ pub struct Config {
     pub provisioning_schedule: String,
     /// Cron of the job that rotates ID-token signing keys when due.
     pub signing_key_schedule: String,
+    /// The mail server (`smtp://`, `smtps://`, credentials in the URL);
+    /// `None`: no mail is sent and pending users wait for an admin.
+    pub smtp_url: Option<String>,
+    /// The sender of meshcloud's mail. `None`: `meshcloud@<public host>`.
+    pub mail_from: Option<String>,
+    /// How long a sign-up link (Identity `GET /api/v1/signup`) stays valid.
+    pub signup_link_hours: u64,
+    /// Cron of the job that delivers queued mail.
+    pub mail_schedule: String,
 }
 
 impl Default for Config {
@@ -109,6 +122,10 @@ impl Default for Config {
             service_account_days: 90,
             provisioning_schedule: "*/2 * * * * *".into(),
             signing_key_schedule: "0 5 * * * *".into(),
+            smtp_url: None,
+            mail_from: None,
+            signup_link_hours: 72,
+            mail_schedule: "*/10 * * * * *".into(),
         }
     }
 }
@@ -142,6 +159,10 @@ impl fmt::Debug for Config {
             .field("service_account_days", &self.service_account_days)
             .field("provisioning_schedule", &self.provisioning_schedule)
             .field("signing_key_schedule", &self.signing_key_schedule)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|u| redact_url(u)))
+            .field("mail_from", &self.mail_from)
+            .field("signup_link_hours", &self.signup_link_hours)
+            .field("mail_schedule", &self.mail_schedule)
             .finish()
     }
 }
@@ -155,7 +176,7 @@ pub struct Flags {
 }
 
 /// The environment variables meshcloud reads (besides `*_FILE` twins).
-const ENV_KEYS: [&str; 20] = [
+const ENV_KEYS: &[&str] = &[
     "MESHCLOUD_CONFIG",
     "MESHCLOUD_LISTEN",
     "MESHCLOUD_DATA_DIR",
@@ -176,6 +197,16 @@ const ENV_KEYS: [&str; 20] = [
     "MESHCLOUD_BACKUP_SCHEDULE",
     "MESHCLOUD_BACKUP_KEEP",
     "MESHCLOUD_BACKUP_DIR",
+    "MESHCLOUD_PUBLIC_URL",
+    "MESHCLOUD_REFRESH_TOKEN_DAYS",
+    "MESHCLOUD_SIGNING_KEY_ROTATION_DAYS",
+    "MESHCLOUD_SERVICE_ACCOUNT_DAYS",
+    "MESHCLOUD_PROVISIONING_SCHEDULE",
+    "MESHCLOUD_SIGNING_KEY_SCHEDULE",
+    "MESHCLOUD_SMTP_URL",
+    "MESHCLOUD_MAIL_FROM",
+    "MESHCLOUD_SIGNUP_LINK_HOURS",
+    "MESHCLOUD_MAIL_SCHEDULE",
 ];
 
 impl Config {
@@ -230,8 +261,16 @@ impl Config {
             signing_key_rotation_days,
             service_account_days,
             provisioning_schedule,
-            signing_key_schedule
+            signing_key_schedule,
+            signup_link_hours,
+            mail_schedule
         );
+        if let Some(u) = f.smtp_url {
+            self.smtp_url = Some(u);
+        }
+        if let Some(m) = f.mail_from {
+            self.mail_from = Some(m);
+        }
         if let Some(u) = f.public_url {
             self.public_url = Some(u);
         }
@@ -324,6 +363,18 @@ impl Config {
         if let Some(v) = get("MESHCLOUD_SIGNING_KEY_SCHEDULE")? {
             self.signing_key_schedule = v;
         }
+        if let Some(v) = get("MESHCLOUD_SMTP_URL")? {
+            self.smtp_url = Some(v);
+        }
+        if let Some(v) = get("MESHCLOUD_MAIL_FROM")? {
+            self.mail_from = Some(v);
+        }
+        if let Some(v) = get("MESHCLOUD_SIGNUP_LINK_HOURS")? {
+            self.signup_link_hours = parse(&v, "MESHCLOUD_SIGNUP_LINK_HOURS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_MAIL_SCHEDULE")? {
+            self.mail_schedule = v;
+        }
         Ok(())
     }
 
@@ -344,6 +395,7 @@ impl Config {
             ("backup_schedule", &self.backup_schedule),
             ("provisioning_schedule", &self.provisioning_schedule),
             ("signing_key_schedule", &self.signing_key_schedule),
+            ("mail_schedule", &self.mail_schedule),
         ] {
             if !expr.trim().is_empty() {
                 meshcloud_kernel::cron::Cron::parse(expr).map_err(|e| format!("{key}: {e}"))?;
@@ -367,6 +419,10 @@ impl Config {
                 return Err(format!("{key} must be between 1 and 3650"));
             }
         }
+        if !(1..=24 * 30).contains(&self.signup_link_hours) {
+            return Err("signup_link_hours must be between 1 and 720".into());
+        }
+        crate::mail::check_settings(self.smtp_url.as_deref(), self.mail_from.as_deref())?;
         if let Some(u) = &self.public_url {
             let ok = (u.starts_with("http://") || u.starts_with("https://")) && !u.ends_with('/');
             if !ok {
@@ -374,6 +430,19 @@ impl Config {
             }
         }
         Ok(())
+    }
+}
+
+/// A URL with its password (if any) replaced, for logs.
+fn redact_url(u: &str) -> String {
+    match url::Url::parse(u) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("redacted"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "<unparsable>".into(),
     }
 }
 
@@ -467,5 +536,23 @@ mod tests {
         let _ = std::fs::remove_file(path);
         assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_DB_READERS", "lots")])).is_err());
         assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_PURGE_SCHEDULE", "never")])).is_err());
+    }
+
+    #[test]
+    fn every_setting_has_a_known_variable() {
+        let e = env(&[
+            ("MESHCLOUD_PUBLIC_URL", "https://cloud.example.com"),
+            ("MESHCLOUD_SERVICE_ACCOUNT_DAYS", "30"),
+            ("MESHCLOUD_SMTP_URL", "smtps://mailer:pw-123@mail.example.com"),
+            ("MESHCLOUD_MAIL_FROM", "Cloud <cloud@example.com>"),
+            ("MESHCLOUD_SIGNUP_LINK_HOURS", "24"),
+        ]);
+        let (c, w) = Config::load(&Flags::default(), &e).expect("loads");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(c.service_account_days, 30);
+        assert_eq!(c.signup_link_hours, 24);
+        assert!(!format!("{c:?}").contains("pw-123"), "the SMTP password stays out of logs");
+        assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_SMTP_URL", "ftp://x")])).is_err());
+        assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_MAIL_FROM", "not an address")])).is_err());
     }
 }

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod edge;
+pub mod mail;
 pub mod metrics;
 pub mod ops;
 pub mod scheduler;

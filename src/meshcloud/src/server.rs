@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use meshcloud_directory::Directory;
-use meshcloud_directory::service::DirectorySettings;
+use meshcloud_directory::service::{DirectorySettings, SignupSettings};
 use meshcloud_identity::service::bootstrap::Bootstrap;
 use meshcloud_identity::{Identity, IdentitySettings};
 use meshcloud_infra::Infra;
@@ -88,6 +88,8 @@ pub struct Families {
     pub ops: Ops,
     pub directory: Directory,
     pub oidc: Oidc,
+    /// `None` without a configured mail server.
+    pub mailer: Option<crate::mail::Mailer>,
 }
 
 fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
@@ -135,16 +137,18 @@ async fn start_jobs(
             })
         }),
     );
-    let (id, oidc) = (identity.clone(), f.oidc.clone());
+    let (id, oidc, dir) = (identity.clone(), f.oidc.clone(), f.directory.clone());
     jobs.insert(
         "token_cleanup".into(),
         Arc::new(move || {
-            let (id, oidc) = (id.clone(), oidc.clone());
+            let (id, oidc, dir) = (id.clone(), oidc.clone(), dir.clone());
             Box::pin(async move {
                 let n = id.cleanup_tokens().await.map_err(|e| e.to_string())?;
                 let grants = oidc.cleanup().await.map_err(|e| e.to_string())?;
+                let links = dir.purge_signup_links().await.map_err(|e| e.to_string())?;
                 Ok(format!(
-                    "removed {n} expired or revoked credentials and {grants} authorization codes and refresh tokens"
+                    "removed {n} expired or revoked credentials, {grants} authorization codes and refresh tokens \
+                     and {links} expired sign-up links"
                 ))
             })
         }),
@@ -184,6 +188,19 @@ async fn start_jobs(
             })
         }),
     );
+    let mailer = f.mailer.clone();
+    jobs.insert(
+        "mail".into(),
+        Arc::new(move || {
+            let mailer = mailer.clone();
+            Box::pin(async move {
+                match mailer {
+                    Some(m) => m.deliver().await,
+                    None => Ok("no mail server configured".into()),
+                }
+            })
+        }),
+    );
     let schedules = vec![
         ("purge".to_string(), config.purge_schedule.clone()),
         ("token_cleanup".to_string(), config.token_cleanup_schedule.clone()),
@@ -191,6 +208,8 @@ async fn start_jobs(
         ("backup".to_string(), config.backup_schedule.clone()),
         ("signing_keys".to_string(), config.signing_key_schedule.clone()),
         ("provisioning".to_string(), config.provisioning_schedule.clone()),
+        // Without a mail server nothing is ever queued: no job to run.
+        ("mail".to_string(), if f.mailer.is_some() { config.mail_schedule.clone() } else { String::new() }),
     ];
     ops.register_system_jobs(schedules).await.map_err(|e| e.to_string())?;
     Ok(crate::scheduler::spawn(ops.clone(), jobs, stop))
@@ -224,25 +243,37 @@ pub async fn serve(
     let ops = Ops::new(db.clone(), identity.clone());
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let days = |d: u64| Duration::from_secs(d * 86_400);
+    let public_url = issuer(&config, local);
+    let mailer = match &config.smtp_url {
+        Some(url) => {
+            let from = config.mail_from.clone().unwrap_or_else(|| crate::mail::default_from(&public_url));
+            Some(crate::mail::Mailer::new(db.clone(), Sealer::new(&key), url, &from)?)
+        }
+        None => None,
+    };
+    let signup = mailer.as_ref().map(|_| SignupSettings {
+        public_url: public_url.clone(),
+        link_ttl: Duration::from_secs(config.signup_link_hours * 3600),
+    });
     let directory = Directory::new(
         db.clone(),
         identity.clone(),
         Sealer::new(&key),
-        DirectorySettings { service_account_ttl: days(config.service_account_days) },
+        DirectorySettings { service_account_ttl: days(config.service_account_days), signup },
     );
     let oidc = Oidc::new(
         db.clone(),
         identity.clone(),
         Sealer::new(&key),
         OidcSettings {
-            issuer: issuer(&config, local),
+            issuer: public_url,
             refresh_token_ttl: days(config.refresh_token_days),
             key_rotation: days(config.signing_key_rotation_days),
             ..OidcSettings::default()
         },
     );
     oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
-    let families = Families { identity: identity.clone(), infra, ops, directory, oidc };
+    let families = Families { identity: identity.clone(), infra, ops, directory, oidc, mailer };
     let (stop_jobs, jobs_stopped) = watch::channel(false);
     let runner = start_jobs(&config, &db, &families, jobs_stopped).await?;
 

@@ -9,6 +9,7 @@ pub mod providers;
 pub mod quotas;
 pub mod roles;
 pub mod service_accounts;
+pub mod signup;
 pub mod users;
 
 use poem_openapi::Tags;
@@ -36,8 +37,9 @@ pub fn apis(directory: &Directory) -> (CoreApis, ResourceApis) {
     (core_apis(directory), resource_apis(directory))
 }
 
-/// Organizations, groups, users, roles and the ACL.
-pub type CoreApis = (orgs::OrgsApi, groups::GroupsApi, users::UsersApi, roles::RolesApi, acl::AclApi);
+/// Organizations, groups, users, roles, the ACL and sign-up links.
+pub type CoreApis =
+    (orgs::OrgsApi, groups::GroupsApi, users::UsersApi, roles::RolesApi, acl::AclApi, signup::SignupApi);
 
 fn core_apis(directory: &Directory) -> CoreApis {
     let d = || directory.clone();
@@ -47,6 +49,7 @@ fn core_apis(directory: &Directory) -> CoreApis {
         users::UsersApi { directory: d() },
         roles::RolesApi { directory: d() },
         acl::AclApi { directory: d() },
+        signup::SignupApi { directory: d() },
     )
 }
 

@@ -11,6 +11,7 @@ pub mod providers;
 pub mod provisioning;
 pub mod quotas;
 pub mod service_accounts;
+pub mod signup;
 pub mod users;
 
 use std::sync::Arc;
@@ -25,11 +26,21 @@ use meshcloud_kernel::secrets::Sealer;
 pub struct DirectorySettings {
     /// Lifetime of a service account's token (created or rotated).
     pub service_account_ttl: Duration,
+    /// E-mail sign-up links for pending users; `None` when no mail server is
+    /// configured.
+    pub signup: Option<SignupSettings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignupSettings {
+    /// Where the links point: the server's public URL.
+    pub public_url: String,
+    pub link_ttl: Duration,
 }
 
 impl Default for DirectorySettings {
     fn default() -> Self {
-        DirectorySettings { service_account_ttl: Duration::from_secs(90 * 86_400) }
+        DirectorySettings { service_account_ttl: Duration::from_secs(90 * 86_400), signup: None }
     }
 }
 

@@ -22,7 +22,7 @@ use super::groups::uuids;
 use super::orgs::live_org;
 use crate::model::users::{UserRead, UserState, UserWrite};
 use crate::store::orgs::IdOrgRow;
-use crate::store::{groups, users};
+use crate::store::{groups, signup, users};
 
 struct Checked {
     subject: String,
@@ -101,7 +101,7 @@ impl Directory {
         acl::org_scope(p, org, Endpoint::Users, Op::Create)?;
         let spec = check(&body)?;
         let may_add_existing = p.may(org, Perm::MembersAdd);
-        let p = p.clone();
+        let (p, dir) = (p.clone(), self.clone());
         self.identity()
             .commit(move |c| {
                 let org = live_org(c, org)?;
@@ -138,6 +138,9 @@ impl Directory {
                 for t in &teams {
                     core_teams::add_member(c, *t, id)?;
                 }
+                if spec.state == UserState::Pending {
+                    dir.invite_pending(c, &org, id, &spec.subject)?;
+                }
                 audit::record(
                     c,
                     Event::new("organization", "add_member", Some(p.user))
@@ -160,7 +163,7 @@ impl Directory {
     ) -> AppResult<UserRead> {
         acl::org_scope(p, org, Endpoint::Users, Op::Update)?;
         let spec = check(&body)?;
-        let p = p.clone();
+        let (p, dir) = (p.clone(), self.clone());
         self.identity()
             .commit(move |c| {
                 let org = live_org(c, org)?;
@@ -182,6 +185,13 @@ impl Directory {
                 }
                 must_hold(&p, org.uuid, granted)?;
                 users::set_state(c, org.id, u.id, spec.state.as_db())?;
+                match (spec.state, u.state.as_str()) {
+                    (UserState::Pending, "pending") => {}
+                    // Put back to pending: a fresh link, as for a new member.
+                    (UserState::Pending, _) => dir.invite_pending(c, &org, u.id, &u.email)?,
+                    // Activated or suspended by an admin: an outstanding link is void.
+                    _ => signup::forget(c, org.id, u.id)?,
+                }
                 for t in &joining {
                     core_teams::add_member(c, *t, u.id)?;
                 }

@@ -10,4 +10,5 @@ pub mod providers;
 pub mod provisioning;
 pub mod quotas;
 pub mod service_accounts;
+pub mod signup;
 pub mod users;

@@ -2,6 +2,7 @@
 //! each face renders errors, and each face's list envelope.
 
 pub mod face;
+pub mod html;
 pub mod layer5;
 pub mod types;
 

@@ -1,25 +1,7 @@
 //! The provider's HTML: the sign-in page and the error page. Self-contained
 //! (no scripts, inline style), every value escaped.
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
-const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f4f6f8;margin:0}\
-main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002}\
-h1{font-size:1.3rem;margin:0 0 1rem}label{display:block;margin:.8rem 0 .2rem;font-size:.9rem}\
-input{width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #bbb;border-radius:4px}\
-button{margin-top:1.2rem;width:100%;padding:.6rem;border:0;border-radius:4px;background:#00b39f;color:#fff;font-size:1rem}\
-.providers button{background:#3c494f}.error{color:#b00020;margin:.5rem 0}p.small{font-size:.85rem;color:#555}";
-
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head>\
-         <body><main>{body}</main></body></html>",
-        esc(title)
-    )
-}
+use meshcloud_kernel::http::html::{esc, page};
 
 /// An upstream provider offered on the sign-in page.
 pub struct ProviderChoice {
