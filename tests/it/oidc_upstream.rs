@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::oidc_support::*;
-use crate::support::Server;
+use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Server, cli};
 
 const USER: &str = "ursula@corp.test";
 const PASSWORD: &str = "user-password-1";
@@ -194,6 +194,12 @@ async fn unknown_people_are_onboarded_with_their_own_organization() {
         )
         .await;
     assert_eq!(done.status, 302, "{}", done.body);
+    // The onboarding URL works once: seen later (history, logs) it opens nothing.
+    let again = Browser::new(&srv.base)
+        .post_form("/oauth2/v2/onboard", &[("state", &state), ("organization_name", "second"), ("group_name", "g")])
+        .await;
+    assert_eq!(again.status, 400, "{}", again.body);
+    assert!(again.set_cookie.is_none() && again.location.is_none());
     let code = query_param(&done.location.expect("to client"), "code").expect("code");
     let (status, t) = exchange(&srv, &client, &code).await;
     assert_eq!(status, 200, "{t}");
@@ -203,4 +209,86 @@ async fn unknown_people_are_onboarded_with_their_own_organization() {
     let org_id = orgs.json()["organizations"][0]["id"].as_str().expect("org").to_string();
     let teams = me.get(&format!("/api/identity/orgs/{org_id}/teams")).await;
     assert!(teams.text.contains("engineers"), "{}", teams.text);
+}
+
+/// Starts a sign-in here for `email` (routed by its domain), signs in at the
+/// upstream provider as `upstream_email`, and returns the callback's answer.
+async fn via_upstream(srv: &Server, upstream: &Server, client: &Registered, email: &str, upstream_email: &str) -> Page {
+    let mut here = Browser::new(&srv.base);
+    let page = here.get(&authorize_url(&client.client_id, REDIRECT, &[])).await;
+    let state = page_state(&page.body);
+    let go = here.post_form("/oauth2/v2/login", &[("state", &state), ("email", email)]).await;
+    let to_upstream = go.location.expect("routed to the upstream provider");
+    assert!(to_upstream.starts_with(&upstream.base), "{to_upstream}");
+    let mut there = Browser::new(&upstream.base);
+    let login = there.get(&to_upstream).await;
+    let up_state = page_state(&login.body);
+    let password = if upstream_email == ADMIN_EMAIL { ADMIN_PASSWORD } else { PASSWORD };
+    let back = there
+        .post_form("/oauth2/v2/login", &[("state", &up_state), ("email", upstream_email), ("password", password)])
+        .await;
+    assert_eq!(back.status, 302, "{}", back.body);
+    here.get(&back.location.expect("callback")).await
+}
+
+#[tokio::test]
+async fn an_organizations_provider_speaks_only_for_its_domain() {
+    let (upstream, srv, client) = federation().await;
+    // The upstream provider vouches for an address outside corp.test (here:
+    // the provider admin's): refused, nobody is signed in.
+    let done = via_upstream(&srv, &upstream, &client, USER, ADMIN_EMAIL).await;
+    assert_eq!(done.status, 302);
+    assert!(done.set_cookie.is_none(), "no session");
+    let loc = done.location.expect("location");
+    assert_eq!(query_param(&loc, "error").as_deref(), Some("server_error"), "{loc}");
+    assert!(query_param(&loc, "error_description").is_some_and(|d| d.contains("cannot sign in this address")), "{loc}");
+
+    // A provider admin inside the domain still signs in only with meshcloud's own password.
+    let out = cli(
+        &srv.data_dir,
+        &["user", "create", "--email", "boss@corp.test", "--provider-admin", "--password-stdin"],
+        Some(PASSWORD),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    upstream.user("boss@corp.test", None).await;
+    let done = via_upstream(&srv, &upstream, &client, "boss@corp.test", "boss@corp.test").await;
+    assert!(done.set_cookie.is_none(), "no session");
+    let loc = done.location.expect("location");
+    assert_eq!(query_param(&loc, "error").as_deref(), Some("access_denied"), "{loc}");
+}
+
+#[tokio::test]
+async fn binding_a_domain_to_an_organizations_provider_is_for_provider_admins() {
+    let srv = Server::start().await;
+    let admin = srv.admin().await;
+    let (_, olga) = srv.user("olga@olga.test", None).await;
+    let org = olga.create_org(json!({"name": "olgas"})).await;
+    let provider = olga
+        .post(
+            &format!("/api/v1/organizations/{org}/oauth2providers"),
+            json!({"metadata": {"name": "olga-idp"}, "spec": {"issuer": "https://idp.olga.test", "clientID": "c"}}),
+        )
+        .await;
+    assert_eq!(provider.status, 201, "{}", provider.text);
+    let provider_id = provider.json()["metadata"]["id"].as_str().expect("id").to_string();
+    let bind = |domain: &str, description: &str| {
+        json!({"metadata": {"name": "olgas", "description": description},
+               "spec": {"organizationType": "domain", "domain": domain,
+                        "providerScope": "organization", "providerID": provider_id}})
+    };
+    let path = format!("/api/v1/organizations/{org}");
+    // The org admin cannot make her provider speak for a domain.
+    let r = olga.put(&path, bind("example.com", "")).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(r.json()["error"], "forbidden");
+    // A provider admin can; the org admin may then edit the rest.
+    assert_eq!(admin.put(&path, bind("olga.test", "")).await.status, 200);
+    let r = olga.put(&path, bind("olga.test", "Olga's team")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Moving the domain is not hers, on either face.
+    assert_eq!(olga.put(&path, bind("example.com", "")).await.status, 403);
+    let r = olga.put(&format!("/api/identity/orgs/{org}"), json!({"name": "olgas", "domain": "example.com"})).await;
+    assert_eq!(r.status, 401, "the Layer5 face's refusal: {}", r.text);
+    let got = admin.get(&path).await.expect(200);
+    assert_eq!(got["spec"]["domain"], "olga.test");
 }

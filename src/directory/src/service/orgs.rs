@@ -156,7 +156,7 @@ impl Directory {
         let renamed = body.metadata.check();
         let meta = body.metadata.check_keeping_name()?;
         let spec = check_spec(&body.spec)?;
-        let me = p.user;
+        let (me, provider_admin) = (p.user, p.provider_admin);
         self.db()
             .write(move |c| {
                 let cur = live_org(c, org)?;
@@ -164,6 +164,16 @@ impl Directory {
                     return Err(AppError::conflict("the organization is being deleted"));
                 }
                 check_provider(c, Some(cur.id), &spec)?;
+                // An organization's own provider signs in the addresses of its
+                // domain: which provider speaks for which domain is the
+                // installation's decision, not the organization admins'.
+                let binds_own = spec.provider_scope == Some(ProviderScope::Organization);
+                let rebinds = cur.provider_scope.as_deref() != Some("organization")
+                    || cur.provider_id != spec.provider_id
+                    || cur.domain != spec.domain;
+                if binds_own && rebinds && !provider_admin {
+                    return Err(AppError::Forbidden);
+                }
                 let core = core_orgs::get(c, cur.id)?;
                 // A new name must follow the rule; the one it has may be kept.
                 if core.name != meta.name {

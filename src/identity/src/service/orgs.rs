@@ -125,6 +125,11 @@ impl Identity {
                     Some(d) => d.clone(),
                     None => org.domain.clone(),
                 };
+                // The domain an org's own sign-in provider speaks for is bound
+                // by a provider admin (Identity face); moving it is theirs too.
+                if domain != org.domain && !p.provider_admin && orgs::signs_in_with_own_provider(c, org.id)? {
+                    return Err(AppError::Forbidden);
+                }
                 let fields = OrgFields {
                     name: ch.name.as_deref().unwrap_or(&org.name),
                     description: ch.description.as_deref().unwrap_or(&org.description),

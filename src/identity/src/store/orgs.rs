@@ -60,6 +60,13 @@ pub fn get(conn: &Connection, id: OrgId) -> AppResult<OrgRow> {
     conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
 }
 
+/// Does the organization sign its users in through a provider of its own?
+pub fn signs_in_with_own_provider(conn: &Connection, org: OrgId) -> AppResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(provider_scope = 'organization', 0) FROM organizations WHERE id = ?1")?
+        .query_row([org], |r| r.get(0))?)
+}
+
 pub fn by_domain(conn: &Connection, domain: &str) -> AppResult<Option<OrgRow>> {
     let sql = format!("{SELECT} WHERE o.domain = ?1 AND o.deleted_at IS NULL");
     Ok(conn.prepare_cached(&sql)?.query_row([domain], from_row).optional()?)

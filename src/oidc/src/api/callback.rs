@@ -62,13 +62,18 @@ impl CallbackApi {
             }
             Err(e) => return Err(e),
         };
-        let Some((user, active)) = self.oidc.account(&proven.email).await? else {
-            let next = self.oidc.onboarding(&client, proven.pending, &proven.email, &proven.provider_name);
+        let Some(account) = self.oidc.account(&proven.email).await? else {
+            let next = self.oidc.onboarding(&client, proven);
             return Ok(redirect(next, None));
         };
-        if !active {
+        if !account.active {
             return Ok(redirect(proven.pending.error("server_error", "user is not active"), None));
         }
+        if proven.org_scoped && account.provider_admin {
+            let text = "a provider admin cannot sign in through an organization's provider";
+            return Ok(redirect(proven.pending.error("access_denied", text), None));
+        }
+        let user = account.id;
         let identity = self.oidc.identity();
         let ip = client_ip(req, identity.settings().trust_forwarded_for);
         let issued = identity.start_session(user, &ip, &proven.provider_name).await?;

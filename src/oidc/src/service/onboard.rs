@@ -8,12 +8,14 @@ use meshcloud_identity::service::orgs::OrgChanges;
 use meshcloud_identity::service::roles::{Holder, HolderRoles};
 use meshcloud_identity::service::users::CreateUser;
 use meshcloud_kernel::ids::UserId;
-use meshcloud_kernel::{AppError, AppResult};
+use meshcloud_kernel::{AppError, AppResult, time};
 use serde::{Deserialize, Serialize};
 
 use super::Oidc;
 use super::authorize::{AuthRequest, Outcome, with_query};
+use super::upstream::Proven;
 use crate::store::clients::ClientRow;
+use crate::store::upstream;
 
 const ONBOARD_PURPOSE: &str = "oidc-onboard";
 /// The onboarding page has ten minutes, as in the reference.
@@ -21,9 +23,13 @@ const ONBOARD_STATE_SECS: i64 = 10 * 60;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct OnboardState {
+    /// Redeemed once (`oidc_used_states`): whoever sees the onboarding URL
+    /// afterwards cannot use it again.
+    pub id: String,
     pub pending: AuthRequest,
     pub email: String,
     pub provider_name: String,
+    pub org_scoped: bool,
 }
 
 /// `onboardRequestOptions`.
@@ -40,14 +46,21 @@ pub struct OnboardForm {
 impl Oidc {
     /// Where an unknown person goes: the client's onboarding page, or an
     /// error for the client when there is none or sign-up is off.
-    pub fn onboarding(&self, client: &ClientRow, pending: AuthRequest, email: &str, provider_name: &str) -> Outcome {
+    pub fn onboarding(&self, client: &ClientRow, proven: Proven) -> Outcome {
         let Some(uri) = client.onboarding_uri.as_deref().filter(|_| self.settings().allow_signup) else {
-            return pending.error("server_error", "user signup is not permitted");
+            return proven.pending.error("server_error", "user signup is not permitted");
         };
-        let st = OnboardState { pending, email: email.to_string(), provider_name: provider_name.to_string() };
+        let email = proven.email.clone();
+        let st = OnboardState {
+            id: meshcloud_kernel::crypto::random_secret(16),
+            pending: proven.pending,
+            email: proven.email,
+            provider_name: proven.provider_name,
+            org_scoped: proven.org_scoped,
+        };
         let sealed = self.seal_state(ONBOARD_PURPOSE, &st, ONBOARD_STATE_SECS);
         let callback = format!("{}/oauth2/v2/onboard", self.issuer());
-        Outcome::Redirect(with_query(uri, &[("state", &sealed), ("callback", &callback), ("email", email)]))
+        Outcome::Redirect(with_query(uri, &[("state", &sealed), ("callback", &callback), ("email", &email)]))
     }
 
     /// Creates what the onboarding form asks for; returns the new account
@@ -60,9 +73,16 @@ impl Oidc {
         if form.organization_name.trim().is_empty() || form.group_name.trim().is_empty() {
             return Err(AppError::validation("organization_name and group_name are required"));
         }
+        let (id, until) = (st.id.clone(), time::now() + chrono::Duration::seconds(ONBOARD_STATE_SECS));
+        if !self.db().write(move |c| upstream::redeem_state(c, &id, &until)).await? {
+            return Err(AppError::validation("this onboarding link has already been used"));
+        }
         let user = match self.account(&st.email).await? {
-            Some((id, true)) => id,
-            Some((_, false)) => return Err(AppError::validation("user is not active")),
+            Some(a) if !a.active => return Err(AppError::validation("user is not active")),
+            Some(a) if a.provider_admin && st.org_scoped => {
+                return Err(AppError::validation("a provider admin cannot sign in through an organization's provider"));
+            }
+            Some(a) => a.id,
             None => {
                 let new = CreateUser {
                     email: st.email.clone(),

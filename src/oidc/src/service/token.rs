@@ -262,7 +262,13 @@ impl Oidc {
     /// expire, so that a replay is still recognised).
     pub async fn cleanup(&self) -> AppResult<usize> {
         let now = time::now();
-        self.db().write(move |c| Ok(grants::purge_codes(c, &now)? + grants::purge_refresh(c, &now)?)).await
+        self.db()
+            .write(move |c| {
+                Ok(grants::purge_codes(c, &now)?
+                    + grants::purge_refresh(c, &now)?
+                    + crate::store::upstream::purge_used_states(c, &now)?)
+            })
+            .await
     }
 
     /// What the store keeps of freshly issued tokens, with their expiries.

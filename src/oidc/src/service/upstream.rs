@@ -6,7 +6,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use meshcloud_kernel::crypto::random_secret;
-use meshcloud_kernel::ids::UserId;
 use meshcloud_kernel::{AppError, AppResult};
 use p521::ecdsa::signature::Verifier as _;
 use serde::{Deserialize, Serialize};
@@ -49,6 +48,9 @@ pub struct Proven {
     pub pending: AuthRequest,
     pub email: String,
     pub provider_name: String,
+    /// Proven by an organization's own provider, which never speaks for a
+    /// provider admin.
+    pub org_scoped: bool,
 }
 
 fn binding_hash(value: &str) -> String {
@@ -176,10 +178,20 @@ impl Oidc {
             .and_then(|e| e.as_str())
             .map(str::to_lowercase)
             .ok_or_else(|| upstream_error("the ID token has no email"))?;
-        if claims.get("email_verified").and_then(|v| v.as_bool()) == Some(false) {
+        // An address the provider does not vouch for (the claim missing, as
+        // some providers send user-editable addresses) proves nothing.
+        if claims.get("email_verified").and_then(|v| v.as_bool()) != Some(true) {
             return Err(upstream_error("the e-mail address is not verified"));
         }
-        Ok(Proven { pending: state.pending, email, provider_name: provider.name })
+        // An organization's provider is its admins' to configure: it may only
+        // prove addresses of the domain a provider admin bound to it.
+        if provider.org_scoped {
+            let domain = email.rsplit_once('@').map(|(_, d)| d);
+            if provider.vouches_for.is_none() || domain != provider.vouches_for.as_deref() {
+                return Err(upstream_error("the organization's provider cannot sign in this address"));
+            }
+        }
+        Ok(Proven { pending: state.pending, email, provider_name: provider.name, org_scoped: provider.org_scoped })
     }
 
     fn provider_secret(&self, p: &Upstream) -> AppResult<Option<String>> {
@@ -261,8 +273,8 @@ impl Oidc {
         Ok(claims)
     }
 
-    /// The account an upstream sign-in proved: its row and whether it may sign in.
-    pub async fn account(&self, email: &str) -> AppResult<Option<(UserId, bool)>> {
+    /// The account an upstream sign-in proved.
+    pub async fn account(&self, email: &str) -> AppResult<Option<upstream::Account>> {
         let e = email.to_string();
         self.db().read(move |c| upstream::account(c, &e)).await
     }

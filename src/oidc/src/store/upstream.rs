@@ -3,6 +3,7 @@
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::ids::UserId;
+use meshcloud_kernel::time::{self, Timestamp};
 use rusqlite::{Connection, OptionalExtension};
 
 pub struct Upstream {
@@ -11,9 +12,17 @@ pub struct Upstream {
     pub issuer: String,
     pub client_id: String,
     pub client_secret: Option<Vec<u8>>,
+    /// An organization's own provider (not a global one).
+    pub org_scoped: bool,
+    /// For an organization's own provider: the domain whose addresses it may
+    /// vouch for, while the organization signs in with it.
+    pub vouches_for: Option<String>,
 }
 
-const SELECT: &str = "SELECT p.uuid, p.name, p.issuer, p.client_id, p.client_secret FROM oauth2_providers p";
+const SELECT: &str = "SELECT p.uuid, p.name, p.issuer, p.client_id, p.client_secret, p.org_id IS NOT NULL, \
+    (SELECT b.domain FROM organizations b WHERE b.id = p.org_id AND b.deleted_at IS NULL \
+        AND b.provider_scope = 'organization' AND b.provider_id = p.uuid) \
+    FROM oauth2_providers p";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Upstream> {
     Ok(Upstream {
@@ -22,6 +31,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Upstream> {
         issuer: r.get(2)?,
         client_id: r.get(3)?,
         client_secret: r.get(4)?,
+        org_scoped: r.get(5)?,
+        vouches_for: r.get(6)?,
     })
 }
 
@@ -59,13 +70,33 @@ pub fn globals(conn: &Connection) -> AppResult<Vec<Upstream>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// A live person's account by e-mail: its row and whether it may sign in.
-pub fn account(conn: &Connection, email: &str) -> AppResult<Option<(UserId, bool)>> {
+/// A live person's account, found by e-mail.
+pub struct Account {
+    pub id: UserId,
+    /// May sign in at all.
+    pub active: bool,
+    pub provider_admin: bool,
+}
+
+pub fn account(conn: &Connection, email: &str) -> AppResult<Option<Account>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, status = 'active' FROM users
+            "SELECT id, status = 'active', is_provider_admin FROM users
               WHERE email = lower(?1) AND deleted_at IS NULL AND kind = 'human'",
         )?
-        .query_row([email], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([email], |r| Ok(Account { id: r.get(0)?, active: r.get(1)?, provider_admin: r.get(2)? }))
         .optional()?)
+}
+
+/// Marks a one-time state as redeemed; false when it already was.
+pub fn redeem_state(conn: &Connection, id: &str, expires_at: &Timestamp) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached("INSERT OR IGNORE INTO oidc_used_states (id, expires_at) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![id, time::to_db(expires_at)])?;
+    Ok(n == 1)
+}
+
+/// Forgets redeemed states that could no longer be presented anyway.
+pub fn purge_used_states(conn: &Connection, now: &Timestamp) -> AppResult<usize> {
+    Ok(conn.prepare_cached("DELETE FROM oidc_used_states WHERE expires_at < ?1")?.execute([time::to_db(now)])?)
 }
