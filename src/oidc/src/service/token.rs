@@ -44,6 +44,14 @@ pub struct TokenAnswer {
     pub scope: String,
 }
 
+/// How a refresh ended, decided inside its write.
+enum Refresh {
+    Issued,
+    Reused,
+    Invalid,
+    Inactive,
+}
+
 fn invalid_grant(msg: &str) -> AppError {
     AppError::oauth("invalid_grant", msg)
 }
@@ -140,12 +148,7 @@ impl Oidc {
             return Err(invalid_grant("authorization code was issued to another client"));
         }
         if code.used {
-            // RFC 6749 §4.1.2: a replayed code revokes what it was exchanged for.
-            if let Some(session) = code.session {
-                let revoked = self.db().write(move |c| grants::revoke_session_tokens(c, session)).await?;
-                self.identity().forget_credentials(&revoked);
-            }
-            return Err(invalid_grant("authorization code has already been used"));
+            return Err(self.code_replayed(code.id).await);
         }
         if code.expires_at < time::now() {
             return Err(invalid_grant("authorization code has expired"));
@@ -164,21 +167,27 @@ impl Oidc {
         let record = self.record(client, &access, Some(&refresh));
         let (user, scope, auth_time, code_id) = (code.user, code.scope.clone(), code.auth_time, code.id);
         let client_row = client.id;
-        let (session, revoked) = self
+        let issued = self
             .db()
             .write(move |c| {
-                let (session, revoked) = grants::open_session(c, user, client_row, &scope, &auth_time)?;
-                if !grants::use_code(c, code_id, session.id)? {
-                    return Err(invalid_grant("authorization code has already been used"));
+                // Checked again in the write: a concurrent redemption may have won.
+                if grants::code_used(c, code_id)? {
+                    return Ok(None);
                 }
+                if !grants::may_sign_in(c, user)? {
+                    return Err(invalid_grant("the user may no longer sign in"));
+                }
+                let (session, revoked) = grants::open_session(c, user, client_row, &scope, &auth_time)?;
+                grants::use_code(c, code_id, session.id)?;
                 grants::issue(c, &session, &record)?;
                 let e = Event::new("oauth", "token", Some(user))
                     .on(record.access_uuid)
                     .describe(format!("tokens issued to client {}", record.client_name));
                 audit::record(c, e)?;
-                Ok((session, revoked))
+                Ok(Some((session, revoked)))
             })
             .await?;
+        let Some((session, revoked)) = issued else { return Err(self.code_replayed(code_id).await) };
         self.identity().forget_credentials(&revoked);
         let id_token = if scope_has(&session.scope, "openid") {
             Some(self.id_token(client, &session, code.nonce.as_deref(), &access.plaintext).await?)
@@ -205,37 +214,44 @@ impl Oidc {
             })
             .await?
             .filter(|(t, _)| ct_eq(&t.secret_hash, &hash));
-        let Some((token, session)) = found else { return Err(invalid_grant("refresh token is invalid")) };
+        let Some((_, session)) = found else { return Err(invalid_grant("refresh token is invalid")) };
+        let token_uuid = uuid;
         if session.client != client.id {
             return Err(invalid_grant("refresh token was issued to another client"));
-        }
-        if token.rotated {
-            // A rotated token presented again: someone holds a copy. End the
-            // whole session so that neither copy keeps working.
-            let sid = session.id;
-            let revoked = self.db().write(move |c| grants::revoke_session_tokens(c, sid)).await?;
-            self.identity().forget_credentials(&revoked);
-            return Err(invalid_grant("refresh token reuse"));
-        }
-        if token.revoked || token.expires_at < time::now() {
-            return Err(invalid_grant("refresh token is no longer valid"));
         }
         let (access, refresh) = (issue(), issue());
         let record = self.record(client, &access, Some(&refresh));
         let s = session.clone();
-        let revoked = self
+        // Every check is made in the write, so two requests racing with one
+        // token cannot both pass, and the loser's reuse still ends the session.
+        let (outcome, revoked) = self
             .db()
             .write(move |c| {
-                if !grants::rotate_refresh(c, token.id)? {
-                    return Err(invalid_grant("refresh token reuse"));
+                let Some(t) = grants::refresh_token(c, token_uuid)? else { return Ok((Refresh::Invalid, vec![])) };
+                if t.rotated {
+                    // A rotated token presented again: someone holds a copy.
+                    // End the whole session so that neither copy keeps working.
+                    return Ok((Refresh::Reused, grants::revoke_session_tokens(c, s.id)?));
                 }
+                if t.revoked || t.expires_at < time::now() {
+                    return Ok((Refresh::Invalid, vec![]));
+                }
+                if !grants::may_sign_in(c, s.user)? {
+                    return Ok((Refresh::Inactive, vec![]));
+                }
+                grants::rotate_refresh(c, t.id)?;
                 let revoked = grants::revoke_session_tokens(c, s.id)?;
                 grants::issue(c, &s, &record)?;
-                Ok(revoked)
+                Ok((Refresh::Issued, revoked))
             })
             .await?;
         self.identity().forget_credentials(&revoked);
-        Ok(self.answer(access, Some(refresh), None, &session.scope))
+        match outcome {
+            Refresh::Issued => Ok(self.answer(access, Some(refresh), None, &session.scope)),
+            Refresh::Reused => Err(invalid_grant("refresh token reuse")),
+            Refresh::Invalid => Err(invalid_grant("refresh token is no longer valid")),
+            Refresh::Inactive => Err(invalid_grant("the user may no longer sign in")),
+        }
     }
 
     async fn client_credentials(&self, client: &ClientRow) -> AppResult<TokenAnswer> {
@@ -248,6 +264,12 @@ impl Oidc {
         let (session, revoked) = self
             .db()
             .write(move |c| {
+                if !grants::may_sign_in(c, user)? {
+                    return Err(AppError::oauth(
+                        "unauthorized_client",
+                        "the client's service account is gone or inactive",
+                    ));
+                }
                 let (session, revoked) = grants::open_session(c, user, client_row, "", &time::now())?;
                 grants::issue(c, &session, &record)?;
                 Ok((session, revoked))
@@ -255,6 +277,24 @@ impl Oidc {
             .await?;
         self.identity().forget_credentials(&revoked);
         Ok(self.answer(access, None, None, &session.scope))
+    }
+
+    /// RFC 6749 §4.1.2: a replayed code revokes what it was exchanged for.
+    async fn code_replayed(&self, code: i64) -> AppError {
+        let revoked = self
+            .db()
+            .write(move |c| match grants::code_session(c, code)? {
+                Some(session) => grants::revoke_session_tokens(c, session),
+                None => Ok(vec![]),
+            })
+            .await;
+        match revoked {
+            Ok(ids) => {
+                self.identity().forget_credentials(&ids);
+                invalid_grant("authorization code has already been used")
+            }
+            Err(e) => e,
+        }
     }
 
     /// The token cleanup job's share: codes past their minute, and refresh

@@ -89,12 +89,37 @@ pub fn code(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<CodeRow>> {
         .optional()?)
 }
 
-/// Marks a code used; false when it already was (a concurrent redemption).
-pub fn use_code(conn: &Connection, id: i64, session: i64) -> AppResult<bool> {
-    let n = conn
-        .prepare_cached("UPDATE oauth_codes SET used_at = ?2, session_id = ?3 WHERE id = ?1 AND used_at IS NULL")?
+/// Marks a code used by the session it opened.
+pub fn use_code(conn: &Connection, id: i64, session: i64) -> AppResult<()> {
+    conn.prepare_cached("UPDATE oauth_codes SET used_at = ?2, session_id = ?3 WHERE id = ?1 AND used_at IS NULL")?
         .execute(params![id, time::now_db(), session])?;
-    Ok(n == 1)
+    Ok(())
+}
+
+pub fn code_used(conn: &Connection, id: i64) -> AppResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT used_at IS NOT NULL FROM oauth_codes WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(true))
+}
+
+/// The session a used code opened.
+pub fn code_session(conn: &Connection, id: i64) -> AppResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT session_id FROM oauth_codes WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// May tokens still be issued to this account (live and active)?
+pub fn may_sign_in(conn: &Connection, user: UserId) -> AppResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT status = 'active' AND deleted_at IS NULL FROM users WHERE id = ?1")?
+        .query_row([user], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false))
 }
 
 /// Removes codes past their expiry (they can no longer be redeemed or replayed
@@ -165,7 +190,7 @@ pub fn revoke_session_tokens(conn: &Connection, session: i64) -> AppResult<Vec<u
         None => Vec::new(),
     };
     conn.prepare_cached(
-        "UPDATE oauth_refresh_tokens SET revoked_at = ?2 WHERE session_id = ?1 AND revoked_at IS NULL",
+        "UPDATE oauth_refresh_tokens SET revoked_at = ?2 WHERE session_id = ?1 AND revoked_at IS NULL AND rotated_at IS NULL",
     )?
     .execute(params![session, now])?;
     Ok(revoked)
@@ -240,12 +265,11 @@ pub fn refresh_token(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Re
         .optional()?)
 }
 
-/// Marks a refresh token used; false when it already was.
-pub fn rotate_refresh(conn: &Connection, id: i64) -> AppResult<bool> {
-    let n = conn
-        .prepare_cached("UPDATE oauth_refresh_tokens SET rotated_at = ?2 WHERE id = ?1 AND rotated_at IS NULL")?
+/// Marks a refresh token used (its replacement is being issued).
+pub fn rotate_refresh(conn: &Connection, id: i64) -> AppResult<()> {
+    conn.prepare_cached("UPDATE oauth_refresh_tokens SET rotated_at = ?2 WHERE id = ?1 AND rotated_at IS NULL")?
         .execute(params![id, time::now_db()])?;
-    Ok(n == 1)
+    Ok(())
 }
 
 /// The scope and client an access token was issued with.
@@ -256,11 +280,13 @@ pub fn token_grant(conn: &Connection, token: TokenId) -> AppResult<(String, Opti
         .ok_or(AppError::NotFound)
 }
 
-/// Refresh tokens of sessions whose tokens all lapsed long ago.
+/// Refresh tokens past their expiry, and revoked ones never used; a rotated
+/// token is kept until it expires so that its replay is still recognised.
 pub fn purge_refresh(conn: &Connection, cutoff: &Timestamp) -> AppResult<usize> {
     Ok(conn
         .prepare_cached(
-            "DELETE FROM oauth_refresh_tokens WHERE expires_at < ?1 OR (revoked_at IS NOT NULL AND revoked_at < ?1)",
+            "DELETE FROM oauth_refresh_tokens
+              WHERE expires_at < ?1 OR (revoked_at IS NOT NULL AND revoked_at < ?1 AND rotated_at IS NULL)",
         )?
         .execute([time::to_db(cutoff)])?)
 }
