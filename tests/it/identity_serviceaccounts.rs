@@ -149,3 +149,34 @@ async fn permissions_validation_and_conflicts() {
     let id = a_list[0]["metadata"]["id"].as_str().expect("id");
     identity_error(&w.dave.delete(&format!("{path}/{id}")).await, 403, "forbidden");
 }
+
+#[tokio::test]
+async fn rotating_another_account_needs_what_it_holds() {
+    let w = world().await;
+    let (org, alice) = (&w.org_a, &w.alice);
+    let admins = alice.create_team(org, "admins").await;
+    give_team_role(alice, org, &admins, "organization admin").await;
+    let ops = alice.post(&sa_path(org), body("ops", &[&admins])).await.expect(201);
+    let ops_id = ops["metadata"]["id"].as_str().expect("id").to_string();
+    let plain = alice.post(&sa_path(org), body("plain", &[])).await.expect(201);
+    let plain_id = plain["metadata"]["id"].as_str().expect("id").to_string();
+    // Carol may manage service accounts, nothing more.
+    let role = alice.create_role(org, "sa manager").await;
+    let kc = alice.create_keychain(org, "sa manager").await;
+    let key = alice.key_id("identity.serviceaccounts.manage").await;
+    alice.post_empty(&format!("/api/auth/keychains/{kc}/{key}")).await.expect_204();
+    alice.post_empty(&format!("/api/identity/orgs/{org}/roles/{role}/keychains/{kc}")).await.expect(200);
+    let set = json!([{"user_id": w.carol_id, "roleNames": ["sa manager"]}]);
+    alice.put(&format!("/api/identity/orgs/{org}/roles"), set).await.expect(200);
+
+    // Rotating the admin account would hand her an admin's token.
+    let r = w.carol.post_empty(&format!("{}/{ops_id}/rotate", sa_path(org))).await;
+    identity_error(&r, 403, "forbidden");
+    // The old token still works: nothing changed.
+    let old = ops["status"]["accessToken"].as_str().expect("token");
+    w.s.with_token(old).get(&format!("/api/v1/organizations/{org}/acl")).await.expect(200);
+    // An account holding nothing she lacks rotates.
+    w.carol.post_empty(&format!("{}/{plain_id}/rotate", sa_path(org))).await.expect(200);
+    // The organization admin may rotate either.
+    alice.post_empty(&format!("{}/{ops_id}/rotate", sa_path(org))).await.expect(200);
+}

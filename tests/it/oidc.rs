@@ -353,6 +353,14 @@ async fn client_credentials_act_as_the_clients_service_account() {
     let plain = register_client(&srv, REDIRECT).await;
     let (status, e) = token(&srv, &plain, &[("grant_type", "client_credentials")]).await;
     assert_eq!((status, e["error"].as_str()), (400, Some("unauthorized_client")));
+
+    // The account deleted: the client no longer acts as anyone.
+    let r = admin.delete(&format!("/api/v1/organizations/{org}/serviceaccounts/{sa_id}")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (status, e) = token(&srv, &robot, &[("grant_type", "client_credentials")]).await;
+    assert_eq!((status, e["error"].as_str()), (400, Some("unauthorized_client")), "{e}");
+    let got = admin.get(&format!("/api/meshcloud/oauth/clients/{}", robot.id)).await;
+    assert!(got.json()["serviceAccountId"].is_null(), "{}", got.text);
 }
 
 #[tokio::test]
