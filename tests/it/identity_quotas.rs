@@ -146,6 +146,26 @@ async fn over_quota_writes_are_refused_and_change_nothing() {
     identity_error(&w.admin.put(&quotas(&w.org_a), negative).await, 400, "invalid_request", None);
     let bad = json!([{"kind": "clusters", "committed": -1, "reserved": 0}]);
     identity_error(&w.alice.post(&path, allocation("c", bad)).await, 400, "invalid_request", None);
+    // Amounts whose sum would overflow are refused up front, limited kind or not.
+    let huge = json!({"quotas": [{"kind": "gpus", "quantity": i64::MAX}]});
+    identity_error(&w.admin.put(&quotas(&w.org_a), huge).await, 400, "invalid_request", None);
+    for kind in ["clusters", "widgets"] {
+        let max = json!([{"kind": kind, "committed": i64::MAX, "reserved": 1}]);
+        identity_error(&w.alice.post(&path, allocation("c", max)).await, 400, "invalid_request", None);
+    }
+    let big = json!([{"kind": "widgets", "committed": 1_000_000_000, "reserved": 1_000_000_000}]);
+    w.alice.post(&path, allocation("c", big.clone())).await.expect(201);
+    w.alice.post(&path, allocation("d", big)).await.expect(201);
+    w.alice.get(&quotas(&w.org_a)).await.expect(200);
+    for name in ["c", "d"] {
+        let all = w.alice.get(&format!("/api/v1/organizations/{}/allocations", w.org_a)).await.expect(200);
+        let id = all.as_array().expect("list").iter().find(|a| a["metadata"]["name"] == name).expect("made")["metadata"]
+            ["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        assert_eq!(w.alice.delete(&format!("{path}/{id}")).await.status, 202);
+    }
 
     // Freeing capacity: delete is 202 and the sum drops.
     let r = w.alice.delete(&format!("{path}/{id}")).await;

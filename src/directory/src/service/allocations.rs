@@ -10,7 +10,7 @@ use super::Directory;
 use super::acl::{self, Endpoint, Op};
 use super::lookup::org_row;
 use super::projects::{project_in, reachable};
-use super::quotas::{current_limits, ensure_within};
+use super::quotas::{MAX_AMOUNT, current_limits, ensure_within};
 use crate::model::CheckedMetadata;
 use crate::model::projects::AllocationWrite;
 use crate::store::allocations::{self as store, AllocationRow, Item, NewAllocation};
@@ -30,8 +30,11 @@ fn check(body: AllocationWrite) -> AppResult<Checked> {
     let mut items: Vec<Item> = Vec::with_capacity(body.spec.allocations.len());
     for a in body.spec.allocations {
         let k = validate::name("spec.allocations[].kind", &a.kind, 63)?;
-        if a.committed < 0 || a.reserved < 0 {
-            return Err(AppError::validation(format!("spec.allocations: {k} must not commit or reserve less than 0")));
+        let range = 0..=MAX_AMOUNT;
+        if !range.contains(&a.committed) || !range.contains(&a.reserved) {
+            return Err(AppError::validation(format!(
+                "spec.allocations: {k} must commit and reserve between 0 and {MAX_AMOUNT}"
+            )));
         }
         if items.iter().any(|i| i.kind == k) {
             return Err(AppError::validation(format!("spec.allocations: {k} is listed twice")));

@@ -47,6 +47,10 @@ pub const CATALOGUE: [QuotaKind; 3] = [
     },
 ];
 
+/// The largest quantity, commitment or reservation accepted: far above any
+/// real installation, far below where sums over many allocations overflow.
+pub const MAX_AMOUNT: i64 = 1_000_000_000;
+
 fn limits(c: &Conn, org: OrgId) -> AppResult<HashMap<String, i64>> {
     let set = store::quantities(c, org)?;
     Ok(CATALOGUE.iter().map(|k| (k.kind.to_string(), set.get(k.kind).copied().unwrap_or(k.default))).collect())
@@ -65,10 +69,10 @@ pub fn ensure_within(
     let mut totals = store::totals(c, org, replacing)?;
     for i in items {
         let t = totals.entry(i.kind.clone()).or_default();
-        t.0 += i.committed;
-        t.1 += i.reserved;
+        t.0 = t.0.saturating_add(i.committed);
+        t.1 = t.1.saturating_add(i.reserved);
     }
-    let over = limits.iter().any(|(kind, limit)| totals.get(kind).is_some_and(|(c, r)| c + r > *limit));
+    let over = limits.iter().any(|(kind, limit)| totals.get(kind).is_some_and(|(c, r)| c.saturating_add(*r) > *limit));
     if over { Err(AppError::oauth("invalid_request", "allocation exceeded quota")) } else { Ok(()) }
 }
 
@@ -85,12 +89,12 @@ fn read(c: &Conn, org: OrgId) -> AppResult<Vec<QuotaRead>> {
         .map(|k| {
             let quantity = limits.get(k.kind).copied().unwrap_or(k.default);
             let (committed, reserved) = totals.get(k.kind).copied().unwrap_or_default();
-            let used = committed + reserved;
+            let used = committed.saturating_add(reserved);
             QuotaRead {
                 kind: k.kind.to_string(),
                 quantity,
                 used,
-                free: quantity - used,
+                free: quantity.saturating_sub(used),
                 committed,
                 reserved,
                 display_name: k.display_name.to_string(),
@@ -113,8 +117,11 @@ fn check_body(quotas: &[QuotaWrite]) -> AppResult<Vec<(String, i64)>> {
                 known.join(", ")
             )));
         }
-        if q.quantity < 0 {
-            return Err(AppError::validation(format!("quotas: the quantity of {} must not be negative", q.kind)));
+        if !(0..=MAX_AMOUNT).contains(&q.quantity) {
+            return Err(AppError::validation(format!(
+                "quotas: the quantity of {} must be between 0 and {MAX_AMOUNT}",
+                q.kind
+            )));
         }
         if out.iter().any(|(k, _)| *k == q.kind) {
             return Err(AppError::validation(format!("quotas: {} is listed twice", q.kind)));

@@ -4,8 +4,8 @@
 
 use meshcloud_identity::service::access::{Affected, must_hold, team_perms};
 use meshcloud_identity::service::auth::issue;
-use meshcloud_identity::store::{roles, teams};
 use meshcloud_identity::store::tokens::{self, Kind, NewToken};
+use meshcloud_identity::store::{roles, teams};
 use meshcloud_kernel::access::PermSet;
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;

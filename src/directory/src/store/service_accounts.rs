@@ -130,7 +130,8 @@ pub fn delete(conn: &Connection, org: OrgId, user: UserId) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM org_members WHERE org_id = ?1 AND user_id = ?2")?.execute(params![org, user])?;
     conn.prepare_cached("DELETE FROM service_accounts WHERE user_id = ?1")?.execute([user])?;
     // OAuth clients acting as the account lose their client_credentials grant.
-    conn.prepare_cached("UPDATE oauth_clients SET service_user_id = NULL WHERE service_user_id = ?1")?.execute([user])?;
+    conn.prepare_cached("UPDATE oauth_clients SET service_user_id = NULL WHERE service_user_id = ?1")?
+        .execute([user])?;
     let now = time::now_db();
     conn.prepare_cached("UPDATE users SET deleted_at = ?2, updated_at = ?2, status = 'inactive' WHERE id = ?1")?
         .execute(params![user, now])?;
