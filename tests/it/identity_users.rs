@@ -114,3 +114,35 @@ async fn suspension_takes_grants_away() {
     assert_id_error(&w.carol.put(&alice, user_body("alice@a.example", "suspended", &[])).await, 403, "forbidden");
     assert_id_error(&w.carol.delete(&alice).await, 403, "forbidden");
 }
+
+#[tokio::test]
+async fn the_team_key_moves_people_between_groups_but_does_not_suspend_them() {
+    let w = world().await;
+    let (org, alice) = (&w.org_a, &w.alice);
+    let role = alice.create_role(org, "team keeper").await;
+    let kc = alice.create_keychain(org, "team keeper").await;
+    for code in ["identity.teams.members", "identity.members.read"] {
+        let key = alice.key_id(code).await;
+        alice.post_empty(&format!("/api/auth/keychains/{kc}/{key}")).await.expect_204();
+    }
+    alice.post_empty(&format!("/api/identity/orgs/{org}/roles/{role}/keychains/{kc}")).await.expect(200);
+    let set = json!([{"user_id": w.carol_id, "roleNames": ["team keeper"]}]);
+    alice.put(&format!("/api/identity/orgs/{org}/roles"), set).await.expect(200);
+    let empty = create_group(alice, org, "empty", &[], &[]).await;
+    let erin = alice.post(&users(org), user_body("erin@a.example", "active", &[])).await.expect(201);
+    let path = format!("{}/{}", users(org), erin["metadata"]["id"].as_str().unwrap());
+
+    // A user read back is written back unchanged (metadata.name is the address).
+    let erin_of =
+        |list: Value| list.as_array().unwrap().iter().find(|u| u["spec"]["subject"] == "erin@a.example").cloned();
+    let mut round = erin_of(w.carol.get(&users(org)).await.expect(200)).expect("listed");
+    assert_eq!(round["metadata"]["name"], "erin@a.example", "{round}");
+    round["spec"]["groupIDs"] = json!([empty]);
+    let body = json!({"metadata": round["metadata"], "spec": round["spec"]});
+    let got = w.carol.put(&path, body).await.expect(200);
+    assert_eq!(got["spec"]["groupIDs"], json!([empty]));
+    // Suspending is taking access away: the remove key's call.
+    assert_id_error(&w.carol.put(&path, user_body("erin@a.example", "suspended", &[])).await, 403, "forbidden");
+    assert_eq!(erin_of(alice.get(&users(org)).await.expect(200)).expect("listed")["spec"]["state"], "active");
+    alice.put(&path, user_body("erin@a.example", "suspended", &[])).await.expect(200);
+}

@@ -32,8 +32,9 @@ struct Checked {
 
 fn check(body: &UserWrite) -> AppResult<Checked> {
     if let Some(m) = &body.metadata {
-        // Validated like every write; a user is named by its subject, so not stored.
-        m.check()?;
+        // A user is named by its subject (read back as metadata.name), so the
+        // name is not held to the label rule and not stored.
+        m.check_keeping_name()?;
     }
     let subject = validate::email(&body.spec.subject)
         .map_err(|_| AppError::validation("spec.subject must be an e-mail address"))?;
@@ -175,6 +176,12 @@ impl Directory {
                 let current: Vec<TeamId> = users::group_ids(c, org.id, Some(u.id))?.into_iter().map(|g| g.1).collect();
                 let joining: Vec<TeamId> = wanted.iter().filter(|t| !current.contains(t)).copied().collect();
                 let mut granted = perms_of_teams(c, &joining)?;
+                // Taking someone's access away is the remove key's business,
+                // not the team-membership key's that guards the rest of a PUT.
+                let deactivating = spec.state != UserState::Active && u.state == "active";
+                if deactivating && !p.may(org.uuid, Perm::MembersRemove) {
+                    return Err(AppError::Forbidden);
+                }
                 let activating = spec.state == UserState::Active && u.state != "active";
                 if activating {
                     // Everything the membership grants comes back to life.
