@@ -177,3 +177,39 @@ async fn permissions_and_grants_follow_groups() {
     assert_eq!(w.admin.delete(&format!("{base}/{c}")).await.status, 200);
     assert_id_error(&w.carol.delete(&format!("{base}/{g}")).await, 403, "forbidden");
 }
+
+#[tokio::test]
+async fn layer5_names_can_be_kept_and_new_ones_follow_the_rule() {
+    let w = world().await;
+    let org = &w.org_a;
+    let team = w.alice.create_team(org, "My Team").await;
+    let path = format!("{}/{team}", groups(org));
+    w.alice.put(&path, group_body("My Team", &[], &[])).await.expect(200);
+    assert_id_error(&w.alice.put(&path, group_body("Other Team", &[], &[])).await, 400, "invalid_request");
+    w.alice.put(&path, group_body("other-team", &[], &[])).await.expect(200);
+
+    let ws = w.alice.create_workspace(org, "My Workspace").await;
+    let path = format!("/api/v1/organizations/{org}/projects/{ws}");
+    let body = |name: &str| json!({"metadata": {"name": name}, "spec": {"groupIDs": []}});
+    w.alice.put(&path, body("My Workspace")).await.expect(200);
+    assert_id_error(&w.alice.put(&path, body("Other Workspace")).await, 400, "invalid_request");
+}
+
+#[tokio::test]
+async fn groups_cannot_take_away_the_last_active_admin() {
+    let w = world().await;
+    let (org, alice) = (&w.org_a, &w.alice);
+    let admin_role = identity_role(alice, org, "organization admin").await;
+    let g = create_group(alice, org, "admins", &[&w.alice_id, &w.carol_id], &[&admin_role]).await;
+    // Alice is an admin only through the group now; carol, the other one, is suspended.
+    let mine = json!([{"user_id": w.alice_id, "roleNames": ["member"]}]);
+    alice.put(&format!("/api/identity/orgs/{org}/roles"), mine).await.expect(200);
+    let carol = json!({"spec": {"subject": "carol@a.example", "state": "suspended", "groupIDs": [g]}});
+    alice.put(&format!("/api/v1/organizations/{org}/users/{}", w.carol_id), carol).await.expect(200);
+
+    let path = format!("{}/{g}", groups(org));
+    let r = alice.put(&path, group_body("admins", &[&w.carol_id], &[&admin_role])).await;
+    assert_id_error(&r, 409, "conflict");
+    assert_id_error(&alice.delete(&path).await, 409, "conflict");
+    alice.get(&path).await.expect(200);
+}

@@ -45,9 +45,12 @@ struct Checked {
     roles: Vec<uuid::Uuid>,
 }
 
-fn check(body: &GroupWrite) -> AppResult<Checked> {
+/// `keeping_name`: an update, which may send back a name made on the Layer5
+/// face (spaces allowed there); the caller holds a new name to the rule.
+fn check(body: &GroupWrite, keeping_name: bool) -> AppResult<Checked> {
+    let meta = if keeping_name { body.metadata.check_keeping_name()? } else { body.metadata.check()? };
     Ok(Checked {
-        meta: body.metadata.check()?,
+        meta,
         users: uuids("spec.userIDs", &body.spec.user_ids)?,
         service_accounts: uuids("spec.serviceAccountIDs", &body.spec.service_account_ids)?,
         roles: uuids("spec.roleIDs", &body.spec.role_ids)?,
@@ -149,7 +152,7 @@ impl Directory {
 
     pub async fn create_group(&self, p: &Principal, org: uuid::Uuid, body: GroupWrite) -> AppResult<GroupRead> {
         acl::org_scope(p, org, Endpoint::Groups, Op::Create)?;
-        let spec = check(&body)?;
+        let spec = check(&body, false)?;
         let p = p.clone();
         self.identity()
             .commit(move |c| {
@@ -186,12 +189,16 @@ impl Directory {
         body: GroupWrite,
     ) -> AppResult<()> {
         acl::org_scope(p, org, Endpoint::Groups, Op::Update)?;
-        let spec = check(&body)?;
+        let spec = check(&body, true)?;
+        let renamed = body.metadata.check().map(|_| ());
         let p = p.clone();
         self.identity()
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let g = groups::get(c, org.id, group)?.ok_or(AppError::NotFound)?;
+                if g.name != spec.meta.name {
+                    renamed?;
+                }
                 let r = resolve(c, &org, &spec)?;
                 let current: Vec<UserId> = groups::members(c, org.id, Some(g.id))?.iter().map(|m| m.user).collect();
                 let bound = core_roles::team_roles(c, g.id)?;
@@ -217,7 +224,7 @@ impl Directory {
                 for role in bound.iter().filter(|b| !r.roles.iter().any(|w| w.id == b.id)) {
                     core_roles::unbind_team(c, role.id, g.id)?;
                 }
-                core_roles::ensure_org_admin_left(c, org.id)?;
+                super::users::active_admin_left(c, &org)?;
                 audit::record(
                     c,
                     Event::new("team", "update", Some(p.user))
@@ -242,7 +249,7 @@ impl Directory {
                 let affected = core_teams::member_ids(c, g.id)?;
                 core_teams::delete(c, g.id)?;
                 groups::unlink_from_workspaces(c, g.uuid)?;
-                core_roles::ensure_org_admin_left(c, org.id)?;
+                super::users::active_admin_left(c, &org)?;
                 audit::record(
                     c,
                     Event::new("team", "delete", Some(me))

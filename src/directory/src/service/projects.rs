@@ -153,13 +153,18 @@ impl Directory {
         id: uuid::Uuid,
         body: ProjectWrite,
     ) -> AppResult<()> {
-        let meta = body.metadata.check();
+        let renamed = body.metadata.check().map(|_| ());
+        let meta = body.metadata.check_keeping_name();
         let groups = body_ids("spec.groupIDs", &body.spec.group_ids);
         let p = p.clone();
         self.db()
             .write(move |c| {
                 let (org_id, row) = project_in(c, &p, org, id, Endpoint::Projects, Op::Update)?;
                 let (meta, groups) = (meta?, groups?);
+                // A Layer5 workspace's name (spaces allowed there) may be kept; a new one follows the rule.
+                if row.name != meta.name {
+                    renamed?;
+                }
                 if store::name_taken(c, org_id, &meta.name, Some(row.id))? {
                     return Err(AppError::conflict("a project with this name already exists"));
                 }

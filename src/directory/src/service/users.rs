@@ -67,7 +67,7 @@ fn load(c: &Conn, org: &IdOrgRow, user: uuid::Uuid) -> AppResult<UserRead> {
 }
 
 /// The last-admin rule, counting only active memberships.
-fn active_admin_left(c: &Conn, org: &IdOrgRow) -> AppResult<()> {
+pub(crate) fn active_admin_left(c: &Conn, org: &IdOrgRow) -> AppResult<()> {
     core_roles::ensure_org_admin_left(c, org.id)?;
     if users::active_admin_count(c, org.id)? == 0 {
         return Err(AppError::conflict("an organization needs at least one active organization admin"));
