@@ -72,6 +72,7 @@ async fn crud_with_async_states_and_the_layer5_view() {
     assert_eq!((r.status, r.text.as_str()), (202, ""));
     let got = w.alice.get(&format!("{}/{id}", projects(&w.org_a))).await.expect(200);
     assert_eq!(got["metadata"]["provisioningStatus"], "deprovisioning");
+    assert!(got["metadata"]["deletionTime"].is_string(), "{got}");
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ mod invitations;
 mod keys;
 mod oidc;
 mod oidc_authlib;
+mod oidc_edges;
 mod oidc_races;
 mod oidc_support;
 mod oidc_upstream;

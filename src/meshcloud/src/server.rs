@@ -108,9 +108,20 @@ fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem
     )
 }
 
-/// The OIDC issuer: the configured public URL, else the address served on.
+/// The OIDC issuer: the configured public URL, else the address served on
+/// (loopback when serving on every interface, which is no address to reach).
 pub fn issuer(config: &Config, local: std::net::SocketAddr) -> String {
-    config.public_url.clone().unwrap_or_else(|| format!("http://{local}"))
+    config.public_url.clone().unwrap_or_else(|| {
+        let mut at = local;
+        if at.ip().is_unspecified() {
+            at.set_ip(if at.is_ipv4() {
+                std::net::Ipv4Addr::LOCALHOST.into()
+            } else {
+                std::net::Ipv6Addr::LOCALHOST.into()
+            });
+        }
+        format!("http://{at}")
+    })
 }
 
 /// Registers the system jobs with their configured schedules and starts the runner.
@@ -327,4 +338,20 @@ pub async fn shutdown_signal() {
         _ = term => {}
     }
     info!("shutdown requested; finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_issuer_is_an_address_clients_can_reach() {
+        let c = Config::default();
+        let at = |a: &str| issuer(&c, a.parse().expect("addr"));
+        assert_eq!(at("0.0.0.0:9876"), "http://127.0.0.1:9876");
+        assert_eq!(at("[::]:9876"), "http://[::1]:9876");
+        assert_eq!(at("10.1.2.3:80"), "http://10.1.2.3:80");
+        let public = Config { public_url: Some("https://cloud.example.com".into()), ..Config::default() };
+        assert_eq!(issuer(&public, "0.0.0.0:1".parse().expect("addr")), "https://cloud.example.com");
+    }
 }

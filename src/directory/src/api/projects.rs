@@ -40,6 +40,8 @@ pub enum Deleting {
 
 pub(crate) fn read(p: Project) -> ProjectRead {
     let r = p.row;
+    // As for organizations: deletion is requested by a deprovisioning project's last change.
+    let deleting = r.provisioning_status == "deprovisioning";
     ProjectRead {
         metadata: ReadMetadata {
             name: r.name,
@@ -50,7 +52,7 @@ pub(crate) fn read(p: Project) -> ProjectRead {
             created_by: r.owner,
             modified_time: Some(r.updated_at),
             modified_by: None,
-            deletion_time: None,
+            deletion_time: deleting.then_some(r.updated_at),
             provisioning_status: ProvisioningStatus::from_db(&r.provisioning_status),
             health_status: HealthStatus::from_db(&r.health_status),
             organization_id: Some(r.org_uuid.to_string()),

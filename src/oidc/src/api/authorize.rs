@@ -65,7 +65,7 @@ impl From<AuthorizationForm> for AuthParams {
 #[derive(Debug, Object, serde::Deserialize)]
 pub struct LoginForm {
     /// The sealed authorization request the sign-in page carries.
-    pub state: String,
+    pub state: Option<String>,
     pub email: Option<String>,
     /// meshcloud's built-in sign-in; leave out to use the organization's provider.
     pub password: Option<String>,
@@ -86,7 +86,7 @@ pub enum PageResponse {
     BadRequest(Html<String>),
     /// Wrong e-mail or password: the sign-in page again.
     #[oai(status = 401)]
-    Unauthorized(Html<String>),
+    Unauthorized(Html<String>, #[oai(header = "Cache-Control")] String),
 }
 
 /// The browser's session, if it has a live one.
@@ -116,12 +116,37 @@ async fn render(oidc: &Oidc, outcome: Outcome, set_cookie: Option<String>, faile
                 &providers,
             );
             if failed {
-                PageResponse::Unauthorized(Html(html))
+                PageResponse::Unauthorized(Html(html), "no-store".into())
             } else {
                 PageResponse::Page(Html(html), "no-store".into())
             }
         }
     })
+}
+
+/// Did a browser send this from a page of another origin? Browsers name the
+/// page's origin on every form post; it must be the issuer's or the host the
+/// request was sent to. Tools that send no Origin are not browsers.
+fn cross_site(req: &Request, issuer: &str) -> bool {
+    if req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return true;
+    }
+    let Some(origin) = req.headers().get("origin").and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let issuer_origin = url::Url::parse(issuer).ok().map(|u| u.origin().ascii_serialization());
+    if issuer_origin.as_deref() == Some(origin) {
+        return false;
+    }
+    let host = req.headers().get("host").and_then(|v| v.to_str().ok());
+    let origin_host = url::Url::parse(origin).ok().and_then(|u| {
+        let h = u.host_str()?.to_string();
+        Some(match u.port() {
+            Some(p) => format!("{h}:{p}"),
+            None => h,
+        })
+    });
+    !(origin_host.is_some() && origin_host.as_deref() == host)
 }
 
 impl AuthorizeApi {
@@ -237,7 +262,14 @@ impl AuthorizeApi {
     #[oai(path = "/oauth2/v2/login", method = "post")]
     async fn login(&self, req: &Request, form: Form<LoginForm>) -> Result<PageResponse, AppError> {
         let form = form.0;
-        let Some(pending) = self.oidc.pending(&form.state) else {
+        if cross_site(req, self.oidc.issuer()) {
+            // Login CSRF: another site posting its own credentials would sign
+            // this browser in as someone else.
+            return Ok(PageResponse::BadRequest(Html(pages::error(
+                "The sign-in form was sent from another site. Start again from the application.",
+            ))));
+        }
+        let Some(pending) = form.state.as_deref().and_then(|s| self.oidc.pending(s)) else {
             return Ok(PageResponse::BadRequest(Html(pages::error(
                 "The sign-in request has expired or is not valid. Start again from the application.",
             ))));
@@ -251,8 +283,12 @@ impl AuthorizeApi {
                     self.oidc.upstream_start(&pending, email, form.provider.as_deref()).await?
                 {
                     let secure = if self.oidc.issuer().starts_with("https://") { "; Secure" } else { "" };
+                    // The browser sees the public URL, which may carry a path prefix.
+                    let prefix = url::Url::parse(self.oidc.issuer())
+                        .map(|u| u.path().trim_end_matches('/').to_string())
+                        .unwrap_or_default();
                     let set = format!(
-                        "{}={binding}; Path=/oidc/callback; HttpOnly; SameSite=Lax; Max-Age=600{secure}",
+                        "{}={binding}; Path={prefix}/oidc/callback; HttpOnly; SameSite=Lax; Max-Age=600{secure}",
                         crate::service::upstream::BINDING_COOKIE
                     );
                     return render(&self.oidc, outcome, Some(set).filter(|_| !binding.is_empty()), false).await;

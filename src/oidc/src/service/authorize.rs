@@ -109,7 +109,8 @@ impl Oidc {
         let Some(client) = self.db().read(move |c| clients::by_client_id(c, &lookup)).await? else {
             return Ok(Err(Outcome::BadRequest("The client is not registered with this provider.".into())));
         };
-        let Some(redirect_uri) = nonempty(&p.redirect_uri) else {
+        // Compared exactly as sent (RFC 6749 §3.1.2.3): not trimmed.
+        let Some(redirect_uri) = p.redirect_uri.clone().filter(|r| !r.is_empty()) else {
             return Ok(Err(Outcome::BadRequest("The request has no redirect_uri.".into())));
         };
         if !client.redirect_uris.contains(&redirect_uri) {

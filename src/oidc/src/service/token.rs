@@ -366,7 +366,7 @@ impl Oidc {
         let (scope, claims) = self
             .db()
             .read(move |c| {
-                let (scope, _) = grants::token_grant(c, token)?;
+                let scope = grants::token_grant(c, token)?.ok_or(AppError::Unauthenticated)?;
                 Ok((scope, crate::store::clients::user_claims(c, user)?))
             })
             .await?;

@@ -60,6 +60,14 @@ fn binding_hash(value: &str) -> String {
 /// The cookie that binds an upstream sign-in to the browser that started it.
 pub const BINDING_COOKIE: &str = "meshcloud_upstream";
 
+/// A failure talking to the provider: logged in full, answered in general
+/// terms, so that the answer tells nothing about the network behind meshcloud
+/// (an organization admin chooses the provider's address).
+fn unusable(step: &str, detail: impl std::fmt::Display) -> AppError {
+    tracing::warn!(step, %detail, "upstream provider request failed");
+    AppError::oauth("server_error", "upstream provider: it could not be reached or its answer could not be used")
+}
+
 fn upstream_error(msg: impl std::fmt::Display) -> AppError {
     AppError::oauth("server_error", format!("upstream provider: {msg}"))
 }
@@ -71,11 +79,11 @@ impl Oidc {
 
     async fn discover(&self, issuer: &str) -> AppResult<Discovery> {
         let url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
-        let resp = self.http().get(&url).send().await.map_err(upstream_error)?;
+        let resp = self.http().get(&url).send().await.map_err(|e| unusable("discovery", e))?;
         if !resp.status().is_success() {
-            return Err(upstream_error(format!("discovery answered {}", resp.status())));
+            return Err(unusable("discovery", resp.status()));
         }
-        resp.json::<Discovery>().await.map_err(upstream_error)
+        resp.json::<Discovery>().await.map_err(|e| unusable("discovery", e))
     }
 
     /// Where the sign-in form goes when no password was given: the chosen
@@ -166,11 +174,12 @@ impl Oidc {
         if let Some(s) = secret.as_deref() {
             form.push(("client_secret", s));
         }
-        let resp = self.http().post(&discovery.token_endpoint).form(&form).send().await.map_err(upstream_error)?;
+        let resp =
+            self.http().post(&discovery.token_endpoint).form(&form).send().await.map_err(|e| unusable("token", e))?;
         if !resp.status().is_success() {
-            return Err(upstream_error(format!("the code exchange answered {}", resp.status())));
+            return Err(unusable("token", resp.status()));
         }
-        let tokens: UpstreamTokens = resp.json().await.map_err(upstream_error)?;
+        let tokens: UpstreamTokens = resp.json().await.map_err(|e| unusable("token", e))?;
         let id_token = tokens.id_token.ok_or_else(|| upstream_error("no ID token in the answer"))?;
         let claims = self.check_upstream_token(&id_token, &discovery, &provider, &state.nonce).await?;
         let email = claims
@@ -231,10 +240,10 @@ impl Oidc {
                     .get(jwks_uri)
                     .send()
                     .await
-                    .map_err(upstream_error)?
+                    .map_err(|e| unusable("jwks", e))?
                     .json()
                     .await
-                    .map_err(upstream_error)?;
+                    .map_err(|e| unusable("jwks", e))?;
                 let key = keys["keys"]
                     .as_array()
                     .and_then(|ks| ks.iter().find(|k| k["kid"].as_str() == Some(kid) && k["crv"] == "P-521"))

@@ -2,10 +2,10 @@
 //! access and refresh tokens.
 
 use meshcloud_identity::store::tokens::{self as core_tokens, Kind, NewToken};
+use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::ids::{TokenId, UserId};
 use meshcloud_kernel::time::{self, Timestamp};
-use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub struct NewCode<'a> {
@@ -272,12 +272,13 @@ pub fn rotate_refresh(conn: &Connection, id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// The scope and client an access token was issued with.
-pub fn token_grant(conn: &Connection, token: TokenId) -> AppResult<(String, Option<i64>)> {
-    conn.prepare_cached("SELECT scope, client_id FROM tokens WHERE id = ?1")?
-        .query_row([token], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .ok_or(AppError::NotFound)
+/// The scope an access token was issued with, if it is one: an OAuth access
+/// token or a service account's (not a Layer5 token or a UI session).
+pub fn token_grant(conn: &Connection, token: TokenId) -> AppResult<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT scope FROM tokens WHERE id = ?1 AND kind IN ('oauth', 'service')")?
+        .query_row([token], |r| r.get(0))
+        .optional()?)
 }
 
 /// Refresh tokens past their expiry, and revoked ones never used; a rotated
