@@ -161,13 +161,7 @@ async fn rotating_another_account_needs_what_it_holds() {
     let plain = alice.post(&sa_path(org), body("plain", &[])).await.expect(201);
     let plain_id = plain["metadata"]["id"].as_str().expect("id").to_string();
     // Carol may manage service accounts, nothing more.
-    let role = alice.create_role(org, "sa manager").await;
-    let kc = alice.create_keychain(org, "sa manager").await;
-    let key = alice.key_id("identity.serviceaccounts.manage").await;
-    alice.post_empty(&format!("/api/auth/keychains/{kc}/{key}")).await.expect_204();
-    alice.post_empty(&format!("/api/identity/orgs/{org}/roles/{role}/keychains/{kc}")).await.expect(200);
-    let set = json!([{"user_id": w.carol_id, "roleNames": ["sa manager"]}]);
-    alice.put(&format!("/api/identity/orgs/{org}/roles"), set).await.expect(200);
+    alice.give_role_with_keys(org, "sa manager", &["identity.serviceaccounts.manage"], &w.carol_id).await;
 
     // Rotating the admin account would hand her an admin's token.
     let r = w.carol.post_empty(&format!("{}/{ops_id}/rotate", sa_path(org))).await;

@@ -119,15 +119,8 @@ async fn suspension_takes_grants_away() {
 async fn the_team_key_moves_people_between_groups_but_does_not_suspend_them() {
     let w = world().await;
     let (org, alice) = (&w.org_a, &w.alice);
-    let role = alice.create_role(org, "team keeper").await;
-    let kc = alice.create_keychain(org, "team keeper").await;
-    for code in ["identity.teams.members", "identity.members.read"] {
-        let key = alice.key_id(code).await;
-        alice.post_empty(&format!("/api/auth/keychains/{kc}/{key}")).await.expect_204();
-    }
-    alice.post_empty(&format!("/api/identity/orgs/{org}/roles/{role}/keychains/{kc}")).await.expect(200);
-    let set = json!([{"user_id": w.carol_id, "roleNames": ["team keeper"]}]);
-    alice.put(&format!("/api/identity/orgs/{org}/roles"), set).await.expect(200);
+    let keys = ["identity.teams.members", "identity.members.read"];
+    alice.give_role_with_keys(org, "team keeper", &keys, &w.carol_id).await;
     let empty = create_group(alice, org, "empty", &[], &[]).await;
     let erin = alice.post(&users(org), user_body("erin@a.example", "active", &[])).await.expect(201);
     let path = format!("{}/{}", users(org), erin["metadata"]["id"].as_str().unwrap());

@@ -336,13 +336,7 @@ async fn each_key_guards_its_own_operations() {
     let env = alice.create_env(org, "env").await;
     let cred = alice.create_credential(org, "cred", json!({"k": "v"})).await;
     // Carol holds nothing but a role with the workspace read key.
-    let role = alice.create_role(org, "workspace reader").await;
-    let kc = alice.create_keychain(org, "workspace reader").await;
-    let key = alice.key_id("infra.workspaces.read").await;
-    alice.post_empty(&format!("/api/auth/keychains/{kc}/{key}")).await.expect_204();
-    alice.post_empty(&format!("/api/identity/orgs/{org}/roles/{role}/keychains/{kc}")).await.expect(200);
-    let set = json!([{"user_id": w.carol_id, "roleNames": ["workspace reader"]}]);
-    alice.put(&format!("/api/identity/orgs/{org}/roles"), set).await.expect(200);
+    alice.give_role_with_keys(org, "workspace reader", &["infra.workspaces.read"], &w.carol_id).await;
     assert_eq!(alice.roles_of(org, &w.carol_id).await, ["workspace reader"]);
 
     let carol = w.carol.ctx(org);

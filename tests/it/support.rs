@@ -393,6 +393,20 @@ impl Api {
         r.expect(200)["id"].as_str().expect("keychain id").to_string()
     }
 
+    /// Makes a role `name` in `org` holding exactly `keys` (codes) and gives
+    /// `user` (id) that role and no other.
+    pub async fn give_role_with_keys(&self, org: &str, name: &str, keys: &[&str], user: &str) {
+        let role = self.create_role(org, name).await;
+        let kc = self.create_keychain(org, name).await;
+        for code in keys {
+            let key = self.key_id(code).await;
+            self.post_empty(&format!("/api/auth/keychains/{kc}/{key}")).await.expect_204();
+        }
+        self.post_empty(&format!("/api/identity/orgs/{org}/roles/{role}/keychains/{kc}")).await.expect(200);
+        let set = serde_json::json!([{"user_id": user, "roleNames": [name]}]);
+        self.put(&format!("/api/identity/orgs/{org}/roles"), set).await.expect(200);
+    }
+
     /// Every key the catalogue lists.
     pub async fn all_keys(&self) -> Vec<Value> {
         let v = self.get("/api/auth/keys?pagesize=500").await.expect(200);
