@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::identity_groups::{create_group, identity_role};
+use crate::oidc_support::no_redirects;
 use crate::smtp_sink::{Received, SmtpSink};
 use crate::support::*;
 
@@ -35,7 +36,7 @@ fn link_in(m: &Received) -> String {
 
 /// Opens `link` as a browser would, without following the redirect.
 async fn open(link: &str) -> (u16, Option<String>, Option<String>, String) {
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let http = no_redirects();
     let r = http.get(link).send().await.expect("get");
     let h = |n: &str| r.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
     let (location, cache) = (h("location"), h("cache-control"));

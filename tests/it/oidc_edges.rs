@@ -7,7 +7,7 @@ use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Server};
 
 /// Posts the sign-in form with the given Origin and Sec-Fetch-Site headers.
 async fn post_login(srv: &Server, state: &str, origin: Option<&str>, fetch_site: Option<&str>) -> reqwest::Response {
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let http = no_redirects();
     let mut req = http.post(format!("{}/oauth2/v2/login", srv.base)).form(&[
         ("state", state),
         ("email", ADMIN_EMAIL),
@@ -44,7 +44,7 @@ async fn a_sign_in_form_posted_from_another_site_signs_nobody_in() {
 async fn browser_pages_are_html_and_uncached() {
     let srv = Server::start().await;
     let c = register_client(&srv, REDIRECT).await;
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let http = no_redirects();
     let mut b = Browser::new(&srv.base);
     let state = page_state(&b.get(&authorize_url(&c.client_id, REDIRECT, &[])).await.body);
     // A wrong password: the page again, which carries the sealed request.

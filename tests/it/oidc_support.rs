@@ -38,6 +38,11 @@ pub struct Browser {
     pub cookie: Option<String>,
 }
 
+/// An HTTP client that shows redirects instead of following them.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
 pub struct Page {
     pub status: u16,
     pub location: Option<String>,
@@ -47,8 +52,7 @@ pub struct Page {
 
 impl Browser {
     pub fn new(base: &str) -> Browser {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Browser { http, base: base.to_string(), cookie: None }
+        Browser { http: no_redirects(), base: base.to_string(), cookie: None }
     }
 
     async fn finish(&mut self, resp: reqwest::Response) -> Page {

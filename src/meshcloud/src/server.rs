@@ -199,19 +199,15 @@ async fn start_jobs(
             })
         }),
     );
-    let mailer = f.mailer.clone();
-    jobs.insert(
-        "mail".into(),
-        Arc::new(move || {
-            let mailer = mailer.clone();
-            Box::pin(async move {
-                match mailer {
-                    Some(m) => m.deliver().await,
-                    None => Ok("no mail server configured".into()),
-                }
-            })
-        }),
-    );
+    if let Some(mailer) = f.mailer.clone() {
+        jobs.insert(
+            "mail".into(),
+            Arc::new(move || {
+                let mailer = mailer.clone();
+                Box::pin(async move { mailer.deliver().await })
+            }),
+        );
+    }
     let schedules = vec![
         ("purge".to_string(), config.purge_schedule.clone()),
         ("token_cleanup".to_string(), config.token_cleanup_schedule.clone()),

@@ -90,7 +90,7 @@ fn resolve(c: &Conn, org: &IdOrgRow, spec: &Checked) -> AppResult<Resolved> {
     Ok(Resolved { members, roles })
 }
 
-fn perms_of<'a>(c: &Conn, roles: impl IntoIterator<Item = &'a RoleRow>) -> AppResult<PermSet> {
+pub(crate) fn perms_of<'a>(c: &Conn, roles: impl IntoIterator<Item = &'a RoleRow>) -> AppResult<PermSet> {
     let mut set = PermSet::default();
     for r in roles {
         set.0 |= core_roles::perms(c, r.id)?.0;

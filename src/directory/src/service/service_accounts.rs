@@ -4,9 +4,8 @@
 
 use meshcloud_identity::service::access::{Affected, must_hold, team_perms};
 use meshcloud_identity::service::auth::issue;
+use meshcloud_identity::store::teams;
 use meshcloud_identity::store::tokens::{self, Kind, NewToken};
-use meshcloud_identity::store::{roles, teams};
-use meshcloud_kernel::access::PermSet;
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{OrgId, UserId};
@@ -196,7 +195,7 @@ impl Directory {
                 // The new token acts with everything the account holds: only
                 // the account itself, or someone holding all of that, gets it.
                 if p.user_uuid != id {
-                    must_hold(&p, org, held_by(c, org_id, sa.user)?)?;
+                    must_hold(&p, org, super::users::held_by(c, org_id, sa.user)?)?;
                 }
                 store::revoke_tokens(c, sa.user)?;
                 store_token(c, sa.user, &sa.name, &secret, p.user)?;
@@ -235,19 +234,4 @@ impl Directory {
             })
             .await
     }
-}
-
-/// Everything the account holds in the organization: its groups' roles and
-/// roles bound to it directly.
-fn held_by(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
-    let mut set = PermSet::default();
-    for (team, _) in teams::of_user(c, org, user)? {
-        if let Some(t) = teams::in_org(c, org, team)? {
-            set.0 |= team_perms(c, t.id)?.0;
-        }
-    }
-    for r in roles::user_roles(c, org, user)? {
-        set.0 |= roles::perms(c, r.id)?.0;
-    }
-    Ok(set)
 }

@@ -12,13 +12,13 @@ use meshcloud_identity::store::{roles as core_roles, teams as core_teams};
 use meshcloud_kernel::access::{Perm, PermSet};
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
-use meshcloud_kernel::ids::{TeamId, UserId};
+use meshcloud_kernel::ids::{OrgId, TeamId, UserId};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Directory;
 use super::acl::{self, Endpoint, Op};
-use super::groups::uuids;
+use super::groups::{perms_of, uuids};
 use super::orgs::live_org;
 use crate::model::users::{UserRead, UserState, UserWrite};
 use crate::store::orgs::IdOrgRow;
@@ -57,6 +57,20 @@ fn perms_of_teams(c: &Conn, teams: &[TeamId]) -> AppResult<PermSet> {
     for t in teams {
         set.0 |= team_perms(c, *t)?.0;
     }
+    Ok(set)
+}
+
+/// What the roles bound to the user directly (not through a group) grant.
+fn direct_perms(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
+    perms_of(c, &core_roles::user_roles(c, org, user)?)
+}
+
+/// Everything a member (person or service account) holds in the
+/// organization: its groups' roles and the roles bound to it directly.
+pub(crate) fn held_by(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
+    let teams: Vec<TeamId> = users::group_ids(c, org, Some(user))?.into_iter().map(|g| g.1).collect();
+    let mut set = perms_of_teams(c, &teams)?;
+    set.0 |= direct_perms(c, org, user)?.0;
     Ok(set)
 }
 
@@ -185,10 +199,7 @@ impl Directory {
                 let activating = spec.state == UserState::Active && u.state != "active";
                 if activating {
                     // Everything the membership grants comes back to life.
-                    granted.0 |= perms_of_teams(c, &wanted)?.0;
-                    for r in core_roles::user_roles(c, org.id, u.id)? {
-                        granted.0 |= core_roles::perms(c, r.id)?.0;
-                    }
+                    granted.0 |= perms_of_teams(c, &wanted)?.0 | direct_perms(c, org.id, u.id)?.0;
                 }
                 must_hold(&p, org.uuid, granted)?;
                 users::set_state(c, org.id, u.id, spec.state.as_db())?;
