@@ -7,6 +7,6 @@
 pub mod api;
 pub mod model;
 pub mod service;
-pub mod store;
+mod store;
 
 pub use service::Directory;

@@ -2,10 +2,11 @@
 //! and the resolution of a credential into a `Principal`.
 
 pub mod api;
+pub mod core;
 pub mod model;
 pub mod password;
 pub mod service;
-pub mod store;
+mod store;
 pub mod throttle;
 
 pub use service::{Identity, IdentitySettings};

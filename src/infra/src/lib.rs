@@ -2,8 +2,9 @@
 //! an organization, and the links between them (Layer5 face).
 
 pub mod api;
+pub mod core;
 pub mod model;
 pub mod service;
-pub mod store;
+mod store;
 
 pub use service::Infra;

@@ -3,6 +3,6 @@
 
 pub mod api;
 pub mod service;
-pub mod store;
+mod store;
 
 pub use service::{Oidc, OidcSettings};

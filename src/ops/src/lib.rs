@@ -4,6 +4,6 @@
 pub mod api;
 pub mod model;
 pub mod service;
-pub mod store;
+mod store;
 
 pub use service::Ops;

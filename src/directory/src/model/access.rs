@@ -46,8 +46,8 @@ pub fn endpoints(pairs: Vec<(&'static str, Vec<&'static str>)>) -> Vec<AclEndpoi
         .collect()
 }
 
-impl From<meshcloud_identity::store::roles::RoleRow> for RoleRead {
-    fn from(r: meshcloud_identity::store::roles::RoleRow) -> Self {
+impl From<meshcloud_identity::core::roles::RoleRow> for RoleRead {
+    fn from(r: meshcloud_identity::core::roles::RoleRow) -> Self {
         RoleRead {
             metadata: super::orgs::settled_metadata(
                 r.role_name,

@@ -15,6 +15,16 @@ pub enum UserState {
 }
 
 impl UserState {
+    /// The core's membership state.
+    pub fn core(self) -> meshcloud_identity::core::orgs::MemberState {
+        use meshcloud_identity::core::orgs::MemberState;
+        match self {
+            Self::Active => MemberState::Active,
+            Self::Pending => MemberState::Pending,
+            Self::Suspended => MemberState::Suspended,
+        }
+    }
+
     pub fn as_db(self) -> &'static str {
         match self {
             Self::Active => "active",

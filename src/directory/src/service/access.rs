@@ -1,6 +1,6 @@
 //! The roles an organization can hand out, and the caller's ACL.
 
-use meshcloud_identity::store::roles as core_roles;
+use meshcloud_identity::core::roles as core_roles;
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::access::PermSet;
 use meshcloud_kernel::principal::Principal;

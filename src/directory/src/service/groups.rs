@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use meshcloud_identity::service::access::{Affected, must_hold};
-use meshcloud_identity::store::roles::{self as core_roles, PROVIDER_ADMIN, RoleRow};
-use meshcloud_identity::store::teams as core_teams;
-use meshcloud_kernel::access::PermSet;
+use meshcloud_identity::core::grants::{self, ensure_admin_left, must_hold};
+use meshcloud_identity::core::roles::{self as core_roles, PROVIDER_ADMIN, RoleRow};
+use meshcloud_identity::core::teams as core_teams;
+use meshcloud_identity::service::access::Affected;
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{TeamId, UserId};
@@ -90,14 +90,6 @@ fn resolve(c: &Conn, org: &IdOrgRow, spec: &Checked) -> AppResult<Resolved> {
     Ok(Resolved { members, roles })
 }
 
-pub(crate) fn perms_of<'a>(c: &Conn, roles: impl IntoIterator<Item = &'a RoleRow>) -> AppResult<PermSet> {
-    let mut set = PermSet::default();
-    for r in roles {
-        set.0 |= core_roles::perms(c, r.id)?.0;
-    }
-    Ok(set)
-}
-
 /// Groups with their members and roles, in the order of `rows`.
 fn render(rows: Vec<GroupRow>, members: Vec<GroupMember>, roles: Vec<(TeamId, uuid::Uuid)>) -> Vec<GroupRead> {
     let mut specs: HashMap<TeamId, GroupSpec> = rows
@@ -158,8 +150,9 @@ impl Directory {
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let r = resolve(c, &org, &spec)?;
-                must_hold(&p, org.uuid, perms_of(c, &r.roles)?)?;
-                let id = core_teams::insert(c, org.id, p.user, &spec.meta.name, &spec.meta.description)?;
+                must_hold(&p, org.uuid, grants::of_roles(c, &r.roles)?)?;
+                let team = core_teams::create(c, org.id, p.user, &spec.meta.name, &spec.meta.description)?;
+                let id = team.id;
                 groups::set_tags(c, id, &spec.meta.tags)?;
                 for m in &r.members {
                     core_teams::add_member(c, id, *m)?;
@@ -167,7 +160,6 @@ impl Directory {
                 for role in &r.roles {
                     core_roles::bind_team(c, org.id, role.id, id)?;
                 }
-                let team = core_teams::get(c, id)?;
                 audit::record(
                     c,
                     Event::new("team", "create", Some(p.user))
@@ -205,9 +197,9 @@ impl Directory {
                 let joining: Vec<UserId> = r.members.iter().filter(|m| !current.contains(m)).copied().collect();
                 let added: Vec<&RoleRow> = r.roles.iter().filter(|w| !bound.iter().any(|b| b.id == w.id)).collect();
                 // Everyone in the group gains the added roles; who joins gains all of them.
-                let mut granted = perms_of(c, added.iter().copied())?;
+                let mut granted = grants::of_roles(c, added.iter().copied())?;
                 if !joining.is_empty() {
-                    granted.0 |= perms_of(c, &r.roles)?.0;
+                    granted.0 |= grants::of_roles(c, &r.roles)?.0;
                 }
                 must_hold(&p, org.uuid, granted)?;
                 core_teams::update(c, g.id, &spec.meta.name, &spec.meta.description)?;
@@ -224,7 +216,7 @@ impl Directory {
                 for role in bound.iter().filter(|b| !r.roles.iter().any(|w| w.id == b.id)) {
                     core_roles::unbind_team(c, role.id, g.id)?;
                 }
-                super::users::active_admin_left(c, &org)?;
+                ensure_admin_left(c, org.id)?;
                 audit::record(
                     c,
                     Event::new("team", "update", Some(p.user))
@@ -246,10 +238,7 @@ impl Directory {
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let g = groups::get(c, org.id, group)?.ok_or(AppError::NotFound)?;
-                let affected = core_teams::member_ids(c, g.id)?;
-                core_teams::delete(c, g.id)?;
-                groups::unlink_from_workspaces(c, g.uuid)?;
-                super::users::active_admin_left(c, &org)?;
+                let affected = core_teams::delete(c, &core_teams::get(c, g.id)?)?;
                 audit::record(
                     c,
                     Event::new("team", "delete", Some(me))

@@ -2,8 +2,8 @@
 //! provider operations: ids from paths, the org row behind a scope check,
 //! and group lists from request bodies.
 
-use meshcloud_identity::store::teams::TeamRow;
-use meshcloud_identity::store::{orgs, teams};
+use meshcloud_identity::core::teams::{self, TeamRow};
+use meshcloud_identity::core::orgs;
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::{AppError, AppResult};
@@ -39,8 +39,7 @@ pub fn body_ids(field: &str, raw: &[String]) -> AppResult<Vec<uuid::Uuid>> {
 pub fn live_groups(c: &Conn, org: OrgId, ids: &[uuid::Uuid]) -> AppResult<Vec<TeamRow>> {
     ids.iter()
         .map(|id| {
-            teams::in_org(c, org, *id)?
-                .filter(|t| t.deleted_at.is_none() && t.unmapped_at.is_none())
+            teams::live_in_org(c, org, *id)?
                 .ok_or_else(|| AppError::validation(format!("spec.groupIDs: {id} is not a group of the organization")))
         })
         .collect()

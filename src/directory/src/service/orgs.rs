@@ -2,8 +2,8 @@
 //! deleted asynchronously (the provisioning job finishes both).
 
 use meshcloud_identity::service::access::Affected;
-use meshcloud_identity::store::orgs::{self as core_orgs, OrgFields};
-use meshcloud_identity::store::{roles, users};
+use meshcloud_identity::core::orgs::{self as core_orgs, OrgFields};
+use meshcloud_identity::core::{roles, users};
 use meshcloud_kernel::access::OrgGrant;
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;

@@ -4,7 +4,7 @@
 //! wire: they only set the provisioning state, which the provisioning job
 //! moves on.
 
-use meshcloud_infra::store::workspaces::{self, LinkKind};
+use meshcloud_infra::core::workspaces::{self, LinkKind};
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;

@@ -2,7 +2,7 @@
 //! the Identity face settle here, as the reference's controllers would.
 
 use meshcloud_identity::service::access::Affected;
-use meshcloud_identity::store::orgs as core_orgs;
+use meshcloud_identity::core::orgs as core_orgs;
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::audit::{self, Event};
 
@@ -41,7 +41,7 @@ impl Directory {
                 }
                 for w in provisioning::deprovisioning_workspaces(c)? {
                     // The Layer5 delete: soft delete, links dropped.
-                    meshcloud_infra::store::workspaces::delete(c, w.id)?;
+                    meshcloud_infra::core::workspaces::delete(c, w.id)?;
                     let e = Event::new("workspace", "deprovision", None).org(w.org).on(w.uuid);
                     audit::record(c, e.describe(format!("workspace {} deleted", w.name)))?;
                     moved += 1;

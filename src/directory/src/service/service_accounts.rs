@@ -2,10 +2,12 @@
 //! their groups' roles with a long-lived bearer token, shown only when it is
 //! issued (create and rotate) and revoked at once on rotation and deletion.
 
-use meshcloud_identity::service::access::{Affected, must_hold, team_perms};
+use meshcloud_identity::core::grants::{self, must_hold};
+use meshcloud_identity::service::access::Affected;
 use meshcloud_identity::service::auth::issue;
-use meshcloud_identity::store::teams;
-use meshcloud_identity::store::tokens::{self, Kind, NewToken};
+use meshcloud_identity::core::orgs as core_orgs;
+use meshcloud_identity::core::teams;
+use meshcloud_identity::core::tokens::{self, Kind, NewToken};
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{OrgId, UserId};
@@ -107,7 +109,7 @@ impl Directory {
                 let org_id = org_row(c, org, known)?;
                 let teams = live_groups(c, org_id, &groups)?;
                 for t in &teams {
-                    must_hold(&p, org, team_perms(c, t.id)?)?;
+                    must_hold(&p, org, grants::of_team(c, t.id)?)?;
                 }
                 let (user, uuid) = store::insert(c, org_id, &meta, p.user)?;
                 for t in &teams {
@@ -149,7 +151,7 @@ impl Directory {
                 let current: Vec<uuid::Uuid> =
                     teams::of_user(c, org_id, sa.user)?.into_iter().map(|(id, _)| id).collect();
                 for t in wanted.iter().filter(|t| !current.contains(&t.uuid)) {
-                    must_hold(&p, org, team_perms(c, t.id)?)?;
+                    must_hold(&p, org, grants::of_team(c, t.id)?)?;
                     teams::add_member(c, t.id, sa.user)?;
                 }
                 for gone in current.iter().filter(|g| !groups.contains(g)) {
@@ -157,6 +159,7 @@ impl Directory {
                         teams::remove_member(c, t.id, sa.user)?;
                     }
                 }
+                grants::ensure_admin_left(c, org_id)?;
                 store::update(c, sa.user, &meta, p.user)?;
                 audit::record(
                     c,
@@ -195,7 +198,7 @@ impl Directory {
                 // The new token acts with everything the account holds: only
                 // the account itself, or someone holding all of that, gets it.
                 if p.user_uuid != id {
-                    must_hold(&p, org, super::users::held_by(c, org_id, sa.user)?)?;
+                    must_hold(&p, org, grants::held_by(c, org_id, sa.user)?)?;
                 }
                 store::revoke_tokens(c, sa.user)?;
                 store_token(c, sa.user, &sa.name, &secret, p.user)?;
@@ -222,7 +225,9 @@ impl Directory {
             .commit(move |c| {
                 let org_id = org_row(c, org, known)?;
                 let sa = found(c, org_id, id)?;
-                store::delete(c, org_id, sa.user)?;
+                // Its groups and roles go with the membership, under the core's rules.
+                core_orgs::remove_member(c, org_id, sa.user)?;
+                store::delete(c, sa.user)?;
                 audit::record(
                     c,
                     Event::new("service_account", "delete", Some(p.user))

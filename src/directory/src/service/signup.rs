@@ -2,6 +2,7 @@
 //! through the mail outbox in the same write; opening the link
 //! (`GET /api/v1/signup?token=…`) makes the membership active.
 
+use meshcloud_identity::core::orgs::{self as core_orgs, MemberState};
 use meshcloud_identity::service::access::Affected;
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::crypto::{random_secret, sha256};
@@ -12,7 +13,7 @@ use meshcloud_kernel::{AppError, AppResult, time};
 
 use super::Directory;
 use crate::store::orgs::IdOrgRow;
-use crate::store::{signup, users};
+use crate::store::signup;
 
 /// Why a sign-up link did not work; shown to the invitee on an HTML page.
 pub const INVALID_LINK: &str = "This sign-up link is not valid: it was already used, has expired, or the invitation \
@@ -56,7 +57,7 @@ impl Directory {
                 if invitee.state != "pending" {
                     return Err(AppError::validation(INVALID_LINK));
                 }
-                users::set_state(c, invitee.org, invitee.user, "active")?;
+                core_orgs::set_member_state(c, invitee.org, invitee.user, MemberState::Active)?;
                 audit::record(
                     c,
                     Event::new("organization", "accept_invitation", Some(invitee.user))

@@ -5,20 +5,21 @@
 
 use std::collections::HashMap;
 
-use meshcloud_identity::service::access::{Affected, must_hold, team_perms};
-use meshcloud_identity::store::orgs as core_orgs;
-use meshcloud_identity::store::users::{self as core_users, NewUser};
-use meshcloud_identity::store::{roles as core_roles, teams as core_teams};
-use meshcloud_kernel::access::{Perm, PermSet};
+use meshcloud_identity::core::grants::{self, ensure_admin_left, must_hold};
+use meshcloud_identity::core::orgs as core_orgs;
+use meshcloud_identity::core::teams as core_teams;
+use meshcloud_identity::core::users::{self as core_users, NewUser};
+use meshcloud_identity::service::access::Affected;
+use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
-use meshcloud_kernel::ids::{OrgId, TeamId, UserId};
+use meshcloud_kernel::ids::{TeamId, UserId};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Directory;
 use super::acl::{self, Endpoint, Op};
-use super::groups::{perms_of, uuids};
+use super::groups::uuids;
 use super::orgs::live_org;
 use crate::model::users::{UserRead, UserState, UserWrite};
 use crate::store::orgs::IdOrgRow;
@@ -52,41 +53,10 @@ fn resolve_groups(c: &Conn, org: &IdOrgRow, ids: &[uuid::Uuid]) -> AppResult<Vec
         .collect()
 }
 
-fn perms_of_teams(c: &Conn, teams: &[TeamId]) -> AppResult<PermSet> {
-    let mut set = PermSet::default();
-    for t in teams {
-        set.0 |= team_perms(c, *t)?.0;
-    }
-    Ok(set)
-}
-
-/// What the roles bound to the user directly (not through a group) grant.
-fn direct_perms(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
-    perms_of(c, &core_roles::user_roles(c, org, user)?)
-}
-
-/// Everything a member (person or service account) holds in the
-/// organization: its groups' roles and the roles bound to it directly.
-pub(crate) fn held_by(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
-    let teams: Vec<TeamId> = users::group_ids(c, org, Some(user))?.into_iter().map(|g| g.1).collect();
-    let mut set = perms_of_teams(c, &teams)?;
-    set.0 |= direct_perms(c, org, user)?.0;
-    Ok(set)
-}
-
 fn load(c: &Conn, org: &IdOrgRow, user: uuid::Uuid) -> AppResult<UserRead> {
     let u = users::get(c, org.id, user)?.ok_or(AppError::NotFound)?;
     let gids = users::group_ids(c, org.id, Some(u.id))?.into_iter().map(|(_, _, g)| g.to_string()).collect();
     Ok(UserRead::render(u, org.uuid, gids))
-}
-
-/// The last-admin rule, counting only active memberships.
-pub(crate) fn active_admin_left(c: &Conn, org: &IdOrgRow) -> AppResult<()> {
-    core_roles::ensure_org_admin_left(c, org.id)?;
-    if users::active_admin_count(c, org.id)? == 0 {
-        return Err(AppError::conflict("an organization needs at least one active organization admin"));
-    }
-    Ok(())
 }
 
 impl Directory {
@@ -121,10 +91,10 @@ impl Directory {
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let teams = resolve_groups(c, &org, &spec.groups)?;
-                must_hold(&p, org.uuid, perms_of_teams(c, &teams)?)?;
+                must_hold(&p, org.uuid, grants::of_teams(c, &teams)?)?;
                 let user = match core_users::by_email(c, &spec.subject)? {
                     Some(u) => {
-                        if users::is_service(c, u.id)? {
+                        if core_users::is_service(c, u.id)? {
                             return Err(AppError::conflict("the subject is a service account"));
                         }
                         if core_orgs::is_member(c, org.id, u.id)? {
@@ -149,10 +119,10 @@ impl Directory {
                 };
                 let id = core_users::by_uuid(c, user)?.ok_or(AppError::NotFound)?.id;
                 core_orgs::add_member(c, org.id, id)?;
-                users::set_state(c, org.id, id, spec.state.as_db())?;
                 for t in &teams {
                     core_teams::add_member(c, *t, id)?;
                 }
+                core_orgs::set_member_state(c, org.id, id, spec.state.core())?;
                 if spec.state == UserState::Pending {
                     dir.invite_pending(c, &org, id, &spec.subject)?;
                 }
@@ -189,7 +159,7 @@ impl Directory {
                 let wanted = resolve_groups(c, &org, &spec.groups)?;
                 let current: Vec<TeamId> = users::group_ids(c, org.id, Some(u.id))?.into_iter().map(|g| g.1).collect();
                 let joining: Vec<TeamId> = wanted.iter().filter(|t| !current.contains(t)).copied().collect();
-                let mut granted = perms_of_teams(c, &joining)?;
+                let mut granted = grants::of_teams(c, &joining)?;
                 // Taking someone's access away is the remove key's business,
                 // not the team-membership key's that guards the rest of a PUT.
                 let deactivating = spec.state != UserState::Active && u.state == "active";
@@ -199,10 +169,15 @@ impl Directory {
                 let activating = spec.state == UserState::Active && u.state != "active";
                 if activating {
                     // Everything the membership grants comes back to life.
-                    granted.0 |= perms_of_teams(c, &wanted)?.0 | direct_perms(c, org.id, u.id)?.0;
+                    granted.0 |= grants::of_teams(c, &wanted)?.0 | grants::direct(c, org.id, u.id)?.0;
                 }
                 must_hold(&p, org.uuid, granted)?;
-                users::set_state(c, org.id, u.id, spec.state.as_db())?;
+                // Joins first and leaves last: the admin rule is checked on a
+                // state that only loses what the request takes away.
+                for t in &joining {
+                    core_teams::add_member(c, *t, u.id)?;
+                }
+                core_orgs::set_member_state(c, org.id, u.id, spec.state.core())?;
                 match (spec.state, u.state.as_str()) {
                     (UserState::Pending, "pending") => {}
                     // Put back to pending: a fresh link, as for a new member.
@@ -210,13 +185,10 @@ impl Directory {
                     // Activated or suspended by an admin: an outstanding link is void.
                     _ => signup::forget(c, org.id, u.id)?,
                 }
-                for t in &joining {
-                    core_teams::add_member(c, *t, u.id)?;
-                }
                 for t in current.iter().filter(|t| !wanted.contains(t)) {
                     core_teams::remove_member(c, *t, u.id)?;
                 }
-                active_admin_left(c, &org)?;
+                ensure_admin_left(c, org.id)?;
                 audit::record(
                     c,
                     Event::new("organization", "update_member", Some(p.user)).org(org.id).on(u.uuid).describe(format!(
@@ -238,10 +210,7 @@ impl Directory {
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let u = users::get(c, org.id, user)?.ok_or(AppError::NotFound)?;
-                core_teams::leave_all(c, org.id, u.id)?;
-                core_roles::unbind_user_everywhere(c, org.id, u.id)?;
                 core_orgs::remove_member(c, org.id, u.id)?;
-                active_admin_left(c, &org)?;
                 audit::record(
                     c,
                     Event::new("organization", "remove_member", Some(me))

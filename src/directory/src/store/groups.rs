@@ -102,9 +102,3 @@ pub fn set_tags(conn: &Connection, team: TeamId, tags: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Drops a deleted team from the projects (workspaces) it was linked to.
-pub fn unlink_from_workspaces(conn: &Connection, team: uuid::Uuid) -> AppResult<()> {
-    conn.prepare_cached("DELETE FROM workspace_links WHERE kind = 'team' AND target = ?1")?
-        .execute([team.to_string()])?;
-    Ok(())
-}

@@ -1,7 +1,7 @@
 //! What a user may do in one project through the teams linked to it (the
 //! project's `groupIDs`): the project scope of the Identity ACL.
 
-use meshcloud_identity::service::access::team_perms;
+use meshcloud_identity::core::grants;
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::access::PermSet;
 use meshcloud_kernel::ids::{OrgId, TeamId, UserId};
@@ -23,7 +23,7 @@ pub fn project_perms(conn: &Connection, user: UserId, workspace_id: i64) -> AppR
         stmt.query_map(params![workspace_id, user], |r| r.get::<_, TeamId>(0))?.collect::<Result<Vec<_>, _>>()?;
     let mut set = PermSet::default();
     for t in teams {
-        set.0 |= team_perms(conn, t)?.0;
+        set.0 |= grants::of_team(conn, t)?.0;
     }
     Ok(set)
 }

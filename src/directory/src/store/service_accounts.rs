@@ -123,11 +123,8 @@ pub fn revoke_tokens(conn: &Connection, user: UserId) -> AppResult<usize> {
 
 /// Removes the account: its tokens are revoked, its memberships, role
 /// bindings, client bindings and row go, and its user is soft-deleted (events keep naming it).
-pub fn delete(conn: &Connection, org: OrgId, user: UserId) -> AppResult<()> {
+pub fn delete(conn: &Connection, user: UserId) -> AppResult<()> {
     revoke_tokens(conn, user)?;
-    conn.prepare_cached("DELETE FROM team_members WHERE user_id = ?1")?.execute([user])?;
-    conn.prepare_cached("DELETE FROM role_bindings WHERE user_id = ?1")?.execute([user])?;
-    conn.prepare_cached("DELETE FROM org_members WHERE org_id = ?1 AND user_id = ?2")?.execute(params![org, user])?;
     conn.prepare_cached("DELETE FROM service_accounts WHERE user_id = ?1")?.execute([user])?;
     // OAuth clients acting as the account lose their client_credentials grant.
     conn.prepare_cached("UPDATE oauth_clients SET service_user_id = NULL WHERE service_user_id = ?1")?

@@ -4,7 +4,7 @@
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::ids::{OrgId, TeamId, UserId};
 use meshcloud_kernel::time::Timestamp;
-use meshcloud_kernel::{AppError, AppResult};
+use meshcloud_kernel::AppResult;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
@@ -55,30 +55,3 @@ pub fn group_ids(conn: &Connection, org: OrgId, user: Option<UserId>) -> AppResu
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-pub fn set_state(conn: &Connection, org: OrgId, user: UserId, state: &str) -> AppResult<()> {
-    let n = conn
-        .prepare_cached("UPDATE org_members SET state = ?3 WHERE org_id = ?1 AND user_id = ?2")?
-        .execute(params![org, user, state])?;
-    if n == 1 { Ok(()) } else { Err(AppError::NotFound) }
-}
-
-/// Is the account a service account (which joins through its own API)?
-pub fn is_service(conn: &Connection, user: UserId) -> AppResult<bool> {
-    Ok(conn.prepare_cached("SELECT kind = 'service' FROM users WHERE id = ?1")?.query_row([user], |r| r.get(0))?)
-}
-
-/// Active members holding the organization admin role, directly or through a
-/// live team: a suspended or pending admin administers nothing.
-pub fn active_admin_count(conn: &Connection, org: OrgId) -> AppResult<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT count(DISTINCT m.user_id) FROM org_members m
-              WHERE m.org_id = ?1 AND m.state = 'active' AND EXISTS (
-                SELECT 1 FROM role_bindings rb JOIN roles r ON r.id = rb.role_id
-                 WHERE r.org_id IS NULL AND r.role_name = 'organization admin' AND rb.org_id = ?1
-                   AND (rb.user_id = m.user_id OR rb.team_id IN (
-                        SELECT tm.team_id FROM team_members tm JOIN teams t ON t.id = tm.team_id
-                         WHERE tm.user_id = m.user_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL)))",
-        )?
-        .query_row([org], |r| r.get(0))?)
-}

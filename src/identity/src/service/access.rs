@@ -1,15 +1,15 @@
 //! Shared rules of access control: the org a request acts in, the rule that
 //! nobody grants what they do not hold, and invalidation of cached grants.
 
-use meshcloud_kernel::access::{Perm, PermSet};
+use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult};
 
 use super::Identity;
 pub use super::cache::Affected;
+pub use crate::core::grants::must_hold;
 use crate::store::orgs::OrgRow;
-use crate::store::roles;
 
 impl Identity {
     /// Runs a write that changes grants and applies what it reports to the
@@ -42,18 +42,4 @@ impl Identity {
         p.require(org.uuid, perm)?;
         Ok(org)
     }
-}
-
-/// Refuses to grant permissions the caller does not hold in the org.
-pub fn must_hold(p: &Principal, org: uuid::Uuid, granted: PermSet) -> AppResult<()> {
-    if p.grants.in_org(org).contains_all(granted) { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
-/// Everything a team would grant its members in `org`.
-pub fn team_perms(c: &Conn, team: meshcloud_kernel::ids::TeamId) -> AppResult<PermSet> {
-    let mut set = PermSet::default();
-    for r in roles::team_roles(c, team)? {
-        set.0 |= roles::perms(c, r.id)?.0;
-    }
-    Ok(set)
 }

@@ -76,7 +76,7 @@ fn granted(c: &Conn, org: &OrgRow, role_names: &[String], team_refs: &[String]) 
     for t in team_refs {
         let team = teams::by_ref(c, org.id, t)?
             .ok_or_else(|| AppError::validation(format!("teams: no team '{t}' in this organization")))?;
-        granted.0 |= super::access::team_perms(c, team.id)?.0;
+        granted.0 |= crate::core::grants::of_team(c, team.id)?.0;
     }
     Ok(granted)
 }

@@ -12,7 +12,6 @@ use super::Identity;
 use super::access::{Affected, must_hold};
 use crate::store::keys::{self, APPLIANCE, KeyFields, KeyRow, KeychainRow};
 use crate::store::orgs::{self, OrgRow};
-use crate::store::roles;
 
 /// Fields of `POST /api/auth/keys`; all optional (an upsert).
 #[derive(Debug, Default, Clone)]
@@ -185,7 +184,7 @@ impl Identity {
     pub async fn delete_keychain(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
         self.change_keychain(p, id, |c, org, kc, me| {
             keys::delete_keychain(c, kc.id)?;
-            roles::ensure_org_admin_left(c, org.id)?;
+            crate::core::grants::ensure_admin_left(c, org.id)?;
             audit::record(
                 c,
                 Event::new("keychain", "delete", Some(me))
@@ -209,7 +208,7 @@ impl Identity {
                 if !keys::remove_keychain_key(c, kc.id, k.id)? {
                     return Err(AppError::NotFound);
                 }
-                roles::ensure_org_admin_left(c, org.id)?;
+                crate::core::grants::ensure_admin_left(c, org.id)?;
             }
             audit::record(
                 c,

@@ -116,12 +116,9 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::MembersRemove)?;
             let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
-            teams::leave_all(c, org.id, u.id)?;
-            roles::unbind_user_everywhere(c, org.id, u.id)?;
-            if !orgs::remove_member(c, org.id, u.id)? {
+            if !crate::core::orgs::remove_member(c, org.id, u.id)? {
                 return Err(AppError::NotFound);
             }
-            roles::ensure_org_admin_left(c, org.id)?;
             audit::record(
                 c,
                 Event::new("organization", "remove_member", Some(p.user))

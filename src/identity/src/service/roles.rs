@@ -1,7 +1,7 @@
 //! Roles: the org's own and the built-in ones, the keychains they hold, and
 //! who holds them (role bindings).
 
-use meshcloud_kernel::access::{Perm, PermSet};
+use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::UserId;
@@ -56,14 +56,6 @@ fn resolve_roles(c: &Conn, org: &OrgRow, names: &[String]) -> AppResult<Vec<Role
     Ok(out)
 }
 
-fn perms_of(c: &Conn, rs: &[&RoleRow]) -> AppResult<PermSet> {
-    let mut set = PermSet::default();
-    for r in rs {
-        set.0 |= roles::perms(c, r.id)?.0;
-    }
-    Ok(set)
-}
-
 /// Applies one holder's role set (`replace`) or adds to it; returns the users affected.
 fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) -> AppResult<Vec<UserId>> {
     let wanted = resolve_roles(c, org, &h.role_names)?;
@@ -88,7 +80,7 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
                 .filter(|r| r.role_name != PROVIDER_ADMIN && !current.iter().any(|c| c.id == r.id))
                 .filter(|r| !through_teams.contains(&r.role_name))
                 .collect();
-            must_hold(p, org.uuid, perms_of(c, &added)?)?;
+            must_hold(p, org.uuid, crate::core::grants::of_roles(c, added.iter().copied())?)?;
             if wants_provider != u.is_provider_admin && (wants_provider || replace) {
                 // The appliance-wide role is a flag on the user, not a binding in one org.
                 p.require_provider_admin()?;
@@ -115,7 +107,7 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
             }
             let current = roles::team_roles(c, team.id)?;
             let added: Vec<&RoleRow> = wanted.iter().filter(|r| !current.iter().any(|c| c.id == r.id)).collect();
-            must_hold(p, org.uuid, perms_of(c, &added)?)?;
+            must_hold(p, org.uuid, crate::core::grants::of_roles(c, added.iter().copied())?)?;
             for r in added {
                 roles::bind_team(c, org.id, r.id, team.id)?;
             }
@@ -269,7 +261,7 @@ impl Identity {
             for h in &items {
                 affected.extend(apply(c, &p, &org, h, replace)?);
             }
-            roles::ensure_org_admin_left(c, org.id)?;
+            crate::core::grants::ensure_admin_left(c, org.id)?;
             Ok(((), Affected::Users(affected)))
         })
         .await
@@ -314,7 +306,7 @@ impl Identity {
             } else if !roles::remove_keychain(c, role.id, kc.id)? {
                 return Err(AppError::NotFound);
             }
-            roles::ensure_org_admin_left(c, org.id)?;
+            crate::core::grants::ensure_admin_left(c, org.id)?;
             audit::record(
                 c,
                 Event::new("role", if assign { "assign_keychain" } else { "unassign_keychain" }, Some(p.user))

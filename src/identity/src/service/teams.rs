@@ -10,10 +10,11 @@ use meshcloud_kernel::{AppError, AppResult, validate};
 use rusqlite::types::Value;
 
 use super::Identity;
-use super::access::{Affected, must_hold, team_perms};
+use super::access::Affected;
 use super::users::{Profile, profiles_in_org};
+use crate::core::grants::{self, ensure_admin_left, must_hold};
+use crate::core::teams as core_teams;
 use crate::store::orgs::{self, OrgRow};
-use crate::store::roles;
 use crate::store::teams::{self, MemberRow, TeamRow};
 use crate::store::users;
 
@@ -73,8 +74,7 @@ impl Identity {
         self.db()
             .write(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::TeamsCreate)?;
-                let id = teams::insert(c, org.id, p.user, &name, &description)?;
-                let team = teams::get(c, id)?;
+                let team = core_teams::create(c, org.id, p.user, &name, &description)?;
                 audit::record(
                     c,
                     Event::new("team", "create", Some(p.user))
@@ -138,18 +138,16 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, perm)?;
             let t = live_team(c, &org, team)?;
-            let affected = teams::member_ids(c, t.id)?;
-            let (action, result) = if delete {
-                teams::tombstone(c, t.id)?;
-                roles::ensure_org_admin_left(c, org.id)?;
-                ("tombstone", TeamAction::Tombstoned(in_org_any(c, &org, team)?))
+            let (action, result, affected) = if delete {
+                let affected = core_teams::tombstone(c, &t)?;
+                ("tombstone", TeamAction::Tombstoned(in_org_any(c, &org, team)?), affected)
             } else {
                 // Putting a removed team back hands its roles to its members again.
                 if t.unmapped_at.is_some() {
-                    must_hold(&p, org.uuid, team_perms(c, t.id)?)?;
+                    must_hold(&p, org.uuid, grants::of_team(c, t.id)?)?;
                 }
-                teams::set_mapped(c, t.id, true)?;
-                ("add_to_organization", TeamAction::Mapped(live_team(c, &org, team)?))
+                let affected = core_teams::set_mapped(c, &t, true)?;
+                ("add_to_organization", TeamAction::Mapped(live_team(c, &org, team)?), affected)
             };
             audit::record(
                 c,
@@ -167,9 +165,7 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::TeamsUpdate)?;
             let t = live_team(c, &org, team)?;
-            let affected = teams::member_ids(c, t.id)?;
-            teams::set_mapped(c, t.id, false)?;
-            roles::ensure_org_admin_left(c, org.id)?;
+            let affected = core_teams::set_mapped(c, &t, false)?;
             audit::record(
                 c,
                 Event::new("team", "remove_from_organization", Some(p.user))
@@ -188,9 +184,7 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::TeamsDelete)?;
             let t = teams::in_org(c, org.id, team)?.ok_or(AppError::NotFound)?;
-            let affected = teams::member_ids(c, t.id)?;
-            teams::delete(c, t.id)?;
-            roles::ensure_org_admin_left(c, org.id)?;
+            let affected = core_teams::delete(c, &t)?;
             audit::record(
                 c,
                 Event::new("team", "delete", Some(p.user))
@@ -251,7 +245,7 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::TeamsMembers)?;
             let t = live_team(c, &org, team)?;
-            must_hold(&p, org.uuid, team_perms(c, t.id)?)?;
+            must_hold(&p, org.uuid, grants::of_team(c, t.id)?)?;
             let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
             if !orgs::is_member(c, org.id, u.id)? {
                 return Err(AppError::NotFound);
@@ -291,7 +285,7 @@ impl Identity {
             if !teams::remove_member(c, t.id, u.id)? {
                 return Err(AppError::NotFound);
             }
-            roles::ensure_org_admin_left(c, org.id)?;
+            ensure_admin_left(c, org.id)?;
             audit::record(
                 c,
                 Event::new("team", "remove_member", Some(p.user))
@@ -315,9 +309,7 @@ impl Identity {
     /// A live team currently in the org.
     pub async fn team_in_org(&self, org: meshcloud_kernel::ids::OrgId, team: uuid::Uuid) -> AppResult<Option<TeamRow>> {
         self.db()
-            .read(move |c| {
-                Ok(teams::in_org(c, org, team)?.filter(|t| t.deleted_at.is_none() && t.unmapped_at.is_none()))
-            })
+            .read(move |c| core_teams::live_in_org(c, org, team))
             .await
     }
 

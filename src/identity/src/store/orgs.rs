@@ -196,6 +196,14 @@ pub fn remove_member(conn: &Connection, org: OrgId, user: UserId) -> AppResult<b
     Ok(n == 1)
 }
 
+/// Sets a membership's state (`active`, `pending`, `suspended`).
+pub fn set_member_state(conn: &Connection, org: OrgId, user: UserId, state: &str) -> AppResult<()> {
+    let n = conn
+        .prepare_cached("UPDATE org_members SET state = ?3 WHERE org_id = ?1 AND user_id = ?2")?
+        .execute(params![org, user, state])?;
+    if n == 1 { Ok(()) } else { Err(AppError::NotFound) }
+}
+
 /// The user's live organizations, oldest membership first.
 pub fn memberships(conn: &Connection, user: UserId) -> AppResult<Vec<OrgRow>> {
     let sql = format!(

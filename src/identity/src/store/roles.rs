@@ -184,15 +184,6 @@ pub fn remove_keychain(conn: &Connection, role: RoleId, keychain: KeychainId) ->
     Ok(n == 1)
 }
 
-/// Is the keychain held by any role at all (then its keys shape live grants)?
-pub fn keychain_in_use(conn: &Connection, keychain: KeychainId) -> AppResult<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM role_keychains WHERE keychain_id = ?1 LIMIT 1")?
-        .query_row([keychain], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
 pub fn bind_user(conn: &Connection, org: OrgId, role: RoleId, user: UserId) -> AppResult<bool> {
     let n = conn
         .prepare_cached(
@@ -250,12 +241,13 @@ pub fn unbind_user_everywhere(conn: &Connection, org: OrgId, user: UserId) -> Ap
     Ok(())
 }
 
-/// How many members hold the organization admin role, directly or through a live team.
-pub fn org_admin_count(conn: &Connection, org: OrgId) -> AppResult<i64> {
+/// Active members holding the organization admin role, directly or through a
+/// live team: a suspended or pending admin administers nothing.
+pub fn active_admin_count(conn: &Connection, org: OrgId) -> AppResult<i64> {
     Ok(conn
         .prepare_cached(
             "SELECT count(DISTINCT m.user_id) FROM org_members m
-              WHERE m.org_id = ?1 AND EXISTS (
+              WHERE m.org_id = ?1 AND m.state = 'active' AND EXISTS (
                 SELECT 1 FROM role_bindings rb JOIN roles r ON r.id = rb.role_id
                  WHERE r.org_id IS NULL AND r.role_name = 'organization admin' AND rb.org_id = ?1
                    AND (rb.user_id = m.user_id OR rb.team_id IN (
@@ -275,12 +267,4 @@ pub fn held_role_names(conn: &Connection, org: OrgId, user: UserId) -> AppResult
           ORDER BY r.role_name",
     )?;
     Ok(stmt.query_map(params![org, user], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
-}
-
-/// The last-admin rule, checked inside the transaction that might break it.
-pub fn ensure_org_admin_left(conn: &Connection, org: OrgId) -> AppResult<()> {
-    if org_admin_count(conn, org)? == 0 {
-        return Err(AppError::conflict("an organization needs at least one organization admin"));
-    }
-    Ok(())
 }

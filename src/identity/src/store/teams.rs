@@ -233,6 +233,15 @@ pub fn of_user(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Vec<(uu
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// Ids of the live teams of `org` a user belongs to.
+pub fn ids_of_user(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Vec<TeamId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id FROM team_members tm JOIN teams t ON t.id = tm.team_id
+          WHERE tm.user_id = ?2 AND t.org_id = ?1 AND t.deleted_at IS NULL AND t.unmapped_at IS NULL",
+    )?;
+    Ok(stmt.query_map(params![org, user], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
+}
+
 /// Users of a team (for cache invalidation when the team's roles change).
 pub fn member_ids(conn: &Connection, team: TeamId) -> AppResult<Vec<UserId>> {
     let mut stmt = conn.prepare_cached("SELECT user_id FROM team_members WHERE team_id = ?1")?;

@@ -126,15 +126,6 @@ pub fn record_login(conn: &Connection, id: UserId) -> AppResult<()> {
     Ok(())
 }
 
-pub fn set_password(conn: &Connection, id: UserId, hash: &str) -> AppResult<()> {
-    conn.prepare_cached("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
-        id,
-        hash,
-        time::now_db()
-    ])?;
-    Ok(())
-}
-
 /// Do two users share at least one live organization?
 pub fn share_an_org(conn: &Connection, a: UserId, b: UserId) -> AppResult<bool> {
     Ok(conn
@@ -194,4 +185,9 @@ pub fn by_ref(conn: &Connection, r: &str) -> AppResult<Option<UserRow>> {
         Ok(u) => by_uuid(conn, u),
         Err(_) => by_email(conn, &r.trim().to_lowercase()),
     }
+}
+
+/// Is the account a service account (which joins organizations through its own API)?
+pub fn is_service(conn: &Connection, user: UserId) -> AppResult<bool> {
+    Ok(conn.prepare_cached("SELECT kind = 'service' FROM users WHERE id = ?1")?.query_row([user], |r| r.get(0))?)
 }

@@ -186,7 +186,7 @@ impl WorkspacesApi {
         order: Query<Option<String>>,
         filter: Query<Option<String>>,
     ) -> Result<Json<TeamsPage>, AppError> {
-        let paging = self::page(&page, &pagesize, &search, &order, &meshcloud_identity::store::teams::ORDER_FIELDS)?;
+        let paging = self::page(&page, &pagesize, &search, &order, &meshcloud_identity::core::teams::ORDER_FIELDS)?;
         let assigned = parse_filter(filter.as_deref())?.assigned.unwrap_or(true);
         match self.infra.linked(auth.principal(), id.0, LinkKind::Team, assigned, paging.request.clone()).await? {
             Linked::Teams(p) => Ok(Json(TeamsPage::new(&paging, p.map(Team::from)))),

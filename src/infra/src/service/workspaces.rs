@@ -1,6 +1,6 @@
 //! Workspaces and what they hold: environments, teams, designs and views.
 
-use meshcloud_identity::store::teams::TeamRow;
+use meshcloud_identity::core::teams::TeamRow;
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event, EventRow};
 use meshcloud_kernel::db::Conn;

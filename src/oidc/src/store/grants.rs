@@ -1,7 +1,7 @@
 //! Authorization codes, OAuth sessions (one per user and client) and their
 //! access and refresh tokens.
 
-use meshcloud_identity::store::tokens::{self as core_tokens, Kind, NewToken};
+use meshcloud_identity::core::tokens::{self as core_tokens, Kind, NewToken};
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::ids::{TokenId, UserId};
@@ -59,14 +59,13 @@ pub struct CodeRow {
     pub auth_time: Timestamp,
     pub expires_at: Timestamp,
     pub used: bool,
-    pub session: Option<i64>,
 }
 
 pub fn code(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<CodeRow>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, secret_hash, client_id, user_id, redirect_uri, scope, nonce, code_challenge, challenge_method,
-                    auth_time, expires_at, used_at IS NOT NULL, session_id
+                    auth_time, expires_at, used_at IS NOT NULL
                FROM oauth_codes WHERE uuid = ?1",
         )?
         .query_row([uuid.to_string()], |r| {
@@ -83,7 +82,6 @@ pub fn code(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<CodeRow>> {
                 auth_time: cols::ts(r, 9)?,
                 expires_at: cols::ts(r, 10)?,
                 used: r.get(11)?,
-                session: r.get(12)?,
             })
         })
         .optional()?)

@@ -1,0 +1,64 @@
+//! Grant resolution and the rules around it: what roles, teams and members
+//! hold in an organization, that nobody grants what they do not hold, and
+//! that an organization keeps an active admin.
+
+use meshcloud_kernel::access::PermSet;
+use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::ids::{OrgId, TeamId, UserId};
+use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::{AppError, AppResult};
+
+use crate::store::roles::{self, RoleRow};
+use crate::store::teams;
+
+/// Everything these roles grant together.
+pub fn of_roles<'a>(c: &Conn, rs: impl IntoIterator<Item = &'a RoleRow>) -> AppResult<PermSet> {
+    let mut set = PermSet::default();
+    for r in rs {
+        set.0 |= roles::perms(c, r.id)?.0;
+    }
+    Ok(set)
+}
+
+/// Everything a team would grant its members.
+pub fn of_team(c: &Conn, team: TeamId) -> AppResult<PermSet> {
+    of_roles(c, &roles::team_roles(c, team)?)
+}
+
+/// Everything these teams would grant a member of all of them.
+pub fn of_teams(c: &Conn, ts: &[TeamId]) -> AppResult<PermSet> {
+    let mut set = PermSet::default();
+    for t in ts {
+        set.0 |= of_team(c, *t)?.0;
+    }
+    Ok(set)
+}
+
+/// What the roles bound to a member directly (not through a team) grant.
+pub fn direct(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
+    of_roles(c, &roles::user_roles(c, org, user)?)
+}
+
+/// Everything a member (person or service account) holds in the org: the
+/// roles of its live teams and the roles bound to it directly.
+pub fn held_by(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
+    let mut set = of_teams(c, &teams::ids_of_user(c, org, user)?)?;
+    set.0 |= direct(c, org, user)?.0;
+    Ok(set)
+}
+
+/// Refuses to grant permissions the caller does not hold in the org.
+pub fn must_hold(p: &Principal, org: uuid::Uuid, granted: PermSet) -> AppResult<()> {
+    if p.grants.in_org(org).contains_all(granted) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// The last-admin rule, checked inside the transaction that might break it:
+/// an organization keeps at least one active member holding the
+/// organization admin role (directly or through a live team). A pending or
+/// suspended admin administers nothing, so they do not count.
+pub fn ensure_admin_left(c: &Conn, org: OrgId) -> AppResult<()> {
+    if roles::active_admin_count(c, org)? == 0 {
+        return Err(AppError::conflict("an organization needs at least one active organization admin"));
+    }
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! The identity family's core operations: what every face (Layer5 in this
+//! crate, the Identity API in `directory`, and those to come) and every other
+//! family calls. Each rule lives here once, as a synchronous function over
+//! the caller's write (or read) transaction; the family's `store` stays
+//! private, so no face can change core rows past these rules.
+//!
+//! Functions that only read or write rows without a rule of their own are
+//! re-exported from the store as they are; the ones that carry a rule are
+//! written out here. The last-admin rule (`grants::ensure_admin_left`):
+//! whole operations (delete, tombstone or unmap a team, remove a member from
+//! the organization, suspend a membership) check it themselves; the building
+//! blocks of edits that touch several bindings at once (unbind a role, remove
+//! a team member) do not, and the face's operation that uses them ends with
+//! the check, so that one request may move the admin role between holders.
+
+pub mod grants;
+pub mod orgs;
+pub mod roles;
+pub mod teams;
+pub mod tokens;
+pub mod users;

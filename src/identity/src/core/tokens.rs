@@ -1,0 +1,4 @@
+//! Credentials other families issue on an account: service-account tokens,
+//! OAuth access tokens. They resolve to a principal like every other token.
+
+pub use crate::store::tokens::{Kind, NewToken, insert, revoke_ids};
