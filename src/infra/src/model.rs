@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use meshcloud_kernel::audit::EventRow;
+use meshcloud_ops::core::events::AboutRow;
 use meshcloud_kernel::http::types::{Text, Time};
 use meshcloud_kernel::layer5_page;
 use poem_openapi::Object;
@@ -322,8 +322,8 @@ pub struct WorkspaceEvent {
     pub created_at: Time,
 }
 
-impl From<EventRow> for WorkspaceEvent {
-    fn from(e: EventRow) -> Self {
+impl From<AboutRow> for WorkspaceEvent {
+    fn from(e: AboutRow) -> Self {
         WorkspaceEvent {
             id: e.uuid,
             user_id: e.actor,

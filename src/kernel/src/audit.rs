@@ -1,29 +1,152 @@
 //! The audit writer. Every mutation calls `record` inside the same write
-//! transaction as the change, so the log and the data never disagree.
+//! transaction as the change, so the log and the data never disagree. What
+//! can be recorded is the `EventKind` catalogue: one place names every
+//! (category, action) pair, so faces cannot drift apart, and
+//! `/api/events/types` lists it.
 
 use rusqlite::{Connection, params};
 
 use crate::ids::{OrgId, UserId, new_uuid};
 use crate::{AppResult, time};
 
+macro_rules! event_kinds {
+    ($($name:ident = $category:literal, $action:literal, $desc:literal;)*) => {
+        /// Something meshcloud records in the event log.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventKind { $($name,)* }
+
+        impl EventKind {
+            pub const ALL: &'static [EventKind] = &[$(EventKind::$name,)*];
+
+            pub fn category(self) -> &'static str {
+                match self { $(EventKind::$name => $category,)* }
+            }
+
+            pub fn action(self) -> &'static str {
+                match self { $(EventKind::$name => $action,)* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(EventKind::$name => $desc,)* }
+            }
+        }
+    };
+}
+
+event_kinds! {
+    AllocationCreate = "allocation", "create", "A project allocation was created";
+    AllocationDelete = "allocation", "delete", "A project allocation was deleted";
+    AllocationUpdate = "allocation", "update", "A project allocation was changed";
+    BadgeAssign = "badge", "assign", "A badge was awarded to users";
+    BadgeCreate = "badge", "create", "A badge was created";
+    BadgeDelete = "badge", "delete", "A badge was deleted";
+    BadgeUpdate = "badge", "update", "A badge was changed";
+    ConnectionCreate = "connection", "create", "A connection was created";
+    ConnectionDelete = "connection", "delete", "A connection was deleted";
+    ConnectionUpdate = "connection", "update", "A connection was changed";
+    CredentialCreate = "credential", "create", "A credential was created";
+    CredentialDelete = "credential", "delete", "A credential was deleted";
+    CredentialUpdate = "credential", "update", "A credential was changed";
+    EnvironmentAddConnection = "environment", "add_connection", "An environment gained a connection";
+    EnvironmentCreate = "environment", "create", "An environment was created";
+    EnvironmentDelete = "environment", "delete", "An environment was deleted";
+    EnvironmentRemoveConnection = "environment", "remove_connection", "An environment lost a connection";
+    EnvironmentUpdate = "environment", "update", "An environment was changed";
+    EventDelete = "event", "delete", "An event was deleted";
+    InvitationAccept = "invitation", "accept", "An invitation was accepted";
+    InvitationCreate = "invitation", "create", "An invitation was created";
+    InvitationDelete = "invitation", "delete", "An invitation was deleted";
+    InvitationUpdate = "invitation", "update", "An invitation was changed";
+    KeyCreate = "key", "create", "A permission key was created";
+    KeyDelete = "key", "delete", "A permission key was deleted";
+    KeyUpdate = "key", "update", "A permission key was changed";
+    KeychainAddKey = "keychain", "add_key", "A keychain gained a key";
+    KeychainCreate = "keychain", "create", "A keychain was created";
+    KeychainDelete = "keychain", "delete", "A keychain was deleted";
+    KeychainRemoveKey = "keychain", "remove_key", "A keychain lost a key";
+    KeychainUpdate = "keychain", "update", "A keychain was changed";
+    OAuthProviderCreate = "oauth2provider", "create", "A sign-in provider (upstream OAuth 2 provider) was created";
+    OAuthProviderDelete = "oauth2provider", "delete", "A sign-in provider (upstream OAuth 2 provider) was deleted";
+    OAuthProviderUpdate = "oauth2provider", "update", "A sign-in provider (upstream OAuth 2 provider) was changed";
+    OAuthClientCreate = "oauth_client", "create", "An OAuth client was created";
+    OAuthClientDelete = "oauth_client", "delete", "An OAuth client was deleted";
+    OAuthClientRotateSecret = "oauth_client", "rotate_secret", "An OAuth client got a new secret";
+    OAuthClientUpdate = "oauth_client", "update", "An OAuth client was changed";
+    OAuthTokenIssue = "oauth_token", "issue", "OAuth tokens were issued to a client";
+    OrganizationAcceptInvitation = "organization", "accept_invitation", "An organization gained a member who accepted an invitation";
+    OrganizationAddMember = "organization", "add_member", "An organization gained a member";
+    OrganizationCreate = "organization", "create", "An organization was created";
+    OrganizationDelete = "organization", "delete", "An organization was deleted";
+    OrganizationDeprovision = "organization", "deprovision", "An organization finished deprovisioning";
+    OrganizationProvision = "organization", "provision", "An organization finished provisioning";
+    OrganizationRemoveMember = "organization", "remove_member", "An organization lost a member";
+    OrganizationUpdate = "organization", "update", "An organization was changed";
+    OrganizationUpdateMember = "organization", "update_member", "An organization changed a member's state";
+    QuotaUpdate = "quota", "update", "A quota was changed";
+    RoleAssign = "role", "assign", "Roles were given to or taken from users and teams";
+    RoleAssignKeychain = "role", "assign_keychain", "A role gained a keychain";
+    RoleCreate = "role", "create", "A role was created";
+    RoleDelete = "role", "delete", "A role was deleted";
+    RoleUnassignKeychain = "role", "unassign_keychain", "A role lost a keychain";
+    RoleUpdate = "role", "update", "A role was changed";
+    ScheduleCreate = "schedule", "create", "A schedule was created";
+    ScheduleDelete = "schedule", "delete", "A schedule was deleted";
+    ScheduleFired = "schedule", "fired", "A schedule fired";
+    ScheduleUpdate = "schedule", "update", "A schedule was changed";
+    ServiceAccountCreate = "service_account", "create", "A service account was created";
+    ServiceAccountDelete = "service_account", "delete", "A service account was deleted";
+    ServiceAccountRotate = "service_account", "rotate", "A service account got a new token";
+    ServiceAccountUpdate = "service_account", "update", "A service account was changed";
+    SessionLogin = "session", "login", "A web session was opened (sign-in)";
+    SessionLogout = "session", "logout", "A web session was closed (sign-out)";
+    SignupRequestApprove = "signup_request", "approve", "A sign-up request was approved";
+    SignupRequestCreate = "signup_request", "create", "A sign-up request was created";
+    SignupRequestDeny = "signup_request", "deny", "A sign-up request was denied";
+    SystemEventRetention = "system", "event_retention", "The event retention job removed events past their retention";
+    SystemPurge = "system", "purge", "The purge job purged soft-deleted rows and dead credentials";
+    TeamAddMember = "team", "add_member", "A team gained a member";
+    TeamAddToOrganization = "team", "add_to_organization", "A team was put back into its organization";
+    TeamCreate = "team", "create", "A team was created";
+    TeamDelete = "team", "delete", "A team was deleted";
+    TeamRemoveFromOrganization = "team", "remove_from_organization", "A team was taken out of its organization";
+    TeamRemoveMember = "team", "remove_member", "A team lost a member";
+    TeamTombstone = "team", "tombstone", "A team was deleted (tombstoned)";
+    TeamUpdate = "team", "update", "A team was changed";
+    TokenCreate = "token", "create", "A security token was created";
+    TokenRevoke = "token", "revoke", "A security token was revoked";
+    UserCreate = "user", "create", "A user was created";
+    UserUpdatePreferences = "user", "update_preferences", "A user changed their preferences";
+    WorkspaceAssignDesign = "workspace", "assign_design", "A workspace was given a design";
+    WorkspaceAssignEnvironment = "workspace", "assign_environment", "A workspace was given a environment";
+    WorkspaceAssignTeam = "workspace", "assign_team", "A workspace was given a team";
+    WorkspaceAssignView = "workspace", "assign_view", "A workspace was given a view";
+    WorkspaceCreate = "workspace", "create", "A workspace was created";
+    WorkspaceDelete = "workspace", "delete", "A workspace was deleted";
+    WorkspaceDeprovision = "workspace", "deprovision", "A workspace finished deprovisioning";
+    WorkspaceProvision = "workspace", "provision", "A workspace finished provisioning";
+    WorkspaceUnassignDesign = "workspace", "unassign_design", "A workspace lost a design";
+    WorkspaceUnassignEnvironment = "workspace", "unassign_environment", "A workspace lost a environment";
+    WorkspaceUnassignTeam = "workspace", "unassign_team", "A workspace lost a team";
+    WorkspaceUnassignView = "workspace", "unassign_view", "A workspace lost a view";
+    WorkspaceUpdate = "workspace", "update", "A workspace was changed";
+}
+
 /// One audit entry.
-pub struct Event<'a> {
+pub struct Event {
     pub org: Option<OrgId>,
     pub actor: Option<UserId>,
-    pub category: &'a str,
-    pub action: &'a str,
+    pub kind: EventKind,
     pub acted_upon: Option<uuid::Uuid>,
     pub description: String,
     pub metadata: serde_json::Value,
 }
 
-impl<'a> Event<'a> {
-    pub fn new(category: &'a str, action: &'a str, actor: Option<UserId>) -> Self {
+impl Event {
+    pub fn new(kind: EventKind, actor: Option<UserId>) -> Self {
         Event {
             org: None,
             actor,
-            category,
-            action,
+            kind,
             acted_upon: None,
             description: String::new(),
             metadata: serde_json::Value::Object(Default::default()),
@@ -51,7 +174,7 @@ impl<'a> Event<'a> {
     }
 }
 
-pub fn record(conn: &Connection, e: Event<'_>) -> AppResult<()> {
+pub fn record(conn: &Connection, e: Event) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached(
         "INSERT INTO events (uuid, org_id, user_id, category, action, acted_upon, description, metadata, created_at, updated_at)
@@ -61,8 +184,8 @@ pub fn record(conn: &Connection, e: Event<'_>) -> AppResult<()> {
         new_uuid().to_string(),
         e.org,
         e.actor,
-        e.category,
-        e.action,
+        e.kind.category(),
+        e.kind.action(),
         e.acted_upon.map(|u| u.to_string()),
         e.description,
         e.metadata.to_string(),
@@ -71,67 +194,20 @@ pub fn record(conn: &Connection, e: Event<'_>) -> AppResult<()> {
     Ok(())
 }
 
-/// An event as the Layer5 event lists show it, with the actor's name.
-#[derive(Debug, Clone)]
-pub struct EventRow {
-    pub uuid: uuid::Uuid,
-    pub actor: Option<uuid::Uuid>,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub provider: String,
-    pub category: String,
-    pub action: String,
-    pub description: String,
-    pub created_at: crate::time::Timestamp,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub const ORDER_FIELDS: [&str; 3] = ["created_at", "category", "action"];
-
-/// Events of `category` in `org` that acted upon `target`, newest first unless
-/// `req` orders otherwise. Org and category matter: ids of other kinds of
-/// rows (some chosen by clients) may collide with `target`.
-pub fn about(
-    conn: &Connection,
-    org: crate::ids::OrgId,
-    category: &str,
-    target: uuid::Uuid,
-    req: &crate::page::PageRequest,
-) -> AppResult<crate::page::Page<EventRow>> {
-    use crate::db::query::{Where, fetch_page, order_or};
-    use rusqlite::types::Value;
-    let mut w = Where::with("e.acted_upon = ?", [Value::Text(target.to_string())]);
-    w.and("e.org_id = ?", [Value::Integer(org.0)]);
-    w.and("e.category = ?", [Value::Text(category.to_string())]);
-    w.and("e.deleted_at IS NULL", []);
-    w.search(req, &["e.description", "e.category", "e.action"]);
-    let order = order_or(
-        req,
-        &[("created_at", "e.id"), ("category", "e.category"), ("action", "e.action")],
-        "e.id",
-        "e.id DESC",
-    );
-    fetch_page(
-        conn,
-        "SELECT e.uuid, u.uuid, u.first_name, u.last_name, u.email, u.provider, e.category, e.action, e.description, \
-         e.created_at",
-        "FROM events e LEFT JOIN users u ON u.id = e.user_id",
-        &w,
-        &order,
-        req,
-        |r| {
-            Ok(EventRow {
-                uuid: crate::db::cols::uuid(r, 0)?,
-                actor: crate::db::cols::uuid_opt(r, 1)?,
-                first_name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                last_name: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                email: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                provider: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                category: r.get(6)?,
-                action: r.get(7)?,
-                description: r.get(8)?,
-                created_at: crate::db::cols::ts(r, 9)?,
-            })
-        },
-    )
+    #[test]
+    fn every_kind_is_named_once() {
+        let mut pairs: Vec<_> = EventKind::ALL.iter().map(|k| (k.category(), k.action())).collect();
+        pairs.sort();
+        pairs.dedup();
+        assert_eq!(pairs.len(), EventKind::ALL.len());
+        let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        for k in EventKind::ALL {
+            assert!(ok(k.category()) && ok(k.action()), "{k:?}");
+            assert!(!k.description().is_empty(), "{k:?}");
+        }
+    }
 }

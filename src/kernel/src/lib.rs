@@ -11,7 +11,6 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod ids;
-pub mod mail;
 pub mod page;
 pub mod principal;
 pub mod secrets;

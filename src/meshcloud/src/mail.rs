@@ -1,5 +1,5 @@
 //! Delivery of the mail outbox over SMTP. Messages are queued by the change
-//! that causes them (see `meshcloud_kernel::mail`); this job sends what is
+//! that causes them (see `meshcloud_ops::core::outbox`); this job sends what is
 //! due, retries with back-off while the mail server is unreachable, and drops
 //! what expired undelivered.
 
@@ -9,7 +9,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use meshcloud_kernel::db::Db;
-use meshcloud_kernel::mail::{self, Pending};
+use meshcloud_ops::core::outbox::{self as mail, Pending};
 use meshcloud_kernel::secrets::Sealer;
 use tracing::warn;
 

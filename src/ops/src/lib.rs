@@ -2,6 +2,7 @@
 //! triggers and the system's jobs) with the store side of the runner.
 
 pub mod api;
+pub mod core;
 pub mod model;
 pub mod service;
 mod store;

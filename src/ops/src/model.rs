@@ -97,6 +97,9 @@ pub struct EventAggregate {
 pub struct EventType {
     pub action: String,
     pub category: String,
+    /// What the kind means; only for the kinds meshcloud itself records.
+    #[oai(skip_serializing_if_is_none)]
+    pub description: Option<String>,
 }
 
 /// An event an agent reports. `category` and `action` are required.

@@ -2,7 +2,7 @@
 //! kind. Every write checks the organization's quotas in its own write
 //! transaction, so two concurrent writes cannot both squeeze under a limit.
 
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
@@ -103,7 +103,7 @@ impl Directory {
                 let (_, uuid) = store::insert(c, &new, &a.items)?;
                 audit::record(
                     c,
-                    Event::new("allocation", "create", Some(p.user))
+                    Event::new(EventKind::AllocationCreate, Some(p.user))
                         .org(org_id)
                         .on(uuid)
                         .describe(format!("allocation {} created in project {}", a.meta.name, ws.name))
@@ -143,7 +143,7 @@ impl Directory {
                 store::update(c, old.id, &new, &a.items)?;
                 audit::record(
                     c,
-                    Event::new("allocation", "update", Some(p.user))
+                    Event::new(EventKind::AllocationUpdate, Some(p.user))
                         .org(org_id)
                         .on(id)
                         .describe(format!("allocation {} updated in project {}", a.meta.name, ws.name))
@@ -169,7 +169,7 @@ impl Directory {
                 store::delete(c, old.id)?;
                 audit::record(
                     c,
-                    Event::new("allocation", "delete", Some(p.user))
+                    Event::new(EventKind::AllocationDelete, Some(p.user))
                         .org(org_id)
                         .on(id)
                         .describe(format!("allocation {} deleted from project {}", old.name, ws.name))

@@ -8,7 +8,7 @@ use meshcloud_identity::core::grants::{self, ensure_admin_left, must_hold};
 use meshcloud_identity::core::roles::{self as core_roles, PROVIDER_ADMIN, RoleRow};
 use meshcloud_identity::core::teams as core_teams;
 use meshcloud_identity::service::access::Affected;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{TeamId, UserId};
 use meshcloud_kernel::principal::Principal;
@@ -162,7 +162,7 @@ impl Directory {
                 }
                 audit::record(
                     c,
-                    Event::new("team", "create", Some(p.user))
+                    Event::new(EventKind::TeamCreate, Some(p.user))
                         .org(org.id)
                         .on(team.uuid)
                         .describe(format!("group {} created", spec.meta.name)),
@@ -219,7 +219,7 @@ impl Directory {
                 ensure_admin_left(c, org.id)?;
                 audit::record(
                     c,
-                    Event::new("team", "update", Some(p.user))
+                    Event::new(EventKind::TeamUpdate, Some(p.user))
                         .org(org.id)
                         .on(g.uuid)
                         .describe(format!("group {} updated", spec.meta.name)),
@@ -241,7 +241,7 @@ impl Directory {
                 let affected = core_teams::delete(c, &core_teams::get(c, g.id)?)?;
                 audit::record(
                     c,
-                    Event::new("team", "delete", Some(me))
+                    Event::new(EventKind::TeamDelete, Some(me))
                         .org(org.id)
                         .on(g.uuid)
                         .describe(format!("group {} deleted", g.name)),

@@ -5,7 +5,7 @@ use meshcloud_identity::service::access::Affected;
 use meshcloud_identity::core::orgs::{self as core_orgs, OrgFields};
 use meshcloud_identity::core::{roles, users};
 use meshcloud_kernel::access::OrgGrant;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::principal::Principal;
@@ -136,7 +136,7 @@ impl Directory {
                 let org = orgs::get(c, id)?;
                 audit::record(
                     c,
-                    Event::new("organization", "create", Some(me))
+                    Event::new(EventKind::OrganizationCreate, Some(me))
                         .org(id)
                         .on(org.uuid)
                         .describe(format!("organization {} created", meta.name)),
@@ -191,7 +191,7 @@ impl Directory {
                 orgs::set_identity_fields(c, cur.id, &identity_fields(&spec, &meta))?;
                 audit::record(
                     c,
-                    Event::new("organization", "update", Some(me))
+                    Event::new(EventKind::OrganizationUpdate, Some(me))
                         .org(cur.id)
                         .on(cur.uuid)
                         .describe(format!("organization {} updated", meta.name)),
@@ -213,7 +213,7 @@ impl Directory {
                 orgs::set_provisioning(c, cur.id, "deprovisioning")?;
                 audit::record(
                     c,
-                    Event::new("organization", "delete", Some(me))
+                    Event::new(EventKind::OrganizationDelete, Some(me))
                         .org(cur.id)
                         .on(cur.uuid)
                         .describe(format!("deletion of organization {} requested", cur.name)),

@@ -5,7 +5,7 @@
 //! moves on.
 
 use meshcloud_infra::core::workspaces::{self, LinkKind};
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::principal::Principal;
@@ -134,7 +134,7 @@ impl Directory {
                 let row = store::get(c, org_id, workspaces::get(c, id)?.uuid)?.ok_or(AppError::NotFound)?;
                 audit::record(
                     c,
-                    Event::new("workspace", "create", Some(me))
+                    Event::new(EventKind::WorkspaceCreate, Some(me))
                         .org(org_id)
                         .on(row.uuid)
                         .describe(format!("project {} created", meta.name))
@@ -174,7 +174,7 @@ impl Directory {
                 set_groups(c, row.id, &groups)?;
                 audit::record(
                     c,
-                    Event::new("workspace", "update", Some(p.user))
+                    Event::new(EventKind::WorkspaceUpdate, Some(p.user))
                         .org(org_id)
                         .on(row.uuid)
                         .describe(format!("project {} updated", meta.name))
@@ -193,7 +193,7 @@ impl Directory {
                 store::set_provisioning(c, row.id, "deprovisioning")?;
                 audit::record(
                     c,
-                    Event::new("workspace", "deprovision", Some(p.user))
+                    Event::new(EventKind::WorkspaceDeprovision, Some(p.user))
                         .org(org_id)
                         .on(row.uuid)
                         .describe(format!("project {} is being deleted", row.name)),

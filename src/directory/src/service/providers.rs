@@ -2,7 +2,7 @@
 //! listed to everyone) and an organization's own. The client secret is
 //! write-only: sealed at rest, never rendered, opened only for sign-in.
 
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
@@ -78,7 +78,7 @@ impl Directory {
                 let org_id = org.map(|o| org_row(c, o, known)).transpose()?;
                 let fields = ProviderFields { meta: &b.meta, kind: b.kind, issuer: &b.issuer, client_id: &b.client_id };
                 store::insert(c, id, org_id, &fields, sealed.as_deref())?;
-                record(c, org_id, actor, "create", id, &b.meta.name)?;
+                record(c, org_id, actor, EventKind::OAuthProviderCreate, id, &b.meta.name)?;
                 store::get(c, org_id, id)?.ok_or(AppError::NotFound)
             })
             .await
@@ -107,7 +107,7 @@ impl Directory {
                 let row = store::get(c, org_id, id)?.ok_or(AppError::NotFound)?;
                 let fields = ProviderFields { meta: &b.meta, kind: b.kind, issuer: &b.issuer, client_id: &b.client_id };
                 store::update(c, row.id, &fields, secret.as_ref().map(|s| s.as_deref()))?;
-                record(c, org_id, actor, "update", id, &b.meta.name)
+                record(c, org_id, actor, EventKind::OAuthProviderUpdate, id, &b.meta.name)
             })
             .await
     }
@@ -121,7 +121,7 @@ impl Directory {
                 let org_id = org.map(|o| org_row(c, o, known)).transpose()?;
                 let row = store::get(c, org_id, id)?.ok_or(AppError::NotFound)?;
                 store::delete(c, row.id)?;
-                record(c, org_id, actor, "delete", id, &row.name)
+                record(c, org_id, actor, EventKind::OAuthProviderDelete, id, &row.name)
             })
             .await
     }
@@ -139,16 +139,16 @@ fn record(
     c: &meshcloud_kernel::db::Conn,
     org: Option<OrgId>,
     actor: meshcloud_kernel::ids::UserId,
-    action: &str,
+    action: EventKind,
     id: uuid::Uuid,
     name: &str,
 ) -> AppResult<()> {
     let scope = if org.is_some() { "" } else { "global " };
-    let mut e = Event::new("oauth2provider", action, Some(actor)).on(id).describe(format!(
+    let mut e = Event::new(action, Some(actor)).on(id).describe(format!(
         "{scope}sign-in provider {name} {}",
         match action {
-            "create" => "created",
-            "update" => "updated",
+            EventKind::OAuthProviderCreate => "created",
+            EventKind::OAuthProviderUpdate => "updated",
             _ => "deleted",
         }
     ));

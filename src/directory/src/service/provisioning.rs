@@ -4,7 +4,7 @@
 use meshcloud_identity::service::access::Affected;
 use meshcloud_identity::core::orgs as core_orgs;
 use meshcloud_kernel::AppResult;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 
 use super::Directory;
 use crate::store::provisioning;
@@ -23,26 +23,26 @@ impl Directory {
                 let mut moved = 0;
                 let mut members = Vec::new();
                 for o in provisioning::finish_orgs(c)? {
-                    let e = Event::new("organization", "provision", None).org(o.org).on(o.uuid);
+                    let e = Event::new(EventKind::OrganizationProvision, None).org(o.org).on(o.uuid);
                     audit::record(c, e.describe(format!("organization {} provisioned", o.name)))?;
                     moved += 1;
                 }
                 for o in provisioning::deprovisioning_orgs(c)? {
                     members.extend(core_orgs::member_ids(c, o.org)?);
                     core_orgs::soft_delete(c, o.org)?;
-                    let e = Event::new("organization", "deprovision", None).org(o.org).on(o.uuid);
+                    let e = Event::new(EventKind::OrganizationDeprovision, None).org(o.org).on(o.uuid);
                     audit::record(c, e.describe(format!("organization {} deleted", o.name)))?;
                     moved += 1;
                 }
                 for w in provisioning::finish_workspaces(c)? {
-                    let e = Event::new("workspace", "provision", None).org(w.org).on(w.uuid);
+                    let e = Event::new(EventKind::WorkspaceProvision, None).org(w.org).on(w.uuid);
                     audit::record(c, e.describe(format!("workspace {} provisioned", w.name)))?;
                     moved += 1;
                 }
                 for w in provisioning::deprovisioning_workspaces(c)? {
                     // The Layer5 delete: soft delete, links dropped.
                     meshcloud_infra::core::workspaces::delete(c, w.id)?;
-                    let e = Event::new("workspace", "deprovision", None).org(w.org).on(w.uuid);
+                    let e = Event::new(EventKind::WorkspaceDeprovision, None).org(w.org).on(w.uuid);
                     audit::record(c, e.describe(format!("workspace {} deleted", w.name)))?;
                     moved += 1;
                 }

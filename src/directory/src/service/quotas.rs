@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::principal::Principal;
@@ -163,7 +163,7 @@ impl Directory {
                     wanted.iter().map(|(k, q)| (k.clone(), (*q).into())).collect();
                 audit::record(
                     c,
-                    Event::new("quota", "update", Some(actor))
+                    Event::new(EventKind::QuotaUpdate, Some(actor))
                         .org(org_id)
                         .on(org)
                         .describe("organization quotas set")

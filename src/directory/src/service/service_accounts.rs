@@ -8,7 +8,7 @@ use meshcloud_identity::service::auth::issue;
 use meshcloud_identity::core::orgs as core_orgs;
 use meshcloud_identity::core::teams;
 use meshcloud_identity::core::tokens::{self, Kind, NewToken};
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{OrgId, UserId};
 use meshcloud_kernel::principal::Principal;
@@ -118,7 +118,7 @@ impl Directory {
                 store_token(c, user, &meta.name, &secret, p.user)?;
                 audit::record(
                     c,
-                    Event::new("service_account", "create", Some(p.user))
+                    Event::new(EventKind::ServiceAccountCreate, Some(p.user))
                         .org(org_id)
                         .on(uuid)
                         .describe(format!("service account {} created", meta.name))
@@ -163,7 +163,7 @@ impl Directory {
                 store::update(c, sa.user, &meta, p.user)?;
                 audit::record(
                     c,
-                    Event::new("service_account", "update", Some(p.user))
+                    Event::new(EventKind::ServiceAccountUpdate, Some(p.user))
                         .org(org_id)
                         .on(id)
                         .describe(format!("service account {} updated", meta.name))
@@ -204,7 +204,7 @@ impl Directory {
                 store_token(c, sa.user, &sa.name, &secret, p.user)?;
                 audit::record(
                     c,
-                    Event::new("service_account", "rotate", Some(p.user))
+                    Event::new(EventKind::ServiceAccountRotate, Some(p.user))
                         .org(org_id)
                         .on(id)
                         .describe(format!("token of service account {} rotated", sa.name)),
@@ -230,7 +230,7 @@ impl Directory {
                 store::delete(c, sa.user)?;
                 audit::record(
                     c,
-                    Event::new("service_account", "delete", Some(p.user))
+                    Event::new(EventKind::ServiceAccountDelete, Some(p.user))
                         .org(org_id)
                         .on(id)
                         .describe(format!("service account {} deleted", sa.name)),

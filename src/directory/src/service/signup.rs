@@ -4,11 +4,11 @@
 
 use meshcloud_identity::core::orgs::{self as core_orgs, MemberState};
 use meshcloud_identity::service::access::Affected;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::crypto::{random_secret, sha256};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::UserId;
-use meshcloud_kernel::mail::{self, Mail};
+use meshcloud_ops::core::outbox::{self as mail, Mail};
 use meshcloud_kernel::{AppError, AppResult, time};
 
 use super::Directory;
@@ -60,7 +60,7 @@ impl Directory {
                 core_orgs::set_member_state(c, invitee.org, invitee.user, MemberState::Active)?;
                 audit::record(
                     c,
-                    Event::new("organization", "accept_invitation", Some(invitee.user))
+                    Event::new(EventKind::OrganizationAcceptInvitation, Some(invitee.user))
                         .org(invitee.org)
                         .on(invitee.user_uuid)
                         .describe("invitation accepted through the sign-up link"),

@@ -11,7 +11,7 @@ use meshcloud_identity::core::teams as core_teams;
 use meshcloud_identity::core::users::{self as core_users, NewUser};
 use meshcloud_identity::service::access::Affected;
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{TeamId, UserId};
 use meshcloud_kernel::principal::Principal;
@@ -128,7 +128,7 @@ impl Directory {
                 }
                 audit::record(
                     c,
-                    Event::new("organization", "add_member", Some(p.user))
+                    Event::new(EventKind::OrganizationAddMember, Some(p.user))
                         .org(org.id)
                         .on(user)
                         .describe(format!("{} added to the organization", spec.subject)),
@@ -191,7 +191,7 @@ impl Directory {
                 ensure_admin_left(c, org.id)?;
                 audit::record(
                     c,
-                    Event::new("organization", "update_member", Some(p.user)).org(org.id).on(u.uuid).describe(format!(
+                    Event::new(EventKind::OrganizationUpdateMember, Some(p.user)).org(org.id).on(u.uuid).describe(format!(
                         "{} is {} in the organization",
                         u.email,
                         spec.state.as_db()
@@ -213,7 +213,7 @@ impl Directory {
                 core_orgs::remove_member(c, org.id, u.id)?;
                 audit::record(
                     c,
-                    Event::new("organization", "remove_member", Some(me))
+                    Event::new(EventKind::OrganizationRemoveMember, Some(me))
                         .org(org.id)
                         .on(u.uuid)
                         .describe(format!("{} removed from the organization", u.email)),

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::crypto::{ct_eq, random_secret, sha256};
 use meshcloud_kernel::ids::{UserId, new_uuid};
 use meshcloud_kernel::principal::Principal;
@@ -155,7 +155,7 @@ impl Identity {
                 users::record_login(c, user)?;
                 audit::record(
                     c,
-                    Event::new("session", "login", Some(user)).on(uuid).describe(format!("signed in via {via}")),
+                    Event::new(EventKind::SessionLogin, Some(user)).on(uuid).describe(format!("signed in via {via}")),
                 )
             })
             .await?;
@@ -182,7 +182,7 @@ impl Identity {
         self.db()
             .write(move |c| {
                 tokens::revoke(c, id, Some(user))?;
-                audit::record(c, Event::new("session", "logout", Some(user)).on(id).describe("signed out"))
+                audit::record(c, Event::new(EventKind::SessionLogout, Some(user)).on(id).describe("signed out"))
             })
             .await?;
         self.inner.cache.forget(&id);

@@ -1,7 +1,7 @@
 //! Badges: an org defines them and awards them to its users.
 
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
@@ -63,16 +63,16 @@ impl Identity {
                     Some(id) => {
                         let b = badges::by_uuid(c, id)?.filter(|b| b.org == org.id).ok_or(AppError::NotFound)?;
                         badges::update(c, b.id, &f)?;
-                        (b.uuid, "update")
+                        (b.uuid, EventKind::BadgeUpdate)
                     }
-                    None => (badges::insert(c, org.id, &f)?, "create"),
+                    None => (badges::insert(c, org.id, &f)?, EventKind::BadgeCreate),
                 };
                 audit::record(
                     c,
-                    Event::new("badge", action, Some(p.user))
+                    Event::new(action, Some(p.user))
                         .org(org.id)
                         .on(uuid)
-                        .describe(format!("badge {label} {action}d")),
+                        .describe(format!("badge {label} {}d", action.action())),
                 )?;
                 badges::by_uuid(c, uuid)?.ok_or(AppError::NotFound)
             })
@@ -99,7 +99,7 @@ impl Identity {
                 badges::delete(c, b.id)?;
                 audit::record(
                     c,
-                    Event::new("badge", "delete", Some(p.user))
+                    Event::new(EventKind::BadgeDelete, Some(p.user))
                         .org(b.org)
                         .on(b.uuid)
                         .describe(format!("badge {} deleted", b.label)),
@@ -148,7 +148,7 @@ impl Identity {
                 let labels: Vec<String> = found.into_iter().map(|b| b.label).collect();
                 audit::record(
                     c,
-                    Event::new("badge", "assign", Some(p.user))
+                    Event::new(EventKind::BadgeAssign, Some(p.user))
                         .org(org.id)
                         .on(u.uuid)
                         .describe(format!("badges of {} set", u.email))

@@ -1,6 +1,6 @@
 //! First start on an empty store: a default organization and its admin.
 
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::{AppResult, validate};
 
 use super::Identity;
@@ -64,11 +64,11 @@ impl Identity {
                 let org = orgs::insert(c, id, &fields)?;
                 audit::record(
                     c,
-                    Event::new("user", "create", None).on(uuid).describe(format!("initial admin {admin} created")),
+                    Event::new(EventKind::UserCreate, None).on(uuid).describe(format!("initial admin {admin} created")),
                 )?;
                 audit::record(
                     c,
-                    Event::new("organization", "create", None).org(org).describe("default organization created"),
+                    Event::new(EventKind::OrganizationCreate, None).org(org).describe("default organization created"),
                 )?;
                 Ok(true)
             })

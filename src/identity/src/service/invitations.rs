@@ -1,7 +1,7 @@
 //! Invitations: a code that lets people join an org with chosen roles and teams.
 
 use meshcloud_kernel::access::{Perm, PermSet};
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::time::{self, Timestamp};
@@ -154,7 +154,7 @@ impl Identity {
                 let uuid = invitations::insert(c, org.id, p.user, &fields(&ch, &input))?;
                 audit::record(
                     c,
-                    Event::new("invitation", "create", Some(p.user))
+                    Event::new(EventKind::InvitationCreate, Some(p.user))
                         .org(org.id)
                         .on(uuid)
                         .describe(format!("invitation {} created", ch.name)),
@@ -184,7 +184,7 @@ impl Identity {
                 invitations::update(c, inv.id, &fields(&ch, &input))?;
                 audit::record(
                     c,
-                    Event::new("invitation", "update", Some(p.user))
+                    Event::new(EventKind::InvitationUpdate, Some(p.user))
                         .org(org.id)
                         .on(inv.uuid)
                         .describe("invitation updated"),
@@ -203,7 +203,7 @@ impl Identity {
                 invitations::delete(c, inv.id)?;
                 audit::record(
                     c,
-                    Event::new("invitation", "delete", Some(p.user))
+                    Event::new(EventKind::InvitationDelete, Some(p.user))
                         .org(inv.org)
                         .on(inv.uuid)
                         .describe(format!("invitation {} deleted", inv.name)),
@@ -257,7 +257,7 @@ impl Identity {
             invitations::set_accepted(c, inv.id, &accepted)?;
             audit::record(
                 c,
-                Event::new("invitation", "accept", Some(me.id))
+                Event::new(EventKind::InvitationAccept, Some(me.id))
                     .org(inv.org)
                     .on(inv.uuid)
                     .describe(format!("{} joined through invitation {}", me.email, inv.name)),

@@ -1,7 +1,7 @@
 //! Permission keys (the catalogue) and keychains (groups of keys).
 
 use meshcloud_kernel::access::{Perm, PermSet};
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::new_uuid;
 use meshcloud_kernel::page::{Page, PageRequest};
@@ -74,7 +74,7 @@ impl Identity {
                             description: description.as_deref().unwrap_or(&k.description),
                         };
                         keys::update_key(c, k.id, &f)?;
-                        (k.uuid, "update")
+                        (k.uuid, EventKind::KeyUpdate)
                     }
                     None => {
                         let f = KeyFields {
@@ -89,10 +89,10 @@ impl Identity {
                         };
                         let uuid = ch.id.unwrap_or_else(new_uuid);
                         keys::insert_key(c, uuid, APPLIANCE, &f)?;
-                        (uuid, "create")
+                        (uuid, EventKind::KeyCreate)
                     }
                 };
-                audit::record(c, Event::new("key", action, Some(me)).on(uuid).describe(format!("key {action}d")))?;
+                audit::record(c, Event::new(action, Some(me)).on(uuid).describe(format!("key {}d", action.action())))?;
                 keys::key_by_uuid(c, uuid)?.ok_or(AppError::NotFound)
             })
             .await?;
@@ -110,7 +110,7 @@ impl Identity {
                 return Err(AppError::validation("built-in keys cannot be deleted"));
             }
             keys::delete_key(c, k.id)?;
-            audit::record(c, Event::new("key", "delete", Some(me)).on(k.uuid).describe("key deleted"))?;
+            audit::record(c, Event::new(EventKind::KeyDelete, Some(me)).on(k.uuid).describe("key deleted"))?;
             Ok(((), Affected::Everyone))
         })
         .await
@@ -157,7 +157,7 @@ impl Identity {
                 let kc = keys::keychain(c, id)?;
                 audit::record(
                     c,
-                    Event::new("keychain", "create", Some(me))
+                    Event::new(EventKind::KeychainCreate, Some(me))
                         .org(org.id)
                         .on(kc.uuid)
                         .describe(format!("keychain {name} created")),
@@ -173,7 +173,7 @@ impl Identity {
             keys::rename_keychain(c, kc.id, &name)?;
             audit::record(
                 c,
-                Event::new("keychain", "update", Some(me)).org(org.id).on(kc.uuid).describe("keychain renamed"),
+                Event::new(EventKind::KeychainUpdate, Some(me)).org(org.id).on(kc.uuid).describe("keychain renamed"),
             )?;
             Ok(Affected::Nobody)
         })
@@ -187,7 +187,7 @@ impl Identity {
             crate::core::grants::ensure_admin_left(c, org.id)?;
             audit::record(
                 c,
-                Event::new("keychain", "delete", Some(me))
+                Event::new(EventKind::KeychainDelete, Some(me))
                     .org(org.id)
                     .on(kc.uuid)
                     .describe(format!("keychain {} deleted", kc.name)),
@@ -212,7 +212,7 @@ impl Identity {
             }
             audit::record(
                 c,
-                Event::new("keychain", if add { "add_key" } else { "remove_key" }, Some(me))
+                Event::new(if add { EventKind::KeychainAddKey } else { EventKind::KeychainRemoveKey }, Some(me))
                     .org(org.id)
                     .on(kc.uuid)
                     .describe(format!(

@@ -2,12 +2,10 @@
 //! the caller's effective keys.
 
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
-use meshcloud_kernel::db::query::Where;
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult};
-use rusqlite::types::Value;
 
 use super::Identity;
 use super::access::{Affected, must_hold};
@@ -46,36 +44,17 @@ impl Identity {
         self.db()
             .read(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::MembersRead)?;
-                let mut w = Where::default();
-                w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.id.0)]);
-                // Service accounts hold memberships but are not people.
-                w.and("u.kind = 'human'", []);
-                if let Some(t) = team {
-                    let t = teams::in_org(c, org.id, t)?.ok_or(AppError::NotFound)?;
-                    w.and("u.id IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.id.0)]);
-                }
-                if let Some(role) = &filter.role {
-                    w.and(
-                        "u.id IN (SELECT rb.user_id FROM role_bindings rb JOIN roles r ON r.id = rb.role_id
-                                   WHERE rb.org_id = ? AND r.role_name = ? AND rb.user_id IS NOT NULL
-                                  UNION
-                                  SELECT tm.user_id FROM team_members tm
-                                    JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL
-                                    JOIN role_bindings rb ON rb.team_id = tm.team_id
-                                    JOIN roles r ON r.id = rb.role_id
-                                   WHERE rb.org_id = ? AND r.role_name = ?)",
-                        [
-                            Value::Integer(org.id.0),
-                            Value::Text(role.clone()),
-                            Value::Integer(org.id.0),
-                            Value::Text(role.clone()),
-                        ],
-                    );
-                }
-                if let Some(s) = &filter.status {
-                    w.and("u.status = ?", [Value::Text(s.clone())]);
-                }
-                profiles_in_org(c, users::list(c, w, &req)?, org.id)
+                let team = match team {
+                    Some(t) => Some(teams::in_org(c, org.id, t)?.ok_or(AppError::NotFound)?.id),
+                    None => None,
+                };
+                let who = users::Who::OrgPeople {
+                    org: org.id,
+                    team,
+                    role: filter.role.as_deref(),
+                    status: filter.status.as_deref(),
+                };
+                profiles_in_org(c, users::list(c, &who, &req)?, org.id)
             })
             .await
     }
@@ -97,7 +76,7 @@ impl Identity {
             roles::bind_user(c, org.id, member.id, u.id)?;
             audit::record(
                 c,
-                Event::new("organization", "add_member", Some(p.user))
+                Event::new(EventKind::OrganizationAddMember, Some(p.user))
                     .org(org.id)
                     .on(u.uuid)
                     .describe(format!("{} added to the organization", u.email)),
@@ -121,7 +100,7 @@ impl Identity {
             }
             audit::record(
                 c,
-                Event::new("organization", "remove_member", Some(p.user))
+                Event::new(EventKind::OrganizationRemoveMember, Some(p.user))
                     .org(org.id)
                     .on(u.uuid)
                     .describe(format!("{} removed from the organization", u.email)),
@@ -164,25 +143,8 @@ impl Identity {
         let me = p.map(|p| (p.user, p.provider_admin));
         self.db()
             .read(move |c| {
-                let mut w = Where::with("u.kind = 'human'", []);
-                match me {
-                    Some((_, true)) => {}
-                    Some((id, false)) => {
-                        w.and(
-                            "(json_extract(u.preferences, '$.publicProfile') = 1 AND u.status = 'active')
-                             OR u.id = ? OR u.id IN (SELECT b.user_id FROM org_members a
-                                                       JOIN org_members b ON b.org_id = a.org_id WHERE a.user_id = ?)",
-                            [Value::Integer(id.0), Value::Integer(id.0)],
-                        );
-                    }
-                    None => {
-                        w.and("json_extract(u.preferences, '$.publicProfile') = 1 AND u.status = 'active'", []);
-                    }
-                }
-                if let Some(s) = &filter.status {
-                    w.and("u.status = ?", [Value::Text(s.clone())]);
-                }
-                let page = users::list(c, w, &req)?;
+                let who = users::Who::Public { viewer: me, status: filter.status.as_deref() };
+                let page = users::list(c, &who, &req)?;
                 let mut items = Vec::with_capacity(page.items.len());
                 for u in page.items {
                     let email = match me {

@@ -1,7 +1,7 @@
 //! Organizations: who may see and change which, and the org context of a request.
 
 use meshcloud_kernel::access::{OrgGrant, Perm};
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::page::{Page, PageRequest};
@@ -91,7 +91,7 @@ impl Identity {
             let org = orgs::get(c, id)?;
             audit::record(
                 c,
-                Event::new("organization", "create", Some(me))
+                Event::new(EventKind::OrganizationCreate, Some(me))
                     .org(id)
                     .on(org.uuid)
                     .describe(format!("organization {name} created")),
@@ -141,7 +141,7 @@ impl Identity {
                 orgs::update(c, org.id, &fields)?;
                 audit::record(
                     c,
-                    Event::new("organization", "update", Some(p.user))
+                    Event::new(EventKind::OrganizationUpdate, Some(p.user))
                         .org(org.id)
                         .on(org.uuid)
                         .describe("organization updated"),
@@ -161,7 +161,7 @@ impl Identity {
             orgs::soft_delete(c, org.id)?;
             audit::record(
                 c,
-                Event::new("organization", "delete", Some(p.user))
+                Event::new(EventKind::OrganizationDelete, Some(p.user))
                     .org(org.id)
                     .on(org.uuid)
                     .describe(format!("organization {} deleted", org.name)),

@@ -2,7 +2,7 @@
 //! who holds them (role bindings).
 
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::UserId;
 use meshcloud_kernel::page::{Page, PageRequest};
@@ -125,7 +125,7 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
 fn record(c: &Conn, p: &Principal, org: &OrgRow, on: uuid::Uuid, who: &str, names: &[String]) -> AppResult<()> {
     audit::record(
         c,
-        Event::new("role", "assign", Some(p.user))
+        Event::new(EventKind::RoleAssign, Some(p.user))
             .org(org.id)
             .on(on)
             .describe(format!("roles of {who} set"))
@@ -194,17 +194,17 @@ impl Identity {
                 let (role, action) = match existing {
                     Some(role) => {
                         roles::update(c, role.id, &name, &description)?;
-                        (role.id, "update")
+                        (role.id, EventKind::RoleUpdate)
                     }
-                    None => (roles::insert(c, org.id, &name, &description)?, "create"),
+                    None => (roles::insert(c, org.id, &name, &description)?, EventKind::RoleCreate),
                 };
                 let row = roles::get(c, role)?;
                 audit::record(
                     c,
-                    Event::new("role", action, Some(p.user))
+                    Event::new(action, Some(p.user))
                         .org(org.id)
                         .on(row.uuid)
-                        .describe(format!("role {name} {action}d")),
+                        .describe(format!("role {name} {}d", action.action())),
                 )?;
                 Ok(row)
             })
@@ -225,7 +225,7 @@ impl Identity {
             roles::delete(c, role.id)?;
             audit::record(
                 c,
-                Event::new("role", "delete", Some(p.user))
+                Event::new(EventKind::RoleDelete, Some(p.user))
                     .org(org.id)
                     .on(role.uuid)
                     .describe(format!("role {} deleted", role.role_name)),
@@ -309,7 +309,7 @@ impl Identity {
             crate::core::grants::ensure_admin_left(c, org.id)?;
             audit::record(
                 c,
-                Event::new("role", if assign { "assign_keychain" } else { "unassign_keychain" }, Some(p.user))
+                Event::new(if assign { EventKind::RoleAssignKeychain } else { EventKind::RoleUnassignKeychain }, Some(p.user))
                     .org(org.id)
                     .on(role.uuid)
                     .describe(format!(

@@ -2,7 +2,7 @@
 //! organization admins for requests naming their org, decide.
 
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::page::{Page, PageRequest};
@@ -109,7 +109,7 @@ impl Identity {
                 };
                 let uuid = signup::insert(c, &n)?;
                 let mut ev =
-                    Event::new("signup_request", "create", None).on(uuid).describe(format!("{e} asked for an account"));
+                    Event::new(EventKind::SignupRequestCreate, None).on(uuid).describe(format!("{e} asked for an account"));
                 if let Some(o) = org {
                     ev = ev.org(o);
                 }
@@ -176,7 +176,7 @@ impl Identity {
                     }
                 };
                 signup::decide(c, req.id, if approve { "approved" } else { "denied" }, p.user, user)?;
-                let mut ev = Event::new("signup_request", if approve { "approve" } else { "deny" }, Some(p.user))
+                let mut ev = Event::new(if approve { EventKind::SignupRequestApprove } else { EventKind::SignupRequestDeny }, Some(p.user))
                     .on(req.uuid)
                     .describe(format!("request of {} {}", req.email, if approve { "approved" } else { "denied" }));
                 if let Some(o) = req.org {

@@ -1,13 +1,11 @@
 //! Teams: a group of an org's users that carries roles for its members.
 
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
-use meshcloud_kernel::db::query::Where;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
-use rusqlite::types::Value;
 
 use super::Identity;
 use super::access::Affected;
@@ -77,7 +75,7 @@ impl Identity {
                 let team = core_teams::create(c, org.id, p.user, &name, &description)?;
                 audit::record(
                     c,
-                    Event::new("team", "create", Some(p.user))
+                    Event::new(EventKind::TeamCreate, Some(p.user))
                         .org(org.id)
                         .on(team.uuid)
                         .describe(format!("team {name} created")),
@@ -111,7 +109,7 @@ impl Identity {
                 )?;
                 audit::record(
                     c,
-                    Event::new("team", "update", Some(p.user)).org(org.id).on(t.uuid).describe("team updated"),
+                    Event::new(EventKind::TeamUpdate, Some(p.user)).org(org.id).on(t.uuid).describe("team updated"),
                 )?;
                 live_team(c, &org, team)
             })
@@ -140,18 +138,18 @@ impl Identity {
             let t = live_team(c, &org, team)?;
             let (action, result, affected) = if delete {
                 let affected = core_teams::tombstone(c, &t)?;
-                ("tombstone", TeamAction::Tombstoned(in_org_any(c, &org, team)?), affected)
+                (EventKind::TeamTombstone, TeamAction::Tombstoned(in_org_any(c, &org, team)?), affected)
             } else {
                 // Putting a removed team back hands its roles to its members again.
                 if t.unmapped_at.is_some() {
                     must_hold(&p, org.uuid, grants::of_team(c, t.id)?)?;
                 }
                 let affected = core_teams::set_mapped(c, &t, true)?;
-                ("add_to_organization", TeamAction::Mapped(live_team(c, &org, team)?), affected)
+                (EventKind::TeamAddToOrganization, TeamAction::Mapped(live_team(c, &org, team)?), affected)
             };
             audit::record(
                 c,
-                Event::new("team", action, Some(p.user)).org(org.id).on(t.uuid).describe(format!("team {}", t.name)),
+                Event::new(action, Some(p.user)).org(org.id).on(t.uuid).describe(format!("team {}", t.name)),
             )?;
             Ok((result, Affected::Users(affected)))
         })
@@ -168,7 +166,7 @@ impl Identity {
             let affected = core_teams::set_mapped(c, &t, false)?;
             audit::record(
                 c,
-                Event::new("team", "remove_from_organization", Some(p.user))
+                Event::new(EventKind::TeamRemoveFromOrganization, Some(p.user))
                     .org(org.id)
                     .on(t.uuid)
                     .describe(format!("team {} removed from the organization", t.name)),
@@ -187,7 +185,7 @@ impl Identity {
             let affected = core_teams::delete(c, &t)?;
             audit::record(
                 c,
-                Event::new("team", "delete", Some(p.user))
+                Event::new(EventKind::TeamDelete, Some(p.user))
                     .org(org.id)
                     .on(t.uuid)
                     .describe(format!("team {} deleted", t.name)),
@@ -224,10 +222,8 @@ impl Identity {
                 let org = Self::org_for(c, &p, org, Perm::TeamsRead)?;
                 p.require(org.uuid, Perm::MembersRead)?;
                 let t = live_team(c, &org, team)?;
-                let mut w = Where::default();
-                w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.id.0)]);
-                w.and("u.id NOT IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.id.0)]);
-                profiles_in_org(c, users::list(c, w, &req)?, org.id)
+                let who = users::Who::NotInTeam { org: org.id, team: t.id };
+                profiles_in_org(c, users::list(c, &who, &req)?, org.id)
             })
             .await
     }
@@ -254,7 +250,7 @@ impl Identity {
                 Some(m) => {
                     audit::record(
                         c,
-                        Event::new("team", "add_member", Some(p.user))
+                        Event::new(EventKind::TeamAddMember, Some(p.user))
                             .org(org.id)
                             .on(t.uuid)
                             .describe(format!("{} joined team {}", u.email, t.name)),
@@ -288,7 +284,7 @@ impl Identity {
             ensure_admin_left(c, org.id)?;
             audit::record(
                 c,
-                Event::new("team", "remove_member", Some(p.user))
+                Event::new(EventKind::TeamRemoveMember, Some(p.user))
                     .org(org.id)
                     .on(t.uuid)
                     .describe(format!("{} left team {}", u.email, t.name)),

@@ -1,6 +1,6 @@
 //! Security tokens: long-lived credentials a user issues for tools and scripts.
 
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::ids::UserId;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
@@ -88,7 +88,7 @@ impl Identity {
                 )?;
                 audit::record(
                     c,
-                    Event::new("token", "create", Some(actor)).on(uuid).describe(format!("token {name} issued")),
+                    Event::new(EventKind::TokenCreate, Some(actor)).on(uuid).describe(format!("token {name} issued")),
                 )?;
                 tokens::get_live(c, uuid)?.map(|(row, _)| row).ok_or(AppError::NotFound)
             })
@@ -106,7 +106,7 @@ impl Identity {
                 let row = tokens::revoke(c, id, (!admin).then_some(me))?;
                 audit::record(
                     c,
-                    Event::new("token", "revoke", Some(me)).on(id).describe(format!("token {} revoked", row.name)),
+                    Event::new(EventKind::TokenRevoke, Some(me)).on(id).describe(format!("token {} revoked", row.name)),
                 )?;
                 Ok(row)
             })

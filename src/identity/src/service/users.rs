@@ -1,6 +1,6 @@
 //! Users: creation (CLI, bootstrap), profiles and preferences.
 
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
@@ -160,7 +160,7 @@ impl Identity {
                 users::set_preferences(c, me, &user.preferences)?;
                 audit::record(
                     c,
-                    Event::new("user", "update_preferences", Some(me)).on(user.uuid).describe("preferences updated"),
+                    Event::new(EventKind::UserUpdatePreferences, Some(me)).on(user.uuid).describe("preferences updated"),
                 )?;
                 load_profile(c, users::get(c, me)?, None)
             })
@@ -193,7 +193,7 @@ impl Identity {
                 let (id, uuid) = users::insert(c, &new)?;
                 audit::record(
                     c,
-                    Event::new("user", "create", actor_id.or(Some(id)))
+                    Event::new(EventKind::UserCreate, actor_id.or(Some(id)))
                         .on(uuid)
                         .describe(format!("user {email} created")),
                 )?;
@@ -207,7 +207,7 @@ impl Identity {
                     roles::bind_user(c, org.id, role.id, id)?;
                     audit::record(
                         c,
-                        Event::new("organization", "add_member", actor_id)
+                        Event::new(EventKind::OrganizationAddMember, actor_id)
                             .org(org.id)
                             .on(uuid)
                             .describe(format!("{email} joined")),

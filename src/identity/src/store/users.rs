@@ -1,9 +1,12 @@
 //! Users and their sign-in data.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::{UserId, new_uuid};
+use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::ids::{OrgId, TeamId, UserId, new_uuid};
+use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
@@ -147,13 +150,85 @@ const ORDER: [(&str, &str); 6] = [
     ("updated_at", "u.updated_at"),
 ];
 
-/// A page of live users matching `w` (whose clauses refer to the users table as `u`).
-pub fn list(
-    conn: &Connection,
-    mut w: meshcloud_kernel::db::query::Where,
-    req: &meshcloud_kernel::page::PageRequest,
-) -> AppResult<meshcloud_kernel::page::Page<UserRow>> {
-    use meshcloud_kernel::db::query::{fetch_page, order_or};
+/// Which users a list holds.
+pub enum Who<'a> {
+    /// People (not service accounts) who are members of the org; optionally
+    /// only those in a team, holding a role (directly or through a live
+    /// team), or of an account status.
+    OrgPeople { org: OrgId, team: Option<TeamId>, role: Option<&'a str>, status: Option<&'a str> },
+    /// Members of the org who are not in the team.
+    NotInTeam { org: OrgId, team: TeamId },
+    /// The public directory as `viewer` (user, provider admin) sees it: public
+    /// active profiles, themselves and whoever shares an org with them (a
+    /// provider admin sees everyone).
+    Public { viewer: Option<(UserId, bool)>, status: Option<&'a str> },
+}
+
+fn filter(who: &Who<'_>) -> Where {
+    match who {
+        Who::OrgPeople { org, team, role, status } => {
+            let mut w = Where::default();
+            w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.0)]);
+            w.and("u.kind = 'human'", []);
+            if let Some(t) = team {
+                w.and("u.id IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.0)]);
+            }
+            if let Some(role) = role {
+                w.and(
+                    "u.id IN (SELECT rb.user_id FROM role_bindings rb JOIN roles r ON r.id = rb.role_id
+                               WHERE rb.org_id = ? AND r.role_name = ? AND rb.user_id IS NOT NULL
+                              UNION
+                              SELECT tm.user_id FROM team_members tm
+                                JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL
+                                JOIN role_bindings rb ON rb.team_id = tm.team_id
+                                JOIN roles r ON r.id = rb.role_id
+                               WHERE rb.org_id = ? AND r.role_name = ?)",
+                    [
+                        Value::Integer(org.0),
+                        Value::Text(role.to_string()),
+                        Value::Integer(org.0),
+                        Value::Text(role.to_string()),
+                    ],
+                );
+            }
+            if let Some(s) = status {
+                w.and("u.status = ?", [Value::Text(s.to_string())]);
+            }
+            w
+        }
+        Who::NotInTeam { org, team } => {
+            let mut w = Where::default();
+            w.and("u.id IN (SELECT user_id FROM org_members WHERE org_id = ?)", [Value::Integer(org.0)]);
+            w.and("u.id NOT IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(team.0)]);
+            w
+        }
+        Who::Public { viewer, status } => {
+            let mut w = Where::with("u.kind = 'human'", []);
+            match viewer {
+                Some((_, true)) => {}
+                Some((id, false)) => {
+                    w.and(
+                        "(json_extract(u.preferences, '$.publicProfile') = 1 AND u.status = 'active')
+                         OR u.id = ? OR u.id IN (SELECT b.user_id FROM org_members a
+                                                   JOIN org_members b ON b.org_id = a.org_id WHERE a.user_id = ?)",
+                        [Value::Integer(id.0), Value::Integer(id.0)],
+                    );
+                }
+                None => {
+                    w.and("json_extract(u.preferences, '$.publicProfile') = 1 AND u.status = 'active'", []);
+                }
+            }
+            if let Some(s) = status {
+                w.and("u.status = ?", [Value::Text(s.to_string())]);
+            }
+            w
+        }
+    }
+}
+
+/// A page of the live users `who` names.
+pub fn list(conn: &Connection, who: &Who<'_>, req: &PageRequest) -> AppResult<Page<UserRow>> {
+    let mut w = filter(who);
     w.and("u.deleted_at IS NULL", []);
     w.search(req, &["u.email", "u.first_name", "u.last_name", "u.user_id"]);
     let order = order_or(req, &ORDER, "u.id", "u.email, u.id");

@@ -329,7 +329,7 @@ impl WorkspacesApi {
         search: Query<Option<String>>,
         order: Query<Option<String>>,
     ) -> Result<Json<WorkspaceEventsPage>, AppError> {
-        let paging = self::page(&page, &pagesize, &search, &order, &meshcloud_kernel::audit::ORDER_FIELDS)?;
+        let paging = self::page(&page, &pagesize, &search, &order, &meshcloud_ops::core::events::ORDER_FIELDS)?;
         let result = self.infra.workspace_events(auth.principal(), id.0, paging.request.clone()).await?;
         Ok(Json(WorkspaceEventsPage::new(&paging, result.map(WorkspaceEvent::from))))
     }

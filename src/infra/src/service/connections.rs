@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
@@ -143,7 +143,7 @@ fn credential_ref(
         let row = insert_sealed(c, infra.sealer(), org.id, p.user, &format!("{name} credential"), kind, Some(secret))?;
         audit::record(
             c,
-            Event::new("credential", "create", Some(p.user))
+            Event::new(EventKind::CredentialCreate, Some(p.user))
                 .org(org.id)
                 .on(row.uuid)
                 .describe(format!("credential for connection {name} created")),
@@ -220,7 +220,7 @@ impl Infra {
                 let row = connections::get(c, id)?;
                 audit::record(
                     c,
-                    Event::new("connection", "create", Some(p.user))
+                    Event::new(EventKind::ConnectionCreate, Some(p.user))
                         .org(scope.id)
                         .on(row.uuid)
                         .describe(format!("{} connection {} registered as {}", ch.kind, ch.name, ch.status)),
@@ -269,7 +269,7 @@ impl Infra {
                 };
                 audit::record(
                     c,
-                    Event::new("connection", "update", Some(p.user)).org(row.org).on(row.uuid).describe(what),
+                    Event::new(EventKind::ConnectionUpdate, Some(p.user)).org(row.org).on(row.uuid).describe(what),
                 )?;
                 view(c, connections::get(c, row.id)?)
             })
@@ -284,7 +284,7 @@ impl Infra {
                 connections::delete(c, row.id)?;
                 audit::record(
                     c,
-                    Event::new("connection", "delete", Some(p.user))
+                    Event::new(EventKind::ConnectionDelete, Some(p.user))
                         .org(row.org)
                         .on(row.uuid)
                         .describe(format!("connection {} deleted", row.name)),
@@ -335,7 +335,7 @@ impl Infra {
                     connections::delete(c, *id)?;
                     audit::record(
                         c,
-                        Event::new("connection", "delete", Some(me))
+                        Event::new(EventKind::ConnectionDelete, Some(me))
                             .org(scope.id)
                             .on(*uuid)
                             .describe(format!("connection removed with Meshery server {server}")),

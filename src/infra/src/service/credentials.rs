@@ -2,7 +2,7 @@
 //! write-only except for the credential's owner reading it by id.
 
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
@@ -74,7 +74,7 @@ impl Infra {
                 let row = insert_sealed(c, &sealer, scope.id, me, &name, &kind, secret.as_ref())?;
                 audit::record(
                     c,
-                    Event::new("credential", "create", Some(me))
+                    Event::new(EventKind::CredentialCreate, Some(me))
                         .org(scope.id)
                         .on(row.uuid)
                         .describe(format!("credential {name} created")),
@@ -104,7 +104,7 @@ impl Infra {
                 credentials::update(c, row.id, &name, &kind, sealed.as_deref())?;
                 audit::record(
                     c,
-                    Event::new("credential", "update", Some(p.user)).org(row.org).on(row.uuid).describe(format!(
+                    Event::new(EventKind::CredentialUpdate, Some(p.user)).org(row.org).on(row.uuid).describe(format!(
                         "credential {name} updated{}",
                         if sealed.is_some() { " (new secret)" } else { "" }
                     )),
@@ -122,7 +122,7 @@ impl Infra {
                 credentials::delete(c, row.id)?;
                 audit::record(
                     c,
-                    Event::new("credential", "delete", Some(p.user))
+                    Event::new(EventKind::CredentialDelete, Some(p.user))
                         .org(row.org)
                         .on(row.uuid)
                         .describe(format!("credential {} deleted", row.name)),

@@ -1,7 +1,7 @@
 //! Environments: named groups of an org's connections.
 
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
@@ -50,7 +50,7 @@ impl Infra {
                 let env = environments::get(c, id)?;
                 audit::record(
                     c,
-                    Event::new("environment", "create", Some(me))
+                    Event::new(EventKind::EnvironmentCreate, Some(me))
                         .org(scope.id)
                         .on(env.uuid)
                         .describe(format!("environment {name} created")),
@@ -86,7 +86,7 @@ impl Infra {
                 environments::update(c, env.id, &name, description.as_deref().unwrap_or(&env.description))?;
                 audit::record(
                     c,
-                    Event::new("environment", "update", Some(p.user))
+                    Event::new(EventKind::EnvironmentUpdate, Some(p.user))
                         .org(env.org)
                         .on(env.uuid)
                         .describe(format!("environment {name} updated")),
@@ -107,7 +107,7 @@ impl Infra {
                 for ws in holders {
                     audit::record(
                         c,
-                        Event::new("workspace", "unassign_environment", Some(p.user))
+                        Event::new(EventKind::WorkspaceUnassignEnvironment, Some(p.user))
                             .org(ws.org)
                             .on(ws.uuid)
                             .describe(format!("environment {} removed from workspace {} (deleted)", env.name, ws.name))
@@ -116,7 +116,7 @@ impl Infra {
                 }
                 audit::record(
                     c,
-                    Event::new("environment", "delete", Some(p.user))
+                    Event::new(EventKind::EnvironmentDelete, Some(p.user))
                         .org(env.org)
                         .on(env.uuid)
                         .describe(format!("environment {} deleted", env.name)),
@@ -168,10 +168,10 @@ impl Infra {
                     return Err(AppError::NotFound);
                 }
                 if changed {
-                    let verb = if attach { "add_connection" } else { "remove_connection" };
+                    let verb = if attach { EventKind::EnvironmentAddConnection } else { EventKind::EnvironmentRemoveConnection };
                     audit::record(
                         c,
-                        Event::new("environment", verb, Some(p.user)).org(e.org).on(e.uuid).describe(format!(
+                        Event::new(verb, Some(p.user)).org(e.org).on(e.uuid).describe(format!(
                             "connection {} {} environment {}",
                             conn.name,
                             if attach { "added to" } else { "removed from" },

@@ -90,7 +90,7 @@ impl Infra {
                 let tables = ["connections", "environments", "credentials", "workspaces"];
                 let n = meshcloud_kernel::db::purge_soft_deleted(c, &tables, &cutoff)?;
                 if n > 0 {
-                    let e = meshcloud_kernel::audit::Event::new("system", "purge", None)
+                    let e = meshcloud_kernel::audit::Event::new(meshcloud_kernel::audit::EventKind::SystemPurge, None)
                         .describe(format!("purged {n} deleted environments, connections, credentials and workspaces"));
                     meshcloud_kernel::audit::record(c, e)?;
                 }

@@ -2,7 +2,8 @@
 
 use meshcloud_identity::core::teams::TeamRow;
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event, EventRow};
+use meshcloud_kernel::audit::{self, Event, EventKind};
+use meshcloud_ops::core::events::{self as events, AboutRow};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
@@ -80,7 +81,7 @@ impl Infra {
                 let ws = workspaces::get(c, id)?;
                 audit::record(
                     c,
-                    Event::new("workspace", "create", Some(me))
+                    Event::new(EventKind::WorkspaceCreate, Some(me))
                         .org(scope.id)
                         .on(ws.uuid)
                         .describe(format!("workspace {name} created")),
@@ -120,7 +121,7 @@ impl Infra {
                 workspaces::update(c, ws.id, &name, description.as_deref().unwrap_or(&ws.description))?;
                 audit::record(
                     c,
-                    Event::new("workspace", "update", Some(p.user))
+                    Event::new(EventKind::WorkspaceUpdate, Some(p.user))
                         .org(ws.org)
                         .on(ws.uuid)
                         .describe(format!("workspace {name} updated")),
@@ -138,7 +139,7 @@ impl Infra {
                 workspaces::delete(c, ws.id)?;
                 audit::record(
                     c,
-                    Event::new("workspace", "delete", Some(p.user))
+                    Event::new(EventKind::WorkspaceDelete, Some(p.user))
                         .org(ws.org)
                         .on(ws.uuid)
                         .describe(format!("workspace {} deleted", ws.name)),
@@ -175,7 +176,7 @@ impl Infra {
                 if added {
                     audit::record(
                         c,
-                        Event::new("workspace", &format!("assign_{}", kind.as_str()), Some(p.user))
+                        Event::new(kind.assigned(), Some(p.user))
                             .org(ws.org)
                             .on(ws.uuid)
                             .describe(format!("{label} assigned to workspace {}", ws.name))
@@ -211,7 +212,7 @@ impl Infra {
                 let label = format!("{} {}", kind.as_str(), name.unwrap_or_else(|| target.to_string()));
                 audit::record(
                     c,
-                    Event::new("workspace", &format!("unassign_{}", kind.as_str()), Some(p.user))
+                    Event::new(kind.unassigned(), Some(p.user))
                         .org(ws.org)
                         .on(ws.uuid)
                         .describe(format!("{label} removed from workspace {}", ws.name))
@@ -255,9 +256,9 @@ impl Infra {
     }
 
     /// The workspace's slice of the audit log: every event that acted upon it.
-    pub async fn workspace_events(&self, p: &Principal, id: uuid::Uuid, req: PageRequest) -> AppResult<Page<EventRow>> {
+    pub async fn workspace_events(&self, p: &Principal, id: uuid::Uuid, req: PageRequest) -> AppResult<Page<AboutRow>> {
         let ws = self.get_workspace(p, id).await?;
         p.require(ws.org_uuid, Perm::EventsRead)?;
-        self.db().read(move |c| audit::about(c, ws.org, "workspace", ws.uuid, &req)).await
+        self.db().read(move |c| events::about(c, ws.org, "workspace", ws.uuid, &req)).await
     }
 }

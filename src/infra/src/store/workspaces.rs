@@ -1,5 +1,6 @@
 //! Workspaces and what they hold (environments, teams, designs, views).
 
+use meshcloud_kernel::audit::EventKind;
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, fetch_page_counted, live_count, order_or, rows_by_id};
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
@@ -103,6 +104,26 @@ pub enum LinkKind {
 }
 
 impl LinkKind {
+    /// What the log records when a workspace gains a link of this kind.
+    pub fn assigned(self) -> EventKind {
+        match self {
+            LinkKind::Environment => EventKind::WorkspaceAssignEnvironment,
+            LinkKind::Team => EventKind::WorkspaceAssignTeam,
+            LinkKind::Design => EventKind::WorkspaceAssignDesign,
+            LinkKind::View => EventKind::WorkspaceAssignView,
+        }
+    }
+
+    /// What the log records when a workspace loses a link of this kind.
+    pub fn unassigned(self) -> EventKind {
+        match self {
+            LinkKind::Environment => EventKind::WorkspaceUnassignEnvironment,
+            LinkKind::Team => EventKind::WorkspaceUnassignTeam,
+            LinkKind::Design => EventKind::WorkspaceUnassignDesign,
+            LinkKind::View => EventKind::WorkspaceUnassignView,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             LinkKind::Environment => "environment",

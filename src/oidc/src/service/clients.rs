@@ -1,7 +1,7 @@
 //! OAuth clients: registered by provider admins (API and CLI).
 
 use meshcloud_identity::service::auth::issue;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::crypto::{random_secret, sha256};
 use meshcloud_kernel::ids::UserId;
 use meshcloud_kernel::principal::Principal;
@@ -77,7 +77,7 @@ impl Oidc {
                 )?;
                 audit::record(
                     c,
-                    Event::new("oauth", "client_create", by)
+                    Event::new(EventKind::OAuthClientCreate, by)
                         .on(uuid)
                         .describe(format!("registered OAuth client {}", spec.name)),
                 )?;
@@ -120,7 +120,7 @@ impl Oidc {
                 )?;
                 audit::record(
                     c,
-                    Event::new("oauth", "client_update", Some(by))
+                    Event::new(EventKind::OAuthClientUpdate, Some(by))
                         .on(id)
                         .describe(format!("changed OAuth client {}", spec.name)),
                 )?;
@@ -142,7 +142,7 @@ impl Oidc {
                 clients::set_secret(c, row.id, &hash)?;
                 audit::record(
                     c,
-                    Event::new("oauth", "client_secret", Some(by))
+                    Event::new(EventKind::OAuthClientRotateSecret, Some(by))
                         .on(id)
                         .describe(format!("new secret for OAuth client {}", row.name)),
                 )?;
@@ -163,7 +163,7 @@ impl Oidc {
                 let revoked = clients::delete(c, row.id)?;
                 audit::record(
                     c,
-                    Event::new("oauth", "client_delete", Some(by))
+                    Event::new(EventKind::OAuthClientDelete, Some(by))
                         .on(id)
                         .describe(format!("deleted OAuth client {}", row.name)),
                 )?;

@@ -4,7 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use meshcloud_identity::service::auth::{Issued, issue, parse};
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::crypto::{ct_eq, sha256};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::time;
@@ -180,7 +180,7 @@ impl Oidc {
                 let (session, revoked) = grants::open_session(c, user, client_row, &scope, &auth_time)?;
                 grants::use_code(c, code_id, session.id)?;
                 grants::issue(c, &session, &record)?;
-                let e = Event::new("oauth", "token", Some(user))
+                let e = Event::new(EventKind::OAuthTokenIssue, Some(user))
                     .on(record.access_uuid)
                     .describe(format!("tokens issued to client {}", record.client_name));
                 audit::record(c, e)?;

@@ -102,8 +102,9 @@ impl EventsApi {
 
     /// Get event types
     ///
-    /// The distinct category/action pairs of the organization's events (all
-    /// of them: the reference does not page this list).
+    /// Every category/action pair meshcloud records (with its description),
+    /// and those agents reported in the organization; all of them, since the
+    /// reference does not page this list.
     #[oai(path = "/types", method = "get")]
     async fn types(
         &self,
@@ -113,7 +114,12 @@ impl EventsApi {
         #[allow(unused_variables)] pagesize: Query<Option<String>>,
     ) -> Result<Json<Vec<EventType>>, AppError> {
         let types = self.ops.event_types(auth.principal(), org.as_deref()).await?;
-        Ok(Json(types.into_iter().map(|(category, action)| EventType { action, category }).collect()))
+        Ok(Json(
+            types
+                .into_iter()
+                .map(|(category, action, d)| EventType { action, category, description: d.map(str::to_string) })
+                .collect(),
+        ))
     }
 }
 

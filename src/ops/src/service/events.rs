@@ -1,7 +1,7 @@
 //! The events API: the org's slice of the audit log, and events agents report.
 
 use meshcloud_kernel::access::Perm;
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::query::live_count;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::page::{Page, PageRequest};
@@ -149,9 +149,27 @@ impl Ops {
         self.db().read(move |c| events::summary(c, org, &f, &req)).await
     }
 
-    pub async fn event_types(&self, p: &Principal, header: Option<&str>) -> AppResult<Vec<(String, String)>> {
+    /// Every kind of event meshcloud records (the catalogue, with its
+    /// description), then the kinds agents reported in the org, by category
+    /// and action.
+    pub async fn event_types(
+        &self,
+        p: &Principal,
+        header: Option<&str>,
+    ) -> AppResult<Vec<(String, String, Option<&'static str>)>> {
         let org = self.org(p, header, Perm::EventsRead).await?;
-        self.db().read(move |c| events::types(c, org)).await
+        let reported = self.db().read(move |c| events::types(c, org)).await?;
+        let mut out: Vec<(String, String, Option<&'static str>)> = EventKind::ALL
+            .iter()
+            .map(|k| (k.category().to_string(), k.action().to_string(), Some(k.description())))
+            .collect();
+        for (category, action) in reported {
+            if !out.iter().any(|(c, a, _)| *c == category && *a == action) {
+                out.push((category, action, None));
+            }
+        }
+        out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        Ok(out)
     }
 
     pub async fn report_event(&self, p: &Principal, header: Option<&str>, e: EventInput) -> AppResult<uuid::Uuid> {
@@ -205,7 +223,7 @@ impl Ops {
             .write(move |c| {
                 let deleted = events::delete_many(c, org, &ids)?;
                 if !deleted.is_empty() {
-                    let e = Event::new("event", "delete", Some(me))
+                    let e = Event::new(EventKind::EventDelete, Some(me))
                         .org(org)
                         .describe(format!("{} events deleted", deleted.len()))
                         .meta(serde_json::json!({ "ids": deleted }));
@@ -251,7 +269,7 @@ impl Ops {
         if total > 0 {
             self.db()
                 .write(move |c| {
-                    let e = Event::new("system", "event_retention", None)
+                    let e = Event::new(EventKind::SystemEventRetention, None)
                         .describe(format!("removed {total} events and run records older than the retention period"));
                     audit::record(c, e)
                 })

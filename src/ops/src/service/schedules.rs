@@ -1,7 +1,7 @@
 //! Schedules: users' cron triggers (`/user/schedules`) and the store side of
 //! the runner that fires them and the system's jobs.
 
-use meshcloud_kernel::audit::{self, Event};
+use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::cron::Cron;
 use meshcloud_kernel::ids::new_uuid;
 use meshcloud_kernel::page::{Page, PageRequest};
@@ -70,7 +70,7 @@ impl Ops {
                         let next =
                             if s.cron_expression == expr && s.next_run_at.is_some() { s.next_run_at } else { next };
                         schedules::update(c, s.id, &name, &expr, next.as_ref())?;
-                        (s.id, "update")
+                        (s.id, EventKind::ScheduleUpdate)
                     }
                     Some(_) => return Err(AppError::NotFound),
                     None if schedules::count_user(c, me)? >= MAX_PER_USER => {
@@ -78,13 +78,13 @@ impl Ops {
                     }
                     None => (
                         schedules::insert_user(c, id.unwrap_or_else(new_uuid), me, org, &name, &expr, next.as_ref())?,
-                        "create",
+                        EventKind::ScheduleCreate,
                     ),
                 };
                 let row = schedules::get(c, row)?;
-                let mut e = Event::new("schedule", action, Some(me))
+                let mut e = Event::new(action, Some(me))
                     .on(row.uuid)
-                    .describe(format!("schedule {name} ({expr}) {action}d"));
+                    .describe(format!("schedule {name} ({expr}) {}d", action.action()));
                 if let Some(o) = org {
                     e = e.org(o);
                 }
@@ -100,7 +100,7 @@ impl Ops {
         self.db()
             .write(move |c| {
                 schedules::delete(c, s.id)?;
-                let mut e = Event::new("schedule", "delete", Some(me))
+                let mut e = Event::new(EventKind::ScheduleDelete, Some(me))
                     .on(s.uuid)
                     .describe(format!("schedule {} deleted", s.name));
                 if let Some(o) = s.org {
@@ -196,7 +196,7 @@ impl Ops {
                     } else {
                         schedules::start_run(c, s.id, &due_at, &now, Some(("ok", "")))?;
                     }
-                    let mut e = Event::new("schedule", "fired", s.user)
+                    let mut e = Event::new(EventKind::ScheduleFired, s.user)
                         .on(s.uuid)
                         .describe(format!("schedule {} fired", s.name))
                         .meta(serde_json::json!({ "due_at": time::to_db(&due_at), "kind": s.kind }));

@@ -1,4 +1,6 @@
 //! All SQL of the operations family.
 
+pub mod about;
 pub mod events;
+pub mod outbox;
 pub mod schedules;

@@ -4,10 +4,10 @@
 
 use rusqlite::{Connection, params};
 
-use crate::ids::new_uuid;
-use crate::secrets::Sealer;
-use crate::time::{self, Timestamp};
-use crate::{AppError, AppResult};
+use meshcloud_kernel::ids::new_uuid;
+use meshcloud_kernel::secrets::Sealer;
+use meshcloud_kernel::time::{self, Timestamp};
+use meshcloud_kernel::{AppError, AppResult};
 
 /// A message to send.
 pub struct Mail<'a> {
@@ -100,7 +100,7 @@ pub fn drop_expired(conn: &Connection) -> AppResult<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{Db, DbOptions};
+    use meshcloud_kernel::db::{Db, DbOptions};
 
     fn mail(expires_in: i64) -> Mail<'static> {
         Mail {
