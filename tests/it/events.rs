@@ -345,7 +345,7 @@ async fn summary_counts_per_actor() {
 }
 
 #[tokio::test]
-async fn types_are_the_distinct_pairs() {
+async fn types_are_the_catalogue_and_the_reported_pairs() {
     let w = world().await;
     w.alice.create_team(&w.org_a, "typed").await;
     for action in ["t-1", "t-2"] {
@@ -359,15 +359,23 @@ async fn types_are_the_distinct_pairs() {
     let pairs = v.as_array().unwrap_or_else(|| panic!("a top-level array: {v}"));
     let mut seen: Vec<(String, String)> = vec![];
     for p in pairs {
-        assert_eq!(p.as_object().map(|o| o.len()), Some(2), "{{action, category}} only: {p}");
+        // The catalogue's kinds carry a description; reported ones do not.
+        let fields: Vec<&String> = p.as_object().unwrap().keys().collect();
+        let described = p["category"] != "typed";
+        assert_eq!(fields.len(), if described { 3 } else { 2 }, "{p}");
+        assert_eq!(p["description"].is_string(), described, "{p}");
         let pair = (p["category"].as_str().expect("category").into(), p["action"].as_str().expect("action").into());
         assert!(!seen.contains(&pair), "{pair:?} listed twice: {v}");
         seen.push(pair);
     }
-    for want in [("typed", "t-1"), ("typed", "t-2"), ("team", "create")] {
+    // Every kind meshcloud records is listed, whether the org has one yet or not.
+    for want in [("typed", "t-1"), ("typed", "t-2"), ("team", "create"), ("oauth_client", "rotate_secret")] {
         assert!(seen.contains(&(want.0.into(), want.1.into())), "{want:?} missing: {v}");
     }
     assert!(!v.to_string().contains("only-in-b"), "{v}");
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted, "ordered by category and action");
     let paged = w.carol.ctx(&w.org_a).get("/api/events/types?page=1&pagesize=1").await.expect(200);
     assert_eq!(paged, v, "page and pagesize are ignored");
 }

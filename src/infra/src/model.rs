@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use meshcloud_ops::core::events::AboutRow;
 use meshcloud_kernel::http::types::{Text, Time};
 use meshcloud_kernel::layer5_page;
+use meshcloud_ops::core::events::AboutRow;
 use poem_openapi::Object;
 
 use crate::service::connections::ConnectionView;

@@ -204,7 +204,8 @@ mod tests {
         pairs.sort();
         pairs.dedup();
         assert_eq!(pairs.len(), EventKind::ALL.len());
-        let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        let ok =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         for k in EventKind::ALL {
             assert!(ok(k.category()) && ok(k.action()), "{k:?}");
             assert!(!k.description().is_empty(), "{k:?}");

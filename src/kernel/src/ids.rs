@@ -29,7 +29,32 @@ macro_rules! row_id {
     )*};
 }
 
-row_id!(UserId, OrgId, TokenId, EventId, TeamId, RoleId, KeychainId, KeyId);
+row_id!(
+    UserId,
+    OrgId,
+    TokenId,
+    EventId,
+    TeamId,
+    RoleId,
+    KeychainId,
+    KeyId,
+    EnvironmentId,
+    ConnectionId,
+    CredentialId,
+    WorkspaceId,
+    ScheduleId,
+    ScheduleRunId,
+    InvitationId,
+    BadgeId,
+    SignupRequestId,
+    OAuthClientId,
+    OAuthSessionId,
+    OAuthCodeId,
+    RefreshTokenId,
+    ProviderId,
+    AllocationId,
+    MailId,
+);
 
 /// A new public id: UUIDv7, so that ids created together sit together in indexes.
 pub fn new_uuid() -> uuid::Uuid {

@@ -9,8 +9,8 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use meshcloud_kernel::db::Db;
-use meshcloud_ops::core::outbox::{self as mail, Pending};
 use meshcloud_kernel::secrets::Sealer;
+use meshcloud_ops::core::outbox::{self as mail, Pending};
 use tracing::warn;
 
 /// Messages sent per run; the rest wait for the next one.
@@ -82,12 +82,12 @@ impl Mailer {
                 }
                 Err(Failure::Permanent(e)) => {
                     failed += 1;
-                    warn!(id, error = %e, "dropping mail that cannot be delivered");
+                    warn!(id = id.0, error = %e, "dropping mail that cannot be delivered");
                     self.db.write(move |c| mail::delivered(c, id)).await
                 }
                 Err(Failure::Transient(e)) => {
                     failed += 1;
-                    warn!(id, error = %e, "mail delivery failed; it will be retried");
+                    warn!(id = id.0, error = %e, "mail delivery failed; it will be retried");
                     self.db.write(move |c| mail::failed(c, id, attempts, &e)).await
                 }
             };

@@ -3,6 +3,7 @@
 
 use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
+use meshcloud_kernel::http::responses::Accepted;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -23,13 +24,6 @@ pub enum Created {
     /// The new allocation.
     #[oai(status = 201)]
     Created(Json<AllocationRead>),
-}
-
-#[derive(ApiResponse)]
-pub enum Deleted {
-    /// Allocation deleted.
-    #[oai(status = 202)]
-    Accepted,
 }
 
 fn read(a: AllocationRow) -> AllocationRead {
@@ -129,9 +123,9 @@ impl AllocationsApi {
         #[oai(name = "organizationID")] org: Path<String>,
         #[oai(name = "projectID")] project: Path<String>,
         #[oai(name = "allocationID")] id: Path<String>,
-    ) -> Result<Deleted, AppError> {
+    ) -> Result<Accepted, AppError> {
         let (org, project, id) = (path_id(&org)?, path_id(&project)?, path_id(&id)?);
         self.directory.delete_allocation(auth.principal(), org, project, id).await?;
-        Ok(Deleted::Accepted)
+        Ok(Accepted::Accepted)
     }
 }

@@ -2,6 +2,7 @@
 
 use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
+use meshcloud_kernel::http::responses::Done;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -20,13 +21,6 @@ pub enum Created {
     /// The new group.
     #[oai(status = 201)]
     Created(Json<GroupRead>),
-}
-
-#[derive(ApiResponse)]
-pub enum Done {
-    /// Done.
-    #[oai(status = 200)]
-    Ok,
 }
 
 #[OpenApi(prefix_path = "/api/v1/organizations", tag = "Tag::IdentityGroups")]

@@ -4,6 +4,7 @@
 
 use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
+use meshcloud_kernel::http::responses::{Done, NoContent};
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -28,20 +29,6 @@ pub enum Created {
     /// The new provider (its secret is never shown).
     #[oai(status = 201)]
     Created(Json<ProviderRead>),
-}
-
-#[derive(ApiResponse)]
-pub enum Done {
-    /// Done.
-    #[oai(status = 200)]
-    Ok,
-}
-
-#[derive(ApiResponse)]
-pub enum Removed {
-    /// Provider deleted.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 /// A provider as read: the secret never leaves the server.
@@ -157,9 +144,9 @@ impl ProviderAdminApi {
 
     /// Delete a global sign-in provider (provider admins)
     #[oai(path = "/:id", method = "delete")]
-    async fn delete(&self, auth: Auth, id: Path<String>) -> Result<Removed, AppError> {
+    async fn delete(&self, auth: Auth, id: Path<String>) -> Result<NoContent, AppError> {
         let id = path_id(&id)?;
         self.directory.delete_provider(auth.principal(), None, id).await?;
-        Ok(Removed::NoContent)
+        Ok(NoContent::NoContent)
     }
 }

@@ -2,6 +2,7 @@
 
 use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
+use meshcloud_kernel::http::responses::Done;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -22,13 +23,6 @@ pub enum Created {
     /// The new service account, with its token (shown this once).
     #[oai(status = 201)]
     Created(Json<ServiceAccountRead>),
-}
-
-#[derive(ApiResponse)]
-pub enum Removed {
-    /// Service account removed and its token revoked.
-    #[oai(status = 200)]
-    Ok,
 }
 
 fn read(sa: ServiceAccount) -> ServiceAccountRead {
@@ -106,10 +100,10 @@ impl ServiceAccountsApi {
         auth: Auth,
         #[oai(name = "organizationID")] org: Path<String>,
         #[oai(name = "serviceAccountID")] id: Path<String>,
-    ) -> Result<Removed, AppError> {
+    ) -> Result<Done, AppError> {
         let (org, id) = (path_id(&org)?, path_id(&id)?);
         self.directory.delete_service_account(auth.principal(), org, id).await?;
-        Ok(Removed::Ok)
+        Ok(Done::Ok)
     }
 
     /// Rotates a service account's access token.

@@ -2,6 +2,7 @@
 
 use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
+use meshcloud_kernel::http::responses::Done;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -21,13 +22,6 @@ pub enum Created {
     /// The user, now in the organization.
     #[oai(status = 201)]
     Created(Json<UserRead>),
-}
-
-#[derive(ApiResponse)]
-pub enum Removed {
-    /// User removed from the organization and its groups.
-    #[oai(status = 200)]
-    Ok,
 }
 
 #[OpenApi(prefix_path = "/api/v1/organizations", tag = "Tag::IdentityUsers")]
@@ -76,9 +70,9 @@ impl UsersApi {
         auth: Auth,
         #[oai(name = "organizationID")] org: Path<String>,
         #[oai(name = "userID")] user: Path<String>,
-    ) -> Result<Removed, AppError> {
+    ) -> Result<Done, AppError> {
         let org = path_id(&org)?;
         self.directory.delete_user(auth.principal(), org, path_or_none(&user)).await?;
-        Ok(Removed::Ok)
+        Ok(Done::Ok)
     }
 }

@@ -162,7 +162,7 @@ pub fn project_scope(
     c: &Conn,
     p: &Principal,
     org: uuid::Uuid,
-    workspace: i64,
+    workspace: meshcloud_kernel::ids::WorkspaceId,
     ep: Endpoint,
     op: Op,
 ) -> AppResult<Option<OrgId>> {

@@ -2,8 +2,8 @@
 //! provider operations: ids from paths, the org row behind a scope check,
 //! and group lists from request bodies.
 
-use meshcloud_identity::core::teams::{self, TeamRow};
 use meshcloud_identity::core::orgs;
+use meshcloud_identity::core::teams::{self, TeamRow};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::{AppError, AppResult};

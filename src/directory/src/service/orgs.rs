@@ -1,9 +1,9 @@
 //! Organizations on the Identity face: the core organization, created and
 //! deleted asynchronously (the provisioning job finishes both).
 
-use meshcloud_identity::service::access::Affected;
 use meshcloud_identity::core::orgs::{self as core_orgs, OrgFields};
 use meshcloud_identity::core::{roles, users};
+use meshcloud_identity::service::access::Affected;
 use meshcloud_kernel::access::OrgGrant;
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;

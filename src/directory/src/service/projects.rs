@@ -7,7 +7,7 @@
 use meshcloud_infra::core::workspaces::{self, LinkKind};
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
-use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::ids::{OrgId, WorkspaceId};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult};
 
@@ -57,7 +57,7 @@ pub(crate) fn reachable(
     org: uuid::Uuid,
     ep: Endpoint,
     op: Op,
-) -> AppResult<(OrgId, Vec<i64>)> {
+) -> AppResult<(OrgId, Vec<WorkspaceId>)> {
     let grant = p.grants.orgs.get(&org).ok_or(AppError::Forbidden)?;
     let perm = acl::guard(ep, op).ok_or(AppError::Forbidden)?;
     let mut ids = vec![];
@@ -70,7 +70,7 @@ pub(crate) fn reachable(
 }
 
 /// Links exactly `wanted` teams to the workspace.
-fn set_groups(c: &Conn, id: i64, wanted: &[uuid::Uuid]) -> AppResult<()> {
+fn set_groups(c: &Conn, id: WorkspaceId, wanted: &[uuid::Uuid]) -> AppResult<()> {
     let ws = workspaces::get(c, id)?;
     for t in wanted {
         workspaces::link(c, &ws, LinkKind::Team, *t)?;

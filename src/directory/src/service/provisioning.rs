@@ -1,8 +1,8 @@
 //! The provisioning job: organizations and projects created or deleted on
 //! the Identity face settle here, as the reference's controllers would.
 
-use meshcloud_identity::service::access::Affected;
 use meshcloud_identity::core::orgs as core_orgs;
+use meshcloud_identity::service::access::Affected;
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::audit::{self, Event, EventKind};
 

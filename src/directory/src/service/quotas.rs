@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
-use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::ids::{AllocationId, OrgId};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult};
 
@@ -63,7 +63,7 @@ pub fn ensure_within(
     c: &Conn,
     org: OrgId,
     limits: &HashMap<String, i64>,
-    replacing: Option<i64>,
+    replacing: Option<AllocationId>,
     items: &[Item],
 ) -> AppResult<()> {
     let mut totals = store::totals(c, org, replacing)?;

@@ -3,11 +3,11 @@
 //! issued (create and rotate) and revoked at once on rotation and deletion.
 
 use meshcloud_identity::core::grants::{self, must_hold};
-use meshcloud_identity::service::access::Affected;
-use meshcloud_identity::service::auth::issue;
 use meshcloud_identity::core::orgs as core_orgs;
 use meshcloud_identity::core::teams;
 use meshcloud_identity::core::tokens::{self, Kind, NewToken};
+use meshcloud_identity::service::access::Affected;
+use meshcloud_identity::service::auth::issue;
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{OrgId, UserId};

@@ -8,8 +8,8 @@ use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::crypto::{random_secret, sha256};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::UserId;
-use meshcloud_ops::core::outbox::{self as mail, Mail};
 use meshcloud_kernel::{AppError, AppResult, time};
+use meshcloud_ops::core::outbox::{self as mail, Mail};
 
 use super::Directory;
 use crate::store::orgs::IdOrgRow;

@@ -191,11 +191,10 @@ impl Directory {
                 ensure_admin_left(c, org.id)?;
                 audit::record(
                     c,
-                    Event::new(EventKind::OrganizationUpdateMember, Some(p.user)).org(org.id).on(u.uuid).describe(format!(
-                        "{} is {} in the organization",
-                        u.email,
-                        spec.state.as_db()
-                    )),
+                    Event::new(EventKind::OrganizationUpdateMember, Some(p.user))
+                        .org(org.id)
+                        .on(u.uuid)
+                        .describe(format!("{} is {} in the organization", u.email, spec.state.as_db())),
                 )?;
                 Ok((load(c, &org, u.uuid)?, Affected::Users(vec![u.id])))
             })

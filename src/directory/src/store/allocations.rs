@@ -1,7 +1,7 @@
 //! Allocations of resources to projects, and their per-kind items.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{AllocationId, OrgId, UserId, WorkspaceId, new_uuid};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -18,12 +18,12 @@ pub struct Item {
 
 #[derive(Debug, Clone)]
 pub struct AllocationRow {
-    pub id: i64,
+    pub id: AllocationId,
     pub uuid: uuid::Uuid,
     pub org_uuid: uuid::Uuid,
     pub project_uuid: uuid::Uuid,
     /// The project's workspace row.
-    pub workspace: i64,
+    pub workspace: WorkspaceId,
     pub name: String,
     pub description: String,
     pub tags: String,
@@ -75,7 +75,7 @@ fn with_items(conn: &Connection, mut rows: Vec<AllocationRow>) -> AppResult<Vec<
 }
 
 /// Allocations of the org's live projects (of `projects` only, if given), by name.
-pub fn list(conn: &Connection, org: OrgId, projects: Option<&[i64]>) -> AppResult<Vec<AllocationRow>> {
+pub fn list(conn: &Connection, org: OrgId, projects: Option<&[WorkspaceId]>) -> AppResult<Vec<AllocationRow>> {
     let sql = format!("{SELECT} WHERE a.org_id = ?1 ORDER BY a.name, a.id");
     let mut rows = conn.prepare_cached(&sql)?.query_map([org], from_row)?.collect::<Result<Vec<_>, _>>()?;
     if let Some(ids) = projects {
@@ -85,7 +85,7 @@ pub fn list(conn: &Connection, org: OrgId, projects: Option<&[i64]>) -> AppResul
 }
 
 /// An allocation of one project by id.
-pub fn get(conn: &Connection, workspace: i64, uuid: uuid::Uuid) -> AppResult<Option<AllocationRow>> {
+pub fn get(conn: &Connection, workspace: WorkspaceId, uuid: uuid::Uuid) -> AppResult<Option<AllocationRow>> {
     let sql = format!("{SELECT} WHERE a.workspace_id = ?1 AND a.uuid = ?2");
     let row = conn.prepare_cached(&sql)?.query_row(params![workspace, uuid.to_string()], from_row).optional()?;
     Ok(match row {
@@ -103,14 +103,14 @@ fn name_conflict(e: rusqlite::Error) -> AppError {
 
 pub struct NewAllocation<'a> {
     pub org: OrgId,
-    pub workspace: i64,
+    pub workspace: WorkspaceId,
     pub meta: &'a CheckedMetadata,
     pub resource_kind: &'a str,
     pub resource_id: &'a str,
     pub actor: UserId,
 }
 
-pub fn insert(conn: &Connection, a: &NewAllocation<'_>, items: &[Item]) -> AppResult<(i64, uuid::Uuid)> {
+pub fn insert(conn: &Connection, a: &NewAllocation<'_>, items: &[Item]) -> AppResult<(AllocationId, uuid::Uuid)> {
     let uuid = new_uuid();
     let now = time::now_db();
     conn.prepare_cached(
@@ -131,12 +131,12 @@ pub fn insert(conn: &Connection, a: &NewAllocation<'_>, items: &[Item]) -> AppRe
         now
     ])
     .map_err(name_conflict)?;
-    let id = conn.last_insert_rowid();
+    let id = AllocationId(conn.last_insert_rowid());
     set_items(conn, id, items)?;
     Ok((id, uuid))
 }
 
-pub fn update(conn: &Connection, id: i64, a: &NewAllocation<'_>, items: &[Item]) -> AppResult<()> {
+pub fn update(conn: &Connection, id: AllocationId, a: &NewAllocation<'_>, items: &[Item]) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE allocations SET name = ?2, description = ?3, tags = ?4, resource_kind = ?5, resource_id = ?6,
                                 updated_by = ?7, updated_at = ?8
@@ -156,7 +156,7 @@ pub fn update(conn: &Connection, id: i64, a: &NewAllocation<'_>, items: &[Item])
     set_items(conn, id, items)
 }
 
-fn set_items(conn: &Connection, id: i64, items: &[Item]) -> AppResult<()> {
+fn set_items(conn: &Connection, id: AllocationId, items: &[Item]) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM allocation_items WHERE allocation_id = ?1")?.execute([id])?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO allocation_items (allocation_id, kind, committed, reserved) VALUES (?1, ?2, ?3, ?4)",
@@ -167,7 +167,7 @@ fn set_items(conn: &Connection, id: i64, items: &[Item]) -> AppResult<()> {
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Connection, id: AllocationId) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM allocations WHERE id = ?1")?.execute([id])?;
     Ok(())
 }

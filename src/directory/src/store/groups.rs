@@ -101,4 +101,3 @@ pub fn set_tags(conn: &Connection, team: TeamId, tags: &str) -> AppResult<()> {
     ])?;
     Ok(())
 }
-

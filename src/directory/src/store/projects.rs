@@ -4,13 +4,13 @@
 
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::ids::{OrgId, WorkspaceId};
 use meshcloud_kernel::time::{self, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct ProjectRow {
-    pub id: i64,
+    pub id: WorkspaceId,
     pub uuid: uuid::Uuid,
     pub org: OrgId,
     pub org_uuid: uuid::Uuid,
@@ -46,7 +46,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ProjectRow> {
 }
 
 /// Live projects of the org (of `only` these workspace rows, if given), by name.
-pub fn list(conn: &Connection, org: OrgId, only: Option<&[i64]>) -> AppResult<Vec<ProjectRow>> {
+pub fn list(conn: &Connection, org: OrgId, only: Option<&[WorkspaceId]>) -> AppResult<Vec<ProjectRow>> {
     let sql = format!("{SELECT} WHERE w.org_id = ?1 AND w.deleted_at IS NULL ORDER BY w.name, w.id");
     let mut rows = conn.prepare_cached(&sql)?.query_map([org], from_row)?.collect::<Result<Vec<_>, _>>()?;
     if let Some(ids) = only {
@@ -63,7 +63,7 @@ pub fn get(conn: &Connection, org: OrgId, uuid: uuid::Uuid) -> AppResult<Option<
 
 /// Is the name used by another live project of the org? (Layer5 workspace
 /// names may repeat; Identity project names may not.)
-pub fn name_taken(conn: &Connection, org: OrgId, name: &str, except: Option<i64>) -> AppResult<bool> {
+pub fn name_taken(conn: &Connection, org: OrgId, name: &str, except: Option<WorkspaceId>) -> AppResult<bool> {
     Ok(conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM workspaces
@@ -72,19 +72,19 @@ pub fn name_taken(conn: &Connection, org: OrgId, name: &str, except: Option<i64>
         .query_row(params![org, name, except], |r| r.get(0))?)
 }
 
-pub fn set_tags(conn: &Connection, id: i64, tags: &str) -> AppResult<()> {
+pub fn set_tags(conn: &Connection, id: WorkspaceId, tags: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE workspaces SET tags = ?2 WHERE id = ?1")?.execute(params![id, tags])?;
     Ok(())
 }
 
-pub fn set_provisioning(conn: &Connection, id: i64, status: &str) -> AppResult<()> {
+pub fn set_provisioning(conn: &Connection, id: WorkspaceId, status: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE workspaces SET provisioning_status = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, status, time::now_db()])?;
     Ok(())
 }
 
 /// Live teams of the project's org linked to it, by name.
-pub fn group_ids(conn: &Connection, id: i64) -> AppResult<Vec<uuid::Uuid>> {
+pub fn group_ids(conn: &Connection, id: WorkspaceId) -> AppResult<Vec<uuid::Uuid>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.uuid FROM workspace_links l JOIN workspaces w ON w.id = l.workspace_id
            JOIN teams t ON t.uuid = l.target AND t.org_id = w.org_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL

@@ -2,7 +2,7 @@
 //! The client secret is stored sealed; callers seal and open it.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::{OrgId, new_uuid};
+use meshcloud_kernel::ids::{OrgId, ProviderId, new_uuid};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -11,7 +11,7 @@ use crate::model::CheckedMetadata;
 
 #[derive(Debug, Clone)]
 pub struct ProviderRow {
-    pub id: i64,
+    pub id: ProviderId,
     pub uuid: uuid::Uuid,
     pub org_uuid: Option<uuid::Uuid>,
     pub name: String,
@@ -78,7 +78,7 @@ pub fn insert(
     org: Option<OrgId>,
     f: &ProviderFields<'_>,
     sealed_secret: Option<&[u8]>,
-) -> AppResult<i64> {
+) -> AppResult<ProviderId> {
     let now = time::now_db();
     conn.prepare_cached(
         "INSERT INTO oauth2_providers (uuid, org_id, name, description, tags, type, issuer, client_id, client_secret,
@@ -98,7 +98,7 @@ pub fn insert(
         now
     ])
     .map_err(name_conflict)?;
-    Ok(conn.last_insert_rowid())
+    Ok(ProviderId(conn.last_insert_rowid()))
 }
 
 /// A new UUID for a provider (sealing needs it before the row exists).
@@ -108,7 +108,12 @@ pub fn new_id() -> uuid::Uuid {
 
 /// Updates the fields; `secret` `None` keeps the stored secret,
 /// `Some(None)` removes it.
-pub fn update(conn: &Connection, id: i64, f: &ProviderFields<'_>, secret: Option<Option<&[u8]>>) -> AppResult<()> {
+pub fn update(
+    conn: &Connection,
+    id: ProviderId,
+    f: &ProviderFields<'_>,
+    secret: Option<Option<&[u8]>>,
+) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached(
         "UPDATE oauth2_providers SET name = ?2, description = ?3, tags = ?4, type = ?5, issuer = ?6, client_id = ?7,
@@ -123,7 +128,7 @@ pub fn update(conn: &Connection, id: i64, f: &ProviderFields<'_>, secret: Option
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Connection, id: ProviderId) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM oauth2_providers WHERE id = ?1")?.execute([id])?;
     Ok(())
 }

@@ -2,13 +2,13 @@
 
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::ids::{OrgId, WorkspaceId};
 use meshcloud_kernel::time;
 use rusqlite::Connection;
 
 /// A row whose provisioning state changes: (row id, org, uuid, name).
 pub struct Moved {
-    pub id: i64,
+    pub id: WorkspaceId,
     pub org: OrgId,
     pub uuid: uuid::Uuid,
     pub name: String,

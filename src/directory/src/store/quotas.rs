@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use meshcloud_kernel::AppResult;
-use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::ids::{AllocationId, OrgId};
 use rusqlite::{Connection, params};
 
 /// Quantities the org has set, by kind (kinds never set are absent).
@@ -25,7 +25,7 @@ pub fn set_quantity(conn: &Connection, org: OrgId, kind: &str, quantity: i64) ->
 /// `(committed, reserved)` per kind, summed over the allocations of the
 /// org's live projects, leaving out allocation `except` (the one a write
 /// replaces).
-pub fn totals(conn: &Connection, org: OrgId, except: Option<i64>) -> AppResult<HashMap<String, (i64, i64)>> {
+pub fn totals(conn: &Connection, org: OrgId, except: Option<AllocationId>) -> AppResult<HashMap<String, (i64, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT i.kind, sum(i.committed), sum(i.reserved) FROM allocation_items i
            JOIN allocations a ON a.id = i.allocation_id

@@ -1,10 +1,10 @@
 //! An organization's users: memberships of human accounts, their state and
 //! the groups (teams) they are in.
 
+use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::ids::{OrgId, TeamId, UserId};
 use meshcloud_kernel::time::Timestamp;
-use meshcloud_kernel::AppResult;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
@@ -54,4 +54,3 @@ pub fn group_ids(conn: &Connection, org: OrgId, user: Option<UserId>) -> AppResu
     let rows = stmt.query_map(params![org, user], |r| Ok((r.get(0)?, r.get(1)?, cols::uuid(r, 2)?)))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
-

@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::access::Perm;
+use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Header, Path};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -29,13 +30,6 @@ pub enum CreatedBadge {
     /// Badge created or updated.
     #[oai(status = 201)]
     Created(Json<Badge>),
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Deleted.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 fn input(b: InvitationPayload) -> InvitationInput {

@@ -2,9 +2,10 @@
 
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::NoContent;
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
 
 use super::Tag;
 use super::auth::Auth;
@@ -15,13 +16,6 @@ use crate::store::keys::{KEY_ORDER_FIELDS, KEYCHAIN_ORDER_FIELDS};
 
 pub struct KeysApi {
     pub identity: Identity,
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Done.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 #[OpenApi(prefix_path = "/api/auth", tag = "Tag::Keys")]

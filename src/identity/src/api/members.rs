@@ -4,6 +4,7 @@
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -24,13 +25,6 @@ pub enum AddedUser {
     /// User added to organization: the user as the org's user list shows them.
     #[oai(status = 201)]
     Created(Json<User>),
-}
-
-#[derive(ApiResponse)]
-pub enum Removed {
-    /// User removed from organization.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 #[OpenApi(tag = "Tag::Users")]
@@ -136,9 +130,9 @@ impl MembersApi {
         auth: Auth,
         #[oai(name = "orgId")] org: Path<uuid::Uuid>,
         #[oai(name = "userId")] user: Path<String>,
-    ) -> Result<Removed, AppError> {
+    ) -> Result<NoContent, AppError> {
         self.identity.remove_org_user(auth.principal(), org.0, &user.0).await?;
-        Ok(Removed::NoContent)
+        Ok(NoContent::NoContent)
     }
 
     /// Get public users

@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
@@ -33,13 +34,6 @@ pub enum CreatedOrg {
     /// Single-organization page response.
     #[oai(status = 201)]
     Created(Json<OrganizationsPage>),
-}
-
-#[derive(ApiResponse)]
-pub enum Deleted {
-    /// Organization deleted.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 fn changes(p: OrganizationPayload) -> OrgChanges {
@@ -137,9 +131,9 @@ impl OrgsApi {
     /// Soft delete: the organization disappears from lists and lookups at once.
     /// Organization admins and provider admins only.
     #[oai(path = "/:orgId", method = "delete")]
-    async fn delete(&self, auth: Auth, #[oai(name = "orgId")] org_id: Path<uuid::Uuid>) -> Result<Deleted, AppError> {
+    async fn delete(&self, auth: Auth, #[oai(name = "orgId")] org_id: Path<uuid::Uuid>) -> Result<NoContent, AppError> {
         self.identity.delete_org(auth.principal(), org_id.0).await?;
-        Ok(Deleted::NoContent)
+        Ok(NoContent::NoContent)
     }
 
     /// Get organization preferences

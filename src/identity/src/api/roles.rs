@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::{Done, NoContent};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -18,24 +19,10 @@ pub struct RolesApi {
 }
 
 #[derive(ApiResponse)]
-pub enum Done {
-    /// Done.
-    #[oai(status = 200)]
-    Ok,
-}
-
-#[derive(ApiResponse)]
 pub enum Created {
     /// Role holder added.
     #[oai(status = 201)]
     Created,
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Done.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 fn holder(h: RoleHolder) -> Result<HolderRoles, AppError> {

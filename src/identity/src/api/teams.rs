@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -40,13 +41,6 @@ pub enum TeamActionResponse {
     /// Team tombstoned.
     #[oai(status = 201)]
     Tombstoned(Json<TeamsPage>),
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Done.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 #[derive(ApiResponse)]

@@ -7,7 +7,9 @@ use meshcloud_kernel::ids::{OrgId, UserId};
 use super::grants::ensure_admin_left;
 use crate::store::{orgs, roles, teams};
 
-pub use crate::store::orgs::{OrgFields, OrgRow, add_member, by_uuid, get, insert, is_member, member_ids, soft_delete, update};
+pub use crate::store::orgs::{
+    OrgFields, OrgRow, add_member, by_uuid, get, insert, is_member, member_ids, soft_delete, update,
+};
 
 /// A membership's standing (the Identity face's user `state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

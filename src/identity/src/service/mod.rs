@@ -99,9 +99,10 @@ impl Identity {
                 let rest = meshcloud_kernel::db::purge_soft_deleted(c, &tables, &cutoff)?;
                 let rows = orgs + rest;
                 if rows + tokens > 0 {
-                    let e = meshcloud_kernel::audit::Event::new(meshcloud_kernel::audit::EventKind::SystemPurge, None).describe(format!(
-                        "purged {rows} deleted rows ({orgs} organizations) and {tokens} credentials"
-                    ));
+                    let e = meshcloud_kernel::audit::Event::new(meshcloud_kernel::audit::EventKind::SystemPurge, None)
+                        .describe(format!(
+                            "purged {rows} deleted rows ({orgs} organizations) and {tokens} credentials"
+                        ));
                     meshcloud_kernel::audit::record(c, e)?;
                 }
                 Ok((rows, tokens))

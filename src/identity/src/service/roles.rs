@@ -309,15 +309,18 @@ impl Identity {
             crate::core::grants::ensure_admin_left(c, org.id)?;
             audit::record(
                 c,
-                Event::new(if assign { EventKind::RoleAssignKeychain } else { EventKind::RoleUnassignKeychain }, Some(p.user))
-                    .org(org.id)
-                    .on(role.uuid)
-                    .describe(format!(
-                        "keychain {} {} role {}",
-                        kc.name,
-                        if assign { "added to" } else { "removed from" },
-                        role.role_name
-                    )),
+                Event::new(
+                    if assign { EventKind::RoleAssignKeychain } else { EventKind::RoleUnassignKeychain },
+                    Some(p.user),
+                )
+                .org(org.id)
+                .on(role.uuid)
+                .describe(format!(
+                    "keychain {} {} role {}",
+                    kc.name,
+                    if assign { "added to" } else { "removed from" },
+                    role.role_name
+                )),
             )?;
             Ok(((), Affected::Everyone))
         })

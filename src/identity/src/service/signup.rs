@@ -108,8 +108,9 @@ impl Identity {
                     password_hash: hash.as_deref(),
                 };
                 let uuid = signup::insert(c, &n)?;
-                let mut ev =
-                    Event::new(EventKind::SignupRequestCreate, None).on(uuid).describe(format!("{e} asked for an account"));
+                let mut ev = Event::new(EventKind::SignupRequestCreate, None)
+                    .on(uuid)
+                    .describe(format!("{e} asked for an account"));
                 if let Some(o) = org {
                     ev = ev.org(o);
                 }
@@ -176,9 +177,16 @@ impl Identity {
                     }
                 };
                 signup::decide(c, req.id, if approve { "approved" } else { "denied" }, p.user, user)?;
-                let mut ev = Event::new(if approve { EventKind::SignupRequestApprove } else { EventKind::SignupRequestDeny }, Some(p.user))
-                    .on(req.uuid)
-                    .describe(format!("request of {} {}", req.email, if approve { "approved" } else { "denied" }));
+                let mut ev = Event::new(
+                    if approve { EventKind::SignupRequestApprove } else { EventKind::SignupRequestDeny },
+                    Some(p.user),
+                )
+                .on(req.uuid)
+                .describe(format!(
+                    "request of {} {}",
+                    req.email,
+                    if approve { "approved" } else { "denied" }
+                ));
                 if let Some(o) = req.org {
                     ev = ev.org(o);
                 }

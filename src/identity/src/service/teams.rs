@@ -304,9 +304,7 @@ fn in_org_any(c: &Conn, org: &OrgRow, team: uuid::Uuid) -> AppResult<TeamRow> {
 impl Identity {
     /// A live team currently in the org.
     pub async fn team_in_org(&self, org: meshcloud_kernel::ids::OrgId, team: uuid::Uuid) -> AppResult<Option<TeamRow>> {
-        self.db()
-            .read(move |c| core_teams::live_in_org(c, org, team))
-            .await
+        self.db().read(move |c| core_teams::live_in_org(c, org, team)).await
     }
 
     /// Live teams of the org among (`include`) or outside `ids`.

@@ -160,7 +160,9 @@ impl Identity {
                 users::set_preferences(c, me, &user.preferences)?;
                 audit::record(
                     c,
-                    Event::new(EventKind::UserUpdatePreferences, Some(me)).on(user.uuid).describe("preferences updated"),
+                    Event::new(EventKind::UserUpdatePreferences, Some(me))
+                        .on(user.uuid)
+                        .describe("preferences updated"),
                 )?;
                 load_profile(c, users::get(c, me)?, None)
             })

@@ -1,14 +1,14 @@
 //! Badges an organization awards to its users.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{BadgeId, OrgId, UserId, new_uuid};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct BadgeRow {
-    pub id: i64,
+    pub id: BadgeId,
     pub uuid: uuid::Uuid,
     pub org: OrgId,
     pub org_uuid: uuid::Uuid,
@@ -81,7 +81,7 @@ pub fn insert(conn: &Connection, org: OrgId, f: &BadgeFields<'_>) -> AppResult<u
     Ok(uuid)
 }
 
-pub fn update(conn: &Connection, id: i64, f: &BadgeFields<'_>) -> AppResult<()> {
+pub fn update(conn: &Connection, id: BadgeId, f: &BadgeFields<'_>) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE badges SET name = ?2, label = ?3, description = ?4, image_url = ?5, updated_at = ?6 WHERE id = ?1",
     )?
@@ -90,7 +90,7 @@ pub fn update(conn: &Connection, id: i64, f: &BadgeFields<'_>) -> AppResult<()> 
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Connection, id: BadgeId) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached("UPDATE badges SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
@@ -99,7 +99,7 @@ pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
 }
 
 /// Replaces a user's badges of one org.
-pub fn set_user_badges(conn: &Connection, org: OrgId, user: UserId, badges: &[i64]) -> AppResult<()> {
+pub fn set_user_badges(conn: &Connection, org: OrgId, user: UserId, badges: &[BadgeId]) -> AppResult<()> {
     conn.prepare_cached(
         "DELETE FROM user_badges WHERE user_id = ?1 AND badge_id IN (SELECT id FROM badges WHERE org_id = ?2)",
     )?

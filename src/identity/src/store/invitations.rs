@@ -1,14 +1,14 @@
 //! Organization invitations.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{InvitationId, OrgId, UserId, new_uuid};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct InvitationRow {
-    pub id: i64,
+    pub id: InvitationId,
     pub uuid: uuid::Uuid,
     pub org: OrgId,
     pub org_uuid: uuid::Uuid,
@@ -122,7 +122,7 @@ pub fn insert(conn: &Connection, org: OrgId, owner: UserId, f: &InvitationFields
     Ok(uuid)
 }
 
-pub fn update(conn: &Connection, id: i64, f: &InvitationFields<'_>) -> AppResult<()> {
+pub fn update(conn: &Connection, id: InvitationId, f: &InvitationFields<'_>) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE invitations SET name = ?2, description = ?3, emails = ?4, roles = ?5, teams = ?6, status = ?7,
                 expires_at = ?8, quota = ?9, is_default = ?10, updated_at = ?11
@@ -145,14 +145,14 @@ pub fn update(conn: &Connection, id: i64, f: &InvitationFields<'_>) -> AppResult
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Connection, id: InvitationId) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached("UPDATE invitations SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
     Ok(())
 }
 
-pub fn set_accepted(conn: &Connection, id: i64, accepted_by: &[String]) -> AppResult<()> {
+pub fn set_accepted(conn: &Connection, id: InvitationId, accepted_by: &[String]) -> AppResult<()> {
     conn.prepare_cached("UPDATE invitations SET accepted_by = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
         id,
         json(accepted_by),

@@ -2,7 +2,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{OrgId, SignupRequestId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct RequestRow {
-    pub id: i64,
+    pub id: SignupRequestId,
     pub uuid: uuid::Uuid,
     pub email: String,
     pub first_name: String,
@@ -118,7 +118,13 @@ pub fn insert(conn: &Connection, n: &NewRequest<'_>) -> AppResult<uuid::Uuid> {
 }
 
 /// Records a decision on a pending request; false if it was not pending.
-pub fn decide(conn: &Connection, id: i64, status: &str, by: UserId, user: Option<UserId>) -> AppResult<bool> {
+pub fn decide(
+    conn: &Connection,
+    id: SignupRequestId,
+    status: &str,
+    by: UserId,
+    user: Option<UserId>,
+) -> AppResult<bool> {
     let now = time::now_db();
     let n = conn
         .prepare_cached(

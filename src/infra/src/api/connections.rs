@@ -4,6 +4,7 @@ use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -23,13 +24,6 @@ pub enum Created {
     /// Connection registered.
     #[oai(status = 201)]
     Created(Json<Connection>),
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Deleted.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 /// Repeated query values, or one value holding a JSON array or a comma list.

@@ -5,6 +5,7 @@ use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -23,13 +24,6 @@ pub enum Saved {
     /// Credential saved.
     #[oai(status = 201)]
     Created(Json<Credential>),
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Credential deleted.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 #[OpenApi(prefix_path = "/api/integrations/credentials", tag = "Tag::Credentials")]

@@ -4,6 +4,7 @@ use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -30,13 +31,6 @@ pub enum Attached {
     /// Connection added to environment.
     #[oai(status = 201)]
     Created,
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Done.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 #[OpenApi(prefix_path = "/api/environments", tag = "Tag::Environments")]

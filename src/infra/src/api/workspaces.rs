@@ -5,6 +5,7 @@ use meshcloud_identity::model::{Team, TeamsPage};
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::http::layer5::{L5Paging, paging};
+use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -24,13 +25,6 @@ pub enum Created {
     /// Created workspace.
     #[oai(status = 201)]
     Created(Json<Workspace>),
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Done.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 fn page(

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::ids::CredentialId;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
@@ -137,7 +138,7 @@ fn credential_ref(
     i: &ConnectionInput,
     name: &str,
     kind: &str,
-) -> AppResult<Option<i64>> {
+) -> AppResult<Option<CredentialId>> {
     if let Some(secret) = &i.credential_secret {
         p.require(org.uuid, Perm::CredentialsCreate)?;
         let row = insert_sealed(c, infra.sealer(), org.id, p.user, &format!("{name} credential"), kind, Some(secret))?;
@@ -347,7 +348,7 @@ impl Infra {
     }
 }
 
-fn fields(ch: &Checked, credential: Option<i64>) -> ConnectionFields<'_> {
+fn fields(ch: &Checked, credential: Option<CredentialId>) -> ConnectionFields<'_> {
     ConnectionFields {
         name: &ch.name,
         kind_type: &ch.kind_type,

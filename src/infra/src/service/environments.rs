@@ -168,7 +168,11 @@ impl Infra {
                     return Err(AppError::NotFound);
                 }
                 if changed {
-                    let verb = if attach { EventKind::EnvironmentAddConnection } else { EventKind::EnvironmentRemoveConnection };
+                    let verb = if attach {
+                        EventKind::EnvironmentAddConnection
+                    } else {
+                        EventKind::EnvironmentRemoveConnection
+                    };
                     audit::record(
                         c,
                         Event::new(verb, Some(p.user)).org(e.org).on(e.uuid).describe(format!(

@@ -3,11 +3,11 @@
 use meshcloud_identity::core::teams::TeamRow;
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event, EventKind};
-use meshcloud_ops::core::events::{self as events, AboutRow};
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
+use meshcloud_ops::core::events::{self as events, AboutRow};
 
 use super::{Infra, Scope};
 use crate::store::environments::{self, EnvironmentRow};

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{ConnectionId, CredentialId, EnvironmentId, OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 #[derive(Debug, Clone)]
 pub struct ConnectionRow {
-    pub id: i64,
+    pub id: ConnectionId,
     pub uuid: uuid::Uuid,
     pub org: OrgId,
     pub org_uuid: uuid::Uuid,
@@ -74,7 +74,7 @@ pub struct Filter {
     /// Substring of the name.
     pub name: Option<String>,
     /// Only connections attached to this environment.
-    pub environment: Option<i64>,
+    pub environment: Option<EnvironmentId>,
 }
 
 fn filtered(org: OrgId, f: &Filter) -> Where {
@@ -87,7 +87,7 @@ fn filtered(org: OrgId, f: &Filter) -> Where {
     if let Some(e) = f.environment {
         w.and(
             "c.id IN (SELECT connection_id FROM environment_connections WHERE environment_id = ?)",
-            [Value::Integer(e)],
+            [Value::Integer(e.0)],
         );
     }
     w
@@ -135,7 +135,7 @@ pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Connecti
 }
 
 /// `(row id, org, soft-deleted?)` of the connection with this uuid, deleted or not.
-pub fn any_by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<(i64, OrgId, bool)>> {
+pub fn any_by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<(ConnectionId, OrgId, bool)>> {
     Ok(conn
         .prepare_cached("SELECT id, org_id, deleted_at IS NOT NULL FROM connections WHERE uuid = ?1")?
         .query_row([uuid.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -143,12 +143,12 @@ pub fn any_by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<(i64
 }
 
 /// Removes a soft-deleted connection for good (its id is being registered again).
-pub fn erase(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn erase(conn: &Connection, id: ConnectionId) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM connections WHERE id = ?1 AND deleted_at IS NOT NULL")?.execute([id])?;
     Ok(())
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<ConnectionRow> {
+pub fn get(conn: &Connection, id: ConnectionId) -> AppResult<ConnectionRow> {
     let sql = format!("{SELECT} {FROM} WHERE c.id = ?1");
     conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
 }
@@ -161,7 +161,7 @@ pub struct ConnectionFields<'a> {
     pub kind: &'a str,
     pub status: &'a str,
     pub metadata: &'a serde_json::Value,
-    pub credential: Option<i64>,
+    pub credential: Option<CredentialId>,
     pub meshery_server_id: Option<&'a str>,
 }
 
@@ -171,7 +171,7 @@ pub fn insert(
     org: OrgId,
     owner: UserId,
     f: &ConnectionFields<'_>,
-) -> AppResult<i64> {
+) -> AppResult<ConnectionId> {
     let now = time::now_db();
     conn.prepare_cached(
         "INSERT INTO connections (uuid, org_id, owner_id, name, type, sub_type, kind, status, metadata, credential_id,
@@ -196,10 +196,10 @@ pub fn insert(
         AppError::Conflict(_) => AppError::conflict("a connection with this id already exists"),
         other => other,
     })?;
-    Ok(conn.last_insert_rowid())
+    Ok(ConnectionId(conn.last_insert_rowid()))
 }
 
-pub fn update(conn: &Connection, id: i64, f: &ConnectionFields<'_>) -> AppResult<()> {
+pub fn update(conn: &Connection, id: ConnectionId, f: &ConnectionFields<'_>) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE connections SET name = ?2, type = ?3, sub_type = ?4, kind = ?5, status = ?6, metadata = ?7,
                 credential_id = ?8, meshery_server_id = ?9, updated_at = ?10
@@ -221,7 +221,7 @@ pub fn update(conn: &Connection, id: i64, f: &ConnectionFields<'_>) -> AppResult
 }
 
 /// Soft delete; the connection leaves every environment.
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Connection, id: ConnectionId) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached("UPDATE connections SET deleted_at = ?2, updated_at = ?2, status = 'deleted' WHERE id = ?1")?
         .execute(params![id, now])?;
@@ -230,7 +230,7 @@ pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
 }
 
 /// Live connections of an org registered by one Meshery server, or that server's own connection.
-pub fn of_meshery_server(conn: &Connection, org: OrgId, server: &str) -> AppResult<Vec<(i64, uuid::Uuid)>> {
+pub fn of_meshery_server(conn: &Connection, org: OrgId, server: &str) -> AppResult<Vec<(ConnectionId, uuid::Uuid)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, uuid FROM connections
           WHERE org_id = ?1 AND deleted_at IS NULL

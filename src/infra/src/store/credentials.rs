@@ -2,7 +2,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or};
-use meshcloud_kernel::ids::{OrgId, UserId};
+use meshcloud_kernel::ids::{CredentialId, OrgId, UserId};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct CredentialRow {
-    pub id: i64,
+    pub id: CredentialId,
     pub uuid: uuid::Uuid,
     pub org: OrgId,
     pub org_uuid: uuid::Uuid,
@@ -64,7 +64,7 @@ pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Credenti
     Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<CredentialRow> {
+pub fn get(conn: &Connection, id: CredentialId) -> AppResult<CredentialRow> {
     let sql = format!("{SELECT} WHERE c.id = ?1");
     conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
 }
@@ -78,18 +78,18 @@ pub fn insert(
     name: &str,
     kind: &str,
     sealed: Option<&[u8]>,
-) -> AppResult<i64> {
+) -> AppResult<CredentialId> {
     let now = time::now_db();
     conn.prepare_cached(
         "INSERT INTO credentials (uuid, org_id, owner_id, name, type, secret, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
     )?
     .execute(params![uuid.to_string(), org, owner, name, kind, sealed, now])?;
-    Ok(conn.last_insert_rowid())
+    Ok(CredentialId(conn.last_insert_rowid()))
 }
 
 /// `sealed == None` keeps the stored secret.
-pub fn update(conn: &Connection, id: i64, name: &str, kind: &str, sealed: Option<&[u8]>) -> AppResult<()> {
+pub fn update(conn: &Connection, id: CredentialId, name: &str, kind: &str, sealed: Option<&[u8]>) -> AppResult<()> {
     let now = time::now_db();
     match sealed {
         Some(s) => conn
@@ -104,7 +104,7 @@ pub fn update(conn: &Connection, id: i64, name: &str, kind: &str, sealed: Option
 
 /// Soft delete. The sealed secret is dropped at once: a deleted credential
 /// keeps nothing worth stealing. Connections using it lose the reference.
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Connection, id: CredentialId) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached("UPDATE credentials SET deleted_at = ?2, updated_at = ?2, secret = NULL WHERE id = ?1")?
         .execute(params![id, now])?;

@@ -2,7 +2,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{ConnectionId, EnvironmentId, OrgId, UserId, WorkspaceId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct EnvironmentRow {
-    pub id: i64,
+    pub id: EnvironmentId,
     pub uuid: uuid::Uuid,
     pub org: OrgId,
     pub org_uuid: uuid::Uuid,
@@ -52,7 +52,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<EnvironmentRow> {
 pub fn list(
     conn: &Connection,
     org: OrgId,
-    workspace: Option<(i64, bool)>,
+    workspace: Option<(WorkspaceId, bool)>,
     req: &PageRequest,
 ) -> AppResult<Page<EnvironmentRow>> {
     let mut w = Where::new("e.deleted_at IS NULL");
@@ -63,7 +63,7 @@ pub fn list(
             &format!(
                 "e.uuid {not}IN (SELECT target FROM workspace_links WHERE workspace_id = ? AND kind = 'environment')"
             ),
-            [Value::Integer(ws)],
+            [Value::Integer(ws.0)],
         );
     }
     w.search(req, &["e.name", "e.description"]);
@@ -82,29 +82,29 @@ pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Environm
     Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<EnvironmentRow> {
+pub fn get(conn: &Connection, id: EnvironmentId) -> AppResult<EnvironmentRow> {
     let sql = format!("{SELECT} {FROM} WHERE e.id = ?1");
     conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
 }
 
-pub fn insert(conn: &Connection, org: OrgId, owner: UserId, name: &str, description: &str) -> AppResult<i64> {
+pub fn insert(conn: &Connection, org: OrgId, owner: UserId, name: &str, description: &str) -> AppResult<EnvironmentId> {
     let now = time::now_db();
     conn.prepare_cached(
         "INSERT INTO environments (uuid, org_id, owner_id, name, description, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
     )?
     .execute(params![new_uuid().to_string(), org, owner, name, description, now])?;
-    Ok(conn.last_insert_rowid())
+    Ok(EnvironmentId(conn.last_insert_rowid()))
 }
 
-pub fn update(conn: &Connection, id: i64, name: &str, description: &str) -> AppResult<()> {
+pub fn update(conn: &Connection, id: EnvironmentId, name: &str, description: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE environments SET name = ?2, description = ?3, updated_at = ?4 WHERE id = ?1")?
         .execute(params![id, name, description, time::now_db()])?;
     Ok(())
 }
 
 /// Soft delete; the environment's connection and workspace links go at once.
-pub fn delete(conn: &Connection, id: i64, uuid: uuid::Uuid) -> AppResult<()> {
+pub fn delete(conn: &Connection, id: EnvironmentId, uuid: uuid::Uuid) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached("UPDATE environments SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
@@ -115,7 +115,7 @@ pub fn delete(conn: &Connection, id: i64, uuid: uuid::Uuid) -> AppResult<()> {
 }
 
 /// Links a connection; false if it was linked already.
-pub fn attach(conn: &Connection, env: i64, connection: i64) -> AppResult<bool> {
+pub fn attach(conn: &Connection, env: EnvironmentId, connection: ConnectionId) -> AppResult<bool> {
     let n = conn
         .prepare_cached(
             "INSERT INTO environment_connections (environment_id, connection_id, uuid, created_at)
@@ -125,7 +125,7 @@ pub fn attach(conn: &Connection, env: i64, connection: i64) -> AppResult<bool> {
     Ok(n == 1)
 }
 
-pub fn detach(conn: &Connection, env: i64, connection: i64) -> AppResult<bool> {
+pub fn detach(conn: &Connection, env: EnvironmentId, connection: ConnectionId) -> AppResult<bool> {
     let n = conn
         .prepare_cached("DELETE FROM environment_connections WHERE environment_id = ?1 AND connection_id = ?2")?
         .execute(params![env, connection])?;
@@ -133,7 +133,7 @@ pub fn detach(conn: &Connection, env: i64, connection: i64) -> AppResult<bool> {
 }
 
 /// `(uuid, name)` of the live environments a connection is attached to.
-pub fn of_connection(conn: &Connection, connection: i64) -> AppResult<Vec<(uuid::Uuid, String)>> {
+pub fn of_connection(conn: &Connection, connection: ConnectionId) -> AppResult<Vec<(uuid::Uuid, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.uuid, e.name FROM environment_connections ec JOIN environments e ON e.id = ec.environment_id
           WHERE ec.connection_id = ?1 AND e.deleted_at IS NULL ORDER BY e.name",

@@ -3,7 +3,7 @@
 use meshcloud_kernel::audit::EventKind;
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, fetch_page_counted, live_count, order_or, rows_by_id};
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{OrgId, UserId, WorkspaceId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct WorkspaceRow {
-    pub id: i64,
+    pub id: WorkspaceId,
     pub uuid: uuid::Uuid,
     pub org: OrgId,
     pub org_uuid: uuid::Uuid,
@@ -64,29 +64,29 @@ pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Workspac
     Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<WorkspaceRow> {
+pub fn get(conn: &Connection, id: WorkspaceId) -> AppResult<WorkspaceRow> {
     let sql = format!("{SELECT} {FROM} WHERE w.id = ?1");
     conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
 }
 
-pub fn insert(conn: &Connection, org: OrgId, owner: UserId, name: &str, description: &str) -> AppResult<i64> {
+pub fn insert(conn: &Connection, org: OrgId, owner: UserId, name: &str, description: &str) -> AppResult<WorkspaceId> {
     let now = time::now_db();
     conn.prepare_cached(
         "INSERT INTO workspaces (uuid, org_id, owner_id, name, description, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
     )?
     .execute(params![new_uuid().to_string(), org, owner, name, description, now])?;
-    Ok(conn.last_insert_rowid())
+    Ok(WorkspaceId(conn.last_insert_rowid()))
 }
 
-pub fn update(conn: &Connection, id: i64, name: &str, description: &str) -> AppResult<()> {
+pub fn update(conn: &Connection, id: WorkspaceId, name: &str, description: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE workspaces SET name = ?2, description = ?3, updated_at = ?4 WHERE id = ?1")?
         .execute(params![id, name, description, time::now_db()])?;
     Ok(())
 }
 
 /// Soft delete; the workspace's links go with it.
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Connection, id: WorkspaceId) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached("UPDATE workspaces SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
@@ -160,7 +160,7 @@ pub fn link(conn: &Connection, ws: &WorkspaceRow, kind: LinkKind, target: uuid::
     Ok((row, n == 1))
 }
 
-pub fn unlink(conn: &Connection, ws: i64, kind: LinkKind, target: uuid::Uuid) -> AppResult<bool> {
+pub fn unlink(conn: &Connection, ws: WorkspaceId, kind: LinkKind, target: uuid::Uuid) -> AppResult<bool> {
     let n = conn
         .prepare_cached("DELETE FROM workspace_links WHERE workspace_id = ?1 AND kind = ?2 AND target = ?3")?
         .execute(params![ws, kind.as_str(), target.to_string()])?;
@@ -169,7 +169,7 @@ pub fn unlink(conn: &Connection, ws: i64, kind: LinkKind, target: uuid::Uuid) ->
 
 /// Links of one kind, for kinds whose rows live elsewhere (designs, views).
 pub fn links(conn: &Connection, ws: &WorkspaceRow, kind: LinkKind, req: &PageRequest) -> AppResult<Page<LinkRow>> {
-    let mut w = Where::with("l.workspace_id = ?", [Value::Integer(ws.id)]);
+    let mut w = Where::with("l.workspace_id = ?", [Value::Integer(ws.id.0)]);
     w.and("l.kind = ?", [Value::Text(kind.as_str().into())]);
     let order = order_or(req, &[("created_at", "l.created_at")], "l.target", "l.created_at, l.target");
     fetch_page(conn, "SELECT l.uuid, l.target, l.created_at", "FROM workspace_links l", &w, &order, req, |r| {
@@ -183,7 +183,7 @@ pub fn links(conn: &Connection, ws: &WorkspaceRow, kind: LinkKind, req: &PageReq
 }
 
 /// UUIDs of everything of one kind linked to the workspace.
-pub fn targets(conn: &Connection, ws: i64, kind: LinkKind) -> AppResult<Vec<uuid::Uuid>> {
+pub fn targets(conn: &Connection, ws: WorkspaceId, kind: LinkKind) -> AppResult<Vec<uuid::Uuid>> {
     let mut stmt = conn.prepare_cached("SELECT target FROM workspace_links WHERE workspace_id = ?1 AND kind = ?2")?;
     let rows = stmt.query_map(params![ws, kind.as_str()], |r| cols::uuid(r, 0))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

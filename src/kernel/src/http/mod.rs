@@ -4,6 +4,7 @@
 pub mod face;
 pub mod html;
 pub mod layer5;
+pub mod responses;
 pub mod types;
 
 pub use face::{Face, render_error};

@@ -1,6 +1,7 @@
 //! `/api/meshcloud/oauth/clients`: OAuth clients, for provider admins.
 
 use meshcloud_identity::api::auth::Auth;
+use meshcloud_kernel::http::responses::NoContent;
 use meshcloud_kernel::time::Timestamp;
 use meshcloud_kernel::{AppError, validate};
 use poem_openapi::param::Path;
@@ -92,12 +93,6 @@ pub enum Created {
     Created(Json<Client>),
 }
 
-#[derive(ApiResponse)]
-pub enum Deleted {
-    #[oai(status = 204)]
-    NoContent,
-}
-
 fn id(raw: &str) -> Result<uuid::Uuid, AppError> {
     validate::uuid("id", raw)
 }
@@ -153,8 +148,8 @@ impl ClientsApi {
     ///
     /// Ends every session of the client and revokes its tokens.
     #[oai(path = "/:id", method = "delete")]
-    async fn delete(&self, auth: Auth, #[oai(name = "id")] id_: Path<String>) -> Result<Deleted, AppError> {
+    async fn delete(&self, auth: Auth, #[oai(name = "id")] id_: Path<String>) -> Result<NoContent, AppError> {
         self.oidc.delete_client(auth.principal(), id(&id_)?).await?;
-        Ok(Deleted::NoContent)
+        Ok(NoContent::NoContent)
     }
 }

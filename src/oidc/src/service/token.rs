@@ -280,7 +280,7 @@ impl Oidc {
     }
 
     /// RFC 6749 §4.1.2: a replayed code revokes what it was exchanged for.
-    async fn code_replayed(&self, code: i64) -> AppError {
+    async fn code_replayed(&self, code: meshcloud_kernel::ids::OAuthCodeId) -> AppError {
         let revoked = self
             .db()
             .write(move |c| match grants::code_session(c, code)? {

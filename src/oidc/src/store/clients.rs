@@ -1,14 +1,14 @@
 //! OAuth clients of the provider.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::UserId;
+use meshcloud_kernel::ids::{OAuthClientId, UserId};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct ClientRow {
-    pub id: i64,
+    pub id: OAuthClientId,
     pub uuid: uuid::Uuid,
     pub client_id: String,
     pub name: String,
@@ -95,7 +95,7 @@ pub fn list(conn: &Connection) -> AppResult<Vec<ClientRow>> {
 
 pub fn update(
     conn: &Connection,
-    id: i64,
+    id: OAuthClientId,
     name: &str,
     redirect_uris: &[String],
     onboarding_uri: Option<&str>,
@@ -109,7 +109,7 @@ pub fn update(
     Ok(())
 }
 
-pub fn set_secret(conn: &Connection, id: i64, hash: &[u8]) -> AppResult<()> {
+pub fn set_secret(conn: &Connection, id: OAuthClientId, hash: &[u8]) -> AppResult<()> {
     conn.prepare_cached("UPDATE oauth_clients SET secret_hash = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, hash, time::now_db()])?;
     Ok(())
@@ -117,7 +117,7 @@ pub fn set_secret(conn: &Connection, id: i64, hash: &[u8]) -> AppResult<()> {
 
 /// Deletes a client; its codes, sessions and refresh tokens go with it
 /// (cascade). Returns the public ids of its live access tokens, revoked here.
-pub fn delete(conn: &Connection, id: i64) -> AppResult<Vec<uuid::Uuid>> {
+pub fn delete(conn: &Connection, id: OAuthClientId) -> AppResult<Vec<uuid::Uuid>> {
     let mut stmt = conn.prepare_cached(
         "UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE client_id = ?1 AND revoked_at IS NULL RETURNING uuid",
     )?;

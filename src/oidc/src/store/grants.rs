@@ -4,14 +4,14 @@
 use meshcloud_identity::core::tokens::{self as core_tokens, Kind, NewToken};
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::{TokenId, UserId};
+use meshcloud_kernel::ids::{OAuthClientId, OAuthCodeId, OAuthSessionId, RefreshTokenId, TokenId, UserId};
 use meshcloud_kernel::time::{self, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub struct NewCode<'a> {
     pub uuid: uuid::Uuid,
     pub secret_hash: &'a [u8],
-    pub client: i64,
+    pub client: OAuthClientId,
     pub user: UserId,
     pub redirect_uri: &'a str,
     pub scope: &'a str,
@@ -47,9 +47,9 @@ pub fn insert_code(conn: &Connection, c: &NewCode<'_>) -> AppResult<()> {
 
 #[derive(Debug, Clone)]
 pub struct CodeRow {
-    pub id: i64,
+    pub id: OAuthCodeId,
     pub secret_hash: Vec<u8>,
-    pub client: i64,
+    pub client: OAuthClientId,
     pub user: UserId,
     pub redirect_uri: String,
     pub scope: String,
@@ -88,13 +88,13 @@ pub fn code(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<CodeRow>> {
 }
 
 /// Marks a code used by the session it opened.
-pub fn use_code(conn: &Connection, id: i64, session: i64) -> AppResult<()> {
+pub fn use_code(conn: &Connection, id: OAuthCodeId, session: OAuthSessionId) -> AppResult<()> {
     conn.prepare_cached("UPDATE oauth_codes SET used_at = ?2, session_id = ?3 WHERE id = ?1 AND used_at IS NULL")?
         .execute(params![id, time::now_db(), session])?;
     Ok(())
 }
 
-pub fn code_used(conn: &Connection, id: i64) -> AppResult<bool> {
+pub fn code_used(conn: &Connection, id: OAuthCodeId) -> AppResult<bool> {
     Ok(conn
         .prepare_cached("SELECT used_at IS NOT NULL FROM oauth_codes WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -103,7 +103,7 @@ pub fn code_used(conn: &Connection, id: i64) -> AppResult<bool> {
 }
 
 /// The session a used code opened.
-pub fn code_session(conn: &Connection, id: i64) -> AppResult<Option<i64>> {
+pub fn code_session(conn: &Connection, id: OAuthCodeId) -> AppResult<Option<OAuthSessionId>> {
     Ok(conn
         .prepare_cached("SELECT session_id FROM oauth_codes WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -128,9 +128,9 @@ pub fn purge_codes(conn: &Connection, cutoff: &Timestamp) -> AppResult<usize> {
 
 #[derive(Debug, Clone)]
 pub struct SessionRow {
-    pub id: i64,
+    pub id: OAuthSessionId,
     pub user: UserId,
-    pub client: i64,
+    pub client: OAuthClientId,
     pub scope: String,
     pub auth_time: Timestamp,
 }
@@ -141,12 +141,12 @@ pub struct SessionRow {
 pub fn open_session(
     conn: &Connection,
     user: UserId,
-    client: i64,
+    client: OAuthClientId,
     scope: &str,
     auth_time: &Timestamp,
 ) -> AppResult<(SessionRow, Vec<uuid::Uuid>)> {
     let now = time::now_db();
-    let id: i64 = conn
+    let id: OAuthSessionId = conn
         .prepare_cached(
             "INSERT INTO oauth_sessions (user_id, client_id, scope, auth_time, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?5)
@@ -159,7 +159,7 @@ pub fn open_session(
     Ok((SessionRow { id, user, client, scope: scope.to_string(), auth_time: *auth_time }, revoked))
 }
 
-pub fn session(conn: &Connection, id: i64) -> AppResult<Option<SessionRow>> {
+pub fn session(conn: &Connection, id: OAuthSessionId) -> AppResult<Option<SessionRow>> {
     Ok(conn
         .prepare_cached("SELECT id, user_id, client_id, scope, auth_time FROM oauth_sessions WHERE id = ?1")?
         .query_row([id], |r| {
@@ -176,7 +176,7 @@ pub fn session(conn: &Connection, id: i64) -> AppResult<Option<SessionRow>> {
 
 /// Revokes the session's access token and every refresh token; returns the
 /// access token's public id if one was live.
-pub fn revoke_session_tokens(conn: &Connection, session: i64) -> AppResult<Vec<uuid::Uuid>> {
+pub fn revoke_session_tokens(conn: &Connection, session: OAuthSessionId) -> AppResult<Vec<uuid::Uuid>> {
     let now = time::now_db();
     let access: Option<TokenId> = conn
         .prepare_cached("SELECT access_token_id FROM oauth_sessions WHERE id = ?1")?
@@ -236,8 +236,8 @@ pub fn issue(conn: &Connection, s: &SessionRow, i: &Issue) -> AppResult<()> {
 
 #[derive(Debug, Clone)]
 pub struct RefreshRow {
-    pub id: i64,
-    pub session: i64,
+    pub id: RefreshTokenId,
+    pub session: OAuthSessionId,
     pub secret_hash: Vec<u8>,
     pub expires_at: Timestamp,
     pub rotated: bool,
@@ -264,7 +264,7 @@ pub fn refresh_token(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Re
 }
 
 /// Marks a refresh token used (its replacement is being issued).
-pub fn rotate_refresh(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn rotate_refresh(conn: &Connection, id: RefreshTokenId) -> AppResult<()> {
     conn.prepare_cached("UPDATE oauth_refresh_tokens SET rotated_at = ?2 WHERE id = ?1 AND rotated_at IS NULL")?
         .execute(params![id, time::now_db()])?;
     Ok(())

@@ -4,6 +4,7 @@
 use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -27,13 +28,6 @@ pub enum Created {
     /// Event created.
     #[oai(status = 201)]
     Created,
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Event deleted.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 #[OpenApi(prefix_path = "/api/events", tag = "Tag::Events")]

@@ -3,9 +3,10 @@
 use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::responses::NoContent;
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
 
 use super::Tag;
 use crate::Ops;
@@ -14,13 +15,6 @@ use crate::store::schedules::ORDER_FIELDS;
 
 pub struct SchedulesApi {
     pub ops: Ops,
-}
-
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Schedule deleted.
-    #[oai(status = 204)]
-    NoContent,
 }
 
 #[OpenApi(prefix_path = "/user/schedules", tag = "Tag::Scheduler")]

@@ -3,7 +3,7 @@
 
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::cron::Cron;
-use meshcloud_kernel::ids::new_uuid;
+use meshcloud_kernel::ids::{ScheduleRunId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::time::{self, Timestamp};
@@ -25,7 +25,7 @@ const MAX_PER_USER: i64 = 1000;
 /// A system job the runner must run now.
 #[derive(Debug, Clone)]
 pub struct DueJob {
-    pub run: i64,
+    pub run: ScheduleRunId,
     pub name: String,
 }
 
@@ -210,7 +210,7 @@ impl Ops {
             .await
     }
 
-    pub async fn finish_run(&self, run: i64, ok: bool, message: String) -> AppResult<()> {
+    pub async fn finish_run(&self, run: ScheduleRunId, ok: bool, message: String) -> AppResult<()> {
         self.db().write(move |c| schedules::finish_run(c, run, ok, &message)).await
     }
 

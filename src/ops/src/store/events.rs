@@ -3,7 +3,7 @@
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{EventId, OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use rusqlite::types::Value;
@@ -11,7 +11,7 @@ use rusqlite::{Connection, Row, params, params_from_iter};
 
 #[derive(Debug, Clone)]
 pub struct EventRow {
-    pub id: i64,
+    pub id: EventId,
     pub uuid: uuid::Uuid,
     pub org: Option<uuid::Uuid>,
     pub user: Option<uuid::Uuid>,

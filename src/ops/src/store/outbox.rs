@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, params};
 
-use meshcloud_kernel::ids::new_uuid;
+use meshcloud_kernel::ids::{MailId, new_uuid};
 use meshcloud_kernel::secrets::Sealer;
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -33,7 +33,7 @@ pub fn enqueue(conn: &Connection, sealer: &Sealer, m: &Mail<'_>) -> AppResult<()
 /// A message due for delivery, body opened.
 #[derive(Debug, Clone)]
 pub struct Pending {
-    pub id: i64,
+    pub id: MailId,
     pub to: String,
     pub subject: String,
     pub body: String,
@@ -42,7 +42,7 @@ pub struct Pending {
 
 /// Up to `limit` messages due now, oldest first. A body that cannot be opened
 /// (the master key changed) is reported in place of the message.
-pub fn due(conn: &Connection, sealer: &Sealer, limit: usize) -> AppResult<Vec<Result<Pending, i64>>> {
+pub fn due(conn: &Connection, sealer: &Sealer, limit: usize) -> AppResult<Vec<Result<Pending, MailId>>> {
     let now = time::now_db();
     let mut stmt = conn.prepare_cached(
         "SELECT id, uuid, recipient, subject, body, attempts FROM mail_outbox
@@ -61,6 +61,7 @@ pub fn due(conn: &Connection, sealer: &Sealer, limit: usize) -> AppResult<Vec<Re
     let mut out = Vec::new();
     for row in rows {
         let (id, uuid, to, subject, sealed, attempts) = row?;
+        let id = MailId(id);
         let uuid = uuid::Uuid::parse_str(&uuid).map_err(|e| AppError::Internal(format!("mail_outbox.uuid: {e}")))?;
         let opened = sealer.open(&sealed, uuid.as_bytes()).ok().and_then(|b| String::from_utf8(b).ok());
         out.push(match opened {
@@ -71,14 +72,14 @@ pub fn due(conn: &Connection, sealer: &Sealer, limit: usize) -> AppResult<Vec<Re
     Ok(out)
 }
 
-pub fn delivered(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delivered(conn: &Connection, id: MailId) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM mail_outbox WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
 /// Records a failed attempt; the next one waits longer each time (30 s
 /// doubling, at most an hour) so a mail server that is down is not hammered.
-pub fn failed(conn: &Connection, id: i64, attempts: i64, error: &str) -> AppResult<()> {
+pub fn failed(conn: &Connection, id: MailId, attempts: i64, error: &str) -> AppResult<()> {
     let next = time::to_db(&(time::now() + chrono::Duration::seconds(back_off(attempts))));
     conn.prepare_cached(
         "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3 WHERE id = ?1",

@@ -3,7 +3,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{OrgId, ScheduleId, ScheduleRunId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct ScheduleRow {
-    pub id: i64,
+    pub id: ScheduleId,
     pub uuid: uuid::Uuid,
     pub kind: String,
     pub user: Option<UserId>,
@@ -71,7 +71,7 @@ pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Schedule
     Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<ScheduleRow> {
+pub fn get(conn: &Connection, id: ScheduleId) -> AppResult<ScheduleRow> {
     let sql = format!("{SELECT} {FROM} WHERE s.id = ?1");
     conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
 }
@@ -84,18 +84,18 @@ pub fn insert_user(
     name: &str,
     cron: &str,
     next: Option<&Timestamp>,
-) -> AppResult<i64> {
+) -> AppResult<ScheduleId> {
     let now = time::now_db();
     conn.prepare_cached(
         "INSERT INTO schedules (uuid, kind, user_id, org_id, name, cron_expression, next_run_at, created_at, updated_at)
          VALUES (?1, 'user', ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
     )?
     .execute(params![uuid.to_string(), user, org, name, cron, next.map(time::to_db), now])?;
-    Ok(conn.last_insert_rowid())
+    Ok(ScheduleId(conn.last_insert_rowid()))
 }
 
 /// Renames a schedule; a new expression also resets when it next fires.
-pub fn update(conn: &Connection, id: i64, name: &str, cron: &str, next: Option<&Timestamp>) -> AppResult<()> {
+pub fn update(conn: &Connection, id: ScheduleId, name: &str, cron: &str, next: Option<&Timestamp>) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE schedules SET name = ?2, cron_expression = ?3, next_run_at = ?4, updated_at = ?5 WHERE id = ?1",
     )?
@@ -103,7 +103,7 @@ pub fn update(conn: &Connection, id: i64, name: &str, cron: &str, next: Option<&
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Connection, id: ScheduleId) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM schedules WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
@@ -142,7 +142,7 @@ pub fn due(conn: &Connection, now: &Timestamp, limit: i64) -> AppResult<Vec<Sche
 }
 
 /// Moves a claimed schedule on: fired at `now`, next at `next`.
-pub fn advance(conn: &Connection, id: i64, now: &Timestamp, next: Option<&Timestamp>) -> AppResult<()> {
+pub fn advance(conn: &Connection, id: ScheduleId, now: &Timestamp, next: Option<&Timestamp>) -> AppResult<()> {
     conn.prepare_cached("UPDATE schedules SET last_run_at = ?2, next_run_at = ?3 WHERE id = ?1")?.execute(params![
         id,
         time::to_db(now),
@@ -154,11 +154,11 @@ pub fn advance(conn: &Connection, id: i64, now: &Timestamp, next: Option<&Timest
 /// Records the start of a run (finished at once when `outcome` is given).
 pub fn start_run(
     conn: &Connection,
-    schedule: i64,
+    schedule: ScheduleId,
     due: &Timestamp,
     now: &Timestamp,
     outcome: Option<(&str, &str)>,
-) -> AppResult<i64> {
+) -> AppResult<ScheduleRunId> {
     let now = time::to_db(now);
     let (finished, result, message) = match outcome {
         Some((o, m)) => (Some(now.clone()), Some(o), m),
@@ -169,10 +169,10 @@ pub fn start_run(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![schedule, time::to_db(due), now, finished, result, message])?;
-    Ok(conn.last_insert_rowid())
+    Ok(ScheduleRunId(conn.last_insert_rowid()))
 }
 
-pub fn finish_run(conn: &Connection, run: i64, ok: bool, message: &str) -> AppResult<()> {
+pub fn finish_run(conn: &Connection, run: ScheduleRunId, ok: bool, message: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE schedule_runs SET finished_at = ?2, outcome = ?3, message = ?4 WHERE id = ?1")?
         .execute(params![run, time::now_db(), if ok { "ok" } else { "error" }, message])?;
     Ok(())
@@ -199,14 +199,14 @@ pub fn enabled(conn: &Connection) -> AppResult<Vec<ScheduleRow>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-pub fn set_next(conn: &Connection, id: i64, next: Option<&Timestamp>) -> AppResult<()> {
+pub fn set_next(conn: &Connection, id: ScheduleId, next: Option<&Timestamp>) -> AppResult<()> {
     conn.prepare_cached("UPDATE schedules SET next_run_at = ?2 WHERE id = ?1")?
         .execute(params![id, next.map(time::to_db)])?;
     Ok(())
 }
 
 /// Stops a schedule whose expression no longer parses.
-pub fn disable(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn disable(conn: &Connection, id: ScheduleId) -> AppResult<()> {
     conn.prepare_cached("UPDATE schedules SET enabled = 0, next_run_at = NULL WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
