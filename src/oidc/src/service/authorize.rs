@@ -225,7 +225,7 @@ impl Oidc {
         auth_time: Timestamp,
     ) -> AppResult<Outcome> {
         let code = issue();
-        let expires = time::now() + chrono::Duration::from_std(self.settings().code_ttl).unwrap_or_default();
+        let expires = time::after(self.settings().code_ttl)?;
         let (client_row, r) = (client.id, req.clone());
         self.db()
             .write(move |c| {
