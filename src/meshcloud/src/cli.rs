@@ -280,7 +280,7 @@ fn run(command: Command) -> Result<(), String> {
                 server::identity(db.clone(), &config),
                 meshcloud_kernel::secrets::Sealer::new(&key),
                 meshcloud_oidc::OidcSettings::default(),
-            );
+            )?;
             let spec =
                 meshcloud_oidc::service::clients::ClientSpec { name, redirect_uris, onboarding_uri, service_account };
             let r = oidc.create_client(None, spec).await.map_err(|e| e.to_string());

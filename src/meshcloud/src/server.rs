@@ -278,7 +278,7 @@ pub async fn serve(
             key_rotation: days(config.signing_key_rotation_days),
             ..OidcSettings::default()
         },
-    );
+    )?;
     oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
     let families = Families { identity: identity.clone(), infra, ops, directory, oidc, mailer };
     let (stop_jobs, jobs_stopped) = watch::channel(false);
