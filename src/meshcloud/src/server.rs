@@ -69,16 +69,16 @@ pub fn lock_data_dir(dir: &Path) -> Result<std::fs::File, String> {
     }
 }
 
-pub fn identity(db: Db, config: &Config) -> Identity {
-    Identity::new(
+pub fn identity(db: Db, config: &Config) -> Result<Identity, String> {
+    Ok(Identity::new(
         db,
         IdentitySettings {
             allow_user_org_creation: config.allow_user_org_creation,
-            session_ttl: Duration::from_secs(config.session_ttl_hours * 3600),
+            session_ttl: config.periods()?.session_ttl,
             trust_forwarded_for: config.trust_forwarded_for,
             ..IdentitySettings::default()
         },
-    )
+    ))
 }
 
 /// The families, assembled once the store is open.
@@ -133,8 +133,8 @@ async fn start_jobs(
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let (identity, infra, ops) = (&f.identity, &f.infra, &f.ops);
     use crate::scheduler::JobFn;
-    let retention = Duration::from_secs(config.purge_after_days * 86_400);
-    let events_kept = Duration::from_secs(config.event_retention_days * 86_400);
+    let periods = config.periods()?;
+    let (retention, events_kept) = (periods.purge_after, periods.event_retention);
     let mut jobs: HashMap<String, JobFn> = HashMap::new();
     let (id, inf) = (identity.clone(), infra.clone());
     jobs.insert(
@@ -229,10 +229,14 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), String> {
+    // Refused here too, not only by `Config::load`: a configuration built in
+    // code must not start with a limit that wraps or is zero.
+    config.validate()?;
+    let periods = config.periods()?;
     ensure_data_dir(&config.data_dir)?;
     let _lock = lock_data_dir(&config.data_dir)?;
     let db = open_db(&config, true).await?;
-    let identity = identity(db.clone(), &config);
+    let identity = identity(db.clone(), &config)?;
     match identity.bootstrap(&config.admin_email, config.admin_password.clone()).await.map_err(|e| e.to_string())? {
         Bootstrap::AlreadyInitialised => {}
         Bootstrap::Created { email, generated_password: Some(pw) } => {
@@ -249,7 +253,6 @@ pub async fn serve(
 
     let ops = Ops::new(db.clone(), identity.clone());
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let days = |d: u64| Duration::from_secs(d * 86_400);
     let public_url = issuer(&config, local);
     let mailer = match &config.smtp_url {
         Some(url) => {
@@ -258,15 +261,13 @@ pub async fn serve(
         }
         None => None,
     };
-    let signup = mailer.as_ref().map(|_| SignupSettings {
-        public_url: public_url.clone(),
-        link_ttl: Duration::from_secs(config.signup_link_hours * 3600),
-    });
+    let signup =
+        mailer.as_ref().map(|_| SignupSettings { public_url: public_url.clone(), link_ttl: periods.signup_link });
     let directory = Directory::new(
         db.clone(),
         identity.clone(),
         Sealer::new(&key),
-        DirectorySettings { service_account_ttl: days(config.service_account_days), signup },
+        DirectorySettings { service_account_ttl: periods.service_account, signup },
     );
     let oidc = Oidc::new(
         db.clone(),
@@ -274,8 +275,8 @@ pub async fn serve(
         Sealer::new(&key),
         OidcSettings {
             issuer: public_url,
-            refresh_token_ttl: days(config.refresh_token_days),
-            key_rotation: days(config.signing_key_rotation_days),
+            refresh_token_ttl: periods.refresh_token,
+            key_rotation: periods.signing_key_rotation,
             ..OidcSettings::default()
         },
     )?;
