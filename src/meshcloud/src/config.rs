@@ -43,6 +43,9 @@ pub struct FileConfig {
     pub mail_from: Option<String>,
     pub signup_link_hours: Option<u64>,
     pub mail_schedule: Option<String>,
+    pub header_read_timeout_secs: Option<u64>,
+    pub keep_alive_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -93,6 +96,13 @@ pub struct Config {
     pub signup_link_hours: u64,
     /// Cron of the job that delivers queued mail.
     pub mail_schedule: String,
+    /// A connection must deliver a request's headers within this many seconds
+    /// of being accepted (or of the request's first byte), else it is closed.
+    pub header_read_timeout_secs: u64,
+    /// A keep-alive connection with no new request for this long is closed.
+    pub keep_alive_timeout_secs: u64,
+    /// Connections served at once; further ones wait in the listen backlog.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -127,6 +137,18 @@ impl Default for Config {
             mail_from: None,
             signup_link_hours: 72,
             mail_schedule: "*/10 * * * * *".into(),
+            // Real clients send their headers in milliseconds; 10 s leaves room
+            // for slow links while a stalled client holds its slot briefly.
+            header_read_timeout_secs: 10,
+            // Longer than the 60 s idle timeout of common proxies and load
+            // balancers (nginx upstream keep-alive, AWS ALB), so they, not
+            // meshcloud, close pooled connections: no request races a close.
+            keep_alive_timeout_secs: 75,
+            // Hundreds of browsers (a few connections each) and pooled API
+            // clients fit, and so does the descriptor each one costs: half of
+            // the 1024 open files most systems allow a process by default,
+            // the other half left to the store, backups and outgoing calls.
+            max_connections: 512,
         }
     }
 }
@@ -164,6 +186,9 @@ impl fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("signup_link_hours", &self.signup_link_hours)
             .field("mail_schedule", &self.mail_schedule)
+            .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field("keep_alive_timeout_secs", &self.keep_alive_timeout_secs)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -208,6 +233,9 @@ const ENV_KEYS: &[&str] = &[
     "MESHCLOUD_MAIL_FROM",
     "MESHCLOUD_SIGNUP_LINK_HOURS",
     "MESHCLOUD_MAIL_SCHEDULE",
+    "MESHCLOUD_HEADER_READ_TIMEOUT_SECS",
+    "MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS",
+    "MESHCLOUD_MAX_CONNECTIONS",
 ];
 
 impl Config {
@@ -264,7 +292,10 @@ impl Config {
             provisioning_schedule,
             signing_key_schedule,
             signup_link_hours,
-            mail_schedule
+            mail_schedule,
+            header_read_timeout_secs,
+            keep_alive_timeout_secs,
+            max_connections
         );
         if let Some(u) = f.smtp_url {
             self.smtp_url = Some(u);
@@ -376,6 +407,15 @@ impl Config {
         if let Some(v) = get("MESHCLOUD_MAIL_SCHEDULE")? {
             self.mail_schedule = v;
         }
+        if let Some(v) = get("MESHCLOUD_HEADER_READ_TIMEOUT_SECS")? {
+            self.header_read_timeout_secs = parse(&v, "MESHCLOUD_HEADER_READ_TIMEOUT_SECS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS")? {
+            self.keep_alive_timeout_secs = parse(&v, "MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_MAX_CONNECTIONS")? {
+            self.max_connections = parse(&v, "MESHCLOUD_MAX_CONNECTIONS")?;
+        }
         Ok(())
     }
 
@@ -421,7 +461,7 @@ impl Config {
     /// Every numeric key with its allowed range. The longest periods (100
     /// years) stay far inside what timestamps can hold, so no expiry or
     /// cutoff computed from them can overflow.
-    fn bounded(&self) -> [(&'static str, u64, u64, u64); 9] {
+    fn bounded(&self) -> [(&'static str, u64, u64, u64); 12] {
         // A usize too large for u64 is out of every range below.
         let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
         [
@@ -434,6 +474,9 @@ impl Config {
             ("signing_key_rotation_days", self.signing_key_rotation_days, 1, 3650),
             ("service_account_days", self.service_account_days, 1, 3650),
             ("signup_link_hours", self.signup_link_hours, 1, 24 * 30),
+            ("header_read_timeout_secs", self.header_read_timeout_secs, 1, 300),
+            ("keep_alive_timeout_secs", self.keep_alive_timeout_secs, 1, 3600),
+            ("max_connections", n(self.max_connections), 1, 100_000),
         ]
     }
 
@@ -451,6 +494,8 @@ impl Config {
             signing_key_rotation: period("signing_key_rotation_days", self.signing_key_rotation_days, DAY)?,
             service_account: period("service_account_days", self.service_account_days, DAY)?,
             signup_link: period("signup_link_hours", self.signup_link_hours, HOUR)?,
+            header_read_timeout: period("header_read_timeout_secs", self.header_read_timeout_secs, 1)?,
+            keep_alive_timeout: period("keep_alive_timeout_secs", self.keep_alive_timeout_secs, 1)?,
         })
     }
 }
@@ -465,6 +510,8 @@ pub struct Periods {
     pub signing_key_rotation: Duration,
     pub service_account: Duration,
     pub signup_link: Duration,
+    pub header_read_timeout: Duration,
+    pub keep_alive_timeout: Duration,
 }
 
 /// `count` periods of `unit_secs` seconds, or an error naming `key` when the
@@ -548,6 +595,9 @@ mod tests {
         assert_eq!(c.listen, d.listen);
         assert_eq!(c.data_dir, d.data_dir);
         assert_eq!(c.purge_schedule, d.purge_schedule);
+        assert_eq!(c.header_read_timeout_secs, d.header_read_timeout_secs);
+        assert_eq!(c.keep_alive_timeout_secs, d.keep_alive_timeout_secs);
+        assert_eq!(c.max_connections, d.max_connections);
         assert!(c.validate().is_ok());
     }
 
@@ -609,6 +659,9 @@ mod tests {
             ("MESHCLOUD_SIGNING_KEY_ROTATION_DAYS", "signing_key_rotation_days", "1 and 3650"),
             ("MESHCLOUD_SERVICE_ACCOUNT_DAYS", "service_account_days", "1 and 3650"),
             ("MESHCLOUD_SIGNUP_LINK_HOURS", "signup_link_hours", "1 and 720"),
+            ("MESHCLOUD_HEADER_READ_TIMEOUT_SECS", "header_read_timeout_secs", "1 and 300"),
+            ("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS", "keep_alive_timeout_secs", "1 and 3600"),
+            ("MESHCLOUD_MAX_CONNECTIONS", "max_connections", "1 and 100000"),
         ];
         for (var, key, range) in cases {
             // u64::MAX days would wrap to a small number of seconds; 2^62
@@ -632,8 +685,29 @@ mod tests {
         let p = Config::default().periods().expect("defaults");
         assert_eq!(p.session_ttl, Duration::from_secs(12 * 3600));
         assert_eq!(p.purge_after, Duration::from_secs(30 * 86_400));
+        assert_eq!(p.header_read_timeout, Duration::from_secs(10));
     }
 
+    #[test]
+    fn connection_settings_come_from_file_and_environment() {
+        let d = Config::default();
+        assert_eq!((d.header_read_timeout_secs, d.keep_alive_timeout_secs, d.max_connections), (10, 75, 512));
+        let f: FileConfig =
+            toml::from_str("header_read_timeout_secs = 5\nkeep_alive_timeout_secs = 30\nmax_connections = 64\n")
+                .expect("parses");
+        let mut c = Config::default();
+        c.apply_file(f).expect("applies");
+        assert_eq!((c.header_read_timeout_secs, c.keep_alive_timeout_secs, c.max_connections), (5, 30, 64));
+        let e = env(&[
+            ("MESHCLOUD_HEADER_READ_TIMEOUT_SECS", "3"),
+            ("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS", "120"),
+            ("MESHCLOUD_MAX_CONNECTIONS", "256"),
+        ]);
+        let (c, w) = Config::load(&Flags::default(), &e).expect("loads");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((c.header_read_timeout_secs, c.keep_alive_timeout_secs, c.max_connections), (3, 120, 256));
+        assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_MAX_CONNECTIONS", "many")])).is_err());
+    }
     #[test]
     fn a_log_filter_or_public_url_that_does_not_parse_is_refused() {
         let err = Config::load(&Flags::default(), &env(&[("MESHCLOUD_LOG", "info,meshcloud=loud")])).err();

@@ -16,14 +16,14 @@ use meshcloud_kernel::db::{Db, DbOptions, db_path};
 use meshcloud_kernel::secrets::Sealer;
 use meshcloud_oidc::{Oidc, OidcSettings};
 use meshcloud_ops::Ops;
-use poem::listener::TcpAcceptor;
 use poem::middleware::CookieJarManager;
-use poem::{EndpointExt, Route, Server};
+use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use tokio::sync::watch;
 use tracing::info;
 
 use crate::config::Config;
+use crate::connections::Limits;
 use crate::metrics::Metrics;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -302,10 +302,14 @@ pub async fn serve(
         poem::endpoint::make(move |req| crate::edge::handle(app.clone(), metrics.clone(), req))
     };
 
-    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-    let acceptor = TcpAcceptor::from_std(listener).map_err(|e| e.to_string())?;
+    let limits = Limits {
+        header_read_timeout: periods.header_read_timeout,
+        keep_alive_timeout: periods.keep_alive_timeout,
+        max_connections: crate::connections::effective_cap(config.max_connections),
+        drain: DRAIN,
+    };
     info!(listen = %local, data_dir = %config.data_dir.display(), "meshcloud is serving");
-    let served = Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(edge, shutdown, Some(DRAIN)).await;
+    let served = crate::connections::serve(listener, limits, edge, shutdown).await;
     let _ = stop_jobs.send(true);
     let _ = runner.await;
     let closing = db.clone();
