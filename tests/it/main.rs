@@ -8,6 +8,7 @@ mod access_matrix;
 mod badges;
 mod cli;
 mod connections;
+mod connections_hygiene;
 mod core_rules;
 mod credentials;
 mod durability;

@@ -188,7 +188,7 @@ fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve { listen, data_dir, config } => {
             let (config, notes) = Config::load(&Flags { listen, data_dir, config }, &env_map())?;
-            init_logging(&config);
+            init_logging(&config)?;
             for n in notes {
                 tracing::warn!("{n}");
             }
@@ -235,7 +235,7 @@ fn run(command: Command) -> Result<(), String> {
             runtime()?.block_on(async {
                 let config = tool_config(&dir);
                 let db = server::open_db(&config, false).await?;
-                let identity = server::identity(db.clone(), &config);
+                let identity = server::identity(db.clone(), &config)?;
                 let new = CreateUser {
                     email,
                     first_name,
@@ -257,7 +257,7 @@ fn run(command: Command) -> Result<(), String> {
         Command::Token { command: TokenCommand::Create { dir, email, name } } => runtime()?.block_on(async {
             let config = tool_config(&dir);
             let db = server::open_db(&config, false).await?;
-            let identity = server::identity(db.clone(), &config);
+            let identity = server::identity(db.clone(), &config)?;
             let r = async {
                 let p = identity.principal_for_email(&email).await?;
                 identity.create_token(&p, &name, Some("issued with the meshcloud CLI")).await
@@ -277,10 +277,10 @@ fn run(command: Command) -> Result<(), String> {
                 .map_err(|e| format!("master key: {e}"))?;
             let oidc = meshcloud_oidc::Oidc::new(
                 db.clone(),
-                server::identity(db.clone(), &config),
+                server::identity(db.clone(), &config)?,
                 meshcloud_kernel::secrets::Sealer::new(&key),
                 meshcloud_oidc::OidcSettings::default(),
-            );
+            )?;
             let spec =
                 meshcloud_oidc::service::clients::ClientSpec { name, redirect_uris, onboarding_uri, service_account };
             let r = oidc.create_client(None, spec).await.map_err(|e| e.to_string());
@@ -355,13 +355,15 @@ fn healthcheck(listen: &str) -> Result<(), String> {
     }
 }
 
-fn init_logging(config: &Config) {
+fn init_logging(config: &Config) -> Result<(), String> {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_new(&config.log).map_err(|e| format!("log: {e}"))?;
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Fails only when a subscriber is already installed (tests): keep that one.
     if config.json_logs {
         let _ = builder.json().try_init();
     } else {
         let _ = builder.try_init();
     }
+    Ok(())
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -42,6 +43,9 @@ pub struct FileConfig {
     pub mail_from: Option<String>,
     pub signup_link_hours: Option<u64>,
     pub mail_schedule: Option<String>,
+    pub header_read_timeout_secs: Option<u64>,
+    pub keep_alive_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -92,6 +96,13 @@ pub struct Config {
     pub signup_link_hours: u64,
     /// Cron of the job that delivers queued mail.
     pub mail_schedule: String,
+    /// A connection must deliver a request's headers within this many seconds
+    /// of being accepted (or of the request's first byte), else it is closed.
+    pub header_read_timeout_secs: u64,
+    /// A keep-alive connection with no new request for this long is closed.
+    pub keep_alive_timeout_secs: u64,
+    /// Connections served at once; further ones wait in the listen backlog.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -126,6 +137,18 @@ impl Default for Config {
             mail_from: None,
             signup_link_hours: 72,
             mail_schedule: "*/10 * * * * *".into(),
+            // Real clients send their headers in milliseconds; 10 s leaves room
+            // for slow links while a stalled client holds its slot briefly.
+            header_read_timeout_secs: 10,
+            // Longer than the 60 s idle timeout of common proxies and load
+            // balancers (nginx upstream keep-alive, AWS ALB), so they, not
+            // meshcloud, close pooled connections: no request races a close.
+            keep_alive_timeout_secs: 75,
+            // Hundreds of browsers (a few connections each) and pooled API
+            // clients fit, and so does the descriptor each one costs: half of
+            // the 1024 open files most systems allow a process by default,
+            // the other half left to the store, backups and outgoing calls.
+            max_connections: 512,
         }
     }
 }
@@ -163,6 +186,9 @@ impl fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("signup_link_hours", &self.signup_link_hours)
             .field("mail_schedule", &self.mail_schedule)
+            .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field("keep_alive_timeout_secs", &self.keep_alive_timeout_secs)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -207,6 +233,9 @@ const ENV_KEYS: &[&str] = &[
     "MESHCLOUD_MAIL_FROM",
     "MESHCLOUD_SIGNUP_LINK_HOURS",
     "MESHCLOUD_MAIL_SCHEDULE",
+    "MESHCLOUD_HEADER_READ_TIMEOUT_SECS",
+    "MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS",
+    "MESHCLOUD_MAX_CONNECTIONS",
 ];
 
 impl Config {
@@ -263,7 +292,10 @@ impl Config {
             provisioning_schedule,
             signing_key_schedule,
             signup_link_hours,
-            mail_schedule
+            mail_schedule,
+            header_read_timeout_secs,
+            keep_alive_timeout_secs,
+            max_connections
         );
         if let Some(u) = f.smtp_url {
             self.smtp_url = Some(u);
@@ -375,15 +407,25 @@ impl Config {
         if let Some(v) = get("MESHCLOUD_MAIL_SCHEDULE")? {
             self.mail_schedule = v;
         }
+        if let Some(v) = get("MESHCLOUD_HEADER_READ_TIMEOUT_SECS")? {
+            self.header_read_timeout_secs = parse(&v, "MESHCLOUD_HEADER_READ_TIMEOUT_SECS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS")? {
+            self.keep_alive_timeout_secs = parse(&v, "MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_MAX_CONNECTIONS")? {
+            self.max_connections = parse(&v, "MESHCLOUD_MAX_CONNECTIONS")?;
+        }
         Ok(())
     }
 
-    fn validate(&self) -> Result<(), String> {
-        if !(1..=64).contains(&self.db_readers) {
-            return Err("db_readers must be between 1 and 64".into());
-        }
-        if !(1..=24 * 90).contains(&self.session_ttl_hours) {
-            return Err("session_ttl_hours must be between 1 and 2160".into());
+    /// Refuses values the server cannot run with, naming the key and its
+    /// allowed range. `load` calls it, and so does the server before it starts.
+    pub fn validate(&self) -> Result<(), String> {
+        for (key, value, min, max) in self.bounded() {
+            if !(min..=max).contains(&value) {
+                return Err(format!("{key} must be between {min} and {max}, not {value}"));
+            }
         }
         if let Some(k) = &self.master_key {
             meshcloud_kernel::secrets::parse_key(k).map_err(|e| format!("MESHCLOUD_MASTER_KEY: {e}"))?;
@@ -401,35 +443,84 @@ impl Config {
                 meshcloud_kernel::cron::Cron::parse(expr).map_err(|e| format!("{key}: {e}"))?;
             }
         }
-        if !(1..=1000).contains(&self.backup_keep) {
-            return Err("backup_keep must be between 1 and 1000".into());
-        }
-        if !(1..=36_500).contains(&self.event_retention_days) {
-            return Err("event_retention_days must be between 1 and 36500".into());
-        }
-        if !(1..=36_500).contains(&self.purge_after_days) {
-            return Err("purge_after_days must be between 1 and 36500".into());
-        }
-        for (key, days) in [
-            ("refresh_token_days", self.refresh_token_days),
-            ("signing_key_rotation_days", self.signing_key_rotation_days),
-            ("service_account_days", self.service_account_days),
-        ] {
-            if !(1..=3650).contains(&days) {
-                return Err(format!("{key} must be between 1 and 3650"));
-            }
-        }
-        if !(1..=24 * 30).contains(&self.signup_link_hours) {
-            return Err("signup_link_hours must be between 1 and 720".into());
-        }
         crate::mail::check_settings(self.smtp_url.as_deref(), self.mail_from.as_deref())?;
         if let Some(u) = &self.public_url {
-            let ok = (u.starts_with("http://") || u.starts_with("https://")) && !u.ends_with('/');
+            // Parsed too: the issuer's path prefix and the default mail sender
+            // are taken from it, and must not quietly fall back to defaults.
+            let parses = url::Url::parse(u).is_ok_and(|p| p.host_str().is_some());
+            let ok = (u.starts_with("http://") || u.starts_with("https://")) && !u.ends_with('/') && parses;
             if !ok {
                 return Err("public_url must be an http(s) URL without a trailing slash".into());
             }
         }
+        // An unusable filter would otherwise be replaced by "info" unnoticed.
+        tracing_subscriber::EnvFilter::try_new(&self.log).map_err(|e| format!("log: {e}"))?;
         Ok(())
+    }
+
+    /// Every numeric key with its allowed range. The longest periods (100
+    /// years) stay far inside what timestamps can hold, so no expiry or
+    /// cutoff computed from them can overflow.
+    fn bounded(&self) -> [(&'static str, u64, u64, u64); 12] {
+        // A usize too large for u64 is out of every range below.
+        let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
+        [
+            ("db_readers", n(self.db_readers), 1, 64),
+            ("session_ttl_hours", self.session_ttl_hours, 1, 24 * 90),
+            ("backup_keep", n(self.backup_keep), 1, 1000),
+            ("event_retention_days", self.event_retention_days, 1, 36_500),
+            ("purge_after_days", self.purge_after_days, 1, 36_500),
+            ("refresh_token_days", self.refresh_token_days, 1, 3650),
+            ("signing_key_rotation_days", self.signing_key_rotation_days, 1, 3650),
+            ("service_account_days", self.service_account_days, 1, 3650),
+            ("signup_link_hours", self.signup_link_hours, 1, 24 * 30),
+            ("header_read_timeout_secs", self.header_read_timeout_secs, 1, 300),
+            ("keep_alive_timeout_secs", self.keep_alive_timeout_secs, 1, 3600),
+            ("max_connections", n(self.max_connections), 1, 100_000),
+        ]
+    }
+
+    /// The configured periods as durations, each checked to fit both the
+    /// clock and a timestamp offset: an expiry or a purge cutoff is never
+    /// computed from a value that wrapped or was replaced by zero.
+    pub fn periods(&self) -> Result<Periods, String> {
+        const HOUR: u64 = 3600;
+        const DAY: u64 = 24 * HOUR;
+        Ok(Periods {
+            session_ttl: period("session_ttl_hours", self.session_ttl_hours, HOUR)?,
+            purge_after: period("purge_after_days", self.purge_after_days, DAY)?,
+            event_retention: period("event_retention_days", self.event_retention_days, DAY)?,
+            refresh_token: period("refresh_token_days", self.refresh_token_days, DAY)?,
+            signing_key_rotation: period("signing_key_rotation_days", self.signing_key_rotation_days, DAY)?,
+            service_account: period("service_account_days", self.service_account_days, DAY)?,
+            signup_link: period("signup_link_hours", self.signup_link_hours, HOUR)?,
+            header_read_timeout: period("header_read_timeout_secs", self.header_read_timeout_secs, 1)?,
+            keep_alive_timeout: period("keep_alive_timeout_secs", self.keep_alive_timeout_secs, 1)?,
+        })
+    }
+}
+
+/// The configured periods, from `Config::periods`.
+#[derive(Debug, Clone, Copy)]
+pub struct Periods {
+    pub session_ttl: Duration,
+    pub purge_after: Duration,
+    pub event_retention: Duration,
+    pub refresh_token: Duration,
+    pub signing_key_rotation: Duration,
+    pub service_account: Duration,
+    pub signup_link: Duration,
+    pub header_read_timeout: Duration,
+    pub keep_alive_timeout: Duration,
+}
+
+/// `count` periods of `unit_secs` seconds, or an error naming `key` when the
+/// product cannot be represented (never a wrapped or zero duration).
+fn period(key: &str, count: u64, unit_secs: u64) -> Result<Duration, String> {
+    let d = count.checked_mul(unit_secs).map(Duration::from_secs);
+    match d.filter(|d| chrono::Duration::from_std(*d).is_ok()) {
+        Some(d) if count > 0 => Ok(d),
+        _ => Err(format!("{key} is out of range: {count}")),
     }
 }
 
@@ -504,6 +595,9 @@ mod tests {
         assert_eq!(c.listen, d.listen);
         assert_eq!(c.data_dir, d.data_dir);
         assert_eq!(c.purge_schedule, d.purge_schedule);
+        assert_eq!(c.header_read_timeout_secs, d.header_read_timeout_secs);
+        assert_eq!(c.keep_alive_timeout_secs, d.keep_alive_timeout_secs);
+        assert_eq!(c.max_connections, d.max_connections);
         assert!(c.validate().is_ok());
     }
 
@@ -554,5 +648,73 @@ mod tests {
         assert!(!format!("{c:?}").contains("pw-123"), "the SMTP password stays out of logs");
         assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_SMTP_URL", "ftp://x")])).is_err());
         assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_MAIL_FROM", "not an address")])).is_err());
+    }
+    #[test]
+    fn periods_out_of_range_are_refused_with_the_key_and_range() {
+        let cases = [
+            ("MESHCLOUD_SESSION_TTL_HOURS", "session_ttl_hours", "1 and 2160"),
+            ("MESHCLOUD_PURGE_AFTER_DAYS", "purge_after_days", "1 and 36500"),
+            ("MESHCLOUD_EVENT_RETENTION_DAYS", "event_retention_days", "1 and 36500"),
+            ("MESHCLOUD_REFRESH_TOKEN_DAYS", "refresh_token_days", "1 and 3650"),
+            ("MESHCLOUD_SIGNING_KEY_ROTATION_DAYS", "signing_key_rotation_days", "1 and 3650"),
+            ("MESHCLOUD_SERVICE_ACCOUNT_DAYS", "service_account_days", "1 and 3650"),
+            ("MESHCLOUD_SIGNUP_LINK_HOURS", "signup_link_hours", "1 and 720"),
+            ("MESHCLOUD_HEADER_READ_TIMEOUT_SECS", "header_read_timeout_secs", "1 and 300"),
+            ("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS", "keep_alive_timeout_secs", "1 and 3600"),
+            ("MESHCLOUD_MAX_CONNECTIONS", "max_connections", "1 and 100000"),
+        ];
+        for (var, key, range) in cases {
+            // u64::MAX days would wrap to a small number of seconds; 2^62
+            // hours overflows the multiplication; 0 would expire at once.
+            for bad in ["0", "18446744073709551615", "4611686018427387904", "36501000"] {
+                let err = Config::load(&Flags::default(), &env(&[(var, bad)])).err();
+                let err = err.unwrap_or_else(|| panic!("{var}={bad} was accepted"));
+                assert!(err.contains(key) && err.contains(range), "{var}={bad}: {err}");
+            }
+            assert!(Config::load(&Flags::default(), &env(&[(var, "-1")])).is_err(), "{var}=-1");
+        }
+    }
+
+    #[test]
+    fn periods_never_wrap_even_without_validation() {
+        let c = Config { purge_after_days: u64::MAX, ..Config::default() };
+        let err = c.periods().expect_err("refused");
+        assert!(err.contains("purge_after_days"), "{err}");
+        let c = Config { session_ttl_hours: 0, ..Config::default() };
+        assert!(c.periods().is_err(), "a zero lifetime is refused, not used");
+        let p = Config::default().periods().expect("defaults");
+        assert_eq!(p.session_ttl, Duration::from_secs(12 * 3600));
+        assert_eq!(p.purge_after, Duration::from_secs(30 * 86_400));
+        assert_eq!(p.header_read_timeout, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn connection_settings_come_from_file_and_environment() {
+        let d = Config::default();
+        assert_eq!((d.header_read_timeout_secs, d.keep_alive_timeout_secs, d.max_connections), (10, 75, 512));
+        let f: FileConfig =
+            toml::from_str("header_read_timeout_secs = 5\nkeep_alive_timeout_secs = 30\nmax_connections = 64\n")
+                .expect("parses");
+        let mut c = Config::default();
+        c.apply_file(f).expect("applies");
+        assert_eq!((c.header_read_timeout_secs, c.keep_alive_timeout_secs, c.max_connections), (5, 30, 64));
+        let e = env(&[
+            ("MESHCLOUD_HEADER_READ_TIMEOUT_SECS", "3"),
+            ("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS", "120"),
+            ("MESHCLOUD_MAX_CONNECTIONS", "256"),
+        ]);
+        let (c, w) = Config::load(&Flags::default(), &e).expect("loads");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((c.header_read_timeout_secs, c.keep_alive_timeout_secs, c.max_connections), (3, 120, 256));
+        assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_MAX_CONNECTIONS", "many")])).is_err());
+    }
+    #[test]
+    fn a_log_filter_or_public_url_that_does_not_parse_is_refused() {
+        let err = Config::load(&Flags::default(), &env(&[("MESHCLOUD_LOG", "info,meshcloud=loud")])).err();
+        assert!(err.is_some_and(|e| e.starts_with("log:")));
+        assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_LOG", "info,meshcloud=debug")])).is_ok());
+        for bad in ["http://exa mple.com", "https://", "https://:80"] {
+            assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_PUBLIC_URL", bad)])).is_err(), "{bad}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod edge;
 pub mod mail;
 pub mod metrics;

@@ -16,14 +16,14 @@ use meshcloud_kernel::db::{Db, DbOptions, db_path};
 use meshcloud_kernel::secrets::Sealer;
 use meshcloud_oidc::{Oidc, OidcSettings};
 use meshcloud_ops::Ops;
-use poem::listener::TcpAcceptor;
 use poem::middleware::CookieJarManager;
-use poem::{EndpointExt, Route, Server};
+use poem::{EndpointExt, Route};
 use poem_openapi::OpenApiService;
 use tokio::sync::watch;
 use tracing::info;
 
 use crate::config::Config;
+use crate::connections::Limits;
 use crate::metrics::Metrics;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -69,16 +69,16 @@ pub fn lock_data_dir(dir: &Path) -> Result<std::fs::File, String> {
     }
 }
 
-pub fn identity(db: Db, config: &Config) -> Identity {
-    Identity::new(
+pub fn identity(db: Db, config: &Config) -> Result<Identity, String> {
+    Ok(Identity::new(
         db,
         IdentitySettings {
             allow_user_org_creation: config.allow_user_org_creation,
-            session_ttl: Duration::from_secs(config.session_ttl_hours * 3600),
+            session_ttl: config.periods()?.session_ttl,
             trust_forwarded_for: config.trust_forwarded_for,
             ..IdentitySettings::default()
         },
-    )
+    ))
 }
 
 /// The families, assembled once the store is open.
@@ -133,8 +133,8 @@ async fn start_jobs(
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let (identity, infra, ops) = (&f.identity, &f.infra, &f.ops);
     use crate::scheduler::JobFn;
-    let retention = Duration::from_secs(config.purge_after_days * 86_400);
-    let events_kept = Duration::from_secs(config.event_retention_days * 86_400);
+    let periods = config.periods()?;
+    let (retention, events_kept) = (periods.purge_after, periods.event_retention);
     let mut jobs: HashMap<String, JobFn> = HashMap::new();
     let (id, inf) = (identity.clone(), infra.clone());
     jobs.insert(
@@ -229,10 +229,14 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), String> {
+    // Refused here too, not only by `Config::load`: a configuration built in
+    // code must not start with a limit that wraps or is zero.
+    config.validate()?;
+    let periods = config.periods()?;
     ensure_data_dir(&config.data_dir)?;
     let _lock = lock_data_dir(&config.data_dir)?;
     let db = open_db(&config, true).await?;
-    let identity = identity(db.clone(), &config);
+    let identity = identity(db.clone(), &config)?;
     match identity.bootstrap(&config.admin_email, config.admin_password.clone()).await.map_err(|e| e.to_string())? {
         Bootstrap::AlreadyInitialised => {}
         Bootstrap::Created { email, generated_password: Some(pw) } => {
@@ -249,7 +253,6 @@ pub async fn serve(
 
     let ops = Ops::new(db.clone(), identity.clone());
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let days = |d: u64| Duration::from_secs(d * 86_400);
     let public_url = issuer(&config, local);
     let mailer = match &config.smtp_url {
         Some(url) => {
@@ -258,15 +261,13 @@ pub async fn serve(
         }
         None => None,
     };
-    let signup = mailer.as_ref().map(|_| SignupSettings {
-        public_url: public_url.clone(),
-        link_ttl: Duration::from_secs(config.signup_link_hours * 3600),
-    });
+    let signup =
+        mailer.as_ref().map(|_| SignupSettings { public_url: public_url.clone(), link_ttl: periods.signup_link });
     let directory = Directory::new(
         db.clone(),
         identity.clone(),
         Sealer::new(&key),
-        DirectorySettings { service_account_ttl: days(config.service_account_days), signup },
+        DirectorySettings { service_account_ttl: periods.service_account, signup },
     );
     let oidc = Oidc::new(
         db.clone(),
@@ -274,11 +275,11 @@ pub async fn serve(
         Sealer::new(&key),
         OidcSettings {
             issuer: public_url,
-            refresh_token_ttl: days(config.refresh_token_days),
-            key_rotation: days(config.signing_key_rotation_days),
+            refresh_token_ttl: periods.refresh_token,
+            key_rotation: periods.signing_key_rotation,
             ..OidcSettings::default()
         },
-    );
+    )?;
     oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
     let families = Families { identity: identity.clone(), infra, ops, directory, oidc, mailer };
     let (stop_jobs, jobs_stopped) = watch::channel(false);
@@ -301,10 +302,14 @@ pub async fn serve(
         poem::endpoint::make(move |req| crate::edge::handle(app.clone(), metrics.clone(), req))
     };
 
-    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-    let acceptor = TcpAcceptor::from_std(listener).map_err(|e| e.to_string())?;
+    let limits = Limits {
+        header_read_timeout: periods.header_read_timeout,
+        keep_alive_timeout: periods.keep_alive_timeout,
+        max_connections: crate::connections::effective_cap(config.max_connections),
+        drain: DRAIN,
+    };
     info!(listen = %local, data_dir = %config.data_dir.display(), "meshcloud is serving");
-    let served = Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(edge, shutdown, Some(DRAIN)).await;
+    let served = crate::connections::serve(listener, limits, edge, shutdown).await;
     let _ = stop_jobs.send(true);
     let _ = runner.await;
     let closing = db.clone();

@@ -47,10 +47,10 @@ struct NewSecret {
 }
 
 impl Directory {
-    fn new_secret(&self) -> NewSecret {
+    fn new_secret(&self) -> AppResult<NewSecret> {
         let issued = issue();
-        let ttl = chrono::Duration::from_std(self.settings().service_account_ttl).unwrap_or(chrono::Duration::days(90));
-        NewSecret { plaintext: issued.plaintext, uuid: issued.uuid, hash: issued.hash, expiry: time::now() + ttl }
+        let expiry = time::after(self.settings().service_account_ttl)?;
+        Ok(NewSecret { plaintext: issued.plaintext, uuid: issued.uuid, hash: issued.hash, expiry })
     }
 }
 
@@ -102,7 +102,7 @@ impl Directory {
         let known = acl::org_scope(p, org, Endpoint::ServiceAccounts, Op::Create)?;
         let meta = body.metadata.check()?;
         let groups = body_ids("spec.groupIDs", &body.spec.group_ids)?;
-        let secret = self.new_secret();
+        let secret = self.new_secret()?;
         let p = p.clone();
         self.identity()
             .commit(move |c| {
@@ -189,7 +189,7 @@ impl Directory {
             }
             Err(e) => Err(e),
         }?;
-        let secret = self.new_secret();
+        let secret = self.new_secret()?;
         let p = p.clone();
         self.identity()
             .commit(move |c| {

@@ -28,7 +28,7 @@ impl Directory {
             return Ok(());
         };
         let token = random_secret(32);
-        let expires_at = time::now() + chrono::Duration::from_std(s.link_ttl).unwrap_or_default();
+        let expires_at = time::after(s.link_ttl)?;
         signup::put(c, org.id, user, &sha256(token.as_bytes()), &expires_at)?;
         let link = format!("{}/api/v1/signup?token={token}", s.public_url);
         let body = format!(

@@ -133,7 +133,7 @@ impl Identity {
     pub async fn start_session(&self, user: UserId, client_ip: &str, via: &str) -> AppResult<Issued> {
         let issued = issue();
         let (uuid, hash) = (issued.uuid, issued.hash);
-        let expires = time::now() + chrono::Duration::from_std(self.settings().session_ttl).unwrap_or_default();
+        let expires = time::after(self.settings().session_ttl)?;
         let purpose = format!("signed in from {client_ip}");
         let via = via.to_string();
         self.db()

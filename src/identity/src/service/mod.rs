@@ -89,7 +89,7 @@ impl Identity {
     /// credentials revoked or expired, more than `retention` ago. Returns
     /// (deleted rows, credentials) removed.
     pub async fn purge(&self, retention: Duration) -> meshcloud_kernel::AppResult<(usize, usize)> {
-        let cutoff = meshcloud_kernel::time::ago(retention);
+        let cutoff = meshcloud_kernel::time::ago(retention)?;
         self.db()
             .write(move |c| {
                 let orgs = crate::store::orgs::purge_deleted(c, &cutoff)?;

@@ -84,7 +84,7 @@ impl Infra {
     /// Removes environments, connections, credentials and workspaces
     /// soft-deleted more than `retention` ago; returns how many.
     pub async fn purge(&self, retention: std::time::Duration) -> AppResult<usize> {
-        let cutoff = meshcloud_kernel::time::ago(retention);
+        let cutoff = meshcloud_kernel::time::ago(retention)?;
         self.db()
             .write(move |c| {
                 let tables = ["connections", "environments", "credentials", "workspaces"];

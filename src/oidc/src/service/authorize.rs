@@ -206,9 +206,17 @@ impl Oidc {
         Ok(self.login_page(req, None))
     }
 
+    /// The sign-in page; the request is checked, so a failure to seal its
+    /// state goes back to the client as `server_error`, never as a page whose
+    /// form could not be answered.
     pub fn login_page(&self, request: AuthRequest, message: Option<String>) -> Outcome {
-        let sealed = self.seal_state(AUTHORIZE_PURPOSE, &request, LOGIN_STATE_SECS);
-        Outcome::Login { request: Box::new(request), sealed, message }
+        match self.seal_state(AUTHORIZE_PURPOSE, &request, LOGIN_STATE_SECS) {
+            Ok(sealed) => Outcome::Login { request: Box::new(request), sealed, message },
+            Err(e) => {
+                tracing::error!(error = %e, "cannot seal the sign-in state");
+                request.error("server_error", "the sign-in cannot be started")
+            }
+        }
     }
 
     /// The pending request from a sign-in page's sealed state.
@@ -225,7 +233,7 @@ impl Oidc {
         auth_time: Timestamp,
     ) -> AppResult<Outcome> {
         let code = issue();
-        let expires = time::now() + chrono::Duration::from_std(self.settings().code_ttl).unwrap_or_default();
+        let expires = time::after(self.settings().code_ttl)?;
         let (client_row, r) = (client.id, req.clone());
         self.db()
             .write(move |c| {

@@ -79,7 +79,7 @@ impl Oidc {
     pub async fn rotate_keys_if_due(&self) -> AppResult<bool> {
         let before = self.ring()?.kid.clone();
         self.load_keys().await?;
-        let cutoff = time::now() - chrono::Duration::from_std(self.settings().id_token_ttl).unwrap_or_default();
+        let cutoff = time::ago(self.settings().id_token_ttl)?;
         self.db().write(move |c| store::purge_retired(c, &cutoff)).await?;
         Ok(self.ring()?.kid != before)
     }
@@ -100,7 +100,7 @@ impl Oidc {
     }
 
     async fn read_ring(&self) -> AppResult<Option<KeyRing>> {
-        let cutoff = time::now() - chrono::Duration::from_std(self.settings().id_token_ttl).unwrap_or_default();
+        let cutoff = time::ago(self.settings().id_token_ttl)?;
         let rows = self.db().read(move |c| store::published(c, &cutoff)).await?;
         let Some(current) = rows.iter().find(|r| r.retired_at.is_none()) else { return Ok(None) };
         // A store restored under another master key cannot open its signing

@@ -63,13 +63,16 @@ struct Inner {
 }
 
 impl Oidc {
-    pub fn new(db: Db, identity: Identity, sealer: Sealer, settings: OidcSettings) -> Self {
+    /// Fails when the client for upstream providers cannot be built (no TLS
+    /// roots, say): a default client would lose its timeout and follow
+    /// redirects, so the server does not start without this one.
+    pub fn new(db: Db, identity: Identity, sealer: Sealer, settings: OidcSettings) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .unwrap_or_default();
-        Oidc { inner: Arc::new(Inner { db, identity, sealer, settings, keys: RwLock::new(None), http }) }
+            .map_err(|e| format!("cannot build the HTTP client for upstream sign-in providers: {e}"))?;
+        Ok(Oidc { inner: Arc::new(Inner { db, identity, sealer, settings, keys: RwLock::new(None), http }) })
     }
 
     pub fn db(&self) -> &Db {

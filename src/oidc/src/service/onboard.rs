@@ -58,7 +58,13 @@ impl Oidc {
             provider_name: proven.provider_name,
             org_scoped: proven.org_scoped,
         };
-        let sealed = self.seal_state(ONBOARD_PURPOSE, &st, ONBOARD_STATE_SECS);
+        let sealed = match self.seal_state(ONBOARD_PURPOSE, &st, ONBOARD_STATE_SECS) {
+            Ok(sealed) => sealed,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot seal the onboarding state");
+                return st.pending.error("server_error", "the onboarding cannot be started");
+            }
+        };
         let callback = format!("{}/oauth2/v2/onboard", self.issuer());
         Outcome::Redirect(with_query(uri, &[("state", &sealed), ("callback", &callback), ("email", &email)]))
     }

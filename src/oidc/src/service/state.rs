@@ -5,6 +5,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use meshcloud_kernel::{AppError, AppResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -19,10 +20,10 @@ struct Envelope<T> {
 impl Oidc {
     /// `purpose` binds the state to one use: a state sealed for one step
     /// cannot be replayed into another.
-    pub(crate) fn seal_state<T: Serialize>(&self, purpose: &str, value: &T, ttl_secs: i64) -> String {
+    pub(crate) fn seal_state<T: Serialize>(&self, purpose: &str, value: &T, ttl_secs: i64) -> AppResult<String> {
         let env = Envelope { exp: chrono::Utc::now().timestamp() + ttl_secs, v: value };
-        let Ok(json) = serde_json::to_vec(&env) else { return String::new() };
-        self.sealer().seal(&json, purpose.as_bytes()).map(|b| B64.encode(b)).unwrap_or_default()
+        let json = serde_json::to_vec(&env).map_err(|e| AppError::internal(format!("sealing {purpose} state: {e}")))?;
+        Ok(B64.encode(self.sealer().seal(&json, purpose.as_bytes())?))
     }
 
     pub(crate) fn open_state<T: DeserializeOwned>(&self, purpose: &str, raw: &str) -> Option<T> {

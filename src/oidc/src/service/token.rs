@@ -56,10 +56,6 @@ fn invalid_grant(msg: &str) -> AppError {
     AppError::oauth("invalid_grant", msg)
 }
 
-fn secs(d: std::time::Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or_default()
-}
-
 /// Left half of SHA-512 of the access token (ES512's hash), base64url.
 pub fn at_hash(access_token: &str) -> String {
     let digest = Sha512::digest(access_token.as_bytes());
@@ -164,7 +160,7 @@ impl Oidc {
             }
         }
         let (access, refresh) = (issue(), issue());
-        let record = self.record(client, &access, Some(&refresh));
+        let record = self.record(client, &access, Some(&refresh))?;
         let (user, scope, auth_time, code_id) = (code.user, code.scope.clone(), code.auth_time, code.id);
         let client_row = client.id;
         let issued = self
@@ -220,7 +216,7 @@ impl Oidc {
             return Err(invalid_grant("refresh token was issued to another client"));
         }
         let (access, refresh) = (issue(), issue());
-        let record = self.record(client, &access, Some(&refresh));
+        let record = self.record(client, &access, Some(&refresh))?;
         let s = session.clone();
         // Every check is made in the write, so two requests racing with one
         // token cannot both pass, and the loser's reuse still ends the session.
@@ -259,7 +255,7 @@ impl Oidc {
             return Err(AppError::oauth("unauthorized_client", "the client may not use the client_credentials grant"));
         };
         let access = issue();
-        let record = self.record(client, &access, None);
+        let record = self.record(client, &access, None)?;
         let client_row = client.id;
         let (session, revoked) = self
             .db()
@@ -312,15 +308,18 @@ impl Oidc {
     }
 
     /// What the store keeps of freshly issued tokens, with their expiries.
-    fn record(&self, client: &ClientRow, access: &Issued, refresh: Option<&Issued>) -> Issue {
-        let now = time::now();
-        Issue {
+    fn record(&self, client: &ClientRow, access: &Issued, refresh: Option<&Issued>) -> AppResult<Issue> {
+        let refresh = match refresh {
+            Some(r) => Some((r.uuid, r.hash, time::after(self.settings().refresh_token_ttl)?)),
+            None => None,
+        };
+        Ok(Issue {
             client_name: client.name.clone(),
             access_uuid: access.uuid,
             access_hash: access.hash,
-            access_expires: now + secs(self.settings().access_token_ttl),
-            refresh: refresh.map(|r| (r.uuid, r.hash, now + secs(self.settings().refresh_token_ttl))),
-        }
+            access_expires: time::after(self.settings().access_token_ttl)?,
+            refresh,
+        })
     }
 
     fn answer(&self, access: Issued, refresh: Option<Issued>, id_token: Option<String>, scope: &str) -> TokenAnswer {
@@ -349,7 +348,7 @@ impl Oidc {
             "aud": [client.client_id],
             "azp": client.client_id,
             "iat": now.timestamp(),
-            "exp": (now + secs(self.settings().id_token_ttl)).timestamp(),
+            "exp": (now + time::span(self.settings().id_token_ttl)?).timestamp(),
             "auth_time": session.auth_time.timestamp(),
             "at_hash": at_hash(access_token),
         });

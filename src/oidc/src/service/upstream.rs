@@ -127,7 +127,14 @@ impl Oidc {
             nonce: nonce.clone(),
             verifier,
         };
-        let sealed = self.seal_state(UPSTREAM_PURPOSE, &state, UPSTREAM_STATE_SECS);
+        let sealed = match self.seal_state(UPSTREAM_PURPOSE, &state, UPSTREAM_STATE_SECS) {
+            Ok(sealed) => sealed,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot seal the upstream sign-in state");
+                let e = pending.error("server_error", "the sign-in cannot be started");
+                return Ok(Some((e, String::new())));
+            }
+        };
         let mut pairs = vec![
             ("response_type", "code"),
             ("client_id", provider.client_id.as_str()),

@@ -254,7 +254,7 @@ impl Ops {
     /// Removes events and schedule run records older than `retention` (the
     /// retention job); returns how many.
     pub async fn purge_events(&self, retention: std::time::Duration) -> AppResult<usize> {
-        let cutoff = meshcloud_kernel::time::ago(retention);
+        let cutoff = meshcloud_kernel::time::ago(retention)?;
         let mut total = 0;
         // In slices, so the writer is never held for long.
         loop {

@@ -1,0 +1,376 @@
+//! Serving connections: at most `max_connections` at once, a deadline for
+//! every request's headers, a keep-alive timeout between requests, and a
+//! bounded drain on shutdown.
+//!
+//! poem's `Server` offers none of the first three: hyper's header-read
+//! timeout needs a timer poem does not install, and poem's `idle_timeout`
+//! counts every byte as activity, so a client trickling header bytes is
+//! never closed. Connections are therefore driven with hyper here and each
+//! request is handed to the poem endpoint, as poem's `Server` does.
+//!
+//! A connection is in one of three phases: reading a request's headers
+//! (deadline `header_read_timeout`, counted from the accept or from the
+//! first byte after idling), busy with requests (no deadline: handlers and
+//! response bodies take what they take), or idle between requests (deadline
+//! `keep_alive_timeout`). A connection past its deadline is dropped.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use hyper::body::{Body, Frame, Incoming, SizeHint};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use poem::http::uri::Scheme;
+use poem::web::{LocalAddr, RemoteAddr};
+use poem::{Addr, Endpoint, Request};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tracing::{debug, warn};
+
+/// A failing `accept` (out of descriptors, mostly) is retried after this
+/// pause instead of in a busy loop.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// The warning that the connection cap is reached is repeated at most this often.
+const FULL_WARNING_EVERY: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub header_read_timeout: Duration,
+    pub keep_alive_timeout: Duration,
+    pub max_connections: usize,
+    /// How long in-flight requests may take to finish after shutdown.
+    pub drain: Duration,
+}
+
+/// The connection cap, lowered to half the process's open-file limit when
+/// that is smaller: the other half stays for the store, backups, outgoing
+/// mail and sign-in calls, so connections cannot starve them of descriptors.
+pub fn effective_cap(configured: usize) -> usize {
+    let Some(limit) = open_file_limit() else { return configured };
+    let half = usize::try_from(limit / 2).unwrap_or(usize::MAX).max(1);
+    if half < configured {
+        warn!(
+            max_connections = configured,
+            open_file_limit = limit,
+            serving = half,
+            "max_connections exceeds half the open-file limit (ulimit -n); serving fewer connections at once"
+        );
+        half
+    } else {
+        configured
+    }
+}
+
+/// The soft limit on open files, where the system reports it (Linux).
+fn open_file_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find_map(|l| l.strip_prefix("Max open files"))?;
+    // "unlimited" does not parse: no limit to respect.
+    line.split_whitespace().next()?.parse().ok()
+}
+
+/// Serves `endpoint` on `listener` until `shutdown` resolves; then stops
+/// accepting, lets in-flight requests finish for up to `limits.drain`, and
+/// drops the connections left.
+pub async fn serve<E>(
+    listener: std::net::TcpListener,
+    limits: Limits,
+    endpoint: E,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()>
+where
+    E: Endpoint + 'static,
+{
+    listener.set_nonblocking(true)?;
+    let listener = TcpListener::from_std(listener)?;
+    let local = LocalAddr(Addr::SocketAddr(listener.local_addr()?));
+    let endpoint = Arc::new(endpoint);
+    // Beyond the cap, connections are not accepted: they wait in the
+    // listen backlog, holding no descriptor of ours, until a slot frees.
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // The deadlines are kept here; hyper's own header timer stays off.
+    builder.http1().header_read_timeout(None);
+    builder.http2().max_pending_accept_reset_streams(20).max_header_list_size(16 * 1024);
+    let builder = Arc::new(builder);
+    let (drain, draining) = watch::channel(false);
+    let mut conns = JoinSet::new();
+    let mut warned_full = None;
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            Some(done) = conns.join_next() => reaped(done),
+            next = next_connection(&listener, &slots, &mut warned_full) => {
+                let Some((stream, peer, slot)) = next else { break };
+                let conn = Conn {
+                    builder: builder.clone(),
+                    endpoint: endpoint.clone(),
+                    local: local.clone(),
+                    peer,
+                    limits,
+                    draining: draining.clone(),
+                    _slot: slot,
+                };
+                conns.spawn(conn.run(stream));
+            }
+        }
+    }
+    // New connections are refused from here on.
+    drop(listener);
+    let _ = drain.send(true);
+    let drained = tokio::time::timeout(limits.drain, async {
+        while let Some(done) = conns.join_next().await {
+            reaped(done);
+        }
+    })
+    .await;
+    if drained.is_err() {
+        warn!(open = conns.len(), "closing the connections still busy after the drain period");
+        conns.shutdown().await;
+    }
+    Ok(())
+}
+
+/// A cancelled task was aborted on purpose; only a panic is worth a warning.
+fn reaped(done: Result<(), tokio::task::JoinError>) {
+    if let Err(e) = done
+        && e.is_panic()
+    {
+        warn!(error = %e, "a connection task panicked");
+    }
+}
+
+/// The next connection with its slot; `None` only if the slots were closed.
+async fn next_connection(
+    listener: &TcpListener,
+    slots: &Arc<Semaphore>,
+    warned_full: &mut Option<Instant>,
+) -> Option<(TcpStream, SocketAddr, OwnedSemaphorePermit)> {
+    loop {
+        if slots.available_permits() == 0 && warned_full.is_none_or(|at| at.elapsed() >= FULL_WARNING_EVERY) {
+            warn!("max_connections reached; new connections wait until one closes");
+            *warned_full = Some(Instant::now());
+        }
+        let slot = slots.clone().acquire_owned().await.ok()?;
+        match listener.accept().await {
+            Ok((stream, peer)) => return Some((stream, peer, slot)),
+            Err(e) => {
+                drop(slot);
+                warn!(error = %e, "accepting a connection failed");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+            }
+        }
+    }
+}
+
+/// One accepted connection and what serving it needs.
+struct Conn<E> {
+    builder: Arc<auto::Builder<TokioExecutor>>,
+    endpoint: Arc<E>,
+    local: LocalAddr,
+    peer: SocketAddr,
+    limits: Limits,
+    draining: watch::Receiver<bool>,
+    /// Frees the connection's place under the cap when the task ends.
+    _slot: OwnedSemaphorePermit,
+}
+
+impl<E: Endpoint + 'static> Conn<E> {
+    async fn run(mut self, stream: TcpStream) {
+        let (phase_tx, mut phase) = watch::channel(Phase::Head(Instant::now()));
+        // Held to the end, so `phase.changed()` never reports a closed channel.
+        let tracker = Arc::new(Tracker { phase: phase_tx });
+        let service = {
+            let tracker = tracker.clone();
+            let (endpoint, local, remote) = (self.endpoint.clone(), self.local.clone(), RemoteAddr(self.peer.into()));
+            hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                // Called once the request's headers are parsed.
+                let in_flight = tracker.begin();
+                let (endpoint, local, remote) = (endpoint.clone(), local.clone(), remote.clone());
+                async move {
+                    let req = Request::from((req, local, remote, Scheme::HTTP));
+                    let resp: hyper::Response<_> = endpoint.get_response(req).await.into();
+                    Ok::<_, Infallible>(resp.map(|body| Tracked { body, _in_flight: in_flight }))
+                }
+            })
+        };
+        let io = TokioIo::new(Watched { stream, tracker: tracker.clone() });
+        let conn = self.builder.serve_connection_with_upgrades(io, service);
+        tokio::pin!(conn);
+        let mut draining = false;
+        loop {
+            let deadline = self.deadline(*phase.borrow_and_update());
+            tokio::select! {
+                biased;
+                _ = conn.as_mut() => return,
+                _ = phase.changed() => {}
+                _ = self.draining.changed(), if !draining => {
+                    // Idle connections close now, busy ones after their response.
+                    draining = true;
+                    conn.as_mut().graceful_shutdown();
+                }
+                () = sleep_until(deadline) => {
+                    let current = *phase.borrow();
+                    if self.deadline(current).is_some_and(|d| d <= Instant::now()) {
+                        let why = match current {
+                            Phase::Head(_) => "no complete request headers in time",
+                            _ => "idle keep-alive connection",
+                        };
+                        debug!(peer = %self.peer, why, "closing connection");
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn deadline(&self, phase: Phase) -> Option<Instant> {
+        // Validated timeouts (at most an hour) cannot overflow an Instant.
+        match phase {
+            Phase::Head(since) => Some(since + self.limits.header_read_timeout),
+            Phase::Idle(since) => Some(since + self.limits.keep_alive_timeout),
+            Phase::Busy(_) => None,
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Where a connection stands, which decides its deadline.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    /// Reading a request's headers since this instant.
+    Head(Instant),
+    /// This many requests in flight (more than one only over HTTP/2).
+    Busy(usize),
+    /// No request since this instant.
+    Idle(Instant),
+}
+
+struct Tracker {
+    phase: watch::Sender<Phase>,
+}
+
+impl Tracker {
+    /// Bytes arrived: on an idle connection, a request's headers have begun.
+    fn received(&self) {
+        self.phase.send_if_modified(|p| match *p {
+            Phase::Idle(_) => {
+                *p = Phase::Head(Instant::now());
+                true
+            }
+            Phase::Head(_) | Phase::Busy(_) => false,
+        });
+    }
+
+    fn begin(self: &Arc<Self>) -> InFlight {
+        self.phase.send_modify(|p| {
+            *p = match *p {
+                Phase::Busy(n) => Phase::Busy(n + 1),
+                Phase::Head(_) | Phase::Idle(_) => Phase::Busy(1),
+            }
+        });
+        InFlight(self.clone())
+    }
+}
+
+/// A request from its parsed headers until its response is written (or
+/// abandoned): dropped with the response body.
+struct InFlight(Arc<Tracker>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.phase.send_modify(|p| {
+            *p = match *p {
+                Phase::Busy(n) if n > 1 => Phase::Busy(n - 1),
+                _ => Phase::Idle(Instant::now()),
+            }
+        });
+    }
+}
+
+/// A response body that ends its request's time in flight when hyper is
+/// done with it.
+struct Tracked<B> {
+    body: B,
+    _in_flight: InFlight,
+}
+
+impl<B: Body + Unpin> Body for Tracked<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// The socket, reporting received bytes to the connection's tracker.
+struct Watched {
+    stream: TcpStream,
+    tracker: Arc<Tracker>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.tracker.received();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
