@@ -131,3 +131,63 @@ async fn a_removed_member_keeps_nothing_on_both_faces() {
         assert_id_error(&r, 403, "forbidden");
     }
 }
+
+/// A workspace is deleted in one place whichever face asks: a soft delete
+/// that drops its links, seen the same way from the other face.
+#[tokio::test]
+async fn a_deleted_workspace_is_gone_from_both_faces() {
+    let w = world().await;
+    let org = &w.org_a;
+    let team = w.alice.create_team(org, "builders").await;
+    for face in ["layer5", "identity"] {
+        let ws = w.alice.create_workspace(org, &format!("ws-{face}")).await;
+        w.alice.post_empty(&format!("/api/workspaces/{ws}/teams/{team}")).await.expect(200);
+        if face == "layer5" {
+            w.alice.delete(&format!("/api/workspaces/{ws}")).await.expect_204();
+        } else {
+            let r = w.alice.delete(&project(org, &ws)).await;
+            assert_eq!(r.status, 202, "{}", r.text);
+            // The provisioning job finishes the delete.
+            crate::identity_orgs::poll(&w.alice, &project(org, &ws), |s, _| s == 404).await;
+        }
+        assert_eq!(w.alice.get(&project(org, &ws)).await.status, 404, "{face}");
+        w.alice.get(&format!("/api/workspaces/{ws}")).await.assert_l5_error(404, L5_NOT_FOUND);
+        let deleted = w.alice.get("/api/workspaces?filter=%7B%22deleted%22%3Atrue%7D").await;
+        let deleted = deleted.json();
+        assert!(deleted.to_string().contains(&ws), "{face}: soft-deleted, listed as such: {deleted}");
+        // Its link to the team went with it: the team is linked nowhere.
+        let holding = w.alice.get(&format!("/api/workspaces/{ws}/teams")).await;
+        assert_eq!(holding.status, 404, "{face}: {}", holding.text);
+    }
+}
+
+/// Grants resolve the same way for both faces: a role bound on one face
+/// is held on the other, and taking it away there takes it away here.
+#[tokio::test]
+async fn grants_bound_on_one_face_hold_on_the_other() {
+    let w = world().await;
+    let org = &w.org_a;
+    let acl = format!("/api/v1/organizations/{org}/acl");
+    let groups_ops = |v: &Value| {
+        v["organization"]["endpoints"]
+            .as_array()
+            .and_then(|eps| eps.iter().find(|e| e["name"] == "identity:groups"))
+            .map(|e| e["operations"].clone())
+    };
+    assert_eq!(groups_ops(&w.carol.get(&acl).await.expect(200)), Some(json!(["read"])));
+
+    // Bound on Layer5 (through a team): the Identity ACL and the Identity API follow.
+    let team = w.alice.create_team(org, "admins").await;
+    let bind = json!({"team_id": team, "roleNames": ["organization admin"]});
+    w.alice.ctx(org).post("/api/identity/roles", bind).await.expect(201);
+    w.alice.post_empty(&format!("/api/identity/orgs/{org}/teams/{team}/users/{}", w.carol_id)).await.expect(201);
+    let ops = groups_ops(&w.carol.get(&acl).await.expect(200));
+    assert_eq!(ops, Some(json!(["create", "read", "update", "delete"])), "{ops:?}");
+    create_group(&w.carol, org, "made-by-carol", &[], &[]).await;
+
+    // Taken away on the Identity face (carol leaves the group): Layer5 follows.
+    let body = json!({"metadata": {"name": "admins"}, "spec": {"userIDs": [], "serviceAccountIDs": [], "roleIDs": [identity_role(&w.alice, org, "organization admin").await]}});
+    w.alice.put(&format!("/api/v1/organizations/{org}/groups/{team}"), body).await.expect(200);
+    w.carol.post(&format!("/api/identity/orgs/{org}/teams"), json!({"name": "nope"})).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    assert_eq!(groups_ops(&w.carol.get(&acl).await.expect(200)), Some(json!(["read"])));
+}
