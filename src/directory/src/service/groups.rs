@@ -93,7 +93,7 @@ fn resolve(c: &Conn, org: &IdOrgRow, spec: &Checked) -> AppResult<Resolved> {
 pub(crate) fn perms_of<'a>(c: &Conn, roles: impl IntoIterator<Item = &'a RoleRow>) -> AppResult<PermSet> {
     let mut set = PermSet::default();
     for r in roles {
-        set.0 |= core_roles::perms(c, r.id)?.0;
+        set |= core_roles::perms(c, r.id)?;
     }
     Ok(set)
 }
@@ -207,7 +207,7 @@ impl Directory {
                 // Everyone in the group gains the added roles; who joins gains all of them.
                 let mut granted = perms_of(c, added.iter().copied())?;
                 if !joining.is_empty() {
-                    granted.0 |= perms_of(c, &r.roles)?.0;
+                    granted |= perms_of(c, &r.roles)?;
                 }
                 must_hold(&p, org.uuid, granted)?;
                 core_teams::update(c, g.id, &spec.meta.name, &spec.meta.description)?;

@@ -55,7 +55,7 @@ fn resolve_groups(c: &Conn, org: &IdOrgRow, ids: &[uuid::Uuid]) -> AppResult<Vec
 fn perms_of_teams(c: &Conn, teams: &[TeamId]) -> AppResult<PermSet> {
     let mut set = PermSet::default();
     for t in teams {
-        set.0 |= team_perms(c, *t)?.0;
+        set |= team_perms(c, *t)?;
     }
     Ok(set)
 }
@@ -70,7 +70,7 @@ fn direct_perms(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
 pub(crate) fn held_by(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
     let teams: Vec<TeamId> = users::group_ids(c, org, Some(user))?.into_iter().map(|g| g.1).collect();
     let mut set = perms_of_teams(c, &teams)?;
-    set.0 |= direct_perms(c, org, user)?.0;
+    set |= direct_perms(c, org, user)?;
     Ok(set)
 }
 
@@ -199,7 +199,7 @@ impl Directory {
                 let activating = spec.state == UserState::Active && u.state != "active";
                 if activating {
                     // Everything the membership grants comes back to life.
-                    granted.0 |= perms_of_teams(c, &wanted)?.0 | direct_perms(c, org.id, u.id)?.0;
+                    granted |= perms_of_teams(c, &wanted)? | direct_perms(c, org.id, u.id)?;
                 }
                 must_hold(&p, org.uuid, granted)?;
                 users::set_state(c, org.id, u.id, spec.state.as_db())?;

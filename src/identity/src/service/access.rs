@@ -53,7 +53,7 @@ pub fn must_hold(p: &Principal, org: uuid::Uuid, granted: PermSet) -> AppResult<
 pub fn team_perms(c: &Conn, team: meshcloud_kernel::ids::TeamId) -> AppResult<PermSet> {
     let mut set = PermSet::default();
     for r in roles::team_roles(c, team)? {
-        set.0 |= roles::perms(c, r.id)?.0;
+        set |= roles::perms(c, r.id)?;
     }
     Ok(set)
 }

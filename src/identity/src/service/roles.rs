@@ -59,7 +59,7 @@ fn resolve_roles(c: &Conn, org: &OrgRow, names: &[String]) -> AppResult<Vec<Role
 fn perms_of(c: &Conn, rs: &[&RoleRow]) -> AppResult<PermSet> {
     let mut set = PermSet::default();
     for r in rs {
-        set.0 |= roles::perms(c, r.id)?.0;
+        set |= roles::perms(c, r.id)?;
     }
     Ok(set)
 }
