@@ -6,6 +6,8 @@
 //! this catalogue, so a check is a hash lookup and a bit test: no database.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::ops::{BitOr, BitOrAssign};
 
 use crate::AppError;
 use crate::ids::OrgId;
@@ -14,7 +16,7 @@ macro_rules! catalogue {
     ($($name:ident = $code:literal, $desc:literal;)*) => {
         /// A built-in permission key. `code` is `category.subcategory.function`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[repr(u8)]
+        #[repr(u16)]
         pub enum Perm { $($name,)* }
 
         impl Perm {
@@ -95,8 +97,9 @@ catalogue! {
 }
 
 impl Perm {
-    pub fn bit(self) -> u128 {
-        1u128 << (self as u8)
+    /// Position in `ALL`, which is also the key's bit in a `PermSet`.
+    const fn index(self) -> usize {
+        self as usize
     }
 
     pub fn from_code(code: &str) -> Option<Perm> {
@@ -110,29 +113,138 @@ impl Perm {
     }
 }
 
+/// A fixed-size bitset of `N` words. Bit `i` lives in word `i / 64`, so a
+/// test is one index and one mask whatever the size. Indices must stay below
+/// `CAPACITY`; for `PermSet` the assertion on `PERM_WORDS` guarantees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bits<const N: usize>([u64; N]);
+
+impl<const N: usize> Bits<N> {
+    const CAPACITY: usize = N * 64;
+    const EMPTY: Self = Bits([0; N]);
+
+    /// Bits `0..n` set (`n` at most `CAPACITY`).
+    const fn first(n: usize) -> Self {
+        let mut words = [0; N];
+        let mut w = 0;
+        while w < N {
+            let start = w * 64;
+            words[w] = if n >= start + 64 {
+                u64::MAX
+            } else if n > start {
+                (1 << (n - start)) - 1
+            } else {
+                0
+            };
+            w += 1;
+        }
+        Bits(words)
+    }
+
+    fn has(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn remove(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
+    }
+
+    fn union(mut self, other: &Self) -> Self {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        self
+    }
+
+    fn contains_all(&self, other: &Self) -> bool {
+        self.0.iter().zip(other.0).all(|(a, b)| a & b == b)
+    }
+
+    /// Set bits in ascending order.
+    fn iter(self) -> impl Iterator<Item = usize> {
+        self.0.into_iter().enumerate().flat_map(|(w, mut word)| {
+            std::iter::from_fn(move || {
+                if word == 0 {
+                    return None;
+                }
+                let bit = word.trailing_zeros() as usize;
+                word &= word - 1;
+                Some(w * 64 + bit)
+            })
+        })
+    }
+}
+
+/// Words a `PermSet` needs: the set grows with the catalogue, so adding keys
+/// never needs a change here.
+const PERM_WORDS: usize = Perm::ALL.len().div_ceil(64);
+// Fails the build, not a request, should the size ever be set by hand.
+const _: () = assert!(Bits::<PERM_WORDS>::CAPACITY >= Perm::ALL.len());
+
 /// A set of built-in permissions.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PermSet(pub u128);
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PermSet(Bits<PERM_WORDS>);
+
+impl Default for PermSet {
+    fn default() -> Self {
+        PermSet(Bits::EMPTY)
+    }
+}
 
 impl PermSet {
+    const ALL: PermSet = PermSet(Bits::first(Perm::ALL.len()));
+
     pub fn all() -> Self {
-        PermSet(Perm::ALL.iter().fold(0, |acc, p| acc | p.bit()))
+        Self::ALL
     }
 
     pub fn has(self, p: Perm) -> bool {
-        self.0 & p.bit() != 0
+        self.0.has(p.index())
     }
 
     pub fn insert(&mut self, p: Perm) {
-        self.0 |= p.bit();
+        self.0.insert(p.index());
+    }
+
+    pub fn remove(&mut self, p: Perm) {
+        self.0.remove(p.index());
+    }
+
+    pub fn union(self, other: PermSet) -> Self {
+        PermSet(self.0.union(&other.0))
     }
 
     pub fn contains_all(self, other: PermSet) -> bool {
-        self.0 & other.0 == other.0
+        self.0.contains_all(&other.0)
     }
 
+    /// The permissions held, in catalogue order.
     pub fn iter(self) -> impl Iterator<Item = Perm> {
-        Perm::ALL.iter().copied().filter(move |p| self.has(*p))
+        self.0.iter().filter_map(|i| Perm::ALL.get(i).copied())
+    }
+}
+
+impl BitOr for PermSet {
+    type Output = PermSet;
+
+    fn bitor(self, rhs: PermSet) -> PermSet {
+        self.union(rhs)
+    }
+}
+
+impl BitOrAssign for PermSet {
+    fn bitor_assign(&mut self, rhs: PermSet) {
+        *self = self.union(rhs);
+    }
+}
+
+impl fmt::Debug for PermSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter().map(Perm::code)).finish()
     }
 }
 
@@ -192,7 +304,10 @@ mod tests {
 
     #[test]
     fn catalogue_fits_the_bitset_and_codes_are_unique() {
-        assert!(Perm::ALL.len() <= 128);
+        assert!(PERM_WORDS * 64 >= Perm::ALL.len());
+        for (i, p) in Perm::ALL.iter().enumerate() {
+            assert_eq!(p.index(), i, "{}", p.code());
+        }
         let mut codes: Vec<_> = Perm::ALL.iter().map(|p| p.code()).collect();
         codes.sort();
         codes.dedup();
@@ -202,6 +317,55 @@ mod tests {
             let (c, s, f) = p.parts();
             assert!(!c.is_empty() && !s.is_empty() && !f.is_empty(), "{}", p.code());
         }
+    }
+
+    #[test]
+    fn bits_hold_a_thousand_keys() {
+        let mut a = Bits::<16>::EMPTY;
+        assert_eq!(Bits::<16>::CAPACITY, 1024);
+        a.insert(999);
+        assert!(a.has(999) && !a.has(998) && !a.has(1000));
+        let mut b = Bits::<16>::EMPTY;
+        b.insert(3);
+        let u = a.union(&b);
+        assert!(u.has(3) && u.has(999));
+        assert!(u.contains_all(&a) && u.contains_all(&b) && !a.contains_all(&u));
+        assert_eq!(u.iter().collect::<Vec<_>>(), [3, 999]);
+        let mut r = u;
+        r.remove(999);
+        assert_eq!(r, b);
+        assert_eq!(Bits::<16>::first(1000).iter().count(), 1000);
+        assert!(Bits::<16>::first(1000).has(999) && !Bits::<16>::first(1000).has(1000));
+    }
+
+    #[test]
+    fn union_iteration_and_all() {
+        let mut a = PermSet::default();
+        a.insert(Perm::AllocationsManage);
+        a.insert(Perm::OrgRead);
+        let mut b = PermSet::default();
+        b.insert(Perm::TeamsRead);
+        b.insert(Perm::OrgRead);
+        let u = a | b;
+        assert_eq!(u, a.union(b));
+        assert!(u.contains_all(a) && u.contains_all(b) && !a.contains_all(u));
+        // Catalogue order, whatever the insertion order.
+        assert_eq!(u.iter().collect::<Vec<_>>(), [Perm::OrgRead, Perm::TeamsRead, Perm::AllocationsManage]);
+        let mut c = a;
+        c |= b;
+        assert_eq!(c, u);
+        c.remove(Perm::OrgRead);
+        assert!(!c.has(Perm::OrgRead) && c.has(Perm::TeamsRead));
+
+        let mut every = PermSet::default();
+        for p in Perm::ALL {
+            let mut one = PermSet::default();
+            one.insert(*p);
+            every |= one;
+        }
+        assert_eq!(every, PermSet::all());
+        assert_eq!(PermSet::all().iter().collect::<Vec<_>>(), Perm::ALL);
+        assert!(PermSet::default().iter().next().is_none());
     }
 
     #[test]

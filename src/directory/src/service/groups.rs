@@ -199,7 +199,7 @@ impl Directory {
                 // Everyone in the group gains the added roles; who joins gains all of them.
                 let mut granted = grants::of_roles(c, added.iter().copied())?;
                 if !joining.is_empty() {
-                    granted.0 |= grants::of_roles(c, &r.roles)?.0;
+                    granted |= grants::of_roles(c, &r.roles)?;
                 }
                 must_hold(&p, org.uuid, granted)?;
                 core_teams::update(c, g.id, &spec.meta.name, &spec.meta.description)?;

@@ -169,7 +169,7 @@ impl Directory {
                 let activating = spec.state == UserState::Active && u.state != "active";
                 if activating {
                     // Everything the membership grants comes back to life.
-                    granted.0 |= grants::of_teams(c, &wanted)?.0 | grants::direct(c, org.id, u.id)?.0;
+                    granted |= grants::of_teams(c, &wanted)? | grants::direct(c, org.id, u.id)?;
                 }
                 must_hold(&p, org.uuid, granted)?;
                 // Joins first and leaves last: the admin rule is checked on a

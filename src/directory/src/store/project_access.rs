@@ -23,7 +23,7 @@ pub fn project_perms(conn: &Connection, user: UserId, workspace_id: WorkspaceId)
         stmt.query_map(params![workspace_id, user], |r| r.get::<_, TeamId>(0))?.collect::<Result<Vec<_>, _>>()?;
     let mut set = PermSet::default();
     for t in teams {
-        set.0 |= grants::of_team(conn, t)?.0;
+        set |= grants::of_team(conn, t)?;
     }
     Ok(set)
 }

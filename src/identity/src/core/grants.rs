@@ -15,7 +15,7 @@ use crate::store::teams;
 pub fn of_roles<'a>(c: &Conn, rs: impl IntoIterator<Item = &'a RoleRow>) -> AppResult<PermSet> {
     let mut set = PermSet::default();
     for r in rs {
-        set.0 |= roles::perms(c, r.id)?.0;
+        set |= roles::perms(c, r.id)?;
     }
     Ok(set)
 }
@@ -29,7 +29,7 @@ pub fn of_team(c: &Conn, team: TeamId) -> AppResult<PermSet> {
 pub fn of_teams(c: &Conn, ts: &[TeamId]) -> AppResult<PermSet> {
     let mut set = PermSet::default();
     for t in ts {
-        set.0 |= of_team(c, *t)?.0;
+        set |= of_team(c, *t)?;
     }
     Ok(set)
 }
@@ -43,7 +43,7 @@ pub fn direct(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
 /// roles of its live teams and the roles bound to it directly.
 pub fn held_by(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
     let mut set = of_teams(c, &teams::ids_of_user(c, org, user)?)?;
-    set.0 |= direct(c, org, user)?.0;
+    set |= direct(c, org, user)?;
     Ok(set)
 }
 

@@ -64,19 +64,19 @@ fn granted(c: &Conn, org: &OrgRow, role_names: &[String], team_refs: &[String]) 
     let mut granted = PermSet::default();
     let member =
         roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
-    granted.0 |= roles::perms(c, member.id)?.0;
+    granted |= roles::perms(c, member.id)?;
     for name in role_names {
         if name == roles::PROVIDER_ADMIN {
             return Err(AppError::validation("the provider admin role cannot be handed out by invitation"));
         }
         let r = roles::by_name(c, org.id, name)?
             .ok_or_else(|| AppError::validation(format!("roles: no role named '{name}' in this organization")))?;
-        granted.0 |= roles::perms(c, r.id)?.0;
+        granted |= roles::perms(c, r.id)?;
     }
     for t in team_refs {
         let team = teams::by_ref(c, org.id, t)?
             .ok_or_else(|| AppError::validation(format!("teams: no team '{t}' in this organization")))?;
-        granted.0 |= crate::core::grants::of_team(c, team.id)?.0;
+        granted |= crate::core::grants::of_team(c, team.id)?;
     }
     Ok(granted)
 }

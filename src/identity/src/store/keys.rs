@@ -336,7 +336,7 @@ mod tests {
         // org without their consent, creating accounts from sign-up requests,
         // and setting an org's quotas.
         for p in [Perm::KeysManage, Perm::MembersAdd, Perm::SignupRead, Perm::SignupDecide, Perm::QuotasUpdate] {
-            org_admin.0 &= !p.bit();
+            org_admin.remove(p);
         }
         assert_eq!(chain("Organization administration"), org_admin);
         let member = chain("Member");
