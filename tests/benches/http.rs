@@ -46,7 +46,20 @@ fn main() {
             .unwrap();
         let id = list["organizations"][0]["id"].as_str().unwrap().to_string();
         let (h, b, base2) = (http.clone(), bearer.clone(), base.clone());
+        let org = id.clone();
         run("get org by id (point read)", 20000, move |_| {
+            let (h, b, url) = (h.clone(), b.clone(), format!("{base2}/api/identity/orgs/{org}"));
+            async move { h.get(url).header("authorization", b).send().await.unwrap().status().as_u16() }
+        })
+        .await
+        .print();
+
+        // The same read as an ordinary member: the per-org grant lookup and
+        // bit test run (a provider admin skips them). The member is a service
+        // account in a group holding the built-in member role.
+        let member = member_bearer(&http, &base, &bearer, &id).await;
+        let (h, b, base2) = (http.clone(), member, base.clone());
+        run("get org by id as a member (grant bit test)", 20000, move |_| {
             let (h, b, url) = (h.clone(), b.clone(), format!("{base2}/api/identity/orgs/{id}"));
             async move { h.get(url).header("authorization", b).send().await.unwrap().status().as_u16() }
         })
@@ -69,4 +82,38 @@ fn main() {
         .await
         .print();
     });
+}
+
+/// A bearer token of a service account of `org` whose group holds the
+/// built-in `member` role, made through the Identity API.
+async fn member_bearer(http: &reqwest::Client, base: &str, admin: &str, org: &str) -> String {
+    let api = format!("{base}/api/v1/organizations/{org}");
+    let roles: serde_json::Value =
+        http.get(format!("{api}/roles")).header("authorization", admin).send().await.unwrap().json().await.unwrap();
+    let member =
+        roles.as_array().unwrap().iter().find(|r| r["metadata"]["name"] == "member").unwrap()["metadata"]["id"].clone();
+    let group =
+        json!({"metadata": {"name": "readers"}, "spec": {"userIDs": [], "serviceAccountIDs": [], "roleIDs": [member]}});
+    let g: serde_json::Value = http
+        .post(format!("{api}/groups"))
+        .header("authorization", admin)
+        .json(&group)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sa = json!({"metadata": {"name": "bench-reader"}, "spec": {"groupIDs": [g["metadata"]["id"]]}});
+    let v: serde_json::Value = http
+        .post(format!("{api}/serviceaccounts"))
+        .header("authorization", admin)
+        .json(&sa)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    format!("Bearer {}", v["status"]["accessToken"].as_str().unwrap())
 }

@@ -188,6 +188,9 @@ async fn grants_bound_on_one_face_hold_on_the_other() {
     // Taken away on the Identity face (carol leaves the group): Layer5 follows.
     let body = json!({"metadata": {"name": "admins"}, "spec": {"userIDs": [], "serviceAccountIDs": [], "roleIDs": [identity_role(&w.alice, org, "organization admin").await]}});
     w.alice.put(&format!("/api/v1/organizations/{org}/groups/{team}"), body).await.expect(200);
-    w.carol.post(&format!("/api/identity/orgs/{org}/teams"), json!({"name": "nope"})).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    w.carol
+        .post(&format!("/api/identity/orgs/{org}/teams"), json!({"name": "nope"}))
+        .await
+        .assert_l5_error(401, L5_UNAUTHORIZED);
     assert_eq!(groups_ops(&w.carol.get(&acl).await.expect(200)), Some(json!(["read"])));
 }
