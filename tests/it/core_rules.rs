@@ -194,3 +194,59 @@ async fn grants_bound_on_one_face_hold_on_the_other() {
         .assert_l5_error(401, L5_UNAUTHORIZED);
     assert_eq!(groups_ops(&w.carol.get(&acl).await.expect(200)), Some(json!(["read"])));
 }
+
+/// A member added on either face is the same membership on both: listed by
+/// both faces, in the state it was given, reachable by its credentials.
+#[tokio::test]
+async fn a_member_added_on_either_face_is_a_member_on_both() {
+    let w = world().await;
+    let org = &w.org_a;
+    let (frank_id, frank) = w.s.user("frank@f.example", None).await;
+    let (gina_id, _) = w.s.user("gina@g.example", None).await;
+    // Frank on Layer5 (with the member role, as that face documents).
+    w.admin.post_empty(&format!("/api/identity/orgs/{org}/users/{frank_id}")).await.expect(201);
+    // Gina on the Identity face, pending (grants only through groups there).
+    let body = json!({"spec": {"subject": "gina@g.example", "state": "pending", "groupIDs": []}});
+    w.admin.post(&format!("/api/v1/organizations/{org}/users"), body).await.expect(201);
+
+    let l5 = w.alice.get(&format!("/api/identity/orgs/{org}/users?pagesize=50")).await.expect(200);
+    let l5_ids = strs(&l5["data"], "id");
+    let id_face = w.alice.get(&format!("/api/v1/organizations/{org}/users")).await.expect(200);
+    let states: Vec<(String, String)> = id_face
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["metadata"]["id"].as_str().unwrap().to_string(), u["spec"]["state"].as_str().unwrap().to_string()))
+        .collect();
+    for (id, state) in [(&frank_id, "active"), (&gina_id, "pending")] {
+        assert!(l5_ids.contains(id), "{id} on Layer5: {l5}");
+        assert!(states.contains(&(id.clone(), state.to_string())), "{id} {state} on the Identity face: {id_face}");
+    }
+    // Frank's member role reads the org on both faces.
+    frank.get(&format!("/api/identity/orgs/{org}")).await.expect(200);
+    frank.get(&format!("/api/v1/organizations/{org}/groups")).await.expect(200);
+}
+
+/// An organization left without an active admin (possible in data written
+/// before the rule covered both faces) is not blocked by unrelated changes;
+/// a change that would drop a remaining active admin still is.
+#[tokio::test]
+async fn an_org_without_an_active_admin_is_not_blocked() {
+    let w = world().await;
+    let org = &w.org_a;
+    let team = w.admin.create_team(org, "bystanders").await;
+    let db = rusqlite::Connection::open(w.s.data_dir.join("meshcloud.db")).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    let n = db
+        .execute(
+            "UPDATE org_members SET state = 'suspended'
+              WHERE org_id = (SELECT id FROM organizations WHERE uuid = ?1)
+                AND user_id = (SELECT id FROM users WHERE uuid = ?2)",
+            [org.as_str(), w.alice_id.as_str()],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    drop(db);
+    w.admin.delete(&format!("/api/identity/orgs/{org}/teams/{team}")).await.expect_204();
+    w.admin.delete(&format!("/api/identity/orgs/{org}/users/{}", w.carol_id)).await.expect_204();
+}

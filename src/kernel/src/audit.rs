@@ -117,7 +117,7 @@ event_kinds! {
     UserCreate = "user", "create", "A user was created";
     UserUpdatePreferences = "user", "update_preferences", "A user changed their preferences";
     WorkspaceAssignDesign = "workspace", "assign_design", "A workspace was given a design";
-    WorkspaceAssignEnvironment = "workspace", "assign_environment", "A workspace was given a environment";
+    WorkspaceAssignEnvironment = "workspace", "assign_environment", "A workspace was given an environment";
     WorkspaceAssignTeam = "workspace", "assign_team", "A workspace was given a team";
     WorkspaceAssignView = "workspace", "assign_view", "A workspace was given a view";
     WorkspaceCreate = "workspace", "create", "A workspace was created";
@@ -125,7 +125,7 @@ event_kinds! {
     WorkspaceDeprovision = "workspace", "deprovision", "A workspace finished deprovisioning";
     WorkspaceProvision = "workspace", "provision", "A workspace finished provisioning";
     WorkspaceUnassignDesign = "workspace", "unassign_design", "A workspace lost a design";
-    WorkspaceUnassignEnvironment = "workspace", "unassign_environment", "A workspace lost a environment";
+    WorkspaceUnassignEnvironment = "workspace", "unassign_environment", "A workspace lost an environment";
     WorkspaceUnassignTeam = "workspace", "unassign_team", "A workspace lost a team";
     WorkspaceUnassignView = "workspace", "unassign_view", "A workspace lost a view";
     WorkspaceUpdate = "workspace", "update", "A workspace was changed";

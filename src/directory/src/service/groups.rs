@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use meshcloud_identity::core::grants::{self, ensure_admin_left, must_hold};
+use meshcloud_identity::core::grants::{self, AdminGuard, must_hold};
 use meshcloud_identity::core::roles::{self as core_roles, PROVIDER_ADMIN, RoleRow};
 use meshcloud_identity::core::teams as core_teams;
 use meshcloud_identity::service::access::Affected;
@@ -78,8 +78,7 @@ fn resolve(c: &Conn, org: &IdOrgRow, spec: &Checked) -> AppResult<Resolved> {
     }
     let mut roles = Vec::with_capacity(spec.roles.len());
     for id in &spec.roles {
-        let role = core_roles::by_uuid(c, *id)?
-            .filter(|r| r.org.is_none_or(|o| o == org.id))
+        let role = core_roles::in_org(c, org.id, *id)?
             .ok_or_else(|| AppError::validation(format!("spec.roleIDs: {id} is not a role of the organization")))?;
         // Protected: the appliance-wide role is never handed out by a group.
         if role.scope == "provider" || role.role_name == PROVIDER_ADMIN {
@@ -188,6 +187,7 @@ impl Directory {
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let g = groups::get(c, org.id, group)?.ok_or(AppError::NotFound)?;
+                let guard = AdminGuard::start(c, org.id)?;
                 if g.name != spec.meta.name {
                     renamed?;
                 }
@@ -207,16 +207,17 @@ impl Directory {
                 for m in &joining {
                     core_teams::add_member(c, g.id, *m)?;
                 }
+                let team = core_teams::get(c, g.id)?;
                 for m in current.iter().filter(|m| !r.members.contains(m)) {
-                    core_teams::remove_member(c, g.id, *m)?;
+                    core_teams::remove_member(c, &guard, &team, *m)?;
                 }
                 for role in added {
                     core_roles::bind_team(c, org.id, role.id, g.id)?;
                 }
                 for role in bound.iter().filter(|b| !r.roles.iter().any(|w| w.id == b.id)) {
-                    core_roles::unbind_team(c, role.id, g.id)?;
+                    core_roles::unbind_team(c, &guard, role.id, g.id)?;
                 }
-                ensure_admin_left(c, org.id)?;
+                guard.finish(c)?;
                 audit::record(
                     c,
                     Event::new(EventKind::TeamUpdate, Some(p.user))

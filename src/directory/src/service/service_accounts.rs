@@ -112,6 +112,7 @@ impl Directory {
                     must_hold(&p, org, grants::of_team(c, t.id)?)?;
                 }
                 let (user, uuid) = store::insert(c, org_id, &meta, p.user)?;
+                core_orgs::join(c, org_id, user, core_orgs::MemberState::Active)?;
                 for t in &teams {
                     teams::add_member(c, t.id, user)?;
                 }
@@ -147,6 +148,7 @@ impl Directory {
             .commit(move |c| {
                 let org_id = org_row(c, org, known)?;
                 let sa = found(c, org_id, id)?;
+                let guard = grants::AdminGuard::start(c, org_id)?;
                 let wanted = live_groups(c, org_id, &groups)?;
                 let current: Vec<uuid::Uuid> =
                     teams::of_user(c, org_id, sa.user)?.into_iter().map(|(id, _)| id).collect();
@@ -156,10 +158,10 @@ impl Directory {
                 }
                 for gone in current.iter().filter(|g| !groups.contains(g)) {
                     if let Some(t) = teams::in_org(c, org_id, *gone)? {
-                        teams::remove_member(c, t.id, sa.user)?;
+                        teams::remove_member(c, &guard, &t, sa.user)?;
                     }
                 }
-                grants::ensure_admin_left(c, org_id)?;
+                guard.finish(c)?;
                 store::update(c, sa.user, &meta, p.user)?;
                 audit::record(
                     c,

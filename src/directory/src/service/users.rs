@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use meshcloud_identity::core::grants::{self, ensure_admin_left, must_hold};
+use meshcloud_identity::core::grants::{self, AdminGuard, must_hold};
 use meshcloud_identity::core::orgs as core_orgs;
 use meshcloud_identity::core::teams as core_teams;
 use meshcloud_identity::core::users::{self as core_users, NewUser};
@@ -118,11 +118,10 @@ impl Directory {
                     }
                 };
                 let id = core_users::by_uuid(c, user)?.ok_or(AppError::NotFound)?.id;
-                core_orgs::add_member(c, org.id, id)?;
+                core_orgs::join(c, org.id, id, spec.state.core())?;
                 for t in &teams {
                     core_teams::add_member(c, *t, id)?;
                 }
-                core_orgs::set_member_state(c, org.id, id, spec.state.core())?;
                 if spec.state == UserState::Pending {
                     dir.invite_pending(c, &org, id, &spec.subject)?;
                 }
@@ -153,6 +152,7 @@ impl Directory {
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let u = users::get(c, org.id, user)?.ok_or(AppError::NotFound)?;
+                let guard = AdminGuard::start(c, org.id)?;
                 if u.email != spec.subject {
                     return Err(AppError::validation("spec.subject cannot be changed"));
                 }
@@ -186,9 +186,9 @@ impl Directory {
                     _ => signup::forget(c, org.id, u.id)?,
                 }
                 for t in current.iter().filter(|t| !wanted.contains(t)) {
-                    core_teams::remove_member(c, *t, u.id)?;
+                    core_teams::remove_member(c, &guard, &core_teams::get(c, *t)?, u.id)?;
                 }
-                ensure_admin_left(c, org.id)?;
+                guard.finish(c)?;
                 audit::record(
                     c,
                     Event::new(EventKind::OrganizationUpdateMember, Some(p.user))

@@ -94,8 +94,6 @@ pub fn insert(conn: &Connection, org: OrgId, meta: &CheckedMetadata, actor: User
     )?
     .execute(params![user, org, meta.name, meta.description, meta.tags, actor, now])
     .map_err(name_conflict)?;
-    conn.prepare_cached("INSERT INTO org_members (org_id, user_id, created_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![org, user, now])?;
     Ok((user, uuid))
 }
 

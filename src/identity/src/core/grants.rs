@@ -9,7 +9,7 @@ use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult};
 
 use crate::store::roles::{self, RoleRow};
-use crate::store::teams;
+use crate::store::{orgs, teams};
 
 /// Everything these roles grant together.
 pub fn of_roles<'a>(c: &Conn, rs: impl IntoIterator<Item = &'a RoleRow>) -> AppResult<PermSet> {
@@ -40,8 +40,12 @@ pub fn direct(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
 }
 
 /// Everything a member (person or service account) holds in the org: the
-/// roles of its live teams and the roles bound to it directly.
+/// roles of its live teams and the roles bound to it directly. A pending or
+/// suspended membership holds nothing, as when a credential is resolved.
 pub fn held_by(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
+    if orgs::member_state(c, org, user)?.as_deref() != Some("active") {
+        return Ok(PermSet::default());
+    }
     let mut set = of_teams(c, &teams::ids_of_user(c, org, user)?)?;
     set |= direct(c, org, user)?;
     Ok(set)
@@ -52,13 +56,51 @@ pub fn must_hold(p: &Principal, org: uuid::Uuid, granted: PermSet) -> AppResult<
     if p.grants.in_org(org).contains_all(granted) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-/// The last-admin rule, checked inside the transaction that might break it:
-/// an organization keeps at least one active member holding the
-/// organization admin role (directly or through a live team). A pending or
-/// suspended admin administers nothing, so they do not count.
-pub fn ensure_admin_left(c: &Conn, org: OrgId) -> AppResult<()> {
-    if roles::active_admin_count(c, org)? == 0 {
-        return Err(AppError::conflict("an organization needs at least one active organization admin"));
+/// The last-admin rule over one operation, checked inside the transaction
+/// that might break it: an organization that had an active member holding
+/// the organization admin role (directly or through a live team) keeps one.
+/// A pending or suspended admin administers nothing, so they do not count.
+///
+/// Started before the operation's first change and finished after its last,
+/// so that one request may move the role from one holder to another. An
+/// organization that had no active admin to begin with (possible in data
+/// written before the rule covered every face) is not held to it by
+/// unrelated changes. The building blocks that take grants away ask for a
+/// guard, so no operation can use them without the check.
+#[must_use = "finish() checks the rule"]
+pub struct AdminGuard {
+    org: OrgId,
+    had_admin: bool,
+}
+
+impl AdminGuard {
+    pub fn start(c: &Conn, org: OrgId) -> AppResult<AdminGuard> {
+        Ok(AdminGuard { org, had_admin: roles::active_admin_count(c, org)? > 0 })
     }
-    Ok(())
+
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
+    /// A conflict if the organization lost its last active admin.
+    pub fn finish(self, c: &Conn) -> AppResult<()> {
+        if self.had_admin && roles::active_admin_count(c, self.org)? == 0 {
+            return Err(AppError::conflict("an organization needs at least one active organization admin"));
+        }
+        Ok(())
+    }
+
+    /// Refuses a guard of another org: a building block must not act
+    /// outside the org whose rule is being kept.
+    pub(crate) fn covers(&self, org: OrgId) -> AppResult<()> {
+        if org == self.org { Ok(()) } else { Err(AppError::internal("admin guard of another organization")) }
+    }
+}
+
+/// One whole operation under the last-admin rule.
+pub(crate) fn guarded<T>(c: &Conn, org: OrgId, f: impl FnOnce(&AdminGuard) -> AppResult<T>) -> AppResult<T> {
+    let guard = AdminGuard::start(c, org)?;
+    let out = f(&guard)?;
+    guard.finish(c)?;
+    Ok(out)
 }

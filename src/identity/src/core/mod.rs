@@ -6,12 +6,13 @@
 //!
 //! Functions that only read or write rows without a rule of their own are
 //! re-exported from the store as they are; the ones that carry a rule are
-//! written out here. The last-admin rule (`grants::ensure_admin_left`):
-//! whole operations (delete, tombstone or unmap a team, remove a member from
-//! the organization, suspend a membership) check it themselves; the building
-//! blocks of edits that touch several bindings at once (unbind a role, remove
-//! a team member) do not, and the face's operation that uses them ends with
-//! the check, so that one request may move the admin role between holders.
+//! written out here. The last-admin rule (`grants::AdminGuard`): whole
+//! operations (delete, tombstone or unmap a team, remove a member from the
+//! organization, change a membership's state) keep it themselves; the
+//! building blocks of edits that touch several bindings at once (unbind a
+//! role from a team, remove a team member) take the guard of the face's
+//! operation, which checks once at its end, so that one request may move the
+//! admin role between holders and no operation can skip the check.
 
 pub mod grants;
 pub mod orgs;

@@ -4,12 +4,10 @@ use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{OrgId, UserId};
 
-use super::grants::ensure_admin_left;
+use super::grants::guarded;
 use crate::store::{orgs, roles, teams};
 
-pub use crate::store::orgs::{
-    OrgFields, OrgRow, add_member, by_uuid, get, insert, is_member, member_ids, soft_delete, update,
-};
+pub use crate::store::orgs::{OrgFields, OrgRow, by_uuid, get, insert, is_member, member_ids, soft_delete, update};
 
 /// A membership's standing (the Identity face's user `state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,26 +27,32 @@ impl MemberState {
     }
 }
 
+/// Adds a user (person or service account) to the org in `state`; false if
+/// they were a member already (nothing changed). Every face adds members
+/// through this; what a new member may do is up to the roles and teams the
+/// face gives them next (Layer5 binds the built-in `member` role, the
+/// Identity face grants only through the groups named).
+pub fn join(c: &Conn, org: OrgId, user: UserId, state: MemberState) -> AppResult<bool> {
+    orgs::join(c, org, user, state.as_db())
+}
+
 /// Removes a user from the org with their team memberships and the roles
 /// bound to them there. False if they were not a member (nothing changed);
-/// a conflict if no active admin would be left.
+/// a conflict if the org would lose its last active admin.
 pub fn remove_member(c: &Conn, org: OrgId, user: UserId) -> AppResult<bool> {
     if !orgs::is_member(c, org, user)? {
         return Ok(false);
     }
-    teams::leave_all(c, org, user)?;
-    roles::unbind_user_everywhere(c, org, user)?;
-    orgs::remove_member(c, org, user)?;
-    ensure_admin_left(c, org)?;
-    Ok(true)
+    guarded(c, org, |_| {
+        teams::leave_all(c, org, user)?;
+        roles::unbind_user_everywhere(c, org, user)?;
+        orgs::remove_member(c, org, user)?;
+        Ok(true)
+    })
 }
 
-/// Sets a membership's state; suspending or leaving pending the last active
-/// admin is a conflict.
+/// Sets a membership's state; suspending the last active admin, or leaving
+/// them pending, is a conflict.
 pub fn set_member_state(c: &Conn, org: OrgId, user: UserId, state: MemberState) -> AppResult<()> {
-    orgs::set_member_state(c, org, user, state.as_db())?;
-    if state != MemberState::Active {
-        ensure_admin_left(c, org)?;
-    }
-    Ok(())
+    guarded(c, org, |_| orgs::set_member_state(c, org, user, state.as_db()))
 }

@@ -4,12 +4,11 @@ use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{OrgId, TeamId, UserId};
 use meshcloud_kernel::{AppError, AppResult};
 
-use super::grants::ensure_admin_left;
+use super::grants::{AdminGuard, guarded};
 use crate::store::teams;
 
 pub use crate::store::teams::{
-    MemberRow, ORDER_FIELDS, TeamRow, add_member, by_uuid, get, ids_of_user, in_org, member_ids, of_user,
-    remove_member, update,
+    MemberRow, ORDER_FIELDS, TeamRow, add_member, by_uuid, get, ids_of_user, in_org, member_ids, of_user, update,
 };
 
 /// A live team currently in the org (not tombstoned, not taken out).
@@ -26,32 +25,41 @@ pub fn create(c: &Conn, org: OrgId, owner: UserId, name: &str, description: &str
 /// Deletes a team with its memberships and role bindings; the workspaces it
 /// was assigned to lose it too (a trigger of the workspace links keeps that
 /// true for every path, the purge included). Returns the former members,
-/// whose grants changed. A conflict if no active admin would be left.
+/// whose grants changed. A conflict if the org would lose its last active
+/// admin.
 pub fn delete(c: &Conn, team: &TeamRow) -> AppResult<Vec<UserId>> {
-    let affected = teams::member_ids(c, team.id)?;
-    teams::delete(c, team.id)?;
-    ensure_admin_left(c, team.org)?;
-    Ok(affected)
+    guarded(c, team.org, |_| {
+        let affected = teams::member_ids(c, team.id)?;
+        teams::delete(c, team.id)?;
+        Ok(affected)
+    })
 }
 
 /// Tombstones a team (the Layer5 `action=delete`): it disappears from every
 /// list and grants nothing, and its workspace links go as on delete.
 pub fn tombstone(c: &Conn, team: &TeamRow) -> AppResult<Vec<UserId>> {
-    let affected = teams::member_ids(c, team.id)?;
-    teams::tombstone(c, team.id)?;
-    ensure_admin_left(c, team.org)?;
-    Ok(affected)
+    guarded(c, team.org, |_| {
+        let affected = teams::member_ids(c, team.id)?;
+        teams::tombstone(c, team.id)?;
+        Ok(affected)
+    })
 }
 
 /// Takes a team out of its org (restorable) or puts it back. Putting it
 /// back grants its roles again, which the caller has checked.
 pub fn set_mapped(c: &Conn, team: &TeamRow, mapped: bool) -> AppResult<Vec<UserId>> {
-    let affected = teams::member_ids(c, team.id)?;
-    teams::set_mapped(c, team.id, mapped)?;
-    if !mapped {
-        ensure_admin_left(c, team.org)?;
-    }
-    Ok(affected)
+    guarded(c, team.org, |_| {
+        let affected = teams::member_ids(c, team.id)?;
+        teams::set_mapped(c, team.id, mapped)?;
+        Ok(affected)
+    })
+}
+
+/// Removes a member from a team; false if they were not in it. Part of an
+/// operation under `guard`, which checks the last-admin rule at its end.
+pub fn remove_member(c: &Conn, guard: &AdminGuard, team: &TeamRow, user: UserId) -> AppResult<bool> {
+    guard.covers(team.org)?;
+    teams::remove_member(c, team.id, user)
 }
 
 /// A team's member row; not found if the user is not in it.

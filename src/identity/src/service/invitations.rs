@@ -235,7 +235,7 @@ impl Identity {
                 return Err(AppError::validation("this invitation has been used up"));
             }
             still_grantable(c, &inv)?;
-            if !orgs::add_member(c, inv.org, me.id)? {
+            if !crate::core::orgs::join(c, inv.org, me.id, crate::core::orgs::MemberState::Active)? {
                 return Err(AppError::conflict("you are already a member of this organization"));
             }
             let member = roles::by_name(c, inv.org, roles::MEMBER)?

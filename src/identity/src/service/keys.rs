@@ -183,8 +183,7 @@ impl Identity {
 
     pub async fn delete_keychain(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
         self.change_keychain(p, id, |c, org, kc, me| {
-            keys::delete_keychain(c, kc.id)?;
-            crate::core::grants::ensure_admin_left(c, org.id)?;
+            crate::core::grants::guarded(c, org.id, |_| keys::delete_keychain(c, kc.id))?;
             audit::record(
                 c,
                 Event::new(EventKind::KeychainDelete, Some(me))
@@ -205,10 +204,9 @@ impl Identity {
                 must_hold(&pc, org.uuid, key_perm(&k))?;
                 keys::add_keychain_key(c, kc.id, k.id)?;
             } else {
-                if !keys::remove_keychain_key(c, kc.id, k.id)? {
+                if !crate::core::grants::guarded(c, org.id, |_| keys::remove_keychain_key(c, kc.id, k.id))? {
                     return Err(AppError::NotFound);
                 }
-                crate::core::grants::ensure_admin_left(c, org.id)?;
             }
             audit::record(
                 c,

@@ -70,7 +70,7 @@ impl Identity {
             let member =
                 roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
             must_hold(&p, org.uuid, roles::perms(c, member.id)?)?;
-            if !orgs::add_member(c, org.id, u.id)? {
+            if !crate::core::orgs::join(c, org.id, u.id, crate::core::orgs::MemberState::Active)? {
                 return Err(AppError::conflict("the user is already a member of the organization"));
             }
             roles::bind_user(c, org.id, member.id, u.id)?;

@@ -113,7 +113,7 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
             }
             if replace {
                 for r in current.iter().filter(|r| !wanted.iter().any(|w| w.id == r.id)) {
-                    roles::unbind_team(c, r.id, team.id)?;
+                    roles::unbind_team(c, org.id, r.id, team.id)?;
                 }
             }
             record(c, p, org, team.uuid, &team.name, &h.role_names)?;
@@ -257,11 +257,12 @@ impl Identity {
         let p = p.clone();
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::RolesAssign)?;
+            let guard = crate::core::grants::AdminGuard::start(c, org.id)?;
             let mut affected = Vec::new();
             for h in &items {
                 affected.extend(apply(c, &p, &org, h, replace)?);
             }
-            crate::core::grants::ensure_admin_left(c, org.id)?;
+            guard.finish(c)?;
             Ok(((), Affected::Users(affected)))
         })
         .await
@@ -303,10 +304,9 @@ impl Identity {
             if assign {
                 must_hold(&p, org.uuid, keys::keychain_perms(c, kc.id)?)?;
                 roles::add_keychain(c, role.id, kc.id)?;
-            } else if !roles::remove_keychain(c, role.id, kc.id)? {
+            } else if !crate::core::grants::guarded(c, org.id, |_| roles::remove_keychain(c, role.id, kc.id))? {
                 return Err(AppError::NotFound);
             }
-            crate::core::grants::ensure_admin_left(c, org.id)?;
             audit::record(
                 c,
                 Event::new(

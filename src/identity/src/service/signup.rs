@@ -168,7 +168,7 @@ impl Identity {
                         let user = users::insert(c, &new)?.0;
                         // A request naming an org since deleted still creates the account.
                         if let Some(org) = req.org.filter(|_| req.org_uuid.is_some()) {
-                            orgs::add_member(c, org, user)?;
+                            crate::core::orgs::join(c, org, user, crate::core::orgs::MemberState::Active)?;
                             let member = roles::by_name(c, org, roles::MEMBER)?
                                 .ok_or_else(|| AppError::internal("built-in role missing"))?;
                             roles::bind_user(c, org, member.id, user)?;

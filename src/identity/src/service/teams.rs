@@ -10,7 +10,7 @@ use meshcloud_kernel::{AppError, AppResult, validate};
 use super::Identity;
 use super::access::Affected;
 use super::users::{Profile, profiles_in_org};
-use crate::core::grants::{self, ensure_admin_left, must_hold};
+use crate::core::grants::{self, AdminGuard, must_hold};
 use crate::core::teams as core_teams;
 use crate::store::orgs::{self, OrgRow};
 use crate::store::teams::{self, MemberRow, TeamRow};
@@ -278,10 +278,11 @@ impl Identity {
             let org = Self::org_for(c, &p, org, Perm::TeamsMembers)?;
             let t = live_team(c, &org, team)?;
             let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
+            let guard = AdminGuard::start(c, org.id)?;
             if !teams::remove_member(c, t.id, u.id)? {
                 return Err(AppError::NotFound);
             }
-            ensure_admin_left(c, org.id)?;
+            guard.finish(c)?;
             audit::record(
                 c,
                 Event::new(EventKind::TeamRemoveMember, Some(p.user))

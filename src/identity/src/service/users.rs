@@ -202,7 +202,7 @@ impl Identity {
                 if let Some((org_uuid, org_admin)) = org {
                     let org =
                         orgs::by_uuid(c, org_uuid)?.ok_or_else(|| AppError::validation("no such organization"))?;
-                    orgs::add_member(c, org.id, id)?;
+                    crate::core::orgs::join(c, org.id, id, crate::core::orgs::MemberState::Active)?;
                     let name = if org_admin { roles::ORG_ADMIN } else { roles::MEMBER };
                     let role =
                         roles::by_name(c, org.id, name)?.ok_or_else(|| AppError::internal("built-in role missing"))?;

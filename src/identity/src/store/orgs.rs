@@ -125,7 +125,7 @@ pub fn insert(conn: &Connection, owner: UserId, f: &OrgFields<'_>) -> AppResult<
     ])
     .map_err(domain_conflict)?;
     let id = OrgId(conn.last_insert_rowid());
-    add_member(conn, id, owner)?;
+    join(conn, id, owner, "active")?;
     let admin = crate::store::roles::by_name(conn, id, crate::store::roles::ORG_ADMIN)?
         .ok_or_else(|| AppError::internal("built-in role missing"))?;
     crate::store::roles::bind_user(conn, id, admin.id, owner)?;
@@ -179,20 +179,29 @@ pub fn is_member(conn: &Connection, org: OrgId, user: UserId) -> AppResult<bool>
         .is_some())
 }
 
-/// Adds a member (roles are bound separately); false if they were one already.
-pub fn add_member(conn: &Connection, org: OrgId, user: UserId) -> AppResult<bool> {
-    let n = conn
-        .prepare_cached(
-            "INSERT INTO org_members (org_id, user_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![org, user, time::now_db()])?;
-    Ok(n == 1)
-}
-
 pub fn remove_member(conn: &Connection, org: OrgId, user: UserId) -> AppResult<bool> {
     let n = conn
         .prepare_cached("DELETE FROM org_members WHERE org_id = ?1 AND user_id = ?2")?
         .execute(params![org, user])?;
+    Ok(n == 1)
+}
+
+/// A membership's state (`active`, `pending`, `suspended`); `None` if not a member.
+pub fn member_state(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT state FROM org_members WHERE org_id = ?1 AND user_id = ?2")?
+        .query_row(params![org, user], |r| r.get(0))
+        .optional()?)
+}
+
+/// Adds a member in `state`; false if they were one already (nothing changed).
+pub fn join(conn: &Connection, org: OrgId, user: UserId, state: &str) -> AppResult<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO org_members (org_id, user_id, state, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![org, user, state, time::now_db()])?;
     Ok(n == 1)
 }
 

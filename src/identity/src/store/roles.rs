@@ -228,10 +228,10 @@ pub fn unbind_user(conn: &Connection, org: OrgId, role: RoleId, user: UserId) ->
     Ok(n == 1)
 }
 
-pub fn unbind_team(conn: &Connection, role: RoleId, team: TeamId) -> AppResult<bool> {
+pub fn unbind_team(conn: &Connection, org: OrgId, role: RoleId, team: TeamId) -> AppResult<bool> {
     let n = conn
-        .prepare_cached("DELETE FROM role_bindings WHERE role_id = ?1 AND team_id = ?2")?
-        .execute(params![role, team])?;
+        .prepare_cached("DELETE FROM role_bindings WHERE org_id = ?1 AND role_id = ?2 AND team_id = ?3")?
+        .execute(params![org, role, team])?;
     Ok(n == 1)
 }
 

@@ -91,7 +91,7 @@ pub fn account(conn: &Connection, email: &str) -> AppResult<Option<Account>> {
 /// Marks a one-time state as redeemed; false when it already was.
 pub fn redeem_state(conn: &Connection, id: &str, expires_at: &Timestamp) -> AppResult<bool> {
     let n = conn
-        .prepare_cached("INSERT OR IGNORE INTO oidc_used_states (id, expires_at) VALUES (?1, ?2)")?
+        .prepare_cached("INSERT INTO oidc_used_states (id, expires_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
         .execute(rusqlite::params![id, time::to_db(expires_at)])?;
     Ok(n == 1)
 }
