@@ -218,6 +218,10 @@ impl PermSet {
         PermSet(self.0.union(&other.0))
     }
 
+    pub fn is_empty(self) -> bool {
+        self == PermSet::default()
+    }
+
     pub fn contains_all(self, other: PermSet) -> bool {
         self.0.contains_all(&other.0)
     }

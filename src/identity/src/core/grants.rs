@@ -104,3 +104,70 @@ pub(crate) fn guarded<T>(c: &Conn, org: OrgId, f: impl FnOnce(&AdminGuard) -> Ap
     guard.finish(c)?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{keys, users};
+    use meshcloud_kernel::ids::new_uuid;
+
+    fn user(c: &Conn, email: &str) -> UserId {
+        let new = users::NewUser {
+            email,
+            user_id: email,
+            first_name: "",
+            last_name: "",
+            password_hash: None,
+            provider_admin: false,
+        };
+        users::insert(c, &new).expect("user").0
+    }
+
+    /// `held_by` (what rules compare against) and the grants a credential
+    /// resolves to (what requests are checked against) are two readings of
+    /// the same bindings: they agree for direct roles, live, removed and
+    /// tombstoned teams, and inactive memberships.
+    #[test]
+    fn held_by_agrees_with_resolved_grants() {
+        let path = std::env::temp_dir().join(format!("meshcloud-grants-{}.db", new_uuid()));
+        meshcloud_kernel::db::migrate(&path).expect("migrates");
+        let c = Conn::open(&path).expect("opens");
+        let owner = user(&c, "owner@example.com");
+        let meta = serde_json::json!({});
+        let fields =
+            orgs::OrgFields { name: "o", description: "", country: "", region: "", domain: None, metadata: &meta };
+        let org = orgs::insert(&c, owner, &fields).expect("org");
+        let org_uuid = orgs::get(&c, org).expect("row").uuid;
+        let agree = |who: UserId, what: &str| {
+            let resolved = keys::grants(&c, who, false).expect("grants").in_org(org_uuid);
+            assert_eq!(held_by(&c, org, who).expect("held"), resolved, "{what}");
+            resolved
+        };
+        let role = |name: &str| roles::by_name(&c, org, name).expect("role").expect("built in");
+
+        let u = user(&c, "u@example.com");
+        orgs::join(&c, org, u, "active").expect("join");
+        roles::bind_user(&c, org, role(roles::MEMBER).id, u).expect("bind");
+        assert!(!agree(u, "a direct role").is_empty());
+        let live = teams::insert(&c, org, owner, "live", "").expect("team");
+        roles::bind_team(&c, org, role("workspace admin").id, live).expect("bind");
+        teams::add_member(&c, live, u).expect("member");
+        let with_team = agree(u, "a live team");
+        let out = teams::insert(&c, org, owner, "out", "").expect("team");
+        roles::bind_team(&c, org, role(roles::ORG_ADMIN).id, out).expect("bind");
+        teams::add_member(&c, out, u).expect("member");
+        assert_ne!(agree(u, "a second team"), with_team);
+        teams::set_mapped(&c, out, false).expect("unmap");
+        assert_eq!(agree(u, "a team taken out"), with_team);
+        teams::set_mapped(&c, out, true).expect("map");
+        teams::tombstone(&c, out).expect("tombstone");
+        assert_eq!(agree(u, "a tombstoned team"), with_team);
+        orgs::set_member_state(&c, org, u, "suspended").expect("suspend");
+        assert!(agree(u, "a suspended membership").is_empty());
+        assert_eq!(agree(owner, "the owner"), roles::perms(&c, role(roles::ORG_ADMIN).id).expect("perms"));
+        drop(c);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}
