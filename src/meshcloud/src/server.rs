@@ -22,6 +22,7 @@ use poem_openapi::OpenApiService;
 use tokio::sync::watch;
 use tracing::info;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::connections::Limits;
 use crate::metrics::Metrics;
@@ -129,6 +130,7 @@ async fn start_jobs(
     config: &Config,
     db: &Db,
     f: &Families,
+    clock: Clock,
     stop: watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let (identity, infra, ops) = (&f.identity, &f.infra, &f.ops);
@@ -219,7 +221,7 @@ async fn start_jobs(
         ("mail".to_string(), if f.mailer.is_some() { config.mail_schedule.clone() } else { String::new() }),
     ];
     ops.register_system_jobs(schedules).await.map_err(|e| e.to_string())?;
-    Ok(crate::scheduler::spawn(ops.clone(), jobs, stop))
+    Ok(crate::scheduler::spawn(ops.clone(), jobs, clock, stop))
 }
 
 /// Serves on `listener` until `shutdown` resolves; then finishes in-flight
@@ -283,7 +285,7 @@ pub async fn serve(
     oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
     let families = Families { identity: identity.clone(), infra, ops, directory, oidc, mailer };
     let (stop_jobs, jobs_stopped) = watch::channel(false);
-    let runner = start_jobs(&config, &db, &families, jobs_stopped).await?;
+    let runner = start_jobs(&config, &db, &families, Clock::Real, jobs_stopped).await?;
 
     let metrics = Arc::new(Metrics::default());
     let api = api_service(&families, &metrics);
