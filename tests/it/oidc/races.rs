@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::oidc_support::*;
+use crate::support::oidc::*;
 use crate::support::{ADMIN_EMAIL, Server};
 
 fn refresh_form(t: &str) -> [(&'static str, &str); 2] {

@@ -1,6 +1,9 @@
 //! The test fixture: a real meshcloud on 127.0.0.1:0 with its own data dir,
 //! either in-process (fast) or as a child process (crash and CLI tests).
 
+pub mod oidc;
+pub mod smtp_sink;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::identity_groups::{create_group, identity_role};
-use crate::oidc_support::no_redirects;
-use crate::smtp_sink::{Received, SmtpSink};
+use crate::identity::groups::{create_group, identity_role};
+use crate::support::oidc::no_redirects;
+use crate::support::smtp_sink::{Received, SmtpSink};
 use crate::support::*;
 
 fn users(org: &str) -> String {
