@@ -67,20 +67,8 @@ impl<'a> Fixtures<'a> {
     }
 
     async fn user(&self, org: Option<&str>) -> String {
-        let dir = self.w.s.data_dir.clone();
         let email = format!("fresh{}@fresh.example", self.next());
-        let org = org.map(str::to_string);
-        tokio::task::spawn_blocking(move || {
-            let mut args = vec!["user", "create", "--email", &email, "--password-stdin"];
-            if let Some(org) = &org {
-                args.extend(["--org", org.as_str()]);
-            }
-            let out = cli(&dir, &args, Some("fresh-password-1\n"));
-            assert!(out.status.success(), "user create: {}", String::from_utf8_lossy(&out.stderr));
-            String::from_utf8(out.stdout).expect("utf8").trim().to_string()
-        })
-        .await
-        .expect("join")
+        self.w.s.new_user(&email, org.map(|o| (o, false))).await
     }
 
     async fn value(&self, name: &str) -> String {

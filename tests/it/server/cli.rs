@@ -8,7 +8,13 @@ use crate::support::*;
 #[tokio::test]
 async fn token_create_works_while_the_server_runs() {
     let s = Server::start().await;
-    let token = s.token_for(ADMIN_EMAIL, "from-cli").await;
+    // The binary itself, next to the in-process server holding the data dir.
+    let dir = s.data_dir.clone();
+    let token = tokio::task::spawn_blocking(move || {
+        cli_ok(&dir, &["token", "create", "--email", ADMIN_EMAIL, "--name", "from-cli"])
+    })
+    .await
+    .unwrap();
     assert!(token.starts_with("mc_"), "stdout is only the token: {token:?}");
     assert!(!token.contains('\n'));
     let me = s.with_token(&token).get("/api/identity/users/profile").await;
