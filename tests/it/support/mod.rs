@@ -3,6 +3,7 @@
 //! from, and the browser and mail server some tests talk to.
 
 mod api;
+pub mod matrix;
 pub mod oidc;
 mod process;
 mod server;
