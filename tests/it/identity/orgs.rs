@@ -24,24 +24,23 @@ pub fn assert_id_error(r: &Resp, status: u16, code: &str) {
     assert!(v["error_description"].as_str().is_some_and(|d| !d.is_empty()), "{v}");
 }
 
-/// Polls `GET path` until `done` holds for (status, body); bounded.
-pub async fn poll(api: &Api, path: &str, done: impl Fn(u16, &Value) -> bool) -> Value {
-    for _ in 0..100 {
+/// `GET path` until `done` holds for (status, body): provisioning and
+/// deletion run as a job, on their own time.
+async fn poll_get(api: &Api, path: &str, done: impl Fn(u16, &Value) -> bool) -> Value {
+    poll(&format!("GET {path} to reach the expected state"), Duration::from_secs(20), || async {
         let r = api.get(path).await;
         let v = if r.text.is_empty() { Value::Null } else { r.json() };
-        if done(r.status, &v) {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("{path} did not reach the expected state");
+        done(r.status, &v).then_some(v)
+    })
+    .await
 }
 
 /// Creates an organization on the Identity face and waits until it is provisioned.
 pub async fn create_provisioned(api: &Api, name: &str) -> String {
     let v = api.post(ORGS, org_body(name)).await.expect(202);
     let id = v["metadata"]["id"].as_str().unwrap().to_string();
-    poll(api, &format!("{ORGS}/{id}"), |s, v| s == 200 && v["metadata"]["provisioningStatus"] == "provisioned").await;
+    poll_get(api, &format!("{ORGS}/{id}"), |s, v| s == 200 && v["metadata"]["provisioningStatus"] == "provisioned")
+        .await;
     id
 }
 
@@ -70,7 +69,7 @@ async fn crud_with_provisioning_and_deletion() {
     let id = md["id"].as_str().unwrap().to_string();
     let path = format!("{ORGS}/{id}");
 
-    let got = poll(&w.admin, &path, |s, v| s == 200 && v["metadata"]["provisioningStatus"] == "provisioned").await;
+    let got = poll_get(&w.admin, &path, |s, v| s == 200 && v["metadata"]["provisioningStatus"] == "provisioned").await;
     assert_eq!(got["metadata"]["id"], id.as_str());
 
     // The creator administers it on both faces.
@@ -98,7 +97,7 @@ async fn crud_with_provisioning_and_deletion() {
         assert_eq!(md["provisioningStatus"], "deprovisioning");
         assert!(md["deletionTime"].is_string(), "{md}");
     }
-    poll(&w.admin, &path, |s, _| s == 404).await;
+    poll_get(&w.admin, &path, |s, _| s == 404).await;
     assert_id_error(&w.admin.get(&path).await, 404, "not_found");
     w.admin.get(&format!("/api/identity/orgs/{id}")).await.assert_l5_error(404, L5_NOT_FOUND);
     assert!(!names(&w.admin.get(ORGS).await.expect(200)).contains(&"acme-2".to_string()));
@@ -202,7 +201,7 @@ async fn permission_matrix() {
     assert_id_error(&w.alice.get(&ghost).await, 403, "forbidden");
 
     assert_eq!(w.alice.delete(&a).await.status, 202);
-    poll(&w.alice, ORGS, |_, v| v.as_array().is_some_and(|a| a.is_empty())).await;
+    poll_get(&w.alice, ORGS, |_, v| v.as_array().is_some_and(|a| a.is_empty())).await;
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -75,22 +75,6 @@ async fn fired(api: &Api, org: &str, id: &str) -> Vec<Value> {
 
 fn due_at(e: &Value) -> String {
     e["metadata"]["due_at"].as_str().unwrap_or_else(|| panic!("a fired event names its due time: {e}")).to_string()
-}
-
-/// Polls `check` every 200 ms until it answers `Some`, or fails after `secs`.
-async fn poll<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "gave up after {secs} s waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 /// A query on the data dir's database (on a blocking thread: the server
@@ -307,7 +291,7 @@ async fn a_schedule_fires_and_stops_when_deleted() {
     let created = now();
     let id = id_of(&create(&w.alice, "every two seconds", "*/2 * * * * *").await);
     let path = format!("/user/schedules/{id}");
-    let s = poll(15, "the first firing", || async {
+    let s = poll("the first firing", Duration::from_secs(15), || async {
         let v = w.alice.get(&path).await.expect(200);
         v["last_run_at"].is_string().then_some(v)
     })
@@ -316,7 +300,7 @@ async fn a_schedule_fires_and_stops_when_deleted() {
     assert!(last >= created - 1.0, "{s}");
     assert!(epoch(s["next_run_at"].as_str().expect("next_run_at")) > last, "moved on: {s}");
 
-    let events = poll(10, "a fired event", || async {
+    let events = poll("a fired event", Duration::from_secs(10), || async {
         let e = fired(&w.alice, &w.org_a, &id).await;
         (!e.is_empty()).then_some(e)
     })
@@ -353,8 +337,10 @@ async fn firings_are_logged_in_the_owners_selected_org() {
     let org_c = w.alice.create_org(json!({"name": "C"})).await;
     w.alice.put("/api/identity/users/preferences", json!({"selectedOrganization": org_c})).await.expect(200);
     let id = id_of(&create(&w.alice, "every second", "*/1 * * * * *").await);
-    poll(15, "a firing logged in org C", || async { (!fired(&w.alice, &org_c, &id).await.is_empty()).then_some(()) })
-        .await;
+    poll("a firing logged in org C", Duration::from_secs(15), || async {
+        (!fired(&w.alice, &org_c, &id).await.is_empty()).then_some(())
+    })
+    .await;
     assert!(fired(&w.alice, &w.org_a, &id).await.is_empty(), "not in alice's first org");
     assert!(fired(&w.carol, &w.org_a, &id).await.is_empty(), "org A's members do not see it");
 }
@@ -365,8 +351,10 @@ async fn a_restart_fires_missed_windows_once() {
     let (_, alice) = s.user("alice@a.example", None).await;
     let org = alice.create_org(json!({"name": "A"})).await;
     let id = id_of(&create(&alice, "every two seconds", "*/2 * * * * *").await);
-    poll(15, "a firing before the restart", || async { (!fired(&alice, &org, &id).await.is_empty()).then_some(()) })
-        .await;
+    poll("a firing before the restart", Duration::from_secs(15), || async {
+        (!fired(&alice, &org, &id).await.is_empty()).then_some(())
+    })
+    .await;
     let data_dir = s.data_dir.clone();
     let tmp = s.stop().await;
     let stopped = now();
@@ -391,7 +379,7 @@ async fn a_restart_fires_missed_windows_once() {
     let s = Server::start_in(tmp, |_| {}).await;
     let alice = s.with_token(&s.token_for("alice@a.example", "again").await);
 
-    let events = poll(20, "two regular firings after the restart", || async {
+    let events = poll("two regular firings after the restart", Duration::from_secs(20), || async {
         let e = fired(&alice, &org, &id).await;
         let regular = e.iter().filter(|e| epoch(&due_at(e)) >= restarted).count();
         (regular >= 2).then_some(e)
@@ -437,7 +425,7 @@ async fn token_cleanup_removes_revoked_tokens() {
             .await
         }
     };
-    poll(15, "the revoked token's row to go", || {
+    poll("the revoked token's row to go", Duration::from_secs(15), || {
         let f = exists(revoked.clone());
         async move { (!f.await).then_some(()) }
     })
@@ -487,7 +475,7 @@ async fn backups_keep_the_newest_copies() {
     let org = admin.create_org(json!({"name": "backed up"})).await;
     let dir = s.data_dir.join("backups");
     let mut seen = HashSet::new();
-    poll(30, "three backups", || {
+    poll("three backups", Duration::from_secs(30), || {
         seen.extend(backups(&dir));
         let n = seen.len();
         async move { (n >= 3).then_some(()) }
@@ -537,7 +525,7 @@ async fn event_retention_removes_old_events() {
     let s = Server::start_in(tmp, |c| c.event_retention_schedule = "*/1 * * * * *".into()).await;
     let alice = s.with_token(&s.token_for("alice@a.example", "again").await).ctx(&org);
     let on = |team: &str| format!("/api/events/list?filter={}", enc(&json!({"acted_upon": team}).to_string()));
-    poll(15, "the 26-year-old event to go", || async {
+    poll("the 26-year-old event to go", Duration::from_secs(15), || async {
         (alice.get(&on(&old)).await.expect(200)["total_count"] == 0).then_some(())
     })
     .await;
@@ -565,7 +553,7 @@ async fn a_next_firing_set_too_far_ahead_is_repaired_at_start() {
 
     let s = Server::start_in(tmp, |_| {}).await;
     let alice = s.with_token(&s.token_for("alice@a.example", "again").await);
-    let next = poll(10, "the repaired next firing", || async {
+    let next = poll("the repaired next firing", Duration::from_secs(10), || async {
         let v = alice.get(&format!("/user/schedules/{id}")).await.expect(200);
         let next = v["next_run_at"].as_str().unwrap_or("").to_string();
         (!next.starts_with("2036")).then_some(next)

@@ -80,7 +80,7 @@ async fn backup_while_serving_and_restore() {
     let refused = cli(&restored, &["restore", "--from", out.to_str().unwrap()], None);
     assert!(!refused.status.success(), "restore does not overwrite without --force");
 
-    let p = Process::start(&restored);
+    let p = Process::start(&restored).await;
     let token = cli_ok(&restored, &["token", "create", "--email", ADMIN_EMAIL, "--name", "r"]);
     let api = p.api(&token);
     assert_eq!(api.get(&format!("/api/identity/orgs/{id}")).await.status, 200);

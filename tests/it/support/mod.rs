@@ -5,12 +5,14 @@
 mod api;
 pub mod matrix;
 pub mod oidc;
+mod poll;
 mod process;
 mod server;
 pub mod smtp_sink;
 mod world;
 
 pub use api::*;
+pub use poll::poll;
 pub use process::*;
 pub use server::*;
 pub use world::*;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{ADMIN_EMAIL, ADMIN_PASSWORD, Api, client};
+use super::{ADMIN_EMAIL, ADMIN_PASSWORD, Api, client, poll};
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_meshcloud-under-test")
@@ -55,7 +55,7 @@ pub struct Process {
 impl Process {
     /// Starts `meshcloud serve` on a port the child picks itself (no race for
     /// a port between tests) and waits until it answers.
-    pub fn start(data_dir: &Path) -> Process {
+    pub async fn start(data_dir: &Path) -> Process {
         std::fs::create_dir_all(data_dir).expect("data dir");
         let mut child = command(data_dir)
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -81,16 +81,13 @@ impl Process {
                 }
             }
         });
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        let listen = loop {
-            if let Ok(addr) = addr_rx.recv_timeout(Duration::from_millis(50)) {
-                break addr;
-            }
+        let listen = poll("the server process to serve", Duration::from_secs(30), || {
             if let Some(status) = child.try_wait().expect("try_wait") {
                 panic!("server process exited during start-up: {status}");
             }
-            assert!(std::time::Instant::now() < deadline, "server process did not start");
-        };
+            std::future::ready(addr_rx.try_recv().ok())
+        })
+        .await;
         assert!(cli(data_dir, &["healthcheck", "--listen", &listen], None).status.success());
         Process { child, base: format!("http://{listen}") }
     }
