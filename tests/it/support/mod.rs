@@ -3,15 +3,18 @@
 //! from, and the browser and mail server some tests talk to.
 
 mod api;
+mod db;
 pub mod matrix;
 pub mod oidc;
 mod poll;
 mod process;
+pub mod scheduler;
 mod server;
 pub mod smtp_sink;
 mod world;
 
 pub use api::*;
+pub use db::sql;
 pub use poll::poll;
 pub use process::*;
 pub use server::*;

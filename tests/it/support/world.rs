@@ -140,7 +140,11 @@ pub async fn world() -> World {
 
 /// `world()` on a server with its configuration adjusted.
 pub async fn world_with(tweak: impl FnOnce(&mut Config)) -> World {
-    let s = Server::start_with(tweak).await;
+    world_on(Server::start_with(tweak).await).await
+}
+
+/// `world()` on a server already started (on a manual clock, say).
+pub async fn world_on(s: Server) -> World {
     let admin = s.admin().await;
     let admin_id = admin.get("/api/identity/users/profile").await.expect(200)["id"].as_str().expect("id").to_string();
     let (alice_id, alice) = s.user("alice@a.example", None).await;
