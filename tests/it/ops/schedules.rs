@@ -275,11 +275,6 @@ async fn another_users_schedule_is_not_found() {
     assert_eq!(w.carol.get("/user/schedules").await.expect(200)["total_count"], 0, "nothing created for carol");
 }
 
-/// `world()` on a server whose scheduler runs on `clock`.
-async fn clocked_world(clock: &ManualClock) -> World {
-    world_on(Server::start_on(TempDir::new().unwrap(), clock.clock(), |_| {}).await).await
-}
-
 fn ms(n: i64) -> chrono::Duration {
     chrono::Duration::milliseconds(n)
 }

@@ -9,11 +9,17 @@ use std::time::Duration;
 pub use meshcloud::clock::ManualClock;
 pub use meshcloud_kernel::time::Timestamp;
 
-use super::{Server, poll, sql};
+use super::{Server, World, poll, sql, world_on};
 
 /// A manual clock standing at the real now.
 pub fn manual_clock() -> ManualClock {
     ManualClock::new(meshcloud_kernel::time::now())
+}
+
+/// `world()` on a server whose scheduler runs on `clock`.
+pub async fn clocked_world(clock: &ManualClock) -> World {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    world_on(Server::start_on(tmp, clock.clock(), |_| {}).await).await
 }
 
 /// Parses an RFC 3339 time as the API renders it.
@@ -52,8 +58,8 @@ pub async fn job_runs(s: &Server, name: &str) -> (i64, i64, i64) {
     .await
 }
 
-/// Moves `clock` on a second at a time until the system job `name` (on a
-/// schedule that fires every second) has finished one more run successfully.
+/// Moves `clock` on a second at a time until the system job `name` has
+/// finished one more run successfully.
 /// The clock only moves while no run of the job is going, so a run is not
 /// skipped as busy.
 pub async fn run_job(s: &Server, clock: &ManualClock, name: &str) {
