@@ -93,3 +93,44 @@ impl ManualClock {
         Clock::Manual(self.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHORT: Duration = Duration::from_millis(50);
+
+    fn at(secs: i64) -> Timestamp {
+        chrono::DateTime::from_timestamp(secs, 0).expect("instant")
+    }
+
+    #[test]
+    fn a_manual_clock_stands_still_until_moved() {
+        let m = ManualClock::new(at(100));
+        assert_eq!(m.clock().now(), at(100));
+        assert_eq!(m.advance(chrono::Duration::seconds(2)), at(102));
+        m.set(at(200));
+        assert_eq!(m.clock().now(), at(200));
+    }
+
+    #[tokio::test]
+    async fn the_runner_sleeps_until_the_clock_moves() {
+        let m = ManualClock::new(at(100));
+        let c = m.clock();
+        assert!(tokio::time::timeout(SHORT, c.sleep_after(at(100), Duration::ZERO)).await.is_err(), "woke unmoved");
+        // A move made before the runner starts to wait is not missed.
+        m.set(at(101));
+        tokio::time::timeout(SHORT, c.sleep_after(at(100), Duration::from_secs(3600))).await.expect("woke");
+    }
+
+    #[tokio::test]
+    async fn passed_waits_for_a_pass_at_or_after_the_instant() {
+        let m = ManualClock::new(at(100));
+        let c = m.clock();
+        assert!(tokio::time::timeout(SHORT, m.passed(at(101))).await.is_err(), "no pass yet");
+        c.passed(at(100));
+        assert!(tokio::time::timeout(SHORT, m.passed(at(101))).await.is_err(), "an earlier pass");
+        c.passed(at(102));
+        tokio::time::timeout(SHORT, m.passed(at(101))).await.expect("a later pass counts");
+    }
+}
