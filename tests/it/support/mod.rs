@@ -1,6 +1,7 @@
 //! What the tests share: the server fixture (in-process, or a child process
 //! for crash and CLI tests), the HTTP client, the fixtures most tests start
-//! from, and the browser and mail server some tests talk to.
+//! from, `poll`, the permission-matrix harness, the manual scheduler clock,
+//! and the browser and mail server some tests talk to.
 
 mod api;
 mod db;
