@@ -1,51 +1,15 @@
 //! The one integration-test binary: every test starts a real meshcloud with a
 //! fresh data dir and talks to it over HTTP (and the CLI), black-box.
+//! Tests are grouped by face (`layer5`, `identity`, `oidc`) and family
+//! (`infra`, `ops`); `server` and `cross_face` hold what spans them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
-mod access_matrix;
-mod badges;
-mod cli;
-mod connections;
-mod connections_hygiene;
-mod core_rules;
-mod credentials;
-mod durability;
-mod environments;
-mod errors;
-mod escalation;
-mod events;
-mod identity_acl;
-mod identity_groups;
-mod identity_orgs;
-mod identity_projects;
-mod identity_providers;
-mod identity_quotas;
-mod identity_serviceaccounts;
-mod identity_signup;
-mod identity_users;
-mod infra_edges;
-mod infra_matrix;
-mod invitations;
-mod keys;
+mod cross_face;
+mod identity;
+mod infra;
+mod layer5;
 mod oidc;
-mod oidc_authlib;
-mod oidc_edges;
-mod oidc_races;
-mod oidc_support;
-mod oidc_upstream;
 mod ops;
-mod org_users;
-mod orgs;
-mod permissions;
-mod profile;
-mod roles;
-mod schedules;
-mod session;
-mod signup;
-mod smtp_sink;
-mod store;
-mod teams;
-mod tokens;
-mod workspaces;
+mod server;

@@ -2,6 +2,7 @@
 //! assembly that the integration tests start in-process.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod connections;
 pub mod edge;

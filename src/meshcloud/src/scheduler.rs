@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use meshcloud_kernel::db::Db;
 use meshcloud_ops::Ops;
+
+use crate::clock::Clock;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tracing::{info, warn};
@@ -26,18 +28,19 @@ const TICK: Duration = Duration::from_secs(1);
 /// How long a running job may take to finish after a shutdown signal.
 const FINISH: Duration = Duration::from_secs(30);
 
-/// Starts the runner; it stops claiming when `shutdown` turns true and then
-/// waits (bounded) for the jobs it started.
+/// Starts the runner on `clock`; it stops claiming when `shutdown` turns true
+/// and then waits (bounded) for the jobs it started.
 pub fn spawn(
     ops: Ops,
     jobs: HashMap<String, JobFn>,
+    clock: Clock,
     mut shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut running = JoinSet::new();
         // Jobs still running: a job claimed again meanwhile is skipped, not run twice at once.
         let busy: Arc<std::sync::Mutex<HashSet<String>>> = Arc::default();
-        if let Err(e) = ops.repair_schedules(meshcloud_kernel::time::now()).await {
+        if let Err(e) = ops.repair_schedules(clock.now()).await {
             warn!(error = %e, "could not check schedules for firings set too far ahead");
         }
         loop {
@@ -45,8 +48,10 @@ pub fn spawn(
                 break;
             }
             let mut failed = false;
+            let mut now;
             loop {
-                match ops.claim_due(meshcloud_kernel::time::now(), BATCH).await {
+                now = clock.now();
+                match ops.claim_due(now, BATCH).await {
                     Ok((n, due)) => {
                         for job in due {
                             let f = jobs.get(&job.name).cloned();
@@ -92,16 +97,18 @@ pub fn spawn(
                     }
                 }
             }
+            if !failed {
+                // The last batch was short: everything due by `now` is claimed.
+                clock.passed(now);
+            }
             while running.try_join_next().is_some() {}
             // After a failure, back off instead of retrying a past-due row at once.
             let wait = match ops.next_due().await {
-                Ok(Some(next)) if !failed => {
-                    (next - meshcloud_kernel::time::now()).to_std().unwrap_or_default().min(TICK)
-                }
+                Ok(Some(next)) if !failed => (next - clock.now()).to_std().unwrap_or_default().min(TICK),
                 _ => TICK,
             };
             tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
+                _ = clock.sleep_after(now, wait) => {}
                 // A dropped sender means the server is gone: stop as on shutdown.
                 changed = shutdown.changed() => if changed.is_err() { break },
             }

@@ -22,6 +22,7 @@ use poem_openapi::OpenApiService;
 use tokio::sync::watch;
 use tracing::info;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::connections::Limits;
 use crate::metrics::Metrics;
@@ -129,6 +130,7 @@ async fn start_jobs(
     config: &Config,
     db: &Db,
     f: &Families,
+    clock: Clock,
     stop: watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let (identity, infra, ops) = (&f.identity, &f.infra, &f.ops);
@@ -219,7 +221,7 @@ async fn start_jobs(
         ("mail".to_string(), if f.mailer.is_some() { config.mail_schedule.clone() } else { String::new() }),
     ];
     ops.register_system_jobs(schedules).await.map_err(|e| e.to_string())?;
-    Ok(crate::scheduler::spawn(ops.clone(), jobs, stop))
+    Ok(crate::scheduler::spawn(ops.clone(), jobs, clock, stop))
 }
 
 /// Serves on `listener` until `shutdown` resolves; then finishes in-flight
@@ -229,93 +231,126 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), String> {
-    // Refused here too, not only by `Config::load`: a configuration built in
-    // code must not start with a limit that wraps or is zero.
-    config.validate()?;
-    let periods = config.periods()?;
-    ensure_data_dir(&config.data_dir)?;
-    let _lock = lock_data_dir(&config.data_dir)?;
-    let db = open_db(&config, true).await?;
-    let identity = identity(db.clone(), &config)?;
-    match identity.bootstrap(&config.admin_email, config.admin_password.clone()).await.map_err(|e| e.to_string())? {
-        Bootstrap::AlreadyInitialised => {}
-        Bootstrap::Created { email, generated_password: Some(pw) } => {
-            eprintln!("meshcloud: created the first admin {email} with the generated password: {pw}");
-            eprintln!("meshcloud: this password is shown only once; sign in and keep it safe.");
+    App::start(listener, config, Clock::Real).await?.serve(shutdown).await
+}
+
+/// A started server: the data dir locked, the store open and migrated, the
+/// first admin in place and the jobs running on `clock`; requests are served
+/// once [`App::serve`] is called.
+pub struct App {
+    config: Config,
+    listener: TcpListener,
+    local: std::net::SocketAddr,
+    db: Db,
+    families: Families,
+    stop_jobs: watch::Sender<bool>,
+    runner: tokio::task::JoinHandle<()>,
+    _lock: std::fs::File,
+}
+
+impl App {
+    pub async fn start(listener: TcpListener, config: Config, clock: Clock) -> Result<App, String> {
+        // Refused here too, not only by `Config::load`: a configuration built in
+        // code must not start with a limit that wraps or is zero.
+        config.validate()?;
+        let periods = config.periods()?;
+        ensure_data_dir(&config.data_dir)?;
+        let lock = lock_data_dir(&config.data_dir)?;
+        let db = open_db(&config, true).await?;
+        let identity = identity(db.clone(), &config)?;
+        match identity.bootstrap(&config.admin_email, config.admin_password.clone()).await.map_err(|e| e.to_string())? {
+            Bootstrap::AlreadyInitialised => {}
+            Bootstrap::Created { email, generated_password: Some(pw) } => {
+                eprintln!("meshcloud: created the first admin {email} with the generated password: {pw}");
+                eprintln!("meshcloud: this password is shown only once; sign in and keep it safe.");
+            }
+            Bootstrap::Created { email, generated_password: None } => info!(%email, "created the first admin"),
         }
-        Bootstrap::Created { email, generated_password: None } => info!(%email, "created the first admin"),
+
+        let key = meshcloud_kernel::secrets::load_or_create_key(config.master_key.as_deref(), &config.data_dir)
+            .map_err(|e| format!("master key: {e}"))?;
+        let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
+        infra.check_master_key().await.map_err(|e| e.to_string())?;
+
+        let ops = Ops::new(db.clone(), identity.clone());
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let public_url = issuer(&config, local);
+        let mailer = match &config.smtp_url {
+            Some(url) => {
+                let from = config.mail_from.clone().unwrap_or_else(|| crate::mail::default_from(&public_url));
+                Some(crate::mail::Mailer::new(db.clone(), Sealer::new(&key), url, &from)?)
+            }
+            None => None,
+        };
+        let signup =
+            mailer.as_ref().map(|_| SignupSettings { public_url: public_url.clone(), link_ttl: periods.signup_link });
+        let directory = Directory::new(
+            db.clone(),
+            identity.clone(),
+            Sealer::new(&key),
+            DirectorySettings { service_account_ttl: periods.service_account, signup },
+        );
+        let oidc = Oidc::new(
+            db.clone(),
+            identity.clone(),
+            Sealer::new(&key),
+            OidcSettings {
+                issuer: public_url,
+                refresh_token_ttl: periods.refresh_token,
+                key_rotation: periods.signing_key_rotation,
+                ..OidcSettings::default()
+            },
+        )?;
+        oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
+        let families = Families { identity, infra, ops, directory, oidc, mailer };
+        let (stop_jobs, jobs_stopped) = watch::channel(false);
+        let runner = start_jobs(&config, &db, &families, clock, jobs_stopped).await?;
+        Ok(App { config, listener, local, db, families, stop_jobs, runner, _lock: lock })
     }
 
-    let key = meshcloud_kernel::secrets::load_or_create_key(config.master_key.as_deref(), &config.data_dir)
-        .map_err(|e| format!("master key: {e}"))?;
-    let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
-    infra.check_master_key().await.map_err(|e| e.to_string())?;
+    /// The identity family over this server's own store: what the CLI's
+    /// `user create` and `token create` call, for in-process callers.
+    pub fn identity(&self) -> &Identity {
+        &self.families.identity
+    }
 
-    let ops = Ops::new(db.clone(), identity.clone());
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let public_url = issuer(&config, local);
-    let mailer = match &config.smtp_url {
-        Some(url) => {
-            let from = config.mail_from.clone().unwrap_or_else(|| crate::mail::default_from(&public_url));
-            Some(crate::mail::Mailer::new(db.clone(), Sealer::new(&key), url, &from)?)
-        }
-        None => None,
-    };
-    let signup =
-        mailer.as_ref().map(|_| SignupSettings { public_url: public_url.clone(), link_ttl: periods.signup_link });
-    let directory = Directory::new(
-        db.clone(),
-        identity.clone(),
-        Sealer::new(&key),
-        DirectorySettings { service_account_ttl: periods.service_account, signup },
-    );
-    let oidc = Oidc::new(
-        db.clone(),
-        identity.clone(),
-        Sealer::new(&key),
-        OidcSettings {
-            issuer: public_url,
-            refresh_token_ttl: periods.refresh_token,
-            key_rotation: periods.signing_key_rotation,
-            ..OidcSettings::default()
-        },
-    )?;
-    oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
-    let families = Families { identity: identity.clone(), infra, ops, directory, oidc, mailer };
-    let (stop_jobs, jobs_stopped) = watch::channel(false);
-    let runner = start_jobs(&config, &db, &families, jobs_stopped).await?;
+    /// Serves until `shutdown` resolves; then finishes in-flight requests,
+    /// stops the jobs and closes the store.
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), String> {
+        let App { config, listener, local, db, families, stop_jobs, runner, _lock } = self;
+        let periods = config.periods()?;
+        let metrics = Arc::new(Metrics::default());
+        let api = api_service(&families, &metrics);
+        let spec = api.spec_endpoint();
+        let docs = api.swagger_ui();
+        let app = Route::new()
+            .at("/openapi.json", spec)
+            .nest("/docs", docs)
+            .nest("/", api)
+            .with(CookieJarManager::new())
+            .data(families.identity.clone())
+            .data(families.oidc.clone());
+        let app = Arc::new(app);
+        let edge = {
+            let metrics = metrics.clone();
+            poem::endpoint::make(move |req| crate::edge::handle(app.clone(), metrics.clone(), req))
+        };
 
-    let metrics = Arc::new(Metrics::default());
-    let api = api_service(&families, &metrics);
-    let spec = api.spec_endpoint();
-    let docs = api.swagger_ui();
-    let app = Route::new()
-        .at("/openapi.json", spec)
-        .nest("/docs", docs)
-        .nest("/", api)
-        .with(CookieJarManager::new())
-        .data(identity.clone())
-        .data(families.oidc.clone());
-    let app = Arc::new(app);
-    let edge = {
-        let metrics = metrics.clone();
-        poem::endpoint::make(move |req| crate::edge::handle(app.clone(), metrics.clone(), req))
-    };
-
-    let limits = Limits {
-        header_read_timeout: periods.header_read_timeout,
-        keep_alive_timeout: periods.keep_alive_timeout,
-        max_connections: crate::connections::effective_cap(config.max_connections),
-        drain: DRAIN,
-    };
-    info!(listen = %local, data_dir = %config.data_dir.display(), "meshcloud is serving");
-    let served = crate::connections::serve(listener, limits, edge, shutdown).await;
-    let _ = stop_jobs.send(true);
-    let _ = runner.await;
-    let closing = db.clone();
-    let _ = tokio::task::spawn_blocking(move || closing.close()).await;
-    info!("meshcloud stopped");
-    served.map_err(|e| e.to_string())
+        let limits = Limits {
+            header_read_timeout: periods.header_read_timeout,
+            keep_alive_timeout: periods.keep_alive_timeout,
+            max_connections: crate::connections::effective_cap(config.max_connections),
+            drain: DRAIN,
+        };
+        info!(listen = %local, data_dir = %config.data_dir.display(), "meshcloud is serving");
+        let served = crate::connections::serve(listener, limits, edge, shutdown).await;
+        let _ = stop_jobs.send(true);
+        let _ = runner.await;
+        let closing = db.clone();
+        let _ = tokio::task::spawn_blocking(move || closing.close()).await;
+        info!("meshcloud stopped");
+        served.map_err(|e| e.to_string())
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM (containers, systemd).

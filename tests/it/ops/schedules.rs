@@ -1,16 +1,19 @@
 //! Users' schedules (`/user/schedules`), the runner that fires them, and the
 //! system jobs it runs (docs/ops.md, "Schedules" and "The runner").
 //!
-//! Timing: every wait polls up to a generous deadline; what is asserted about
-//! firings comes from the recorded `due_at` of each, not from how fast the
-//! runner was.
+//! Timing: the tests that watch firings run the server's scheduler on a
+//! manual clock and step it from window to window (`tick_to`, `run_job`),
+//! so what fired, and at which instant of the runner's clock, is exact and
+//! nothing sleeps through cron windows in real time.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
+use tempfile::TempDir;
 
+use crate::support::scheduler::*;
 use crate::support::*;
 
 const SCHEDULE_FIELDS: [&str; 8] =
@@ -75,35 +78,6 @@ async fn fired(api: &Api, org: &str, id: &str) -> Vec<Value> {
 
 fn due_at(e: &Value) -> String {
     e["metadata"]["due_at"].as_str().unwrap_or_else(|| panic!("a fired event names its due time: {e}")).to_string()
-}
-
-/// Polls `check` every 200 ms until it answers `Some`, or fails after `secs`.
-async fn poll<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "gave up after {secs} s waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// A query on the data dir's database (on a blocking thread: the server
-/// under test shares this runtime).
-async fn sql<T: Send + 'static>(data_dir: &Path, f: impl FnOnce(&rusqlite::Connection) -> T + Send + 'static) -> T {
-    let path = data_dir.join("meshcloud.db");
-    tokio::task::spawn_blocking(move || {
-        let c = rusqlite::Connection::open(&path).expect("open the database");
-        c.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
-        f(&c)
-    })
-    .await
-    .expect("join")
 }
 
 #[tokio::test]
@@ -301,26 +275,35 @@ async fn another_users_schedule_is_not_found() {
     assert_eq!(w.carol.get("/user/schedules").await.expect(200)["total_count"], 0, "nothing created for carol");
 }
 
+fn ms(n: i64) -> chrono::Duration {
+    chrono::Duration::milliseconds(n)
+}
+
 #[tokio::test]
 async fn a_schedule_fires_and_stops_when_deleted() {
-    let w = world().await;
+    let clock = manual_clock();
+    let w = clocked_world(&clock).await;
     let created = now();
-    let id = id_of(&create(&w.alice, "every two seconds", "*/2 * * * * *").await);
+    let v = create(&w.alice, "every two seconds", "*/2 * * * * *").await;
+    let id = id_of(&v);
     let path = format!("/user/schedules/{id}");
-    let s = poll(15, "the first firing", || async {
-        let v = w.alice.get(&path).await.expect(200);
-        v["last_run_at"].is_string().then_some(v)
-    })
-    .await;
-    let last = epoch(s["last_run_at"].as_str().unwrap());
+    let due = instant(v["next_run_at"].as_str().expect("next_run_at"));
+
+    // Not before it is due: a pass just short of the window fires nothing.
+    tick_to(&clock, due - ms(1)).await;
+    let s = w.alice.get(&path).await.expect(200);
+    assert_eq!(s["last_run_at"], Value::Null, "fired before it was due: {s}");
+    assert!(fired(&w.alice, &w.org_a, &id).await.is_empty(), "fired before it was due");
+
+    tick_to(&clock, due).await;
+    let s = w.alice.get(&path).await.expect(200);
+    let last = epoch(s["last_run_at"].as_str().unwrap_or_else(|| panic!("the first firing: {s}")));
     assert!(last >= created - 1.0, "{s}");
+    assert_eq!(instant(s["last_run_at"].as_str().unwrap()), due, "fired in the pass at its window: {s}");
     assert!(epoch(s["next_run_at"].as_str().expect("next_run_at")) > last, "moved on: {s}");
 
-    let events = poll(10, "a fired event", || async {
-        let e = fired(&w.alice, &w.org_a, &id).await;
-        (!e.is_empty()).then_some(e)
-    })
-    .await;
+    let events = fired(&w.alice, &w.org_a, &id).await;
+    assert_eq!(events.len(), 1, "one window, one firing: {events:?}");
     for e in &events {
         assert_eq!(
             (e["user_id"].as_str(), e["org_id"].as_str()),
@@ -328,10 +311,10 @@ async fn a_schedule_fires_and_stops_when_deleted() {
             "{e}"
         );
         assert_eq!(e["acted_upon"], id.as_str());
+        assert_eq!(instant(&due_at(e)), due, "{e}");
         let due = epoch(&due_at(e));
         assert_eq!(due.fract(), 0.0, "on a two-second window: {e}");
         assert_eq!((due as i64).rem_euclid(2), 0, "on a two-second window: {e}");
-        assert!(epoch(e["created_at"].as_str().unwrap()) >= due, "not before it was due: {e}");
     }
     // Also visible to a member through the category filter alone.
     let f = json!({"category": "schedule"});
@@ -343,33 +326,43 @@ async fn a_schedule_fires_and_stops_when_deleted() {
 
     w.alice.delete(&path).await.expect_204();
     let after_delete = fired(&w.alice, &w.org_a, &id).await.len();
-    tokio::time::sleep(Duration::from_millis(4500)).await;
+    // The next two windows pass.
+    tick_to(&clock, due + ms(2000)).await;
+    tick_to(&clock, due + ms(4500)).await;
     assert_eq!(fired(&w.alice, &w.org_a, &id).await.len(), after_delete, "a deleted schedule does not fire");
 }
 
 #[tokio::test]
 async fn firings_are_logged_in_the_owners_selected_org() {
-    let w = world().await;
+    let clock = manual_clock();
+    let w = clocked_world(&clock).await;
     let org_c = w.alice.create_org(json!({"name": "C"})).await;
     w.alice.put("/api/identity/users/preferences", json!({"selectedOrganization": org_c})).await.expect(200);
-    let id = id_of(&create(&w.alice, "every second", "*/1 * * * * *").await);
-    poll(15, "a firing logged in org C", || async { (!fired(&w.alice, &org_c, &id).await.is_empty()).then_some(()) })
-        .await;
+    let v = create(&w.alice, "every second", "*/1 * * * * *").await;
+    let id = id_of(&v);
+    tick_to(&clock, instant(v["next_run_at"].as_str().expect("next_run_at"))).await;
+    assert_eq!(fired(&w.alice, &org_c, &id).await.len(), 1, "a firing logged in org C");
     assert!(fired(&w.alice, &w.org_a, &id).await.is_empty(), "not in alice's first org");
     assert!(fired(&w.carol, &w.org_a, &id).await.is_empty(), "org A's members do not see it");
 }
 
 #[tokio::test]
 async fn a_restart_fires_missed_windows_once() {
-    let s = Server::start().await;
+    let clock = manual_clock();
+    let s = Server::start_on(TempDir::new().unwrap(), clock.clock(), |_| {}).await;
     let (_, alice) = s.user("alice@a.example", None).await;
     let org = alice.create_org(json!({"name": "A"})).await;
-    let id = id_of(&create(&alice, "every two seconds", "*/2 * * * * *").await);
-    poll(15, "a firing before the restart", || async { (!fired(&alice, &org, &id).await.is_empty()).then_some(()) })
-        .await;
+    let v = create(&alice, "every two seconds", "*/2 * * * * *").await;
+    let id = id_of(&v);
+    let first = instant(v["next_run_at"].as_str().expect("next_run_at"));
+    tick_to(&clock, first).await;
+    assert_eq!(fired(&alice, &org, &id).await.len(), 1, "a firing before the restart");
+    // Stopped half a second after that firing, by the runner's clock.
+    let stopped_at = first + ms(500);
+    tick_to(&clock, stopped_at).await;
     let data_dir = s.data_dir.clone();
     let tmp = s.stop().await;
-    let stopped = now();
+    let stopped = epoch(&meshcloud_kernel::time::to_db(&stopped_at));
 
     // What fired before the stop, read from the database itself.
     let sid = id.clone();
@@ -384,20 +377,29 @@ async fn a_restart_fires_missed_windows_once() {
     let last_due_before = before.iter().map(|(_, d)| epoch(d)).fold(f64::MIN, f64::max);
     let known: HashSet<String> = before.iter().map(|(u, _)| u.clone()).collect();
 
-    // Down for at least two windows.
-    tokio::time::sleep(Duration::from_secs(5)).await;
-    let restarted = now();
+    // Down for at least two windows: the clock starts again five seconds on.
+    let restarted_at = stopped_at + ms(5000);
+    let restarted = epoch(&meshcloud_kernel::time::to_db(&restarted_at));
     assert!(restarted - stopped >= 4.9);
-    let s = Server::start_in(tmp, |_| {}).await;
+    let clock = ManualClock::new(restarted_at);
+    let s = Server::start_on(tmp, clock.clock(), |_| {}).await;
     let alice = s.with_token(&s.token_for("alice@a.example", "again").await);
 
-    let events = poll(20, "two regular firings after the restart", || async {
-        let e = fired(&alice, &org, &id).await;
-        let regular = e.iter().filter(|e| epoch(&due_at(e)) >= restarted).count();
-        (regular >= 2).then_some(e)
-    })
-    .await;
-    let elapsed = now() - restarted;
+    // Caught up at start-up: the runner's first pass, before the clock moved.
+    tick_to(&clock, restarted_at).await;
+    let v = alice.get(&format!("/user/schedules/{id}")).await.expect(200);
+    assert_eq!(instant(v["last_run_at"].as_str().expect("last_run_at")), restarted_at, "{v}");
+    assert_eq!(fired(&alice, &org, &id).await.len(), before.len() + 1, "one catch-up firing at start-up");
+
+    // Then two regular windows.
+    for _ in 0..2 {
+        let v = alice.get(&format!("/user/schedules/{id}")).await.expect(200);
+        tick_to(&clock, instant(v["next_run_at"].as_str().expect("next_run_at"))).await;
+    }
+    let events = fired(&alice, &org, &id).await;
+    let regular = events.iter().filter(|e| epoch(&due_at(e)) >= restarted).count();
+    assert_eq!(regular, 2, "two regular firings after the restart: {events:?}");
+    let elapsed = epoch(&meshcloud_kernel::time::to_db(&clock.now())) - restarted;
 
     let dues: Vec<String> = events.iter().map(due_at).collect();
     let unique: HashSet<&String> = dues.iter().collect();
@@ -408,12 +410,11 @@ async fn a_restart_fires_missed_windows_once() {
     assert_eq!(catch_up.len(), 1, "missed windows fire once in all, not once each: {catch_up:?}");
     let c = catch_up[0];
     assert!(epoch(&due_at(c)) > last_due_before, "the catch-up is for a window missed while down: {c}");
-    let fired_at = epoch(c["created_at"].as_str().unwrap());
-    assert!(fired_at >= restarted && fired_at - restarted < 5.0, "caught up at start-up: {c}");
     let in_downtime = events.iter().filter(|e| (stopped..restarted).contains(&epoch(&due_at(e)))).count();
     assert!(in_downtime <= 1, "{in_downtime} firings for windows of the downtime: {dues:?}");
     // No burst: besides the catch-up, one firing per two seconds since the restart.
     assert!((new.len() as f64) <= 1.0 + elapsed / 2.0 + 1.0, "{} firings in {elapsed:.1} s: {dues:?}", new.len());
+    assert_eq!(new.len(), 3, "the catch-up and the two regular windows: {dues:?}");
 
     let v = alice.get(&format!("/user/schedules/{id}")).await.expect(200);
     assert!(epoch(v["last_run_at"].as_str().expect("last_run_at")) >= restarted, "{v}");
@@ -421,7 +422,10 @@ async fn a_restart_fires_missed_windows_once() {
 
 #[tokio::test]
 async fn token_cleanup_removes_revoked_tokens() {
-    let s = Server::start_with(|c| c.token_cleanup_schedule = "*/1 * * * * *".into()).await;
+    let clock = manual_clock();
+    let s =
+        Server::start_on(TempDir::new().unwrap(), clock.clock(), |c| c.token_cleanup_schedule = "*/1 * * * * *".into())
+            .await;
     let admin = s.admin().await;
     let (revoked, _) = admin.create_token("revoked").await;
     let (kept, kept_secret) = admin.create_token("kept").await;
@@ -437,11 +441,9 @@ async fn token_cleanup_removes_revoked_tokens() {
             .await
         }
     };
-    poll(15, "the revoked token's row to go", || {
-        let f = exists(revoked.clone());
-        async move { (!f.await).then_some(()) }
-    })
-    .await;
+    assert!(exists(revoked.clone()).await, "kept until the job runs");
+    run_job(&s, &clock, "token_cleanup").await;
+    assert!(!exists(revoked.clone()).await, "the revoked token's row is gone");
     assert!(exists(kept.clone()).await, "a live token is kept");
     assert_eq!(s.with_token(&kept_secret).get("/api/identity/users/profile").await.status, 200);
     assert!(!s.data_dir.join("backups").exists(), "backups are off by default");
@@ -478,7 +480,8 @@ fn backups(dir: &Path) -> Vec<PathBuf> {
 
 #[tokio::test]
 async fn backups_keep_the_newest_copies() {
-    let s = Server::start_with(|c| {
+    let clock = manual_clock();
+    let s = Server::start_on(TempDir::new().unwrap(), clock.clock(), |c| {
         c.backup_schedule = "*/1 * * * * *".into();
         c.backup_keep = 2;
     })
@@ -487,12 +490,11 @@ async fn backups_keep_the_newest_copies() {
     let org = admin.create_org(json!({"name": "backed up"})).await;
     let dir = s.data_dir.join("backups");
     let mut seen = HashSet::new();
-    poll(30, "three backups", || {
+    for _ in 0..3 {
+        run_job(&s, &clock, "backup").await;
         seen.extend(backups(&dir));
-        let n = seen.len();
-        async move { (n >= 3).then_some(()) }
-    })
-    .await;
+    }
+    assert!(seen.len() >= 3, "three backups: {seen:?}");
     let data_dir = s.data_dir.clone();
     let _tmp = s.stop().await;
 
@@ -534,13 +536,13 @@ async fn event_retention_removes_old_events() {
     })
     .await;
 
-    let s = Server::start_in(tmp, |c| c.event_retention_schedule = "*/1 * * * * *".into()).await;
+    let clock = manual_clock();
+    let s = Server::start_on(tmp, clock.clock(), |c| c.event_retention_schedule = "*/1 * * * * *".into()).await;
     let alice = s.with_token(&s.token_for("alice@a.example", "again").await).ctx(&org);
     let on = |team: &str| format!("/api/events/list?filter={}", enc(&json!({"acted_upon": team}).to_string()));
-    poll(15, "the 26-year-old event to go", || async {
-        (alice.get(&on(&old)).await.expect(200)["total_count"] == 0).then_some(())
-    })
-    .await;
+    assert_eq!(alice.get(&on(&old)).await.expect(200)["total_count"], 1, "kept until the job runs");
+    run_job(&s, &clock, "event_retention").await;
+    assert_eq!(alice.get(&on(&old)).await.expect(200)["total_count"], 0, "the 26-year-old event is gone");
     assert_eq!(alice.get(&on(&recent)).await.expect(200)["total_count"], 1, "recent events stay");
     let v = alice.get("/api/events/list?pagesize=all").await.expect(200);
     let listed = v["data"].as_array().unwrap().len();
@@ -565,7 +567,7 @@ async fn a_next_firing_set_too_far_ahead_is_repaired_at_start() {
 
     let s = Server::start_in(tmp, |_| {}).await;
     let alice = s.with_token(&s.token_for("alice@a.example", "again").await);
-    let next = poll(10, "the repaired next firing", || async {
+    let next = poll("the repaired next firing", Duration::from_secs(10), || async {
         let v = alice.get(&format!("/user/schedules/{id}")).await.expect(200);
         let next = v["next_run_at"].as_str().unwrap_or("").to_string();
         (!next.starts_with("2036")).then_some(next)

@@ -2,10 +2,9 @@
 //! deletion, the shared core with the Layer5 face, validation and the
 //! permission matrix.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
+use crate::support::scheduler::{ManualClock, clocked_world, manual_clock, run_job};
 use crate::support::*;
 
 pub const ORGS: &str = "/api/v1/organizations";
@@ -24,24 +23,20 @@ pub fn assert_id_error(r: &Resp, status: u16, code: &str) {
     assert!(v["error_description"].as_str().is_some_and(|d| !d.is_empty()), "{v}");
 }
 
-/// Polls `GET path` until `done` holds for (status, body); bounded.
-pub async fn poll(api: &Api, path: &str, done: impl Fn(u16, &Value) -> bool) -> Value {
-    for _ in 0..100 {
-        let r = api.get(path).await;
-        let v = if r.text.is_empty() { Value::Null } else { r.json() };
-        if done(r.status, &v) {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("{path} did not reach the expected state");
+/// Provisioning and deletion are a job's work: these tests run the scheduler
+/// on a manual clock and run that job when they mean it to happen.
+async fn provision(w: &World, clock: &ManualClock) {
+    run_job(&w.s, clock, "provisioning").await;
 }
 
-/// Creates an organization on the Identity face and waits until it is provisioned.
-pub async fn create_provisioned(api: &Api, name: &str) -> String {
+/// Creates an organization on the Identity face and has it provisioned.
+async fn create_provisioned(w: &World, clock: &ManualClock, api: &Api, name: &str) -> String {
     let v = api.post(ORGS, org_body(name)).await.expect(202);
     let id = v["metadata"]["id"].as_str().unwrap().to_string();
-    poll(api, &format!("{ORGS}/{id}"), |s, v| s == 200 && v["metadata"]["provisioningStatus"] == "provisioned").await;
+    assert_eq!(v["metadata"]["provisioningStatus"], "provisioning", "{v}");
+    provision(w, clock).await;
+    let got = api.get(&format!("{ORGS}/{id}")).await.expect(200);
+    assert_eq!(got["metadata"]["provisioningStatus"], "provisioned", "{got}");
     id
 }
 
@@ -51,7 +46,8 @@ fn names(v: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn crud_with_provisioning_and_deletion() {
-    let w = world().await;
+    let clock = manual_clock();
+    let w = clocked_world(&clock).await;
     let body = json!({
         "metadata": {"name": "acme", "description": "the acme org", "tags": [{"name": "env", "value": "prod"}]},
         "spec": {"organizationType": "domain", "domain": "Acme.Example"},
@@ -70,7 +66,9 @@ async fn crud_with_provisioning_and_deletion() {
     let id = md["id"].as_str().unwrap().to_string();
     let path = format!("{ORGS}/{id}");
 
-    let got = poll(&w.admin, &path, |s, v| s == 200 && v["metadata"]["provisioningStatus"] == "provisioned").await;
+    provision(&w, &clock).await;
+    let got = w.admin.get(&path).await.expect(200);
+    assert_eq!(got["metadata"]["provisioningStatus"], "provisioned", "{got}");
     assert_eq!(got["metadata"]["id"], id.as_str());
 
     // The creator administers it on both faces.
@@ -92,13 +90,12 @@ async fn crud_with_provisioning_and_deletion() {
 
     let r = w.admin.delete(&path).await;
     assert_eq!(r.status, 202, "{}", r.text);
-    let got = w.admin.get(&path).await;
-    if got.status == 200 {
-        let md = &got.json()["metadata"];
-        assert_eq!(md["provisioningStatus"], "deprovisioning");
-        assert!(md["deletionTime"].is_string(), "{md}");
-    }
-    poll(&w.admin, &path, |s, _| s == 404).await;
+    // Until the job runs, the org is being deprovisioned.
+    let got = w.admin.get(&path).await.expect(200);
+    let md = &got["metadata"];
+    assert_eq!(md["provisioningStatus"], "deprovisioning");
+    assert!(md["deletionTime"].is_string(), "{md}");
+    provision(&w, &clock).await;
     assert_id_error(&w.admin.get(&path).await, 404, "not_found");
     w.admin.get(&format!("/api/identity/orgs/{id}")).await.assert_l5_error(404, L5_NOT_FOUND);
     assert!(!names(&w.admin.get(ORGS).await.expect(200)).contains(&"acme-2".to_string()));
@@ -106,7 +103,8 @@ async fn crud_with_provisioning_and_deletion() {
 
 #[tokio::test]
 async fn one_core_for_both_faces() {
-    let w = world().await;
+    let clock = manual_clock();
+    let w = clocked_world(&clock).await;
     // Layer5 orgs are provisioned Identity orgs, names as they are.
     let spaced = w.alice.create_org(json!({"name": "Org With Spaces"})).await;
     let mine = w.alice.get(ORGS).await.expect(200);
@@ -116,7 +114,7 @@ async fn one_core_for_both_faces() {
     assert_eq!(o["spec"]["organizationType"], "adhoc");
 
     // An Identity org is a Layer5 org, and its creator's.
-    let id = create_provisioned(&w.admin, "from-identity").await;
+    let id = create_provisioned(&w, &clock, &w.admin, "from-identity").await;
     let l5 = w.admin.get("/api/identity/orgs?all=true&pagesize=100").await.expect(200);
     let l5_ids: Vec<String> = strs(&l5["organizations"], "id");
     assert!(l5_ids.contains(&id), "{l5}");
@@ -165,7 +163,8 @@ async fn input_is_validated() {
 
 #[tokio::test]
 async fn permission_matrix() {
-    let w = world().await;
+    let clock = manual_clock();
+    let w = clocked_world(&clock).await;
     let a = format!("{ORGS}/{}", w.org_a);
     assert_id_error(&w.s.anon().get(ORGS).await, 401, "access_denied");
     assert_id_error(&w.s.anon().get(&a).await, 401, "access_denied");
@@ -202,7 +201,8 @@ async fn permission_matrix() {
     assert_id_error(&w.alice.get(&ghost).await, 403, "forbidden");
 
     assert_eq!(w.alice.delete(&a).await.status, 202);
-    poll(&w.alice, ORGS, |_, v| v.as_array().is_some_and(|a| a.is_empty())).await;
+    provision(&w, &clock).await;
+    assert_eq!(w.alice.get(ORGS).await.expect(200), json!([]), "alice's only org is gone");
 }
 
 #[tokio::test]

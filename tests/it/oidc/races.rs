@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use crate::oidc_support::*;
+use crate::support::oidc::*;
+use crate::support::scheduler::{manual_clock, run_job};
 use crate::support::{ADMIN_EMAIL, Server};
 
 fn refresh_form(t: &str) -> [(&'static str, &str); 2] {
@@ -53,15 +54,19 @@ async fn racing_refreshes_with_one_token_end_the_session() {
 
 #[tokio::test]
 async fn a_rotated_token_is_recognised_after_the_cleanup_job() {
-    let srv = Server::start_with(|c| c.token_cleanup_schedule = "* * * * * *".into()).await;
+    let clock = manual_clock();
+    let srv = Server::start_on(tempfile::TempDir::new().unwrap(), clock.clock(), |c| {
+        c.token_cleanup_schedule = "* * * * * *".into()
+    })
+    .await;
     let c = register_client(&srv, REDIRECT).await;
     let (_, code) = admin_code(&srv, &c).await;
     let (_, first) = exchange(&srv, &c, &code).await;
     let r1 = first["refresh_token"].as_str().expect("refresh").to_string();
     let (status, second) = token(&srv, &c, &refresh_form(&r1)).await;
     assert_eq!(status, 200, "{second}");
-    // Let the cleanup job run at least once.
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    // The cleanup job runs between the rotation and the replay.
+    run_job(&srv, &clock, "token_cleanup").await;
     let (status, reuse) = token(&srv, &c, &refresh_form(&r1)).await;
     assert_eq!((status, reuse["error_description"].as_str()), (400, Some("refresh token reuse")), "{reuse}");
     let access = second["access_token"].as_str().expect("access");

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::identity_groups::{create_group, identity_role};
-use crate::identity_orgs::assert_id_error;
+use crate::identity::groups::{create_group, identity_role};
+use crate::identity::orgs::assert_id_error;
 use crate::support::*;
 
 fn project(org: &str, ws: &str) -> String {

@@ -99,7 +99,7 @@ async fn graceful_stop_keeps_the_data() {
     let _tmp = s.stop().await;
     let problems = cli(&dir, &["check-db"], None);
     assert!(problems.status.success(), "{}", String::from_utf8_lossy(&problems.stderr));
-    let p = Process::start(&dir);
+    let p = Process::start(&dir).await;
     let token = cli_ok(&dir, &["token", "create", "--email", ADMIN_EMAIL, "--name", "again"]);
     let r = p.api(&token).get(&format!("/api/identity/orgs/{id}")).await;
     assert_eq!(r.status, 200);

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::oidc_support::*;
+use crate::support::oidc::*;
 use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Server, cli};
 
 const USER: &str = "ursula@corp.test";

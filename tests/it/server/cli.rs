@@ -8,7 +8,13 @@ use crate::support::*;
 #[tokio::test]
 async fn token_create_works_while_the_server_runs() {
     let s = Server::start().await;
-    let token = s.token_for(ADMIN_EMAIL, "from-cli").await;
+    // The binary itself, next to the in-process server holding the data dir.
+    let dir = s.data_dir.clone();
+    let token = tokio::task::spawn_blocking(move || {
+        cli_ok(&dir, &["token", "create", "--email", ADMIN_EMAIL, "--name", "from-cli"])
+    })
+    .await
+    .unwrap();
     assert!(token.starts_with("mc_"), "stdout is only the token: {token:?}");
     assert!(!token.contains('\n'));
     let me = s.with_token(&token).get("/api/identity/users/profile").await;
@@ -74,7 +80,7 @@ async fn backup_while_serving_and_restore() {
     let refused = cli(&restored, &["restore", "--from", out.to_str().unwrap()], None);
     assert!(!refused.status.success(), "restore does not overwrite without --force");
 
-    let p = Process::start(&restored);
+    let p = Process::start(&restored).await;
     let token = cli_ok(&restored, &["token", "create", "--email", ADMIN_EMAIL, "--name", "r"]);
     let api = p.api(&token);
     assert_eq!(api.get(&format!("/api/identity/orgs/{id}")).await.status, 200);

@@ -13,7 +13,7 @@ use crate::support::*;
 async fn acknowledged_creates_survive_kill_9() {
     let tmp = tempfile::TempDir::new().unwrap();
     let dir = tmp.path().join("data");
-    let mut p = Process::start(&dir);
+    let mut p = Process::start(&dir).await;
     let token = cli_ok(&dir, &["token", "create", "--email", ADMIN_EMAIL, "--name", "crash"]);
     let api = p.api(&token);
     assert_eq!(api.get("/api/identity/orgs").await.status, 200);
@@ -34,11 +34,10 @@ async fn acknowledged_creates_survive_kill_9() {
         }));
     }
     // Kill once a good number of creates were acknowledged, mid-stream.
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while acked.lock().await.len() < 150 {
-        assert!(std::time::Instant::now() < deadline, "creates too slow");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    poll("150 acknowledged creates", Duration::from_secs(60), || async {
+        (acked.lock().await.len() >= 150).then_some(())
+    })
+    .await;
     p.child.kill().unwrap(); // SIGKILL
     p.child.wait().unwrap();
     for w in writers {
@@ -50,7 +49,7 @@ async fn acknowledged_creates_survive_kill_9() {
 
     let check = cli(&dir, &["check-db"], None);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
-    let p2 = Process::start(&dir);
+    let p2 = Process::start(&dir).await;
     let api = p2.api(&token);
     let mut present = std::collections::HashSet::new();
     let mut page = 0;
@@ -71,23 +70,19 @@ async fn acknowledged_creates_survive_kill_9() {
 async fn sigterm_stops_cleanly() {
     let tmp = tempfile::TempDir::new().unwrap();
     let dir = tmp.path().join("data");
-    let mut p = Process::start(&dir);
+    let mut p = Process::start(&dir).await;
     let token = cli_ok(&dir, &["token", "create", "--email", ADMIN_EMAIL, "--name", "t"]);
     let id = p.api(&token).create_org(json!({"name": "before-term"})).await;
     let pid = p.child.id().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(s) = p.child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(std::time::Instant::now() < deadline, "did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = poll("the process to stop on SIGTERM", Duration::from_secs(30), || {
+        std::future::ready(p.child.try_wait().unwrap())
+    })
+    .await;
     assert!(status.success(), "exit status {status:?}");
     // A clean close leaves no write-ahead log behind.
     let wal = dir.join("meshcloud.db-wal");
     assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0);
-    let p2 = Process::start(&dir);
+    let p2 = Process::start(&dir).await;
     assert_eq!(p2.api(&token).get(&format!("/api/identity/orgs/{id}")).await.status, 200);
 }

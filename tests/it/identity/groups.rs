@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::identity_orgs::assert_id_error;
+use crate::identity::orgs::assert_id_error;
 use crate::support::*;
 
 /// The built-in, protected provider admin role.

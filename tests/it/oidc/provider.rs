@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::oidc_support::*;
+use crate::support::oidc::*;
 use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Server};
 
 #[tokio::test]

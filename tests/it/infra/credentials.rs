@@ -255,7 +255,7 @@ async fn a_configured_master_key() {
     let tmp = s.stop().await;
 
     // Another key is refused at start-up, before it could fail reads or seal under two keys.
-    let mut child = std::process::Command::new(bin())
+    let child = std::process::Command::new(bin())
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(&data_dir)
         .env_clear()
@@ -264,19 +264,14 @@ async fn a_configured_master_key() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("a server with the wrong master key kept running");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    // Killed when the test ends, whether it passes or not.
+    let mut child = Child(child);
+    let status = poll("a server with the wrong master key to exit", std::time::Duration::from_secs(30), || {
+        std::future::ready(child.0.try_wait().unwrap())
+    })
+    .await;
     let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    std::io::Read::read_to_string(&mut child.0.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(!status.success());
     assert!(stderr.contains("master key"), "{stderr}");
     assert!(!stderr.contains(plaintext));
@@ -326,7 +321,7 @@ impl Drop for Child {
 
 /// `meshcloud serve` as a child process logging everything it can (JSON, every
 /// level, every crate) into `log`; answers the child and its address.
-fn verbose_server(dir: &Path, log: &Path) -> (Child, String) {
+async fn verbose_server(dir: &Path, log: &Path) -> (Child, String) {
     std::fs::create_dir_all(dir).unwrap();
     let out = std::fs::File::create(log).unwrap();
     let child = Child(
@@ -345,26 +340,22 @@ fn verbose_server(dir: &Path, log: &Path) -> (Child, String) {
             .spawn()
             .unwrap(),
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
+    let listen = poll("the verbose server to log its address", std::time::Duration::from_secs(30), || {
         let text = std::fs::read_to_string(log).unwrap_or_default();
-        let listen = text.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()).find_map(|v| {
+        std::future::ready(text.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()).find_map(|v| {
             (v["fields"]["message"] == "meshcloud is serving")
                 .then(|| v["fields"]["listen"].as_str().map(String::from))?
-        });
-        if let Some(listen) = listen {
-            return (child, format!("http://{listen}"));
-        }
-        assert!(std::time::Instant::now() < deadline, "server did not start: {text}");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+        }))
+    })
+    .await;
+    (child, format!("http://{listen}"))
 }
 
 #[tokio::test]
 async fn secrets_stay_out_of_the_logs() {
     let tmp = tempfile::TempDir::new().unwrap();
     let (dir, log) = (tmp.path().join("data"), tmp.path().join("server.log"));
-    let (child, base) = verbose_server(&dir, &log);
+    let (child, base) = verbose_server(&dir, &log).await;
     let token = cli_ok(&dir, &["token", "create", "--email", ADMIN_EMAIL, "--name", "logs"]);
     let admin = api_at(&base, &token);
     let org = admin.create_org(json!({"name": "logged"})).await;

@@ -2,7 +2,7 @@
 //! must not be cached, exact redirect URIs, and userinfo only for access
 //! tokens.
 
-use crate::oidc_support::*;
+use crate::support::oidc::*;
 use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Server};
 
 /// Posts the sign-in form with the given Origin and Sec-Fetch-Site headers.

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::identity_groups::{create_group, identity_role};
+use crate::identity::groups::{create_group, identity_role};
 use crate::support::*;
 
 const ALL_OPS: [&str; 4] = ["create", "read", "update", "delete"];

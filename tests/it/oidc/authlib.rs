@@ -2,7 +2,7 @@
 //! (installed by `.ci/run`). Without it the test is skipped locally and
 //! fails in CI.
 
-use crate::oidc_support::{REDIRECT, register_client};
+use crate::support::oidc::{REDIRECT, register_client};
 use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Server};
 
 fn authlib_available() -> bool {

@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::identity_groups::{create_group, identity_role};
-use crate::oidc_support::no_redirects;
-use crate::smtp_sink::{Received, SmtpSink};
+use crate::identity::groups::{create_group, identity_role};
+use crate::support::oidc::no_redirects;
+use crate::support::smtp_sink::{Received, SmtpSink};
 use crate::support::*;
 
 fn users(org: &str) -> String {
@@ -164,14 +164,11 @@ async fn an_unreachable_mail_server_loses_no_invitation() {
     .await;
     w.alice.post(&users(&w.org_a), user_body("jo@a.example", "pending", &[])).await.expect(201);
     let db = rusqlite::Connection::open(w.s.data_dir.join("meshcloud.db")).expect("open");
-    let mut attempts = 0;
-    for _ in 0..100 {
-        attempts = db.query_row("SELECT attempts FROM mail_outbox", [], |r| r.get(0)).expect("queued");
-        if attempts > 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let attempts: i64 = poll("a delivery attempt", std::time::Duration::from_secs(10), || {
+        let attempts: i64 = db.query_row("SELECT attempts FROM mail_outbox", [], |r| r.get(0)).expect("queued");
+        std::future::ready((attempts > 0).then_some(attempts))
+    })
+    .await;
     assert_eq!(attempts, 1, "one failed attempt, then back-off");
     let (body, error): (Vec<u8>, Option<String>) =
         db.query_row("SELECT body, last_error FROM mail_outbox", [], |r| Ok((r.get(0)?, r.get(1)?))).expect("row");

@@ -1,0 +1,9 @@
+//! The infrastructure family: environments, connections, credentials,
+//! workspaces, their edges and their permission matrix.
+
+mod connections;
+mod credentials;
+mod edges;
+mod environments;
+mod matrix;
+mod workspaces;

@@ -1,0 +1,18 @@
+//! The Layer5 Cloud face (`/api/identity`, `/api/auth`, `/api/organizations`,
+//! `/api/meshcloud`): organizations, teams, roles, keys, tokens,
+//! invitations, sign-up, badges, profile, sessions and permissions.
+
+mod access_matrix;
+mod badges;
+mod escalation;
+mod invitations;
+mod keys;
+mod org_users;
+mod orgs;
+mod permissions;
+mod profile;
+mod roles;
+mod session;
+mod signup;
+mod teams;
+mod tokens;

@@ -1,0 +1,7 @@
+//! The OIDC provider and sign-in through organizations' own providers.
+
+mod authlib;
+mod edges;
+mod provider;
+mod races;
+mod upstream;

@@ -1,0 +1,6 @@
+//! Operations: the events API, schedules and the runner, and the health,
+//! metrics, OpenAPI and UI endpoints.
+
+mod endpoints;
+mod events;
+mod schedules;

@@ -1,0 +1,7 @@
+//! The server as a whole, below any face: the binary's CLI, crash and stop
+//! durability, the store's auditing and locking, connection hygiene.
+
+mod cli;
+mod connections_hygiene;
+mod durability;
+mod store;

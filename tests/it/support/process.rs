@@ -1,0 +1,105 @@
+//! meshcloud as a separate process: the CLI, and `serve` for the tests that
+//! kill it, signal it or restart it on the same data dir.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::{ADMIN_EMAIL, ADMIN_PASSWORD, Api, client, poll};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_meshcloud-under-test")
+}
+
+/// Runs the meshcloud CLI against `data_dir`; panics with its stderr on failure.
+pub fn cli_ok(data_dir: &Path, args: &[&str]) -> String {
+    let out = cli(data_dir, args, None);
+    assert!(out.status.success(), "meshcloud {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf8 stdout").trim().to_string()
+}
+
+/// The binary with an environment of its own: no `MESHCLOUD_*` variables or
+/// `./meshcloud.toml` of the machine running the tests leak in.
+fn command(data_dir: &Path) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.env_clear().env("MESHCLOUD_DATA_DIR", data_dir);
+    if let Some(parent) = data_dir.parent().filter(|p| p.exists()) {
+        cmd.current_dir(parent);
+    } else {
+        cmd.current_dir(std::env::temp_dir());
+    }
+    cmd
+}
+
+pub fn cli(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = command(data_dir);
+    cmd.args(args);
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn cli");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    }
+    child.wait_with_output().expect("cli output")
+}
+
+/// A meshcloud running as a child process (for kill -9 and signal tests).
+pub struct Process {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Process {
+    /// Starts `meshcloud serve` on a port the child picks itself (no race for
+    /// a port between tests) and waits until it answers.
+    pub async fn start(data_dir: &Path) -> Process {
+        std::fs::create_dir_all(data_dir).expect("data dir");
+        let mut child = command(data_dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("MESHCLOUD_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("MESHCLOUD_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("MESHCLOUD_LOG", "info")
+            .env("MESHCLOUD_LOG_FORMAT", "json")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn server");
+        let stderr = child.stderr.take().expect("stderr");
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            // Reads every line, so the child never blocks on a full pipe.
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
+                if v["fields"]["message"] == "meshcloud is serving"
+                    && let Some(listen) = v["fields"]["listen"].as_str()
+                {
+                    let _ = addr_tx.send(listen.to_string());
+                }
+            }
+        });
+        let listen = poll("the server process to serve", Duration::from_secs(30), || {
+            if let Some(status) = child.try_wait().expect("try_wait") {
+                panic!("server process exited during start-up: {status}");
+            }
+            std::future::ready(addr_rx.try_recv().ok())
+        })
+        .await;
+        assert!(cli(data_dir, &["healthcheck", "--listen", &listen], None).status.success());
+        Process { child, base: format!("http://{listen}") }
+    }
+
+    pub fn api(&self, token: &str) -> Api {
+        Api::new(&self.base, client(), Some(token))
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
