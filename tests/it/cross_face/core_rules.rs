@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::identity::groups::{create_group, identity_role};
 use crate::identity::orgs::assert_id_error;
+use crate::support::scheduler::{clocked_world, manual_clock, run_job};
 use crate::support::*;
 
 fn project(org: &str, ws: &str) -> String {
@@ -136,7 +137,8 @@ async fn a_removed_member_keeps_nothing_on_both_faces() {
 /// that drops its links, seen the same way from the other face.
 #[tokio::test]
 async fn a_deleted_workspace_is_gone_from_both_faces() {
-    let w = world().await;
+    let clock = manual_clock();
+    let w = clocked_world(&clock).await;
     let org = &w.org_a;
     let team = w.alice.create_team(org, "builders").await;
     for face in ["layer5", "identity"] {
@@ -148,7 +150,7 @@ async fn a_deleted_workspace_is_gone_from_both_faces() {
             let r = w.alice.delete(&project(org, &ws)).await;
             assert_eq!(r.status, 202, "{}", r.text);
             // The provisioning job finishes the delete.
-            crate::identity_orgs::poll(&w.alice, &project(org, &ws), |s, _| s == 404).await;
+            run_job(&w.s, &clock, "provisioning").await;
         }
         assert_eq!(w.alice.get(&project(org, &ws)).await.status, 404, "{face}");
         w.alice.get(&format!("/api/workspaces/{ws}")).await.assert_l5_error(404, L5_NOT_FOUND);
