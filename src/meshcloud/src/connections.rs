@@ -206,7 +206,9 @@ impl<E: Endpoint + 'static> Conn<E> {
             })
         };
         let io = TokioIo::new(Watched { stream, tracker: tracker.clone() });
-        let conn = self.builder.serve_connection_with_upgrades(io, service);
+        // Nothing here upgrades a connection; one that did would leave the
+        // cap and the drain behind.
+        let conn = self.builder.serve_connection(io, service);
         tokio::pin!(conn);
         let mut draining = false;
         loop {
