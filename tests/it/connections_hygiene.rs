@@ -1,13 +1,14 @@
 //! Connection hygiene on raw loopback sockets: stalled, empty and idle
 //! connections are closed by the server within their timeouts, while other
 //! clients are served; beyond `max_connections` new connections wait until
-//! held ones are released or timed out.
+//! held ones are released or timed out. Stalled request bodies and clients
+//! that stop reading are cut off too.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::timeout;
 
 use crate::support::Server;
@@ -218,4 +219,105 @@ async fn shutdown_finishes_a_request_in_flight_and_is_not_held_up_by_stalled_con
     for (what, sock) in [("partial", &mut partial), ("empty", &mut empty), ("idle", &mut idle)] {
         closed_by_server(sock, started, Duration::from_secs(1), what).await;
     }
+}
+
+/// Reads until the server closes `sock`; returns everything received.
+async fn read_to_close(sock: &mut TcpStream, limit: Duration, what: &str) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    let closed = timeout(limit, async {
+        loop {
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "{what}: still open after {limit:?}");
+    got
+}
+
+#[tokio::test]
+async fn stalled_request_bodies_fail_and_free_their_slots() {
+    let s = Server::start_with(|c| {
+        c.max_connections = 4;
+        c.header_read_timeout_secs = 1;
+        c.keep_alive_timeout_secs = 10;
+        c.body_read_timeout_secs = 2;
+    })
+    .await;
+    let at = addr(&s);
+
+    // Four clients declare 100 bytes of body, send 10 and stop: the cap is full.
+    let head = "POST /api/meshcloud/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+                Content-Length: 100\r\n\r\n";
+    let mut stalled = Vec::new();
+    for _ in 0..4 {
+        let mut sock = connect(at).await;
+        sock.write_all(head.as_bytes()).await.expect("send headers");
+        sock.write_all(br#"{"email": "#).await.expect("send part of the body");
+        stalled.push(sock);
+    }
+    let since = Instant::now();
+    let waiting = tokio::spawn(healthz(at));
+    // Past the header deadline: the headers are complete, so it does not apply.
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    assert!(!waiting.is_finished(), "a fifth connection was served past the cap of four");
+
+    // The body deadline (2 s) frees the slots: /healthz is answered.
+    let (status, _) = timeout(Duration::from_secs(6), waiting).await.expect("served").expect("join");
+    assert_eq!(status, 200);
+    let served = since.elapsed();
+    assert!(served >= Duration::from_millis(1700) && served < Duration::from_secs(5), "served after {served:?}");
+
+    for (i, sock) in stalled.iter_mut().enumerate() {
+        let got = read_to_close(sock, Duration::from_secs(3), &format!("stalled body {i}")).await;
+        // Answered with a client error before the close, or just closed.
+        if got.starts_with(b"HTTP/1.1 ") {
+            let status = String::from_utf8_lossy(&got[9..12]).to_string();
+            assert!(status.starts_with('4'), "stalled body {i} answered {status}");
+        }
+    }
+    let (status, took) = healthz(at).await;
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_millis(500), "healthz took {took:?} once the stalled bodies were gone");
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_disconnected_after_the_write_timeout() {
+    let s = Server::start_with(|c| {
+        c.max_connections = 1;
+        c.keep_alive_timeout_secs = 3;
+        c.write_timeout_secs = 1;
+    })
+    .await;
+    let at = addr(&s);
+
+    // One response's size. This waits for the only slot, held by the
+    // start-up check's pooled connection until its keep-alive timeout.
+    let mut probe = connect(at).await;
+    probe.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.expect("send");
+    let size = read_to_close(&mut probe, Duration::from_secs(8), "the size probe").await.len();
+    assert!(size > 10_000, "the API description is only {size} bytes");
+
+    // Pipelined requests for it, far more than the socket buffers of both
+    // ends hold, on a socket with a small receive buffer; nothing is read.
+    let socket = TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("receive buffer");
+    let mut sock = socket.connect(at).await.expect("connect");
+    let count = (32 * 1024 * 1024 / size).clamp(4, 2000);
+    let requests = b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(count);
+    sock.write_all(&requests).await.expect("send requests");
+    let since = Instant::now();
+
+    // The non-reader holds the only slot until the write timeout (1 s) ends
+    // it, well before its keep-alive timeout (3 s) could.
+    let (status, _) = timeout(Duration::from_secs(8), healthz(at)).await.expect("healthz answered");
+    assert_eq!(status, 200);
+    let served = since.elapsed();
+    assert!(served >= Duration::from_millis(700) && served < Duration::from_millis(2500), "served after {served:?}");
+
+    let got = read_to_close(&mut sock, Duration::from_secs(5), "non-reading client").await;
+    assert!(got.len() < size * count, "all {count} responses were delivered: the connection was not cut off");
 }

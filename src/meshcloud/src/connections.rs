@@ -10,9 +10,14 @@
 //!
 //! A connection is in one of three phases: reading a request's headers
 //! (deadline `header_read_timeout`, counted from the accept or from the
-//! first byte after idling), busy with requests (no deadline: handlers and
-//! response bodies take what they take), or idle between requests (deadline
-//! `keep_alive_timeout`). A connection past its deadline is dropped.
+//! first byte after idling), busy with requests, or idle between requests
+//! (deadline `keep_alive_timeout`). A connection past its deadline is
+//! dropped.
+//!
+//! A busy connection has no deadline of its own, since a handler may compute
+//! for as long as it needs; instead every transfer must make progress. A
+//! request body that yields nothing for `body_read_timeout` fails, and a
+//! write the peer accepts nothing of for `write_timeout` ends the connection.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -23,17 +28,18 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use hyper::body::{Body, Frame, Incoming, SizeHint};
+use http_body_util::BodyExt;
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use poem::http::uri::Scheme;
 use poem::web::{LocalAddr, RemoteAddr};
-use poem::{Addr, Endpoint, Request};
+use poem::{Addr, Endpoint, Request, RequestParts};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 use tracing::{debug, warn};
 
 /// A failing `accept` (out of descriptors, mostly) is retried after this
@@ -47,6 +53,10 @@ const FULL_WARNING_EVERY: Duration = Duration::from_secs(60);
 pub struct Limits {
     pub header_read_timeout: Duration,
     pub keep_alive_timeout: Duration,
+    /// Longest wait for the next piece of a request body.
+    pub body_read_timeout: Duration,
+    /// Longest wait for the peer to accept more response bytes.
+    pub write_timeout: Duration,
     pub max_connections: usize,
     /// How long in-flight requests may take to finish after shutdown.
     pub drain: Duration,
@@ -194,18 +204,22 @@ impl<E: Endpoint + 'static> Conn<E> {
         let service = {
             let tracker = tracker.clone();
             let (endpoint, local, remote) = (self.endpoint.clone(), self.local.clone(), RemoteAddr(self.peer.into()));
+            let body_read_timeout = self.limits.body_read_timeout;
             hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
                 // Called once the request's headers are parsed.
                 let in_flight = tracker.begin();
                 let (endpoint, local, remote) = (endpoint.clone(), local.clone(), remote.clone());
                 async move {
-                    let req = Request::from((req, local, remote, Scheme::HTTP));
+                    let (parts, body) = req.into_parts();
+                    let parts = RequestParts::from((parts, local, remote, Scheme::HTTP));
+                    let body = TimedBody::new(body, body_read_timeout).boxed();
+                    let req = Request::from_parts(parts, poem::Body::from(body));
                     let resp: hyper::Response<_> = endpoint.get_response(req).await.into();
                     Ok::<_, Infallible>(resp.map(|body| Tracked { body, _in_flight: in_flight }))
                 }
             })
         };
-        let io = TokioIo::new(Watched { stream, tracker: tracker.clone() });
+        let io = TokioIo::new(Watched::new(stream, tracker.clone(), self.limits.write_timeout));
         // Nothing here upgrades a connection; one that did would leave the
         // cap and the drain behind.
         let conn = self.builder.serve_connection(io, service);
@@ -215,7 +229,12 @@ impl<E: Endpoint + 'static> Conn<E> {
             let deadline = self.deadline(*phase.borrow_and_update());
             tokio::select! {
                 biased;
-                _ = conn.as_mut() => return,
+                ended = conn.as_mut() => {
+                    if let Err(e) = ended {
+                        debug!(peer = %self.peer, error = %e, "connection ended with an error");
+                    }
+                    return;
+                }
                 _ = phase.changed() => {}
                 _ = self.draining.changed(), if !draining => {
                     // Idle connections close now, busy ones after their response.
@@ -334,10 +353,99 @@ impl<B: Body + Unpin> Body for Tracked<B> {
     }
 }
 
-/// The socket, reporting received bytes to the connection's tracker.
+/// A request body that fails when the client sends nothing of it for
+/// `timeout`: a client that declares a body and withholds it would otherwise
+/// keep its request, and its connection slot, forever. The wait is only
+/// counted while the handler waits for the body, never while it computes.
+struct TimedBody {
+    body: Incoming,
+    timeout: Duration,
+    /// Armed while a read waits for the client.
+    timer: Option<Pin<Box<Sleep>>>,
+    waiting: bool,
+}
+
+impl TimedBody {
+    fn new(body: Incoming, timeout: Duration) -> Self {
+        TimedBody { body, timeout, timer: None, waiting: false }
+    }
+}
+
+impl Body for TimedBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let this = &mut *self;
+        if let Poll::Ready(frame) = Pin::new(&mut this.body).poll_frame(cx) {
+            this.waiting = false;
+            return Poll::Ready(frame.map(|f| f.map_err(io::Error::other)));
+        }
+        let started = !std::mem::replace(&mut this.waiting, true);
+        if stalled(&mut this.timer, started, this.timeout, cx) {
+            // poem answers a failed body read with 400; hyper then closes
+            // the connection, the body being unfinished.
+            return Poll::Ready(Some(Err(io::Error::new(io::ErrorKind::TimedOut, "request body timed out"))));
+        }
+        Poll::Pending
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// Whether a wait that is pending has lasted `timeout`: `started` (re)arms
+/// `timer` for a wait that begins now; the timer wakes the task when due.
+fn stalled(timer: &mut Option<Pin<Box<Sleep>>>, started: bool, timeout: Duration, cx: &mut Context<'_>) -> bool {
+    let timer = match timer {
+        Some(t) => {
+            if started {
+                t.as_mut().reset(Instant::now() + timeout);
+            }
+            t
+        }
+        None => timer.insert(Box::pin(tokio::time::sleep(timeout))),
+    };
+    timer.as_mut().poll(cx).is_ready()
+}
+
+/// The socket, reporting received bytes to the connection's tracker and
+/// failing writes the peer accepts nothing of for `write_timeout`.
 struct Watched {
     stream: TcpStream,
     tracker: Arc<Tracker>,
+    write_timeout: Duration,
+    /// Armed while a write waits for the peer to read.
+    write_timer: Option<Pin<Box<Sleep>>>,
+    write_waiting: bool,
+}
+
+impl Watched {
+    fn new(stream: TcpStream, tracker: Arc<Tracker>, write_timeout: Duration) -> Self {
+        Watched { stream, tracker, write_timeout, write_timer: None, write_waiting: false }
+    }
+
+    /// Passes a write's outcome on; a write still pending after
+    /// `write_timeout` fails instead, ending the connection.
+    fn guard_write<T>(&mut self, cx: &mut Context<'_>, polled: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if polled.is_ready() {
+            self.write_waiting = false;
+            return polled;
+        }
+        let started = !std::mem::replace(&mut self.write_waiting, true);
+        if stalled(&mut self.write_timer, started, self.write_timeout, cx) {
+            return Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the peer stopped reading")));
+        }
+        Poll::Pending
+    }
 }
 
 impl AsyncRead for Watched {
@@ -353,7 +461,8 @@ impl AsyncRead for Watched {
 
 impl AsyncWrite for Watched {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        let polled = Pin::new(&mut self.stream).poll_write(cx, buf);
+        self.guard_write(cx, polled)
     }
 
     fn poll_write_vectored(
@@ -361,7 +470,8 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        let polled = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        self.guard_write(cx, polled)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -369,7 +479,8 @@ impl AsyncWrite for Watched {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
+        let polled = Pin::new(&mut self.stream).poll_flush(cx);
+        self.guard_write(cx, polled)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
