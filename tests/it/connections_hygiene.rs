@@ -2,7 +2,8 @@
 //! connections are closed by the server within their timeouts, while other
 //! clients are served; beyond `max_connections` new connections wait until
 //! held ones are released or timed out. Stalled request bodies and clients
-//! that stop reading are cut off too.
+//! that stop reading are cut off too, and idle HTTP/2 connections are closed
+//! with a GOAWAY.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -320,4 +321,112 @@ async fn a_client_that_stops_reading_is_disconnected_after_the_write_timeout() {
 
     let got = read_to_close(&mut sock, Duration::from_secs(5), "non-reading client").await;
     assert!(got.len() < size * count, "all {count} responses were delivered: the connection was not cut off");
+}
+
+/// An HTTP/2 frame: type, flags, stream and payload.
+struct H2Frame {
+    kind: u8,
+    flags: u8,
+    stream: u32,
+    payload: Vec<u8>,
+}
+
+const H2_SETTINGS: u8 = 0x4;
+const H2_PING: u8 = 0x6;
+const H2_GOAWAY: u8 = 0x7;
+const H2_ACK: u8 = 0x1;
+const H2_END_STREAM: u8 = 0x1;
+
+fn h2_frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
+    let len = u32::try_from(payload.len()).expect("frame length").to_be_bytes();
+    let mut f = vec![len[1], len[2], len[3], kind, flags];
+    f.extend_from_slice(&stream.to_be_bytes());
+    f.extend_from_slice(payload);
+    f
+}
+
+/// The next frame, or `None` once the server closed the connection.
+async fn read_h2_frame(sock: &mut TcpStream) -> Option<H2Frame> {
+    let mut head = [0u8; 9];
+    sock.read_exact(&mut head).await.ok()?;
+    let len = usize::from(head[0]) << 16 | usize::from(head[1]) << 8 | usize::from(head[2]);
+    let mut payload = vec![0u8; len];
+    sock.read_exact(&mut payload).await.ok()?;
+    let stream = u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff;
+    Some(H2Frame { kind: head[3], flags: head[4], stream, payload })
+}
+
+/// Reads frames, acknowledging the server's SETTINGS and PINGs as a client
+/// does, until one matches `until`; panics on a GOAWAY unless it matches.
+async fn h2_until(sock: &mut TcpStream, what: &str, until: impl Fn(&H2Frame) -> bool) -> H2Frame {
+    loop {
+        let f = read_h2_frame(sock).await.unwrap_or_else(|| panic!("closed while waiting for {what}"));
+        if until(&f) {
+            return f;
+        }
+        assert_ne!(f.kind, H2_GOAWAY, "GOAWAY while waiting for {what}: {:?}", f.payload);
+        if (f.kind == H2_SETTINGS || f.kind == H2_PING) && f.flags & H2_ACK == 0 {
+            // A SETTINGS ack is empty; a PING ack echoes the payload.
+            let echo = if f.kind == H2_PING { &f.payload[..] } else { &[] };
+            sock.write_all(&h2_frame(f.kind, H2_ACK, 0, echo)).await.expect("acknowledge");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_idle_http2_connection_outlives_the_header_timeout_and_is_closed_with_goaway() {
+    let s = Server::start_with(|c| {
+        c.header_read_timeout_secs = 1;
+        c.keep_alive_timeout_secs = 3;
+    })
+    .await;
+    let at = addr(&s);
+
+    // Prior-knowledge HTTP/2: the preface, empty SETTINGS, and GET /healthz
+    // on stream 1 (HPACK: indexed :method GET and :scheme http, literal
+    // :path and :authority).
+    let mut sock = connect(at).await;
+    let mut hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    hello.extend(h2_frame(H2_SETTINGS, 0, 0, &[]));
+    let mut block = vec![0x82, 0x86, 0x04, 8];
+    block.extend_from_slice(b"/healthz");
+    block.extend_from_slice(&[0x01, 9]);
+    block.extend_from_slice(b"localhost");
+    hello.extend(h2_frame(0x1, 0x4 | H2_END_STREAM, 1, &block));
+    sock.write_all(&hello).await.expect("send");
+    let response = h2_until(&mut sock, "the response headers", |f| f.kind == 0x1 && f.stream == 1).await;
+    assert_eq!(response.payload.first(), Some(&0x88), "not :status 200");
+    if response.flags & H2_END_STREAM == 0 {
+        h2_until(&mut sock, "the end of the response", |f| f.stream == 1 && f.flags & H2_END_STREAM != 0).await;
+    }
+    let idle_since = Instant::now();
+
+    // Past the header deadline the idle connection still answers a PING,
+    // and the PING does not count as the start of a request.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    sock.write_all(&h2_frame(H2_PING, 0, 0, b"meshping")).await.expect("ping");
+    let pong = timeout(
+        Duration::from_secs(1),
+        h2_until(&mut sock, "the PING ack", |f| f.kind == H2_PING && f.flags & H2_ACK != 0),
+    )
+    .await
+    .expect("PING answered");
+    assert_eq!(pong.payload, b"meshping");
+
+    // The keep-alive deadline (3 s) brings a GOAWAY without an error, then the close.
+    let goaway = timeout(Duration::from_secs(5), h2_until(&mut sock, "GOAWAY", |f| f.kind == H2_GOAWAY))
+        .await
+        .expect("GOAWAY sent");
+    let after = idle_since.elapsed();
+    assert!(after >= Duration::from_millis(2700) && after < Duration::from_secs(5), "GOAWAY after {after:?}");
+    assert_eq!(goaway.payload.get(4..8), Some(&[0u8, 0, 0, 0][..]), "GOAWAY with an error code");
+    let closed = timeout(Duration::from_secs(3), async {
+        while let Some(f) = read_h2_frame(&mut sock).await {
+            if f.kind == H2_PING && f.flags & H2_ACK == 0 {
+                let _ = sock.write_all(&h2_frame(H2_PING, H2_ACK, 0, &f.payload)).await;
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "still open after its GOAWAY");
 }

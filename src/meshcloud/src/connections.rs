@@ -12,7 +12,7 @@
 //! (deadline `header_read_timeout`, counted from the accept or from the
 //! first byte after idling), busy with requests, or idle between requests
 //! (deadline `keep_alive_timeout`). A connection past its deadline is
-//! dropped.
+//! dropped; an idle HTTP/2 connection is first sent a GOAWAY.
 //!
 //! A busy connection has no deadline of its own, since a handler may compute
 //! for as long as it needs; instead every transfer must make progress. A
@@ -25,6 +25,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -48,6 +49,14 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// The warning that the connection cap is reached is repeated at most this often.
 const FULL_WARNING_EVERY: Duration = Duration::from_secs(60);
+
+/// How long a connection sent a GOAWAY (idle HTTP/2, or shutdown) may take
+/// to close itself before it is dropped: hyper waits for the answer to a
+/// PING, one round trip, before its final GOAWAY.
+const GOAWAY_GRACE: Duration = Duration::from_secs(5);
+
+/// What an HTTP/2 connection with prior knowledge begins with.
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -200,7 +209,7 @@ impl<E: Endpoint + 'static> Conn<E> {
     async fn run(mut self, stream: TcpStream) {
         let (phase_tx, mut phase) = watch::channel(Phase::Head(Instant::now()));
         // Held to the end, so `phase.changed()` never reports a closed channel.
-        let tracker = Arc::new(Tracker { phase: phase_tx });
+        let tracker = Arc::new(Tracker { phase: phase_tx, http2: AtomicBool::new(false) });
         let service = {
             let tracker = tracker.clone();
             let (endpoint, local, remote) = (self.endpoint.clone(), self.local.clone(), RemoteAddr(self.peer.into()));
@@ -225,8 +234,11 @@ impl<E: Endpoint + 'static> Conn<E> {
         let conn = self.builder.serve_connection(io, service);
         tokio::pin!(conn);
         let mut draining = false;
+        // Set once the connection was asked to close: it is dropped when its
+        // grace period ends, unless a request is still being served.
+        let mut closing: Option<Instant> = None;
         loop {
-            let deadline = self.deadline(*phase.borrow_and_update());
+            let deadline = self.deadline(*phase.borrow_and_update(), closing);
             tokio::select! {
                 biased;
                 ended = conn.as_mut() => {
@@ -240,29 +252,44 @@ impl<E: Endpoint + 'static> Conn<E> {
                     // Idle connections close now, busy ones after their response.
                     draining = true;
                     conn.as_mut().graceful_shutdown();
+                    let grace = Instant::now() + GOAWAY_GRACE;
+                    closing = Some(closing.map_or(grace, |c| c.min(grace)));
                 }
                 () = sleep_until(deadline) => {
                     let current = *phase.borrow();
-                    if self.deadline(current).is_some_and(|d| d <= Instant::now()) {
-                        let why = match current {
-                            Phase::Head(_) => "no complete request headers in time",
-                            _ => "idle keep-alive connection",
-                        };
-                        debug!(peer = %self.peer, why, "closing connection");
-                        return;
+                    let now = Instant::now();
+                    if !self.deadline(current, closing).is_some_and(|d| d <= now) {
+                        continue;
                     }
+                    if closing.is_none() && matches!(current, Phase::Idle(_)) && tracker.is_http2() {
+                        // A GOAWAY tells a client (or a proxy pooling the
+                        // connection) to stop sending on it, so no request
+                        // races the close.
+                        debug!(peer = %self.peer, "idle HTTP/2 connection: sending GOAWAY");
+                        conn.as_mut().graceful_shutdown();
+                        closing = Some(now + GOAWAY_GRACE);
+                        continue;
+                    }
+                    let why = match (closing, current) {
+                        (Some(_), _) => "did not close within its grace period",
+                        (None, Phase::Head(_)) => "no complete request headers in time",
+                        (None, _) => "idle keep-alive connection",
+                    };
+                    debug!(peer = %self.peer, why, "closing connection");
+                    return;
                 }
             }
         }
     }
 
-    fn deadline(&self, phase: Phase) -> Option<Instant> {
+    fn deadline(&self, phase: Phase, closing: Option<Instant>) -> Option<Instant> {
         // Validated timeouts (at most an hour) cannot overflow an Instant.
-        match phase {
+        let own = match phase {
             Phase::Head(since) => Some(since + self.limits.header_read_timeout),
             Phase::Idle(since) => Some(since + self.limits.keep_alive_timeout),
             Phase::Busy(_) => None,
-        }
+        };
+        own.map(|d| closing.map_or(d, |c| d.min(c)))
     }
 }
 
@@ -286,11 +313,18 @@ enum Phase {
 
 struct Tracker {
     phase: watch::Sender<Phase>,
+    /// The connection speaks HTTP/2 (it began with the preface).
+    http2: AtomicBool,
 }
 
 impl Tracker {
-    /// Bytes arrived: on an idle connection, a request's headers have begun.
+    /// Bytes arrived: on an idle HTTP/1 connection, a request's headers have
+    /// begun. Not so on HTTP/2, where an idle connection still carries
+    /// PINGs, WINDOW_UPDATEs and SETTINGS acknowledgements.
     fn received(&self) {
+        if self.is_http2() {
+            return;
+        }
         self.phase.send_if_modified(|p| match *p {
             Phase::Idle(_) => {
                 *p = Phase::Head(Instant::now());
@@ -298,6 +332,23 @@ impl Tracker {
             }
             Phase::Head(_) | Phase::Busy(_) => false,
         });
+    }
+
+    /// The HTTP/2 preface arrived: the connection is established, and idle
+    /// until its first request.
+    fn http2(&self) {
+        self.http2.store(true, Ordering::Relaxed);
+        self.phase.send_if_modified(|p| match *p {
+            Phase::Head(_) => {
+                *p = Phase::Idle(Instant::now());
+                true
+            }
+            Phase::Idle(_) | Phase::Busy(_) => false,
+        });
+    }
+
+    fn is_http2(&self) -> bool {
+        self.http2.load(Ordering::Relaxed)
     }
 
     fn begin(self: &Arc<Self>) -> InFlight {
@@ -422,6 +473,9 @@ fn stalled(timer: &mut Option<Pin<Box<Sleep>>>, started: bool, timeout: Duration
 struct Watched {
     stream: TcpStream,
     tracker: Arc<Tracker>,
+    /// How many bytes of the HTTP/2 preface arrived so far; `None` once the
+    /// protocol is known.
+    preface: Option<usize>,
     write_timeout: Duration,
     /// Armed while a write waits for the peer to read.
     write_timer: Option<Pin<Box<Sleep>>>,
@@ -430,7 +484,22 @@ struct Watched {
 
 impl Watched {
     fn new(stream: TcpStream, tracker: Arc<Tracker>, write_timeout: Duration) -> Self {
-        Watched { stream, tracker, write_timeout, write_timer: None, write_waiting: false }
+        Watched { stream, tracker, preface: Some(0), write_timeout, write_timer: None, write_waiting: false }
+    }
+
+    /// Follows the start of the stream until it is known to be HTTP/2 or not.
+    fn detect_http2(&mut self, read: &[u8]) {
+        let Some(matched) = self.preface else { return };
+        let rest = H2_PREFACE.get(matched..).unwrap_or_default();
+        let n = read.len().min(rest.len());
+        self.preface = if read.get(..n) != rest.get(..n) {
+            None
+        } else if n == rest.len() {
+            self.tracker.http2();
+            None
+        } else {
+            Some(matched + n)
+        };
     }
 
     /// Passes a write's outcome on; a write still pending after
@@ -453,6 +522,7 @@ impl AsyncRead for Watched {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
         if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.detect_http2(buf.filled().get(before..).unwrap_or_default());
             self.tracker.received();
         }
         polled
