@@ -430,3 +430,41 @@ async fn an_idle_http2_connection_outlives_the_header_timeout_and_is_closed_with
     .await;
     assert!(closed.is_ok(), "still open after its GOAWAY");
 }
+
+#[tokio::test]
+async fn an_http2_client_that_grants_no_window_is_disconnected_after_the_write_timeout() {
+    let s = Server::start_with(|c| {
+        c.keep_alive_timeout_secs = 10;
+        c.write_timeout_secs = 1;
+    })
+    .await;
+    let at = addr(&s);
+
+    // A client that reads its socket (it acknowledges SETTINGS and PINGs)
+    // but grants no flow-control window: the response body cannot be sent.
+    let mut sock = connect(at).await;
+    let mut hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    // SETTINGS_INITIAL_WINDOW_SIZE = 0.
+    hello.extend(h2_frame(H2_SETTINGS, 0, 0, &[0, 0x4, 0, 0, 0, 0]));
+    let mut block = vec![0x82, 0x86, 0x04, 8];
+    block.extend_from_slice(b"/healthz");
+    block.extend_from_slice(&[0x01, 9]);
+    block.extend_from_slice(b"localhost");
+    hello.extend(h2_frame(0x1, 0x4 | H2_END_STREAM, 1, &block));
+    sock.write_all(&hello).await.expect("send");
+    let since = Instant::now();
+
+    let closed = timeout(Duration::from_secs(5), async {
+        while let Some(f) = read_h2_frame(&mut sock).await {
+            assert!(f.kind != 0x0 || f.payload.is_empty(), "DATA sent without a window");
+            if (f.kind == H2_SETTINGS || f.kind == H2_PING) && f.flags & H2_ACK == 0 {
+                let echo = if f.kind == H2_PING { &f.payload[..] } else { &[] };
+                let _ = sock.write_all(&h2_frame(f.kind, H2_ACK, 0, echo)).await;
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "still open, its response waiting for a window");
+    let after = since.elapsed();
+    assert!(after >= Duration::from_millis(700) && after < Duration::from_secs(4), "closed after {after:?}");
+}

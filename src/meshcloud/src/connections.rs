@@ -17,8 +17,10 @@
 //! A busy connection has no deadline of its own, since a handler may compute
 //! for as long as it needs; instead every transfer must make progress. A
 //! request body that yields nothing for `body_read_timeout` fails, and a
-//! write the peer accepts nothing of for `write_timeout` ends the connection.
+//! write the peer accepts nothing of for `write_timeout` ends the connection,
+//! as does a response the peer grants no HTTP/2 flow-control window for.
 
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
@@ -207,9 +209,9 @@ struct Conn<E> {
 
 impl<E: Endpoint + 'static> Conn<E> {
     async fn run(mut self, stream: TcpStream) {
-        let (phase_tx, mut phase) = watch::channel(Phase::Head(Instant::now()));
-        // Held to the end, so `phase.changed()` never reports a closed channel.
-        let tracker = Arc::new(Tracker { phase: phase_tx, http2: AtomicBool::new(false) });
+        let (state_tx, mut state) = watch::channel(State::new());
+        // Held to the end, so `state.changed()` never reports a closed channel.
+        let tracker = Arc::new(Tracker { state: state_tx, http2: AtomicBool::new(false) });
         let service = {
             let tracker = tracker.clone();
             let (endpoint, local, remote) = (self.endpoint.clone(), self.local.clone(), RemoteAddr(self.peer.into()));
@@ -224,7 +226,7 @@ impl<E: Endpoint + 'static> Conn<E> {
                     let body = TimedBody::new(body, body_read_timeout).boxed();
                     let req = Request::from_parts(parts, poem::Body::from(body));
                     let resp: hyper::Response<_> = endpoint.get_response(req).await.into();
-                    Ok::<_, Infallible>(resp.map(|body| Tracked { body, _in_flight: in_flight }))
+                    Ok::<_, Infallible>(resp.map(|body| Tracked { body, in_flight, handed: false }))
                 }
             })
         };
@@ -238,7 +240,7 @@ impl<E: Endpoint + 'static> Conn<E> {
         // grace period ends, unless a request is still being served.
         let mut closing: Option<Instant> = None;
         loop {
-            let deadline = self.deadline(*phase.borrow_and_update(), closing);
+            let deadline = self.deadline(&state.borrow_and_update(), closing);
             tokio::select! {
                 biased;
                 ended = conn.as_mut() => {
@@ -247,7 +249,7 @@ impl<E: Endpoint + 'static> Conn<E> {
                     }
                     return;
                 }
-                _ = phase.changed() => {}
+                _ = state.changed() => {}
                 _ = self.draining.changed(), if !draining => {
                     // Idle connections close now, busy ones after their response.
                     draining = true;
@@ -256,9 +258,12 @@ impl<E: Endpoint + 'static> Conn<E> {
                     closing = Some(closing.map_or(grace, |c| c.min(grace)));
                 }
                 () = sleep_until(deadline) => {
-                    let current = *phase.borrow();
+                    let (current, due) = {
+                        let s = state.borrow();
+                        (s.phase, self.deadline(&s, closing))
+                    };
                     let now = Instant::now();
-                    if !self.deadline(current, closing).is_some_and(|d| d <= now) {
+                    if !due.is_some_and(|d| d <= now) {
                         continue;
                     }
                     if closing.is_none() && matches!(current, Phase::Idle(_)) && tracker.is_http2() {
@@ -271,6 +276,7 @@ impl<E: Endpoint + 'static> Conn<E> {
                         continue;
                     }
                     let why = match (closing, current) {
+                        (_, Phase::Busy(_)) => "the peer takes no response data",
                         (Some(_), _) => "did not close within its grace period",
                         (None, Phase::Head(_)) => "no complete request headers in time",
                         (None, _) => "idle keep-alive connection",
@@ -282,14 +288,16 @@ impl<E: Endpoint + 'static> Conn<E> {
         }
     }
 
-    fn deadline(&self, phase: Phase, closing: Option<Instant>) -> Option<Instant> {
+    fn deadline(&self, state: &State, closing: Option<Instant>) -> Option<Instant> {
         // Validated timeouts (at most an hour) cannot overflow an Instant.
-        let own = match phase {
-            Phase::Head(since) => Some(since + self.limits.header_read_timeout),
-            Phase::Idle(since) => Some(since + self.limits.keep_alive_timeout),
-            Phase::Busy(_) => None,
+        let own = match state.phase {
+            Phase::Head(since) => since + self.limits.header_read_timeout,
+            Phase::Idle(since) => since + self.limits.keep_alive_timeout,
+            // However long handlers take; but a response the peer takes
+            // nothing of may wait only so long, and no grace period applies.
+            Phase::Busy(_) => return state.waiting.values().min().map(|since| *since + self.limits.write_timeout),
         };
-        own.map(|d| closing.map_or(d, |c| d.min(c)))
+        Some(closing.map_or(own, |c| own.min(c)))
     }
 }
 
@@ -311,8 +319,24 @@ enum Phase {
     Idle(Instant),
 }
 
+/// What the connection's deadline is computed from.
+struct State {
+    phase: Phase,
+    /// Responses (by request number) whose last frame hyper took and has not
+    /// passed on, since when. Only the peer holds one up for long: it reads
+    /// nothing, or grants no HTTP/2 flow-control window.
+    waiting: BTreeMap<u64, Instant>,
+    requests: u64,
+}
+
+impl State {
+    fn new() -> Self {
+        State { phase: Phase::Head(Instant::now()), waiting: BTreeMap::new(), requests: 0 }
+    }
+}
+
 struct Tracker {
-    phase: watch::Sender<Phase>,
+    state: watch::Sender<State>,
     /// The connection speaks HTTP/2 (it began with the preface).
     http2: AtomicBool,
 }
@@ -325,9 +349,9 @@ impl Tracker {
         if self.is_http2() {
             return;
         }
-        self.phase.send_if_modified(|p| match *p {
+        self.state.send_if_modified(|s| match s.phase {
             Phase::Idle(_) => {
-                *p = Phase::Head(Instant::now());
+                s.phase = Phase::Head(Instant::now());
                 true
             }
             Phase::Head(_) | Phase::Busy(_) => false,
@@ -338,9 +362,9 @@ impl Tracker {
     /// until its first request.
     fn http2(&self) {
         self.http2.store(true, Ordering::Relaxed);
-        self.phase.send_if_modified(|p| match *p {
+        self.state.send_if_modified(|s| match s.phase {
             Phase::Head(_) => {
-                *p = Phase::Idle(Instant::now());
+                s.phase = Phase::Idle(Instant::now());
                 true
             }
             Phase::Idle(_) | Phase::Busy(_) => false,
@@ -352,24 +376,45 @@ impl Tracker {
     }
 
     fn begin(self: &Arc<Self>) -> InFlight {
-        self.phase.send_modify(|p| {
-            *p = match *p {
+        let mut id = 0;
+        self.state.send_modify(|s| {
+            s.requests += 1;
+            id = s.requests;
+            s.phase = match s.phase {
                 Phase::Busy(n) => Phase::Busy(n + 1),
                 Phase::Head(_) | Phase::Idle(_) => Phase::Busy(1),
             }
         });
-        InFlight(self.clone())
+        InFlight { tracker: self.clone(), id }
     }
 }
 
 /// A request from its parsed headers until its response is written (or
 /// abandoned): dropped with the response body.
-struct InFlight(Arc<Tracker>);
+struct InFlight {
+    tracker: Arc<Tracker>,
+    id: u64,
+}
+
+impl InFlight {
+    /// hyper took a frame of the response, to pass on to the peer.
+    fn handed(&self) {
+        self.tracker.state.send_modify(|s| {
+            s.waiting.insert(self.id, Instant::now());
+        });
+    }
+
+    /// hyper passed the frame on and asks for the next.
+    fn taken(&self) {
+        self.tracker.state.send_if_modified(|s| s.waiting.remove(&self.id).is_some());
+    }
+}
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.0.phase.send_modify(|p| {
-            *p = match *p {
+        self.tracker.state.send_modify(|s| {
+            s.waiting.remove(&self.id);
+            s.phase = match s.phase {
                 Phase::Busy(n) if n > 1 => Phase::Busy(n - 1),
                 _ => Phase::Idle(Instant::now()),
             }
@@ -378,10 +423,13 @@ impl Drop for InFlight {
 }
 
 /// A response body that ends its request's time in flight when hyper is
-/// done with it.
+/// done with it, and reports frames hyper holds on to: a stalled socket
+/// shows in `Watched`, but on HTTP/2 a frame also waits for the peer's
+/// flow-control window while the socket stays writable.
 struct Tracked<B> {
     body: B,
-    _in_flight: InFlight,
+    in_flight: InFlight,
+    handed: bool,
 }
 
 impl<B: Body + Unpin> Body for Tracked<B> {
@@ -392,7 +440,17 @@ impl<B: Body + Unpin> Body for Tracked<B> {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        Pin::new(&mut self.body).poll_frame(cx)
+        if std::mem::take(&mut self.handed) {
+            self.in_flight.taken();
+        }
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &polled
+            && frame.is_data()
+        {
+            self.handed = true;
+            self.in_flight.handed();
+        }
+        polled
     }
 
     fn is_end_stream(&self) -> bool {
@@ -555,5 +613,50 @@ impl AsyncWrite for Watched {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_handler_that_computes_longer_than_every_timeout_is_not_cut_off() {
+        let second = Duration::from_secs(1);
+        let limits = Limits {
+            header_read_timeout: second,
+            keep_alive_timeout: second,
+            body_read_timeout: second,
+            write_timeout: second,
+            max_connections: 4,
+            drain: second,
+        };
+        // Reads its body, then works for longer than any of the timeouts.
+        let endpoint = poem::endpoint::make(|req: Request| async move {
+            let body = req.into_body().into_bytes().await.map(|b| b.len()).unwrap_or_default();
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+            format!("read {body}")
+        });
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let at = listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, limits, endpoint, async {
+            let _ = stopped.await;
+        }));
+
+        let mut sock = TcpStream::connect(at).await.expect("connect");
+        sock.write_all(b"POST / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello")
+            .await
+            .expect("send");
+        let mut response = String::new();
+        let read = tokio::time::timeout(Duration::from_secs(10), sock.read_to_string(&mut response)).await;
+        assert!(read.is_ok_and(|r| r.is_ok()), "no complete response");
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(response.ends_with("read 5"), "{response}");
+
+        let _ = stop.send(());
+        server.await.expect("join").expect("served");
     }
 }
