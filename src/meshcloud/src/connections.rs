@@ -263,7 +263,7 @@ impl<E: Endpoint + 'static> Conn<E> {
                         (s.phase, self.deadline(&s, closing))
                     };
                     let now = Instant::now();
-                    if !due.is_some_and(|d| d <= now) {
+                    if due.is_none_or(|d| d > now) {
                         continue;
                     }
                     if closing.is_none() && matches!(current, Phase::Idle(_)) && tracker.is_http2() {
