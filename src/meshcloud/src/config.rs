@@ -45,6 +45,8 @@ pub struct FileConfig {
     pub mail_schedule: Option<String>,
     pub header_read_timeout_secs: Option<u64>,
     pub keep_alive_timeout_secs: Option<u64>,
+    pub body_read_timeout_secs: Option<u64>,
+    pub write_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
 }
 
@@ -101,6 +103,11 @@ pub struct Config {
     pub header_read_timeout_secs: u64,
     /// A keep-alive connection with no new request for this long is closed.
     pub keep_alive_timeout_secs: u64,
+    /// A request body that delivers nothing for this long fails, and its
+    /// connection is closed.
+    pub body_read_timeout_secs: u64,
+    /// A connection whose peer accepts no response bytes for this long is closed.
+    pub write_timeout_secs: u64,
     /// Connections served at once; further ones wait in the listen backlog.
     pub max_connections: usize,
 }
@@ -144,6 +151,12 @@ impl Default for Config {
             // balancers (nginx upstream keep-alive, AWS ALB), so they, not
             // meshcloud, close pooled connections: no request races a close.
             keep_alive_timeout_secs: 75,
+            // Counted from the last piece of a request body: request bodies
+            // are small JSON documents, so a 30 s pause is a stalled client.
+            body_read_timeout_secs: 30,
+            // Counted from the last bytes the peer accepted (nginx's
+            // send_timeout); a client that stops reading holds its slot this long.
+            write_timeout_secs: 60,
             // Hundreds of browsers (a few connections each) and pooled API
             // clients fit, and so does the descriptor each one costs: half of
             // the 1024 open files most systems allow a process by default,
@@ -188,6 +201,8 @@ impl fmt::Debug for Config {
             .field("mail_schedule", &self.mail_schedule)
             .field("header_read_timeout_secs", &self.header_read_timeout_secs)
             .field("keep_alive_timeout_secs", &self.keep_alive_timeout_secs)
+            .field("body_read_timeout_secs", &self.body_read_timeout_secs)
+            .field("write_timeout_secs", &self.write_timeout_secs)
             .field("max_connections", &self.max_connections)
             .finish()
     }
@@ -235,6 +250,8 @@ const ENV_KEYS: &[&str] = &[
     "MESHCLOUD_MAIL_SCHEDULE",
     "MESHCLOUD_HEADER_READ_TIMEOUT_SECS",
     "MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS",
+    "MESHCLOUD_BODY_READ_TIMEOUT_SECS",
+    "MESHCLOUD_WRITE_TIMEOUT_SECS",
     "MESHCLOUD_MAX_CONNECTIONS",
 ];
 
@@ -295,6 +312,8 @@ impl Config {
             mail_schedule,
             header_read_timeout_secs,
             keep_alive_timeout_secs,
+            body_read_timeout_secs,
+            write_timeout_secs,
             max_connections
         );
         if let Some(u) = f.smtp_url {
@@ -413,6 +432,12 @@ impl Config {
         if let Some(v) = get("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS")? {
             self.keep_alive_timeout_secs = parse(&v, "MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS")?;
         }
+        if let Some(v) = get("MESHCLOUD_BODY_READ_TIMEOUT_SECS")? {
+            self.body_read_timeout_secs = parse(&v, "MESHCLOUD_BODY_READ_TIMEOUT_SECS")?;
+        }
+        if let Some(v) = get("MESHCLOUD_WRITE_TIMEOUT_SECS")? {
+            self.write_timeout_secs = parse(&v, "MESHCLOUD_WRITE_TIMEOUT_SECS")?;
+        }
         if let Some(v) = get("MESHCLOUD_MAX_CONNECTIONS")? {
             self.max_connections = parse(&v, "MESHCLOUD_MAX_CONNECTIONS")?;
         }
@@ -461,7 +486,7 @@ impl Config {
     /// Every numeric key with its allowed range. The longest periods (100
     /// years) stay far inside what timestamps can hold, so no expiry or
     /// cutoff computed from them can overflow.
-    fn bounded(&self) -> [(&'static str, u64, u64, u64); 12] {
+    fn bounded(&self) -> [(&'static str, u64, u64, u64); 14] {
         // A usize too large for u64 is out of every range below.
         let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
         [
@@ -476,6 +501,8 @@ impl Config {
             ("signup_link_hours", self.signup_link_hours, 1, 24 * 30),
             ("header_read_timeout_secs", self.header_read_timeout_secs, 1, 300),
             ("keep_alive_timeout_secs", self.keep_alive_timeout_secs, 1, 3600),
+            ("body_read_timeout_secs", self.body_read_timeout_secs, 1, 3600),
+            ("write_timeout_secs", self.write_timeout_secs, 1, 3600),
             ("max_connections", n(self.max_connections), 1, 100_000),
         ]
     }
@@ -496,6 +523,8 @@ impl Config {
             signup_link: period("signup_link_hours", self.signup_link_hours, HOUR)?,
             header_read_timeout: period("header_read_timeout_secs", self.header_read_timeout_secs, 1)?,
             keep_alive_timeout: period("keep_alive_timeout_secs", self.keep_alive_timeout_secs, 1)?,
+            body_read_timeout: period("body_read_timeout_secs", self.body_read_timeout_secs, 1)?,
+            write_timeout: period("write_timeout_secs", self.write_timeout_secs, 1)?,
         })
     }
 }
@@ -512,6 +541,8 @@ pub struct Periods {
     pub signup_link: Duration,
     pub header_read_timeout: Duration,
     pub keep_alive_timeout: Duration,
+    pub body_read_timeout: Duration,
+    pub write_timeout: Duration,
 }
 
 /// `count` periods of `unit_secs` seconds, or an error naming `key` when the
@@ -597,6 +628,8 @@ mod tests {
         assert_eq!(c.purge_schedule, d.purge_schedule);
         assert_eq!(c.header_read_timeout_secs, d.header_read_timeout_secs);
         assert_eq!(c.keep_alive_timeout_secs, d.keep_alive_timeout_secs);
+        assert_eq!(c.body_read_timeout_secs, d.body_read_timeout_secs);
+        assert_eq!(c.write_timeout_secs, d.write_timeout_secs);
         assert_eq!(c.max_connections, d.max_connections);
         assert!(c.validate().is_ok());
     }
@@ -661,6 +694,8 @@ mod tests {
             ("MESHCLOUD_SIGNUP_LINK_HOURS", "signup_link_hours", "1 and 720"),
             ("MESHCLOUD_HEADER_READ_TIMEOUT_SECS", "header_read_timeout_secs", "1 and 300"),
             ("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS", "keep_alive_timeout_secs", "1 and 3600"),
+            ("MESHCLOUD_BODY_READ_TIMEOUT_SECS", "body_read_timeout_secs", "1 and 3600"),
+            ("MESHCLOUD_WRITE_TIMEOUT_SECS", "write_timeout_secs", "1 and 3600"),
             ("MESHCLOUD_MAX_CONNECTIONS", "max_connections", "1 and 100000"),
         ];
         for (var, key, range) in cases {
@@ -686,27 +721,44 @@ mod tests {
         assert_eq!(p.session_ttl, Duration::from_secs(12 * 3600));
         assert_eq!(p.purge_after, Duration::from_secs(30 * 86_400));
         assert_eq!(p.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(p.body_read_timeout, Duration::from_secs(30));
+        assert_eq!(p.write_timeout, Duration::from_secs(60));
     }
 
     #[test]
     fn connection_settings_come_from_file_and_environment() {
-        let d = Config::default();
-        assert_eq!((d.header_read_timeout_secs, d.keep_alive_timeout_secs, d.max_connections), (10, 75, 512));
-        let f: FileConfig =
-            toml::from_str("header_read_timeout_secs = 5\nkeep_alive_timeout_secs = 30\nmax_connections = 64\n")
-                .expect("parses");
+        let all = |c: &Config| {
+            (
+                c.header_read_timeout_secs,
+                c.keep_alive_timeout_secs,
+                c.body_read_timeout_secs,
+                c.write_timeout_secs,
+                c.max_connections,
+            )
+        };
+        assert_eq!(all(&Config::default()), (10, 75, 30, 60, 512));
+        let f: FileConfig = toml::from_str(
+            "header_read_timeout_secs = 5\nkeep_alive_timeout_secs = 30\nbody_read_timeout_secs = 20\n\
+             write_timeout_secs = 40\nmax_connections = 64\n",
+        )
+        .expect("parses");
         let mut c = Config::default();
         c.apply_file(f).expect("applies");
-        assert_eq!((c.header_read_timeout_secs, c.keep_alive_timeout_secs, c.max_connections), (5, 30, 64));
+        assert_eq!(all(&c), (5, 30, 20, 40, 64));
         let e = env(&[
             ("MESHCLOUD_HEADER_READ_TIMEOUT_SECS", "3"),
             ("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS", "120"),
+            ("MESHCLOUD_BODY_READ_TIMEOUT_SECS", "15"),
+            ("MESHCLOUD_WRITE_TIMEOUT_SECS", "90"),
             ("MESHCLOUD_MAX_CONNECTIONS", "256"),
         ]);
         let (c, w) = Config::load(&Flags::default(), &e).expect("loads");
         assert!(w.is_empty(), "{w:?}");
-        assert_eq!((c.header_read_timeout_secs, c.keep_alive_timeout_secs, c.max_connections), (3, 120, 256));
+        assert_eq!(all(&c), (3, 120, 15, 90, 256));
+        let p = c.periods().expect("periods");
+        assert_eq!((p.body_read_timeout, p.write_timeout), (Duration::from_secs(15), Duration::from_secs(90)));
         assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_MAX_CONNECTIONS", "many")])).is_err());
+        assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_WRITE_TIMEOUT_SECS", "soon")])).is_err());
     }
     #[test]
     fn a_log_filter_or_public_url_that_does_not_parse_is_refused() {

@@ -339,6 +339,8 @@ impl App {
         let limits = Limits {
             header_read_timeout: periods.header_read_timeout,
             keep_alive_timeout: periods.keep_alive_timeout,
+            body_read_timeout: periods.body_read_timeout,
+            write_timeout: periods.write_timeout,
             max_connections: crate::connections::effective_cap(config.max_connections),
             drain: DRAIN,
         };

@@ -1,13 +1,15 @@
 //! Connection hygiene on raw loopback sockets: stalled, empty and idle
 //! connections are closed by the server within their timeouts, while other
 //! clients are served; beyond `max_connections` new connections wait until
-//! held ones are released or timed out.
+//! held ones are released or timed out. Stalled request bodies and clients
+//! that stop reading are cut off too, and idle HTTP/2 connections are closed
+//! with a GOAWAY.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::timeout;
 
 use crate::support::Server;
@@ -218,4 +220,251 @@ async fn shutdown_finishes_a_request_in_flight_and_is_not_held_up_by_stalled_con
     for (what, sock) in [("partial", &mut partial), ("empty", &mut empty), ("idle", &mut idle)] {
         closed_by_server(sock, started, Duration::from_secs(1), what).await;
     }
+}
+
+/// Reads until the server closes `sock`; returns everything received.
+async fn read_to_close(sock: &mut TcpStream, limit: Duration, what: &str) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    let closed = timeout(limit, async {
+        loop {
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "{what}: still open after {limit:?}");
+    got
+}
+
+#[tokio::test]
+async fn stalled_request_bodies_fail_and_free_their_slots() {
+    let s = Server::start_with(|c| {
+        c.max_connections = 4;
+        c.header_read_timeout_secs = 1;
+        c.keep_alive_timeout_secs = 10;
+        c.body_read_timeout_secs = 2;
+    })
+    .await;
+    let at = addr(&s);
+
+    // Four clients declare 100 bytes of body, send 10 and stop: the cap is full.
+    let head = "POST /api/meshcloud/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+                Content-Length: 100\r\n\r\n";
+    let mut stalled = Vec::new();
+    for _ in 0..4 {
+        let mut sock = connect(at).await;
+        sock.write_all(head.as_bytes()).await.expect("send headers");
+        sock.write_all(br#"{"email": "#).await.expect("send part of the body");
+        stalled.push(sock);
+    }
+    let since = Instant::now();
+    let waiting = tokio::spawn(healthz(at));
+    // Past the header deadline: the headers are complete, so it does not apply.
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    assert!(!waiting.is_finished(), "a fifth connection was served past the cap of four");
+
+    // The body deadline (2 s) frees the slots: /healthz is answered.
+    let (status, _) = timeout(Duration::from_secs(6), waiting).await.expect("served").expect("join");
+    assert_eq!(status, 200);
+    let served = since.elapsed();
+    assert!(served >= Duration::from_millis(1700) && served < Duration::from_secs(5), "served after {served:?}");
+
+    for (i, sock) in stalled.iter_mut().enumerate() {
+        let got = read_to_close(sock, Duration::from_secs(3), &format!("stalled body {i}")).await;
+        // Answered with a client error before the close, or just closed.
+        if got.starts_with(b"HTTP/1.1 ") {
+            let status = String::from_utf8_lossy(&got[9..12]).to_string();
+            assert!(status.starts_with('4'), "stalled body {i} answered {status}");
+        }
+    }
+    let (status, took) = healthz(at).await;
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_millis(500), "healthz took {took:?} once the stalled bodies were gone");
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_disconnected_after_the_write_timeout() {
+    let s = Server::start_with(|c| {
+        c.max_connections = 1;
+        c.keep_alive_timeout_secs = 3;
+        c.write_timeout_secs = 1;
+    })
+    .await;
+    let at = addr(&s);
+
+    // One response's size. This waits for the only slot, held by the
+    // start-up check's pooled connection until its keep-alive timeout.
+    let mut probe = connect(at).await;
+    probe.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.expect("send");
+    let size = read_to_close(&mut probe, Duration::from_secs(8), "the size probe").await.len();
+    assert!(size > 10_000, "the API description is only {size} bytes");
+
+    // Pipelined requests for it, far more than the socket buffers of both
+    // ends hold, on a socket with a small receive buffer; nothing is read.
+    let socket = TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("receive buffer");
+    let mut sock = socket.connect(at).await.expect("connect");
+    let count = (32 * 1024 * 1024 / size).clamp(4, 2000);
+    let requests = b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(count);
+    sock.write_all(&requests).await.expect("send requests");
+    let since = Instant::now();
+
+    // The non-reader holds the only slot until the write timeout (1 s) ends
+    // it, well before its keep-alive timeout (3 s) could.
+    let (status, _) = timeout(Duration::from_secs(8), healthz(at)).await.expect("healthz answered");
+    assert_eq!(status, 200);
+    let served = since.elapsed();
+    assert!(served >= Duration::from_millis(700) && served < Duration::from_millis(2500), "served after {served:?}");
+
+    let got = read_to_close(&mut sock, Duration::from_secs(5), "non-reading client").await;
+    assert!(got.len() < size * count, "all {count} responses were delivered: the connection was not cut off");
+}
+
+/// An HTTP/2 frame: type, flags, stream and payload.
+struct H2Frame {
+    kind: u8,
+    flags: u8,
+    stream: u32,
+    payload: Vec<u8>,
+}
+
+const H2_SETTINGS: u8 = 0x4;
+const H2_PING: u8 = 0x6;
+const H2_GOAWAY: u8 = 0x7;
+const H2_ACK: u8 = 0x1;
+const H2_END_STREAM: u8 = 0x1;
+
+fn h2_frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
+    let len = u32::try_from(payload.len()).expect("frame length").to_be_bytes();
+    let mut f = vec![len[1], len[2], len[3], kind, flags];
+    f.extend_from_slice(&stream.to_be_bytes());
+    f.extend_from_slice(payload);
+    f
+}
+
+/// The next frame, or `None` once the server closed the connection.
+async fn read_h2_frame(sock: &mut TcpStream) -> Option<H2Frame> {
+    let mut head = [0u8; 9];
+    sock.read_exact(&mut head).await.ok()?;
+    let len = usize::from(head[0]) << 16 | usize::from(head[1]) << 8 | usize::from(head[2]);
+    let mut payload = vec![0u8; len];
+    sock.read_exact(&mut payload).await.ok()?;
+    let stream = u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff;
+    Some(H2Frame { kind: head[3], flags: head[4], stream, payload })
+}
+
+/// Reads frames, acknowledging the server's SETTINGS and PINGs as a client
+/// does, until one matches `until`; panics on a GOAWAY unless it matches.
+async fn h2_until(sock: &mut TcpStream, what: &str, until: impl Fn(&H2Frame) -> bool) -> H2Frame {
+    loop {
+        let f = read_h2_frame(sock).await.unwrap_or_else(|| panic!("closed while waiting for {what}"));
+        if until(&f) {
+            return f;
+        }
+        assert_ne!(f.kind, H2_GOAWAY, "GOAWAY while waiting for {what}: {:?}", f.payload);
+        if (f.kind == H2_SETTINGS || f.kind == H2_PING) && f.flags & H2_ACK == 0 {
+            // A SETTINGS ack is empty; a PING ack echoes the payload.
+            let echo = if f.kind == H2_PING { &f.payload[..] } else { &[] };
+            sock.write_all(&h2_frame(f.kind, H2_ACK, 0, echo)).await.expect("acknowledge");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_idle_http2_connection_outlives_the_header_timeout_and_is_closed_with_goaway() {
+    let s = Server::start_with(|c| {
+        c.header_read_timeout_secs = 1;
+        c.keep_alive_timeout_secs = 3;
+    })
+    .await;
+    let at = addr(&s);
+
+    // Prior-knowledge HTTP/2: the preface, empty SETTINGS, and GET /healthz
+    // on stream 1 (HPACK: indexed :method GET and :scheme http, literal
+    // :path and :authority).
+    let mut sock = connect(at).await;
+    let mut hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    hello.extend(h2_frame(H2_SETTINGS, 0, 0, &[]));
+    let mut block = vec![0x82, 0x86, 0x04, 8];
+    block.extend_from_slice(b"/healthz");
+    block.extend_from_slice(&[0x01, 9]);
+    block.extend_from_slice(b"localhost");
+    hello.extend(h2_frame(0x1, 0x4 | H2_END_STREAM, 1, &block));
+    sock.write_all(&hello).await.expect("send");
+    let response = h2_until(&mut sock, "the response headers", |f| f.kind == 0x1 && f.stream == 1).await;
+    assert_eq!(response.payload.first(), Some(&0x88), "not :status 200");
+    if response.flags & H2_END_STREAM == 0 {
+        h2_until(&mut sock, "the end of the response", |f| f.stream == 1 && f.flags & H2_END_STREAM != 0).await;
+    }
+    let idle_since = Instant::now();
+
+    // Past the header deadline the idle connection still answers a PING,
+    // and the PING does not count as the start of a request.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    sock.write_all(&h2_frame(H2_PING, 0, 0, b"meshping")).await.expect("ping");
+    let pong = timeout(
+        Duration::from_secs(1),
+        h2_until(&mut sock, "the PING ack", |f| f.kind == H2_PING && f.flags & H2_ACK != 0),
+    )
+    .await
+    .expect("PING answered");
+    assert_eq!(pong.payload, b"meshping");
+
+    // The keep-alive deadline (3 s) brings a GOAWAY without an error, then the close.
+    let goaway = timeout(Duration::from_secs(5), h2_until(&mut sock, "GOAWAY", |f| f.kind == H2_GOAWAY))
+        .await
+        .expect("GOAWAY sent");
+    let after = idle_since.elapsed();
+    assert!(after >= Duration::from_millis(2700) && after < Duration::from_secs(5), "GOAWAY after {after:?}");
+    assert_eq!(goaway.payload.get(4..8), Some(&[0u8, 0, 0, 0][..]), "GOAWAY with an error code");
+    let closed = timeout(Duration::from_secs(3), async {
+        while let Some(f) = read_h2_frame(&mut sock).await {
+            if f.kind == H2_PING && f.flags & H2_ACK == 0 {
+                let _ = sock.write_all(&h2_frame(H2_PING, H2_ACK, 0, &f.payload)).await;
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "still open after its GOAWAY");
+}
+
+#[tokio::test]
+async fn an_http2_client_that_grants_no_window_is_disconnected_after_the_write_timeout() {
+    let s = Server::start_with(|c| {
+        c.keep_alive_timeout_secs = 10;
+        c.write_timeout_secs = 1;
+    })
+    .await;
+    let at = addr(&s);
+
+    // A client that reads its socket (it acknowledges SETTINGS and PINGs)
+    // but grants no flow-control window: the response body cannot be sent.
+    let mut sock = connect(at).await;
+    let mut hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    // SETTINGS_INITIAL_WINDOW_SIZE = 0.
+    hello.extend(h2_frame(H2_SETTINGS, 0, 0, &[0, 0x4, 0, 0, 0, 0]));
+    let mut block = vec![0x82, 0x86, 0x04, 8];
+    block.extend_from_slice(b"/healthz");
+    block.extend_from_slice(&[0x01, 9]);
+    block.extend_from_slice(b"localhost");
+    hello.extend(h2_frame(0x1, 0x4 | H2_END_STREAM, 1, &block));
+    sock.write_all(&hello).await.expect("send");
+    let since = Instant::now();
+
+    let closed = timeout(Duration::from_secs(5), async {
+        while let Some(f) = read_h2_frame(&mut sock).await {
+            assert!(f.kind != 0x0 || f.payload.is_empty(), "DATA sent without a window");
+            if (f.kind == H2_SETTINGS || f.kind == H2_PING) && f.flags & H2_ACK == 0 {
+                let echo = if f.kind == H2_PING { &f.payload[..] } else { &[] };
+                let _ = sock.write_all(&h2_frame(f.kind, H2_ACK, 0, echo)).await;
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "still open, its response waiting for a window");
+    let after = since.elapsed();
+    assert!(after >= Duration::from_millis(700) && after < Duration::from_secs(4), "closed after {after:?}");
 }
