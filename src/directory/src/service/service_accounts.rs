@@ -6,6 +6,7 @@ use meshcloud_identity::core::grants::{self, must_hold};
 use meshcloud_identity::core::orgs as core_orgs;
 use meshcloud_identity::core::teams;
 use meshcloud_identity::core::tokens::{self, Kind, NewToken};
+use meshcloud_identity::core::users as core_users;
 use meshcloud_identity::service::access::Affected;
 use meshcloud_identity::service::auth::issue;
 use meshcloud_kernel::audit::{self, Event, EventKind};
@@ -111,7 +112,8 @@ impl Directory {
                 for t in &teams {
                     must_hold(&p, org, grants::of_team(c, t.id)?)?;
                 }
-                let (user, uuid) = store::insert(c, org_id, &meta, p.user)?;
+                let (user, uuid) = core_users::insert_service(c, &meta.name)?;
+                store::insert(c, org_id, user, &meta, p.user)?;
                 core_orgs::join(c, org_id, user, core_orgs::MemberState::Active)?;
                 for t in &teams {
                     teams::add_member(c, t.id, user)?;
@@ -163,6 +165,7 @@ impl Directory {
                 }
                 guard.finish(c)?;
                 store::update(c, sa.user, &meta, p.user)?;
+                core_users::set_first_name(c, sa.user, &meta.name)?;
                 audit::record(
                     c,
                     Event::new(EventKind::ServiceAccountUpdate, Some(p.user))
@@ -202,7 +205,9 @@ impl Directory {
                 if p.user_uuid != id {
                     must_hold(&p, org, grants::held_by(c, org_id, sa.user)?)?;
                 }
-                store::revoke_tokens(c, sa.user)?;
+                // Every credential of the account, of any kind: a token it
+                // issued itself on another face must not outlive a rotation.
+                tokens::revoke_all_of(c, sa.user)?;
                 store_token(c, sa.user, &sa.name, &secret, p.user)?;
                 audit::record(
                     c,
@@ -229,7 +234,11 @@ impl Directory {
                 let sa = found(c, org_id, id)?;
                 // Its groups and roles go with the membership, under the core's rules.
                 core_orgs::remove_member(c, org_id, sa.user)?;
+                tokens::revoke_all_of(c, sa.user)?;
                 store::delete(c, sa.user)?;
+                // Retiring the user also unbinds the OAuth clients acting as
+                // it (a trigger of the OIDC family's clients).
+                core_users::retire(c, sa.user)?;
                 audit::record(
                     c,
                     Event::new(EventKind::ServiceAccountDelete, Some(p.user))

@@ -2,7 +2,7 @@
 //! naming them in their organization and one live token of kind `service`.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{OrgId, UserId};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -76,25 +76,16 @@ fn name_conflict(e: rusqlite::Error) -> AppError {
     }
 }
 
-/// Creates the account's user (no password, a synthetic address nobody
-/// receives mail at), its row and its membership of the org.
-pub fn insert(conn: &Connection, org: OrgId, meta: &CheckedMetadata, actor: UserId) -> AppResult<(UserId, uuid::Uuid)> {
-    let uuid = new_uuid();
+/// The account's row for `user` (made by the identity core) in `org`.
+pub fn insert(conn: &Connection, org: OrgId, user: UserId, meta: &CheckedMetadata, actor: UserId) -> AppResult<()> {
     let now = time::now_db();
-    let handle = format!("sa-{}", uuid.simple());
-    conn.prepare_cached(
-        "INSERT INTO users (uuid, email, user_id, first_name, password_hash, kind, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, NULL, 'service', ?5, ?5)",
-    )?
-    .execute(params![uuid.to_string(), format!("{handle}@serviceaccounts.invalid"), handle, meta.name, now])?;
-    let user = UserId(conn.last_insert_rowid());
     conn.prepare_cached(
         "INSERT INTO service_accounts (user_id, org_id, name, description, tags, created_by, updated_by, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?7)",
     )?
     .execute(params![user, org, meta.name, meta.description, meta.tags, actor, now])
     .map_err(name_conflict)?;
-    Ok((user, uuid))
+    Ok(())
 }
 
 pub fn update(conn: &Connection, user: UserId, meta: &CheckedMetadata, actor: UserId) -> AppResult<()> {
@@ -105,30 +96,11 @@ pub fn update(conn: &Connection, user: UserId, meta: &CheckedMetadata, actor: Us
     )?
     .execute(params![user, meta.name, meta.description, meta.tags, actor, now])
     .map_err(name_conflict)?;
-    conn.prepare_cached("UPDATE users SET first_name = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![user, meta.name, now])?;
     Ok(())
 }
 
-/// Revokes every live credential of the account, of any kind: a token it
-/// issued itself on another face must not outlive a rotation. Returns how many.
-pub fn revoke_tokens(conn: &Connection, user: UserId) -> AppResult<usize> {
-    let now = time::now_db();
-    Ok(conn
-        .prepare_cached("UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL")?
-        .execute(params![user, now])?)
-}
-
-/// Removes the account: its tokens are revoked, its memberships, role
-/// bindings, client bindings and row go, and its user is soft-deleted (events keep naming it).
+/// Removes the account's row.
 pub fn delete(conn: &Connection, user: UserId) -> AppResult<()> {
-    revoke_tokens(conn, user)?;
     conn.prepare_cached("DELETE FROM service_accounts WHERE user_id = ?1")?.execute([user])?;
-    // OAuth clients acting as the account lose their client_credentials grant.
-    conn.prepare_cached("UPDATE oauth_clients SET service_user_id = NULL WHERE service_user_id = ?1")?
-        .execute([user])?;
-    let now = time::now_db();
-    conn.prepare_cached("UPDATE users SET deleted_at = ?2, updated_at = ?2, status = 'inactive' WHERE id = ?1")?
-        .execute(params![user, now])?;
     Ok(())
 }

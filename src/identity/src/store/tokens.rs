@@ -233,3 +233,11 @@ pub fn purge_dead(conn: &Connection, cutoff: &Timestamp) -> AppResult<usize> {
         .prepare_cached("DELETE FROM tokens WHERE (revoked_at IS NOT NULL AND revoked_at < ?1) OR (expires_at IS NOT NULL AND expires_at < ?1)")?
         .execute([c])?)
 }
+
+/// Revokes every live credential of a user, of any kind; returns how many.
+pub fn revoke_all_of(conn: &Connection, user: UserId) -> AppResult<usize> {
+    let now = time::now_db();
+    Ok(conn
+        .prepare_cached("UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL")?
+        .execute(params![user, now])?)
+}

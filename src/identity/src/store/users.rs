@@ -266,3 +266,34 @@ pub fn by_ref(conn: &Connection, r: &str) -> AppResult<Option<UserRow>> {
 pub fn is_service(conn: &Connection, user: UserId) -> AppResult<bool> {
     Ok(conn.prepare_cached("SELECT kind = 'service' FROM users WHERE id = ?1")?.query_row([user], |r| r.get(0))?)
 }
+
+/// A service account's user: no password and a synthetic address nobody
+/// receives mail at; `name` is shown as its first name.
+pub fn insert_service(conn: &Connection, name: &str) -> AppResult<(UserId, uuid::Uuid)> {
+    let uuid = new_uuid();
+    let now = time::now_db();
+    let handle = format!("sa-{}", uuid.simple());
+    conn.prepare_cached(
+        "INSERT INTO users (uuid, email, user_id, first_name, password_hash, kind, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, NULL, 'service', ?5, ?5)",
+    )?
+    .execute(params![uuid.to_string(), format!("{handle}@serviceaccounts.invalid"), handle, name, now])?;
+    Ok((UserId(conn.last_insert_rowid()), uuid))
+}
+
+pub fn set_first_name(conn: &Connection, id: UserId, name: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE users SET first_name = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        name,
+        time::now_db()
+    ])?;
+    Ok(())
+}
+
+/// Soft-deletes an account (events keep naming it); it signs in no more.
+pub fn retire(conn: &Connection, id: UserId) -> AppResult<()> {
+    let now = time::now_db();
+    conn.prepare_cached("UPDATE users SET deleted_at = ?2, updated_at = ?2, status = 'inactive' WHERE id = ?1")?
+        .execute(params![id, now])?;
+    Ok(())
+}
