@@ -2,7 +2,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::Where;
-use meshcloud_kernel::ids::{TokenId, UserId};
+use meshcloud_kernel::ids::{OAuthClientId, TokenId, UserId};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -240,4 +240,20 @@ pub fn revoke_all_of(conn: &Connection, user: UserId) -> AppResult<usize> {
     Ok(conn
         .prepare_cached("UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL")?
         .execute(params![user, now])?)
+}
+
+/// Marks an OAuth access token with the client and scope it was issued for.
+pub fn set_oauth_client(conn: &Connection, id: TokenId, client: OAuthClientId, scope: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE tokens SET client_id = ?2, scope = ?3 WHERE id = ?1")?
+        .execute(params![id, client, scope])?;
+    Ok(())
+}
+
+/// Revokes the live tokens issued to an OAuth client; returns their public ids.
+pub fn revoke_of_client(conn: &Connection, client: OAuthClientId) -> AppResult<Vec<uuid::Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE client_id = ?1 AND revoked_at IS NULL RETURNING uuid",
+    )?;
+    let revoked = stmt.query_map(params![client, time::now_db()], |r| cols::uuid(r, 0))?;
+    Ok(revoked.collect::<Result<Vec<_>, _>>()?)
 }

@@ -118,10 +118,7 @@ pub fn set_secret(conn: &Connection, id: OAuthClientId, hash: &[u8]) -> AppResul
 /// Deletes a client; its codes, sessions and refresh tokens go with it
 /// (cascade). Returns the public ids of its live access tokens, revoked here.
 pub fn delete(conn: &Connection, id: OAuthClientId) -> AppResult<Vec<uuid::Uuid>> {
-    let mut stmt = conn.prepare_cached(
-        "UPDATE tokens SET revoked_at = ?2, updated_at = ?2 WHERE client_id = ?1 AND revoked_at IS NULL RETURNING uuid",
-    )?;
-    let revoked = stmt.query_map(params![id, time::now_db()], |r| cols::uuid(r, 0))?.collect::<Result<Vec<_>, _>>()?;
+    let revoked = meshcloud_identity::core::tokens::revoke_of_client(conn, id)?;
     conn.prepare_cached("DELETE FROM oauth_clients WHERE id = ?1")?.execute([id])?;
     Ok(revoked)
 }

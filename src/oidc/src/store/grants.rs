@@ -220,8 +220,7 @@ pub fn issue(conn: &Connection, s: &SessionRow, i: &Issue) -> AppResult<()> {
             created_by: Some(s.user),
         },
     )?;
-    conn.prepare_cached("UPDATE tokens SET client_id = ?2, scope = ?3 WHERE id = ?1")?
-        .execute(params![token, s.client, s.scope])?;
+    core_tokens::set_oauth_client(conn, token, s.client, &s.scope)?;
     conn.prepare_cached("UPDATE oauth_sessions SET access_token_id = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![s.id, token, time::now_db()])?;
     if let Some((uuid, hash, expires)) = &i.refresh {
