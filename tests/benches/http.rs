@@ -94,26 +94,12 @@ async fn member_bearer(http: &reqwest::Client, base: &str, admin: &str, org: &st
         roles.as_array().unwrap().iter().find(|r| r["metadata"]["name"] == "member").unwrap()["metadata"]["id"].clone();
     let group =
         json!({"metadata": {"name": "readers"}, "spec": {"userIDs": [], "serviceAccountIDs": [], "roleIDs": [member]}});
-    let g: serde_json::Value = http
-        .post(format!("{api}/groups"))
-        .header("authorization", admin)
-        .json(&group)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let post = |path: &str, body: serde_json::Value| {
+        let req = http.post(format!("{api}/{path}")).header("authorization", admin).json(&body);
+        async move { req.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
+    let g = post("groups", group).await;
     let sa = json!({"metadata": {"name": "bench-reader"}, "spec": {"groupIDs": [g["metadata"]["id"]]}});
-    let v: serde_json::Value = http
-        .post(format!("{api}/serviceaccounts"))
-        .header("authorization", admin)
-        .json(&sa)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = post("serviceaccounts", sa).await;
     format!("Bearer {}", v["status"]["accessToken"].as_str().unwrap())
 }
