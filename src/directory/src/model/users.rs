@@ -26,11 +26,7 @@ impl UserState {
     }
 
     pub fn as_db(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Pending => "pending",
-            Self::Suspended => "suspended",
-        }
+        self.core().as_db()
     }
 
     pub fn from_db(s: &str) -> Self {

@@ -207,9 +207,8 @@ impl Directory {
                 for m in &joining {
                     core_teams::add_member(c, g.id, *m)?;
                 }
-                let team = core_teams::get(c, g.id)?;
                 for m in current.iter().filter(|m| !r.members.contains(m)) {
-                    core_teams::remove_member(c, &guard, &team, *m)?;
+                    core_teams::remove_member(c, &guard, g.id, *m)?;
                 }
                 for role in added {
                     core_roles::bind_team(c, org.id, role.id, g.id)?;

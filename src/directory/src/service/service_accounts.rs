@@ -160,7 +160,7 @@ impl Directory {
                 }
                 for gone in current.iter().filter(|g| !groups.contains(g)) {
                     if let Some(t) = teams::in_org(c, org_id, *gone)? {
-                        teams::remove_member(c, &guard, &t, sa.user)?;
+                        teams::remove_member(c, &guard, t.id, sa.user)?;
                     }
                 }
                 guard.finish(c)?;

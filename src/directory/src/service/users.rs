@@ -186,7 +186,7 @@ impl Directory {
                     _ => signup::forget(c, org.id, u.id)?,
                 }
                 for t in current.iter().filter(|t| !wanted.contains(t)) {
-                    core_teams::remove_member(c, &guard, &core_teams::get(c, *t)?, u.id)?;
+                    core_teams::remove_member(c, &guard, *t, u.id)?;
                 }
                 guard.finish(c)?;
                 audit::record(

@@ -89,18 +89,12 @@ impl AdminGuard {
         }
         Ok(())
     }
-
-    /// Refuses a guard of another org: a building block must not act
-    /// outside the org whose rule is being kept.
-    pub(crate) fn covers(&self, org: OrgId) -> AppResult<()> {
-        if org == self.org { Ok(()) } else { Err(AppError::internal("admin guard of another organization")) }
-    }
 }
 
 /// One whole operation under the last-admin rule.
-pub(crate) fn guarded<T>(c: &Conn, org: OrgId, f: impl FnOnce(&AdminGuard) -> AppResult<T>) -> AppResult<T> {
+pub(crate) fn guarded<T>(c: &Conn, org: OrgId, f: impl FnOnce() -> AppResult<T>) -> AppResult<T> {
     let guard = AdminGuard::start(c, org)?;
-    let out = f(&guard)?;
+    let out = f()?;
     guard.finish(c)?;
     Ok(out)
 }

@@ -43,7 +43,7 @@ pub fn remove_member(c: &Conn, org: OrgId, user: UserId) -> AppResult<bool> {
     if !orgs::is_member(c, org, user)? {
         return Ok(false);
     }
-    guarded(c, org, |_| {
+    guarded(c, org, || {
         teams::leave_all(c, org, user)?;
         roles::unbind_user_everywhere(c, org, user)?;
         orgs::remove_member(c, org, user)?;
@@ -54,5 +54,5 @@ pub fn remove_member(c: &Conn, org: OrgId, user: UserId) -> AppResult<bool> {
 /// Sets a membership's state; suspending the last active admin, or leaving
 /// them pending, is a conflict.
 pub fn set_member_state(c: &Conn, org: OrgId, user: UserId, state: MemberState) -> AppResult<()> {
-    guarded(c, org, |_| orgs::set_member_state(c, org, user, state.as_db()))
+    guarded(c, org, || orgs::set_member_state(c, org, user, state.as_db()))
 }

@@ -1,8 +1,8 @@
 //! Teams (the Identity face's groups) and their members.
 
+use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::{OrgId, TeamId, UserId};
-use meshcloud_kernel::{AppError, AppResult};
 
 use super::grants::{AdminGuard, guarded};
 use crate::store::teams;
@@ -28,7 +28,7 @@ pub fn create(c: &Conn, org: OrgId, owner: UserId, name: &str, description: &str
 /// whose grants changed. A conflict if the org would lose its last active
 /// admin.
 pub fn delete(c: &Conn, team: &TeamRow) -> AppResult<Vec<UserId>> {
-    guarded(c, team.org, |_| {
+    guarded(c, team.org, || {
         let affected = teams::member_ids(c, team.id)?;
         teams::delete(c, team.id)?;
         Ok(affected)
@@ -38,7 +38,7 @@ pub fn delete(c: &Conn, team: &TeamRow) -> AppResult<Vec<UserId>> {
 /// Tombstones a team (the Layer5 `action=delete`): it disappears from every
 /// list and grants nothing, and its workspace links go as on delete.
 pub fn tombstone(c: &Conn, team: &TeamRow) -> AppResult<Vec<UserId>> {
-    guarded(c, team.org, |_| {
+    guarded(c, team.org, || {
         let affected = teams::member_ids(c, team.id)?;
         teams::tombstone(c, team.id)?;
         Ok(affected)
@@ -48,21 +48,16 @@ pub fn tombstone(c: &Conn, team: &TeamRow) -> AppResult<Vec<UserId>> {
 /// Takes a team out of its org (restorable) or puts it back. Putting it
 /// back grants its roles again, which the caller has checked.
 pub fn set_mapped(c: &Conn, team: &TeamRow, mapped: bool) -> AppResult<Vec<UserId>> {
-    guarded(c, team.org, |_| {
+    guarded(c, team.org, || {
         let affected = teams::member_ids(c, team.id)?;
         teams::set_mapped(c, team.id, mapped)?;
         Ok(affected)
     })
 }
 
-/// Removes a member from a team; false if they were not in it. Part of an
-/// operation under `guard`, which checks the last-admin rule at its end.
-pub fn remove_member(c: &Conn, guard: &AdminGuard, team: &TeamRow, user: UserId) -> AppResult<bool> {
-    guard.covers(team.org)?;
-    teams::remove_member(c, team.id, user)
-}
-
-/// A team's member row; not found if the user is not in it.
-pub fn member(c: &Conn, team: TeamId, user: UserId) -> AppResult<MemberRow> {
-    teams::member(c, team, user)?.ok_or(AppError::NotFound)
+/// Removes a member from a team of the guard's org; false if they were not
+/// in it. Part of an operation under `guard`, which checks the last-admin
+/// rule at its end.
+pub fn remove_member(c: &Conn, guard: &AdminGuard, team: TeamId, user: UserId) -> AppResult<bool> {
+    teams::remove_member(c, guard.org(), team, user)
 }

@@ -183,7 +183,7 @@ impl Identity {
 
     pub async fn delete_keychain(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
         self.change_keychain(p, id, |c, org, kc, me| {
-            crate::core::grants::guarded(c, org.id, |_| keys::delete_keychain(c, kc.id))?;
+            crate::core::grants::guarded(c, org.id, || keys::delete_keychain(c, kc.id))?;
             audit::record(
                 c,
                 Event::new(EventKind::KeychainDelete, Some(me))
@@ -204,7 +204,7 @@ impl Identity {
                 must_hold(&pc, org.uuid, key_perm(&k))?;
                 keys::add_keychain_key(c, kc.id, k.id)?;
             } else {
-                if !crate::core::grants::guarded(c, org.id, |_| keys::remove_keychain_key(c, kc.id, k.id))? {
+                if !crate::core::grants::guarded(c, org.id, || keys::remove_keychain_key(c, kc.id, k.id))? {
                     return Err(AppError::NotFound);
                 }
             }

@@ -304,7 +304,7 @@ impl Identity {
             if assign {
                 must_hold(&p, org.uuid, keys::keychain_perms(c, kc.id)?)?;
                 roles::add_keychain(c, role.id, kc.id)?;
-            } else if !crate::core::grants::guarded(c, org.id, |_| roles::remove_keychain(c, role.id, kc.id))? {
+            } else if !crate::core::grants::guarded(c, org.id, || roles::remove_keychain(c, role.id, kc.id))? {
                 return Err(AppError::NotFound);
             }
             audit::record(

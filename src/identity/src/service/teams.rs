@@ -279,7 +279,7 @@ impl Identity {
             let t = live_team(c, &org, team)?;
             let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
             let guard = AdminGuard::start(c, org.id)?;
-            if !teams::remove_member(c, t.id, u.id)? {
+            if !teams::remove_member(c, org.id, t.id, u.id)? {
                 return Err(AppError::NotFound);
             }
             guard.finish(c)?;

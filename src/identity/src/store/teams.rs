@@ -207,10 +207,14 @@ pub fn member(conn: &Connection, team: TeamId, user: UserId) -> AppResult<Option
     Ok(conn.prepare_cached(&sql)?.query_row(params![team, user], member_row).optional()?)
 }
 
-pub fn remove_member(conn: &Connection, team: TeamId, user: UserId) -> AppResult<bool> {
+/// Removes a member from a team of `org`; false if they were not in it.
+pub fn remove_member(conn: &Connection, org: OrgId, team: TeamId, user: UserId) -> AppResult<bool> {
     let n = conn
-        .prepare_cached("DELETE FROM team_members WHERE team_id = ?1 AND user_id = ?2")?
-        .execute(params![team, user])?;
+        .prepare_cached(
+            "DELETE FROM team_members
+              WHERE team_id = ?1 AND user_id = ?2 AND team_id IN (SELECT id FROM teams WHERE org_id = ?3)",
+        )?
+        .execute(params![team, user, org])?;
     Ok(n == 1)
 }
 
