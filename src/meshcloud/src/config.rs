@@ -357,57 +357,37 @@ impl Config {
         if let Some(v) = get("MESHCLOUD_ADMIN_PASSWORD")? {
             self.admin_password = Some(v);
         }
-        if let Some(v) = get("MESHCLOUD_ALLOW_USER_ORG_CREATION")? {
-            self.allow_user_org_creation = parse(&v, "MESHCLOUD_ALLOW_USER_ORG_CREATION")?;
-        }
-        if let Some(v) = get("MESHCLOUD_SESSION_TTL_HOURS")? {
-            self.session_ttl_hours = parse(&v, "MESHCLOUD_SESSION_TTL_HOURS")?;
-        }
-        if let Some(v) = get("MESHCLOUD_DB_READERS")? {
-            self.db_readers = parse(&v, "MESHCLOUD_DB_READERS")?;
-        }
-        if let Some(v) = get("MESHCLOUD_PURGE_AFTER_DAYS")? {
-            self.purge_after_days = parse(&v, "MESHCLOUD_PURGE_AFTER_DAYS")?;
-        }
+        parsed(env, "MESHCLOUD_ALLOW_USER_ORG_CREATION", &mut self.allow_user_org_creation)?;
+        parsed(env, "MESHCLOUD_SESSION_TTL_HOURS", &mut self.session_ttl_hours)?;
+        parsed(env, "MESHCLOUD_DB_READERS", &mut self.db_readers)?;
+        parsed(env, "MESHCLOUD_PURGE_AFTER_DAYS", &mut self.purge_after_days)?;
         if let Some(v) = get("MESHCLOUD_PURGE_SCHEDULE")? {
             self.purge_schedule = v;
         }
-        if let Some(v) = get("MESHCLOUD_TRUST_FORWARDED_FOR")? {
-            self.trust_forwarded_for = parse(&v, "MESHCLOUD_TRUST_FORWARDED_FOR")?;
-        }
+        parsed(env, "MESHCLOUD_TRUST_FORWARDED_FOR", &mut self.trust_forwarded_for)?;
         if let Some(v) = get("MESHCLOUD_MASTER_KEY")? {
             self.master_key = Some(v);
         }
         if let Some(v) = get("MESHCLOUD_TOKEN_CLEANUP_SCHEDULE")? {
             self.token_cleanup_schedule = v;
         }
-        if let Some(v) = get("MESHCLOUD_EVENT_RETENTION_DAYS")? {
-            self.event_retention_days = parse(&v, "MESHCLOUD_EVENT_RETENTION_DAYS")?;
-        }
+        parsed(env, "MESHCLOUD_EVENT_RETENTION_DAYS", &mut self.event_retention_days)?;
         if let Some(v) = get("MESHCLOUD_EVENT_RETENTION_SCHEDULE")? {
             self.event_retention_schedule = v;
         }
         if let Some(v) = get("MESHCLOUD_BACKUP_SCHEDULE")? {
             self.backup_schedule = v;
         }
-        if let Some(v) = get("MESHCLOUD_BACKUP_KEEP")? {
-            self.backup_keep = parse(&v, "MESHCLOUD_BACKUP_KEEP")?;
-        }
+        parsed(env, "MESHCLOUD_BACKUP_KEEP", &mut self.backup_keep)?;
         if let Some(v) = get("MESHCLOUD_BACKUP_DIR")? {
             self.backup_dir = Some(PathBuf::from(v));
         }
         if let Some(v) = get("MESHCLOUD_PUBLIC_URL")? {
             self.public_url = Some(v);
         }
-        if let Some(v) = get("MESHCLOUD_REFRESH_TOKEN_DAYS")? {
-            self.refresh_token_days = parse(&v, "MESHCLOUD_REFRESH_TOKEN_DAYS")?;
-        }
-        if let Some(v) = get("MESHCLOUD_SIGNING_KEY_ROTATION_DAYS")? {
-            self.signing_key_rotation_days = parse(&v, "MESHCLOUD_SIGNING_KEY_ROTATION_DAYS")?;
-        }
-        if let Some(v) = get("MESHCLOUD_SERVICE_ACCOUNT_DAYS")? {
-            self.service_account_days = parse(&v, "MESHCLOUD_SERVICE_ACCOUNT_DAYS")?;
-        }
+        parsed(env, "MESHCLOUD_REFRESH_TOKEN_DAYS", &mut self.refresh_token_days)?;
+        parsed(env, "MESHCLOUD_SIGNING_KEY_ROTATION_DAYS", &mut self.signing_key_rotation_days)?;
+        parsed(env, "MESHCLOUD_SERVICE_ACCOUNT_DAYS", &mut self.service_account_days)?;
         if let Some(v) = get("MESHCLOUD_PROVISIONING_SCHEDULE")? {
             self.provisioning_schedule = v;
         }
@@ -420,27 +400,15 @@ impl Config {
         if let Some(v) = get("MESHCLOUD_MAIL_FROM")? {
             self.mail_from = Some(v);
         }
-        if let Some(v) = get("MESHCLOUD_SIGNUP_LINK_HOURS")? {
-            self.signup_link_hours = parse(&v, "MESHCLOUD_SIGNUP_LINK_HOURS")?;
-        }
+        parsed(env, "MESHCLOUD_SIGNUP_LINK_HOURS", &mut self.signup_link_hours)?;
         if let Some(v) = get("MESHCLOUD_MAIL_SCHEDULE")? {
             self.mail_schedule = v;
         }
-        if let Some(v) = get("MESHCLOUD_HEADER_READ_TIMEOUT_SECS")? {
-            self.header_read_timeout_secs = parse(&v, "MESHCLOUD_HEADER_READ_TIMEOUT_SECS")?;
-        }
-        if let Some(v) = get("MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS")? {
-            self.keep_alive_timeout_secs = parse(&v, "MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS")?;
-        }
-        if let Some(v) = get("MESHCLOUD_BODY_READ_TIMEOUT_SECS")? {
-            self.body_read_timeout_secs = parse(&v, "MESHCLOUD_BODY_READ_TIMEOUT_SECS")?;
-        }
-        if let Some(v) = get("MESHCLOUD_WRITE_TIMEOUT_SECS")? {
-            self.write_timeout_secs = parse(&v, "MESHCLOUD_WRITE_TIMEOUT_SECS")?;
-        }
-        if let Some(v) = get("MESHCLOUD_MAX_CONNECTIONS")? {
-            self.max_connections = parse(&v, "MESHCLOUD_MAX_CONNECTIONS")?;
-        }
+        parsed(env, "MESHCLOUD_HEADER_READ_TIMEOUT_SECS", &mut self.header_read_timeout_secs)?;
+        parsed(env, "MESHCLOUD_KEEP_ALIVE_TIMEOUT_SECS", &mut self.keep_alive_timeout_secs)?;
+        parsed(env, "MESHCLOUD_BODY_READ_TIMEOUT_SECS", &mut self.body_read_timeout_secs)?;
+        parsed(env, "MESHCLOUD_WRITE_TIMEOUT_SECS", &mut self.write_timeout_secs)?;
+        parsed(env, "MESHCLOUD_MAX_CONNECTIONS", &mut self.max_connections)?;
         Ok(())
     }
 
@@ -583,6 +551,14 @@ fn parse_format(v: &str) -> Result<bool, String> {
 
 fn parse<T: std::str::FromStr>(v: &str, key: &str) -> Result<T, String> {
     v.trim().parse().map_err(|_| format!("{key}: cannot parse {v:?}"))
+}
+
+/// Sets `slot` from the environment variable `key` (or `key_FILE`) when present.
+fn parsed<T: std::str::FromStr>(env: &BTreeMap<String, String>, key: &str, slot: &mut T) -> Result<(), String> {
+    if let Some(v) = secret_or_value(env, key)? {
+        *slot = parse(&v, key)?;
+    }
+    Ok(())
 }
 
 /// `KEY` or the contents of the file named by `KEY_FILE` (not both).
