@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use meshcloud_kernel::http::types::{Text, Time};
 use meshcloud_kernel::layer5_page;
-use meshcloud_ops::core::events::AboutRow;
+use meshcloud_ops::core::events::EventRow;
 use poem_openapi::Object;
 
 use crate::service::connections::ConnectionView;
@@ -322,11 +322,11 @@ pub struct WorkspaceEvent {
     pub created_at: Time,
 }
 
-impl From<AboutRow> for WorkspaceEvent {
-    fn from(e: AboutRow) -> Self {
+impl From<EventRow> for WorkspaceEvent {
+    fn from(e: EventRow) -> Self {
         WorkspaceEvent {
             id: e.uuid,
-            user_id: e.actor,
+            user_id: e.user,
             system_id: uuid::Uuid::nil(),
             category: e.category,
             action: e.action,

@@ -2,7 +2,7 @@
 
 /// Events about one row, for the lists other faces show of it.
 pub mod events {
-    pub use crate::store::about::{AboutRow, ORDER_FIELDS, about};
+    pub use crate::store::events::{ABOUT_ORDER_FIELDS as ORDER_FIELDS, EventRow, about};
 }
 
 /// The mail outbox: a change that sends mail queues it inside its own write

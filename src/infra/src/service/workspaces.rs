@@ -7,7 +7,7 @@ use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
-use meshcloud_ops::core::events::{self as events, AboutRow};
+use meshcloud_ops::core::events::{self as events, EventRow};
 
 use super::{Infra, Scope};
 use crate::store::environments::{self, EnvironmentRow};
@@ -256,7 +256,7 @@ impl Infra {
     }
 
     /// The workspace's slice of the audit log: every event that acted upon it.
-    pub async fn workspace_events(&self, p: &Principal, id: uuid::Uuid, req: PageRequest) -> AppResult<Page<AboutRow>> {
+    pub async fn workspace_events(&self, p: &Principal, id: uuid::Uuid, req: PageRequest) -> AppResult<Page<EventRow>> {
         let ws = self.get_workspace(p, id).await?;
         p.require(ws.org_uuid, Perm::EventsRead)?;
         self.db().read(move |c| events::about(c, ws.org, "workspace", ws.uuid, &req)).await
