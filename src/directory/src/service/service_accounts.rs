@@ -31,7 +31,7 @@ pub struct ServiceAccount {
 }
 
 fn view(c: &Conn, row: ServiceAccountRow) -> AppResult<ServiceAccount> {
-    let groups = teams::of_user(c, row.org, row.user)?.into_iter().map(|(id, _)| id).collect();
+    let groups = teams::of_user(c, row.org, row.user)?.into_iter().map(|(_, uuid, _)| uuid).collect();
     Ok(ServiceAccount { row, groups, token: None })
 }
 
@@ -152,15 +152,14 @@ impl Directory {
                 let sa = found(c, org_id, id)?;
                 let guard = grants::AdminGuard::start(c, org_id)?;
                 let wanted = live_groups(c, org_id, &groups)?;
-                let current: Vec<uuid::Uuid> =
-                    teams::of_user(c, org_id, sa.user)?.into_iter().map(|(id, _)| id).collect();
-                for t in wanted.iter().filter(|t| !current.contains(&t.uuid)) {
+                let current = teams::of_user(c, org_id, sa.user)?;
+                for t in wanted.iter().filter(|t| !current.iter().any(|(_, uuid, _)| *uuid == t.uuid)) {
                     must_hold(&p, org, grants::of_team(c, t.id)?)?;
                     teams::add_member(c, t.id, sa.user)?;
                 }
-                for gone in current.iter().filter(|g| !groups.contains(g)) {
-                    if let Some(t) = teams::in_org(c, org_id, *gone)? {
-                        teams::remove_member(c, &guard, t.id, sa.user)?;
+                for (team, uuid, _) in &current {
+                    if !groups.contains(uuid) {
+                        teams::remove_member(c, &guard, *team, sa.user)?;
                     }
                 }
                 guard.finish(c)?;

@@ -46,7 +46,8 @@ pub fn held_by(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
     if orgs::member_state(c, org, user)?.as_deref() != Some("active") {
         return Ok(PermSet::default());
     }
-    let mut set = of_teams(c, &teams::ids_of_user(c, org, user)?)?;
+    let ids: Vec<TeamId> = teams::of_user(c, org, user)?.into_iter().map(|(id, _, _)| id).collect();
+    let mut set = of_teams(c, &ids)?;
     set |= direct(c, org, user)?;
     Ok(set)
 }

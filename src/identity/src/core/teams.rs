@@ -8,7 +8,7 @@ use super::grants::{AdminGuard, guarded};
 use crate::store::teams;
 
 pub use crate::store::teams::{
-    MemberRow, ORDER_FIELDS, TeamRow, add_member, by_uuid, get, ids_of_user, in_org, member_ids, of_user, update,
+    MemberRow, ORDER_FIELDS, TeamRow, add_member, by_uuid, get, in_org, member_ids, of_user, update,
 };
 
 /// A live team currently in the org (not tombstoned, not taken out).

@@ -39,11 +39,8 @@ pub fn load_profile(c: &Conn, user: UserRow, only: Option<&[OrgId]>) -> AppResul
         if only.is_some_and(|o| !o.contains(&org.id)) {
             continue;
         }
-        for (id, name) in teams::of_user(c, org.id, user.id)? {
-            let role_names = match teams::by_uuid(c, id)? {
-                Some(t) => roles::team_roles(c, t.id)?.into_iter().map(|r| r.role_name).collect(),
-                None => vec![],
-            };
+        for (team, id, name) in teams::of_user(c, org.id, user.id)? {
+            let role_names = roles::team_roles(c, team)?.into_iter().map(|r| r.role_name).collect();
             teams_out.push(TeamRoles { id, name, org: org.uuid, role_names });
         }
         let role_names = roles::held_role_names(c, org.id, user.id)?;

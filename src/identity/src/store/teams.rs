@@ -227,23 +227,14 @@ pub fn leave_all(conn: &Connection, org: OrgId, user: UserId) -> AppResult<()> {
     Ok(())
 }
 
-/// UUIDs of the live teams of `org` a user belongs to, with their names.
-pub fn of_user(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Vec<(uuid::Uuid, String)>> {
+/// The live teams of `org` a user belongs to: (id, uuid, name), by name.
+pub fn of_user(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Vec<(TeamId, uuid::Uuid, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT t.uuid, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id
+        "SELECT t.id, t.uuid, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id
           WHERE tm.user_id = ?2 AND t.org_id = ?1 AND t.deleted_at IS NULL AND t.unmapped_at IS NULL ORDER BY t.name",
     )?;
-    let rows = stmt.query_map(params![org, user], |r| Ok((cols::uuid(r, 0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![org, user], |r| Ok((r.get(0)?, cols::uuid(r, 1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
-}
-
-/// Ids of the live teams of `org` a user belongs to.
-pub fn ids_of_user(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Vec<TeamId>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.id FROM team_members tm JOIN teams t ON t.id = tm.team_id
-          WHERE tm.user_id = ?2 AND t.org_id = ?1 AND t.deleted_at IS NULL AND t.unmapped_at IS NULL",
-    )?;
-    Ok(stmt.query_map(params![org, user], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Users of a team (for cache invalidation when the team's roles change).
