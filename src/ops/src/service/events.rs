@@ -1,5 +1,7 @@
 //! The events API: the org's slice of the audit log, and events agents report.
 
+use std::collections::BTreeMap;
+
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::query::live_count;
@@ -159,17 +161,16 @@ impl Ops {
     ) -> AppResult<Vec<(String, String, Option<&'static str>)>> {
         let org = self.org(p, header, Perm::EventsRead).await?;
         let reported = self.db().read(move |c| events::types(c, org)).await?;
-        let mut out: Vec<(String, String, Option<&'static str>)> = EventKind::ALL
+        // Keyed by (category, action): ordered, and a reported kind the
+        // catalogue already names keeps its description.
+        let mut kinds: BTreeMap<(String, String), Option<&'static str>> = EventKind::ALL
             .iter()
-            .map(|k| (k.category().to_string(), k.action().to_string(), Some(k.description())))
+            .map(|k| ((k.category().to_string(), k.action().to_string()), Some(k.description())))
             .collect();
-        for (category, action) in reported {
-            if !out.iter().any(|(c, a, _)| *c == category && *a == action) {
-                out.push((category, action, None));
-            }
+        for pair in reported {
+            kinds.entry(pair).or_insert(None);
         }
-        out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        Ok(out)
+        Ok(kinds.into_iter().map(|((category, action), d)| (category, action, d)).collect())
     }
 
     pub async fn report_event(&self, p: &Principal, header: Option<&str>, e: EventInput) -> AppResult<uuid::Uuid> {
