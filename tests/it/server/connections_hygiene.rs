@@ -356,6 +356,30 @@ async fn read_h2_frame(sock: &mut TcpStream) -> Option<H2Frame> {
     Some(H2Frame { kind: head[3], flags: head[4], stream, payload })
 }
 
+/// A prior-knowledge HTTP/2 opening with `settings` (SETTINGS payload) and
+/// `GET /healthz` on stream 1 (HPACK: indexed :method GET and :scheme http,
+/// literal :path and :authority).
+fn h2_get_healthz(settings: &[u8]) -> Vec<u8> {
+    let mut hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    hello.extend(h2_frame(H2_SETTINGS, 0, 0, settings));
+    let mut block = vec![0x82, 0x86, 0x04, 8];
+    block.extend_from_slice(b"/healthz");
+    block.extend_from_slice(&[0x01, 9]);
+    block.extend_from_slice(b"localhost");
+    hello.extend(h2_frame(0x1, 0x4 | H2_END_STREAM, 1, &block));
+    hello
+}
+
+/// Acknowledges a SETTINGS or PING frame of the server as a client does (a
+/// SETTINGS ack is empty; a PING ack echoes the payload).
+async fn h2_ack(sock: &mut TcpStream, f: &H2Frame) -> std::io::Result<()> {
+    if (f.kind == H2_SETTINGS || f.kind == H2_PING) && f.flags & H2_ACK == 0 {
+        let echo = if f.kind == H2_PING { &f.payload[..] } else { &[] };
+        sock.write_all(&h2_frame(f.kind, H2_ACK, 0, echo)).await?;
+    }
+    Ok(())
+}
+
 /// Reads frames, acknowledging the server's SETTINGS and PINGs as a client
 /// does, until one matches `until`; panics on a GOAWAY unless it matches.
 async fn h2_until(sock: &mut TcpStream, what: &str, until: impl Fn(&H2Frame) -> bool) -> H2Frame {
@@ -365,11 +389,7 @@ async fn h2_until(sock: &mut TcpStream, what: &str, until: impl Fn(&H2Frame) -> 
             return f;
         }
         assert_ne!(f.kind, H2_GOAWAY, "GOAWAY while waiting for {what}: {:?}", f.payload);
-        if (f.kind == H2_SETTINGS || f.kind == H2_PING) && f.flags & H2_ACK == 0 {
-            // A SETTINGS ack is empty; a PING ack echoes the payload.
-            let echo = if f.kind == H2_PING { &f.payload[..] } else { &[] };
-            sock.write_all(&h2_frame(f.kind, H2_ACK, 0, echo)).await.expect("acknowledge");
-        }
+        h2_ack(sock, &f).await.expect("acknowledge");
     }
 }
 
@@ -382,18 +402,8 @@ async fn an_idle_http2_connection_outlives_the_header_timeout_and_is_closed_with
     .await;
     let at = addr(&s);
 
-    // Prior-knowledge HTTP/2: the preface, empty SETTINGS, and GET /healthz
-    // on stream 1 (HPACK: indexed :method GET and :scheme http, literal
-    // :path and :authority).
     let mut sock = connect(at).await;
-    let mut hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
-    hello.extend(h2_frame(H2_SETTINGS, 0, 0, &[]));
-    let mut block = vec![0x82, 0x86, 0x04, 8];
-    block.extend_from_slice(b"/healthz");
-    block.extend_from_slice(&[0x01, 9]);
-    block.extend_from_slice(b"localhost");
-    hello.extend(h2_frame(0x1, 0x4 | H2_END_STREAM, 1, &block));
-    sock.write_all(&hello).await.expect("send");
+    sock.write_all(&h2_get_healthz(&[])).await.expect("send");
     let response = h2_until(&mut sock, "the response headers", |f| f.kind == 0x1 && f.stream == 1).await;
     assert_eq!(response.payload.first(), Some(&0x88), "not :status 200");
     if response.flags & H2_END_STREAM == 0 {
@@ -422,9 +432,7 @@ async fn an_idle_http2_connection_outlives_the_header_timeout_and_is_closed_with
     assert_eq!(goaway.payload.get(4..8), Some(&[0u8, 0, 0, 0][..]), "GOAWAY with an error code");
     let closed = timeout(Duration::from_secs(3), async {
         while let Some(f) = read_h2_frame(&mut sock).await {
-            if f.kind == H2_PING && f.flags & H2_ACK == 0 {
-                let _ = sock.write_all(&h2_frame(H2_PING, H2_ACK, 0, &f.payload)).await;
-            }
+            let _ = h2_ack(&mut sock, &f).await;
         }
     })
     .await;
@@ -443,24 +451,14 @@ async fn an_http2_client_that_grants_no_window_is_disconnected_after_the_write_t
     // A client that reads its socket (it acknowledges SETTINGS and PINGs)
     // but grants no flow-control window: the response body cannot be sent.
     let mut sock = connect(at).await;
-    let mut hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
     // SETTINGS_INITIAL_WINDOW_SIZE = 0.
-    hello.extend(h2_frame(H2_SETTINGS, 0, 0, &[0, 0x4, 0, 0, 0, 0]));
-    let mut block = vec![0x82, 0x86, 0x04, 8];
-    block.extend_from_slice(b"/healthz");
-    block.extend_from_slice(&[0x01, 9]);
-    block.extend_from_slice(b"localhost");
-    hello.extend(h2_frame(0x1, 0x4 | H2_END_STREAM, 1, &block));
-    sock.write_all(&hello).await.expect("send");
+    sock.write_all(&h2_get_healthz(&[0, 0x4, 0, 0, 0, 0])).await.expect("send");
     let since = Instant::now();
 
     let closed = timeout(Duration::from_secs(5), async {
         while let Some(f) = read_h2_frame(&mut sock).await {
             assert!(f.kind != 0x0 || f.payload.is_empty(), "DATA sent without a window");
-            if (f.kind == H2_SETTINGS || f.kind == H2_PING) && f.flags & H2_ACK == 0 {
-                let echo = if f.kind == H2_PING { &f.payload[..] } else { &[] };
-                let _ = sock.write_all(&h2_frame(f.kind, H2_ACK, 0, echo)).await;
-            }
+            let _ = h2_ack(&mut sock, &f).await;
         }
     })
     .await;
