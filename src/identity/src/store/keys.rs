@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use meshcloud_kernel::access::{Grants, OrgGrant, Perm, PermSet};
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{KeyId, KeychainId, OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -83,6 +84,7 @@ const KEY_DEFAULT_ORDER: &str = "k.category, k.subcategory, k.function, k.id";
 const KEY_SELECT: &str = "SELECT k.id, k.uuid, k.code, k.owner, k.function, k.category, k.subcategory, \
     k.description, k.created_at, k.updated_at, k.deleted_at";
 const KEY_SEARCH: [&str; 4] = ["k.function", "k.category", "k.subcategory", "k.description"];
+const KEY_INDEX: SearchIndex = SearchIndex { table: "permission_keys_search", rowid: "k.id", scoped: false };
 
 fn key_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
     Ok(KeyRow {
@@ -102,7 +104,7 @@ fn key_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
 
 pub fn list_keys(conn: &Connection, req: &PageRequest) -> AppResult<Page<KeyRow>> {
     let mut w = Where::new("k.deleted_at IS NULL");
-    w.search(req, &KEY_SEARCH);
+    w.search_indexed(conn, req, &KEY_INDEX, None, &KEY_SEARCH)?;
     let order = order_or(req, &KEY_ORDER, "k.id", KEY_DEFAULT_ORDER);
     fetch_page(conn, KEY_SELECT, "FROM permission_keys k", &w, &order, req, key_row)
 }
@@ -162,7 +164,7 @@ pub fn held_keys(conn: &Connection, org: OrgId, user: UserId, req: &PageRequest)
         ),
         [Value::Integer(user.0), Value::Integer(user.0), Value::Integer(org.0)],
     );
-    w.search(req, &KEY_SEARCH);
+    w.search_indexed(conn, req, &KEY_INDEX, None, &KEY_SEARCH)?;
     let order = order_or(req, &KEY_ORDER, "k.id", KEY_DEFAULT_ORDER);
     fetch_page(conn, KEY_SELECT, "FROM permission_keys k", &w, &order, req, key_row)
 }
@@ -213,7 +215,8 @@ pub fn list_keychains(
     if let Some(r) = role {
         w.and("kc.id IN (SELECT keychain_id FROM role_keychains WHERE role_id = ?)", [Value::Integer(r.0)]);
     }
-    w.search(req, &["kc.name"]);
+    const SEARCH: SearchIndex = SearchIndex { table: "keychains_search", rowid: "kc.id", scoped: false };
+    w.search_indexed(conn, req, &SEARCH, None, &["kc.name"])?;
     let order = order_or(req, &KEYCHAIN_ORDER, "kc.id", "kc.name, kc.id");
     fetch_page(conn, KEYCHAIN_SELECT, "FROM keychains kc", &w, &order, req, keychain_row)
 }
@@ -264,7 +267,7 @@ pub fn delete_keychain(conn: &Connection, id: KeychainId) -> AppResult<()> {
 pub fn keychain_keys(conn: &Connection, keychain: KeychainId, req: &PageRequest) -> AppResult<Page<KeyRow>> {
     let mut w = Where::new("k.deleted_at IS NULL");
     w.and("k.id IN (SELECT key_id FROM keychain_keys WHERE keychain_id = ?)", [Value::Integer(keychain.0)]);
-    w.search(req, &KEY_SEARCH);
+    w.search_indexed(conn, req, &KEY_INDEX, None, &KEY_SEARCH)?;
     let order = order_or(req, &KEY_ORDER, "k.id", KEY_DEFAULT_ORDER);
     fetch_page(conn, KEY_SELECT, "FROM permission_keys k", &w, &order, req, key_row)
 }

@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::Where;
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -78,19 +79,21 @@ pub fn list(conn: &Connection, member: Option<UserId>, req: &PageRequest) -> App
     if let Some(m) = member {
         w.and("o.id IN (SELECT org_id FROM org_members WHERE user_id = ?)", [Value::Integer(m.0)]);
     }
-    w.search(req, &["o.name", "o.description", "coalesce(o.domain, '')"]);
+    const SEARCH: SearchIndex = SearchIndex { table: "organizations_search", rowid: "o.id", scoped: false };
+    w.search_indexed(conn, req, &SEARCH, None, &["o.name", "o.description", "coalesce(o.domain, '')"])?;
     let order =
         req.order.as_ref().map_or_else(|| "o.name ASC, o.id ASC".to_string(), |o| o.sql(&ORDER_COLUMNS, "o.id"));
     let filter = w.sql();
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM organizations o WHERE {filter}"))?
+        .prepare_cached(&format!("SELECT count(*) {} WHERE {filter}", w.from("FROM organizations o")))?
         .query_row(params_from_iter(w.params()), |r| r.get(0))?;
     // Deferred join: page through ids in index order, then fetch only the
     // rows of the page (sorting whole rows of every match is what gets slow).
     let items = conn
         .prepare_cached(&format!(
-            "{SELECT} JOIN (SELECT o.id AS pid FROM organizations o WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?) page
-               ON page.pid = o.id ORDER BY {order}"
+            "{SELECT} JOIN (SELECT o.id AS pid {} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?) page
+               ON page.pid = o.id ORDER BY {order}",
+            w.from("FROM organizations o")
         ))?
         .query_map(params_from_iter(w.params_paged(req)), from_row)?
         .collect::<Result<Vec<_>, _>>()?;

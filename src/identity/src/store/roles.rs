@@ -3,6 +3,7 @@
 use meshcloud_kernel::access::{Perm, PermSet};
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{KeychainId, OrgId, RoleId, TeamId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -89,7 +90,8 @@ pub fn list(conn: &Connection, org: OrgId, sel: &Selector, req: &PageRequest) ->
             w.and("r.id IN (SELECT role_id FROM role_bindings WHERE team_id = ?)", [Value::Integer(t.0)]);
         }
     }
-    w.search(req, &["r.role_name", "r.description"]);
+    const SEARCH: SearchIndex = SearchIndex { table: "roles_search", rowid: "r.id", scoped: false };
+    w.search_indexed(conn, req, &SEARCH, None, &["r.role_name", "r.description"])?;
     let order = order_or(req, &ORDER, "r.id", "r.org_id IS NOT NULL, r.role_name, r.id");
     fetch_page(conn, SELECT, "FROM roles r", &w, &order, req, role_row)
 }

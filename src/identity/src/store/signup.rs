@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{OrgId, SignupRequestId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -73,7 +74,8 @@ pub fn list(
     if let Some(s) = status {
         w.and("s.status = ?", [Value::Text(s.to_string())]);
     }
-    w.search(req, &["s.email", "s.first_name", "s.last_name"]);
+    const SEARCH: SearchIndex = SearchIndex { table: "signup_requests_search", rowid: "s.id", scoped: false };
+    w.search_indexed(conn, req, &SEARCH, None, &["s.email", "s.first_name", "s.last_name"])?;
     let order = order_or(req, &ORDER, "s.id", "s.created_at DESC, s.id DESC");
     fetch_page(conn, SELECT, FROM, &w, &order, req, from_row)
 }

@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{OrgId, TeamId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -33,6 +34,9 @@ const SELECT: &str = "SELECT t.id, t.uuid, t.org_id, o.uuid, t.name, t.descripti
     t.mapping_uuid, t.mapped_at, t.unmapped_at, t.created_at, t.updated_at, t.deleted_at";
 const FROM: &str = "FROM teams t JOIN organizations o ON o.id = t.org_id LEFT JOIN users u ON u.id = t.owner_id";
 
+const SEARCH: SearchIndex = SearchIndex { table: "teams_search", rowid: "t.id", scoped: true };
+const MEMBER_SEARCH: SearchIndex = SearchIndex { table: "users_search", rowid: "u.id", scoped: false };
+
 fn team_row(r: &Row<'_>) -> rusqlite::Result<TeamRow> {
     Ok(TeamRow {
         id: r.get(0)?,
@@ -56,7 +60,7 @@ fn team_row(r: &Row<'_>) -> rusqlite::Result<TeamRow> {
 pub fn list(conn: &Connection, org: OrgId, req: &PageRequest) -> AppResult<Page<TeamRow>> {
     let mut w = Where::new("t.deleted_at IS NULL AND t.unmapped_at IS NULL");
     w.and("t.org_id = ?", [Value::Integer(org.0)]);
-    w.search(req, &["t.name", "t.description"]);
+    w.search_indexed(conn, req, &SEARCH, Some(org.0), &["t.name", "t.description"])?;
     let order = order_or(req, &ORDER, "t.id", "t.name, t.id");
     fetch_page(conn, SELECT, FROM, &w, &order, req, team_row)
 }
@@ -80,7 +84,7 @@ pub fn list_subset(
         }
         w.and(&format!("t.uuid {not}IN ({marks})"), vals);
     }
-    w.search(req, &["t.name", "t.description"]);
+    w.search_indexed(conn, req, &SEARCH, Some(org.0), &["t.name", "t.description"])?;
     let order = order_or(req, &ORDER, "t.id", "t.name, t.id");
     fetch_page(conn, SELECT, FROM, &w, &order, req, team_row)
 }
@@ -184,7 +188,7 @@ const MEMBER_FROM: &str = "FROM team_members tm JOIN teams t ON t.id = tm.team_i
 pub fn members(conn: &Connection, team: TeamId, req: &PageRequest) -> AppResult<Page<MemberRow>> {
     let mut w = Where::new("u.deleted_at IS NULL");
     w.and("tm.team_id = ?", [Value::Integer(team.0)]);
-    w.search(req, &["u.email", "u.first_name", "u.last_name"]);
+    w.search_indexed(conn, req, &MEMBER_SEARCH, None, &["u.email", "u.first_name", "u.last_name"])?;
     let order = order_or(req, &[("created_at", "tm.created_at")], "tm.user_id", "tm.created_at, tm.user_id");
     fetch_page(conn, MEMBER_SELECT, MEMBER_FROM, &w, &order, req, member_row)
 }

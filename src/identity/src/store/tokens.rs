@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::Where;
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{OAuthClientId, TokenId, UserId};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -171,7 +172,8 @@ pub fn auth_record(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Auth
 pub fn list(conn: &Connection, user: UserId, kind: Kind, req: &PageRequest) -> AppResult<Page<TokenRow>> {
     let mut w = Where::new("t.user_id = ? AND t.kind = ?");
     w.and(LIVE, [Value::Text(time::now_db())]);
-    w.search(req, &["t.name", "t.purpose"]);
+    const SEARCH: SearchIndex = SearchIndex { table: "tokens_search", rowid: "t.id", scoped: true };
+    w.search_indexed(conn, req, &SEARCH, Some(user.0), &["t.name", "t.purpose"])?;
     let mut base: Vec<Value> = vec![Value::Integer(user.0), Value::Text(kind.as_str().into())];
     let order = req
         .order
@@ -180,11 +182,13 @@ pub fn list(conn: &Connection, user: UserId, kind: Kind, req: &PageRequest) -> A
     let filter = w.sql();
     let count_params: Vec<Value> = base.iter().cloned().chain(w.params().cloned()).collect();
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM tokens t WHERE {filter}"))?
+        .prepare_cached(&format!("SELECT count(*) {} WHERE {filter}", w.from("FROM tokens t")))?
         .query_row(params_from_iter(count_params), |r| r.get(0))?;
     base.extend(w.params_paged(req));
+    let (columns, from) = SELECT.split_once(" FROM ").unwrap_or((SELECT, ""));
+    let from = w.from(&format!("FROM {from}"));
     let items = conn
-        .prepare_cached(&format!("{SELECT} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"))?
+        .prepare_cached(&format!("{columns} {from} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"))?
         .query_map(params_from_iter(base), from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page { items, total: total as u64 })

@@ -2,6 +2,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{OrgId, TeamId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -228,9 +229,10 @@ fn filter(who: &Who<'_>) -> Where {
 
 /// A page of the live users `who` names.
 pub fn list(conn: &Connection, who: &Who<'_>, req: &PageRequest) -> AppResult<Page<UserRow>> {
+    const SEARCH: SearchIndex = SearchIndex { table: "users_search", rowid: "u.id", scoped: false };
     let mut w = filter(who);
     w.and("u.deleted_at IS NULL", []);
-    w.search(req, &["u.email", "u.first_name", "u.last_name", "u.user_id"]);
+    w.search_indexed(conn, req, &SEARCH, None, &["u.email", "u.first_name", "u.last_name", "u.user_id"])?;
     let order = order_or(req, &ORDER, "u.id", "u.email, u.id");
     let select =
         format!("SELECT {}", COLUMNS.split(", ").map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", "));

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::pages::{Anchored, sort_of};
 use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{ConnectionId, CredentialId, EnvironmentId, OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -93,9 +95,19 @@ fn filtered(org: OrgId, f: &Filter) -> Where {
     w
 }
 
+const SEARCH: SearchIndex = SearchIndex { table: "connections_search", rowid: "c.id", scoped: true };
+const SEARCHED: [&str; 4] = ["c.name", "c.kind", "c.type", "c.sub_type"];
+/// An org's live connections page through buckets (migration V013).
+const PAGES: Anchored = Anchored {
+    table: "connections",
+    scope: "org_id",
+    live: "deleted_at IS NULL",
+    sorts: &["name", "kind", "type", "sub_type", "status", "created_at", "updated_at"],
+};
+
 pub fn list(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> AppResult<Page<ConnectionRow>> {
     let mut w = filtered(org, f);
-    w.search(req, &["c.name", "c.kind", "c.type", "c.sub_type"]);
+    w.search_indexed(conn, req, &SEARCH, Some(org.0), &SEARCHED)?;
     let order = order_or(req, &ORDER, "c.id", "c.name, c.id");
     let unfiltered = req.search.is_none()
         && f.kinds.is_empty()
@@ -104,9 +116,16 @@ pub fn list(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> App
         && f.name.is_none()
         && f.environment.is_none();
     let total = if unfiltered { Some(live_count(conn, org, "connections")?) } else { None };
+    let by_id = format!("{SELECT} {FROM} WHERE c.id = ?1");
+    if let Some(total) = total {
+        let (column, descending) = sort_of(req, &ORDER, ("c.name", false));
+        if let Some(ids) = PAGES.page(conn, org.0, column, descending, req, total)? {
+            return rows_by_id(conn, ids, &by_id, from_row);
+        }
+    }
     let ids =
         fetch_page_counted(conn, "SELECT c.id", "FROM connections c", &w, &order, req, total, |r| r.get::<_, i64>(0))?;
-    rows_by_id(conn, ids, &format!("{SELECT} {FROM} WHERE c.id = ?1"), from_row)
+    rows_by_id(conn, ids, &by_id, from_row)
 }
 
 /// How many of the filtered connections are in each status.
@@ -117,8 +136,8 @@ pub fn status_summary(
     req: &PageRequest,
 ) -> AppResult<BTreeMap<String, u64>> {
     let mut w = filtered(org, f);
-    w.search(req, &["c.name", "c.kind", "c.type", "c.sub_type"]);
-    let sql = format!("SELECT c.status, count(*) FROM connections c WHERE {} GROUP BY c.status", w.sql());
+    w.search_indexed(conn, req, &SEARCH, Some(org.0), &SEARCHED)?;
+    let sql = format!("SELECT c.status, count(*) {} WHERE {} GROUP BY c.status", w.from("FROM connections c"), w.sql());
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(w.params()), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
     let mut out = BTreeMap::new();

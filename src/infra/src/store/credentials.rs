@@ -1,7 +1,9 @@
 //! Credentials. The secret column only ever holds sealed bytes.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or};
+use meshcloud_kernel::db::pages::{Anchored, sort_of};
+use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{CredentialId, OrgId, UserId};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -49,12 +51,27 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CredentialRow> {
     })
 }
 
+const SEARCH: SearchIndex = SearchIndex { table: "credentials_search", rowid: "c.id", scoped: true };
+/// An org's live credentials page through buckets (migration V013).
+const PAGES: Anchored = Anchored {
+    table: "credentials",
+    scope: "org_id",
+    live: "deleted_at IS NULL",
+    sorts: &["name", "type", "created_at", "updated_at"],
+};
+
 pub fn list(conn: &Connection, org: OrgId, req: &PageRequest) -> AppResult<Page<CredentialRow>> {
     let mut w = Where::new("c.deleted_at IS NULL");
     w.and("c.org_id = ?", [Value::Integer(org.0)]);
-    w.search(req, &["c.name", "c.type"]);
+    w.search_indexed(conn, req, &SEARCH, Some(org.0), &["c.name", "c.type"])?;
     let order = order_or(req, &ORDER, "c.id", "c.name, c.id");
     let total = if req.search.is_none() { Some(live_count(conn, org, "credentials")?) } else { None };
+    if let Some(total) = total {
+        let (column, descending) = sort_of(req, &ORDER, ("c.name", false));
+        if let Some(ids) = PAGES.page(conn, org.0, column, descending, req, total)? {
+            return rows_by_id(conn, ids, &format!("{SELECT} WHERE c.id = ?1"), from_row);
+        }
+    }
     let (select, from) = SELECT.split_once(" FROM ").unwrap_or((SELECT, ""));
     fetch_page_counted(conn, select, &format!("FROM {from}"), &w, &order, req, total, from_row)
 }

@@ -1,7 +1,9 @@
 //! Environments and the connections attached to them.
 
 use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::pages::{Anchored, sort_of};
 use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{ConnectionId, EnvironmentId, OrgId, UserId, WorkspaceId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -30,6 +32,14 @@ const SELECT: &str = "SELECT e.id, e.uuid, e.org_id, o.uuid, u.uuid, e.name, e.d
     e.created_at, e.updated_at, e.deleted_at";
 const FROM: &str = "FROM environments e JOIN organizations o ON o.id = e.org_id LEFT JOIN users u ON u.id = e.owner_id";
 const LIST_FROM: &str = "FROM environments e";
+const SEARCH: SearchIndex = SearchIndex { table: "environments_search", rowid: "e.id", scoped: true };
+/// An org's live environments page through buckets (migration V013).
+const PAGES: Anchored = Anchored {
+    table: "environments",
+    scope: "org_id",
+    live: "deleted_at IS NULL",
+    sorts: &["name", "created_at", "updated_at"],
+};
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<EnvironmentRow> {
     Ok(EnvironmentRow {
@@ -66,15 +76,22 @@ pub fn list(
             [Value::Integer(ws.0)],
         );
     }
-    w.search(req, &["e.name", "e.description"]);
+    w.search_indexed(conn, req, &SEARCH, Some(org.0), &["e.name", "e.description"])?;
     let order = order_or(req, &ORDER, "e.id", "e.name, e.id");
+    let by_id = format!("{SELECT} {FROM} WHERE e.id = ?1");
     let total = match (&req.search, workspace) {
         (None, None) => Some(live_count(conn, org, "environments")?),
         _ => None,
     };
+    if let Some(total) = total {
+        let (column, descending) = sort_of(req, &ORDER, ("e.name", false));
+        if let Some(ids) = PAGES.page(conn, org.0, column, descending, req, total)? {
+            return rows_by_id(conn, ids, &by_id, from_row);
+        }
+    }
     // Page through the index on the bare table, then join only the page's rows.
     let ids = fetch_page_counted(conn, "SELECT e.id", LIST_FROM, &w, &order, req, total, |r| r.get::<_, i64>(0))?;
-    rows_by_id(conn, ids, &format!("{SELECT} {FROM} WHERE e.id = ?1"), from_row)
+    rows_by_id(conn, ids, &by_id, from_row)
 }
 
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<EnvironmentRow>> {

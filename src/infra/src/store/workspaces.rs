@@ -2,7 +2,9 @@
 
 use meshcloud_kernel::audit::EventKind;
 use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::pages::{Anchored, sort_of};
 use meshcloud_kernel::db::query::{Where, fetch_page, fetch_page_counted, live_count, order_or, rows_by_id};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{OrgId, UserId, WorkspaceId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -47,16 +49,38 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<WorkspaceRow> {
     })
 }
 
+const SEARCH: SearchIndex = SearchIndex { table: "workspaces_search", rowid: "w.id", scoped: true };
+const SEARCHED: [&str; 2] = ["w.name", "w.description"];
+/// An org's live workspaces page through buckets (migration V013).
+const PAGES: Anchored = Anchored {
+    table: "workspaces",
+    scope: "org_id",
+    live: "deleted_at IS NULL",
+    sorts: &["name", "created_at", "updated_at"],
+};
+
 /// Live workspaces of an org, or (`deleted`) its soft-deleted ones.
 pub fn list(conn: &Connection, org: OrgId, deleted: bool, req: &PageRequest) -> AppResult<Page<WorkspaceRow>> {
     let mut w = Where::new(if deleted { "w.deleted_at IS NOT NULL" } else { "w.deleted_at IS NULL" });
     w.and("w.org_id = ?", [Value::Integer(org.0)]);
-    w.search(req, &["w.name", "w.description"]);
+    if deleted {
+        // The index holds live workspaces only.
+        w.search(req, &SEARCHED);
+    } else {
+        w.search_indexed(conn, req, &SEARCH, Some(org.0), &SEARCHED)?;
+    }
     let order = order_or(req, &ORDER, "w.id", "w.name, w.id");
+    let by_id = format!("{SELECT} {FROM} WHERE w.id = ?1");
     let total = if req.search.is_none() && !deleted { Some(live_count(conn, org, "workspaces")?) } else { None };
+    if let Some(total) = total {
+        let (column, descending) = sort_of(req, &ORDER, ("w.name", false));
+        if let Some(ids) = PAGES.page(conn, org.0, column, descending, req, total)? {
+            return rows_by_id(conn, ids, &by_id, from_row);
+        }
+    }
     let ids =
         fetch_page_counted(conn, "SELECT w.id", "FROM workspaces w", &w, &order, req, total, |r| r.get::<_, i64>(0))?;
-    rows_by_id(conn, ids, &format!("{SELECT} {FROM} WHERE w.id = ?1"), from_row)
+    rows_by_id(conn, ids, &by_id, from_row)
 }
 
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<WorkspaceRow>> {

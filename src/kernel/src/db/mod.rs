@@ -7,7 +7,9 @@
 //! An answer of success therefore means the change is on disk.
 
 pub mod cols;
+pub mod pages;
 pub mod query;
+pub mod search;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +27,8 @@ pub use rusqlite;
 /// store functions without knowing SQL.
 pub type Conn = rusqlite::Connection;
 
+// Rust migrations are modules named after their files (`V012__name`).
+#[allow(non_snake_case)]
 mod embedded {
     refinery::embed_migrations!("../../migrations");
 }

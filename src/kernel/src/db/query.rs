@@ -3,17 +3,24 @@
 
 use rusqlite::types::Value;
 
+use super::search::{SearchIndex, trigram_query};
 use crate::page::{PageRequest, like_pattern};
 
 #[derive(Default)]
 pub struct Where {
     clauses: Vec<String>,
     params: Vec<Value>,
+    /// A search index the rows are read through, joined before the list's tables.
+    through: Option<&'static str>,
 }
+
+/// Candidates an unscoped search index may find and still be read through;
+/// past this the list's own rows are scanned, as their scope may be smaller.
+const UNSCOPED_CANDIDATES: i64 = 2000;
 
 impl Where {
     pub fn new(base: &str) -> Self {
-        Where { clauses: vec![base.to_string()], params: vec![] }
+        Where { clauses: vec![base.to_string()], ..Where::default() }
     }
 
     /// A first clause that takes parameters.
@@ -47,6 +54,54 @@ impl Where {
             self.and(&clause, columns.iter().map(|_| Value::Text(pattern.clone())));
         }
         self
+    }
+
+    /// `search` over `columns` (exactly as `search`), answered from `index`
+    /// where it can: the index's candidate rows (of `scope`, when the index is
+    /// scoped) are read first and the `LIKE` re-checked on each, so that
+    /// neither the page nor its count scans the list. A string of fewer than
+    /// three characters, or an unscoped index that finds more than a few
+    /// thousand candidates, leaves the scan.
+    pub fn search_indexed(
+        &mut self,
+        conn: &rusqlite::Connection,
+        req: &PageRequest,
+        index: &SearchIndex,
+        scope: Option<i64>,
+        columns: &[&str],
+    ) -> crate::AppResult<&mut Self> {
+        let Some(s) = &req.search else { return Ok(self) };
+        let scope = if index.scoped { scope } else { None };
+        if let Some(q) = trigram_query(s, scope) {
+            let fts = index.table;
+            if scope.is_some() {
+                // The join order is fixed: the index drives, never a scan of the scope's rows.
+                self.through = Some(fts);
+                self.and(&format!("{fts} MATCH ? AND {fts}.rowid = {}", index.rowid), [Value::Text(q)]);
+            } else {
+                let probe = format!("SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ?1 LIMIT ?2)");
+                let found: i64 = conn
+                    .prepare_cached(&probe)?
+                    .query_row(rusqlite::params![q, UNSCOPED_CANDIDATES + 1], |r| r.get(0))?;
+                if found <= UNSCOPED_CANDIDATES {
+                    // Few candidates: whichever side SQLite starts from is cheap.
+                    self.and(
+                        &format!("{} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", index.rowid),
+                        [Value::Text(q)],
+                    );
+                }
+            }
+        }
+        Ok(self.search(req, columns))
+    }
+
+    /// The `FROM` clause `from` (which starts with `FROM `) with the search
+    /// index joined first, when the rows are read through one.
+    pub fn from(&self, from: &str) -> String {
+        match (self.through, from.trim_start().strip_prefix("FROM ")) {
+            (Some(fts), Some(rest)) => format!("FROM {fts} CROSS JOIN {rest}"),
+            _ => from.to_string(),
+        }
     }
 
     pub fn sql(&self) -> String {
@@ -100,6 +155,7 @@ pub fn fetch_page_counted<T>(
     map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> crate::AppResult<crate::page::Page<T>> {
     let filter = w.sql();
+    let from = &w.from(from);
     let total = match total {
         Some(t) => t,
         None => conn

@@ -2,7 +2,9 @@
 
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::pages::{Anchored, sort_of};
 use meshcloud_kernel::db::query::{Where, fetch_page_counted, live_count, order_or, rows_by_id};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{EventId, OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -116,6 +118,13 @@ const ORDER: [(&str, &str); 5] = [
     ("status", "e.status"),
 ];
 
+const SEARCH: SearchIndex = SearchIndex { table: "events_search", rowid: "e.id", scoped: true };
+const SEARCHED: [&str; 3] = ["e.description", "e.category", "e.action"];
+/// An org's live events by id, category and status page through buckets
+/// (migration V013); action and severity have no index to seek in.
+const PAGES: Anchored =
+    Anchored { table: "events", scope: "org_id", live: "deleted_at IS NULL", sorts: &["id", "category", "status"] };
+
 /// Events of `category` in `org` that acted upon `target` (a workspace's
 /// event list), newest first unless `req` orders otherwise. Org and category
 /// matter: ids of other kinds of rows (some chosen by clients) may collide
@@ -137,11 +146,18 @@ pub const ABOUT_ORDER_FIELDS: [&str; 3] = ["created_at", "category", "action"];
 /// The org's live events, newest first unless `req` orders otherwise.
 pub fn list(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> AppResult<Page<EventRow>> {
     let mut w = filtered(org, f);
-    w.search(req, &["e.description", "e.category", "e.action"]);
+    w.search_indexed(conn, req, &SEARCH, Some(org.0), &SEARCHED)?;
     let order = order_or(req, &ORDER, "e.id", "e.id DESC");
+    let by_id = format!("{SELECT} {FROM} WHERE e.id = ?1");
     let total = if f.is_empty() && req.search.is_none() { Some(live_count(conn, org, "events")?) } else { None };
+    if let Some(total) = total {
+        let (column, descending) = sort_of(req, &ORDER, ("e.id", true));
+        if let Some(ids) = PAGES.page(conn, org.0, column, descending, req, total)? {
+            return rows_by_id(conn, ids, &by_id, from_row);
+        }
+    }
     let ids = fetch_page_counted(conn, "SELECT e.id", "FROM events e", &w, &order, req, total, |r| r.get::<_, i64>(0))?;
-    rows_by_id(conn, ids, &format!("{SELECT} {FROM} WHERE e.id = ?1"), from_row)
+    rows_by_id(conn, ids, &by_id, from_row)
 }
 
 pub fn count_with_status(conn: &Connection, org: OrgId, status: &str) -> AppResult<u64> {
@@ -167,10 +183,11 @@ pub const SUMMARY_ORDER_FIELDS: [&str; 3] = ["total", "unread", "last_event_at"]
 
 pub fn summary(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> AppResult<Page<UserSummary>> {
     let mut w = filtered(org, f);
-    w.search(req, &["e.description", "e.category", "e.action"]);
+    w.search_indexed(conn, req, &SEARCH, Some(org.0), &SEARCHED)?;
     let filter = w.sql();
+    let from = w.from("FROM events e");
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(DISTINCT coalesce(e.user_id, 0)) FROM events e WHERE {filter}"))?
+        .prepare_cached(&format!("SELECT count(DISTINCT coalesce(e.user_id, 0)) {from} WHERE {filter}"))?
         .query_row(params_from_iter(w.params()), |r| r.get(0))?;
     let order = match &req.order {
         Some(o) => {
@@ -187,7 +204,7 @@ pub fn summary(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> 
         "SELECT u.uuid, u.first_name, u.last_name, u.email, g.total, g.unread, g.last_event_at
            FROM (SELECT e.user_id, count(*) AS total, sum(e.status = 'unread') AS unread,
                         max(e.created_at) AS last_event_at
-                   FROM events e WHERE {filter} GROUP BY e.user_id) g
+                   {from} WHERE {filter} GROUP BY e.user_id) g
            LEFT JOIN users u ON u.id = g.user_id
           ORDER BY {order} LIMIT ? OFFSET ?"
     );

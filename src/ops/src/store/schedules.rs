@@ -3,6 +3,7 @@
 
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{OrgId, ScheduleId, ScheduleRunId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
@@ -61,7 +62,8 @@ const ORDER: [(&str, &str); 5] = [
 /// A user's schedules.
 pub fn list_user(conn: &Connection, user: UserId, req: &PageRequest) -> AppResult<Page<ScheduleRow>> {
     let mut w = Where::with("s.kind = 'user' AND s.user_id = ?", [Value::Integer(user.0)]);
-    w.search(req, &["s.name", "s.cron_expression"]);
+    const SEARCH: SearchIndex = SearchIndex { table: "schedules_search", rowid: "s.id", scoped: true };
+    w.search_indexed(conn, req, &SEARCH, Some(user.0), &["s.name", "s.cron_expression"])?;
     let order = order_or(req, &ORDER, "s.id", "s.name, s.id");
     fetch_page(conn, SELECT, FROM, &w, &order, req, from_row)
 }
