@@ -6,4 +6,5 @@ mod credentials;
 mod edges;
 mod environments;
 mod matrix;
+mod search_and_pages;
 mod workspaces;

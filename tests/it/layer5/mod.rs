@@ -12,6 +12,7 @@ mod orgs;
 mod permissions;
 mod profile;
 mod roles;
+mod search;
 mod session;
 mod signup;
 mod teams;

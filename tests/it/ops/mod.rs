@@ -4,3 +4,4 @@
 mod endpoints;
 mod events;
 mod schedules;
+mod search_and_pages;

@@ -5,6 +5,7 @@
 
 mod api;
 mod db;
+mod lists;
 pub mod matrix;
 pub mod oidc;
 mod poll;
@@ -16,6 +17,7 @@ mod world;
 
 pub use api::*;
 pub use db::sql;
+pub use lists::*;
 pub use poll::poll;
 pub use process::*;
 pub use server::*;
