@@ -1,15 +1,22 @@
 //! Substring search without a scan: for every table whose lists take `search`,
 //! a contentless FTS5 table (SQLite only) with the trigram tokenizer over the
-//! searched columns, kept by triggers in the writing transaction. A list asks
-//! it for candidate rows and re-checks its exact `LIKE` on each (see
-//! `kernel::db::query::Where::search_indexed`), so the index may hold more
+//! searched columns. A list asks it for candidate rows and re-checks its
+//! exact `LIKE` on each (see `kernel::db::search`), so the index may hold more
 //! than a list matches, never less.
 //!
+//! Triggers only queue the ids of changed rows in `search_queue`; the writer
+//! re-indexes the queued rows from `<table>_search_rows` (a view of what the
+//! index holds) once per batch, just before it commits (`kernel::db::search::
+//! index_queued`). FTS5 writes a new segment at every savepoint, and every
+//! write job runs in one: indexing in the triggers would cost a segment per
+//! row. Readers add queued rows to the candidates, so a search is exact even
+//! when rows were changed outside the writer.
+//!
 //! `detail=none` keeps only which rows hold a trigram (no positions: the
-//! smallest index); `columnsize=0` drops the per-row sizes only ranking needs.
+//! smallest index); `contentless_delete=1` takes a row out by its id alone.
 //! Tables whose lists are scoped to an org or a user index the scope as their
 //! first column, spelled as one trigram of private-use characters, so that a
-//! search within an org finds that org's candidates only. Only live rows are
+//! search within an org can ask for that org's rows only. Only live rows are
 //! indexed.
 //!
 //! The SQL is generated from one definition per table by the code below, which
@@ -119,8 +126,17 @@ const INDEXES: &[Index] = &[
     },
 ];
 
+/// The ids of rows whose index entries are out of date, by table.
+pub const QUEUE: &str = "
+CREATE TABLE search_queue (
+    tbl TEXT NOT NULL,
+    id  INTEGER NOT NULL,
+    PRIMARY KEY (tbl, id)
+) STRICT, WITHOUT ROWID;
+";
+
 pub fn migration() -> String {
-    INDEXES.iter().map(sql).collect()
+    QUEUE.to_string() + &INDEXES.iter().map(sql).collect::<String>()
 }
 
 /// `expr` over the row `row` (`NEW.`, `OLD.` or `` for the table itself).
@@ -145,7 +161,8 @@ fn scope_token(column: &str, row: &str) -> String {
     format!("char(57344 + ({c} / 40960000) % 6400, 57344 + ({c} / 6400) % 6400, 57344 + {c} % 6400)")
 }
 
-/// The index's table, its triggers and its filling from the rows already there.
+/// The index's table, its view and triggers, and its filling from the rows
+/// already there (the table `search_queue` must exist).
 pub fn sql(ix: &Index) -> String {
     let t = ix.table;
     let fts = format!("{t}_search");
@@ -159,20 +176,13 @@ pub fn sql(ix: &Index) -> String {
         }
         if conds.is_empty() { "1".to_string() } else { conds.join(" AND ") }
     };
-    let mut names: Vec<&str> = vec![];
-    if ix.scope.is_some() {
-        names.push("scope");
+    let mut columns: Vec<(&str, String)> = vec![];
+    if let Some(s) = ix.scope {
+        columns.push(("scope", scope_token(s, "")));
     }
-    names.extend(ix.columns.iter().map(|(n, _)| *n));
-    let names = names.join(", ");
-    let values = |row: &str| {
-        let mut v: Vec<String> = vec![];
-        if let Some(s) = ix.scope {
-            v.push(scope_token(s, row));
-        }
-        v.extend(ix.columns.iter().map(|(_, e)| over(e, row)));
-        v.join(", ")
-    };
+    columns.extend(ix.columns.iter().map(|(n, e)| (*n, over(e, ""))));
+    let names = columns.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+    let values = columns.iter().map(|(n, e)| format!("{e} AS {n}")).collect::<Vec<_>>().join(", ");
     let mut watched = vec![];
     for (_, e) in ix.columns {
         reads(e, &mut watched);
@@ -185,23 +195,25 @@ pub fn sql(ix: &Index) -> String {
     }
     let changed: Vec<String> = watched.iter().map(|c| format!("OLD.{c} IS NOT NEW.{c}")).collect();
     let (live_old, live_new, live_row) = (live("OLD."), live("NEW."), live(""));
-    let (old, new, row) = (values("OLD."), values("NEW."), values(""));
     let (watched, changed) = (watched.join(", "), changed.join(" OR "));
+    let queue =
+        |row: &str| format!("INSERT INTO search_queue (tbl, id) VALUES ('{t}', {row}.id) ON CONFLICT DO NOTHING;");
+    let (queue_new, queue_old) = (queue("NEW"), queue("OLD"));
     format!(
         "
-CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='', detail=none, columnsize=0, tokenize='trigram');
+CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='', contentless_delete=1, detail=none, tokenize='trigram');
+CREATE VIEW {fts}_rows AS SELECT id, {values} FROM {t} WHERE {live_row};
 CREATE TRIGGER {fts}_insert AFTER INSERT ON {t} WHEN {live_new} BEGIN
-    INSERT INTO {fts} (rowid, {names}) VALUES (NEW.id, {new});
-END;
-CREATE TRIGGER {fts}_delete AFTER DELETE ON {t} WHEN {live_old} BEGIN
-    INSERT INTO {fts} ({fts}, rowid, {names}) VALUES ('delete', OLD.id, {old});
+    {queue_new}
 END;
 CREATE TRIGGER {fts}_update AFTER UPDATE OF {watched} ON {t}
     WHEN (({live_old}) OR ({live_new})) AND ({changed}) BEGIN
-    INSERT INTO {fts} ({fts}, rowid, {names}) SELECT 'delete', OLD.id, {old} WHERE {live_old};
-    INSERT INTO {fts} (rowid, {names}) SELECT NEW.id, {new} WHERE {live_new};
+    {queue_new}
 END;
-INSERT INTO {fts} (rowid, {names}) SELECT id, {row} FROM {t} WHERE {live_row};
+CREATE TRIGGER {fts}_delete AFTER DELETE ON {t} WHEN {live_old} BEGIN
+    {queue_old}
+END;
+INSERT INTO {fts} (rowid, {names}) SELECT id, {names} FROM {fts}_rows;
 "
     )
 }

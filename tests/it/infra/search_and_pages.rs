@@ -68,6 +68,13 @@ async fn searches_find_exactly_the_substring_matches_of_their_org() {
     // The same texts in another org, which org A's lists never show.
     make(&w.admin, &w.org_b, "").await;
     let api = w.alice.ctx(&w.org_a);
+    // The writer indexed every row it wrote before committing it.
+    let (queued, indexed) = sql(&w.s.data_dir, |c| {
+        let n = |q: &str| c.query_row(q, [], |r| r.get::<_, i64>(0)).unwrap();
+        (n("SELECT count(*) FROM search_queue"), n("SELECT count(*) FROM environments_search_docsize"))
+    })
+    .await;
+    assert_eq!((queued, indexed), (0, 2 * TEXTS.len() as i64));
     let mut searches: Vec<String> = TRICKY_SEARCHES.iter().map(|s| s.to_string()).collect();
     searches.extend(
         ["Alpha%Beta", "100% pure", "says \"hi\"", "mixed case upper", "hiver", "ab", "ross-abc"].map(String::from),

@@ -170,26 +170,23 @@ pub fn auth_record(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Auth
 
 /// A user's live tokens of one kind.
 pub fn list(conn: &Connection, user: UserId, kind: Kind, req: &PageRequest) -> AppResult<Page<TokenRow>> {
-    let mut w = Where::new("t.user_id = ? AND t.kind = ?");
-    w.and(LIVE, [Value::Text(time::now_db())]);
     const SEARCH: SearchIndex = SearchIndex { table: "tokens_search", rowid: "t.id", scoped: true };
+    let mut w = Where::with("t.user_id = ? AND t.kind = ?", [Value::Integer(user.0), Value::Text(kind.as_str().into())]);
+    w.and(LIVE, [Value::Text(time::now_db())]);
     w.search_indexed(conn, req, &SEARCH, Some(user.0), &["t.name", "t.purpose"])?;
-    let mut base: Vec<Value> = vec![Value::Integer(user.0), Value::Text(kind.as_str().into())];
     let order = req
         .order
         .as_ref()
         .map_or_else(|| "t.created_at DESC, t.id DESC".to_string(), |o| o.sql(&ORDER_COLUMNS, "t.id"));
     let filter = w.sql();
-    let count_params: Vec<Value> = base.iter().cloned().chain(w.params().cloned()).collect();
     let total: i64 = conn
         .prepare_cached(&format!("SELECT count(*) {} WHERE {filter}", w.from("FROM tokens t")))?
-        .query_row(params_from_iter(count_params), |r| r.get(0))?;
-    base.extend(w.params_paged(req));
+        .query_row(params_from_iter(w.params()), |r| r.get(0))?;
     let (columns, from) = SELECT.split_once(" FROM ").unwrap_or((SELECT, ""));
     let from = w.from(&format!("FROM {from}"));
     let items = conn
         .prepare_cached(&format!("{columns} {from} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"))?
-        .query_map(params_from_iter(base), from_row)?
+        .query_map(params_from_iter(w.params_paged(req)), from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page { items, total: total as u64 })
 }

@@ -3,20 +3,17 @@
 
 use rusqlite::types::Value;
 
-use super::search::{SearchIndex, trigram_query};
+use super::search::{SearchIndex, candidates};
 use crate::page::{PageRequest, like_pattern};
 
 #[derive(Default)]
 pub struct Where {
     clauses: Vec<String>,
     params: Vec<Value>,
-    /// A search index the rows are read through, joined before the list's tables.
-    through: Option<&'static str>,
+    /// The candidate rows of a search, joined before the list's tables (a
+    /// JSON array of ids, bound before every other parameter).
+    hits: Option<Value>,
 }
-
-/// Candidates an unscoped search index may find and still be read through;
-/// past this the list's own rows are scanned, as their scope may be smaller.
-const UNSCOPED_CANDIDATES: i64 = 2000;
 
 impl Where {
     pub fn new(base: &str) -> Self {
@@ -57,11 +54,11 @@ impl Where {
     }
 
     /// `search` over `columns` (exactly as `search`), answered from `index`
-    /// where it can: the index's candidate rows (of `scope`, when the index is
+    /// where it can: the rows the index finds (of `scope`, when the index is
     /// scoped) are read first and the `LIKE` re-checked on each, so that
     /// neither the page nor its count scans the list. A string of fewer than
-    /// three characters, or an unscoped index that finds more than a few
-    /// thousand candidates, leaves the scan.
+    /// three characters, or one the index finds too many candidates for,
+    /// leaves the scan.
     pub fn search_indexed(
         &mut self,
         conn: &rusqlite::Connection,
@@ -71,35 +68,25 @@ impl Where {
         columns: &[&str],
     ) -> crate::AppResult<&mut Self> {
         let Some(s) = &req.search else { return Ok(self) };
-        let scope = if index.scoped { scope } else { None };
-        if let Some(q) = trigram_query(s, scope) {
-            let fts = index.table;
-            if scope.is_some() {
-                // The join order is fixed: the index drives, never a scan of the scope's rows.
-                self.through = Some(fts);
-                self.and(&format!("{fts} MATCH ? AND {fts}.rowid = {}", index.rowid), [Value::Text(q)]);
+        if let Some(ids) = candidates(conn, index, s, scope)? {
+            let ids = Value::Text(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()));
+            if index.scoped && scope.is_some() {
+                // The join order is fixed: the candidates drive, never a scan of the scope's rows.
+                self.hits = Some(ids);
+                self.and(&format!("search_hits.value = {}", index.rowid), []);
             } else {
-                let probe = format!("SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ?1 LIMIT ?2)");
-                let found: i64 = conn
-                    .prepare_cached(&probe)?
-                    .query_row(rusqlite::params![q, UNSCOPED_CANDIDATES + 1], |r| r.get(0))?;
-                if found <= UNSCOPED_CANDIDATES {
-                    // Few candidates: whichever side SQLite starts from is cheap.
-                    self.and(
-                        &format!("{} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", index.rowid),
-                        [Value::Text(q)],
-                    );
-                }
+                // Few candidates: whichever side SQLite starts from is cheap.
+                self.and(&format!("{} IN (SELECT value FROM json_each(?))", index.rowid), [ids]);
             }
         }
         Ok(self.search(req, columns))
     }
 
-    /// The `FROM` clause `from` (which starts with `FROM `) with the search
-    /// index joined first, when the rows are read through one.
+    /// The `FROM` clause `from` (which starts with `FROM `) with a search's
+    /// candidates joined first, when it has them.
     pub fn from(&self, from: &str) -> String {
-        match (self.through, from.trim_start().strip_prefix("FROM ")) {
-            (Some(fts), Some(rest)) => format!("FROM {fts} CROSS JOIN {rest}"),
+        match (&self.hits, from.trim_start().strip_prefix("FROM ")) {
+            (Some(_), Some(rest)) => format!("FROM json_each(?) AS search_hits CROSS JOIN {rest}"),
             _ => from.to_string(),
         }
     }
@@ -108,14 +95,15 @@ impl Where {
         if self.clauses.is_empty() { "1".to_string() } else { self.clauses.join(" AND ") }
     }
 
+    /// The parameters of `from` and then of `sql`, in order.
     pub fn params(&self) -> impl Iterator<Item = &Value> {
-        self.params.iter()
+        self.hits.iter().chain(self.params.iter())
     }
 
     /// The filter's parameters followed by `LIMIT`/`OFFSET` of the page.
     pub fn params_paged(&self, req: &PageRequest) -> Vec<Value> {
         let (limit, offset) = req.limit_offset();
-        let mut p = self.params.clone();
+        let mut p: Vec<Value> = self.params().cloned().collect();
         p.push(Value::Integer(limit));
         p.push(Value::Integer(offset));
         p

@@ -1,11 +1,17 @@
 //! Queries for the substring-search indexes of migration V012: contentless
-//! FTS5 tables with the trigram tokenizer (SQLite only). A search string is
-//! asked for as the AND of its trigrams, each a quoted FTS5 string, so no
-//! character of the input is FTS5 syntax. With `detail=none` FTS5 keeps no
-//! positions, so the trigrams may come from different places or columns of a
-//! row: the index finds candidates, and the list re-checks its `LIKE`.
+//! FTS5 tables with the trigram tokenizer (SQLite only), and the writer's
+//! re-indexing of the rows the triggers queued. A search string is asked for
+//! as the AND of its trigrams, each a quoted FTS5 string, so no character of
+//! the input is FTS5 syntax. With `detail=none` FTS5 keeps no positions, so
+//! the trigrams may come from different places or columns of a row: the index
+//! finds candidates, and the list re-checks its `LIKE`.
+
+use rusqlite::Connection;
+
+use crate::AppResult;
 
 /// A table's search index and the rows it holds.
+#[derive(Clone, Copy)]
 pub struct SearchIndex {
     /// The FTS5 table, `<table>_search`.
     pub table: &'static str,
@@ -18,13 +24,33 @@ pub struct SearchIndex {
 /// Trigrams asked for at most: a few of a long string find its rows as well as all of them.
 const MAX_TRIGRAMS: usize = 12;
 
-/// The FTS5 query for rows that may contain `search` (and belong to `scope`,
-/// when given), or `None` when the index cannot answer: fewer than three
-/// characters hold no trigram.
-pub fn trigram_query(search: &str, scope: Option<i64>) -> Option<String> {
+/// A trigram in fewer rows than this is rare: the rows holding every rare
+/// trigram of a search are its candidates, read without touching the common
+/// trigrams' long row lists (FTS5 steps through a row list to skip in it).
+#[cfg(not(test))]
+const RARE: i64 = 10_000;
+#[cfg(not(test))]
+const VERY_RARE: i64 = 256;
+
+/// Candidates read at most; past this the list's own rows are scanned: for
+/// an unscoped index (a user's orgs, a team's members) the list may be
+/// small, for a scoped one the scan costs less than that many lookups.
+#[cfg(not(test))]
+const MAX_CANDIDATES: [usize; 2] = [2_000, 50_000];
+// Small enough for the unit tests' few hundred rows to take every path.
+#[cfg(test)]
+const RARE: i64 = 40;
+#[cfg(test)]
+const VERY_RARE: i64 = 4;
+#[cfg(test)]
+const MAX_CANDIDATES: [usize; 2] = [100, 300];
+
+/// The distinct trigrams of `search`, at most `MAX_TRIGRAMS` spread over
+/// it; none for fewer than three characters.
+pub fn trigrams(search: &str) -> Vec<String> {
     let chars: Vec<char> = search.chars().collect();
-    if chars.len() < 3 || chars.contains(&'\0') {
-        return None;
+    if chars.contains(&'\0') {
+        return vec![];
     }
     let mut grams: Vec<String> = vec![];
     for w in chars.windows(3) {
@@ -38,12 +64,107 @@ pub fn trigram_query(search: &str, scope: Option<i64>) -> Option<String> {
         let last = grams.len() - 1;
         grams = (0..MAX_TRIGRAMS).map(|i| grams[i * last / (MAX_TRIGRAMS - 1)].clone()).collect();
     }
+    grams
+}
+
+/// The FTS5 query for rows holding every one of `grams` (and belonging to
+/// `scope`, when given).
+pub fn match_all(grams: &[String], scope: Option<i64>) -> String {
     let mut terms: Vec<String> = vec![];
-    if let Some(s) = scope {
-        terms.push(quoted(&scope_token(s)?));
+    if let Some(token) = scope.and_then(scope_token) {
+        terms.push(quoted(&token));
     }
     terms.extend(grams.iter().map(|g| quoted(g)));
-    Some(terms.join(" AND "))
+    terms.join(" AND ")
+}
+
+/// The ids of the rows of `index` that may contain `search` (of `scope`,
+/// when the index is scoped), or `None` when the index cannot narrow the
+/// list enough: fewer than three characters, or too many candidates.
+pub fn candidates(
+    conn: &Connection,
+    index: &SearchIndex,
+    search: &str,
+    scope: Option<i64>,
+) -> AppResult<Option<Vec<i64>>> {
+    let grams = trigrams(search);
+    if grams.is_empty() {
+        return Ok(None);
+    }
+    let fts = index.table;
+    let scope = if index.scoped { scope } else { None };
+    let mut rare: Vec<String> = vec![];
+    let mut count =
+        conn.prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ?1 LIMIT ?2)"))?;
+    // Rows changed outside the writer since it last indexed: always candidates.
+    let base = fts.strip_suffix("_search").unwrap_or(fts);
+    let mut queued: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM search_queue WHERE tbl = ?1")?
+        .query_map([base], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    // How many rows hold each trigram, counted up to a small bound first: a
+    // few very rare trigrams settle it without counting the common ones far.
+    let mut counted: Vec<(String, i64)> = grams.iter().map(|g| (g.clone(), 0)).collect();
+    for bound in [VERY_RARE, RARE] {
+        for (g, n) in counted.iter_mut().filter(|(_, n)| *n == 0 || *n == VERY_RARE) {
+            *n = count.query_row(rusqlite::params![match_all(std::slice::from_ref(g), None), bound], |r| r.get(0))?;
+            if *n == 0 {
+                return Ok(Some(queued));
+            }
+        }
+        rare = counted.iter().filter(|(_, n)| *n < bound).map(|(g, _)| g.clone()).collect();
+        if !rare.is_empty() {
+            break;
+        }
+    }
+    // Only common trigrams: all of them, within the scope.
+    let query = if rare.is_empty() { match_all(&grams, scope) } else { match_all(&rare, None) };
+    let max = MAX_CANDIDATES[usize::from(scope.is_some())];
+    let mut ids = conn
+        .prepare_cached(&format!("SELECT rowid FROM {fts} WHERE {fts} MATCH ?1 LIMIT ?2"))?
+        .query_map(rusqlite::params![query, max as i64 + 1], |r| r.get(0))?
+        .collect::<Result<Vec<i64>, _>>()?;
+    if !queued.is_empty() {
+        ids.append(&mut queued);
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    Ok((ids.len() <= max).then_some(ids))
+}
+
+/// Re-indexes the rows the search triggers queued, all at once, in the
+/// caller's transaction: the writer calls it once per batch, before it
+/// commits, so that FTS5 writes one segment per batch rather than one per row.
+pub fn index_queued(conn: &Connection) -> AppResult<()> {
+    let tables: Vec<String> = conn
+        .prepare_cached("SELECT DISTINCT tbl FROM search_queue")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for t in &tables {
+        // Names written by the migration's triggers; checked before they become SQL.
+        if t.is_empty() || !t.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return Err(crate::AppError::internal(format!("search queue names no table: {t:?}")));
+        }
+        let view = format!("{t}_search_rows");
+        let names = conn
+            .prepare_cached(&format!("SELECT * FROM {view} LIMIT 0"))?
+            .column_names()
+            .iter()
+            .skip(1)
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let queued = "SELECT id FROM search_queue WHERE tbl = ?1";
+        conn.prepare_cached(&format!("DELETE FROM {t}_search WHERE rowid IN ({queued})"))?.execute([t])?;
+        conn.prepare_cached(&format!(
+            "INSERT INTO {t}_search (rowid, {names}) SELECT id, {names} FROM {view} WHERE id IN ({queued})"
+        ))?
+        .execute([t])?;
+    }
+    if !tables.is_empty() {
+        conn.prepare_cached("DELETE FROM search_queue")?.execute([])?;
+    }
+    Ok(())
 }
 
 fn quoted(s: &str) -> String {
@@ -68,10 +189,10 @@ mod tests {
 
     #[test]
     fn queries_quote_every_trigram() {
-        assert_eq!(trigram_query("ab", None), None);
-        assert_eq!(trigram_query("a\"bc", None).as_deref(), Some(r#""a""b" AND """bc""#));
-        assert_eq!(trigram_query("abab", None).as_deref(), Some(r#""aba" AND "bab""#));
-        let long = trigram_query(&format!("xxx{}", "0123456789".repeat(20)), Some(1)).expect("query");
+        assert!(trigrams("ab").is_empty());
+        assert_eq!(match_all(&trigrams("a\"bc"), None), r#""a""b" AND """bc""#);
+        assert_eq!(match_all(&trigrams("abab"), None), r#""aba" AND "bab""#);
+        let long = match_all(&trigrams(&format!("xxx{}", "0123456789".repeat(20))), Some(1));
         assert_eq!(long.matches(" AND ").count(), MAX_TRIGRAMS);
         assert!(long.starts_with("\"\u{e000}\u{e000}\u{e001}\" AND \"xxx\""), "{long}");
     }
@@ -106,6 +227,7 @@ mod tests {
 
     fn db() -> Connection {
         let conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch(migration::QUEUE).expect("queue");
         conn.execute_batch(
             "CREATE TABLE t (id INTEGER PRIMARY KEY, org_id INTEGER, name TEXT NOT NULL, note TEXT NOT NULL, deleted_at TEXT) STRICT;
              CREATE TABLE u (id INTEGER PRIMARY KEY, name TEXT NOT NULL, domain TEXT) STRICT;",
@@ -133,7 +255,10 @@ mod tests {
     }
 
     fn text(rng: &mut StdRng) -> String {
-        (0..rng.gen_range(0..9)).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())]).collect()
+        // A third share a prefix, so that its trigrams are common.
+        let prefix = ["", "", "", "", "pre-", "PRE-"][rng.gen_range(0..6)];
+        let rest: String = (0..rng.gen_range(0..9)).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())]).collect();
+        format!("{prefix}{rest}")
     }
 
     /// All ids and the total of a search, through the index or by the plain scan.
@@ -200,6 +325,7 @@ mod tests {
                     samples.push(name.chars().skip(1).take(4).collect());
                 }
             }
+            index_queued(&conn).expect("index");
             if round > 0 {
                 conn.execute_batch(
                     "UPDATE t SET name = upper(name) WHERE id % 7 = 0;
@@ -213,6 +339,10 @@ mod tests {
                      DELETE FROM u WHERE id % 23 = 0;",
                 )
                 .expect("changes");
+                // Every other round the changes stay queued, as if made outside the writer.
+                if round % 2 == 0 {
+                    index_queued(&conn).expect("index");
+                }
             }
             for s in samples.iter().rev().take(25) {
                 same(&conn, s);
@@ -240,9 +370,45 @@ mod tests {
             "a OR b",
             "NEAR(a b)",
             "\\",
+            "pre-",
+            "PRE-a",
+            "re-",
         ] {
             same(&conn, s);
         }
+    }
+
+    /// The rows holding a search's rare trigrams are its candidates; with only
+    /// common ones, the scope's rows holding them all; too many leave the scan.
+    #[test]
+    fn candidates_come_from_rare_trigrams_or_the_scope() {
+        let conn = db();
+        for org in [1, 2] {
+            for i in 0..60 {
+                conn.execute(
+                    "INSERT INTO t (org_id, name, note) VALUES (?1, ?2, '')",
+                    rusqlite::params![org, format!("pre-common-{i}")],
+                )
+                .expect("t");
+                conn.execute("INSERT INTO u (name) VALUES (?1)", [format!("pre-common-{i}")]).expect("u");
+            }
+        }
+        conn.execute_batch("INSERT INTO t (org_id, name, note) VALUES (1, 'pre-rare', '')").expect("rare");
+        index_queued(&conn).expect("index");
+        let rare: i64 = conn.query_row("SELECT id FROM t WHERE name = 'pre-rare'", [], |r| r.get(0)).expect("id");
+        let org1: Vec<i64> = conn
+            .prepare("SELECT id FROM t WHERE org_id = 1 AND name LIKE 'pre-common%' ORDER BY id")
+            .expect("sql")
+            .query_map([], |r| r.get(0))
+            .expect("q")
+            .collect::<Result<_, _>>()
+            .expect("ids");
+        let found = |index: &SearchIndex, s: &str| candidates(&conn, index, s, Some(1)).expect("candidates");
+        assert_eq!(found(&SCOPED, "PRE-RARE"), Some(vec![rare]), "the rare trigrams alone");
+        assert_eq!(found(&SCOPED, "pre-common"), Some(org1), "common trigrams within org 1");
+        assert_eq!(found(&UNSCOPED, "pre-common"), None, "more than an unscoped list reads: scan");
+        assert_eq!(found(&SCOPED, "zzz-nothing"), Some(vec![]));
+        assert_eq!(found(&SCOPED, "pr"), None);
     }
 
     #[test]
@@ -250,11 +416,29 @@ mod tests {
         let conn = db();
         conn.execute_batch(
             "INSERT INTO t (org_id, name, note) VALUES (1, 'Alpha-Cluster', 'west%zone_1'), (2, 'alpha-other', ''),
-                                                      (1, 'xab', 'cdx'), (1, 'gone alpha', '');
-             UPDATE t SET deleted_at = 'now' WHERE name = 'gone alpha';
-             UPDATE t SET name = 'Renamed' WHERE name = 'xab';",
+                                                      (1, 'xab', 'cdx'), (1, 'gone alpha', '');",
         )
         .expect("rows");
+        index_queued(&conn).expect("index");
+        conn.execute_batch(
+            "UPDATE t SET deleted_at = 'now' WHERE name = 'gone alpha';
+             UPDATE t SET name = 'Renamed' WHERE name = 'xab';",
+        )
+        .expect("changes");
+        index_queued(&conn).expect("index");
+        let indexed = |q: &str| -> Vec<i64> {
+            let sql = "SELECT rowid FROM t_search WHERE t_search MATCH ?1 ORDER BY rowid";
+            conn.prepare(sql)
+                .expect("sql")
+                .query_map([q], |r| r.get(0))
+                .expect("q")
+                .collect::<Result<_, _>>()
+                .expect("ids")
+        };
+        assert_eq!(indexed("\"xab\""), Vec::<i64>::new(), "the old text is out of the index");
+        assert_eq!(indexed("\"alp\""), vec![2, 3], "the deleted row is out of the index");
+        let queued: i64 = conn.query_row("SELECT count(*) FROM search_queue", [], |r| r.get(0)).expect("queue");
+        assert_eq!(queued, 0);
         let ids = |s: &str| search(&conn, true, s, true, 100).0;
         assert_eq!(ids("ALPHA-c"), vec![2], "case-insensitive, this org only, not the deleted row");
         assert_eq!(ids("t%zone_"), vec![2], "% and _ are literal");
@@ -264,7 +448,7 @@ mod tests {
         assert_eq!(ids("renam"), vec![4], "and puts the new text in");
     }
 
-    /// A scoped search reads the index first and each candidate by its id.
+    /// A scoped search reads its candidates first and each by its id.
     #[test]
     fn scoped_search_is_driven_by_the_index() {
         let conn = db();
@@ -280,7 +464,7 @@ mod tests {
             .expect("q")
             .collect::<Result<_, _>>()
             .expect("rows");
-        assert!(plan[0].starts_with("SCAN t_search VIRTUAL TABLE"), "{plan:?}");
+        assert!(plan[0].starts_with("SCAN search_hits VIRTUAL TABLE"), "{plan:?}");
         assert!(plan[1].starts_with("SEARCH t USING INTEGER PRIMARY KEY"), "{plan:?}");
     }
 

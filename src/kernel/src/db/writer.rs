@@ -164,6 +164,11 @@ fn run_batch(conn: &Connection, batch: Vec<Job>) {
     if !in_tx {
         return;
     }
+    index_search_queue(conn);
+    if conn.is_autocommit() {
+        fail_all(&mut pending, "the write transaction was rolled back by the database");
+        return;
+    }
     match conn.execute_batch("COMMIT") {
         Ok(()) => pending.drain(..).for_each(|finish| finish(Ok(()))),
         Err(e) => {
@@ -172,6 +177,24 @@ fn run_batch(conn: &Connection, batch: Vec<Job>) {
             }
             let err = AppError::from(e);
             pending.drain(..).for_each(|finish| finish(Err(clone_err(&err))));
+        }
+    }
+}
+
+/// Brings the search indexes up to date with the batch's rows, all or
+/// nothing. On failure the rows stay queued (searches still find them) for
+/// the next batch, and the batch's own writes commit regardless.
+fn index_search_queue(conn: &Connection) {
+    if conn.execute_batch("SAVEPOINT search_index").is_err() {
+        return;
+    }
+    match super::search::index_queued(conn) {
+        Ok(()) => {
+            let _ = conn.execute_batch("RELEASE search_index");
+        }
+        Err(e) => {
+            tracing::warn!("search indexes not brought up to date: {e}");
+            let _ = conn.execute_batch("ROLLBACK TO search_index; RELEASE search_index");
         }
     }
 }
