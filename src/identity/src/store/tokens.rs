@@ -171,7 +171,8 @@ pub fn auth_record(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Auth
 /// A user's live tokens of one kind.
 pub fn list(conn: &Connection, user: UserId, kind: Kind, req: &PageRequest) -> AppResult<Page<TokenRow>> {
     const SEARCH: SearchIndex = SearchIndex { table: "tokens_search", rowid: "t.id", scoped: true };
-    let mut w = Where::with("t.user_id = ? AND t.kind = ?", [Value::Integer(user.0), Value::Text(kind.as_str().into())]);
+    let mut w =
+        Where::with("t.user_id = ? AND t.kind = ?", [Value::Integer(user.0), Value::Text(kind.as_str().into())]);
     w.and(LIVE, [Value::Text(time::now_db())]);
     w.search_indexed(conn, req, &SEARCH, Some(user.0), &["t.name", "t.purpose"])?;
     let order = req

@@ -102,7 +102,15 @@ const PAGES: Anchored = Anchored {
     table: "connections",
     scope: "org_id",
     live: "deleted_at IS NULL",
-    sorts: &["name", "kind", "type", "sub_type", "status", "created_at", "updated_at"],
+    sorts: &[
+        ("name", "connections_name"),
+        ("kind", "connections_kind"),
+        ("type", "connections_type"),
+        ("sub_type", "connections_sub_type"),
+        ("status", "connections_status"),
+        ("created_at", "connections_created"),
+        ("updated_at", "connections_updated"),
+    ],
 };
 
 pub fn list(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> AppResult<Page<ConnectionRow>> {

@@ -57,7 +57,12 @@ const PAGES: Anchored = Anchored {
     table: "credentials",
     scope: "org_id",
     live: "deleted_at IS NULL",
-    sorts: &["name", "type", "created_at", "updated_at"],
+    sorts: &[
+        ("name", "credentials_name"),
+        ("type", "credentials_type"),
+        ("created_at", "credentials_created"),
+        ("updated_at", "credentials_updated"),
+    ],
 };
 
 pub fn list(conn: &Connection, org: OrgId, req: &PageRequest) -> AppResult<Page<CredentialRow>> {

@@ -38,7 +38,11 @@ const PAGES: Anchored = Anchored {
     table: "environments",
     scope: "org_id",
     live: "deleted_at IS NULL",
-    sorts: &["name", "created_at", "updated_at"],
+    sorts: &[
+        ("name", "environments_name"),
+        ("created_at", "environments_created"),
+        ("updated_at", "environments_updated"),
+    ],
 };
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<EnvironmentRow> {

@@ -56,7 +56,7 @@ const PAGES: Anchored = Anchored {
     table: "workspaces",
     scope: "org_id",
     live: "deleted_at IS NULL",
-    sorts: &["name", "created_at", "updated_at"],
+    sorts: &[("name", "workspaces_name"), ("created_at", "workspaces_created"), ("updated_at", "workspaces_updated")],
 };
 
 /// Live workspaces of an org, or (`deleted`) its soft-deleted ones.

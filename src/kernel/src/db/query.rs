@@ -130,7 +130,8 @@ pub fn fetch_page<T>(
 /// the far half is read from the other end (the order reversed) and turned
 /// round, so no page skips more than half of the rows. With a search the
 /// rows are filtered first and the matches sorted (`+column` keeps SQLite from
-/// walking the order's index and testing every row it passes).
+/// walking the order's index and testing every row it passes), counted in
+/// the same pass.
 #[allow(clippy::too_many_arguments)]
 pub fn fetch_page_counted<T>(
     conn: &rusqlite::Connection,
@@ -140,10 +141,28 @@ pub fn fetch_page_counted<T>(
     order: &str,
     req: &PageRequest,
     total: Option<u64>,
-    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    mut map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> crate::AppResult<crate::page::Page<T>> {
     let filter = w.sql();
     let from = &w.from(from);
+    if total.is_none() && req.search.is_some() {
+        // Every match is read and sorted anyway: the total rides along with
+        // the page's rows (one pass over the matches, not two).
+        let sql =
+            format!("{select}, count(*) OVER () {from} WHERE {filter} ORDER BY {} LIMIT ? OFFSET ?", unindexed(order));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let last = stmt.column_count().saturating_sub(1);
+        let mut total = 0u64;
+        let items = stmt
+            .query_map(rusqlite::params_from_iter(w.params_paged(req)), |r| {
+                total = r.get::<_, i64>(last)?.max(0) as u64;
+                map(r)
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        if !items.is_empty() {
+            return Ok(crate::page::Page { items, total });
+        }
+    }
     let total = match total {
         Some(t) => t,
         None => conn

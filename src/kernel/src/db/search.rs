@@ -24,24 +24,26 @@ pub struct SearchIndex {
 /// Trigrams asked for at most: a few of a long string find its rows as well as all of them.
 const MAX_TRIGRAMS: usize = 12;
 
-/// A trigram in fewer rows than this is rare: the rows holding every rare
-/// trigram of a search are its candidates, read without touching the common
-/// trigrams' long row lists (FTS5 steps through a row list to skip in it).
+/// Rows a term is counted up to. A term in fewer rows is rare: the rows
+/// holding every rare term are the candidates. Of a more common one the
+/// rowids it reached tell its density, which decides whether it narrows the
+/// candidates enough to be worth stepping through (FTS5 steps through a row
+/// list to skip in it; a term in every row costs a walk over all of them).
 #[cfg(not(test))]
-const RARE: i64 = 10_000;
-#[cfg(not(test))]
-const VERY_RARE: i64 = 256;
+const PROBE: i64 = 256;
+/// Terms denser than this are left out of the query (the list re-checks
+/// every candidate anyway); at most `MAX_TERMS` of the rarest are asked for.
+const DENSE: f64 = 0.3;
+const MAX_TERMS: usize = 6;
 
 /// Candidates read at most; past this the list's own rows are scanned: for
 /// an unscoped index (a user's orgs, a team's members) the list may be
 /// small, for a scoped one the scan costs less than that many lookups.
 #[cfg(not(test))]
-const MAX_CANDIDATES: [usize; 2] = [2_000, 50_000];
+const MAX_CANDIDATES: [usize; 2] = [2_000, 20_000];
 // Small enough for the unit tests' few hundred rows to take every path.
 #[cfg(test)]
-const RARE: i64 = 40;
-#[cfg(test)]
-const VERY_RARE: i64 = 4;
+const PROBE: i64 = 4;
 #[cfg(test)]
 const MAX_CANDIDATES: [usize; 2] = [100, 300];
 
@@ -67,15 +69,10 @@ pub fn trigrams(search: &str) -> Vec<String> {
     grams
 }
 
-/// The FTS5 query for rows holding every one of `grams` (and belonging to
-/// `scope`, when given).
-pub fn match_all(grams: &[String], scope: Option<i64>) -> String {
-    let mut terms: Vec<String> = vec![];
-    if let Some(token) = scope.and_then(scope_token) {
-        terms.push(quoted(&token));
-    }
-    terms.extend(grams.iter().map(|g| quoted(g)));
-    terms.join(" AND ")
+/// The FTS5 query for rows holding every one of `terms` (trigrams or a
+/// scope token), each a quoted string.
+pub fn match_all(terms: &[String]) -> String {
+    terms.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(" AND ")
 }
 
 /// The ids of the rows of `index` that may contain `search` (of `scope`,
@@ -87,42 +84,49 @@ pub fn candidates(
     search: &str,
     scope: Option<i64>,
 ) -> AppResult<Option<Vec<i64>>> {
-    let grams = trigrams(search);
-    if grams.is_empty() {
+    let mut terms = trigrams(search);
+    if terms.is_empty() {
         return Ok(None);
     }
     let fts = index.table;
-    let scope = if index.scoped { scope } else { None };
-    let mut rare: Vec<String> = vec![];
-    let mut count =
-        conn.prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ?1 LIMIT ?2)"))?;
+    let scope = if index.scoped { scope.and_then(scope_token) } else { None };
+    terms.extend(scope.clone());
     // Rows changed outside the writer since it last indexed: always candidates.
     let base = fts.strip_suffix("_search").unwrap_or(fts);
     let mut queued: Vec<i64> = conn
         .prepare_cached("SELECT id FROM search_queue WHERE tbl = ?1")?
         .query_map([base], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    // How many rows hold each trigram, counted up to a small bound first: a
-    // few very rare trigrams settle it without counting the common ones far.
-    let mut counted: Vec<(String, i64)> = grams.iter().map(|g| (g.clone(), 0)).collect();
-    for bound in [VERY_RARE, RARE] {
-        for (g, n) in counted.iter_mut().filter(|(_, n)| *n == 0 || *n == VERY_RARE) {
-            *n = count.query_row(rusqlite::params![match_all(std::slice::from_ref(g), None), bound], |r| r.get(0))?;
-            if *n == 0 {
-                return Ok(Some(queued));
-            }
+    // Each term's rows up to PROBE: (term, how many, density of the rowids reached).
+    let mut probe = conn.prepare_cached(&format!(
+        "SELECT count(*), min(rowid), max(rowid) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ?1 LIMIT ?2)"
+    ))?;
+    let mut probed: Vec<(String, i64, f64)> = vec![];
+    for t in terms {
+        let (n, lo, hi): (i64, Option<i64>, Option<i64>) = probe
+            .query_row(rusqlite::params![match_all(std::slice::from_ref(&t)), PROBE], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if n == 0 {
+            return Ok(Some(queued));
         }
-        rare = counted.iter().filter(|(_, n)| *n < bound).map(|(g, _)| g.clone()).collect();
-        if !rare.is_empty() {
-            break;
-        }
+        let span = (hi.unwrap_or(0) - lo.unwrap_or(0)).max(0) + 1;
+        probed.push((t, n, n as f64 / span as f64));
     }
-    // Only common trigrams: all of them, within the scope.
-    let query = if rare.is_empty() { match_all(&grams, scope) } else { match_all(&rare, None) };
+    let rare: Vec<String> = probed.iter().filter(|(_, n, _)| *n < PROBE).map(|(t, _, _)| t.clone()).collect();
+    let query = if !rare.is_empty() {
+        rare
+    } else {
+        probed.sort_by(|a, b| a.2.total_cmp(&b.2));
+        let sparse: Vec<String> =
+            probed.iter().filter(|(_, _, d)| *d <= DENSE).take(MAX_TERMS).map(|(t, _, _)| t.clone()).collect();
+        // Every term is dense: all of them, and the list reads as many as it may.
+        if sparse.is_empty() { probed.into_iter().map(|(t, _, _)| t).collect() } else { sparse }
+    };
     let max = MAX_CANDIDATES[usize::from(scope.is_some())];
     let mut ids = conn
         .prepare_cached(&format!("SELECT rowid FROM {fts} WHERE {fts} MATCH ?1 LIMIT ?2"))?
-        .query_map(rusqlite::params![query, max as i64 + 1], |r| r.get(0))?
+        .query_map(rusqlite::params![match_all(&query), max as i64 + 1], |r| r.get(0))?
         .collect::<Result<Vec<i64>, _>>()?;
     if !queued.is_empty() {
         ids.append(&mut queued);
@@ -136,32 +140,30 @@ pub fn candidates(
 /// caller's transaction: the writer calls it once per batch, before it
 /// commits, so that FTS5 writes one segment per batch rather than one per row.
 pub fn index_queued(conn: &Connection) -> AppResult<()> {
-    let tables: Vec<String> = conn
-        .prepare_cached("SELECT DISTINCT tbl FROM search_queue")?
-        .query_map([], |r| r.get(0))?
+    let queued: Vec<(String, i64)> = conn
+        .prepare_cached("SELECT tbl, id FROM search_queue ORDER BY tbl, id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    for t in &tables {
-        // Names written by the migration's triggers; checked before they become SQL.
-        if t.is_empty() || !t.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-            return Err(crate::AppError::internal(format!("search queue names no table: {t:?}")));
+    let mut names = (String::new(), String::new());
+    for (t, id) in &queued {
+        if *t != names.0 {
+            // Names written by the migration's triggers; checked before they become SQL.
+            if t.is_empty() || !t.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                return Err(crate::AppError::internal(format!("search queue names no table: {t:?}")));
+            }
+            let columns = conn.prepare_cached(&format!("SELECT * FROM {t}_search_rows LIMIT 0"))?;
+            let columns = columns.column_names().iter().skip(1).map(|c| c.to_string()).collect::<Vec<_>>();
+            names = (t.clone(), columns.join(", "));
         }
-        let view = format!("{t}_search_rows");
-        let names = conn
-            .prepare_cached(&format!("SELECT * FROM {view} LIMIT 0"))?
-            .column_names()
-            .iter()
-            .skip(1)
-            .map(|c| c.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let queued = "SELECT id FROM search_queue WHERE tbl = ?1";
-        conn.prepare_cached(&format!("DELETE FROM {t}_search WHERE rowid IN ({queued})"))?.execute([t])?;
+        // One row at a time, by its id: a plan no statistics can turn into a scan.
+        let cols = &names.1;
+        conn.prepare_cached(&format!("DELETE FROM {t}_search WHERE rowid = ?1"))?.execute([id])?;
         conn.prepare_cached(&format!(
-            "INSERT INTO {t}_search (rowid, {names}) SELECT id, {names} FROM {view} WHERE id IN ({queued})"
+            "INSERT INTO {t}_search (rowid, {cols}) SELECT id, {cols} FROM {t}_search_rows WHERE id = ?1"
         ))?
-        .execute([t])?;
+        .execute([id])?;
     }
-    if !tables.is_empty() {
+    if !queued.is_empty() {
         conn.prepare_cached("DELETE FROM search_queue")?.execute([])?;
     }
     Ok(())
@@ -190,11 +192,11 @@ mod tests {
     #[test]
     fn queries_quote_every_trigram() {
         assert!(trigrams("ab").is_empty());
-        assert_eq!(match_all(&trigrams("a\"bc"), None), r#""a""b" AND """bc""#);
-        assert_eq!(match_all(&trigrams("abab"), None), r#""aba" AND "bab""#);
-        let long = match_all(&trigrams(&format!("xxx{}", "0123456789".repeat(20))), Some(1));
-        assert_eq!(long.matches(" AND ").count(), MAX_TRIGRAMS);
-        assert!(long.starts_with("\"\u{e000}\u{e000}\u{e001}\" AND \"xxx\""), "{long}");
+        assert_eq!(match_all(&trigrams("a\"bc")), r#""a""b" AND """bc""#);
+        assert_eq!(match_all(&trigrams("abab")), r#""aba" AND "bab""#);
+        let long = trigrams(&format!("xxx{}", "0123456789".repeat(20)));
+        assert_eq!(long.len(), MAX_TRIGRAMS);
+        assert_eq!((long[0].as_str(), long[MAX_TRIGRAMS - 1].as_str()), ("xxx", "901"));
     }
 
     #[test]

@@ -122,8 +122,12 @@ const SEARCH: SearchIndex = SearchIndex { table: "events_search", rowid: "e.id",
 const SEARCHED: [&str; 3] = ["e.description", "e.category", "e.action"];
 /// An org's live events by id, category and status page through buckets
 /// (migration V013); action and severity have no index to seek in.
-const PAGES: Anchored =
-    Anchored { table: "events", scope: "org_id", live: "deleted_at IS NULL", sorts: &["id", "category", "status"] };
+const PAGES: Anchored = Anchored {
+    table: "events",
+    scope: "org_id",
+    live: "deleted_at IS NULL",
+    sorts: &[("id", "events_org_live"), ("category", "events_org_category"), ("status", "events_org_status")],
+};
 
 /// Events of `category` in `org` that acted upon `target` (a workspace's
 /// event list), newest first unless `req` orders otherwise. Org and category
