@@ -324,6 +324,8 @@ fn restore(dir: &DataDir, from: &std::path::Path, force: bool) -> Result<(), Str
     // Copy first: until the rename, the current database stays untouched.
     let tmp = target.with_extension("db.restoring");
     std::fs::copy(from, &tmp).map_err(|e| format!("cannot copy the backup: {e}"))?;
+    // The copy was not synced: the next start checks what it finds in place.
+    db::dirty::mark_dirty(&target).map_err(|e| e.to_string())?;
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", target.display()));
         if side.exists() {

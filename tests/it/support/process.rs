@@ -2,7 +2,8 @@
 //! kill it, signal it or restart it on the same data dir.
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -50,6 +51,8 @@ pub fn cli(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 pub struct Process {
     pub child: Child,
     pub base: String,
+    /// The message of every log line so far.
+    logs: Arc<Mutex<Vec<String>>>,
 }
 
 impl Process {
@@ -69,11 +72,16 @@ impl Process {
             .expect("spawn server");
         let stderr = child.stderr.take().expect("stderr");
         let (addr_tx, addr_rx) = std::sync::mpsc::channel::<String>();
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let kept = logs.clone();
         std::thread::spawn(move || {
             use std::io::BufRead;
             // Reads every line, so the child never blocks on a full pipe.
             for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
                 let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
+                if let Some(m) = v["fields"]["message"].as_str() {
+                    kept.lock().unwrap().push(m.to_string());
+                }
                 if v["fields"]["message"] == "meshcloud is serving"
                     && let Some(listen) = v["fields"]["listen"].as_str()
                 {
@@ -89,12 +97,55 @@ impl Process {
         })
         .await;
         assert!(cli(data_dir, &["healthcheck", "--listen", &listen], None).status.success());
-        Process { child, base: format!("http://{listen}") }
+        Process { child, base: format!("http://{listen}"), logs }
+    }
+
+    /// Whether a log line so far contains `text`.
+    pub fn logged(&self, text: &str) -> bool {
+        self.logs.lock().unwrap().iter().any(|m| m.contains(text))
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub async fn terminate(mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        poll("the process to stop on SIGTERM", Duration::from_secs(30), || {
+            std::future::ready(self.child.try_wait().unwrap())
+        })
+        .await
+    }
+
+    /// SIGKILL, and waits for the process to be gone.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
     }
 
     pub fn api(&self, token: &str) -> Api {
         Api::new(&self.base, client(), Some(token))
     }
+}
+
+/// Runs `meshcloud serve` on `data_dir` expecting it to refuse to start;
+/// panics if it is still running after 30 s. Returns its exit and stderr.
+pub async fn serve_refused(data_dir: &Path) -> (ExitStatus, String) {
+    let child = command(data_dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("MESHCLOUD_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("MESHCLOUD_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn server");
+    // Killed on drop if it does start after all.
+    let mut p = Process { child, base: String::new(), logs: Arc::default() };
+    let status = poll("the server process to give up", Duration::from_secs(30), || {
+        std::future::ready(p.child.try_wait().unwrap())
+    })
+    .await;
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut p.child.stderr.take().unwrap(), &mut err).unwrap();
+    (status, err)
 }
 
 impl Drop for Process {

@@ -7,6 +7,7 @@
 //! An answer of success therefore means the change is on disk.
 
 pub mod cols;
+pub mod dirty;
 pub mod query;
 mod writer;
 
@@ -59,6 +60,8 @@ struct Inner {
     writer: writer::WriterHandle,
     readers: Mutex<Vec<Connection>>,
     read_permits: Arc<Semaphore>,
+    /// This store created the unclean-shutdown marker and removes it on close.
+    owns_marker: bool,
 }
 
 pub fn db_path(data_dir: &Path) -> PathBuf {
@@ -101,11 +104,16 @@ pub fn migrate(path: &Path) -> AppResult<usize> {
         .run(&mut conn)
         .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
     conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-    let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-    if violations > 0 {
-        return Err(AppError::Internal(format!("migration left {violations} foreign key violations")));
+    let applied = report.applied_migrations().len();
+    // Only a migration can leave a reference dangling (writes run with foreign
+    // keys on); the check reads every table, so it runs only after one.
+    if applied > 0 {
+        let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if violations > 0 {
+            return Err(AppError::Internal(format!("migration left {violations} foreign key violations")));
+        }
     }
-    Ok(report.applied_migrations().len())
+    Ok(applied)
 }
 
 /// The newest applied schema version; an error if a newer binary applied it.
@@ -177,26 +185,36 @@ pub fn require_current_schema(path: &Path) -> AppResult<()> {
 }
 
 impl Db {
-    /// Migrates, checks and opens the store at `path` (the server's way).
+    /// Opens the store at `path` the server's way: checks its integrity if it
+    /// was not closed cleanly (see [`dirty`]), migrates it, and marks it open
+    /// until [`Db::close`]. Only one process may do this at a time.
     pub fn open(path: &Path, opts: DbOptions) -> AppResult<Db> {
+        let unclean = dirty::is_dirty(path);
+        if !unclean {
+            dirty::mark_dirty(path)?;
+        }
+        if unclean && path.exists() {
+            // Before migrating: a damaged file is refused before anything writes to it.
+            let conn = open_conn(path, &opts, true)?;
+            dirty::quick_check(&conn, "the database was not closed cleanly")?;
+        }
         migrate(path)?;
-        Self::open_migrated(path, opts)
+        Self::open_migrated(path, opts, true)
     }
 
-    /// Opens a store that must already be at this binary's schema (the tools' way).
+    /// Opens a store that must already be at this binary's schema (the tools'
+    /// way). Its integrity is checked when the marker is there (a server
+    /// holds it, or none closed it cleanly); the marker is left as it is.
     pub fn open_existing(path: &Path, opts: DbOptions) -> AppResult<Db> {
         require_current_schema(path)?;
-        Self::open_migrated(path, opts)
+        if dirty::is_dirty(path) {
+            dirty::quick_check(&open_conn(path, &opts, true)?, "the database is open or was not closed cleanly")?;
+        }
+        Self::open_migrated(path, opts, false)
     }
 
-    fn open_migrated(path: &Path, opts: DbOptions) -> AppResult<Db> {
+    fn open_migrated(path: &Path, opts: DbOptions, owns_marker: bool) -> AppResult<Db> {
         let writer_conn = open_conn(path, &opts, false)?;
-        let quick: String = writer_conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if quick != "ok" {
-            return Err(AppError::Internal(format!(
-                "the database failed its integrity check ({quick}); restore a backup or run `meshcloud check-db`"
-            )));
-        }
         let readers = (0..opts.readers.max(1)).map(|_| open_conn(path, &opts, true)).collect::<AppResult<Vec<_>>>()?;
         let n = readers.len();
         let writer = writer::WriterHandle::start(writer_conn, opts.wait_timeout)?;
@@ -207,6 +225,7 @@ impl Db {
                 writer,
                 readers: Mutex::new(readers),
                 read_permits: Arc::new(Semaphore::new(n)),
+                owns_marker,
             }),
         })
     }
@@ -275,11 +294,14 @@ impl Db {
     }
 
     /// Waits for queued writes and stops the writer thread; the last connection
-    /// to close checkpoints the WAL.
+    /// to close checkpoints the WAL. A server's store is then marked clean.
     pub fn close(&self) {
         self.inner.writer.stop();
         if let Ok(mut pool) = self.inner.readers.lock() {
             pool.clear();
+        }
+        if self.inner.owns_marker {
+            dirty::mark_clean(&self.inner.path);
         }
     }
 }
@@ -430,6 +452,26 @@ mod tests {
         }
         db.close();
         assert!(matches!(db.write(|_| Ok(())).await, Err(AppError::Unavailable { .. })), "closed stores refuse writes");
+    }
+
+    #[test]
+    fn a_server_store_is_marked_from_open_to_clean_close_and_tools_leave_the_mark() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("t.db");
+        let db = Db::open(&path, DbOptions::default()).expect("open");
+        assert!(dirty::is_dirty(&path), "marked while open");
+        db.close();
+        assert!(!dirty::is_dirty(&path), "clean after close");
+        let tool = Db::open_existing(&path, DbOptions::default()).expect("tool");
+        tool.close();
+        assert!(!dirty::is_dirty(&path), "a tool neither marks nor needs a check");
+        drop(Db::open(&path, DbOptions::default()).expect("open"));
+        assert!(dirty::is_dirty(&path), "a store never closed leaves the mark");
+        let tool = Db::open_existing(&path, DbOptions::default()).expect("tool on a marked store");
+        tool.close();
+        assert!(dirty::is_dirty(&path), "a tool leaves the mark where it was");
+        Db::open(&path, DbOptions::default()).expect("checked and reopened").close();
+        assert!(!dirty::is_dirty(&path));
     }
 
     #[test]
