@@ -25,6 +25,7 @@ use tracing::info;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::connections::Limits;
+use crate::lazy::Lazy;
 use crate::metrics::Metrics;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -93,7 +94,7 @@ pub struct Families {
     pub mailer: Option<crate::mail::Mailer>,
 }
 
-fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi + use<>, ()> {
     let health = crate::ops::OpsApi { db: f.identity.db().clone(), metrics: metrics.clone() };
     let apis = (
         meshcloud_identity::api::apis(&f.identity),
@@ -321,8 +322,12 @@ impl App {
         let periods = config.periods()?;
         let metrics = Arc::new(Metrics::default());
         let api = api_service(&families, &metrics);
-        let spec = api.spec_endpoint();
-        let docs = api.swagger_ui();
+        let source = Arc::new(api_service(&families, &metrics));
+        let spec = {
+            let source = source.clone();
+            Lazy::new(move || source.spec_endpoint().map_to_response().boxed())
+        };
+        let docs = Lazy::new(move || source.swagger_ui().map_to_response().boxed());
         let app = Route::new()
             .at("/openapi.json", spec)
             .nest("/docs", docs)

@@ -38,9 +38,20 @@ async fn integrity_is_checked_after_a_kill_and_not_after_a_clean_stop() {
     // Tools on a cleanly stopped data dir do not mark it either.
     cli_ok(&dir, &["token", "create", "--email", ADMIN_EMAIL, "--name", "offline"]);
     assert!(!marker(&dir).exists());
+    let jobs_before = system_jobs(&dir);
     let p = Process::start(&dir).await;
     assert!(!p.logged(CHECKING), "the start after a clean stop does not check");
+    assert_eq!(system_jobs(&dir), jobs_before, "registering unchanged system jobs writes nothing");
     assert_eq!(p.api(&token).get("/api/identity/orgs?search=before-kill").await.json()["total_count"], 1);
+}
+
+/// The system jobs as stored, with the time each was last changed.
+fn system_jobs(dir: &Path) -> Vec<(String, String, String)> {
+    let c = rusqlite::Connection::open(dir.join("meshcloud.db")).unwrap();
+    let mut stmt = c
+        .prepare("SELECT name, cron_expression, updated_at FROM schedules WHERE kind = 'system' ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
 }
 
 /// Overwrites the first page of `table`'s b-tree with garbage, after folding
