@@ -79,25 +79,28 @@ impl Pool {
         }
         let pool = self.clone();
         tokio::spawn(async move {
+            let mut wait = pool.idle;
             loop {
-                tokio::time::sleep(pool.idle).await;
-                if pool.release_if_idle() {
-                    break;
+                tokio::time::sleep(wait).await;
+                match pool.release_if_idle() {
+                    Some(left) => wait = left,
+                    None => break,
                 }
             }
         });
     }
 
     /// Frees the buffers if none is in use and none was used for `idle`;
-    /// says whether the sweep is over.
-    fn release_if_idle(&self) -> bool {
-        let Ok(mut s) = self.state.lock() else { return true };
-        if s.in_use > 0 || s.last_used.elapsed() < self.idle {
-            return false;
+    /// otherwise answers how long to wait before looking again.
+    fn release_if_idle(&self) -> Option<Duration> {
+        let Ok(mut s) = self.state.lock() else { return None };
+        let since = s.last_used.elapsed();
+        if s.in_use > 0 || since < self.idle {
+            return Some(self.idle.saturating_sub(since).max(Duration::from_millis(10)));
         }
         s.free = Vec::new();
         s.sweeping = false;
-        true
+        None
     }
 
     #[cfg(test)]
