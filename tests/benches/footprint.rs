@@ -19,7 +19,8 @@ const READS: usize = 40_000;
 
 async fn seed(s: &Server, bearer: &str, org: &str) -> Vec<String> {
     let start = Instant::now();
-    let (http, base, bearer, org) = (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
+    let (http, base, bearer, org) =
+        (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
     let mut tasks = vec![];
     for w in 0..CONCURRENCY {
         let (http, base, bearer, org) = (http.clone(), base.clone(), bearer.clone(), org.clone());
@@ -98,7 +99,8 @@ fn main() {
         println!("\nserver CPU per request (the server process alone), {CONCURRENCY} clients");
         header();
         let cpu0 = s.cpu();
-        let st = reads(&s, &bearer, "get environment by id", "/api/environments/{id}".into()).await.with_cpu(s.cpu() - cpu0);
+        let st =
+            reads(&s, &bearer, "get environment by id", "/api/environments/{id}".into()).await.with_cpu(s.cpu() - cpu0);
         let env_cpu = st.cpu_per_req_ms();
         st.print();
         let cpu0 = s.cpu();

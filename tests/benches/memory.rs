@@ -81,7 +81,8 @@ async fn org_of(s: &Server, bearer: &str) -> String {
 }
 
 async fn seed(s: &Server, bearer: &str, org: &str) -> Vec<String> {
-    let (http, base, bearer, org) = (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
+    let (http, base, bearer, org) =
+        (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
     let mut tasks = vec![];
     for w in 0..CONCURRENCY {
         let (http, base, bearer, org) = (http.clone(), base.clone(), bearer.clone(), org.clone());
@@ -134,7 +135,9 @@ fn main() {
         let org = org_of(&s, &bearer).await;
         let ids = Arc::new(seed(&s, &bearer, &org).await);
 
-        println!("\n{PARALLEL_ONE_ACCOUNT} correct sign-ins of one account sent at once (its throttle admits 10 at a time)");
+        println!(
+            "\n{PARALLEL_ONE_ACCOUNT} correct sign-ins of one account sent at once (its throttle admits 10 at a time)"
+        );
         let started = Instant::now();
         let mut tasks = vec![];
         for i in 0..PARALLEL_ONE_ACCOUNT {
@@ -173,32 +176,32 @@ fn main() {
         println!("\nserver CPU per request (the server process alone), {CONCURRENCY} clients");
         header();
         let cpu0 = s.cpu();
-        let burst = run(
-            format!("sign-in, {ACCOUNTS} accounts, 1 in {WRONG_EVERY} wrong"),
-            SIGN_INS,
-            {
-                let (http, base) = (s.http.clone(), s.base.clone());
-                move |i| {
-                    let (http, base) = (http.clone(), base.clone());
-                    async move {
-                        let right = i % WRONG_EVERY != 0;
-                        let status = sign_in(&http, &base, i, i % ACCOUNTS, right).await;
-                        // The expected answer counts as success; anything else fails the run.
-                        if status == if right { 200 } else { 401 } { 200 } else { status }
-                    }
+        let burst = run(format!("sign-in, {ACCOUNTS} accounts, 1 in {WRONG_EVERY} wrong"), SIGN_INS, {
+            let (http, base) = (s.http.clone(), s.base.clone());
+            move |i| {
+                let (http, base) = (http.clone(), base.clone());
+                async move {
+                    let right = i % WRONG_EVERY != 0;
+                    let status = sign_in(&http, &base, i, i % ACCOUNTS, right).await;
+                    // The expected answer counts as success; anything else fails the run.
+                    if status == if right { 200 } else { 401 } { 200 } else { status }
                 }
-            },
-        )
+            }
+        })
         .await;
         burst.with_cpu(s.cpu() - cpu0).print();
         let after_burst = s.rss_kib();
 
         let get = |path: String, total: usize, name: &str| {
-            let (http, base, bearer, ids, org) = (s.http.clone(), s.base.clone(), bearer.clone(), ids.clone(), org.clone());
+            let (http, base, bearer, ids, org) =
+                (s.http.clone(), s.base.clone(), bearer.clone(), ids.clone(), org.clone());
             let name = name.to_string();
             async move {
                 run(name, total, move |i| {
-                    let url = format!("{base}{}", path.replace("{id}", &ids[(i * 7) % ids.len()]).replace("{page}", &(i % 80).to_string()));
+                    let url = format!(
+                        "{base}{}",
+                        path.replace("{id}", &ids[(i * 7) % ids.len()]).replace("{page}", &(i % 80).to_string())
+                    );
                     let (http, bearer, org) = (http.clone(), bearer.clone(), org.clone());
                     async move {
                         http.get(url)

@@ -34,7 +34,8 @@ fn figures(size: usize) -> (&'static str, &'static str) {
 
 async fn seed(s: &Server, bearer: &str, org: &str, from: usize, to: usize) {
     let start = Instant::now();
-    let (http, base, bearer, org) = (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
+    let (http, base, bearer, org) =
+        (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
     let mut tasks = vec![];
     for w in 0..CONCURRENCY {
         let (http, base, bearer, org) = (http.clone(), base.clone(), bearer.clone(), org.clone());

@@ -27,12 +27,26 @@ pub fn is_dirty(db: &Path) -> bool {
     marker_path(db).exists()
 }
 
-/// Creates the marker durably (the file, then its directory entry), so that
-/// after a power loss it is there whenever the database may have changed.
+/// Creates the marker and makes it durable.
 pub fn mark_dirty(db: &Path) -> AppResult<()> {
+    create(db)?;
+    sync(db)
+}
+
+/// Creates the marker; not yet durable (see [`sync`]).
+pub fn create(db: &Path) -> AppResult<()> {
     let marker = marker_path(db);
-    let fail = |e: std::io::Error| AppError::internal(format!("cannot write {}: {e}", marker.display()));
-    std::fs::File::create(&marker).and_then(|f| f.sync_all()).map_err(fail)?;
+    std::fs::File::create(&marker)
+        .map(drop)
+        .map_err(|e| AppError::internal(format!("cannot write {}: {e}", marker.display())))
+}
+
+/// Makes the marker durable (the file, then its directory entry), so that
+/// after a power loss it is there whenever the database may have changed.
+pub fn sync(db: &Path) -> AppResult<()> {
+    let marker = marker_path(db);
+    let fail = |e: std::io::Error| AppError::internal(format!("cannot sync {}: {e}", marker.display()));
+    std::fs::File::open(&marker).and_then(|f| f.sync_all()).map_err(fail)?;
     if let Some(dir) = marker.parent().filter(|d| !d.as_os_str().is_empty()) {
         // Opening a directory to sync it is not possible everywhere; the
         // marker is then as durable as the platform makes it.

@@ -94,14 +94,16 @@ pub fn known_schema_version() -> i32 {
 
 /// Applies pending migrations. Refuses a database that a newer binary migrated.
 pub fn migrate(path: &Path) -> AppResult<usize> {
-    let opts = DbOptions::default();
-    let mut conn = open_conn(path, &opts, false)?;
-    schema_not_newer(&conn)?;
+    migrate_conn(&mut open_conn(path, &DbOptions::default(), false)?)
+}
+
+fn migrate_conn(conn: &mut Connection) -> AppResult<usize> {
+    schema_not_newer(conn)?;
     conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     let report = embedded::migrations::runner()
         .set_abort_divergent(true)
         .set_abort_missing(true)
-        .run(&mut conn)
+        .run(conn)
         .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
     conn.execute_batch("PRAGMA foreign_keys = ON;")?;
     let applied = report.applied_migrations().len();
@@ -191,15 +193,28 @@ impl Db {
     pub fn open(path: &Path, opts: DbOptions) -> AppResult<Db> {
         let unclean = dirty::is_dirty(path);
         if !unclean {
-            dirty::mark_dirty(path)?;
+            dirty::create(path)?;
         }
-        if unclean && path.exists() {
+        let mut conn = open_conn(path, &opts, false)?;
+        if unclean {
             // Before migrating: a damaged file is refused before anything writes to it.
-            let conn = open_conn(path, &opts, true)?;
             dirty::quick_check(&conn, "the database was not closed cleanly")?;
         }
-        migrate(path)?;
-        Self::open_migrated(path, opts, true)
+        // The marker must be on disk before this process's first commit. A
+        // migration commits now; otherwise the writer syncs it before its
+        // first batch, so that a start with nothing to write waits for no
+        // fsync. A marker found at start was synced by the run that made it.
+        let mut sync_marker = None;
+        if !unclean {
+            if schema_not_newer(&conn)? < known_schema_version() {
+                dirty::sync(path)?;
+            } else {
+                let path = path.to_path_buf();
+                sync_marker = Some(Box::new(move || dirty::sync(&path)) as writer::BeforeFirstCommit);
+            }
+        }
+        migrate_conn(&mut conn)?;
+        Self::start(path, opts, conn, true, sync_marker)
     }
 
     /// Opens a store that must already be at this binary's schema (the tools'
@@ -207,17 +222,23 @@ impl Db {
     /// holds it, or none closed it cleanly); the marker is left as it is.
     pub fn open_existing(path: &Path, opts: DbOptions) -> AppResult<Db> {
         require_current_schema(path)?;
+        let conn = open_conn(path, &opts, false)?;
         if dirty::is_dirty(path) {
-            dirty::quick_check(&open_conn(path, &opts, true)?, "the database is open or was not closed cleanly")?;
+            dirty::quick_check(&conn, "the database is open or was not closed cleanly")?;
         }
-        Self::open_migrated(path, opts, false)
+        Self::start(path, opts, conn, false, None)
     }
 
-    fn open_migrated(path: &Path, opts: DbOptions, owns_marker: bool) -> AppResult<Db> {
-        let writer_conn = open_conn(path, &opts, false)?;
+    fn start(
+        path: &Path,
+        opts: DbOptions,
+        writer_conn: Connection,
+        owns_marker: bool,
+        before_first_commit: Option<writer::BeforeFirstCommit>,
+    ) -> AppResult<Db> {
         let readers = (0..opts.readers.max(1)).map(|_| open_conn(path, &opts, true)).collect::<AppResult<Vec<_>>>()?;
         let n = readers.len();
-        let writer = writer::WriterHandle::start(writer_conn, opts.wait_timeout)?;
+        let writer = writer::WriterHandle::start(writer_conn, opts.wait_timeout, before_first_commit)?;
         Ok(Db {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),

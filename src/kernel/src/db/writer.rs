@@ -20,6 +20,9 @@ const QUEUE: usize = 1024;
 
 type Finish = Box<dyn FnOnce(AppResult<()>) + Send>;
 
+/// Runs on the writer thread before its first batch (see `Db::open`).
+pub(super) type BeforeFirstCommit = Box<dyn FnOnce() -> AppResult<()> + Send>;
+
 /// A queued write. `run` executes it and hands back what to tell the caller
 /// once the commit outcome is known; `abort` answers without running it.
 trait WriteJob: Send {
@@ -66,11 +69,15 @@ pub(super) struct WriterHandle {
 }
 
 impl WriterHandle {
-    pub(super) fn start(conn: Connection, wait_timeout: Duration) -> AppResult<WriterHandle> {
+    pub(super) fn start(
+        conn: Connection,
+        wait_timeout: Duration,
+        before_first_commit: Option<BeforeFirstCommit>,
+    ) -> AppResult<WriterHandle> {
         let (tx, rx) = mpsc::channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("meshcloud-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer_loop(conn, rx, before_first_commit))
             .map_err(|e| AppError::internal(format!("cannot start the writer thread: {e}")))?;
         Ok(WriterHandle { tx: Mutex::new(Some(tx)), thread: Mutex::new(Some(thread)), wait_timeout })
     }
@@ -107,8 +114,13 @@ impl WriterHandle {
     }
 }
 
-fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
+fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>, mut before_first_commit: Option<BeforeFirstCommit>) {
     while let Some(first) = rx.blocking_recv() {
+        if let Some(before) = before_first_commit.take()
+            && let Err(e) = before()
+        {
+            tracing::warn!(error = %e, "before the first commit");
+        }
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
