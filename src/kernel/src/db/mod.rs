@@ -202,8 +202,9 @@ impl Db {
         }
         // The marker must be on disk before this process's first commit. A
         // migration commits now; otherwise the writer syncs it before its
-        // first batch, so that a start with nothing to write waits for no
-        // fsync. A marker found at start was synced by the run that made it.
+        // first commit that changes rows, so that a start with nothing to
+        // write waits for no fsync. A marker found at start was synced by the
+        // run that made it.
         let mut sync_marker = None;
         if !unclean {
             if schema_not_newer(&conn)? < known_schema_version() {
@@ -493,6 +494,32 @@ mod tests {
         assert!(dirty::is_dirty(&path), "a tool leaves the mark where it was");
         Db::open(&path, DbOptions::default()).expect("checked and reopened").close();
         assert!(!dirty::is_dirty(&path));
+    }
+
+    #[tokio::test]
+    async fn the_writer_runs_its_hook_before_the_first_commit_that_changes_rows() {
+        let (_dir, db) = scratch().await;
+        let path = db.path().to_path_buf();
+        db.close();
+        let ran = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let hook = {
+            let ran = ran.clone();
+            Box::new(move || {
+                ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            }) as writer::BeforeFirstCommit
+        };
+        let conn = open_conn(&path, &DbOptions::default(), false).expect("conn");
+        let w = writer::WriterHandle::start(conn, Duration::from_secs(5), Some(hook)).expect("writer");
+        let count = || ran.load(std::sync::atomic::Ordering::SeqCst);
+        w.submit(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))?)).await.expect("read");
+        w.submit(|c| Ok(c.execute("UPDATE t SET n = n + 1 WHERE n < 0", [])?)).await.expect("no rows");
+        assert_eq!(count(), 0, "nothing changed, nothing to sync");
+        w.submit(|c| Ok(c.execute("INSERT INTO t (n) VALUES (1)", [])?)).await.expect("insert");
+        assert_eq!(count(), 1, "synced before the commit that wrote");
+        w.submit(|c| Ok(c.execute("INSERT INTO t (n) VALUES (2)", [])?)).await.expect("insert");
+        assert_eq!(count(), 1, "once");
+        w.stop();
     }
 
     #[test]

@@ -20,7 +20,8 @@ const QUEUE: usize = 1024;
 
 type Finish = Box<dyn FnOnce(AppResult<()>) + Send>;
 
-/// Runs on the writer thread before its first batch (see `Db::open`).
+/// Runs on the writer thread before the first commit that changes rows
+/// (see `Db::open`).
 pub(super) type BeforeFirstCommit = Box<dyn FnOnce() -> AppResult<()> + Send>;
 
 /// A queued write. `run` executes it and hands back what to tell the caller
@@ -116,11 +117,6 @@ impl WriterHandle {
 
 fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>, mut before_first_commit: Option<BeforeFirstCommit>) {
     while let Some(first) = rx.blocking_recv() {
-        if let Some(before) = before_first_commit.take()
-            && let Err(e) = before()
-        {
-            tracing::warn!(error = %e, "before the first commit");
-        }
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -128,12 +124,13 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>, mut before_first_c
                 Err(_) => break,
             }
         }
-        run_batch(&conn, batch);
+        run_batch(&conn, batch, &mut before_first_commit);
     }
     let _ = conn.execute_batch("PRAGMA optimize;");
 }
 
-fn run_batch(conn: &Connection, batch: Vec<Job>) {
+fn run_batch(conn: &Connection, batch: Vec<Job>, before_first_commit: &mut Option<BeforeFirstCommit>) {
+    let changes_before = conn.total_changes();
     // Jobs run in this transaction so far, waiting for its commit.
     let mut pending: Vec<Finish> = Vec::with_capacity(batch.len());
     let mut in_tx = false;
@@ -175,6 +172,14 @@ fn run_batch(conn: &Connection, batch: Vec<Job>) {
     }
     if !in_tx {
         return;
+    }
+    // Rows changed (writes are DML; schema changes are migrations, run before
+    // the writer starts): only then does this commit put anything on disk.
+    if conn.total_changes() != changes_before
+        && let Some(before) = before_first_commit.take()
+        && let Err(e) = before()
+    {
+        tracing::warn!(error = %e, "before the first commit");
     }
     match conn.execute_batch("COMMIT") {
         Ok(()) => pending.drain(..).for_each(|finish| finish(Ok(()))),
