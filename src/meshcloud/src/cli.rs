@@ -195,7 +195,10 @@ fn run(command: Command) -> Result<(), String> {
             tracing::info!(config = ?config, "effective configuration");
             let listener = std::net::TcpListener::bind(&config.listen)
                 .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-            runtime()?.block_on(server::serve(listener, config, server::shutdown_signal()))
+            runtime()?.block_on(async {
+                let shutdown = server::shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
+                server::serve(listener, config, shutdown).await
+            })
         }
         Command::Migrate(dir) => {
             server::ensure_data_dir(&dir.data_dir)?;

@@ -360,27 +360,31 @@ impl App {
     }
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM (containers, systemd).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGINT (Ctrl-C) and SIGTERM (containers, systemd) handlers
+/// now, and resolves on either. Installed before start-up, so that a stop
+/// requested while the server starts, or right after its first answer, is a
+/// graceful stop rather than the signal's default: ending the process at once.
+/// Needs a Tokio runtime.
+pub fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let stopped = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (mut term, mut int) = (signal(SignalKind::terminate())?, signal(SignalKind::interrupt())?);
+        async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
             }
-            Err(_) => std::future::pending::<()>().await,
         }
     };
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
-    }
-    info!("shutdown requested; finishing in-flight requests");
+    let stopped = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    Ok(async move {
+        stopped.await;
+        info!("shutdown requested; finishing in-flight requests");
+    })
 }
 
 #[cfg(test)]

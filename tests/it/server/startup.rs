@@ -3,6 +3,7 @@
 //! the next start checks integrity (and refuses a damaged file).
 
 use std::path::Path;
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -43,6 +44,39 @@ async fn integrity_is_checked_after_a_kill_and_not_after_a_clean_stop() {
     assert!(!p.logged(CHECKING), "the start after a clean stop does not check");
     assert_eq!(system_jobs(&dir), jobs_before, "registering unchanged system jobs writes nothing");
     assert_eq!(p.api(&token).get("/api/identity/orgs?search=before-kill").await.json()["total_count"], 1);
+}
+
+/// Sends `GET /healthz` on a connection made as soon as `addr` accepts one
+/// (it may wait in the listen backlog while the server starts) and waits for
+/// the answer's status line.
+async fn first_answer(addr: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut sock =
+        poll("the listener", Duration::from_secs(30), || async { tokio::net::TcpStream::connect(addr).await.ok() })
+            .await;
+    sock.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut buf = vec![0u8; 64];
+    let n = tokio::time::timeout(Duration::from_secs(30), sock.read(&mut buf)).await.unwrap().unwrap();
+    String::from_utf8_lossy(&buf[..n]).lines().next().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn a_stop_right_after_the_first_answer_is_graceful() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path().join("data");
+    for round in 0..8 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let addr = format!("127.0.0.1:{port}");
+        let p = Process::launch_on(&dir, &addr);
+        assert_eq!(first_answer(&addr).await, "HTTP/1.1 200 OK", "round {round}");
+        // SIGTERM at once. The handler is installed before start-up, so the
+        // signal never takes its default action of ending the process there.
+        let logs = p.logs.clone();
+        let status = p.terminate().await;
+        assert!(status.success(), "round {round}: {status:?}");
+        assert!(logs.lock().unwrap().iter().any(|m| m.contains("shutdown requested")), "round {round}");
+        assert!(!marker(&dir).exists(), "round {round}: a graceful stop leaves no marker: {:?}", logs.lock().unwrap());
+    }
 }
 
 /// The system jobs as stored, with the time each was last changed.

@@ -52,16 +52,40 @@ pub struct Process {
     pub child: Child,
     pub base: String,
     /// The message of every log line so far.
-    logs: Arc<Mutex<Vec<String>>>,
+    pub logs: Arc<Mutex<Vec<String>>>,
+    /// The thread reading the child's log; it ends when the child does.
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Process {
     /// Starts `meshcloud serve` on a port the child picks itself (no race for
     /// a port between tests) and waits until it answers.
     pub async fn start(data_dir: &Path) -> Process {
+        let (mut p, addr_rx) = Self::launch(data_dir, "127.0.0.1:0");
+        let listen = poll("the server process to serve", Duration::from_secs(30), || {
+            if let Some(status) = p.child.try_wait().expect("try_wait") {
+                panic!("server process exited during start-up: {status}");
+            }
+            std::future::ready(addr_rx.try_recv().ok())
+        })
+        .await;
+        assert!(cli(data_dir, &["healthcheck", "--listen", &listen], None).status.success());
+        p.base = format!("http://{listen}");
+        p
+    }
+
+    /// Spawns `meshcloud serve --listen <listen>` and returns at once.
+    pub fn launch_on(data_dir: &Path, listen: &str) -> Process {
+        let (mut p, _) = Self::launch(data_dir, listen);
+        p.base = format!("http://{listen}");
+        p
+    }
+
+    /// The child, and where the address it logs as serving on arrives.
+    fn launch(data_dir: &Path, listen: &str) -> (Process, std::sync::mpsc::Receiver<String>) {
         std::fs::create_dir_all(data_dir).expect("data dir");
         let mut child = command(data_dir)
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .env("MESHCLOUD_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("MESHCLOUD_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("MESHCLOUD_LOG", "info")
@@ -74,7 +98,7 @@ impl Process {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel::<String>();
         let logs = Arc::new(Mutex::new(Vec::new()));
         let kept = logs.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             use std::io::BufRead;
             // Reads every line, so the child never blocks on a full pipe.
             for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -89,15 +113,11 @@ impl Process {
                 }
             }
         });
-        let listen = poll("the server process to serve", Duration::from_secs(30), || {
-            if let Some(status) = child.try_wait().expect("try_wait") {
-                panic!("server process exited during start-up: {status}");
-            }
-            std::future::ready(addr_rx.try_recv().ok())
-        })
-        .await;
-        assert!(cli(data_dir, &["healthcheck", "--listen", &listen], None).status.success());
-        Process { child, base: format!("http://{listen}"), logs }
+        (Process { child, base: String::new(), logs, reader: Some(reader) }, addr_rx)
+    }
+
+    pub fn api(&self, token: &str) -> Api {
+        Api::new(&self.base, client(), Some(token))
     }
 
     /// Whether a log line so far contains `text`.
@@ -105,24 +125,25 @@ impl Process {
         self.logs.lock().unwrap().iter().any(|m| m.contains(text))
     }
 
-    /// Sends SIGTERM and waits for the process to exit.
+    /// Sends SIGTERM and waits for the process to exit and for its last
+    /// log lines to be read.
     pub async fn terminate(mut self) -> ExitStatus {
         let pid = self.child.id().to_string();
         assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-        poll("the process to stop on SIGTERM", Duration::from_secs(30), || {
+        let status = poll("the process to stop on SIGTERM", Duration::from_secs(30), || {
             std::future::ready(self.child.try_wait().unwrap())
         })
-        .await
+        .await;
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        status
     }
 
     /// SIGKILL, and waits for the process to be gone.
     pub fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
-    }
-
-    pub fn api(&self, token: &str) -> Api {
-        Api::new(&self.base, client(), Some(token))
     }
 }
 
@@ -138,7 +159,7 @@ pub async fn serve_refused(data_dir: &Path) -> (ExitStatus, String) {
         .spawn()
         .expect("spawn server");
     // Killed on drop if it does start after all.
-    let mut p = Process { child, base: String::new(), logs: Arc::default() };
+    let mut p = Process { child, base: String::new(), logs: Arc::default(), reader: None };
     let status = poll("the server process to give up", Duration::from_secs(30), || {
         std::future::ready(p.child.try_wait().unwrap())
     })
