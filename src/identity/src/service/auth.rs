@@ -112,7 +112,7 @@ impl Identity {
     #[instrument(skip_all, level = "debug")]
     pub async fn login(&self, email: &str, password: String, client_ip: &str) -> AppResult<(UserId, Issued)> {
         let email = email.trim().to_lowercase();
-        self.inner.throttle.begin(&email, client_ip)?;
+        let attempt = self.inner.throttle.begin(&email, client_ip).await?;
         let lookup = email.clone();
         let found = self.db().read(move |c| users::password_hash(c, &lookup)).await?;
         let (user, stored) = match found {
@@ -123,7 +123,7 @@ impl Identity {
         let Some(user) = user.filter(|_| ok) else {
             return Err(AppError::Unauthenticated);
         };
-        self.inner.throttle.succeed(&email, client_ip);
+        attempt.succeed();
         let issued = self.start_session(user, client_ip, "meshcloud").await?;
         Ok((user, issued))
     }

@@ -7,6 +7,7 @@
 //! An answer of success therefore means the change is on disk.
 
 pub mod cols;
+pub mod dirty;
 pub mod query;
 mod writer;
 
@@ -62,6 +63,8 @@ struct Inner {
     writer: writer::WriterHandle,
     readers: Mutex<Vec<Connection>>,
     read_permits: Arc<Semaphore>,
+    /// This store created the unclean-shutdown marker and removes it on close.
+    owns_marker: bool,
 }
 
 pub fn db_path(data_dir: &Path) -> PathBuf {
@@ -97,21 +100,28 @@ pub fn known_schema_version() -> i32 {
 
 /// Applies pending migrations. Refuses a database that a newer binary migrated.
 pub fn migrate(path: &Path) -> AppResult<usize> {
-    let opts = DbOptions::default();
-    let mut conn = open_conn(path, &opts, false)?;
-    schema_not_newer(&conn)?;
+    migrate_conn(&mut open_conn(path, &DbOptions::default(), false)?)
+}
+
+fn migrate_conn(conn: &mut Connection) -> AppResult<usize> {
+    schema_not_newer(conn)?;
     conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     let report = embedded::migrations::runner()
         .set_abort_divergent(true)
         .set_abort_missing(true)
-        .run(&mut conn)
+        .run(conn)
         .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
     conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-    let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-    if violations > 0 {
-        return Err(AppError::Internal(format!("migration left {violations} foreign key violations")));
+    let applied = report.applied_migrations().len();
+    // Only a migration can leave a reference dangling (writes run with foreign
+    // keys on); the check reads every table, so it runs only after one.
+    if applied > 0 {
+        let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if violations > 0 {
+            return Err(AppError::Internal(format!("migration left {violations} foreign key violations")));
+        }
     }
-    Ok(report.applied_migrations().len())
+    Ok(applied)
 }
 
 /// The newest applied schema version; an error if a newer binary applied it.
@@ -183,29 +193,59 @@ pub fn require_current_schema(path: &Path) -> AppResult<()> {
 }
 
 impl Db {
-    /// Migrates, checks and opens the store at `path` (the server's way).
+    /// Opens the store at `path` the server's way: checks its integrity if it
+    /// was not closed cleanly (see [`dirty`]), migrates it, and marks it open
+    /// until [`Db::close`]. Only one process may do this at a time.
     pub fn open(path: &Path, opts: DbOptions) -> AppResult<Db> {
-        migrate(path)?;
-        Self::open_migrated(path, opts)
+        let unclean = dirty::is_dirty(path);
+        if !unclean {
+            dirty::create(path)?;
+        }
+        let mut conn = open_conn(path, &opts, false)?;
+        if unclean {
+            // Before migrating: a damaged file is refused before anything writes to it.
+            dirty::quick_check(&conn, "the database was not closed cleanly")?;
+        }
+        // The marker must be on disk before this process's first commit. A
+        // migration commits now; otherwise the writer syncs it before its
+        // first commit that changes rows, so that a start with nothing to
+        // write waits for no fsync. A marker found at start was synced by the
+        // run that made it.
+        let mut sync_marker = None;
+        if !unclean {
+            if schema_not_newer(&conn)? < known_schema_version() {
+                dirty::sync(path)?;
+            } else {
+                let path = path.to_path_buf();
+                sync_marker = Some(Box::new(move || dirty::sync(&path)) as writer::BeforeFirstCommit);
+            }
+        }
+        migrate_conn(&mut conn)?;
+        Self::start(path, opts, conn, true, sync_marker)
     }
 
-    /// Opens a store that must already be at this binary's schema (the tools' way).
+    /// Opens a store that must already be at this binary's schema (the tools'
+    /// way). Its integrity is checked when the marker is there (a server
+    /// holds it, or none closed it cleanly); the marker is left as it is.
     pub fn open_existing(path: &Path, opts: DbOptions) -> AppResult<Db> {
         require_current_schema(path)?;
-        Self::open_migrated(path, opts)
+        let conn = open_conn(path, &opts, false)?;
+        if dirty::is_dirty(path) {
+            dirty::quick_check(&conn, "the database is open or was not closed cleanly")?;
+        }
+        Self::start(path, opts, conn, false, None)
     }
 
-    fn open_migrated(path: &Path, opts: DbOptions) -> AppResult<Db> {
-        let writer_conn = open_conn(path, &opts, false)?;
-        let quick: String = writer_conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if quick != "ok" {
-            return Err(AppError::Internal(format!(
-                "the database failed its integrity check ({quick}); restore a backup or run `meshcloud check-db`"
-            )));
-        }
+    fn start(
+        path: &Path,
+        opts: DbOptions,
+        writer_conn: Connection,
+        owns_marker: bool,
+        before_first_commit: Option<writer::BeforeFirstCommit>,
+    ) -> AppResult<Db> {
         let readers = (0..opts.readers.max(1)).map(|_| open_conn(path, &opts, true)).collect::<AppResult<Vec<_>>>()?;
         let n = readers.len();
-        let writer = writer::WriterHandle::start(writer_conn, opts.wait_timeout)?;
+        let writer = writer::WriterHandle::start(writer_conn, opts.wait_timeout, before_first_commit)?;
         Ok(Db {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
@@ -213,6 +253,7 @@ impl Db {
                 writer,
                 readers: Mutex::new(readers),
                 read_permits: Arc::new(Semaphore::new(n)),
+                owns_marker,
             }),
         })
     }
@@ -281,11 +322,14 @@ impl Db {
     }
 
     /// Waits for queued writes and stops the writer thread; the last connection
-    /// to close checkpoints the WAL.
+    /// to close checkpoints the WAL. A server's store is then marked clean.
     pub fn close(&self) {
         self.inner.writer.stop();
         if let Ok(mut pool) = self.inner.readers.lock() {
             pool.clear();
+        }
+        if self.inner.owns_marker {
+            dirty::mark_clean(&self.inner.path);
         }
     }
 }
@@ -440,6 +484,52 @@ mod tests {
         }
         db.close();
         assert!(matches!(db.write(|_| Ok(())).await, Err(AppError::Unavailable { .. })), "closed stores refuse writes");
+    }
+
+    #[test]
+    fn a_server_store_is_marked_from_open_to_clean_close_and_tools_leave_the_mark() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("t.db");
+        let db = Db::open(&path, DbOptions::default()).expect("open");
+        assert!(dirty::is_dirty(&path), "marked while open");
+        db.close();
+        assert!(!dirty::is_dirty(&path), "clean after close");
+        let tool = Db::open_existing(&path, DbOptions::default()).expect("tool");
+        tool.close();
+        assert!(!dirty::is_dirty(&path), "a tool neither marks nor needs a check");
+        drop(Db::open(&path, DbOptions::default()).expect("open"));
+        assert!(dirty::is_dirty(&path), "a store never closed leaves the mark");
+        let tool = Db::open_existing(&path, DbOptions::default()).expect("tool on a marked store");
+        tool.close();
+        assert!(dirty::is_dirty(&path), "a tool leaves the mark where it was");
+        Db::open(&path, DbOptions::default()).expect("checked and reopened").close();
+        assert!(!dirty::is_dirty(&path));
+    }
+
+    #[tokio::test]
+    async fn the_writer_runs_its_hook_before_the_first_commit_that_changes_rows() {
+        let (_dir, db) = scratch().await;
+        let path = db.path().to_path_buf();
+        db.close();
+        let ran = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let hook = {
+            let ran = ran.clone();
+            Box::new(move || {
+                ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            }) as writer::BeforeFirstCommit
+        };
+        let conn = open_conn(&path, &DbOptions::default(), false).expect("conn");
+        let w = writer::WriterHandle::start(conn, Duration::from_secs(5), Some(hook)).expect("writer");
+        let count = || ran.load(std::sync::atomic::Ordering::SeqCst);
+        w.submit(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))?)).await.expect("read");
+        w.submit(|c| Ok(c.execute("UPDATE t SET n = n + 1 WHERE n < 0", [])?)).await.expect("no rows");
+        assert_eq!(count(), 0, "nothing changed, nothing to sync");
+        w.submit(|c| Ok(c.execute("INSERT INTO t (n) VALUES (1)", [])?)).await.expect("insert");
+        assert_eq!(count(), 1, "synced before the commit that wrote");
+        w.submit(|c| Ok(c.execute("INSERT INTO t (n) VALUES (2)", [])?)).await.expect("insert");
+        assert_eq!(count(), 1, "once");
+        w.stop();
     }
 
     #[test]

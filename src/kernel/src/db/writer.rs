@@ -20,6 +20,10 @@ const QUEUE: usize = 1024;
 
 type Finish = Box<dyn FnOnce(AppResult<()>) + Send>;
 
+/// Runs on the writer thread before the first commit that changes rows
+/// (see `Db::open`).
+pub(super) type BeforeFirstCommit = Box<dyn FnOnce() -> AppResult<()> + Send>;
+
 /// A queued write. `run` executes it and hands back what to tell the caller
 /// once the commit outcome is known; `abort` answers without running it.
 trait WriteJob: Send {
@@ -66,11 +70,15 @@ pub(super) struct WriterHandle {
 }
 
 impl WriterHandle {
-    pub(super) fn start(conn: Connection, wait_timeout: Duration) -> AppResult<WriterHandle> {
+    pub(super) fn start(
+        conn: Connection,
+        wait_timeout: Duration,
+        before_first_commit: Option<BeforeFirstCommit>,
+    ) -> AppResult<WriterHandle> {
         let (tx, rx) = mpsc::channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("meshcloud-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer_loop(conn, rx, before_first_commit))
             .map_err(|e| AppError::internal(format!("cannot start the writer thread: {e}")))?;
         Ok(WriterHandle { tx: Mutex::new(Some(tx)), thread: Mutex::new(Some(thread)), wait_timeout })
     }
@@ -107,7 +115,7 @@ impl WriterHandle {
     }
 }
 
-fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
+fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>, mut before_first_commit: Option<BeforeFirstCommit>) {
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -116,12 +124,13 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        run_batch(&conn, batch);
+        run_batch(&conn, batch, &mut before_first_commit);
     }
     let _ = conn.execute_batch("PRAGMA optimize;");
 }
 
-fn run_batch(conn: &Connection, batch: Vec<Job>) {
+fn run_batch(conn: &Connection, batch: Vec<Job>, before_first_commit: &mut Option<BeforeFirstCommit>) {
+    let changes_before = conn.total_changes();
     // Jobs run in this transaction so far, waiting for its commit.
     let mut pending: Vec<Finish> = Vec::with_capacity(batch.len());
     let mut in_tx = false;
@@ -163,6 +172,14 @@ fn run_batch(conn: &Connection, batch: Vec<Job>) {
     }
     if !in_tx {
         return;
+    }
+    // Rows changed (writes are DML; schema changes are migrations, run before
+    // the writer starts): only then does this commit put anything on disk.
+    if conn.total_changes() != changes_before
+        && let Some(before) = before_first_commit.take()
+        && let Err(e) = before()
+    {
+        tracing::warn!(error = %e, "before the first commit");
     }
     match conn.execute_batch("COMMIT") {
         Ok(()) => pending.drain(..).for_each(|finish| finish(Ok(()))),
