@@ -3,7 +3,8 @@
 //! answers every job of the batch.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -66,11 +67,16 @@ pub(super) struct WriterHandle {
 }
 
 impl WriterHandle {
-    pub(super) fn start(conn: Connection, wait_timeout: Duration) -> AppResult<WriterHandle> {
+    pub(super) fn start(
+        conn: Connection,
+        wait_timeout: Duration,
+        optimize_every: u32,
+        stats: Arc<AtomicU64>,
+    ) -> AppResult<WriterHandle> {
         let (tx, rx) = mpsc::channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("meshcloud-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer_loop(conn, rx, optimize_every, &stats))
             .map_err(|e| AppError::internal(format!("cannot start the writer thread: {e}")))?;
         Ok(WriterHandle { tx: Mutex::new(Some(tx)), thread: Mutex::new(Some(thread)), wait_timeout })
     }
@@ -107,7 +113,11 @@ impl WriterHandle {
     }
 }
 
-fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
+/// How often statistics are refreshed while writes keep coming.
+const OPTIMIZE_AFTER: Duration = Duration::from_secs(3600);
+
+fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>, optimize_every: u32, stats: &AtomicU64) {
+    let (mut batches, mut since) = (0u32, Instant::now());
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -117,6 +127,17 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
             }
         }
         run_batch(&conn, batch);
+        // Between batches, outside any transaction: a table that grew from a
+        // handful of rows to thousands gets statistics saying so while the
+        // server runs, not only at the next start. Readers pick them up by
+        // reconnecting (see `Reader` in the parent module).
+        batches += 1;
+        if batches >= optimize_every || since.elapsed() >= OPTIMIZE_AFTER {
+            if super::refresh_statistics(&conn) {
+                stats.fetch_add(1, Ordering::Release);
+            }
+            (batches, since) = (0, Instant::now());
+        }
     }
     let _ = conn.execute_batch("PRAGMA optimize;");
 }
