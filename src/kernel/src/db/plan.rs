@@ -89,8 +89,8 @@ pub enum Stats {
     /// ANALYZE of the data as it is.
     Fresh,
     /// Statistics claiming each listed table holds the given number of rows,
-    /// with the leading column of every index matching all of them: what
-    /// statistics taken on a nearly empty install say once tables grew.
+    /// each index key matching one of them: what statistics taken on a
+    /// nearly empty install say once tables grew.
     Poisoned,
 }
 
@@ -111,8 +111,8 @@ pub fn set_stats(conn: &Connection, state: Stats, poison: &[(&str, i64)]) -> App
                 for name in names {
                     let cols: i64 =
                         conn.query_row("SELECT count(*) FROM pragma_index_info(?1)", [&name], |r| r.get(0))?;
-                    let mut stat = format!("{rows} {rows}");
-                    for _ in 1..cols {
+                    let mut stat = rows.to_string();
+                    for _ in 0..cols {
                         stat.push_str(" 1");
                     }
                     conn.execute(
@@ -261,7 +261,7 @@ mod tests {
         set_stats(&conn, Stats::Poisoned, &[("t", 10_000)]).expect("poison");
         let stat: String =
             conn.query_row("SELECT stat FROM sqlite_stat1 WHERE idx = 't_b'", [], |r| r.get(0)).expect("stat");
-        assert_eq!(stat, "10000 10000");
+        assert_eq!(stat, "10000 1");
         set_stats(&conn, Stats::Absent, &[]).expect("absent");
         let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_stat1", [], |r| r.get(0)).expect("count");
         assert_eq!(n, 0);
