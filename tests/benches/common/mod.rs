@@ -1,8 +1,12 @@
-//! The load harness both benchmarks share: `total` calls spread over
+//! The load harness the benchmarks share: `total` calls spread over
 //! `CONCURRENCY` clients, latency percentiles and CPU per request.
+// Each benchmark uses its own part of the harness.
+#![allow(dead_code)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub mod child;
 
 pub const CONCURRENCY: usize = 16;
 
@@ -24,6 +28,25 @@ fn cpu_time() -> Duration {
 }
 
 impl Stats {
+    /// The CPU figure replaced by `cpu`, e.g. the server's own time read
+    /// from `child::Server::cpu` around the run.
+    pub fn with_cpu(mut self, cpu: Duration) -> Stats {
+        self.cpu = cpu;
+        self
+    }
+
+    /// CPU per request in milliseconds.
+    pub fn cpu_per_req_ms(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e3 / self.n as f64
+    }
+
+    /// The latency at quantile `q` (0.0–1.0).
+    pub fn quantile(&self, q: f64) -> Duration {
+        let mut lat = self.lat.clone();
+        lat.sort();
+        lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)]
+    }
+
     pub fn print(mut self) {
         self.lat.sort();
         let pct = |p: f64| self.lat[((self.lat.len() as f64 * p) as usize).min(self.lat.len() - 1)];

@@ -259,9 +259,10 @@ impl Ops {
         let mut total = 0;
         // In slices, so the writer is never held for long.
         loop {
-            let n = self.db().write(move |c| events::purge_older_than(c, &cutoff, 5000)).await?;
-            total += n;
-            if n < 5000 {
+            let ids = self.db().read(move |c| events::older_than(c, &cutoff, 5000)).await?;
+            let found = ids.len();
+            total += self.db().write(move |c| events::delete_older_than(c, &ids, &cutoff)).await?;
+            if found < 5000 {
                 break;
             }
         }
