@@ -89,8 +89,17 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
 }
 
 fn open_conn(path: &Path, opts: &DbOptions, read_only: bool) -> AppResult<Connection> {
+    open_store_conn(path, opts, read_only, false)
+}
+
+/// A connection of the store; `analyze`: refresh statistics first (the
+/// store's own connections, not those of `check` or `migrate`, which leave
+/// the file as it is).
+fn open_store_conn(path: &Path, opts: &DbOptions, read_only: bool, analyze: bool) -> AppResult<Connection> {
     let conn = open_plain(path, opts)?;
-    refresh_statistics(&conn);
+    if analyze {
+        refresh_statistics(&conn);
+    }
     if read_only {
         conn.execute_batch("PRAGMA query_only = ON;")?;
     }
@@ -260,8 +269,10 @@ impl Db {
                 "the database failed its integrity check ({quick}); restore a backup or run `meshcloud check-db`"
             )));
         }
+        // After the check, before the readers open: they load what it took.
+        refresh_statistics(&writer_conn);
         let readers = (0..opts.readers.max(1))
-            .map(|_| Ok(Reader { conn: open_conn(path, &opts, true)?, stats: 0 }))
+            .map(|_| Ok(Reader { conn: open_store_conn(path, &opts, true, true)?, stats: 0 }))
             .collect::<AppResult<Vec<_>>>()?;
         let n = readers.len();
         let stats = Arc::new(AtomicU64::new(0));
