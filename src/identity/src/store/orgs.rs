@@ -232,11 +232,37 @@ pub fn set_member_state(conn: &Connection, org: OrgId, user: UserId, state: &str
 
 /// The user's live organizations, oldest membership first.
 pub fn memberships(conn: &Connection, user: UserId) -> AppResult<Vec<OrgRow>> {
-    let sql = format!(
-        "{SELECT} JOIN org_members m ON m.org_id = o.id WHERE m.user_id = ?1 AND o.deleted_at IS NULL
-         ORDER BY m.created_at, o.id"
-    );
-    let rows = conn.prepare_cached(&sql)?.query_map([user], from_row)?.collect::<Result<Vec<_>, _>>()?;
+    let ids: Vec<OrgId> = conn
+        .prepare_cached("SELECT org_id FROM org_members WHERE user_id = ?1 ORDER BY created_at, org_id")?
+        .query_map([user], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    live_rows(conn, ids)
+}
+
+/// The user's live organizations among `orgs`, oldest membership first:
+/// O(`orgs`), however many other orgs the user belongs to.
+pub fn memberships_in(conn: &Connection, user: UserId, orgs: &[OrgId]) -> AppResult<Vec<OrgRow>> {
+    let mut since = conn.prepare_cached("SELECT created_at FROM org_members WHERE org_id = ?1 AND user_id = ?2")?;
+    let mut found = Vec::new();
+    for org in orgs {
+        if let Some(at) = since.query_row(params![org, user], |r| r.get::<_, String>(0)).optional()? {
+            found.push((at, *org));
+        }
+    }
+    found.sort();
+    found.dedup();
+    live_rows(conn, found.into_iter().map(|(_, o)| o).collect())
+}
+
+/// The live rows of `ids`, in that order, each read by its key (see `SELECT`).
+fn live_rows(conn: &Connection, ids: Vec<OrgId>) -> AppResult<Vec<OrgRow>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE o.id = ?1 AND o.deleted_at IS NULL"))?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = stmt.query_row([id], from_row).optional()? {
+            rows.push(row);
+        }
+    }
     Ok(rows)
 }
 
@@ -248,11 +274,15 @@ pub fn member_ids(conn: &Connection, org: OrgId) -> AppResult<Vec<UserId>> {
 
 /// The first live org of a user (the default org context).
 pub fn first_for_user(conn: &Connection, user: UserId) -> AppResult<Option<OrgRow>> {
-    let sql = format!(
-        "{SELECT} JOIN org_members m ON m.org_id = o.id WHERE m.user_id = ?1 AND o.deleted_at IS NULL
-         ORDER BY m.created_at, o.id LIMIT 1"
-    );
-    Ok(conn.prepare_cached(&sql)?.query_row([user], from_row).optional()?)
+    let mut ids =
+        conn.prepare_cached("SELECT org_id FROM org_members WHERE user_id = ?1 ORDER BY created_at, org_id")?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE o.id = ?1 AND o.deleted_at IS NULL"))?;
+    for id in ids.query_map([user], |r| r.get::<_, OrgId>(0))? {
+        if let Some(row) = stmt.query_row([id?], from_row).optional()? {
+            return Ok(Some(row));
+        }
+    }
+    Ok(None)
 }
 
 /// Removes organizations soft-deleted before `cutoff`; returns how many.

@@ -156,6 +156,23 @@ fn hot_identity_queries_keep_their_plans_under_any_statistics() {
         |c| assert!(orgs::member_state(c, org, member).expect("state").is_some()),
         &[Expect { uses: &["SEARCH org_members USING PRIMARY KEY"], never_scan: &["org_members"] }],
     ));
+    let live_row = Expect { uses: &["SEARCH o USING INTEGER PRIMARY KEY"], never_scan: &["o", "u"] };
+    let of_user = Expect { uses: &["org_members_user"], never_scan: &["org_members"] };
+    queries.extend(expect(
+        &s,
+        |c| assert_eq!(orgs::memberships(c, member).expect("orgs").len(), 150),
+        &[of_user, live_row],
+    ));
+    queries.extend(expect(
+        &s,
+        |c| assert!(orgs::first_for_user(c, member).expect("org").is_some()),
+        &[of_user, live_row],
+    ));
+    queries.extend(expect(
+        &s,
+        |c| assert_eq!(orgs::memberships_in(c, member, &[org]).expect("orgs").len(), 1),
+        &[Expect { uses: &["SEARCH org_members USING PRIMARY KEY"], never_scan: &["org_members"] }, live_row],
+    ));
     let by_id = Expect {
         uses: &["SEARCH o USING INTEGER PRIMARY KEY", "SEARCH u USING INTEGER PRIMARY KEY"],
         never_scan: &["o", "u"],
