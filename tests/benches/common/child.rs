@@ -46,7 +46,8 @@ pub struct Server {
 impl Server {
     /// Starts `meshcloud serve` on a free loopback port with its data in
     /// `data_dir` (kept across restarts), system jobs off, logging warnings
-    /// only; `env` adds or overrides `MESHCLOUD_*` variables.
+    /// only to `<data_dir>.log` (appended across restarts); `env` adds or
+    /// overrides `MESHCLOUD_*` variables.
     pub async fn start(data_dir: &Path, env: &[(&str, &str)]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let listen = format!("127.0.0.1:{port}");
@@ -62,7 +63,7 @@ impl Server {
             .env("MESHCLOUD_BACKUP_SCHEDULE", "")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(log_file(data_dir));
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -77,7 +78,7 @@ impl Server {
                 break;
             }
             if let Some(status) = child.try_wait().unwrap() {
-                panic!("meshcloud exited before answering /healthz: {status}");
+                panic!("meshcloud exited before answering /healthz: {status} (see {})", data_dir.with_extension("log").display());
             }
             assert!(started.elapsed() < Duration::from_secs(120), "no /healthz within 120 s");
             tokio::time::sleep(Duration::from_millis(1)).await;
@@ -163,6 +164,16 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The server's log beside its data dir: real writes, as in production, but
+/// out of the benchmark's own output.
+fn log_file(data_dir: &Path) -> Stdio {
+    let path = data_dir.with_extension("log");
+    match std::fs::OpenOptions::new().create(true).append(true).open(&path) {
+        Ok(f) => Stdio::from(f),
+        Err(_) => Stdio::inherit(),
     }
 }
 
