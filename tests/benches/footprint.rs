@@ -24,7 +24,8 @@ fn seed_count() -> usize {
 async fn seed(s: &Server, bearer: &str, org: &str) -> Vec<String> {
     let seed = seed_count();
     let start = Instant::now();
-    let (http, base, bearer, org) = (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
+    let (http, base, bearer, org) =
+        (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
     let mut tasks = vec![];
     for w in 0..CONCURRENCY {
         let (http, base, bearer, org) = (http.clone(), base.clone(), bearer.clone(), org.clone());
@@ -103,7 +104,8 @@ fn main() {
         println!("\nserver CPU per request (the server process alone), {CONCURRENCY} clients");
         header();
         let cpu0 = s.cpu();
-        let st = reads(&s, &bearer, "get environment by id", "/api/environments/{id}".into()).await.with_cpu(s.cpu() - cpu0);
+        let st =
+            reads(&s, &bearer, "get environment by id", "/api/environments/{id}".into()).await.with_cpu(s.cpu() - cpu0);
         let env_cpu = st.cpu_per_req_ms();
         st.print();
         let cpu0 = s.cpu();

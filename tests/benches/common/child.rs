@@ -78,7 +78,10 @@ impl Server {
                 break;
             }
             if let Some(status) = child.try_wait().unwrap() {
-                panic!("meshcloud exited before answering /healthz: {status} (see {})", data_dir.with_extension("log").display());
+                panic!(
+                    "meshcloud exited before answering /healthz: {status} (see {})",
+                    data_dir.with_extension("log").display()
+                );
             }
             assert!(started.elapsed() < Duration::from_secs(120), "no /healthz within 120 s");
             tokio::time::sleep(Duration::from_millis(1)).await;
