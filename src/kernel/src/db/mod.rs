@@ -8,10 +8,12 @@
 
 pub mod cols;
 pub mod dirty;
+pub mod plan;
 pub mod query;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -44,11 +46,19 @@ pub struct DbOptions {
     pub wait_timeout: Duration,
     /// SQLite's own wait for a lock held by another process (CLI tools, backups).
     pub busy_timeout: Duration,
+    /// The writer refreshes planner statistics after this many committed
+    /// batches, and after an hour of activity, whichever comes first.
+    pub optimize_every: u32,
 }
 
 impl Default for DbOptions {
     fn default() -> Self {
-        DbOptions { readers: 4, wait_timeout: Duration::from_secs(5), busy_timeout: Duration::from_secs(5) }
+        DbOptions {
+            readers: 4,
+            wait_timeout: Duration::from_secs(5),
+            busy_timeout: Duration::from_secs(5),
+            optimize_every: 1000,
+        }
     }
 }
 
@@ -61,10 +71,23 @@ struct Inner {
     path: PathBuf,
     opts: DbOptions,
     writer: writer::WriterHandle,
-    readers: Mutex<Vec<Connection>>,
+    readers: Mutex<Vec<Reader>>,
     read_permits: Arc<Semaphore>,
     /// This store created the unclean-shutdown marker and removes it on close.
     owns_marker: bool,
+    /// Advanced by the writer each time it changes the statistics.
+    stats: Arc<AtomicU64>,
+}
+
+/// A pooled reader and the statistics generation it loaded. SQLite reads
+/// `sqlite_stat1` only when a connection loads the schema, and an ANALYZE
+/// does not change the schema cookie, so other connections keep planning
+/// from what they loaded (reloading, `ANALYZE sqlite_schema`, needs the write
+/// lock). A reader older than the writer's last analysis is replaced by a
+/// new connection before its next use.
+struct Reader {
+    conn: Connection,
+    stats: u64,
 }
 
 pub fn db_path(data_dir: &Path) -> PathBuf {
@@ -72,6 +95,33 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
 }
 
 fn open_conn(path: &Path, opts: &DbOptions, read_only: bool) -> AppResult<Connection> {
+    open_store_conn(path, opts, read_only, false)
+}
+
+/// A connection of the store; `analyze`: refresh statistics first (the
+/// store's own connections, not those of `check` or `migrate`, which leave
+/// the file as it is).
+fn open_store_conn(path: &Path, opts: &DbOptions, read_only: bool, analyze: bool) -> AppResult<Connection> {
+    let conn = open_plain(path, opts)?;
+    if analyze {
+        refresh_statistics(&conn);
+    }
+    if read_only {
+        conn.execute_batch("PRAGMA query_only = ON;")?;
+    }
+    Ok(conn)
+}
+
+/// A reader opened to replace one whose statistics are out of date: the
+/// writer has just analyzed, so it does not try again.
+fn reopen_reader(path: &Path, opts: &DbOptions) -> AppResult<Connection> {
+    let conn = open_plain(path, opts)?;
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    Ok(conn)
+}
+
+/// A connection with the store's settings.
+fn open_plain(path: &Path, opts: &DbOptions) -> AppResult<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(opts.busy_timeout)?;
@@ -85,12 +135,34 @@ fn open_conn(path: &Path, opts: &DbOptions, read_only: bool) -> AppResult<Connec
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -16000;
+         PRAGMA analysis_limit = 400;",
     )?;
-    if read_only {
-        conn.execute_batch("PRAGMA query_only = ON;")?;
-    }
     Ok(conn)
+}
+
+/// SQLite-only: statistics that describe the tables as they are now. Plans
+/// chosen from statistics taken when a table was nearly empty can turn an
+/// index lookup into a scan per row, so each connection, when it opens, and
+/// the writer on a schedule re-analyze every table whose size changed a lot
+/// since its last analysis (0x10000: all tables, not only the ones this
+/// connection used). `analysis_limit` bounds each ANALYZE to a sample, so this
+/// stays cheap at any size. Best effort: a lock held by another process only
+/// postpones it. Returns whether anything was analyzed.
+///
+/// Debug mode (0x1) lists the ANALYZE statements `optimize` would run; they
+/// are run here, so the caller knows whether statistics changed.
+pub(crate) fn refresh_statistics(conn: &Connection) -> bool {
+    let stale = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare("PRAGMA optimize = 0x10013")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect()
+    };
+    let mut analyzed = false;
+    for sql in stale().unwrap_or_default() {
+        analyzed |= sql.starts_with("ANALYZE") && conn.execute_batch(&sql).is_ok();
+    }
+    analyzed
 }
 
 /// The newest schema version this binary knows.
@@ -243,9 +315,20 @@ impl Db {
         owns_marker: bool,
         before_first_commit: Option<writer::BeforeFirstCommit>,
     ) -> AppResult<Db> {
-        let readers = (0..opts.readers.max(1)).map(|_| open_conn(path, &opts, true)).collect::<AppResult<Vec<_>>>()?;
+        // After the integrity check, before the readers open: they load what it took.
+        refresh_statistics(&writer_conn);
+        let readers = (0..opts.readers.max(1))
+            .map(|_| Ok(Reader { conn: open_store_conn(path, &opts, true, true)?, stats: 0 }))
+            .collect::<AppResult<Vec<_>>>()?;
         let n = readers.len();
-        let writer = writer::WriterHandle::start(writer_conn, opts.wait_timeout, before_first_commit)?;
+        let stats = Arc::new(AtomicU64::new(0));
+        let writer = writer::WriterHandle::start(
+            writer_conn,
+            opts.wait_timeout,
+            before_first_commit,
+            opts.optimize_every,
+            stats.clone(),
+        )?;
         Ok(Db {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
@@ -254,6 +337,7 @@ impl Db {
                 readers: Mutex::new(readers),
                 read_permits: Arc::new(Semaphore::new(n)),
                 owns_marker,
+                stats,
             }),
         })
     }
@@ -293,7 +377,7 @@ impl Db {
             .await
             .map_err(|_| AppError::busy())?
             .map_err(|_| AppError::busy())?;
-        let conn = inner
+        let reader = inner
             .readers
             .lock()
             .map_err(|_| AppError::internal("reader pool poisoned"))?
@@ -301,9 +385,10 @@ impl Db {
             .ok_or_else(|| AppError::internal("reader pool empty with a permit held"))?;
         // The lease travels with the blocking task, so the connection goes back
         // to the pool even when the awaiting request is cancelled or `f` panics.
-        let lease = Lease { conn: Some(conn), inner, _permit: permit };
+        let mut lease = Lease { conn: Some(reader), inner, _permit: permit };
         tokio::task::spawn_blocking(move || {
-            let conn = lease.conn.as_ref().ok_or_else(|| AppError::internal("lease without a connection"))?;
+            lease.refresh();
+            let conn = &lease.conn.as_ref().ok_or_else(|| AppError::internal("lease without a connection"))?.conn;
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
                 .map_err(|_| AppError::internal("panic in a read"))?
         })
@@ -337,19 +422,33 @@ impl Db {
 /// A reader connection on loan; returned to the pool on drop, with any
 /// transaction a panic left open rolled back, before the permit is released.
 struct Lease {
-    conn: Option<Connection>,
+    conn: Option<Reader>,
     inner: Arc<Inner>,
     _permit: OwnedSemaphorePermit,
 }
 
+impl Lease {
+    /// Replaces a reader that predates the writer's last analysis (see
+    /// `Reader`); if a new connection cannot be opened, the old one serves.
+    fn refresh(&mut self) {
+        let now = self.inner.stats.load(Ordering::Acquire);
+        if let Some(r) = self.conn.as_mut()
+            && r.stats != now
+            && let Ok(conn) = reopen_reader(&self.inner.path, &self.inner.opts)
+        {
+            *r = Reader { conn, stats: now };
+        }
+    }
+}
+
 impl Drop for Lease {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            if !conn.is_autocommit() {
-                let _ = conn.execute_batch("ROLLBACK");
+        if let Some(r) = self.conn.take() {
+            if !r.conn.is_autocommit() {
+                let _ = r.conn.execute_batch("ROLLBACK");
             }
             if let Ok(mut pool) = self.inner.readers.lock() {
-                pool.push(conn);
+                pool.push(r);
             }
         }
     }
@@ -520,7 +619,14 @@ mod tests {
             }) as writer::BeforeFirstCommit
         };
         let conn = open_conn(&path, &DbOptions::default(), false).expect("conn");
-        let w = writer::WriterHandle::start(conn, Duration::from_secs(5), Some(hook)).expect("writer");
+        let w = writer::WriterHandle::start(
+            conn,
+            Duration::from_secs(5),
+            Some(hook),
+            1000,
+            Arc::new(std::sync::atomic::AtomicU64::new(0)),
+        )
+        .expect("writer");
         let count = || ran.load(std::sync::atomic::Ordering::SeqCst);
         w.submit(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))?)).await.expect("read");
         w.submit(|c| Ok(c.execute("UPDATE t SET n = n + 1 WHERE n < 0", [])?)).await.expect("no rows");

@@ -3,7 +3,8 @@
 //! answers every job of the batch.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -74,11 +75,13 @@ impl WriterHandle {
         conn: Connection,
         wait_timeout: Duration,
         before_first_commit: Option<BeforeFirstCommit>,
+        optimize_every: u32,
+        stats: Arc<AtomicU64>,
     ) -> AppResult<WriterHandle> {
         let (tx, rx) = mpsc::channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("meshcloud-writer".into())
-            .spawn(move || writer_loop(conn, rx, before_first_commit))
+            .spawn(move || writer_loop(conn, rx, before_first_commit, optimize_every, &stats))
             .map_err(|e| AppError::internal(format!("cannot start the writer thread: {e}")))?;
         Ok(WriterHandle { tx: Mutex::new(Some(tx)), thread: Mutex::new(Some(thread)), wait_timeout })
     }
@@ -115,7 +118,17 @@ impl WriterHandle {
     }
 }
 
-fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>, mut before_first_commit: Option<BeforeFirstCommit>) {
+/// How often statistics are refreshed while writes keep coming.
+const OPTIMIZE_AFTER: Duration = Duration::from_secs(3600);
+
+fn writer_loop(
+    conn: Connection,
+    mut rx: mpsc::Receiver<Job>,
+    mut before_first_commit: Option<BeforeFirstCommit>,
+    optimize_every: u32,
+    stats: &AtomicU64,
+) {
+    let (mut batches, mut since) = (0u32, Instant::now());
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -125,6 +138,17 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>, mut before_first_c
             }
         }
         run_batch(&conn, batch, &mut before_first_commit);
+        // Between batches, outside any transaction: a table that grew from a
+        // handful of rows to thousands gets statistics saying so while the
+        // server runs, not only at the next start. Readers pick them up by
+        // reconnecting (see `Reader` in the parent module).
+        batches += 1;
+        if batches >= optimize_every || since.elapsed() >= OPTIMIZE_AFTER {
+            if super::refresh_statistics(&conn) {
+                stats.fetch_add(1, Ordering::Release);
+            }
+            (batches, since) = (0, Instant::now());
+        }
     }
     let _ = conn.execute_batch("PRAGMA optimize;");
 }
