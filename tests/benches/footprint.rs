@@ -14,10 +14,15 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
-const SEED: usize = 110_000;
 const READS: usize = 40_000;
 
+/// Environments seeded: 110,000, or `MESHCLOUD_BENCH_SEED` (e.g. fewer while profiling).
+fn seed_count() -> usize {
+    std::env::var("MESHCLOUD_BENCH_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(110_000)
+}
+
 async fn seed(s: &Server, bearer: &str, org: &str) -> Vec<String> {
+    let seed = seed_count();
     let start = Instant::now();
     let (http, base, bearer, org) =
         (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
@@ -27,9 +32,9 @@ async fn seed(s: &Server, bearer: &str, org: &str) -> Vec<String> {
         tasks.push(tokio::spawn(async move {
             let mut ids = vec![];
             let mut i = w;
-            while i < SEED {
+            while i < seed {
                 let body = json!({
-                    "name": format!("env-{:06}-{i}", (i * 7919) % SEED),
+                    "name": format!("env-{:06}-{i}", (i * 7919) % seed),
                     "description": format!("cluster in zone-{:02}", i % 100),
                     "organization_id": &*org,
                 });
@@ -52,7 +57,7 @@ async fn seed(s: &Server, bearer: &str, org: &str) -> Vec<String> {
         ids.extend(t.await.unwrap());
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("seeded {SEED} environments in {secs:.1} s ({:.0} creates/s)", SEED as f64 / secs);
+    println!("seeded {seed} environments in {secs:.1} s ({:.0} creates/s)", seed as f64 / secs);
     ids
 }
 
@@ -137,7 +142,7 @@ fn main() {
             .iter()
             .map(|f| std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0))
             .sum();
-        println!("\nsize on disk after a graceful stop, {SEED} environments with their audit events");
+        println!("\nsize on disk after a graceful stop, {} environments with their audit events", seed_count());
         let parts = breakdown(&db);
         for (name, bytes) in parts.iter().take(16) {
             println!("  {name:<40} {:>7.2} MB", *bytes as f64 / 1e6);
@@ -145,7 +150,7 @@ fn main() {
         println!(
             "size: {:.1} MB, {:.0} bytes per environment (before: 96 MB; goal: under 40 MB)",
             size as f64 / 1e6,
-            size as f64 / SEED as f64
+            size as f64 / seed_count() as f64
         );
     });
 }

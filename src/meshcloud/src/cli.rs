@@ -195,7 +195,10 @@ fn run(command: Command) -> Result<(), String> {
             tracing::info!(config = ?config, "effective configuration");
             let listener = std::net::TcpListener::bind(&config.listen)
                 .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-            runtime()?.block_on(server::serve(listener, config, server::shutdown_signal()))
+            runtime()?.block_on(async {
+                let shutdown = server::shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
+                server::serve(listener, config, shutdown).await
+            })
         }
         Command::Migrate(dir) => {
             server::ensure_data_dir(&dir.data_dir)?;
@@ -324,6 +327,8 @@ fn restore(dir: &DataDir, from: &std::path::Path, force: bool) -> Result<(), Str
     // Copy first: until the rename, the current database stays untouched.
     let tmp = target.with_extension("db.restoring");
     std::fs::copy(from, &tmp).map_err(|e| format!("cannot copy the backup: {e}"))?;
+    // The copy was not synced: the next start checks what it finds in place.
+    db::dirty::mark_dirty(&target).map_err(|e| e.to_string())?;
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", target.display()));
         if side.exists() {

@@ -28,7 +28,7 @@ pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: R
     let request_id = req
         .header("x-request-id")
         .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        .map_or_else(|| uuid::Uuid::new_v4().simple().to_string(), str::to_string);
+        .map_or_else(new_request_id, str::to_string);
     let span = tracing::info_span!("request", request_id = %request_id);
 
     let declared = req.header(header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
@@ -89,4 +89,15 @@ pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: R
         || tracing::info!(method = %method, path = %path, status, micros = elapsed.as_micros() as u64, "request"),
     );
     resp
+}
+
+/// A request id unique over the process's life (a random prefix drawn once
+/// and a counter), as long as a UUID's simple form, without reading the
+/// system's random source on every request.
+fn new_request_id() -> String {
+    static PREFIX: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let prefix = *PREFIX.get_or_init(|| uuid::Uuid::new_v4().as_u64_pair().0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix:016x}{n:016x}")
 }

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod connections;
 pub mod edge;
+pub mod lazy;
 pub mod mail;
 pub mod metrics;
 pub mod ops;

@@ -19,14 +19,23 @@ struct Series {
 
 #[derive(Default)]
 pub struct Metrics {
-    series: Mutex<BTreeMap<(String, String), Series>>,
+    /// By method, then route: a request looks its series up by `&str`
+    /// without allocating a key.
+    series: Mutex<BTreeMap<String, BTreeMap<String, Series>>>,
 }
 
 impl Metrics {
     pub fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let secs = elapsed.as_secs_f64();
         let Ok(mut map) = self.series.lock() else { return };
-        let s = map.entry((method.to_string(), route.to_string())).or_default();
+        let routes = match map.get_mut(method) {
+            Some(r) => r,
+            None => map.entry(method.to_string()).or_default(),
+        };
+        let s = match routes.get_mut(route) {
+            Some(s) => s,
+            None => routes.entry(route.to_string()).or_default(),
+        };
         *s.by_status.entry(status).or_default() += 1;
         s.count += 1;
         s.sum += secs;
@@ -42,7 +51,7 @@ impl Metrics {
         let Ok(map) = self.series.lock() else { return out };
         out.push_str("# HELP meshcloud_http_requests_total HTTP requests by method, route and status.\n");
         out.push_str("# TYPE meshcloud_http_requests_total counter\n");
-        for ((method, route), s) in map.iter() {
+        for (method, route, s) in map.iter().flat_map(|(m, routes)| routes.iter().map(move |(r, s)| (m, r, s))) {
             for (status, n) in &s.by_status {
                 let _ = writeln!(
                     out,
@@ -53,7 +62,7 @@ impl Metrics {
         }
         out.push_str("# HELP meshcloud_http_request_duration_seconds HTTP request latency by method and route.\n");
         out.push_str("# TYPE meshcloud_http_request_duration_seconds histogram\n");
-        for ((method, route), s) in map.iter() {
+        for (method, route, s) in map.iter().flat_map(|(m, routes)| routes.iter().map(move |(r, s)| (m, r, s))) {
             let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
             for (i, le) in BUCKETS.iter().enumerate() {
                 let _ = writeln!(

@@ -25,6 +25,7 @@ use tracing::info;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::connections::Limits;
+use crate::lazy::Lazy;
 use crate::metrics::Metrics;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -93,7 +94,7 @@ pub struct Families {
     pub mailer: Option<crate::mail::Mailer>,
 }
 
-fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi + use<>, ()> {
     let health = crate::ops::OpsApi { db: f.identity.db().clone(), metrics: metrics.clone() };
     let apis = (
         meshcloud_identity::api::apis(&f.identity),
@@ -321,8 +322,12 @@ impl App {
         let periods = config.periods()?;
         let metrics = Arc::new(Metrics::default());
         let api = api_service(&families, &metrics);
-        let spec = api.spec_endpoint();
-        let docs = api.swagger_ui();
+        let source = Arc::new(api_service(&families, &metrics));
+        let spec = {
+            let source = source.clone();
+            Lazy::new(move || source.spec_endpoint().map_to_response().boxed())
+        };
+        let docs = Lazy::new(move || source.swagger_ui().map_to_response().boxed());
         let app = Route::new()
             .at("/openapi.json", spec)
             .nest("/docs", docs)
@@ -355,27 +360,31 @@ impl App {
     }
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM (containers, systemd).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGINT (Ctrl-C) and SIGTERM (containers, systemd) handlers
+/// now, and resolves on either. Installed before start-up, so that a stop
+/// requested while the server starts, or right after its first answer, is a
+/// graceful stop rather than the signal's default: ending the process at once.
+/// Needs a Tokio runtime.
+pub fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let stopped = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (mut term, mut int) = (signal(SignalKind::terminate())?, signal(SignalKind::interrupt())?);
+        async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
             }
-            Err(_) => std::future::pending::<()>().await,
         }
     };
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
-    }
-    info!("shutdown requested; finishing in-flight requests");
+    let stopped = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    Ok(async move {
+        stopped.await;
+        info!("shutdown requested; finishing in-flight requests");
+    })
 }
 
 #[cfg(test)]

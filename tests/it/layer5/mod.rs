@@ -5,6 +5,7 @@
 mod access_matrix;
 mod badges;
 mod escalation;
+mod grant_updates;
 mod invitations;
 mod keys;
 mod org_users;

@@ -115,3 +115,42 @@ async fn behind_a_proxy_the_forwarded_address_is_throttled() {
         from("10.0.0.2").post("/api/meshcloud/login", json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).await;
     assert_eq!(r.status, 200, "another client behind the same proxy is not");
 }
+
+/// Sends `n` sign-ins of one account at once; returns their statuses, sorted.
+async fn parallel_logins(s: &Server, n: usize, password: &str) -> Vec<u16> {
+    let mut tasks = vec![];
+    for _ in 0..n {
+        let (api, password) = (s.anon(), password.to_string());
+        tasks.push(tokio::spawn(async move {
+            api.post("/api/meshcloud/login", json!({"email": ADMIN_EMAIL, "password": password})).await.status
+        }));
+    }
+    let mut statuses = vec![];
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort();
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_correct_sign_ins_queues_while_guesses_stop_at_the_limit() {
+    let s = Server::start().await;
+    // More at once than the 10 places an account has: the rest wait their turn.
+    assert_eq!(parallel_logins(&s, 50, ADMIN_PASSWORD).await, vec![200; 50]);
+
+    // Nine failures, then the right password: it signs in and clears them.
+    for _ in 0..9 {
+        assert_eq!(login(&s, ADMIN_EMAIL, "wrong-password").await.status, 401);
+    }
+    assert_eq!(login(&s, ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
+
+    // Eleven guesses at once: ten are judged, the eleventh waits for a place
+    // and is refused once the ten failures reach the limit.
+    let mut expected = vec![401; 10];
+    expected.push(429);
+    assert_eq!(parallel_logins(&s, 11, "wrong-password").await, expected);
+    let locked = login(&s, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(locked.status, 429, "the right password is refused while the account is throttled");
+    assert!(locked.header("retry-after").unwrap().parse::<u64>().unwrap() > 0);
+}

@@ -1,7 +1,9 @@
 //! The server as a whole, below any face: the binary's CLI, crash and stop
-//! durability, the store's auditing and locking, connection hygiene.
+//! durability, start-up integrity checks, the store's auditing and locking,
+//! connection hygiene.
 
 mod cli;
 mod connections_hygiene;
 mod durability;
+mod startup;
 mod store;

@@ -2,7 +2,8 @@
 //! kill it, signal it or restart it on the same data dir.
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -50,15 +51,41 @@ pub fn cli(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 pub struct Process {
     pub child: Child,
     pub base: String,
+    /// The message of every log line so far.
+    pub logs: Arc<Mutex<Vec<String>>>,
+    /// The thread reading the child's log; it ends when the child does.
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Process {
     /// Starts `meshcloud serve` on a port the child picks itself (no race for
     /// a port between tests) and waits until it answers.
     pub async fn start(data_dir: &Path) -> Process {
+        let (mut p, addr_rx) = Self::launch(data_dir, "127.0.0.1:0");
+        let listen = poll("the server process to serve", Duration::from_secs(30), || {
+            if let Some(status) = p.child.try_wait().expect("try_wait") {
+                panic!("server process exited during start-up: {status}");
+            }
+            std::future::ready(addr_rx.try_recv().ok())
+        })
+        .await;
+        assert!(cli(data_dir, &["healthcheck", "--listen", &listen], None).status.success());
+        p.base = format!("http://{listen}");
+        p
+    }
+
+    /// Spawns `meshcloud serve --listen <listen>` and returns at once.
+    pub fn launch_on(data_dir: &Path, listen: &str) -> Process {
+        let (mut p, _) = Self::launch(data_dir, listen);
+        p.base = format!("http://{listen}");
+        p
+    }
+
+    /// The child, and where the address it logs as serving on arrives.
+    fn launch(data_dir: &Path, listen: &str) -> (Process, std::sync::mpsc::Receiver<String>) {
         std::fs::create_dir_all(data_dir).expect("data dir");
         let mut child = command(data_dir)
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .env("MESHCLOUD_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("MESHCLOUD_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("MESHCLOUD_LOG", "info")
@@ -69,11 +96,16 @@ impl Process {
             .expect("spawn server");
         let stderr = child.stderr.take().expect("stderr");
         let (addr_tx, addr_rx) = std::sync::mpsc::channel::<String>();
-        std::thread::spawn(move || {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let kept = logs.clone();
+        let reader = std::thread::spawn(move || {
             use std::io::BufRead;
             // Reads every line, so the child never blocks on a full pipe.
             for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
                 let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
+                if let Some(m) = v["fields"]["message"].as_str() {
+                    kept.lock().unwrap().push(m.to_string());
+                }
                 if v["fields"]["message"] == "meshcloud is serving"
                     && let Some(listen) = v["fields"]["listen"].as_str()
                 {
@@ -81,20 +113,60 @@ impl Process {
                 }
             }
         });
-        let listen = poll("the server process to serve", Duration::from_secs(30), || {
-            if let Some(status) = child.try_wait().expect("try_wait") {
-                panic!("server process exited during start-up: {status}");
-            }
-            std::future::ready(addr_rx.try_recv().ok())
-        })
-        .await;
-        assert!(cli(data_dir, &["healthcheck", "--listen", &listen], None).status.success());
-        Process { child, base: format!("http://{listen}") }
+        (Process { child, base: String::new(), logs, reader: Some(reader) }, addr_rx)
     }
 
     pub fn api(&self, token: &str) -> Api {
         Api::new(&self.base, client(), Some(token))
     }
+
+    /// Whether a log line so far contains `text`.
+    pub fn logged(&self, text: &str) -> bool {
+        self.logs.lock().unwrap().iter().any(|m| m.contains(text))
+    }
+
+    /// Sends SIGTERM and waits for the process to exit and for its last
+    /// log lines to be read.
+    pub async fn terminate(mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        let status = poll("the process to stop on SIGTERM", Duration::from_secs(30), || {
+            std::future::ready(self.child.try_wait().unwrap())
+        })
+        .await;
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        status
+    }
+
+    /// SIGKILL, and waits for the process to be gone.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+/// Runs `meshcloud serve` on `data_dir` expecting it to refuse to start;
+/// panics if it is still running after 30 s. Returns its exit and stderr.
+pub async fn serve_refused(data_dir: &Path) -> (ExitStatus, String) {
+    let child = command(data_dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("MESHCLOUD_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("MESHCLOUD_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn server");
+    // Killed on drop if it does start after all.
+    let mut p = Process { child, base: String::new(), logs: Arc::default(), reader: None };
+    let status = poll("the server process to give up", Duration::from_secs(30), || {
+        std::future::ready(p.child.try_wait().unwrap())
+    })
+    .await;
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut p.child.stderr.take().unwrap(), &mut err).unwrap();
+    (status, err)
 }
 
 impl Drop for Process {

@@ -166,7 +166,7 @@ impl Directory {
                         .on(team.uuid)
                         .describe(format!("group {} created", spec.meta.name)),
                 )?;
-                Ok((load(c, &org, team.uuid)?, Affected::Users(r.members)))
+                Ok((load(c, &org, team.uuid)?, Affected::InOrg { org: org.id, users: r.members }))
             })
             .await
     }
@@ -226,7 +226,7 @@ impl Directory {
                 )?;
                 let mut affected = current;
                 affected.extend(joining);
-                Ok(((), Affected::Users(affected)))
+                Ok(((), Affected::InOrg { org: org.id, users: affected }))
             })
             .await
     }
@@ -246,7 +246,7 @@ impl Directory {
                         .on(g.uuid)
                         .describe(format!("group {} deleted", g.name)),
                 )?;
-                Ok(((), Affected::Users(affected)))
+                Ok(((), Affected::InOrg { org: org.id, users: affected }))
             })
             .await
     }

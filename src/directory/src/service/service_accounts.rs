@@ -173,7 +173,7 @@ impl Directory {
                         .describe(format!("service account {} updated", meta.name))
                         .meta(serde_json::json!({ "groups": groups })),
                 )?;
-                Ok((view(c, found(c, org_id, id)?)?, Affected::Users(vec![sa.user])))
+                Ok((view(c, found(c, org_id, id)?)?, Affected::InOrg { org: org_id, users: vec![sa.user] }))
             })
             .await
     }

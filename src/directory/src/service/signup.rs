@@ -65,7 +65,7 @@ impl Directory {
                         .on(invitee.user_uuid)
                         .describe("invitation accepted through the sign-up link"),
                 )?;
-                Ok(((), Affected::Users(vec![invitee.user])))
+                Ok(((), Affected::InOrg { org: invitee.org, users: vec![invitee.user] }))
             })
             .await
     }

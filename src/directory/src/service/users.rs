@@ -132,7 +132,7 @@ impl Directory {
                         .on(user)
                         .describe(format!("{} added to the organization", spec.subject)),
                 )?;
-                Ok((load(c, &org, user)?, Affected::Users(vec![id])))
+                Ok((load(c, &org, user)?, Affected::InOrg { org: org.id, users: vec![id] }))
             })
             .await
     }
@@ -196,7 +196,7 @@ impl Directory {
                         .on(u.uuid)
                         .describe(format!("{} is {} in the organization", u.email, spec.state.as_db())),
                 )?;
-                Ok((load(c, &org, u.uuid)?, Affected::Users(vec![u.id])))
+                Ok((load(c, &org, u.uuid)?, Affected::InOrg { org: org.id, users: vec![u.id] }))
             })
             .await
     }
@@ -217,7 +217,7 @@ impl Directory {
                         .on(u.uuid)
                         .describe(format!("{} removed from the organization", u.email)),
                 )?;
-                Ok(((), Affected::Users(vec![u.id])))
+                Ok(((), Affected::InOrg { org: org.id, users: vec![u.id] }))
             })
             .await
     }

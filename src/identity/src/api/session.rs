@@ -76,7 +76,8 @@ impl SessionApi {
     /// Sign in with e-mail and password
     ///
     /// Sets an HttpOnly session cookie. Failed attempts are throttled per
-    /// account and per client address (429 with `Retry-After`).
+    /// account and per client address (429 with `Retry-After`); attempts past
+    /// those being checked wait their turn (503 with `Retry-After` after 10 s).
     #[oai(path = "/login", method = "post")]
     async fn login(&self, req: &Request, body: Json<LoginRequest>) -> Result<LoginResponse, AppError> {
         let ip = client_ip(req, self.identity.settings().trust_forwarded_for);

@@ -4,11 +4,11 @@
 //! A token reads `mc_<public id as 32 hex>_<secret>`. Only SHA-256 of the
 //! secret is stored; a lookup is one primary-key read and a constant-time compare.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::crypto::{ct_eq, random_secret, sha256};
+use meshcloud_kernel::db::Db;
 use meshcloud_kernel::ids::{UserId, new_uuid};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::time;
@@ -16,6 +16,7 @@ use meshcloud_kernel::{AppError, AppResult};
 use tracing::instrument;
 
 use super::Identity;
+use super::cache::{Credential, Job, Resolved};
 use crate::store::tokens::{self, Kind, NewToken};
 use crate::store::{keys, users};
 
@@ -60,32 +61,47 @@ impl Identity {
     pub async fn authenticate(&self, raw: &str, session: bool) -> AppResult<Principal> {
         let (id, secret) = parse(raw).ok_or(AppError::Unauthenticated)?;
         let hash = sha256(secret.as_bytes());
-        if let Some(p) = self.inner.cache.get(&id, &hash, session) {
-            return Ok(p);
+        let cred = match self.inner.cache.get(&id, &hash, session) {
+            Some(c) => c,
+            None => self.read_credential(id, hash, session).await?,
+        };
+        let cache = &self.inner.cache;
+        let (grants, refresh) = cache.grants(cred.user, cred.provider_admin, resolver(self.db())).await?;
+        if let Some(flight) = refresh {
+            // Stale-while-revalidate: this request goes on with the current
+            // grants; one task reads them again for the requests after it.
+            let me = self.clone();
+            let user = cred.user;
+            tokio::spawn(async move {
+                let _ = me.inner.cache.run(user, &flight, resolver(me.db())).await;
+            });
         }
+        Ok(Principal {
+            user: cred.user,
+            user_uuid: cred.user_uuid,
+            email: cred.email,
+            provider_admin: cred.provider_admin,
+            token: cred.token,
+            via_session: session,
+            grants,
+        })
+    }
+
+    /// Reads a credential (two lookups by key) and caches it for the TTL.
+    async fn read_credential(&self, id: uuid::Uuid, hash: [u8; 32], session: bool) -> AppResult<Credential> {
         // Stamped before anything is read: see `Stamp`.
         let stamp = self.inner.cache.stamp();
-        let (rec, grants) = self
+        let rec = self
             .db()
             .read(move |c| {
                 let Some(rec) = tokens::auth_record(c, id)? else { return Ok(None) };
                 if rec.kind.is_bearer() == session || !ct_eq(&rec.secret_hash, &hash) {
                     return Ok(None);
                 }
-                let grants = keys::grants(c, rec.user, rec.provider_admin)?;
-                Ok(Some((rec, grants)))
+                Ok(Some(rec))
             })
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let principal = Principal {
-            user: rec.user,
-            user_uuid: rec.user_uuid,
-            email: rec.email,
-            provider_admin: rec.provider_admin,
-            token: rec.token,
-            via_session: session,
-            grants: Arc::new(grants),
-        };
         if rec.last_used_at.is_none_or(|t| (time::now() - t).to_std().unwrap_or_default() > TOUCH_EVERY) {
             // Best effort and off the request path: a lost touch costs nothing.
             let db = self.db().clone();
@@ -94,25 +110,27 @@ impl Identity {
                 let _ = db.write(move |c| tokens::touch(c, token)).await;
             });
         }
-        self.inner.cache.put(
-            id,
-            super::cache::Cached {
-                principal: principal.clone(),
-                hash: rec.secret_hash,
-                kind: rec.kind,
-                expires_at: rec.expires_at,
-                until: Instant::now() + self.inner.cache.ttl,
-                stamp,
-            },
-        );
-        Ok(principal)
+        let cred = Credential {
+            user: rec.user,
+            user_uuid: rec.user_uuid,
+            email: rec.email,
+            provider_admin: rec.provider_admin,
+            token: rec.token,
+            hash: rec.secret_hash,
+            kind: rec.kind,
+            expires_at: rec.expires_at,
+            until: Instant::now() + self.inner.cache.ttl,
+            stamp,
+        };
+        self.inner.cache.put(id, cred.clone());
+        Ok(cred)
     }
 
     /// Password sign-in. Returns the user and a new session credential.
     #[instrument(skip_all, level = "debug")]
     pub async fn login(&self, email: &str, password: String, client_ip: &str) -> AppResult<(UserId, Issued)> {
         let email = email.trim().to_lowercase();
-        self.inner.throttle.begin(&email, client_ip)?;
+        let attempt = self.inner.throttle.begin(&email, client_ip).await?;
         let lookup = email.clone();
         let found = self.db().read(move |c| users::password_hash(c, &lookup)).await?;
         let (user, stored) = match found {
@@ -123,7 +141,7 @@ impl Identity {
         let Some(user) = user.filter(|_| ok) else {
             return Err(AppError::Unauthenticated);
         };
-        self.inner.throttle.succeed(&email, client_ip);
+        attempt.succeed();
         let issued = self.start_session(user, client_ip, "meshcloud").await?;
         Ok((user, issued))
     }
@@ -199,6 +217,24 @@ impl Identity {
         self.inner.cache.forget(id);
     }
 }
+
+/// Reads what a resolution of cached grants asks for, on a reader.
+fn resolver(db: &Db) -> impl FnOnce(Job) -> BoxFuture<AppResult<Resolved>> + use<> {
+    let db = db.clone();
+    move |job| {
+        Box::pin(async move {
+            db.read(move |c| match job {
+                Job::Whole { user, provider_admin } => Ok(Resolved::Whole(keys::grants(c, user, provider_admin)?)),
+                Job::Orgs { user, orgs } => Ok(Resolved::Orgs(
+                    orgs.into_iter().map(|o| Ok((o, keys::grant_in(c, user, o)?))).collect::<AppResult<_>>()?,
+                )),
+            })
+            .await
+        })
+    }
+}
+
+type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 
 #[cfg(test)]
 mod tests {

@@ -263,7 +263,8 @@ impl Identity {
                     .describe(format!("{} joined through invitation {}", me.email, inv.name)),
             )?;
             let inv = invitations::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-            Ok((inv, Affected::Users(vec![me.id])))
+            let org = inv.org;
+            Ok((inv, Affected::InOrg { org, users: vec![me.id] }))
         })
         .await
     }

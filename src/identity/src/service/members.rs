@@ -82,7 +82,7 @@ impl Identity {
                     .describe(format!("{} added to the organization", u.email)),
             )?;
             let id = u.id;
-            Ok((load_profile(c, u, Some(&[org.id]))?, Affected::Users(vec![id])))
+            Ok((load_profile(c, u, Some(&[org.id]))?, Affected::InOrg { org: org.id, users: vec![id] }))
         })
         .await
     }
@@ -105,7 +105,7 @@ impl Identity {
                     .on(u.uuid)
                     .describe(format!("{} removed from the organization", u.email)),
             )?;
-            Ok(((), Affected::Users(vec![u.id])))
+            Ok(((), Affected::InOrg { org: org.id, users: vec![u.id] }))
         })
         .await
     }

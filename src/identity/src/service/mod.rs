@@ -68,7 +68,8 @@ impl Identity {
             inner: Arc::new(Inner {
                 db,
                 passwords: Passwords::new(2, Duration::from_secs(10)),
-                throttle: Throttle::new(Duration::from_secs(15 * 60), 10, 50),
+                // Attempts wait for a place as long as for a hashing permit.
+                throttle: Throttle::new(Duration::from_secs(15 * 60), 10, 50, Duration::from_secs(10)),
                 cache,
                 settings,
             }),

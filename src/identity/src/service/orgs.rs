@@ -166,7 +166,7 @@ impl Identity {
                     .on(org.uuid)
                     .describe(format!("organization {} deleted", org.name)),
             )?;
-            Ok(((), Affected::Users(orgs::member_ids(c, org.id)?)))
+            Ok(((), Affected::InOrg { org: org.id, users: orgs::member_ids(c, org.id)? }))
         })
         .await
     }

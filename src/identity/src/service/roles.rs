@@ -263,7 +263,7 @@ impl Identity {
                 affected.extend(apply(c, &p, &org, h, replace)?);
             }
             guard.finish(c)?;
-            Ok(((), Affected::Users(affected)))
+            Ok(((), Affected::InOrg { org: org.id, users: affected }))
         })
         .await
     }

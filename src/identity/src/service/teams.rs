@@ -151,7 +151,7 @@ impl Identity {
                 c,
                 Event::new(action, Some(p.user)).org(org.id).on(t.uuid).describe(format!("team {}", t.name)),
             )?;
-            Ok((result, Affected::Users(affected)))
+            Ok((result, Affected::InOrg { org: org.id, users: affected }))
         })
         .await
     }
@@ -171,7 +171,7 @@ impl Identity {
                     .on(t.uuid)
                     .describe(format!("team {} removed from the organization", t.name)),
             )?;
-            Ok((live_team(c, &org, team)?, Affected::Users(affected)))
+            Ok((live_team(c, &org, team)?, Affected::InOrg { org: org.id, users: affected }))
         })
         .await
     }
@@ -190,7 +190,7 @@ impl Identity {
                     .on(t.uuid)
                     .describe(format!("team {} deleted", t.name)),
             )?;
-            Ok(((), Affected::Users(affected)))
+            Ok(((), Affected::InOrg { org: org.id, users: affected }))
         })
         .await
     }
@@ -259,7 +259,7 @@ impl Identity {
                 }
                 None => teams::member(c, t.id, u.id)?.ok_or(AppError::NotFound)?,
             };
-            Ok((m, Affected::Users(vec![u.id])))
+            Ok((m, Affected::InOrg { org: org.id, users: vec![u.id] }))
         })
         .await
     }
@@ -290,7 +290,7 @@ impl Identity {
                     .on(t.uuid)
                     .describe(format!("{} left team {}", u.email, t.name)),
             )?;
-            Ok(((), Affected::Users(vec![u.id])))
+            Ok(((), Affected::InOrg { org: org.id, users: vec![u.id] }))
         })
         .await
     }

@@ -35,10 +35,11 @@ pub struct TeamRoles {
 pub fn load_profile(c: &Conn, user: UserRow, only: Option<&[OrgId]>) -> AppResult<Profile> {
     let mut orgs_out = Vec::new();
     let mut teams_out = Vec::new();
-    for org in orgs::memberships(c, user.id)? {
-        if only.is_some_and(|o| !o.contains(&org.id)) {
-            continue;
-        }
+    let orgs = match only {
+        Some(ids) => orgs::memberships_in(c, user.id, ids)?,
+        None => orgs::memberships(c, user.id)?,
+    };
+    for org in orgs {
         for (team, id, name) in teams::of_user(c, org.id, user.id)? {
             let role_names = roles::team_roles(c, team)?.into_iter().map(|r| r.role_name).collect();
             teams_out.push(TeamRoles { id, name, org: org.uuid, role_names });

@@ -6,7 +6,7 @@ use meshcloud_kernel::access::{Grants, OrgGrant, Perm, PermSet};
 use meshcloud_kernel::db::cols;
 use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
 use meshcloud_kernel::db::search::SearchIndex;
-use meshcloud_kernel::ids::{KeyId, KeychainId, OrgId, UserId, new_uuid};
+use meshcloud_kernel::ids::{KeyId, KeychainId, OrgId, RoleId, TeamId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -24,31 +24,131 @@ const HELD_ROLES: &str = "SELECT rb.org_id, rb.role_id FROM role_bindings rb WHE
        JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL
       WHERE tm.user_id = ?1";
 
-/// Every built-in permission `user` holds, per live org they belong to.
+// Grant resolution runs on every cache miss and for users in thousands of
+// orgs, so its plans must not depend on statistics. Each statement starts
+// from the user through an index on one table; every other row is reached by
+// its key in a scalar subquery, which SQLite plans on its own and, being a
+// key equality on one table, without statistics (its shortcut path). A join
+// would let statistics claiming `organizations` holds one row turn each of
+// those lookups into a scan, even with the join order forced. Roles are
+// expanded into keys once per distinct role, not once per membership: the
+// built-in roles are shared by every org.
+
+/// The user's active memberships, with the org's uuid if it is live.
+const MEMBERSHIPS: &str = "SELECT m.org_id,
+       (SELECT o.uuid FROM organizations o WHERE o.id = m.org_id AND o.deleted_at IS NULL)
+      FROM org_members m WHERE m.user_id = ?1 AND m.state = 'active'";
+/// The (org, role) pairs bound to the user directly.
+const DIRECT_ROLES: &str = "SELECT rb.org_id, rb.role_id FROM role_bindings rb WHERE rb.user_id = ?1";
+/// The user's teams, each with its org if it is live (not tombstoned, not
+/// taken out of its org).
+const TEAMS: &str = "SELECT tm.team_id,
+       (SELECT t.org_id FROM teams t WHERE t.id = tm.team_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL)
+      FROM team_members tm WHERE tm.user_id = ?1";
+/// The roles bound to one team (in the team's org). Only indexed columns:
+/// a covering index is preferred to a scan whatever the statistics say.
+const TEAM_ROLES: &str = "SELECT rb.role_id FROM role_bindings rb WHERE rb.team_id = ?1";
+/// One org's membership: the org's uuid if the membership is active and the org live.
+const MEMBERSHIP_IN: &str = "SELECT
+       (SELECT o.uuid FROM organizations o WHERE o.id = m.org_id AND o.deleted_at IS NULL)
+      FROM org_members m WHERE m.org_id = ?2 AND m.user_id = ?1 AND m.state = 'active'";
+const DIRECT_ROLES_IN: &str = "SELECT rb.role_id FROM role_bindings rb WHERE rb.user_id = ?1 AND rb.org_id = ?2";
+/// The built-in permission codes of one live role.
+const ROLE_CODES: &str = "SELECT k.code
+      FROM roles r CROSS JOIN role_keychains rk CROSS JOIN keychains kc CROSS JOIN keychain_keys kk
+           CROSS JOIN permission_keys k
+     WHERE r.id = ?1 AND r.deleted_at IS NULL AND rk.role_id = r.id AND kc.id = rk.keychain_id
+       AND kc.deleted_at IS NULL AND kk.keychain_id = kc.id AND k.id = kk.key_id
+       AND k.deleted_at IS NULL AND k.code IS NOT NULL";
+
+/// What each role grants, read once per distinct role within one resolution.
+#[derive(Default)]
+struct RolePerms(HashMap<RoleId, PermSet>);
+
+impl RolePerms {
+    fn of(&mut self, conn: &Connection, role: RoleId) -> AppResult<PermSet> {
+        if let Some(p) = self.0.get(&role) {
+            return Ok(*p);
+        }
+        let mut set = PermSet::default();
+        let mut stmt = conn.prepare_cached(ROLE_CODES)?;
+        for code in stmt.query_map([role], |r| r.get::<_, String>(0))? {
+            if let Some(p) = Perm::from_code(&code?) {
+                set.insert(p);
+            }
+        }
+        self.0.insert(role, set);
+        Ok(set)
+    }
+}
+
+/// Every built-in permission `user` holds, per live org they are an active
+/// member of. O(memberships + bindings), plus one small read per distinct role.
 pub fn grants(conn: &Connection, user: UserId, provider_admin: bool) -> AppResult<Grants> {
-    let sql = format!(
-        "SELECT o.uuid, o.id, k.code
-           FROM org_members m
-           JOIN organizations o ON o.id = m.org_id AND o.deleted_at IS NULL
-           LEFT JOIN ({HELD_ROLES}) b ON b.org_id = o.id
-           LEFT JOIN roles r ON r.id = b.role_id AND r.deleted_at IS NULL
-           LEFT JOIN role_keychains rk ON rk.role_id = r.id
-           LEFT JOIN keychains kc ON kc.id = rk.keychain_id AND kc.deleted_at IS NULL
-           LEFT JOIN keychain_keys kk ON kk.keychain_id = kc.id
-           LEFT JOIN permission_keys k ON k.id = kk.key_id AND k.deleted_at IS NULL AND k.code IS NOT NULL
-          WHERE m.user_id = ?1 AND m.state = 'active'"
-    );
-    let mut orgs: HashMap<uuid::Uuid, OrgGrant> = HashMap::new();
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut by_id: HashMap<OrgId, (uuid::Uuid, PermSet)> = HashMap::new();
+    let mut stmt = conn.prepare_cached(MEMBERSHIPS)?;
     let mut rows = stmt.query([user])?;
     while let Some(r) = rows.next()? {
-        let uuid = cols::uuid(r, 0)?;
-        let grant = orgs.entry(uuid).or_insert(OrgGrant { org: r.get(1)?, perms: PermSet::default() });
-        if let Some(p) = r.get::<_, Option<String>>(2)?.as_deref().and_then(Perm::from_code) {
-            grant.perms.insert(p);
+        if r.get_ref(1)?.data_type() != rusqlite::types::Type::Null {
+            by_id.insert(r.get(0)?, (cols::uuid(r, 1)?, PermSet::default()));
         }
     }
+    let mut roles = RolePerms::default();
+    let mut held = Vec::new();
+    let mut stmt = conn.prepare_cached(DIRECT_ROLES)?;
+    let mut rows = stmt.query([user])?;
+    while let Some(r) = rows.next()? {
+        held.push((r.get::<_, OrgId>(0)?, r.get::<_, RoleId>(1)?));
+    }
+    let teams: Vec<(TeamId, Option<OrgId>)> =
+        conn.prepare_cached(TEAMS)?.query_map([user], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(TEAM_ROLES)?;
+    for (team, org) in teams {
+        let Some(org) = org else { continue };
+        let mut rows = stmt.query([team])?;
+        while let Some(r) = rows.next()? {
+            held.push((org, r.get(0)?));
+        }
+    }
+    for (org, role) in held {
+        if let Some((_, perms)) = by_id.get_mut(&org) {
+            *perms |= roles.of(conn, role)?;
+        }
+    }
+    let orgs = by_id.into_iter().map(|(org, (uuid, perms))| (uuid, OrgGrant { org, perms })).collect();
     Ok(Grants { provider_admin, orgs })
+}
+
+/// What `user` holds in one org: `None` unless an active member of it and it
+/// is live. Reads the user's bindings in that org and one key per team the
+/// user is in, never the other memberships, so a change in one org updates
+/// cached grants without resolving them all again. (Starting from the org's
+/// teams instead would be a search of `teams` by org, which statistics
+/// claiming `teams` is nearly empty turn into a scan.)
+pub fn grant_in(conn: &Connection, user: UserId, org: OrgId) -> AppResult<Option<(uuid::Uuid, OrgGrant)>> {
+    let found: Option<Option<uuid::Uuid>> = conn
+        .prepare_cached(MEMBERSHIP_IN)?
+        .query_row(params![user, org], |r| {
+            if r.get_ref(0)?.data_type() == rusqlite::types::Type::Null { Ok(None) } else { cols::uuid(r, 0).map(Some) }
+        })
+        .optional()?;
+    let Some(Some(uuid)) = found else { return Ok(None) };
+    let mut roles = RolePerms::default();
+    let mut held: Vec<RoleId> =
+        conn.prepare_cached(DIRECT_ROLES_IN)?.query_map(params![user, org], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let teams: Vec<(TeamId, Option<OrgId>)> =
+        conn.prepare_cached(TEAMS)?.query_map([user], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let mut roles_of = conn.prepare_cached(TEAM_ROLES)?;
+    for (team, _) in teams.into_iter().filter(|(_, o)| *o == Some(org)) {
+        for role in roles_of.query_map([team], |r| r.get(0))? {
+            held.push(role?);
+        }
+    }
+    let mut perms = PermSet::default();
+    for role in held {
+        perms |= roles.of(conn, role)?;
+    }
+    Ok(Some((uuid, OrgGrant { org, perms })))
 }
 
 #[derive(Debug, Clone)]

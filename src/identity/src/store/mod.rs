@@ -10,3 +10,6 @@ pub mod signup;
 pub mod teams;
 pub mod tokens;
 pub mod users;
+
+#[cfg(test)]
+mod plans;

@@ -1,7 +1,7 @@
 //! Organizations and memberships.
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::Where;
+use meshcloud_kernel::db::query::{Where, rows_by_id};
 use meshcloud_kernel::db::search::SearchIndex;
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
@@ -31,8 +31,13 @@ pub const ORDER_FIELDS: [&str; 4] = ["name", "created_at", "updated_at", "countr
 const ORDER_COLUMNS: [(&str, &str); 4] =
     [("name", "o.name"), ("created_at", "o.created_at"), ("updated_at", "o.updated_at"), ("country", "o.country")];
 
-const SELECT: &str = "SELECT o.id, o.uuid, o.name, o.description, o.country, o.region, o.domain, u.uuid, \
-    o.metadata, o.created_at, o.updated_at, o.deleted_at FROM organizations o JOIN users u ON u.id = o.owner_id";
+/// The owner is read by a subquery, not a join: a query on one table by its
+/// key is planned without statistics (SQLite's shortcut for a primary or
+/// unique key equality), so stale statistics cannot turn a lookup by uuid
+/// into a scan of organizations.
+const SELECT: &str = "SELECT o.id, o.uuid, o.name, o.description, o.country, o.region, o.domain, \
+    (SELECT u.uuid FROM users u WHERE u.id = o.owner_id), o.metadata, o.created_at, o.updated_at, o.deleted_at \
+    FROM organizations o";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<OrgRow> {
     Ok(OrgRow {
@@ -75,29 +80,41 @@ pub fn by_domain(conn: &Connection, domain: &str) -> AppResult<Option<OrgRow>> {
 
 /// Live organizations, either all of them or those `member` belongs to.
 pub fn list(conn: &Connection, member: Option<UserId>, req: &PageRequest) -> AppResult<Page<OrgRow>> {
-    let mut w = Where::new("o.deleted_at IS NULL");
-    if let Some(m) = member {
-        w.and("o.id IN (SELECT org_id FROM org_members WHERE user_id = ?)", [Value::Integer(m.0)]);
-    }
     const SEARCH: SearchIndex = SearchIndex { table: "organizations_search", rowid: "o.id", scoped: false };
-    w.search_indexed(conn, req, &SEARCH, None, &["o.name", "o.description", "coalesce(o.domain, '')"])?;
+    let mut w = Where::new("o.deleted_at IS NULL");
+    // A condition only: the count below reads organizations in a subquery.
+    w.search_indexed_where(conn, req, &SEARCH, &["o.name", "o.description", "coalesce(o.domain, '')"])?;
     let order =
         req.order.as_ref().map_or_else(|| "o.name ASC, o.id ASC".to_string(), |o| o.sql(&ORDER_COLUMNS, "o.id"));
     let filter = w.sql();
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) {} WHERE {filter}", w.from("FROM organizations o")))?
-        .query_row(params_from_iter(w.params()), |r| r.get(0))?;
-    // Deferred join: page through ids in index order, then fetch only the
-    // rows of the page (sorting whole rows of every match is what gets slow).
-    let items = conn
-        .prepare_cached(&format!(
-            "{SELECT} JOIN (SELECT o.id AS pid {} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?) page
-               ON page.pid = o.id ORDER BY {order}",
-            w.from("FROM organizations o")
-        ))?
-        .query_map(params_from_iter(w.params_paged(req)), from_row)?
+    let total: i64 = match member {
+        // Counted from the memberships, each org checked by its key in a
+        // subquery: O(memberships) whatever the statistics say.
+        Some(m) => {
+            let params = std::iter::once(Value::Integer(m.0)).chain(w.params().cloned());
+            conn.prepare_cached(&format!(
+                "SELECT count(*) FROM org_members m WHERE m.user_id = ?
+                    AND (SELECT count(*) FROM organizations o WHERE o.id = m.org_id AND {filter}) > 0"
+            ))?
+            .query_row(params_from_iter(params), |r| r.get(0))?
+        }
+        None => conn
+            .prepare_cached(&format!("SELECT count(*) FROM organizations o WHERE {filter}"))?
+            .query_row(params_from_iter(w.params()), |r| r.get(0))?,
+    };
+    if let Some(m) = member {
+        w.and("o.id IN (SELECT org_id FROM org_members WHERE user_id = ?)", [Value::Integer(m.0)]);
+    }
+    let filter = w.sql();
+    // Page through ids in index order, then read only the rows of the page,
+    // each by its key: a join back to the page let stale statistics scan
+    // organizations once per row of the page.
+    let ids = conn
+        .prepare_cached(&format!("SELECT o.id FROM organizations o WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"))?
+        .query_map(params_from_iter(w.params_paged(req)), |r| r.get::<_, i64>(0))?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items, total: total as u64 })
+    let ids = Page { items: ids, total: total.max(0) as u64 };
+    rows_by_id(conn, ids, &format!("{SELECT} WHERE o.id = ?1"), from_row)
 }
 
 pub struct OrgFields<'a> {
@@ -218,11 +235,37 @@ pub fn set_member_state(conn: &Connection, org: OrgId, user: UserId, state: &str
 
 /// The user's live organizations, oldest membership first.
 pub fn memberships(conn: &Connection, user: UserId) -> AppResult<Vec<OrgRow>> {
-    let sql = format!(
-        "{SELECT} JOIN org_members m ON m.org_id = o.id WHERE m.user_id = ?1 AND o.deleted_at IS NULL
-         ORDER BY m.created_at, o.id"
-    );
-    let rows = conn.prepare_cached(&sql)?.query_map([user], from_row)?.collect::<Result<Vec<_>, _>>()?;
+    let ids: Vec<OrgId> = conn
+        .prepare_cached("SELECT org_id FROM org_members WHERE user_id = ?1 ORDER BY created_at, org_id")?
+        .query_map([user], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    live_rows(conn, ids)
+}
+
+/// The user's live organizations among `orgs`, oldest membership first:
+/// O(`orgs`), however many other orgs the user belongs to.
+pub fn memberships_in(conn: &Connection, user: UserId, orgs: &[OrgId]) -> AppResult<Vec<OrgRow>> {
+    let mut since = conn.prepare_cached("SELECT created_at FROM org_members WHERE org_id = ?1 AND user_id = ?2")?;
+    let mut found = Vec::new();
+    for org in orgs {
+        if let Some(at) = since.query_row(params![org, user], |r| r.get::<_, String>(0)).optional()? {
+            found.push((at, *org));
+        }
+    }
+    found.sort();
+    found.dedup();
+    live_rows(conn, found.into_iter().map(|(_, o)| o).collect())
+}
+
+/// The live rows of `ids`, in that order, each read by its key (see `SELECT`).
+fn live_rows(conn: &Connection, ids: Vec<OrgId>) -> AppResult<Vec<OrgRow>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE o.id = ?1 AND o.deleted_at IS NULL"))?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = stmt.query_row([id], from_row).optional()? {
+            rows.push(row);
+        }
+    }
     Ok(rows)
 }
 
@@ -234,11 +277,15 @@ pub fn member_ids(conn: &Connection, org: OrgId) -> AppResult<Vec<UserId>> {
 
 /// The first live org of a user (the default org context).
 pub fn first_for_user(conn: &Connection, user: UserId) -> AppResult<Option<OrgRow>> {
-    let sql = format!(
-        "{SELECT} JOIN org_members m ON m.org_id = o.id WHERE m.user_id = ?1 AND o.deleted_at IS NULL
-         ORDER BY m.created_at, o.id LIMIT 1"
-    );
-    Ok(conn.prepare_cached(&sql)?.query_row([user], from_row).optional()?)
+    let mut ids =
+        conn.prepare_cached("SELECT org_id FROM org_members WHERE user_id = ?1 ORDER BY created_at, org_id")?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE o.id = ?1 AND o.deleted_at IS NULL"))?;
+    for id in ids.query_map([user], |r| r.get::<_, OrgId>(0))? {
+        if let Some(row) = stmt.query_row([id?], from_row).optional()? {
+            return Ok(Some(row));
+        }
+    }
+    Ok(None)
 }
 
 /// Removes organizations soft-deleted before `cutoff`; returns how many.

@@ -145,24 +145,35 @@ pub struct AuthRecord {
 
 /// The live token and its live, active owner, or nothing.
 pub fn auth_record(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<AuthRecord>> {
+    // Two lookups by key, each on one table, rather than a join: SQLite plans
+    // those without statistics, so stale ones cannot make this a scan.
     let sql = format!(
-        "SELECT t.id, t.kind, t.secret_hash, u.id, u.uuid, u.email, u.is_provider_admin, t.expires_at, t.last_used_at
-           FROM tokens t JOIN users u ON u.id = t.user_id
-          WHERE t.uuid = ? AND {LIVE} AND u.deleted_at IS NULL AND u.status = 'active'"
+        "SELECT t.id, t.kind, t.secret_hash, t.user_id, t.expires_at, t.last_used_at FROM tokens t
+          WHERE t.uuid = ? AND {LIVE}"
     );
-    Ok(conn
+    let token = conn
         .prepare_cached(&sql)?
         .query_row(params![uuid.to_string(), time::now_db()], |r| {
+            Ok((r.get(0)?, Kind::column(r, 1)?, r.get(2)?, r.get(3)?, cols::ts_opt(r, 4)?, cols::ts_opt(r, 5)?))
+        })
+        .optional()?;
+    let Some((token, kind, secret_hash, user, expires_at, last_used_at)) = token else { return Ok(None) };
+    Ok(conn
+        .prepare_cached(
+            "SELECT u.uuid, u.email, u.is_provider_admin FROM users u
+              WHERE u.id = ?1 AND u.deleted_at IS NULL AND u.status = 'active'",
+        )?
+        .query_row([user], |r| {
             Ok(AuthRecord {
-                token: r.get(0)?,
-                kind: Kind::column(r, 1)?,
-                secret_hash: r.get(2)?,
-                user: r.get(3)?,
-                user_uuid: cols::uuid(r, 4)?,
-                email: r.get(5)?,
-                provider_admin: r.get(6)?,
-                expires_at: cols::ts_opt(r, 7)?,
-                last_used_at: cols::ts_opt(r, 8)?,
+                token,
+                kind,
+                secret_hash,
+                user,
+                user_uuid: cols::uuid(r, 0)?,
+                email: r.get(1)?,
+                provider_admin: r.get(2)?,
+                expires_at,
+                last_used_at,
             })
         })
         .optional()?)

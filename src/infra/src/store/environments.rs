@@ -28,9 +28,13 @@ pub struct EnvironmentRow {
 
 pub const ORDER_FIELDS: [&str; 3] = ["name", "created_at", "updated_at"];
 const ORDER: [(&str, &str); 3] = [("name", "e.name"), ("created_at", "e.created_at"), ("updated_at", "e.updated_at")];
-const SELECT: &str = "SELECT e.id, e.uuid, e.org_id, o.uuid, u.uuid, e.name, e.description, e.metadata, \
+/// The org's and owner's uuids come from subqueries by key, not joins: a
+/// query on one table by a key is planned without statistics, so stale ones
+/// cannot turn a point read into a scan of organizations or users.
+const SELECT: &str = "SELECT e.id, e.uuid, e.org_id, (SELECT o.uuid FROM organizations o WHERE o.id = e.org_id), \
+    (SELECT u.uuid FROM users u WHERE u.id = e.owner_id), e.name, e.description, e.metadata, \
     e.created_at, e.updated_at, e.deleted_at";
-const FROM: &str = "FROM environments e JOIN organizations o ON o.id = e.org_id LEFT JOIN users u ON u.id = e.owner_id";
+const FROM: &str = "FROM environments e";
 const LIST_FROM: &str = "FROM environments e";
 const SEARCH: SearchIndex = SearchIndex { table: "environments_search", rowid: "e.id", scoped: true };
 /// An org's live environments page through buckets (migration V013).
@@ -93,13 +97,16 @@ pub fn list(
             return rows_by_id(conn, ids, &by_id, from_row);
         }
     }
-    // Page through the index on the bare table, then join only the page's rows.
+    // Page through the index on the bare table, then read only the page's rows.
     let ids = fetch_page_counted(conn, "SELECT e.id", LIST_FROM, &w, &order, req, total, |r| r.get::<_, i64>(0))?;
     rows_by_id(conn, ids, &by_id, from_row)
 }
 
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<EnvironmentRow>> {
-    let sql = format!("{SELECT} {FROM} WHERE e.uuid = ?1 AND e.deleted_at IS NULL AND o.deleted_at IS NULL");
+    let sql = format!(
+        "{SELECT} {FROM} WHERE e.uuid = ?1 AND e.deleted_at IS NULL
+            AND (SELECT count(*) FROM organizations o WHERE o.id = e.org_id AND o.deleted_at IS NULL) > 0"
+    );
     Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
 }
 
@@ -161,4 +168,97 @@ pub fn of_connection(conn: &Connection, connection: ConnectionId) -> AppResult<V
     )?;
     let rows = stmt.query_map([connection], |r| Ok((cols::uuid(r, 0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+#[cfg(test)]
+mod plans {
+    //! The hot queries of environments keep their plans whatever the
+    //! statistics say (see `meshcloud_kernel::db::plan`).
+
+    use meshcloud_kernel::db::plan::{Expect, Stats, check, check_under_each, set_stats, statements_of};
+
+    use super::*;
+
+    #[test]
+    fn point_reads_and_first_pages_keep_their_plans_under_any_statistics() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("plans.db");
+        meshcloud_kernel::db::migrate(&path).expect("migrates");
+        let conn = Connection::open(&path).expect("opens");
+        conn.execute_batch(
+            "BEGIN;
+             INSERT INTO users (uuid, email, user_id, created_at, updated_at) VALUES ('00000000-0000-4000-8000-000000000000', 'a@b.c', 'a', '', '');
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20)
+             INSERT INTO organizations (uuid, name, owner_id, created_at, updated_at) 
+                 SELECT printf('00000000-0000-4000-8000-%012d', i), 'org', 1, '', '' FROM n;
+             COMMIT;",
+        )
+        .expect("seed");
+        let (org, owner) = (OrgId(1), UserId(1));
+        conn.execute_batch("BEGIN").expect("begin");
+        for i in 0..2000 {
+            insert(&conn, OrgId(1 + i % 20), owner, &format!("env {i:04}"), "").expect("env");
+        }
+        conn.execute_batch("COMMIT").expect("commit");
+        let env = get(&conn, EnvironmentId(1)).expect("env");
+
+        let row = Expect {
+            uses: &["SEARCH o USING INTEGER PRIMARY KEY", "SEARCH u USING INTEGER PRIMARY KEY"],
+            never_scan: &["e", "o", "u"],
+        };
+        let mut queries = Vec::new();
+        let (_, sqls) = statements_of(&conn, || by_uuid(&conn, env.uuid).expect("read").expect("found"));
+        assert_eq!(sqls.len(), 1);
+        queries.push((
+            sqls[0].clone(),
+            Expect { uses: &["sqlite_autoindex_environments_1"], never_scan: &["e", "o", "u"] },
+        ));
+        let (_, sqls) = statements_of(&conn, || get(&conn, env.id).expect("read"));
+        queries.push((sqls[0].clone(), Expect { uses: &["SEARCH e USING INTEGER PRIMARY KEY"], ..row }));
+        for order in [None, Some("created_at"), Some("updated_at")] {
+            let req = PageRequest {
+                offset: 0,
+                limit: 25,
+                search: None,
+                order: order.map(|f| meshcloud_kernel::page::Order { field: f.into(), descending: true }),
+            };
+            let (page, sqls) = statements_of(&conn, || list(&conn, org, None, &req).expect("list"));
+            assert_eq!((page.items.len(), page.total), (25, 100));
+            let index: &'static [&'static str] = match order {
+                None => &["environments_name"],
+                Some("created_at") => &["environments_created"],
+                _ => &["environments_updated"],
+            };
+            // The count, the buckets, the seeks in the sort's index (two or
+            // three: ties of the bucket's first key, how many, the rest), the rows.
+            assert!((5..=6).contains(&sqls.len()), "{sqls:#?}");
+            for sql in sqls {
+                let want = if sql.contains("live_counts") {
+                    Expect { uses: &["live_counts"], never_scan: &["live_counts"] }
+                } else if sql.contains("environments_pages") {
+                    Expect { uses: &["PRIMARY KEY (sort=? AND scope=?)"], never_scan: &["environments_pages"] }
+                } else if sql.contains("INDEXED BY") {
+                    Expect { uses: index, never_scan: &["environments"] }
+                } else {
+                    Expect { uses: &["SEARCH e USING INTEGER PRIMARY KEY"], ..row }
+                };
+                queries.push((sql, want));
+            }
+        }
+        // A search reads its candidates first and each environment by its
+        // key. Statistics that call environments a one-row table make SQLite
+        // scan it per candidate instead: they are refreshed (see `db::plan`).
+        let req = PageRequest { offset: 0, limit: 25, search: Some("env 01".into()), order: None };
+        let (page, sqls) = statements_of(&conn, || list(&conn, org, None, &req).expect("search"));
+        assert_eq!((page.items.len(), page.total), (5, 5));
+        let searched: Vec<String> = sqls.into_iter().filter(|s| s.contains("search_hits")).collect();
+        assert_eq!(searched.len(), 1);
+        for stats in [Stats::Absent, Stats::Fresh] {
+            set_stats(&conn, stats, &[]).expect("stats");
+            let want = Expect { uses: &["SEARCH e USING INTEGER PRIMARY KEY"], never_scan: &["e"] };
+            check(&conn, &searched[0], want).unwrap_or_else(|e| panic!("[{stats:?}] {e}"));
+        }
+        let poison = [("organizations", 1), ("users", 1), ("environments", 1), ("live_counts", 1)];
+        check_under_each(&conn, &poison, &queries).unwrap_or_else(|e| panic!("{e}"));
+    }
 }

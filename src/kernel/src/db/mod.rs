@@ -7,12 +7,15 @@
 //! An answer of success therefore means the change is on disk.
 
 pub mod cols;
+pub mod dirty;
 pub mod pages;
+pub mod plan;
 pub mod query;
 pub mod search;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -33,6 +36,9 @@ mod embedded {
     refinery::embed_migrations!("../../migrations");
 }
 
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 256;
+
 /// The database file inside a data dir.
 pub const DB_FILE: &str = "meshcloud.db";
 
@@ -44,11 +50,19 @@ pub struct DbOptions {
     pub wait_timeout: Duration,
     /// SQLite's own wait for a lock held by another process (CLI tools, backups).
     pub busy_timeout: Duration,
+    /// The writer refreshes planner statistics after this many committed
+    /// batches, and after an hour of activity, whichever comes first.
+    pub optimize_every: u32,
 }
 
 impl Default for DbOptions {
     fn default() -> Self {
-        DbOptions { readers: 4, wait_timeout: Duration::from_secs(5), busy_timeout: Duration::from_secs(5) }
+        DbOptions {
+            readers: 4,
+            wait_timeout: Duration::from_secs(5),
+            busy_timeout: Duration::from_secs(5),
+            optimize_every: 1000,
+        }
     }
 }
 
@@ -61,8 +75,23 @@ struct Inner {
     path: PathBuf,
     opts: DbOptions,
     writer: writer::WriterHandle,
-    readers: Mutex<Vec<Connection>>,
+    readers: Mutex<Vec<Reader>>,
     read_permits: Arc<Semaphore>,
+    /// This store created the unclean-shutdown marker and removes it on close.
+    owns_marker: bool,
+    /// Advanced by the writer each time it changes the statistics.
+    stats: Arc<AtomicU64>,
+}
+
+/// A pooled reader and the statistics generation it loaded. SQLite reads
+/// `sqlite_stat1` only when a connection loads the schema, and an ANALYZE
+/// does not change the schema cookie, so other connections keep planning
+/// from what they loaded (reloading, `ANALYZE sqlite_schema`, needs the write
+/// lock). A reader older than the writer's last analysis is replaced by a
+/// new connection before its next use.
+struct Reader {
+    conn: Connection,
+    stats: u64,
 }
 
 pub fn db_path(data_dir: &Path) -> PathBuf {
@@ -70,9 +99,39 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
 }
 
 fn open_conn(path: &Path, opts: &DbOptions, read_only: bool) -> AppResult<Connection> {
+    open_store_conn(path, opts, read_only, false)
+}
+
+/// A connection of the store; `analyze`: refresh statistics first (the
+/// store's own connections, not those of `check` or `migrate`, which leave
+/// the file as it is).
+fn open_store_conn(path: &Path, opts: &DbOptions, read_only: bool, analyze: bool) -> AppResult<Connection> {
+    let conn = open_plain(path, opts)?;
+    if analyze {
+        refresh_statistics(&conn);
+    }
+    if read_only {
+        conn.execute_batch("PRAGMA query_only = ON;")?;
+    }
+    Ok(conn)
+}
+
+/// A reader opened to replace one whose statistics are out of date: the
+/// writer has just analyzed, so it does not try again.
+fn reopen_reader(path: &Path, opts: &DbOptions) -> AppResult<Connection> {
+    let conn = open_plain(path, opts)?;
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    Ok(conn)
+}
+
+/// A connection with the store's settings.
+fn open_plain(path: &Path, opts: &DbOptions) -> AppResult<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(opts.busy_timeout)?;
+    // Room for every statement the stores prepare: with rusqlite's default of
+    // 16 the cache thrashes and requests pay for parsing and planning again.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // FULL: an acknowledged commit survives power loss, not only a crash.
     // Group commit pays for the fsync once per batch.
     conn.execute_batch(
@@ -80,12 +139,34 @@ fn open_conn(path: &Path, opts: &DbOptions, read_only: bool) -> AppResult<Connec
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -16000;
+         PRAGMA analysis_limit = 400;",
     )?;
-    if read_only {
-        conn.execute_batch("PRAGMA query_only = ON;")?;
-    }
     Ok(conn)
+}
+
+/// SQLite-only: statistics that describe the tables as they are now. Plans
+/// chosen from statistics taken when a table was nearly empty can turn an
+/// index lookup into a scan per row, so each connection, when it opens, and
+/// the writer on a schedule re-analyze every table whose size changed a lot
+/// since its last analysis (0x10000: all tables, not only the ones this
+/// connection used). `analysis_limit` bounds each ANALYZE to a sample, so this
+/// stays cheap at any size. Best effort: a lock held by another process only
+/// postpones it. Returns whether anything was analyzed.
+///
+/// Debug mode (0x1) lists the ANALYZE statements `optimize` would run; they
+/// are run here, so the caller knows whether statistics changed.
+pub(crate) fn refresh_statistics(conn: &Connection) -> bool {
+    let stale = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare("PRAGMA optimize = 0x10013")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect()
+    };
+    let mut analyzed = false;
+    for sql in stale().unwrap_or_default() {
+        analyzed |= sql.starts_with("ANALYZE") && conn.execute_batch(&sql).is_ok();
+    }
+    analyzed
 }
 
 /// The newest schema version this binary knows.
@@ -95,21 +176,28 @@ pub fn known_schema_version() -> i32 {
 
 /// Applies pending migrations. Refuses a database that a newer binary migrated.
 pub fn migrate(path: &Path) -> AppResult<usize> {
-    let opts = DbOptions::default();
-    let mut conn = open_conn(path, &opts, false)?;
-    schema_not_newer(&conn)?;
+    migrate_conn(&mut open_conn(path, &DbOptions::default(), false)?)
+}
+
+fn migrate_conn(conn: &mut Connection) -> AppResult<usize> {
+    schema_not_newer(conn)?;
     conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     let report = embedded::migrations::runner()
         .set_abort_divergent(true)
         .set_abort_missing(true)
-        .run(&mut conn)
+        .run(conn)
         .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
     conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-    let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-    if violations > 0 {
-        return Err(AppError::Internal(format!("migration left {violations} foreign key violations")));
+    let applied = report.applied_migrations().len();
+    // Only a migration can leave a reference dangling (writes run with foreign
+    // keys on); the check reads every table, so it runs only after one.
+    if applied > 0 {
+        let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if violations > 0 {
+            return Err(AppError::Internal(format!("migration left {violations} foreign key violations")));
+        }
     }
-    Ok(report.applied_migrations().len())
+    Ok(applied)
 }
 
 /// The newest applied schema version; an error if a newer binary applied it.
@@ -181,29 +269,70 @@ pub fn require_current_schema(path: &Path) -> AppResult<()> {
 }
 
 impl Db {
-    /// Migrates, checks and opens the store at `path` (the server's way).
+    /// Opens the store at `path` the server's way: checks its integrity if it
+    /// was not closed cleanly (see [`dirty`]), migrates it, and marks it open
+    /// until [`Db::close`]. Only one process may do this at a time.
     pub fn open(path: &Path, opts: DbOptions) -> AppResult<Db> {
-        migrate(path)?;
-        Self::open_migrated(path, opts)
+        let unclean = dirty::is_dirty(path);
+        if !unclean {
+            dirty::create(path)?;
+        }
+        let mut conn = open_conn(path, &opts, false)?;
+        if unclean {
+            // Before migrating: a damaged file is refused before anything writes to it.
+            dirty::quick_check(&conn, "the database was not closed cleanly")?;
+        }
+        // The marker must be on disk before this process's first commit. A
+        // migration commits now; otherwise the writer syncs it before its
+        // first commit that changes rows, so that a start with nothing to
+        // write waits for no fsync. A marker found at start was synced by the
+        // run that made it.
+        let mut sync_marker = None;
+        if !unclean {
+            if schema_not_newer(&conn)? < known_schema_version() {
+                dirty::sync(path)?;
+            } else {
+                let path = path.to_path_buf();
+                sync_marker = Some(Box::new(move || dirty::sync(&path)) as writer::BeforeFirstCommit);
+            }
+        }
+        migrate_conn(&mut conn)?;
+        Self::start(path, opts, conn, true, sync_marker)
     }
 
-    /// Opens a store that must already be at this binary's schema (the tools' way).
+    /// Opens a store that must already be at this binary's schema (the tools'
+    /// way). Its integrity is checked when the marker is there (a server
+    /// holds it, or none closed it cleanly); the marker is left as it is.
     pub fn open_existing(path: &Path, opts: DbOptions) -> AppResult<Db> {
         require_current_schema(path)?;
-        Self::open_migrated(path, opts)
+        let conn = open_conn(path, &opts, false)?;
+        if dirty::is_dirty(path) {
+            dirty::quick_check(&conn, "the database is open or was not closed cleanly")?;
+        }
+        Self::start(path, opts, conn, false, None)
     }
 
-    fn open_migrated(path: &Path, opts: DbOptions) -> AppResult<Db> {
-        let writer_conn = open_conn(path, &opts, false)?;
-        let quick: String = writer_conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if quick != "ok" {
-            return Err(AppError::Internal(format!(
-                "the database failed its integrity check ({quick}); restore a backup or run `meshcloud check-db`"
-            )));
-        }
-        let readers = (0..opts.readers.max(1)).map(|_| open_conn(path, &opts, true)).collect::<AppResult<Vec<_>>>()?;
+    fn start(
+        path: &Path,
+        opts: DbOptions,
+        writer_conn: Connection,
+        owns_marker: bool,
+        before_first_commit: Option<writer::BeforeFirstCommit>,
+    ) -> AppResult<Db> {
+        // After the integrity check, before the readers open: they load what it took.
+        refresh_statistics(&writer_conn);
+        let readers = (0..opts.readers.max(1))
+            .map(|_| Ok(Reader { conn: open_store_conn(path, &opts, true, true)?, stats: 0 }))
+            .collect::<AppResult<Vec<_>>>()?;
         let n = readers.len();
-        let writer = writer::WriterHandle::start(writer_conn, opts.wait_timeout)?;
+        let stats = Arc::new(AtomicU64::new(0));
+        let writer = writer::WriterHandle::start(
+            writer_conn,
+            opts.wait_timeout,
+            before_first_commit,
+            opts.optimize_every,
+            stats.clone(),
+        )?;
         Ok(Db {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
@@ -211,6 +340,8 @@ impl Db {
                 writer,
                 readers: Mutex::new(readers),
                 read_permits: Arc::new(Semaphore::new(n)),
+                owns_marker,
+                stats,
             }),
         })
     }
@@ -250,7 +381,7 @@ impl Db {
             .await
             .map_err(|_| AppError::busy())?
             .map_err(|_| AppError::busy())?;
-        let conn = inner
+        let reader = inner
             .readers
             .lock()
             .map_err(|_| AppError::internal("reader pool poisoned"))?
@@ -258,9 +389,10 @@ impl Db {
             .ok_or_else(|| AppError::internal("reader pool empty with a permit held"))?;
         // The lease travels with the blocking task, so the connection goes back
         // to the pool even when the awaiting request is cancelled or `f` panics.
-        let lease = Lease { conn: Some(conn), inner, _permit: permit };
+        let mut lease = Lease { conn: Some(reader), inner, _permit: permit };
         tokio::task::spawn_blocking(move || {
-            let conn = lease.conn.as_ref().ok_or_else(|| AppError::internal("lease without a connection"))?;
+            lease.refresh();
+            let conn = &lease.conn.as_ref().ok_or_else(|| AppError::internal("lease without a connection"))?.conn;
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
                 .map_err(|_| AppError::internal("panic in a read"))?
         })
@@ -279,11 +411,14 @@ impl Db {
     }
 
     /// Waits for queued writes and stops the writer thread; the last connection
-    /// to close checkpoints the WAL.
+    /// to close checkpoints the WAL. A server's store is then marked clean.
     pub fn close(&self) {
         self.inner.writer.stop();
         if let Ok(mut pool) = self.inner.readers.lock() {
             pool.clear();
+        }
+        if self.inner.owns_marker {
+            dirty::mark_clean(&self.inner.path);
         }
     }
 }
@@ -291,29 +426,47 @@ impl Db {
 /// A reader connection on loan; returned to the pool on drop, with any
 /// transaction a panic left open rolled back, before the permit is released.
 struct Lease {
-    conn: Option<Connection>,
+    conn: Option<Reader>,
     inner: Arc<Inner>,
     _permit: OwnedSemaphorePermit,
 }
 
+impl Lease {
+    /// Replaces a reader that predates the writer's last analysis (see
+    /// `Reader`); if a new connection cannot be opened, the old one serves.
+    fn refresh(&mut self) {
+        let now = self.inner.stats.load(Ordering::Acquire);
+        if let Some(r) = self.conn.as_mut()
+            && r.stats != now
+            && let Ok(conn) = reopen_reader(&self.inner.path, &self.inner.opts)
+        {
+            *r = Reader { conn, stats: now };
+        }
+    }
+}
+
 impl Drop for Lease {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            if !conn.is_autocommit() {
-                let _ = conn.execute_batch("ROLLBACK");
+        if let Some(r) = self.conn.take() {
+            if !r.conn.is_autocommit() {
+                let _ = r.conn.execute_batch("ROLLBACK");
             }
             if let Ok(mut pool) = self.inner.readers.lock() {
-                pool.push(conn);
+                pool.push(r);
             }
         }
     }
 }
 
 fn run_read<T>(conn: &Connection, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
-    conn.execute_batch("BEGIN DEFERRED")?;
+    // Prepared once per connection: parsing these on every read showed in profiles.
+    conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
     let result = f(conn);
     // A read-only transaction has nothing to keep; ending it releases the snapshot.
-    let _ = conn.execute_batch(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
+    let end = conn.prepare_cached(if result.is_ok() { "COMMIT" } else { "ROLLBACK" }).and_then(|mut s| s.execute([]));
+    if end.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
     result
 }
 
@@ -434,6 +587,59 @@ mod tests {
         }
         db.close();
         assert!(matches!(db.write(|_| Ok(())).await, Err(AppError::Unavailable { .. })), "closed stores refuse writes");
+    }
+
+    #[test]
+    fn a_server_store_is_marked_from_open_to_clean_close_and_tools_leave_the_mark() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("t.db");
+        let db = Db::open(&path, DbOptions::default()).expect("open");
+        assert!(dirty::is_dirty(&path), "marked while open");
+        db.close();
+        assert!(!dirty::is_dirty(&path), "clean after close");
+        let tool = Db::open_existing(&path, DbOptions::default()).expect("tool");
+        tool.close();
+        assert!(!dirty::is_dirty(&path), "a tool neither marks nor needs a check");
+        drop(Db::open(&path, DbOptions::default()).expect("open"));
+        assert!(dirty::is_dirty(&path), "a store never closed leaves the mark");
+        let tool = Db::open_existing(&path, DbOptions::default()).expect("tool on a marked store");
+        tool.close();
+        assert!(dirty::is_dirty(&path), "a tool leaves the mark where it was");
+        Db::open(&path, DbOptions::default()).expect("checked and reopened").close();
+        assert!(!dirty::is_dirty(&path));
+    }
+
+    #[tokio::test]
+    async fn the_writer_runs_its_hook_before_the_first_commit_that_changes_rows() {
+        let (_dir, db) = scratch().await;
+        let path = db.path().to_path_buf();
+        db.close();
+        let ran = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let hook = {
+            let ran = ran.clone();
+            Box::new(move || {
+                ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            }) as writer::BeforeFirstCommit
+        };
+        let conn = open_conn(&path, &DbOptions::default(), false).expect("conn");
+        let w = writer::WriterHandle::start(
+            conn,
+            Duration::from_secs(5),
+            Some(hook),
+            1000,
+            Arc::new(std::sync::atomic::AtomicU64::new(0)),
+        )
+        .expect("writer");
+        let count = || ran.load(std::sync::atomic::Ordering::SeqCst);
+        w.submit(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))?)).await.expect("read");
+        w.submit(|c| Ok(c.execute("UPDATE t SET n = n + 1 WHERE n < 0", [])?)).await.expect("no rows");
+        assert_eq!(count(), 0, "nothing changed, nothing to sync");
+        w.submit(|c| Ok(c.execute("INSERT INTO t (n) VALUES (1)", [])?)).await.expect("insert");
+        assert_eq!(count(), 1, "synced before the commit that wrote");
+        w.submit(|c| Ok(c.execute("INSERT INTO t (n) VALUES (2)", [])?)).await.expect("insert");
+        assert_eq!(count(), 1, "once");
+        w.stop();
     }
 
     #[test]

@@ -87,7 +87,9 @@ impl Anchored {
     /// the rowid, and would step through every tie of `k` before `id`): the
     /// ties of `k` from `id` on, how many of them a skip passes, the rows after `k`.
     fn statements(&self, sort: &str) -> [String; 4] {
-        let (t, s, live) = (self.table, self.scope, self.live);
+        let (s, live) = (self.scope, self.live);
+        let index = self.sorts.iter().find(|(c, _)| *c == sort).map_or("", |(_, i)| *i);
+        let t = format!("{} INDEXED BY {index}", self.table);
         let ties = format!("FROM {t} WHERE {s} = ?1 AND {live} AND {sort} = ?2 AND id >= ?3");
         [
             format!("SELECT id FROM {t} WHERE {s} = ?1 AND {live} AND id >= ?2 ORDER BY id LIMIT ?3 OFFSET ?4"),
@@ -362,7 +364,8 @@ mod tests {
                 .expect("rows");
             rows.join("; ")
         };
-        let [by_id, ties, tied, after] = T.statements("name");
+        let [by_id, ..] = T.statements("id");
+        let [_, ties, tied, after] = T.statements("name");
         for (sql, want) in [
             (by_id, "t_live (org_id=? AND id>?)"),
             (ties, "t_name (org_id=? AND name=? AND id>?)"),

@@ -67,15 +67,39 @@ impl Where {
         scope: Option<i64>,
         columns: &[&str],
     ) -> crate::AppResult<&mut Self> {
+        self.search_through(conn, req, index, scope, columns, true)
+    }
+
+    /// As `search_indexed` on an unscoped index, with the candidates a
+    /// condition of the `WHERE` clause alone (`id IN (...)`), for statements
+    /// that cannot read them first; SQLite then chooses where it starts.
+    pub fn search_indexed_where(
+        &mut self,
+        conn: &rusqlite::Connection,
+        req: &PageRequest,
+        index: &SearchIndex,
+        columns: &[&str],
+    ) -> crate::AppResult<&mut Self> {
+        self.search_through(conn, req, index, None, columns, false)
+    }
+
+    fn search_through(
+        &mut self,
+        conn: &rusqlite::Connection,
+        req: &PageRequest,
+        index: &SearchIndex,
+        scope: Option<i64>,
+        columns: &[&str],
+        first: bool,
+    ) -> crate::AppResult<&mut Self> {
         let Some(s) = &req.search else { return Ok(self) };
         if let Some(ids) = candidates(conn, index, s, scope)? {
             let ids = Value::Text(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()));
-            if index.scoped && scope.is_some() {
-                // The join order is fixed: the candidates drive, never a scan of the scope's rows.
+            if first {
+                // The join order is fixed: the candidates drive, each row read by its key.
                 self.hits = Some(ids);
                 self.and(&format!("search_hits.value = {}", index.rowid), []);
             } else {
-                // Few candidates: whichever side SQLite starts from is cheap.
                 self.and(&format!("{} IN (SELECT value FROM json_each(?))", index.rowid), [ids]);
             }
         }

@@ -3,7 +3,8 @@
 //! answers every job of the batch.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,10 @@ const MAX_BATCH: usize = 256;
 const QUEUE: usize = 1024;
 
 type Finish = Box<dyn FnOnce(AppResult<()>) + Send>;
+
+/// Runs on the writer thread before the first commit that changes rows
+/// (see `Db::open`).
+pub(super) type BeforeFirstCommit = Box<dyn FnOnce() -> AppResult<()> + Send>;
 
 /// A queued write. `run` executes it and hands back what to tell the caller
 /// once the commit outcome is known; `abort` answers without running it.
@@ -66,11 +71,17 @@ pub(super) struct WriterHandle {
 }
 
 impl WriterHandle {
-    pub(super) fn start(conn: Connection, wait_timeout: Duration) -> AppResult<WriterHandle> {
+    pub(super) fn start(
+        conn: Connection,
+        wait_timeout: Duration,
+        before_first_commit: Option<BeforeFirstCommit>,
+        optimize_every: u32,
+        stats: Arc<AtomicU64>,
+    ) -> AppResult<WriterHandle> {
         let (tx, rx) = mpsc::channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("meshcloud-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer_loop(conn, rx, before_first_commit, optimize_every, &stats))
             .map_err(|e| AppError::internal(format!("cannot start the writer thread: {e}")))?;
         Ok(WriterHandle { tx: Mutex::new(Some(tx)), thread: Mutex::new(Some(thread)), wait_timeout })
     }
@@ -107,7 +118,17 @@ impl WriterHandle {
     }
 }
 
-fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
+/// How often statistics are refreshed while writes keep coming.
+const OPTIMIZE_AFTER: Duration = Duration::from_secs(3600);
+
+fn writer_loop(
+    conn: Connection,
+    mut rx: mpsc::Receiver<Job>,
+    mut before_first_commit: Option<BeforeFirstCommit>,
+    optimize_every: u32,
+    stats: &AtomicU64,
+) {
+    let (mut batches, mut since) = (0u32, Instant::now());
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -116,12 +137,24 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        run_batch(&conn, batch);
+        run_batch(&conn, batch, &mut before_first_commit);
+        // Between batches, outside any transaction: a table that grew from a
+        // handful of rows to thousands gets statistics saying so while the
+        // server runs, not only at the next start. Readers pick them up by
+        // reconnecting (see `Reader` in the parent module).
+        batches += 1;
+        if batches >= optimize_every || since.elapsed() >= OPTIMIZE_AFTER {
+            if super::refresh_statistics(&conn) {
+                stats.fetch_add(1, Ordering::Release);
+            }
+            (batches, since) = (0, Instant::now());
+        }
     }
     let _ = conn.execute_batch("PRAGMA optimize;");
 }
 
-fn run_batch(conn: &Connection, batch: Vec<Job>) {
+fn run_batch(conn: &Connection, batch: Vec<Job>, before_first_commit: &mut Option<BeforeFirstCommit>) {
+    let changes_before = conn.total_changes();
     // Jobs run in this transaction so far, waiting for its commit.
     let mut pending: Vec<Finish> = Vec::with_capacity(batch.len());
     let mut in_tx = false;
@@ -168,6 +201,14 @@ fn run_batch(conn: &Connection, batch: Vec<Job>) {
     if conn.is_autocommit() {
         fail_all(&mut pending, "the write transaction was rolled back by the database");
         return;
+    }
+    // Rows changed (writes are DML; schema changes are migrations, run before
+    // the writer starts): only then does this commit put anything on disk.
+    if conn.total_changes() != changes_before
+        && let Some(before) = before_first_commit.take()
+        && let Err(e) = before()
+    {
+        tracing::warn!(error = %e, "before the first commit");
     }
     match conn.execute_batch("COMMIT") {
         Ok(()) => pending.drain(..).for_each(|finish| finish(Ok(()))),

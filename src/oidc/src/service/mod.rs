@@ -9,12 +9,13 @@ pub mod state;
 pub mod token;
 pub mod upstream;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use meshcloud_identity::Identity;
 use meshcloud_kernel::db::Db;
 use meshcloud_kernel::secrets::Sealer;
+use meshcloud_kernel::{AppError, AppResult};
 
 /// Settings of the provider, taken from the server configuration.
 #[derive(Debug, Clone)]
@@ -59,20 +60,17 @@ struct Inner {
     sealer: Sealer,
     settings: OidcSettings,
     keys: RwLock<Option<Arc<keys::KeyRing>>>,
-    http: reqwest::Client,
+    http: OnceLock<reqwest::Client>,
 }
 
 impl Oidc {
-    /// Fails when the client for upstream providers cannot be built (no TLS
-    /// roots, say): a default client would lose its timeout and follow
-    /// redirects, so the server does not start without this one.
+    /// The client for upstream providers is built on first use: loading the
+    /// system's TLS roots costs start-up time and memory that a server without
+    /// upstream providers never needs.
     pub fn new(db: Db, identity: Identity, sealer: Sealer, settings: OidcSettings) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client for upstream sign-in providers: {e}"))?;
-        Ok(Oidc { inner: Arc::new(Inner { db, identity, sealer, settings, keys: RwLock::new(None), http }) })
+        Ok(Oidc {
+            inner: Arc::new(Inner { db, identity, sealer, settings, keys: RwLock::new(None), http: OnceLock::new() }),
+        })
     }
 
     pub fn db(&self) -> &Db {
@@ -91,8 +89,22 @@ impl Oidc {
         &self.inner.sealer
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    /// Fails when the client cannot be built (no TLS roots, say) rather than
+    /// fall back to a default client, which would lose the timeout and follow
+    /// redirects.
+    pub(crate) fn http(&self) -> AppResult<&reqwest::Client> {
+        if let Some(c) = self.inner.http.get() {
+            return Ok(c);
+        }
+        let built = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot build the HTTP client for upstream sign-in providers");
+                AppError::oauth("server_error", "upstream sign-in is not available")
+            })?;
+        Ok(self.inner.http.get_or_init(|| built))
     }
 
     pub fn issuer(&self) -> &str {

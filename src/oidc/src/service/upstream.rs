@@ -79,7 +79,7 @@ impl Oidc {
 
     async fn discover(&self, issuer: &str) -> AppResult<Discovery> {
         let url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
-        let resp = self.http().get(&url).send().await.map_err(|e| unusable("discovery", e))?;
+        let resp = self.http()?.get(&url).send().await.map_err(|e| unusable("discovery", e))?;
         if !resp.status().is_success() {
             return Err(unusable("discovery", resp.status()));
         }
@@ -182,7 +182,7 @@ impl Oidc {
             form.push(("client_secret", s));
         }
         let resp =
-            self.http().post(&discovery.token_endpoint).form(&form).send().await.map_err(|e| unusable("token", e))?;
+            self.http()?.post(&discovery.token_endpoint).form(&form).send().await.map_err(|e| unusable("token", e))?;
         if !resp.status().is_success() {
             return Err(unusable("token", resp.status()));
         }
@@ -243,7 +243,7 @@ impl Oidc {
                 let kid = header.get("kid").and_then(|k| k.as_str()).unwrap_or("");
                 let jwks_uri = discovery.jwks_uri.as_deref().ok_or_else(|| upstream_error("no jwks_uri"))?;
                 let keys: serde_json::Value = self
-                    .http()
+                    .http()?
                     .get(jwks_uri)
                     .send()
                     .await

@@ -115,14 +115,21 @@ pub fn delete(conn: &Connection, id: ScheduleId) -> AppResult<()> {
 pub fn upsert_system(conn: &Connection, name: &str, cron: &str, next: Option<&Timestamp>) -> AppResult<()> {
     let now = time::now_db();
     let enabled = !cron.trim().is_empty();
-    let changed = conn
+    // Every start registers every job: one that is already as configured is
+    // left alone, so that a start usually writes nothing (no commit to wait for).
+    let updated = conn
         .prepare_cached(
             "UPDATE schedules SET cron_expression = ?2, enabled = ?3, updated_at = ?4,
                     next_run_at = CASE WHEN cron_expression = ?2 AND next_run_at IS NOT NULL THEN next_run_at ELSE ?5 END
-              WHERE kind = 'system' AND name = ?1",
+              WHERE kind = 'system' AND name = ?1
+                AND (cron_expression IS NOT ?2 OR enabled IS NOT ?3 OR (next_run_at IS NULL AND ?5 IS NOT NULL))",
         )?
         .execute(params![name, cron, enabled, now, next.map(time::to_db)])?;
-    if changed == 0 {
+    let registered = updated > 0
+        || conn
+            .prepare_cached("SELECT count(*) > 0 FROM schedules WHERE kind = 'system' AND name = ?1")?
+            .query_row([name], |r| r.get::<_, bool>(0))?;
+    if !registered {
         conn.prepare_cached(
             "INSERT INTO schedules (uuid, kind, name, cron_expression, enabled, next_run_at, created_at, updated_at)
              VALUES (?1, 'system', ?2, ?3, ?4, ?5, ?6, ?6)",
