@@ -10,55 +10,12 @@ use common::child::Server;
 use common::{CONCURRENCY, header, run};
 
 use std::sync::Arc;
-use std::time::Instant;
-
-use serde_json::{Value, json};
 
 const READS: usize = 40_000;
 
 /// Environments seeded: 110,000, or `MESHCLOUD_BENCH_SEED` (e.g. fewer while profiling).
 fn seed_count() -> usize {
     std::env::var("MESHCLOUD_BENCH_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(110_000)
-}
-
-async fn seed(s: &Server, bearer: &str, org: &str) -> Vec<String> {
-    let seed = seed_count();
-    let start = Instant::now();
-    let (http, base, bearer, org) =
-        (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
-    let mut tasks = vec![];
-    for w in 0..CONCURRENCY {
-        let (http, base, bearer, org) = (http.clone(), base.clone(), bearer.clone(), org.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut ids = vec![];
-            let mut i = w;
-            while i < seed {
-                let body = json!({
-                    "name": format!("env-{:06}-{i}", (i * 7919) % seed),
-                    "description": format!("cluster in zone-{:02}", i % 100),
-                    "organization_id": &*org,
-                });
-                let res = http
-                    .post(format!("{base}/api/environments"))
-                    .header("authorization", &*bearer)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(res.status(), 201, "seed {i}");
-                ids.push(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
-                i += CONCURRENCY;
-            }
-            ids
-        }));
-    }
-    let mut ids = vec![];
-    for t in tasks {
-        ids.extend(t.await.unwrap());
-    }
-    let secs = start.elapsed().as_secs_f64();
-    println!("seeded {seed} environments in {secs:.1} s ({:.0} creates/s)", seed as f64 / secs);
-    ids
 }
 
 /// Bytes per table and index of the stopped server's database, largest first.
@@ -75,18 +32,8 @@ fn main() {
         let dir = tmp.path().join("data");
         let s = Server::start(&dir, &[]).await;
         let bearer = s.admin_bearer().await;
-        let orgs: Value = s
-            .http
-            .get(format!("{}/api/identity/orgs", s.base))
-            .header("authorization", &bearer)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let org = orgs["organizations"][0]["id"].as_str().unwrap().to_string();
-        let ids = Arc::new(seed(&s, &bearer, &org).await);
+        let org = s.first_org(&bearer).await;
+        let ids = Arc::new(s.seed_environments(&bearer, &org, 0..seed_count()).await);
 
         let reads = |s: &Server, bearer: &str, name: &str, path: String| {
             let (http, url, b) = (s.http.clone(), format!("{}{path}", s.base), bearer.to_string());

@@ -14,7 +14,7 @@ use common::{CONCURRENCY, header, run};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 const ACCOUNTS: usize = 8;
 const SIGN_INS: usize = 2_000;
@@ -66,49 +66,6 @@ async fn sign_in(http: &reqwest::Client, base: &str, i: usize, account: usize, r
         .as_u16()
 }
 
-async fn org_of(s: &Server, bearer: &str) -> String {
-    let orgs: Value = s
-        .http
-        .get(format!("{}/api/identity/orgs", s.base))
-        .header("authorization", bearer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    orgs["organizations"][0]["id"].as_str().unwrap().to_string()
-}
-
-async fn seed(s: &Server, bearer: &str, org: &str) -> Vec<String> {
-    let (http, base, bearer, org) =
-        (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
-    let mut tasks = vec![];
-    for w in 0..CONCURRENCY {
-        let (http, base, bearer, org) = (http.clone(), base.clone(), bearer.clone(), org.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut ids = vec![];
-            for i in (w..ENVIRONMENTS).step_by(CONCURRENCY) {
-                let res = http
-                    .post(format!("{base}/api/environments"))
-                    .header("authorization", &*bearer)
-                    .json(&json!({"name": format!("env-{i:05}"), "organization_id": &*org}))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(res.status(), 201, "seed {i}");
-                ids.push(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
-            }
-            ids
-        }));
-    }
-    let mut ids = vec![];
-    for t in tasks {
-        ids.extend(t.await.unwrap());
-    }
-    ids
-}
-
 fn mb(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
@@ -132,8 +89,8 @@ fn main() {
 
         let bearer = s.admin_bearer().await;
         create_accounts(&s);
-        let org = org_of(&s, &bearer).await;
-        let ids = Arc::new(seed(&s, &bearer, &org).await);
+        let org = s.first_org(&bearer).await;
+        let ids = Arc::new(s.seed_environments(&bearer, &org, 0..ENVIRONMENTS).await);
 
         println!(
             "\n{PARALLEL_ONE_ACCOUNT} correct sign-ins of one account sent at once (its throttle admits 10 at a time)"

@@ -10,14 +10,12 @@
 
 mod common;
 
-use common::CONCURRENCY;
 use common::child::Server;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Starts measured per case; the median is shown with the range.
 const CLEAN_RUNS: usize = 7;
@@ -30,38 +28,6 @@ fn figures(size: usize) -> (&'static str, &'static str) {
         1_000_000 => ("2400", "< 100"),
         _ => ("", ""),
     }
-}
-
-async fn seed(s: &Server, bearer: &str, org: &str, from: usize, to: usize) {
-    let start = Instant::now();
-    let (http, base, bearer, org) =
-        (s.http.clone(), Arc::<str>::from(s.base.as_str()), Arc::<str>::from(bearer), Arc::<str>::from(org));
-    let mut tasks = vec![];
-    for w in 0..CONCURRENCY {
-        let (http, base, bearer, org) = (http.clone(), base.clone(), bearer.clone(), org.clone());
-        tasks.push(tokio::spawn(async move {
-            for i in (from + w..to).step_by(CONCURRENCY) {
-                let body = json!({
-                    "name": format!("env-{:07}-{i}", (i * 7919) % to),
-                    "description": format!("cluster in zone-{:02}", i % 100),
-                    "organization_id": &*org,
-                });
-                let res = http
-                    .post(format!("{base}/api/environments"))
-                    .header("authorization", &*bearer)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(res.status(), 201, "seed {i}");
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    let secs = start.elapsed().as_secs_f64();
-    println!("  seeded {} environments in {secs:.0} s ({:.0} creates/s)", to - from, (to - from) as f64 / secs);
 }
 
 fn environments(db: &Path) -> usize {
@@ -88,7 +54,7 @@ async fn prepare(root: &Path, size: usize) -> PathBuf {
             .await
             .unwrap();
         let org = orgs["organizations"][0]["id"].as_str().unwrap().to_string();
-        seed(&s, &bearer, &org, have, size).await;
+        s.seed_environments(&bearer, &org, have..size).await;
         s.stop().await;
     }
     dir

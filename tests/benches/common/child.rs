@@ -144,6 +144,63 @@ impl Server {
         format!("Bearer {}", created["tokens"][0]["access_token"].as_str().unwrap())
     }
 
+    /// The id of the first organization `bearer` lists.
+    pub async fn first_org(&self, bearer: &str) -> String {
+        let orgs: serde_json::Value = self
+            .http
+            .get(format!("{}/api/identity/orgs", self.base))
+            .header("authorization", bearer)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        orgs["organizations"][0]["id"].as_str().unwrap().to_string()
+    }
+
+    /// Creates environments `range` in `org` through the API with
+    /// `CONCURRENCY` clients (names a permutation of the range's order,
+    /// descriptions cycling through 100 zones); answers their ids.
+    pub async fn seed_environments(&self, bearer: &str, org: &str, range: std::ops::Range<usize>) -> Vec<String> {
+        use std::sync::Arc;
+        let started = Instant::now();
+        let (http, base) = (self.http.clone(), Arc::<str>::from(self.base.as_str()));
+        let (bearer, org) = (Arc::<str>::from(bearer), Arc::<str>::from(org));
+        let mut tasks = vec![];
+        for w in 0..super::CONCURRENCY {
+            let (http, base, bearer, org, range) =
+                (http.clone(), base.clone(), bearer.clone(), org.clone(), range.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut ids = vec![];
+                for i in (range.start + w..range.end).step_by(super::CONCURRENCY) {
+                    let body = serde_json::json!({
+                        "name": format!("env-{:07}-{i}", (i * 7919) % range.end),
+                        "description": format!("cluster in zone-{:02}", i % 100),
+                        "organization_id": &*org,
+                    });
+                    let res = http
+                        .post(format!("{base}/api/environments"))
+                        .header("authorization", &*bearer)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(res.status(), 201, "seed {i}");
+                    ids.push(res.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+                }
+                ids
+            }));
+        }
+        let mut ids = vec![];
+        for t in tasks {
+            ids.extend(t.await.unwrap());
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!("  seeded {} environments in {secs:.1} s ({:.0} creates/s)", range.len(), range.len() as f64 / secs);
+        ids
+    }
+
     /// SIGTERM, then waits for the process to finish (a graceful stop).
     pub async fn stop(mut self) {
         let pid = self.pid().to_string();
