@@ -6,7 +6,7 @@
 //! the trigrams may come from different places or columns of a row: the index
 //! finds candidates, and the list re-checks its `LIKE`.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::AppResult;
 
@@ -144,24 +144,44 @@ pub fn index_queued(conn: &Connection) -> AppResult<()> {
         .prepare_cached("SELECT tbl, id FROM search_queue ORDER BY tbl, id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    let mut names = (String::new(), String::new());
-    for (t, id) in &queued {
-        if *t != names.0 {
-            // Names written by the migration's triggers; checked before they become SQL.
-            if t.is_empty() || !t.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                return Err(crate::AppError::internal(format!("search queue names no table: {t:?}")));
-            }
-            let columns = conn.prepare_cached(&format!("SELECT * FROM {t}_search_rows LIMIT 0"))?;
-            let columns = columns.column_names().iter().skip(1).map(|c| c.to_string()).collect::<Vec<_>>();
-            names = (t.clone(), columns.join(", "));
+    for (t, ids) in queued.chunk_by(|a, b| a.0 == b.0).map(|c| (&c[0].0, c.iter().map(|(_, id)| *id))) {
+        // Names written by the migration's triggers; checked before they become SQL.
+        if t.is_empty() || !t.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return Err(crate::AppError::internal(format!("search queue names no table: {t:?}")));
         }
-        // One row at a time, by its id: a plan no statistics can turn into a scan.
-        let cols = &names.1;
-        conn.prepare_cached(&format!("DELETE FROM {t}_search WHERE rowid = ?1"))?.execute([id])?;
-        conn.prepare_cached(&format!(
-            "INSERT INTO {t}_search (rowid, {cols}) SELECT id, {cols} FROM {t}_search_rows WHERE id = ?1"
-        ))?
-        .execute([id])?;
+        // Each row's entry read by its id (a plan no statistics can turn into
+        // a scan), then all of them written in one statement each: FTS5
+        // writes a segment at every statement's savepoint.
+        let mut read = conn.prepare_cached(&format!("SELECT * FROM {t}_search_rows WHERE id = ?1"))?;
+        let names: Vec<String> = read.column_names().iter().map(|c| c.to_string()).collect();
+        let (mut gone, mut rows) = (vec![], vec![]);
+        for id in ids {
+            gone.push(id);
+            let row = read
+                .query_row([id], |r| {
+                    (0..names.len())
+                        .map(|i| {
+                            Ok(match r.get_ref(i)? {
+                                rusqlite::types::ValueRef::Integer(n) => serde_json::Value::from(n),
+                                rusqlite::types::ValueRef::Text(s) => String::from_utf8_lossy(s).into_owned().into(),
+                                _ => serde_json::Value::Null,
+                            })
+                        })
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .optional()?;
+            rows.extend(row.map(serde_json::Value::from));
+        }
+        conn.prepare_cached(&format!("DELETE FROM {t}_search WHERE rowid IN (SELECT value FROM json_each(?1))"))?
+            .execute([serde_json::Value::from(gone).to_string()])?;
+        if !rows.is_empty() {
+            let cols = names[1..].join(", ");
+            let values = (1..names.len()).map(|i| format!("value ->> {i}")).collect::<Vec<_>>().join(", ");
+            conn.prepare_cached(&format!(
+                "INSERT INTO {t}_search (rowid, {cols}) SELECT value ->> 0, {values} FROM json_each(?1)"
+            ))?
+            .execute([serde_json::Value::from(rows).to_string()])?;
+        }
     }
     if !queued.is_empty() {
         conn.prepare_cached("DELETE FROM search_queue")?.execute([])?;
