@@ -64,6 +64,10 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log_file(data_dir));
+        // The benchmarks' own settings are not the server's (it warns of unknown keys).
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("MESHCLOUD_BENCH_")) {
+            cmd.env_remove(k);
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
