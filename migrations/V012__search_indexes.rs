@@ -13,7 +13,9 @@
 //! when rows were changed outside the writer.
 //!
 //! `detail=none` keeps only which rows hold a trigram (no positions: the
-//! smallest index); `contentless_delete=1` takes a row out by its id alone.
+//! smallest index); `columnsize=0` drops the per-row sizes only ranking
+//! needs. The first change to a row since it was indexed queues the entry
+//! the index holds for it, which is what FTS5 needs to take it out.
 //! Tables whose lists are scoped to an org or a user index the scope as their
 //! first column, spelled as one trigram of private-use characters, so that a
 //! search within an org can ask for that org's rows only. Only live rows are
@@ -126,11 +128,13 @@ const INDEXES: &[Index] = &[
     },
 ];
 
-/// The ids of rows whose index entries are out of date, by table.
+/// The rows whose index entries are out of date, by table, each with the
+/// entry the index holds for it: FTS5 takes an entry out given its text.
 pub const QUEUE: &str = "
 CREATE TABLE search_queue (
     tbl TEXT NOT NULL,
     id  INTEGER NOT NULL,
+    old TEXT,             -- what the index holds for the row (a JSON array), if anything
     PRIMARY KEY (tbl, id)
 ) STRICT, WITHOUT ROWID;
 ";
@@ -178,11 +182,12 @@ pub fn sql(ix: &Index) -> String {
     };
     let mut columns: Vec<(&str, String)> = vec![];
     if let Some(s) = ix.scope {
-        columns.push(("scope", scope_token(s, "")));
+        columns.push(("scope", scope_token(s, "$.")));
     }
-    columns.extend(ix.columns.iter().map(|(n, e)| (*n, over(e, ""))));
+    columns.extend(ix.columns.iter().map(|(n, e)| (*n, e.to_string())));
     let names = columns.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
-    let values = columns.iter().map(|(n, e)| format!("{e} AS {n}")).collect::<Vec<_>>().join(", ");
+    let values = columns.iter().map(|(n, e)| format!("{} AS {n}", over(e, ""))).collect::<Vec<_>>().join(", ");
+    let entry = |row: &str| columns.iter().map(|(_, e)| over(e, row)).collect::<Vec<_>>().join(", ");
     let mut watched = vec![];
     for (_, e) in ix.columns {
         reads(e, &mut watched);
@@ -196,22 +201,28 @@ pub fn sql(ix: &Index) -> String {
     let changed: Vec<String> = watched.iter().map(|c| format!("OLD.{c} IS NOT NEW.{c}")).collect();
     let (live_old, live_new, live_row) = (live("OLD."), live("NEW."), live(""));
     let (watched, changed) = (watched.join(", "), changed.join(" OR "));
+    // The first change since the index was last written records what it holds.
     let queue =
-        |row: &str| format!("INSERT INTO search_queue (tbl, id) VALUES ('{t}', {row}.id) ON CONFLICT DO NOTHING;");
-    let (queue_new, queue_old) = (queue("NEW"), queue("OLD"));
+        |old: &str| format!("INSERT INTO search_queue (tbl, id, old) VALUES ('{t}', {old}) ON CONFLICT DO NOTHING;");
+    let old_entry = entry("OLD.");
+    let (queue_insert, queue_update, queue_delete) = (
+        queue("NEW.id, NULL"),
+        queue(&format!("NEW.id, CASE WHEN {live_old} THEN json_array({old_entry}) END")),
+        queue(&format!("OLD.id, json_array({old_entry})")),
+    );
     format!(
         "
-CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='', contentless_delete=1, detail=none, tokenize='trigram');
+CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='', detail=none, columnsize=0, tokenize='trigram');
 CREATE VIEW {fts}_rows AS SELECT id, {values} FROM {t} WHERE {live_row};
 CREATE TRIGGER {fts}_insert AFTER INSERT ON {t} WHEN {live_new} BEGIN
-    {queue_new}
+    {queue_insert}
 END;
 CREATE TRIGGER {fts}_update AFTER UPDATE OF {watched} ON {t}
     WHEN (({live_old}) OR ({live_new})) AND ({changed}) BEGIN
-    {queue_new}
+    {queue_update}
 END;
 CREATE TRIGGER {fts}_delete AFTER DELETE ON {t} WHEN {live_old} BEGIN
-    {queue_old}
+    {queue_delete}
 END;
 INSERT INTO {fts} (rowid, {names}) SELECT id, {names} FROM {fts}_rows;
 "
