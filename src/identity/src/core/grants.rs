@@ -107,15 +107,7 @@ mod tests {
     use meshcloud_kernel::ids::new_uuid;
 
     fn user(c: &Conn, email: &str) -> UserId {
-        let new = users::NewUser {
-            email,
-            user_id: email,
-            first_name: "",
-            last_name: "",
-            password_hash: None,
-            provider_admin: false,
-        };
-        users::insert(c, &new).expect("user").0
+        users::insert_plain(c, email)
     }
 
     /// `held_by` (what rules compare against) and the grants a credential

@@ -31,15 +31,7 @@ struct Seeded {
 }
 
 fn user(c: &Connection, email: &str) -> UserId {
-    let new = users::NewUser {
-        email,
-        user_id: email,
-        first_name: "",
-        last_name: "",
-        password_hash: None,
-        provider_admin: false,
-    };
-    users::insert(c, &new).expect("user").0
+    users::insert_plain(c, email)
 }
 
 /// 300 orgs of one owner; a member in half of them, directly and through a

@@ -269,6 +269,15 @@ pub fn is_service(conn: &Connection, user: UserId) -> AppResult<bool> {
     Ok(conn.prepare_cached("SELECT kind = 'service' FROM users WHERE id = ?1")?.query_row([user], |r| r.get(0))?)
 }
 
+/// A person with no password and no names (tests' fixture).
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+pub(crate) fn insert_plain(conn: &Connection, email: &str) -> UserId {
+    let new =
+        NewUser { email, user_id: email, first_name: "", last_name: "", password_hash: None, provider_admin: false };
+    insert(conn, &new).expect("user").0
+}
+
 /// A service account's user: no password and a synthetic address nobody
 /// receives mail at; `name` is shown as its first name.
 pub fn insert_service(conn: &Connection, name: &str) -> AppResult<(UserId, uuid::Uuid)> {
