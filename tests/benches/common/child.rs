@@ -124,28 +124,7 @@ impl Server {
 
     /// Signs `email` in and issues a bearer token for it.
     pub async fn bearer_of(&self, email: &str, password: &str) -> String {
-        let login = self
-            .http
-            .post(format!("{}/api/meshcloud/login", self.base))
-            .json(&serde_json::json!({"email": email, "password": password}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(login.status(), 200, "login of {email}");
-        let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-        let csrf = login.json::<serde_json::Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_string();
-        let created = self
-            .http
-            .post(format!("{}/api/identity/tokens?name=bench", self.base))
-            .header("cookie", &cookie)
-            .header("x-csrf-token", &csrf)
-            .send()
-            .await
-            .unwrap()
-            .json::<serde_json::Value>()
-            .await
-            .unwrap();
-        format!("Bearer {}", created["tokens"][0]["access_token"].as_str().unwrap())
+        super::sign_in_bearer(&self.http, &self.base, email, password).await
     }
 
     /// The id of the first organization `bearer` lists.

@@ -128,13 +128,19 @@ pub async fn start(dir: std::path::PathBuf, tweak: impl FnOnce(&mut meshcloud::c
     while http.get(format!("{base}/healthz")).send().await.is_err() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    let bearer = sign_in_bearer(&http, &base, "bench@example.com", "bench-password").await;
+    Bench { http, base, bearer }
+}
+
+/// Signs `email` in at `base` and issues a bearer token for it (`Bearer mc_…`).
+pub async fn sign_in_bearer(http: &reqwest::Client, base: &str, email: &str, password: &str) -> String {
     let login = http
         .post(format!("{base}/api/meshcloud/login"))
-        .json(&serde_json::json!({"email": "bench@example.com", "password": "bench-password"}))
+        .json(&serde_json::json!({"email": email, "password": password}))
         .send()
         .await
         .unwrap();
-    assert_eq!(login.status(), 200);
+    assert_eq!(login.status(), 200, "login of {email}");
     let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     let csrf = login.json::<serde_json::Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_string();
     let created = http
@@ -147,6 +153,5 @@ pub async fn start(dir: std::path::PathBuf, tweak: impl FnOnce(&mut meshcloud::c
         .json::<serde_json::Value>()
         .await
         .unwrap();
-    let bearer = format!("Bearer {}", created["tokens"][0]["access_token"].as_str().unwrap());
-    Bench { http, base, bearer }
+    format!("Bearer {}", created["tokens"][0]["access_token"].as_str().unwrap())
 }
