@@ -151,6 +151,10 @@ enum ClientCommand {
         /// The service account (UUID) the client_credentials grant acts as.
         #[arg(long)]
         service_account: Option<uuid::Uuid>,
+        /// Trust the client with the `meshcloud:api` scope: its access tokens
+        /// may then call meshcloud's APIs as the user.
+        #[arg(long)]
+        trusted: bool,
     },
 }
 
@@ -272,7 +276,7 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }),
         Command::Client {
-            command: ClientCommand::Create { dir, name, redirect_uris, onboarding_uri, service_account },
+            command: ClientCommand::Create { dir, name, redirect_uris, onboarding_uri, service_account, trusted },
         } => runtime()?.block_on(async {
             let config = tool_config(&dir);
             let db = server::open_db(&config, false).await?;
@@ -284,8 +288,13 @@ fn run(command: Command) -> Result<(), String> {
                 meshcloud_kernel::secrets::Sealer::new(&key),
                 meshcloud_oidc::OidcSettings::default(),
             )?;
-            let spec =
-                meshcloud_oidc::service::clients::ClientSpec { name, redirect_uris, onboarding_uri, service_account };
+            let spec = meshcloud_oidc::service::clients::ClientSpec {
+                name,
+                redirect_uris,
+                onboarding_uri,
+                service_account,
+                trusted: Some(trusted),
+            };
             let r = oidc.create_client(None, spec).await.map_err(|e| e.to_string());
             db.close();
             let (row, secret) = r?;
@@ -295,6 +304,7 @@ fn run(command: Command) -> Result<(), String> {
                 "clientSecret": secret,
                 "name": row.name,
                 "redirectUris": row.redirect_uris,
+                "trusted": row.trusted,
             });
             println!("{out}");
             Ok(())

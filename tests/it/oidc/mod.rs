@@ -4,4 +4,6 @@ mod authlib;
 mod edges;
 mod provider;
 mod races;
+mod scopes;
+mod sessions;
 mod upstream;

@@ -52,7 +52,8 @@ async fn code_flow_with_pkce_issues_verifiable_tokens() {
     assert!(claims["exp"].as_i64().expect("exp") > now && claims["iat"].as_i64().expect("iat") <= now + 5);
     assert!(claims["auth_time"].as_i64().expect("auth_time") <= now + 5);
 
-    // userinfo by GET and POST; the access token is a bearer token on every face.
+    // userinfo by GET and POST; without `meshcloud:api` the token is no
+    // credential for meshcloud's APIs.
     let api = srv.with_token(access);
     let info = api.get("/oauth2/v2/userinfo").await;
     assert_eq!(info.status, 200, "{}", info.text);
@@ -66,8 +67,8 @@ async fn code_flow_with_pkce_issues_verifiable_tokens() {
         .expect("post");
     assert_eq!(posted.status(), 200);
     assert_eq!(posted.json::<Value>().await.expect("json")["sub"], ADMIN_EMAIL);
-    assert_eq!(api.get("/api/identity/orgs").await.status, 200);
-    assert_eq!(api.get("/api/v1/acl").await.status, 200);
+    assert_eq!(api.get("/api/identity/orgs").await.status, 401);
+    assert_eq!(api.get("/api/v1/acl").await.status, 403);
 
     // The browser is signed in now: the next authorization is silent.
     let again = browser.get(&authorize_url(&c.client_id, REDIRECT, &[("prompt", "none")])).await;
@@ -298,11 +299,15 @@ async fn the_cli_registers_clients() {
     let srv = Server::start().await;
     let dir = srv.data_dir.clone();
     let out = tokio::task::spawn_blocking(move || {
-        crate::support::cli_ok(&dir, &["client", "create", "--name", "cli-portal", "--redirect-uri", REDIRECT])
+        crate::support::cli_ok(
+            &dir,
+            &["client", "create", "--name", "cli-portal", "--redirect-uri", REDIRECT, "--trusted"],
+        )
     })
     .await
     .expect("join");
     let c: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(c["trusted"], true);
     let reg = Registered {
         id: c["id"].as_str().expect("id").into(),
         client_id: c["clientId"].as_str().expect("clientId").into(),
@@ -331,7 +336,8 @@ async fn client_credentials_act_as_the_clients_service_account() {
     let r = admin
         .post(
             "/api/meshcloud/oauth/clients",
-            serde_json::json!({"name": "robot-client", "redirectUris": [REDIRECT], "serviceAccountId": sa_id}),
+            serde_json::json!({"name": "robot-client", "redirectUris": [REDIRECT], "serviceAccountId": sa_id,
+                               "trusted": true}),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
@@ -344,11 +350,30 @@ async fn client_credentials_act_as_the_clients_service_account() {
     let (status, t) = token(&srv, &robot, &[("grant_type", "client_credentials")]).await;
     assert_eq!(status, 200, "{t}");
     assert!(t["refresh_token"].is_null() && t["id_token"].is_null());
+    assert_eq!(t["scope"], "meshcloud:api", "a trusted client's default scope");
     let acl = srv
         .with_token(t["access_token"].as_str().expect("access"))
         .get(&format!("/api/v1/organizations/{org}/acl"))
         .await;
     assert_eq!(acl.status, 200, "{}", acl.text);
+
+    // An untrusted client acting as the account gets no API scope.
+    let r = admin
+        .put(
+            &format!("/api/meshcloud/oauth/clients/{}", robot.id),
+            serde_json::json!({"name": "robot-client", "redirectUris": [REDIRECT], "serviceAccountId": sa_id,
+                               "trusted": false}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (status, u) = token(&srv, &robot, &[("grant_type", "client_credentials"), ("scope", "meshcloud:api")]).await;
+    assert_eq!(status, 200, "{u}");
+    assert!(u["scope"].is_null(), "{u}");
+    let acl = srv
+        .with_token(u["access_token"].as_str().expect("access"))
+        .get(&format!("/api/v1/organizations/{org}/acl"))
+        .await;
+    assert_eq!(acl.status, 403, "{}", acl.text);
 
     let plain = register_client(&srv, REDIRECT).await;
     let (status, e) = token(&srv, &plain, &[("grant_type", "client_credentials")]).await;

@@ -145,7 +145,8 @@ async fn unknown_people_are_onboarded_with_their_own_organization() {
     let r = admin
         .post(
             "/api/meshcloud/oauth/clients",
-            json!({"name": "portal-with-onboarding", "redirectUris": [REDIRECT], "onboardingUri": onboarding}),
+            json!({"name": "portal-with-onboarding", "redirectUris": [REDIRECT], "onboardingUri": onboarding,
+                   "trusted": true}),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
@@ -160,7 +161,9 @@ async fn unknown_people_are_onboarded_with_their_own_organization() {
 
     let mut here = Browser::new(&srv.base);
     let mut there = Browser::new(&upstream.base);
-    let page = here.get(&authorize_url(&client.client_id, REDIRECT, &[])).await;
+    // The portal reads the new organization through the API.
+    let scope = [("scope", "openid email meshcloud:api")];
+    let page = here.get(&authorize_url(&client.client_id, REDIRECT, &scope)).await;
     let go = here.post_form("/oauth2/v2/login", &[("state", &page_state(&page.body)), ("email", newbie)]).await;
     let login = there.get(&go.location.expect("to upstream")).await;
     let back = there

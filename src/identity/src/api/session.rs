@@ -82,7 +82,8 @@ impl SessionApi {
     async fn login(&self, req: &Request, body: Json<LoginRequest>) -> Result<LoginResponse, AppError> {
         let ip = client_ip(req, self.identity.settings().trust_forwarded_for);
         let LoginRequest { email, password } = body.0;
-        let (_, issued) = self.identity.login(&email, password.0, &ip).await?;
+        let (_, web) = self.identity.login(&email, password.0, &ip).await?;
+        let issued = web.issued;
         let principal = self.identity.authenticate(&issued.plaintext, true).await?;
         let user = self.identity.profile(&principal).await?.into();
         let current = self.identity.org_context(&principal, None).await?.map(Organization::from);

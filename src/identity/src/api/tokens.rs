@@ -11,7 +11,7 @@ use super::auth::Auth;
 use crate::Identity;
 use crate::model::{Token, TokensPage};
 use crate::service::tokens::Created;
-use crate::store::tokens::ORDER_FIELDS;
+use crate::store::tokens::{Kind, ORDER_FIELDS};
 
 pub struct TokensApi {
     pub identity: Identity,
@@ -27,7 +27,8 @@ fn shown_once(c: Created) -> TokensPage {
 impl TokensApi {
     /// Get tokens
     ///
-    /// The caller's live security tokens; `isOAuth=true` lists their web sessions.
+    /// The caller's live security tokens; `isOAuth=true` lists their sessions
+    /// instead: web sessions and one OIDC session per client signed in to.
     #[oai(path = "/", method = "get")]
     #[allow(clippy::too_many_arguments)]
     async fn list(
@@ -62,8 +63,8 @@ impl TokensApi {
 
     /// Delete token
     ///
-    /// Revokes one of the caller's tokens (or sessions) at once. Answers with
-    /// the caller's remaining tokens, first page.
+    /// Revokes one of the caller's tokens or sessions (web or OIDC) at once.
+    /// Answers with the caller's remaining tokens (or sessions), first page.
     #[oai(path = "/", method = "delete")]
     async fn delete(
         &self,
@@ -74,7 +75,7 @@ impl TokensApi {
         let p = auth.principal();
         let revoked = self.identity.revoke_token(p, id).await?;
         let paging = paging(None, None, None, None, &ORDER_FIELDS)?;
-        let sessions = revoked.kind == crate::store::tokens::Kind::Session;
+        let sessions = matches!(revoked.kind, Kind::Session | Kind::OAuth);
         let rest = self.identity.list_tokens(p, sessions, paging.request.clone()).await?;
         Ok(Json(TokensPage::new(&paging, rest.map(Token::from))))
     }

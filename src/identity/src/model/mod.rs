@@ -201,7 +201,7 @@ impl From<TokenRow> for Token {
             refresh_token: None,
             name: t.name,
             purpose: t.purpose,
-            is_oauth: t.kind == Kind::Session,
+            is_oauth: matches!(t.kind, Kind::Session | Kind::OAuth),
             created_at: t.created_at.into(),
             updated_at: t.updated_at.into(),
         }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::crypto::{ct_eq, random_secret, sha256};
 use meshcloud_kernel::db::Db;
-use meshcloud_kernel::ids::{UserId, new_uuid};
+use meshcloud_kernel::ids::{TokenId, UserId, new_uuid};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::time;
 use meshcloud_kernel::{AppError, AppResult};
@@ -17,6 +17,7 @@ use tracing::instrument;
 
 use super::Identity;
 use super::cache::{Credential, Job, Resolved};
+use super::oauth::{API_SCOPE, scope_has};
 use crate::store::tokens::{self, Kind, NewToken};
 use crate::store::{keys, users};
 
@@ -29,6 +30,12 @@ pub struct Issued {
     pub uuid: uuid::Uuid,
     pub plaintext: String,
     pub hash: [u8; 32],
+}
+
+/// A new web session: its row and the cookie value.
+pub struct WebSession {
+    pub id: TokenId,
+    pub issued: Issued,
 }
 
 pub fn issue() -> Issued {
@@ -56,15 +63,30 @@ pub fn csrf_token(session_plaintext: &str) -> String {
 }
 
 impl Identity {
-    /// Resolves a bearer token (`session == false`) or a session cookie.
+    /// Resolves a bearer token (`session == false`) or a session cookie for
+    /// meshcloud's APIs: an OAuth access token without the API scope is
+    /// refused (403 where the face has one), whatever its user may do.
     #[instrument(skip_all, level = "debug")]
     pub async fn authenticate(&self, raw: &str, session: bool) -> AppResult<Principal> {
+        self.resolve(raw, session, true).await
+    }
+
+    /// Resolves a bearer token of any scope: for the OIDC provider's own
+    /// endpoints (userinfo), which check the scope themselves.
+    pub async fn authenticate_oauth(&self, raw: &str) -> AppResult<Principal> {
+        self.resolve(raw, false, false).await
+    }
+
+    async fn resolve(&self, raw: &str, session: bool, for_api: bool) -> AppResult<Principal> {
         let (id, secret) = parse(raw).ok_or(AppError::Unauthenticated)?;
         let hash = sha256(secret.as_bytes());
         let cred = match self.inner.cache.get(&id, &hash, session) {
             Some(c) => c,
             None => self.read_credential(id, hash, session).await?,
         };
+        if for_api && !cred.api {
+            return Err(AppError::Forbidden);
+        }
         let cache = &self.inner.cache;
         let (grants, refresh) = cache.grants(cred.user, cred.provider_admin, resolver(self.db())).await?;
         if let Some(flight) = refresh {
@@ -118,6 +140,7 @@ impl Identity {
             token: rec.token,
             hash: rec.secret_hash,
             kind: rec.kind,
+            api: rec.kind != Kind::OAuth || scope_has(&rec.scope, API_SCOPE),
             expires_at: rec.expires_at,
             until: Instant::now() + self.inner.cache.ttl,
             stamp,
@@ -128,7 +151,7 @@ impl Identity {
 
     /// Password sign-in. Returns the user and a new session credential.
     #[instrument(skip_all, level = "debug")]
-    pub async fn login(&self, email: &str, password: String, client_ip: &str) -> AppResult<(UserId, Issued)> {
+    pub async fn login(&self, email: &str, password: String, client_ip: &str) -> AppResult<(UserId, WebSession)> {
         let email = email.trim().to_lowercase();
         let attempt = self.inner.throttle.begin(&email, client_ip).await?;
         let lookup = email.clone();
@@ -148,15 +171,16 @@ impl Identity {
 
     /// A new web session for a user whose identity was proven elsewhere
     /// (a password, or an upstream OIDC provider named by `via`).
-    pub async fn start_session(&self, user: UserId, client_ip: &str, via: &str) -> AppResult<Issued> {
+    pub async fn start_session(&self, user: UserId, client_ip: &str, via: &str) -> AppResult<WebSession> {
         let issued = issue();
         let (uuid, hash) = (issued.uuid, issued.hash);
         let expires = time::after(self.settings().session_ttl)?;
         let purpose = format!("signed in from {client_ip}");
         let via = via.to_string();
-        self.db()
+        let id = self
+            .db()
             .write(move |c| {
-                tokens::insert(
+                let id = tokens::insert(
                     c,
                     &NewToken {
                         uuid,
@@ -174,10 +198,11 @@ impl Identity {
                 audit::record(
                     c,
                     Event::new(EventKind::SessionLogin, Some(user)).on(uuid).describe(format!("signed in via {via}")),
-                )
+                )?;
+                Ok(id)
             })
             .await?;
-        Ok(issued)
+        Ok(WebSession { id, issued })
     }
 
     /// When the session a principal came with began (its `auth_time`).
@@ -193,17 +218,26 @@ impl Identity {
         }
     }
 
-    /// Ends the session the principal came with.
+    /// Ends the session the principal came with, and with it the OIDC
+    /// sessions signed in through it: their access and refresh tokens stop
+    /// at once.
     pub async fn logout(&self, principal: &Principal, raw_cookie: &str) -> AppResult<()> {
         let (id, _) = parse(raw_cookie).ok_or(AppError::Unauthenticated)?;
         let user = principal.user;
-        self.db()
+        let oauth = self.oauth_sessions();
+        let ended = self
+            .db()
             .write(move |c| {
-                tokens::revoke(c, id, Some(user))?;
-                audit::record(c, Event::new(EventKind::SessionLogout, Some(user)).on(id).describe("signed out"))
+                let row = tokens::revoke(c, id, Some(user))?;
+                audit::record(c, Event::new(EventKind::SessionLogout, Some(user)).on(id).describe("signed out"))?;
+                match oauth {
+                    Some(o) => o.end_browser_session(c, row.id),
+                    None => Ok(Vec::new()),
+                }
             })
             .await?;
         self.inner.cache.forget(&id);
+        self.forget_credentials(&ended);
         Ok(())
     }
 

@@ -40,6 +40,9 @@ pub(crate) struct Credential {
     pub token: TokenId,
     pub hash: Vec<u8>,
     pub kind: Kind,
+    /// May it call meshcloud's APIs? Every kind may, but an OAuth access
+    /// token only with the API scope.
+    pub api: bool,
     pub expires_at: Option<Timestamp>,
     pub until: Instant,
     pub stamp: Stamp,

@@ -14,6 +14,7 @@ fn credential(user: i64, stamp: Stamp) -> Credential {
         token: TokenId(1),
         hash: vec![1],
         kind: Kind::Api,
+        api: true,
         expires_at: None,
         until: Instant::now() + Duration::from_secs(60),
         stamp,

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod invitations;
 pub mod keys;
 pub mod members;
+pub mod oauth;
 pub mod orgs;
 pub mod roles;
 pub mod signup;
@@ -15,7 +16,7 @@ pub mod teams;
 pub mod tokens;
 pub mod users;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use meshcloud_kernel::db::Db;
@@ -59,6 +60,7 @@ struct Inner {
     passwords: Passwords,
     throttle: Throttle,
     cache: cache::AuthCache,
+    oauth: OnceLock<Arc<dyn oauth::OAuthSessions>>,
 }
 
 impl Identity {
@@ -72,6 +74,7 @@ impl Identity {
                 throttle: Throttle::new(Duration::from_secs(15 * 60), 10, 50, Duration::from_secs(10)),
                 cache,
                 settings,
+                oauth: OnceLock::new(),
             }),
         }
     }

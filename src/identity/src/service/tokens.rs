@@ -2,12 +2,13 @@
 
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::ids::UserId;
-use meshcloud_kernel::page::{Page, PageRequest};
+use meshcloud_kernel::page::{Order, Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Identity;
 use super::auth::issue;
+use super::oauth::OAuthSession;
 use crate::store::tokens::{self, Kind, NewToken, TokenRow};
 use crate::store::users;
 
@@ -20,20 +21,56 @@ pub struct Created {
 }
 
 impl Identity {
-    /// The caller's live tokens; `sessions` lists their web sessions instead.
+    /// The caller's live tokens; `sessions` lists their sessions instead:
+    /// web sessions and OIDC sessions (one per client signed in to).
     pub async fn list_tokens(&self, p: &Principal, sessions: bool, req: PageRequest) -> AppResult<Page<TokenRow>> {
         let me = p.user;
-        let kind = if sessions { Kind::Session } else { Kind::Api };
-        self.db().read(move |c| tokens::list(c, me, kind, &req)).await
+        if !sessions {
+            return self.db().read(move |c| tokens::list(c, me, Kind::Api, &req)).await;
+        }
+        let (oauth, user_uuid) = (self.oauth_sessions(), p.user_uuid);
+        self.db()
+            .read(move |c| {
+                // A user's live sessions are few (web sessions last hours), so
+                // both kinds are merged and paged here.
+                let all = PageRequest { offset: 0, limit: u64::MAX >> 1, ..req.clone() };
+                let mut rows = tokens::list(c, me, Kind::Session, &all)?.items;
+                if let Some(o) = oauth {
+                    let needle = req.search.as_deref().map(str::to_lowercase);
+                    rows.extend(o.list(c, me)?.into_iter().map(|s| session_row(s, user_uuid)).filter(|r| {
+                        needle
+                            .as_deref()
+                            .is_none_or(|n| r.name.to_lowercase().contains(n) || r.purpose.to_lowercase().contains(n))
+                    }));
+                }
+                sort_rows(&mut rows, req.order.as_ref());
+                let total = rows.len() as u64;
+                let items = rows
+                    .into_iter()
+                    .skip(usize::try_from(req.offset).unwrap_or(usize::MAX))
+                    .take(usize::try_from(req.limit).unwrap_or(usize::MAX))
+                    .collect();
+                Ok(Page { items, total })
+            })
+            .await
     }
 
-    /// One of the caller's tokens (any user's for a provider admin).
+    /// One of the caller's tokens or sessions (any user's token for a provider admin).
     pub async fn get_token(&self, p: &Principal, id: uuid::Uuid) -> AppResult<TokenRow> {
-        let (me, admin) = (p.user, p.provider_admin);
+        let (me, admin, user_uuid) = (p.user, p.provider_admin, p.user_uuid);
+        let oauth = self.oauth_sessions();
         self.db()
             .read(move |c| match tokens::get_live(c, id)? {
                 Some((row, owner)) if owner == me || admin => Ok(row),
-                _ => Err(AppError::NotFound),
+                Some(_) => Err(AppError::NotFound),
+                None => {
+                    let sessions = match oauth {
+                        Some(o) => o.list(c, me)?,
+                        None => Vec::new(),
+                    };
+                    let found = sessions.into_iter().find(|s| s.uuid == id);
+                    found.map(|s| session_row(s, user_uuid)).ok_or(AppError::NotFound)
+                }
             })
             .await
     }
@@ -96,24 +133,79 @@ impl Identity {
         Ok(Created { row, plaintext: issued.plaintext })
     }
 
-    /// Revokes a token or session of the caller (any user's for a provider admin).
-    /// It stops working at once: the cached credential is dropped after commit.
+    /// Revokes a token or session of the caller (any user's for a provider
+    /// admin). It stops working at once: the cached credential is dropped
+    /// after commit. A web session takes the OIDC sessions signed in through
+    /// it along; an OIDC session's id ends that session.
     pub async fn revoke_token(&self, p: &Principal, id: uuid::Uuid) -> AppResult<TokenRow> {
-        let (me, admin) = (p.user, p.provider_admin);
-        let row = self
+        let (me, admin, user_uuid) = (p.user, p.provider_admin, p.user_uuid);
+        let owner = (!admin).then_some(me);
+        let oauth = self.oauth_sessions();
+        let (row, ended) = self
             .db()
             .write(move |c| {
-                let row = tokens::revoke(c, id, (!admin).then_some(me))?;
+                let (row, ended) = match tokens::revoke(c, id, owner) {
+                    Ok(row) => {
+                        let ended = match (&oauth, row.kind) {
+                            (Some(o), Kind::Session) => o.end_browser_session(c, row.id)?,
+                            _ => Vec::new(),
+                        };
+                        (row, ended)
+                    }
+                    Err(AppError::NotFound) => {
+                        let found = match &oauth {
+                            Some(o) => o.revoke(c, owner, id)?,
+                            None => None,
+                        };
+                        let (session, ended) = found.ok_or(AppError::NotFound)?;
+                        (session_row(session, user_uuid), ended)
+                    }
+                    Err(e) => return Err(e),
+                };
                 audit::record(
                     c,
                     Event::new(EventKind::TokenRevoke, Some(me)).on(id).describe(format!("token {} revoked", row.name)),
                 )?;
-                Ok(row)
+                Ok((row, ended))
             })
             .await?;
         self.forget_credential(&id);
+        self.forget_credentials(&ended);
         Ok(row)
     }
+}
+
+/// An OIDC session as a row of the token list (`is_oauth`, named after the client).
+fn session_row(s: OAuthSession, user_uuid: uuid::Uuid) -> TokenRow {
+    TokenRow {
+        id: meshcloud_kernel::ids::TokenId(0),
+        uuid: s.uuid,
+        user_uuid,
+        kind: Kind::OAuth,
+        purpose: format!("signed in to {} (scope: {})", s.client_name, s.scope),
+        name: s.client_name,
+        provider: PROVIDER.to_string(),
+        expires_at: None,
+        last_used_at: None,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+    }
+}
+
+/// The order of the token list (`ORDER_FIELDS`), newest first by default.
+fn sort_rows(rows: &mut [TokenRow], order: Option<&Order>) {
+    let field = order.map_or("created_at", |o| o.field.as_str());
+    let descending = order.is_none_or(|o| o.descending);
+    rows.sort_by(|a, b| {
+        let by = match field {
+            "name" => a.name.cmp(&b.name),
+            "purpose" => a.purpose.cmp(&b.purpose),
+            "updated_at" => a.updated_at.cmp(&b.updated_at),
+            _ => a.created_at.cmp(&b.created_at),
+        }
+        .then_with(|| a.uuid.cmp(&b.uuid));
+        if descending { by.reverse() } else { by }
+    });
 }
 
 /// The principal of a user found by e-mail, for operator tools (the CLI acts

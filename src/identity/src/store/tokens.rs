@@ -141,6 +141,8 @@ pub struct AuthRecord {
     pub provider_admin: bool,
     pub expires_at: Option<Timestamp>,
     pub last_used_at: Option<Timestamp>,
+    /// The scope an OAuth access token was issued with (empty for other kinds).
+    pub scope: String,
 }
 
 /// The live token and its live, active owner, or nothing.
@@ -148,16 +150,19 @@ pub fn auth_record(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Auth
     // Two lookups by key, each on one table, rather than a join: SQLite plans
     // those without statistics, so stale ones cannot make this a scan.
     let sql = format!(
-        "SELECT t.id, t.kind, t.secret_hash, t.user_id, t.expires_at, t.last_used_at FROM tokens t
+        "SELECT t.id, t.kind, t.secret_hash, t.user_id, t.expires_at, t.last_used_at, t.scope FROM tokens t
           WHERE t.uuid = ? AND {LIVE}"
     );
     let token = conn
         .prepare_cached(&sql)?
         .query_row(params![uuid.to_string(), time::now_db()], |r| {
-            Ok((r.get(0)?, Kind::column(r, 1)?, r.get(2)?, r.get(3)?, cols::ts_opt(r, 4)?, cols::ts_opt(r, 5)?))
+            Ok((
+                (r.get(0)?, Kind::column(r, 1)?, r.get(2)?, r.get(3)?),
+                (cols::ts_opt(r, 4)?, cols::ts_opt(r, 5)?, r.get::<_, String>(6)?),
+            ))
         })
         .optional()?;
-    let Some((token, kind, secret_hash, user, expires_at, last_used_at)) = token else { return Ok(None) };
+    let Some(((token, kind, secret_hash, user), (expires_at, last_used_at, scope))) = token else { return Ok(None) };
     Ok(conn
         .prepare_cached(
             "SELECT u.uuid, u.email, u.is_provider_admin FROM users u
@@ -174,9 +179,16 @@ pub fn auth_record(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<Auth
                 provider_admin: r.get(2)?,
                 expires_at,
                 last_used_at,
+                scope: scope.clone(),
             })
         })
         .optional()?)
+}
+
+/// Is this credential live (neither revoked nor expired)?
+pub fn is_live(conn: &Connection, id: TokenId) -> AppResult<bool> {
+    let sql = format!("SELECT 1 FROM tokens t WHERE t.id = ? AND {LIVE}");
+    Ok(conn.prepare_cached(&sql)?.query_row(params![id, time::now_db()], |_| Ok(())).optional()?.is_some())
 }
 
 /// A user's live tokens of one kind.

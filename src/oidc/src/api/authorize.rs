@@ -11,6 +11,7 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::{Form, Html};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
+use super::form::OptionalForm;
 use super::{Tag, pages};
 use crate::Oidc;
 use crate::service::authorize::{AuthParams, AuthRequest, Outcome};
@@ -39,25 +40,26 @@ pub struct AuthorizationForm {
     pub registration: Option<String>,
 }
 
-impl From<AuthorizationForm> for AuthParams {
-    fn from(f: AuthorizationForm) -> Self {
-        AuthParams {
-            response_type: f.response_type,
-            client_id: f.client_id,
-            redirect_uri: f.redirect_uri,
-            scope: f.scope,
-            state: f.state,
-            nonce: f.nonce,
-            code_challenge: f.code_challenge,
-            code_challenge_method: f.code_challenge_method,
-            response_mode: f.response_mode,
-            prompt: f.prompt,
-            max_age: f.max_age,
-            login_hint: f.login_hint,
-            request: f.request,
-            request_uri: f.request_uri,
-            registration: f.registration,
-        }
+/// The authorization request from a posted form's fields (the first of a
+/// repeated field, as the query variant reads it).
+fn params_of(fields: &[(String, String)]) -> AuthParams {
+    let f = |name: &str| OptionalForm::<AuthorizationForm>::field(fields, name);
+    AuthParams {
+        response_type: f("response_type"),
+        client_id: f("client_id"),
+        redirect_uri: f("redirect_uri"),
+        scope: f("scope"),
+        state: f("state"),
+        nonce: f("nonce"),
+        code_challenge: f("code_challenge"),
+        code_challenge_method: f("code_challenge_method"),
+        response_mode: f("response_mode"),
+        prompt: f("prompt"),
+        max_age: f("max_age"),
+        login_hint: f("login_hint"),
+        request: f("request"),
+        request_uri: f("request_uri"),
+        registration: f("registration"),
     }
 }
 
@@ -181,9 +183,10 @@ impl AuthorizeApi {
         let mut retry = pending.clone();
         retry.login_hint = Some(email.to_string());
         match identity.login(email, password, &ip).await {
-            Ok((user, issued)) => {
-                let set = cookie(req, &issued.plaintext, identity.settings().session_ttl.as_secs());
-                let outcome = self.oidc.grant_code(&client, &pending, user, meshcloud_kernel::time::now()).await?;
+            Ok((user, web)) => {
+                let set = cookie(req, &web.issued.plaintext, identity.settings().session_ttl.as_secs());
+                let now = meshcloud_kernel::time::now();
+                let outcome = self.oidc.grant_code(&client, &pending, user, now, Some(web.id)).await?;
                 render(&self.oidc, outcome, Some(set), false).await
             }
             Err(AppError::Unauthenticated) => {
@@ -249,9 +252,21 @@ impl AuthorizeApi {
     }
 
     /// Authorization (code flow, form post)
+    ///
+    /// As the GET variant; a body that is not a form is a 400 page, like
+    /// every other request that cannot go back to the client.
     #[oai(path = "/oauth2/v2/authorization", method = "post")]
-    async fn authorization_post(&self, req: &Request, form: Form<AuthorizationForm>) -> Result<PageResponse, AppError> {
-        self.start(req, form.0.into()).await
+    async fn authorization_post(
+        &self,
+        req: &Request,
+        form: OptionalForm<AuthorizationForm>,
+    ) -> Result<PageResponse, AppError> {
+        match form.0 {
+            Ok(fields) => self.start(req, params_of(&fields)).await,
+            Err(why) => Ok(PageResponse::BadRequest(Html(pages::error(&format!(
+                "The authorization request is not a form: {why}."
+            ))))),
+        }
     }
 
     /// Sign in

@@ -76,9 +76,10 @@ impl CallbackApi {
         let user = account.id;
         let identity = self.oidc.identity();
         let ip = client_ip(req, identity.settings().trust_forwarded_for);
-        let issued = identity.start_session(user, &ip, &proven.provider_name).await?;
-        let set = cookie(req, &issued.plaintext, identity.settings().session_ttl.as_secs());
-        let outcome = self.oidc.grant_code(&client, &proven.pending, user, meshcloud_kernel::time::now()).await?;
+        let web = identity.start_session(user, &ip, &proven.provider_name).await?;
+        let set = cookie(req, &web.issued.plaintext, identity.settings().session_ttl.as_secs());
+        let now = meshcloud_kernel::time::now();
+        let outcome = self.oidc.grant_code(&client, &proven.pending, user, now, Some(web.id)).await?;
         Ok(redirect(outcome, Some(set)))
     }
 
@@ -104,9 +105,10 @@ impl CallbackApi {
         let client = self.oidc.client(&st.pending.client_id).await?;
         let identity = self.oidc.identity();
         let ip = client_ip(req, identity.settings().trust_forwarded_for);
-        let issued = identity.start_session(user, &ip, &st.provider_name).await?;
-        let set = cookie(req, &issued.plaintext, identity.settings().session_ttl.as_secs());
-        let outcome = self.oidc.grant_code(&client, &st.pending, user, meshcloud_kernel::time::now()).await?;
+        let web = identity.start_session(user, &ip, &st.provider_name).await?;
+        let set = cookie(req, &web.issued.plaintext, identity.settings().session_ttl.as_secs());
+        let now = meshcloud_kernel::time::now();
+        let outcome = self.oidc.grant_code(&client, &st.pending, user, now, Some(web.id)).await?;
         Ok(redirect(outcome, Some(set)))
     }
 }

@@ -30,6 +30,10 @@ pub struct ClientWrite {
     /// The service account the `client_credentials` grant acts as.
     #[oai(rename = "serviceAccountId")]
     pub service_account_id: Option<String>,
+    /// May the client be granted the `meshcloud:api` scope, with which its
+    /// access tokens call meshcloud's APIs as the user? Default `false`; a
+    /// change without it keeps the current value.
+    pub trusted: Option<bool>,
 }
 
 #[derive(Debug, Object)]
@@ -48,6 +52,8 @@ pub struct Client {
     pub onboarding_uri: Option<String>,
     #[oai(rename = "serviceAccountId")]
     pub service_account_id: Option<String>,
+    /// May be granted the `meshcloud:api` scope.
+    pub trusted: bool,
     #[oai(rename = "createdAt")]
     pub created_at: Timestamp,
     #[oai(rename = "updatedAt")]
@@ -64,6 +70,7 @@ impl Client {
             redirect_uris: r.redirect_uris,
             onboarding_uri: r.onboarding_uri,
             service_account_id: r.service_user.map(|(_, u)| u.to_string()),
+            trusted: r.trusted,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -83,6 +90,7 @@ impl TryFrom<ClientWrite> for ClientSpec {
                 .as_deref()
                 .map(|s| validate::uuid("serviceAccountId", s))
                 .transpose()?,
+            trusted: w.trusted,
         })
     }
 }

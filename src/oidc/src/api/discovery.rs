@@ -65,7 +65,7 @@ impl DiscoveryApi {
             token_endpoint: format!("{iss}/oauth2/v2/token"),
             userinfo_endpoint: format!("{iss}/oauth2/v2/userinfo"),
             jwks_uri: format!("{iss}/oauth2/v2/jwks"),
-            scopes_supported: strings(&["email", "openid", "profile"]),
+            scopes_supported: strings(&["email", "meshcloud:api", "openid", "profile"]),
             claims_supported: strings(&[
                 "aud",
                 "email",

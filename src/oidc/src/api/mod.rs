@@ -4,6 +4,7 @@ pub mod authorize;
 pub mod callback;
 pub mod clients;
 pub mod discovery;
+pub mod form;
 pub mod pages;
 pub mod token;
 

@@ -8,6 +8,7 @@ use poem_openapi::payload::{Form, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::Tag;
+use super::form::OptionalForm;
 use crate::Oidc;
 use crate::service::token::{BasicCredentials, TokenParams};
 
@@ -85,7 +86,7 @@ fn bearer(req: &Request) -> Option<String> {
 impl TokenApi {
     async fn userinfo(&self, raw: Option<String>) -> Result<UserinfoResponse, AppError> {
         let raw = raw.filter(|t| !t.is_empty()).ok_or(AppError::Unauthenticated)?;
-        let p = self.oidc.identity().authenticate(&raw, false).await?;
+        let p = self.oidc.identity().authenticate_oauth(&raw).await?;
         Ok(UserinfoResponse::Ok(Json(self.oidc.userinfo(&p).await?), "no-store".into()))
     }
 }
@@ -137,11 +138,16 @@ impl TokenApi {
 
     /// Userinfo (form post)
     ///
-    /// The token as `Authorization: Bearer` or the form's `access_token`
-    /// (the form may be empty when the header is sent).
+    /// The token as `Authorization: Bearer` or the form's `access_token`.
+    /// With the header the body may be empty, without a Content-Type.
     #[oai(path = "/oauth2/v2/userinfo", method = "post")]
-    async fn userinfo_post(&self, req: &Request, form: Form<UserinfoForm>) -> Result<UserinfoResponse, AppError> {
-        let from_form = form.0.access_token;
+    async fn userinfo_post(
+        &self,
+        req: &Request,
+        form: OptionalForm<UserinfoForm>,
+    ) -> Result<UserinfoResponse, AppError> {
+        let fields = form.0.map_err(AppError::Validation)?;
+        let from_form = OptionalForm::<UserinfoForm>::field(&fields, "access_token");
         self.userinfo(bearer(req).or(from_form)).await
     }
 }

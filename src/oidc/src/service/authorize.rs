@@ -2,7 +2,8 @@
 //! answer, the sign-in page and an error, and issuing authorization codes.
 
 use meshcloud_identity::service::auth::issue;
-use meshcloud_kernel::ids::UserId;
+use meshcloud_identity::service::oauth::API_SCOPE;
+use meshcloud_kernel::ids::{TokenId, UserId};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult};
@@ -154,6 +155,9 @@ impl Oidc {
         if max_age.is_err() {
             return Ok(Err(req.error("invalid_request", "max_age must be a non-negative integer")));
         }
+        if req.wants(API_SCOPE) && !client.trusted {
+            return Ok(Err(req.error("invalid_scope", "the client is not trusted with the meshcloud:api scope")));
+        }
         let mut req = req;
         match (&req.code_challenge, req.challenge_method.as_deref()) {
             (None, Some(_)) => {
@@ -196,7 +200,7 @@ impl Oidc {
             let auth_time = self.identity().session_started(p).await?;
             let recent = req.max_age.is_none_or(|max| (time::now() - auth_time).num_seconds() <= max);
             if recent {
-                return self.grant_code(client, &req, p.user, auth_time).await;
+                return self.grant_code(client, &req, p.user, auth_time, Some(p.token)).await;
             }
         }
         if silent_only {
@@ -225,12 +229,15 @@ impl Oidc {
     }
 
     /// Issues an authorization code and redirects back to the client.
+    /// `browser` is the web session the user signed in with: signing out of
+    /// it ends what the code gives.
     pub async fn grant_code(
         &self,
         client: &ClientRow,
         req: &AuthRequest,
         user: UserId,
         auth_time: Timestamp,
+        browser: Option<TokenId>,
     ) -> AppResult<Outcome> {
         let code = issue();
         let expires = time::after(self.settings().code_ttl)?;
@@ -251,6 +258,7 @@ impl Oidc {
                         challenge_method: r.challenge_method.as_deref(),
                         auth_time,
                         expires_at: expires,
+                        browser_session: browser,
                     },
                 )
             })

@@ -18,6 +18,8 @@ pub struct ClientSpec {
     pub onboarding_uri: Option<String>,
     /// The service account that `client_credentials` act as.
     pub service_account: Option<uuid::Uuid>,
+    /// May the client be granted `meshcloud:api`? `None` on a change keeps it.
+    pub trusted: Option<bool>,
 }
 
 /// An absolute http(s) URL without a fragment (RFC 6749 §3.1.2).
@@ -38,7 +40,7 @@ fn check(spec: ClientSpec) -> AppResult<ClientSpec> {
     let redirect_uris =
         spec.redirect_uris.iter().map(|u| check_uri("redirectUris", u)).collect::<AppResult<Vec<_>>>()?;
     let onboarding_uri = spec.onboarding_uri.as_deref().map(|u| check_uri("onboardingUri", u)).transpose()?;
-    Ok(ClientSpec { name, redirect_uris, onboarding_uri, service_account: spec.service_account })
+    Ok(ClientSpec { name, redirect_uris, onboarding_uri, service_account: spec.service_account, trusted: spec.trusted })
 }
 
 impl Oidc {
@@ -72,6 +74,7 @@ impl Oidc {
                         redirect_uris: &spec.redirect_uris,
                         onboarding_uri: spec.onboarding_uri.as_deref(),
                         service_user,
+                        trusted: spec.trusted.unwrap_or(false),
                         created_by: by,
                     },
                 )?;
@@ -97,11 +100,14 @@ impl Oidc {
         self.db().read(move |c| clients::by_uuid(c, id)).await?.ok_or(AppError::NotFound)
     }
 
+    /// Changes a client. Taking its trust away revokes its live access
+    /// tokens at once; a refresh then gets tokens without the API scope.
     pub async fn update_client(&self, p: &Principal, id: uuid::Uuid, spec: ClientSpec) -> AppResult<ClientRow> {
         p.require_provider_admin()?;
         let spec = check(spec)?;
         let by = p.user;
-        self.db()
+        let (row, revoked) = self
+            .db()
             .write(move |c| {
                 let row = clients::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
                 let service_user = match spec.service_account {
@@ -110,23 +116,34 @@ impl Oidc {
                     })?),
                     None => None,
                 };
+                let trusted = spec.trusted.unwrap_or(row.trusted);
                 clients::update(
                     c,
                     row.id,
-                    &spec.name,
-                    &spec.redirect_uris,
-                    spec.onboarding_uri.as_deref(),
-                    service_user,
+                    &clients::ClientUpdate {
+                        name: &spec.name,
+                        redirect_uris: &spec.redirect_uris,
+                        onboarding_uri: spec.onboarding_uri.as_deref(),
+                        service_user,
+                        trusted,
+                    },
                 )?;
+                let revoked = if row.trusted && !trusted {
+                    meshcloud_identity::core::tokens::revoke_of_client(c, row.id)?
+                } else {
+                    Vec::new()
+                };
                 audit::record(
                     c,
                     Event::new(EventKind::OAuthClientUpdate, Some(by))
                         .on(id)
                         .describe(format!("changed OAuth client {}", spec.name)),
                 )?;
-                clients::by_uuid(c, id)?.ok_or(AppError::NotFound)
+                Ok((clients::by_uuid(c, id)?.ok_or(AppError::NotFound)?, revoked))
             })
-            .await
+            .await?;
+        self.identity().forget_credentials(&revoked);
+        Ok(row)
     }
 
     /// A new secret; the old one stops working at once.

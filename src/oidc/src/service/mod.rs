@@ -5,6 +5,7 @@ pub mod authorize;
 pub mod clients;
 pub mod keys;
 pub mod onboard;
+pub mod sessions;
 pub mod state;
 pub mod token;
 pub mod upstream;
@@ -64,10 +65,12 @@ struct Inner {
 }
 
 impl Oidc {
-    /// The client for upstream providers is built on first use: loading the
-    /// system's TLS roots costs start-up time and memory that a server without
-    /// upstream providers never needs.
+    /// Registers the provider's sessions with the identity family (token
+    /// lists, sign-out). The client for upstream providers is built on first
+    /// use: loading the system's TLS roots costs start-up time and memory
+    /// that a server without upstream providers never needs.
     pub fn new(db: Db, identity: Identity, sealer: Sealer, settings: OidcSettings) -> Result<Self, String> {
+        identity.register_oauth_sessions(Arc::new(sessions::Sessions));
         Ok(Oidc {
             inner: Arc::new(Inner { db, identity, sealer, settings, keys: RwLock::new(None), http: OnceLock::new() }),
         })

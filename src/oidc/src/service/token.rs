@@ -3,7 +3,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use meshcloud_identity::core::tokens as core_tokens;
 use meshcloud_identity::service::auth::{Issued, issue, parse};
+use meshcloud_identity::service::oauth::{API_SCOPE, scope_has};
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::crypto::{ct_eq, sha256};
 use meshcloud_kernel::principal::Principal;
@@ -116,7 +118,7 @@ impl Oidc {
         let client = self.authenticate_client(&p, basic).await?;
         match grant.as_str() {
             "refresh_token" => self.refresh(&client, &p).await,
-            "client_credentials" => self.client_credentials(&client).await,
+            "client_credentials" => self.client_credentials(&client, p.scope.as_deref()).await,
             _ => self.redeem_code(&client, &p).await,
         }
     }
@@ -161,7 +163,8 @@ impl Oidc {
         }
         let (access, refresh) = (issue(), issue());
         let record = self.record(client, &access, Some(&refresh))?;
-        let (user, scope, auth_time, code_id) = (code.user, code.scope.clone(), code.auth_time, code.id);
+        let (user, auth_time, code_id) = (code.user, code.auth_time, code.id);
+        let (scope, browser) = (granted(client, &code.scope), code.browser_session);
         let client_row = client.id;
         let issued = self
             .db()
@@ -173,7 +176,14 @@ impl Oidc {
                 if !grants::may_sign_in(c, user)? {
                     return Err(invalid_grant("the user may no longer sign in"));
                 }
-                let (session, revoked) = grants::open_session(c, user, client_row, &scope, &auth_time)?;
+                // Signing out of the browser ends what it signed in to,
+                // including codes not yet redeemed.
+                if let Some(b) = browser
+                    && !core_tokens::is_live(c, b)?
+                {
+                    return Err(invalid_grant("the sign-in session has ended"));
+                }
+                let (session, revoked) = grants::open_session(c, user, client_row, &scope, &auth_time, browser)?;
                 grants::use_code(c, code_id, session.id)?;
                 grants::issue(c, &session, &record)?;
                 let e = Event::new(EventKind::OAuthTokenIssue, Some(user))
@@ -217,7 +227,10 @@ impl Oidc {
         }
         let (access, refresh) = (issue(), issue());
         let record = self.record(client, &access, Some(&refresh))?;
-        let s = session.clone();
+        // A client no longer trusted loses the API scope at its next refresh.
+        let mut s = session.clone();
+        s.scope = granted(client, &s.scope);
+        let scope = s.scope.clone();
         // Every check is made in the write, so two requests racing with one
         // token cannot both pass, and the loser's reuse still ends the session.
         let (outcome, revoked) = self
@@ -243,17 +256,20 @@ impl Oidc {
             .await?;
         self.identity().forget_credentials(&revoked);
         match outcome {
-            Refresh::Issued => Ok(self.answer(access, Some(refresh), None, &session.scope)),
+            Refresh::Issued => Ok(self.answer(access, Some(refresh), None, &scope)),
             Refresh::Reused => Err(invalid_grant("refresh token reuse")),
             Refresh::Invalid => Err(invalid_grant("refresh token is no longer valid")),
             Refresh::Inactive => Err(invalid_grant("the user may no longer sign in")),
         }
     }
 
-    async fn client_credentials(&self, client: &ClientRow) -> AppResult<TokenAnswer> {
+    /// The token acts as the client's service account. Without a `scope` a
+    /// trusted client gets `meshcloud:api`; an untrusted one never does.
+    async fn client_credentials(&self, client: &ClientRow, scope: Option<&str>) -> AppResult<TokenAnswer> {
         let Some((user, _)) = client.service_user else {
             return Err(AppError::oauth("unauthorized_client", "the client may not use the client_credentials grant"));
         };
+        let scope = granted(client, scope.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(API_SCOPE));
         let access = issue();
         let record = self.record(client, &access, None)?;
         let client_row = client.id;
@@ -266,7 +282,7 @@ impl Oidc {
                         "the client's service account is gone or inactive",
                     ));
                 }
-                let (session, revoked) = grants::open_session(c, user, client_row, "", &time::now())?;
+                let (session, revoked) = grants::open_session(c, user, client_row, &scope, &time::now(), None)?;
                 grants::issue(c, &session, &record)?;
                 Ok((session, revoked))
             })
@@ -375,8 +391,10 @@ impl Oidc {
     }
 }
 
-fn scope_has(scope: &str, wanted: &str) -> bool {
-    scope.split_whitespace().any(|s| s == wanted)
+/// The part of a scope a client may hold: `meshcloud:api` only while a
+/// provider admin trusts it.
+fn granted(client: &ClientRow, scope: &str) -> String {
+    scope.split_whitespace().filter(|s| client.trusted || *s != API_SCOPE).collect::<Vec<_>>().join(" ")
 }
 
 fn add_scoped_claims(body: &mut serde_json::Value, scope: &str, c: &crate::store::clients::UserClaims) {

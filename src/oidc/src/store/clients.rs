@@ -17,12 +17,14 @@ pub struct ClientRow {
     pub onboarding_uri: Option<String>,
     /// The service account `client_credentials` act as (its user row and uuid).
     pub service_user: Option<(UserId, uuid::Uuid)>,
+    /// May be granted `meshcloud:api` (set by a provider admin).
+    pub trusted: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
 
 const SELECT: &str = "SELECT c.id, c.uuid, c.client_id, c.name, c.secret_hash, c.redirect_uris, c.onboarding_uri, \
-    c.service_user_id, u.uuid, c.created_at, c.updated_at FROM oauth_clients c LEFT JOIN users u ON u.id = c.service_user_id";
+    c.service_user_id, u.uuid, c.created_at, c.updated_at, c.trusted FROM oauth_clients c LEFT JOIN users u ON u.id = c.service_user_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ClientRow> {
     let uris: String = r.get(5)?;
@@ -39,6 +41,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ClientRow> {
         redirect_uris: serde_json::from_str(&uris).unwrap_or_default(),
         onboarding_uri: r.get(6)?,
         service_user,
+        trusted: r.get(11)?,
         created_at: cols::ts(r, 9)?,
         updated_at: cols::ts(r, 10)?,
     })
@@ -52,6 +55,7 @@ pub struct NewClient<'a> {
     pub redirect_uris: &'a [String],
     pub onboarding_uri: Option<&'a str>,
     pub service_user: Option<UserId>,
+    pub trusted: bool,
     pub created_by: Option<UserId>,
 }
 
@@ -59,8 +63,8 @@ pub fn insert(conn: &Connection, c: &NewClient<'_>) -> AppResult<ClientRow> {
     let now = time::now_db();
     conn.prepare_cached(
         "INSERT INTO oauth_clients (uuid, client_id, name, secret_hash, redirect_uris, onboarding_uri, service_user_id,
-                                    created_by, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                                    created_by, created_at, updated_at, trusted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
     )?
     .execute(params![
         c.uuid.to_string(),
@@ -71,7 +75,8 @@ pub fn insert(conn: &Connection, c: &NewClient<'_>) -> AppResult<ClientRow> {
         c.onboarding_uri,
         c.service_user,
         c.created_by,
-        now
+        now,
+        c.trusted
     ])?;
     by_uuid(conn, c.uuid)?.ok_or(AppError::NotFound)
 }
@@ -93,19 +98,29 @@ pub fn list(conn: &Connection) -> AppResult<Vec<ClientRow>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn update(
-    conn: &Connection,
-    id: OAuthClientId,
-    name: &str,
-    redirect_uris: &[String],
-    onboarding_uri: Option<&str>,
-    service_user: Option<UserId>,
-) -> AppResult<()> {
+pub struct ClientUpdate<'a> {
+    pub name: &'a str,
+    pub redirect_uris: &'a [String],
+    pub onboarding_uri: Option<&'a str>,
+    pub service_user: Option<UserId>,
+    pub trusted: bool,
+}
+
+pub fn update(conn: &Connection, id: OAuthClientId, u: &ClientUpdate<'_>) -> AppResult<()> {
     conn.prepare_cached(
-        "UPDATE oauth_clients SET name = ?2, redirect_uris = ?3, onboarding_uri = ?4, service_user_id = ?5, updated_at = ?6
+        "UPDATE oauth_clients SET name = ?2, redirect_uris = ?3, onboarding_uri = ?4, service_user_id = ?5, trusted = ?6,
+                updated_at = ?7
           WHERE id = ?1",
     )?
-    .execute(params![id, name, serde_json::to_string(redirect_uris)?, onboarding_uri, service_user, time::now_db()])?;
+    .execute(params![
+        id,
+        u.name,
+        serde_json::to_string(u.redirect_uris)?,
+        u.onboarding_uri,
+        u.service_user,
+        u.trusted,
+        time::now_db()
+    ])?;
     Ok(())
 }
 

@@ -2,9 +2,10 @@
 //! access and refresh tokens.
 
 use meshcloud_identity::core::tokens::{self as core_tokens, Kind, NewToken};
+use meshcloud_identity::service::oauth::OAuthSession;
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::ids::{OAuthClientId, OAuthCodeId, OAuthSessionId, RefreshTokenId, TokenId, UserId};
+use meshcloud_kernel::ids::{OAuthClientId, OAuthCodeId, OAuthSessionId, RefreshTokenId, TokenId, UserId, new_uuid};
 use meshcloud_kernel::time::{self, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -20,13 +21,15 @@ pub struct NewCode<'a> {
     pub challenge_method: Option<&'a str>,
     pub auth_time: Timestamp,
     pub expires_at: Timestamp,
+    /// The web session the browser signed in with.
+    pub browser_session: Option<TokenId>,
 }
 
 pub fn insert_code(conn: &Connection, c: &NewCode<'_>) -> AppResult<()> {
     conn.prepare_cached(
         "INSERT INTO oauth_codes (uuid, secret_hash, client_id, user_id, redirect_uri, scope, nonce, code_challenge,
-                                  challenge_method, auth_time, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                  challenge_method, auth_time, created_at, expires_at, browser_session_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         c.uuid.to_string(),
@@ -40,7 +43,8 @@ pub fn insert_code(conn: &Connection, c: &NewCode<'_>) -> AppResult<()> {
         c.challenge_method,
         time::to_db(&c.auth_time),
         time::now_db(),
-        time::to_db(&c.expires_at)
+        time::to_db(&c.expires_at),
+        c.browser_session
     ])?;
     Ok(())
 }
@@ -59,13 +63,14 @@ pub struct CodeRow {
     pub auth_time: Timestamp,
     pub expires_at: Timestamp,
     pub used: bool,
+    pub browser_session: Option<TokenId>,
 }
 
 pub fn code(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<CodeRow>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, secret_hash, client_id, user_id, redirect_uri, scope, nonce, code_challenge, challenge_method,
-                    auth_time, expires_at, used_at IS NOT NULL
+                    auth_time, expires_at, used_at IS NOT NULL, browser_session_id
                FROM oauth_codes WHERE uuid = ?1",
         )?
         .query_row([uuid.to_string()], |r| {
@@ -82,6 +87,7 @@ pub fn code(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<CodeRow>> {
                 auth_time: cols::ts(r, 9)?,
                 expires_at: cols::ts(r, 10)?,
                 used: r.get(11)?,
+                browser_session: r.get(12)?,
             })
         })
         .optional()?)
@@ -135,28 +141,80 @@ pub struct SessionRow {
     pub auth_time: Timestamp,
 }
 
-/// The session of (user, client), created or taken over with a new scope and
-/// sign-in time. Everything issued to it before is revoked: one session per
-/// user and client. Returns the session and the public ids revoked.
+/// The session of (user, client), created or taken over with a new scope,
+/// sign-in time and web session. Everything issued to it before is revoked:
+/// one session per user and client. Returns the session and the public ids
+/// revoked.
 pub fn open_session(
     conn: &Connection,
     user: UserId,
     client: OAuthClientId,
     scope: &str,
     auth_time: &Timestamp,
+    browser_session: Option<TokenId>,
 ) -> AppResult<(SessionRow, Vec<uuid::Uuid>)> {
     let now = time::now_db();
     let id: OAuthSessionId = conn
         .prepare_cached(
-            "INSERT INTO oauth_sessions (user_id, client_id, scope, auth_time, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+            "INSERT INTO oauth_sessions (uuid, user_id, client_id, scope, auth_time, browser_session_id, created_at,
+                                         updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
              ON CONFLICT (user_id, client_id) DO UPDATE SET scope = excluded.scope, auth_time = excluded.auth_time,
-                 updated_at = excluded.updated_at
+                 browser_session_id = excluded.browser_session_id, updated_at = excluded.updated_at
              RETURNING id",
         )?
-        .query_row(params![user, client, scope, time::to_db(auth_time), now], |r| r.get(0))?;
+        .query_row(
+            params![new_uuid().to_string(), user, client, scope, time::to_db(auth_time), browser_session, now],
+            |r| r.get(0),
+        )?;
     let revoked = revoke_session_tokens(conn, id)?;
     Ok((SessionRow { id, user, client, scope: scope.to_string(), auth_time: *auth_time }, revoked))
+}
+
+/// A user's live sessions (a live access token or refresh token), oldest first.
+pub fn live_sessions(conn: &Connection, user: UserId) -> AppResult<Vec<OAuthSession>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.uuid, c.name, s.scope, s.created_at, s.updated_at, s.access_token_id,
+                EXISTS (SELECT 1 FROM oauth_refresh_tokens r
+                         WHERE r.session_id = s.id AND r.revoked_at IS NULL AND r.rotated_at IS NULL
+                           AND r.expires_at > ?2)
+           FROM oauth_sessions s JOIN oauth_clients c ON c.id = s.client_id
+          WHERE s.user_id = ?1 ORDER BY s.created_at, s.id",
+    )?;
+    let rows = stmt
+        .query_map(params![user, time::now_db()], |r| {
+            let session = OAuthSession {
+                uuid: cols::uuid(r, 0)?,
+                client_name: r.get(1)?,
+                scope: r.get(2)?,
+                created_at: cols::ts(r, 3)?,
+                updated_at: cols::ts(r, 4)?,
+            };
+            Ok((session, r.get::<_, Option<TokenId>>(5)?, r.get::<_, bool>(6)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut live = Vec::with_capacity(rows.len());
+    for (session, access, refresh) in rows {
+        if refresh || access.map(|t| core_tokens::is_live(conn, t)).transpose()?.unwrap_or(false) {
+            live.push(session);
+        }
+    }
+    Ok(live)
+}
+
+/// A session by its public id, with its owner.
+pub fn session_by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<(OAuthSessionId, UserId)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, user_id FROM oauth_sessions WHERE uuid = ?1")?
+        .query_row([uuid.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The sessions signed in through a web session.
+pub fn sessions_of_browser(conn: &Connection, browser_session: TokenId) -> AppResult<Vec<OAuthSessionId>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM oauth_sessions WHERE browser_session_id = ?1")?;
+    let ids = stmt.query_map([browser_session], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
 }
 
 pub fn session(conn: &Connection, id: OAuthSessionId) -> AppResult<Option<SessionRow>> {
