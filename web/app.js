@@ -1,5 +1,5 @@
 // meshcloud web UI shell: sign-in, organization context, navigation, and the
-// overview page (your organizations, joining one, your security tokens).
+// overview page (your organizations, joining one, your security tokens and sessions).
 // Plain ES modules; talks only to the server's own APIs.
 
 import { $, state, can, isProviderAdmin, api, seg, el, cell, button, actions, attempt } from "./lib.js";
@@ -42,6 +42,7 @@ async function render() {
     show("home");
     renderOrgs();
     await attempt($("#token-error"), loadTokens);
+    await attempt($("#session-error"), loadSessions);
   } else {
     show(page);
     await pages[page]();
@@ -95,6 +96,23 @@ async function loadTokens() {
       await attempt($("#token-error"), async () => {
         await api("DELETE", `/api/identity/tokens?tokenId=${seg(t.id)}`);
         await loadTokens();
+      });
+    }, "danger");
+    body.append(el("tr", {}, cell(t.name), cell(t.purpose), cell(new Date(t.created_at).toLocaleString()), actions(revoke)));
+  }
+}
+
+// Web sessions and OIDC sessions (one per application signed in to).
+async function loadSessions() {
+  const body = $("#sessions tbody");
+  body.replaceChildren();
+  const page = await api("GET", "/api/identity/tokens?isOAuth=true&pagesize=100");
+  for (const t of page.tokens) {
+    const revoke = button("Revoke", async () => {
+      if (!confirm(`End the session "${t.name}"? It stops working at once.`)) return;
+      await attempt($("#session-error"), async () => {
+        await api("DELETE", `/api/identity/tokens?tokenId=${seg(t.id)}`);
+        await loadSessions();
       });
     }, "danger");
     body.append(el("tr", {}, cell(t.name), cell(t.purpose), cell(new Date(t.created_at).toLocaleString()), actions(revoke)));

@@ -335,6 +335,7 @@ const clientEditor = editForm($("#oauth-client-form"), {
     form.elements.redirectUris.value = c.redirectUris.join("\n");
     form.elements.onboardingUri.value = c.onboardingUri || "";
     form.elements.serviceAccountId.value = c.serviceAccountId || "";
+    form.elements.trusted.checked = Boolean(c.trusted);
   },
   submit: (data, c) => attempt($("#oauth-clients-error"), async () => {
     const body = {
@@ -342,6 +343,7 @@ const clientEditor = editForm($("#oauth-client-form"), {
       redirectUris: data.get("redirectUris").split("\n").map((u) => u.trim()).filter(Boolean),
       onboardingUri: data.get("onboardingUri").trim() || null,
       serviceAccountId: data.get("serviceAccountId").trim() || null,
+      trusted: data.get("trusted") === "on",
     };
     if (c) {
       await api("PUT", `/api/meshcloud/oauth/clients/${seg(c.id)}`, body);
@@ -369,7 +371,9 @@ async function loadClients() {
   for (const c of list) {
     const account = c.serviceAccountId ? accountNames.get(c.serviceAccountId) : null;
     body.append(el("tr", {},
-      el("td", { title: `registered ${when(c.createdAt)}` }, c.name, el("div", {}, el("code", { class: "inline", textContent: c.clientId, title: "client ID" }))),
+      el("td", { title: `registered ${when(c.createdAt)}` }, c.name,
+        c.trusted ? el("span", { class: "muted", textContent: " (trusted: meshcloud:api)" }) : null,
+        el("div", {}, el("code", { class: "inline", textContent: c.clientId, title: "client ID" }))),
       el("td", { class: "uris" }, ...c.redirectUris.map((u) => el("div", { textContent: u })),
         c.onboardingUri ? el("div", { class: "muted", textContent: `onboarding: ${c.onboardingUri}` }) : null),
       c.serviceAccountId ? el("td", { title: c.serviceAccountId }, account || el("code", { class: "inline", textContent: c.serviceAccountId })) : cell(""),
