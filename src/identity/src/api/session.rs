@@ -96,7 +96,8 @@ impl SessionApi {
 
     /// Sign out
     ///
-    /// Revokes the session the request came with.
+    /// Revokes the session the request came with, and the OIDC sessions
+    /// (access and refresh tokens) of the clients signed in to through it.
     #[oai(path = "/logout", method = "post")]
     async fn logout(&self, req: &Request, auth: Auth) -> Result<LogoutResponse, AppError> {
         let p = auth.principal();
