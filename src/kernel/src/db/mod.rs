@@ -504,6 +504,9 @@ pub fn purge_soft_deleted(conn: &Conn, tables: &[&'static str], cutoff: &crate::
 }
 
 #[cfg(test)]
+mod migration_v020_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
