@@ -213,3 +213,37 @@ async fn groups_cannot_take_away_the_last_active_admin() {
     assert_id_error(&alice.delete(&path).await, 409, "conflict");
     alice.get(&path).await.expect(200);
 }
+
+/// Taking away needs the power to give, on this face too: a holder of the
+/// group keys cannot strip the admin role from a group or an admin from it,
+/// and a holder of the remove key cannot remove or suspend an admin.
+#[tokio::test]
+async fn taking_away_through_groups_needs_the_keys() {
+    let w = world().await;
+    let org = &w.org_a;
+    let (erin, _) = w.s.user("erin@a.example", Some((org, false))).await;
+    let admin_role = identity_role(&w.alice, org, "organization admin").await;
+    let g = create_group(&w.alice, org, "admins", &[&erin], &[&admin_role]).await;
+    let path = format!("{}/{g}", groups(org));
+    let before = w.alice.get(&path).await.expect(200);
+
+    let keys = ["identity.teams.read", "identity.teams.update", "identity.teams.members"];
+    w.alice.give_role_with_keys(org, "group editor", &keys, &w.carol_id).await;
+    assert_id_error(&w.carol.put(&path, group_body("admins", &[&erin], &[])).await, 403, "forbidden");
+    assert_id_error(&w.carol.put(&path, group_body("admins", &[], &[&admin_role])).await, 403, "forbidden");
+    assert_eq!(w.alice.get(&path).await.expect(200), before, "nothing changed");
+
+    let (_, oscar) = w.s.user("oscar@a.example", Some((org, false))).await;
+    let oscar_id = oscar.get("/api/identity/users/profile").await.expect(200)["id"].as_str().unwrap().to_string();
+    w.alice.give_role_with_keys(org, "remover", &["identity.members.remove"], &oscar_id).await;
+    let users = format!("/api/v1/organizations/{org}/users");
+    for admin in [&w.alice_id, &erin] {
+        assert_id_error(&oscar.delete(&format!("{users}/{admin}")).await, 403, "forbidden");
+    }
+    let suspend = json!({"spec": {"subject": "erin@a.example", "state": "suspended", "groupIDs": [g]}});
+    assert_id_error(&oscar.put(&format!("{users}/{erin}"), suspend).await, 403, "forbidden");
+    assert_eq!(w.alice.get(&path).await.expect(200), before, "nothing changed");
+
+    // The org's admin may.
+    w.alice.put(&path, group_body("admins", &[], &[])).await.expect(200);
+}

@@ -11,6 +11,7 @@ use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Identity;
 use super::access::{Affected, must_hold};
+use crate::core::grants::Taker;
 use crate::store::keys::{self, KeychainRow};
 use crate::store::orgs::{self, OrgRow};
 use crate::store::roles::{self, PROVIDER_ADMIN, RoleRow, Selector};
@@ -57,8 +58,14 @@ fn resolve_roles(c: &Conn, org: &OrgRow, names: &[String]) -> AppResult<Vec<Role
 }
 
 /// Applies one holder's role set (`replace`) or adds to it; returns the users affected.
-fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) -> AppResult<Vec<UserId>> {
+fn apply(c: &Conn, taker: &Taker, org: &OrgRow, h: &HolderRoles, replace: bool) -> AppResult<Vec<UserId>> {
+    let p = taker.principal();
     let wanted = resolve_roles(c, org, &h.role_names)?;
+    // Under `replace`, roles missing from the set are taken away.
+    let removed = |current: &[RoleRow]| -> Vec<RoleRow> {
+        let gone = current.iter().filter(|r| !wanted.iter().any(|w| w.id == r.id));
+        if replace { gone.cloned().collect() } else { vec![] }
+    };
     match &h.holder {
         Holder::User(r) => {
             let u = users::by_ref(c, r)?.ok_or(AppError::NotFound)?;
@@ -81,6 +88,10 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
                 .filter(|r| !through_teams.contains(&r.role_name))
                 .collect();
             must_hold(p, org.uuid, crate::core::grants::of_roles(c, added.iter().copied())?)?;
+            let removed = removed(&current);
+            if !removed.is_empty() {
+                taker.take(c, &[u.id], crate::core::grants::of_roles(c, &removed)?)?;
+            }
             if wants_provider != u.is_provider_admin && (wants_provider || replace) {
                 // The appliance-wide role is a flag on the user, not a binding in one org.
                 p.require_provider_admin()?;
@@ -92,10 +103,8 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
             for r in added {
                 roles::bind_user(c, org.id, r.id, u.id)?;
             }
-            if replace {
-                for r in current.iter().filter(|r| !wanted.iter().any(|w| w.id == r.id)) {
-                    roles::unbind_user(c, org.id, r.id, u.id)?;
-                }
+            for r in &removed {
+                roles::unbind_user(c, org.id, r.id, u.id)?;
             }
             record(c, p, org, u.uuid, &u.email, &h.role_names)?;
             Ok(vec![u.id])
@@ -108,13 +117,15 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
             let current = roles::team_roles(c, team.id)?;
             let added: Vec<&RoleRow> = wanted.iter().filter(|r| !current.iter().any(|c| c.id == r.id)).collect();
             must_hold(p, org.uuid, crate::core::grants::of_roles(c, added.iter().copied())?)?;
+            let removed = removed(&current);
+            if !removed.is_empty() {
+                taker.take(c, &teams::member_ids(c, team.id)?, crate::core::grants::of_roles(c, &removed)?)?;
+            }
             for r in added {
                 roles::bind_team(c, org.id, r.id, team.id)?;
             }
-            if replace {
-                for r in current.iter().filter(|r| !wanted.iter().any(|w| w.id == r.id)) {
-                    roles::unbind_team(c, org.id, r.id, team.id)?;
-                }
+            for r in &removed {
+                roles::unbind_team(c, org.id, r.id, team.id)?;
             }
             record(c, p, org, team.uuid, &team.name, &h.role_names)?;
             teams::member_ids(c, team.id)
@@ -258,9 +269,10 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::RolesAssign)?;
             let guard = crate::core::grants::AdminGuard::start(c, org.id)?;
+            let taker = Taker::new(c, &p, org.id)?;
             let mut affected = Vec::new();
             for h in &items {
-                affected.extend(apply(c, &p, &org, h, replace)?);
+                affected.extend(apply(c, &taker, &org, h, replace)?);
             }
             guard.finish(c)?;
             Ok(((), Affected::InOrg { org: org.id, users: affected }))
