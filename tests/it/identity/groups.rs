@@ -39,7 +39,7 @@ pub async fn create_group(api: &Api, org: &str, name: &str, users: &[&str], role
 async fn crud_round_trip_and_layer5_teams() {
     let w = world().await;
     let org = &w.org_a;
-    let member = identity_role(&w.alice, org, "member").await;
+    let member = identity_role(&w.alice, org, "user").await;
     let body = json!({
         "metadata": {"name": "devs", "description": "developers", "tags": [{"name": "k", "value": "v"}]},
         "spec": {"userIDs": [w.carol_id], "serviceAccountIDs": [], "roleIDs": [member]},
@@ -59,7 +59,7 @@ async fn crud_round_trip_and_layer5_teams() {
     let team = w.alice.get(&format!("/api/identity/orgs/{org}/teams/{id}")).await.expect(200);
     assert_eq!(team["name"], "devs");
     let roles = w.alice.get(&format!("/api/identity/orgs/{org}/roles?selector=team&teamId={id}")).await.expect(200);
-    assert_eq!(strs(&roles["roles"], "role_name"), ["member"]);
+    assert_eq!(strs(&roles["roles"], "role_name"), ["user"]);
 
     // And a Layer5 team is a group.
     let l5 = w.alice.create_team(org, "ops").await;
@@ -143,13 +143,13 @@ async fn no_escalation_through_groups() {
     // The roles list hides what alice cannot hand out.
     let v = w.alice.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["metadata"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["member", "organization admin", "workspace admin"]);
+    assert_eq!(names, ["organization admin", "user", "workspace admin"]);
     let v = w.admin.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["metadata"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["adder", "member", "organization admin", "workspace admin"]);
+    assert_eq!(names, ["adder", "organization admin", "user", "workspace admin"]);
     let v = w.carol.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["metadata"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["member"]);
+    assert_eq!(names, ["user"]);
 }
 
 #[tokio::test]

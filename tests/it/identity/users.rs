@@ -75,7 +75,7 @@ async fn existing_accounts_need_the_stronger_key() {
     assert_eq!(dave["metadata"]["id"], w.dave_id.as_str());
     // Membership alone grants nothing on this face: permissions come from groups.
     assert_id_error(&w.dave.get(&format!("/api/v1/organizations/{org}")).await, 403, "forbidden");
-    let member = identity_role(&w.alice, org, "member").await;
+    let member = identity_role(&w.alice, org, "user").await;
     create_group(&w.alice, org, "readers", &[&w.dave_id], &[&member]).await;
     w.dave.get(&format!("/api/v1/organizations/{org}")).await.expect(200);
 

@@ -30,7 +30,7 @@ async fn re_adding_a_team_needs_its_roles() {
         .expect(201);
     w.alice.post_empty(&format!("/api/identity/orgs/{org}/teams/{team}/users/{}", w.carol_id)).await.expect(201);
     w.alice.post_empty(&format!("/api/identity/orgs/{org}/teams/{team}/remove")).await.expect(200);
-    assert_eq!(w.alice.roles_of(org, &w.carol_id).await, ["member"]);
+    assert_eq!(w.alice.roles_of(org, &w.carol_id).await, ["user"]);
 
     custom_role(&w.admin, org, "team editor", "carol@a.example", &["identity.teams.update", "identity.teams.read"])
         .await;
@@ -157,7 +157,7 @@ async fn taking_away_needs_the_power_to_give() {
     // The org's admins still may do all of it.
     w.alice.delete(&leave).await.expect_204();
     w.alice.put(&roles, json!([{"team_id": team, "roleNames": []}])).await.expect(200);
-    assert_eq!(w.alice.roles_of(org, &erin).await, ["member"]);
+    assert_eq!(w.alice.roles_of(org, &erin).await, ["user"]);
 }
 
 /// A non-admin who holds every key of the organization admin role still

@@ -45,6 +45,25 @@ fn custom(role: RoleRow) -> AppResult<RoleRow> {
     Ok(role)
 }
 
+/// Role names are compared ignoring case (and in NFC, as stored): a custom
+/// role may not take a built-in role's name, current or former, nor another
+/// role's of the org, in any spelling. A conflict otherwise.
+fn same_name_free(c: &Conn, org: &OrgRow, name: &str, renamed: Option<&RoleRow>) -> AppResult<()> {
+    let folded = name.to_lowercase();
+    if let Some((old, new)) = roles::FORMER_NAMES.iter().find(|(old, _)| *old == folded) {
+        return Err(AppError::conflict(format!("'{old}' is the former name of the built-in role '{new}'")));
+    }
+    let taken = roles::usable(c, org.id)?
+        .into_iter()
+        .filter(|r| renamed.is_none_or(|me| me.id != r.id))
+        .find(|r| r.role_name.to_lowercase() == folded);
+    match taken {
+        Some(b) if b.builtin() => Err(AppError::conflict(format!("'{}' is a built-in role", b.role_name))),
+        Some(r) => Err(AppError::conflict(format!("a role named '{}' already exists", r.role_name))),
+        None => Ok(()),
+    }
+}
+
 fn resolve_roles(c: &Conn, org: &OrgRow, names: &[String]) -> AppResult<Vec<RoleRow>> {
     let mut out: Vec<RoleRow> = Vec::with_capacity(names.len());
     for n in names {
@@ -199,9 +218,7 @@ impl Identity {
             .write(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::RolesManage)?;
                 let existing = id.map(|id| role_in_org(c, &org, id).and_then(custom)).transpose()?;
-                if let Some(b) = roles::by_name(c, org.id, &name)?.filter(|r| r.builtin()) {
-                    return Err(AppError::conflict(format!("'{}' is a built-in role", b.role_name)));
-                }
+                same_name_free(c, &org, &name, existing.as_ref())?;
                 let (role, action) = match existing {
                     Some(role) => {
                         roles::update(c, role.id, &name, &description)?;

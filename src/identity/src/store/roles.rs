@@ -12,8 +12,19 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub const ORG_ADMIN: &str = "organization admin";
-pub const MEMBER: &str = "member";
-pub const PROVIDER_ADMIN: &str = "provider admin";
+/// Every member's role (the reference's `user`).
+pub const MEMBER: &str = "user";
+/// The appliance-wide role (the reference's `admin`).
+pub const PROVIDER_ADMIN: &str = "admin";
+
+/// The names built-in roles had before they took the reference's names
+/// (V017): still accepted wherever a role is named on input.
+pub const FORMER_NAMES: [(&str, &str); 2] = [("member", MEMBER), ("provider admin", PROVIDER_ADMIN)];
+
+/// The current name of a built-in role named by its former name, else `name`.
+pub fn current_name(name: &str) -> &str {
+    FORMER_NAMES.iter().find(|(old, _)| *old == name).map_or(name, |(_, new)| new)
+}
 
 #[derive(Debug, Clone)]
 pub struct RoleRow {
@@ -106,8 +117,10 @@ pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<RoleRow>
     Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], role_row).optional()?)
 }
 
-/// A live role usable in `org` (built in or the org's own) by exact name.
+/// A live role usable in `org` (built in or the org's own) by exact name, or
+/// a built-in one by its former name.
 pub fn by_name(conn: &Connection, org: OrgId, name: &str) -> AppResult<Option<RoleRow>> {
+    let name = current_name(name);
     let sql = format!(
         "{SELECT} FROM roles r WHERE r.role_name = ?2 AND r.deleted_at IS NULL AND (r.org_id IS NULL OR r.org_id = ?1)
           ORDER BY r.org_id IS NOT NULL LIMIT 1"
