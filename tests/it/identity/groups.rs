@@ -17,13 +17,15 @@ pub fn group_body(name: &str, users: &[&str], roles: &[&str]) -> Value {
     json!({"metadata": {"name": name}, "spec": {"userIDs": users, "serviceAccountIDs": [], "roleIDs": roles}})
 }
 
-/// The id of a role the Identity face lists for `api` in `org`, by name.
+/// The id of a role the Identity face lists for `api` in `org`, by its core
+/// name (the face shows the label form: spaces become `-`).
 pub async fn identity_role(api: &Api, org: &str, name: &str) -> String {
     let v = api.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
+    let label = name.replace(' ', "-");
     v.as_array()
         .unwrap()
         .iter()
-        .find(|r| r["metadata"]["name"] == name)
+        .find(|r| r["metadata"]["name"] == label.as_str())
         .unwrap_or_else(|| panic!("no role {name}: {v}"))["metadata"]["id"]
         .as_str()
         .unwrap()
@@ -143,10 +145,10 @@ async fn no_escalation_through_groups() {
     // The roles list hides what alice cannot hand out.
     let v = w.alice.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["metadata"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["organization admin", "user", "workspace admin"]);
+    assert_eq!(names, ["organization-admin", "user", "workspace-admin"]);
     let v = w.admin.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["metadata"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["adder", "organization admin", "user", "workspace admin"]);
+    assert_eq!(names, ["adder", "organization-admin", "user", "workspace-admin"]);
     let v = w.carol.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["metadata"]["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["user"]);

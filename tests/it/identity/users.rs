@@ -125,11 +125,11 @@ async fn the_team_key_moves_people_between_groups_but_does_not_suspend_them() {
     let erin = alice.post(&users(org), user_body("erin@a.example", "active", &[])).await.expect(201);
     let path = format!("{}/{}", users(org), erin["metadata"]["id"].as_str().unwrap());
 
-    // A user read back is written back unchanged (metadata.name is the address).
+    // A user read back is written back unchanged (metadata.name is the address's label form).
     let erin_of =
         |list: Value| list.as_array().unwrap().iter().find(|u| u["spec"]["subject"] == "erin@a.example").cloned();
     let mut round = erin_of(w.carol.get(&users(org)).await.expect(200)).expect("listed");
-    assert_eq!(round["metadata"]["name"], "erin@a.example", "{round}");
+    assert_eq!(round["metadata"]["name"], "erin-a.example", "{round}");
     round["spec"]["groupIDs"] = json!([empty]);
     let body = json!({"metadata": round["metadata"], "spec": round["spec"]});
     let got = w.carol.put(&path, body).await.expect(200);

@@ -180,7 +180,7 @@ impl Directory {
         body: GroupWrite,
     ) -> AppResult<()> {
         acl::org_scope(p, org, Endpoint::Groups, Op::Update)?;
-        let spec = check(&body, true)?;
+        let mut spec = check(&body, true)?;
         let renamed = body.metadata.check().map(|_| ());
         let p = p.clone();
         self.identity()
@@ -188,7 +188,10 @@ impl Directory {
                 let org = live_org(c, org)?;
                 let g = groups::get(c, org.id, group)?.ok_or(AppError::NotFound)?;
                 let guard = AdminGuard::start(c, org.id)?;
-                if g.name != spec.meta.name {
+                // The name it has, or the label form read back, keeps it; a new one follows the rule.
+                if crate::model::names_same(&spec.meta.name, &g.name) {
+                    spec.meta.name = g.name.clone();
+                } else {
                     renamed?;
                 }
                 let r = resolve(c, &org, &spec)?;
