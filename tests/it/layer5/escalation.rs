@@ -198,3 +198,37 @@ async fn admins_are_protected_from_non_admins() {
     w.carol.delete(&format!("/api/identity/orgs/{org}/teams/{helpers}/users/{frank}")).await.expect_204();
     w.carol.delete(&format!("/api/identity/orgs/{org}/users/{frank}")).await.expect_204();
 }
+
+/// Deleting a role, or taking a keychain from it, takes its keys from every
+/// holder: the same rule as taking the role from each of them.
+#[tokio::test]
+async fn deleting_a_role_takes_it_from_its_holders() {
+    let w = world().await;
+    let org = &w.org_a;
+    let (frank, _) = w.s.user("frank@a.example", Some((org, false))).await;
+    custom_role(&w.admin, org, "role keeper", "carol@a.example", &["identity.roles.manage", "identity.roles.read"])
+        .await;
+    // Three roles with one keychain each: one grants what carol lacks, one is an admin's.
+    let mut made = vec![];
+    for (name, code, holder) in [
+        ("inviters", "identity.invitations.read", "frank@a.example"),
+        ("admin readers", "identity.members.read", "alice@a.example"),
+        ("readers", "identity.members.read", "frank@a.example"),
+    ] {
+        custom_role(&w.admin, org, name, holder, &[code]).await;
+        let role = w.admin.role_id(org, name).await;
+        let kc = w.admin.ctx(org).keychain_id(&format!("{name} keys")).await;
+        made.push((role, kc));
+    }
+    for (role, kc) in &made[..2] {
+        let unassign = format!("/api/identity/orgs/{org}/roles/{role}/keychains/{kc}");
+        w.carol.delete(&unassign).await.assert_l5_error(401, L5_UNAUTHORIZED);
+        w.carol.delete(&format!("/api/identity/roles/{role}")).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    }
+    assert!(w.alice.roles_of(org, &w.alice_id).await.contains(&"admin readers".to_string()));
+    assert!(w.alice.roles_of(org, &frank).await.contains(&"inviters".to_string()));
+    let (role, kc) = &made[2];
+    w.carol.delete(&format!("/api/identity/orgs/{org}/roles/{role}/keychains/{kc}")).await.expect_204();
+    w.carol.delete(&format!("/api/identity/roles/{role}")).await.expect_204();
+    assert_eq!(w.alice.roles_of(org, &frank).await, ["inviters", "user"]);
+}

@@ -250,6 +250,8 @@ impl Identity {
             };
             let org = orgs::get(c, org_id)?;
             p.require(org.uuid, Perm::RolesManage)?;
+            // Deleting a role takes it from everyone holding it.
+            Taker::new(c, &p, org.id)?.take(c, &roles::holder_ids(c, role.id)?, roles::perms(c, role.id)?)?;
             roles::delete(c, role.id)?;
             audit::record(
                 c,
@@ -333,7 +335,11 @@ impl Identity {
             if assign {
                 must_hold(&p, org.uuid, keys::keychain_perms(c, kc.id)?)?;
                 roles::add_keychain(c, role.id, kc.id)?;
-            } else if !crate::core::grants::guarded(c, org.id, || roles::remove_keychain(c, role.id, kc.id))? {
+            } else if !crate::core::grants::guarded(c, org.id, || {
+                // Its holders lose the keychain's keys.
+                Taker::new(c, &p, org.id)?.take(c, &roles::holder_ids(c, role.id)?, keys::keychain_perms(c, kc.id)?)?;
+                roles::remove_keychain(c, role.id, kc.id)
+            })? {
                 return Err(AppError::NotFound);
             }
             audit::record(

@@ -288,6 +288,18 @@ pub fn is_active_admin(conn: &Connection, org: OrgId, user: UserId) -> AppResult
         .query_row(params![org, user], |r| r.get(0))?)
 }
 
+/// Everyone holding a role: directly, or through a live team bound to it.
+pub fn holder_ids(conn: &Connection, role: RoleId) -> AppResult<Vec<UserId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id FROM role_bindings WHERE role_id = ?1 AND user_id IS NOT NULL
+         UNION
+         SELECT tm.user_id FROM role_bindings rb JOIN team_members tm ON tm.team_id = rb.team_id
+           JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL
+          WHERE rb.role_id = ?1",
+    )?;
+    Ok(stmt.query_map([role], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
+}
+
 /// Role names a user holds in an org, directly or through teams.
 pub fn held_role_names(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Vec<String>> {
     let mut stmt = conn.prepare_cached(
