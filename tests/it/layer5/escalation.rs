@@ -232,3 +232,26 @@ async fn deleting_a_role_takes_it_from_its_holders() {
     w.carol.delete(&format!("/api/identity/roles/{role}")).await.expect_204();
     assert_eq!(w.alice.roles_of(org, &frank).await, ["inviters", "user"]);
 }
+
+/// Deleting a keychain, or taking a key out of one, takes the keys from
+/// everyone whose roles hold it.
+#[tokio::test]
+async fn taking_keys_out_of_keychains_needs_them() {
+    let w = world().await;
+    let org = &w.org_a;
+    custom_role(&w.admin, org, "alice extra", "alice@a.example", &["identity.members.read"]).await;
+    custom_role(&w.admin, org, "frank extra", "carol@a.example", &["identity.invitations.read"]).await;
+    custom_role(&w.admin, org, "keychain keeper", "carol@a.example", &["identity.keychains.manage"]).await;
+    let keyed = |name: &str| format!("{name} keys");
+    let alice_kc = w.admin.ctx(org).keychain_id(&keyed("alice extra")).await;
+    let carol_kc = w.admin.ctx(org).keychain_id(&keyed("frank extra")).await;
+    let read = w.admin.key_id("identity.members.read").await;
+    let invitations = w.admin.key_id("identity.invitations.read").await;
+    // An admin holds the first keychain: carol takes nothing from her.
+    w.carol.delete(&format!("/api/auth/keychains/{alice_kc}/{read}")).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    w.carol.delete(&format!("/api/auth/keychains/{alice_kc}")).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    // Carol's own extra keychain she may empty and delete: she holds what it grants.
+    w.carol.delete(&format!("/api/auth/keychains/{carol_kc}/{invitations}")).await.expect_204();
+    w.carol.delete(&format!("/api/auth/keychains/{carol_kc}")).await.expect_204();
+    w.alice.delete(&format!("/api/auth/keychains/{alice_kc}")).await.expect_204();
+}

@@ -300,6 +300,19 @@ pub fn holder_ids(conn: &Connection, role: RoleId) -> AppResult<Vec<UserId>> {
     Ok(stmt.query_map([role], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// Everyone holding a role that holds the keychain (as `holder_ids`).
+pub fn keychain_holder_ids(conn: &Connection, keychain: KeychainId) -> AppResult<Vec<UserId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id FROM role_bindings
+          WHERE user_id IS NOT NULL AND role_id IN (SELECT role_id FROM role_keychains WHERE keychain_id = ?1)
+         UNION
+         SELECT tm.user_id FROM role_bindings rb JOIN team_members tm ON tm.team_id = rb.team_id
+           JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL
+          WHERE rb.role_id IN (SELECT role_id FROM role_keychains WHERE keychain_id = ?1)",
+    )?;
+    Ok(stmt.query_map([keychain], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
+}
+
 /// Role names a user holds in an org, directly or through teams.
 pub fn held_role_names(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Vec<String>> {
     let mut stmt = conn.prepare_cached(
