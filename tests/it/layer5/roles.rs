@@ -565,7 +565,9 @@ async fn former_built_in_names_are_still_understood() {
 async fn role_names_that_look_alike_conflict() {
     let w = world().await;
     let base = roles_path(&w.org_a);
-    for taken in ["Organization Admin", "ADMIN", "User", "Member", "provider admin", "Workspace Admin"] {
+    let taken = ["Organization Admin", "ADMIN", "User", "Member", "provider admin", "Workspace Admin"];
+    // Separators too: the Identity face would show these as the built-in names.
+    for taken in taken.into_iter().chain(["organization-admin", "Workspace_Admin", "provider-admin"]) {
         let r = w.alice.post(&base, json!({"role_name": taken, "description": ""})).await;
         r.assert_l5_error(409, "Conflict");
     }

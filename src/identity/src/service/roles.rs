@@ -45,18 +45,27 @@ fn custom(role: RoleRow) -> AppResult<RoleRow> {
     Ok(role)
 }
 
-/// Role names are compared ignoring case (and in NFC, as stored): a custom
-/// role may not take a built-in role's name, current or former, nor another
-/// role's of the org, in any spelling. A conflict otherwise.
+/// A role name as compared: lower case, and every run of spaces, `-` and
+/// `_` one space (the Identity face shows `organization admin` as
+/// `organization-admin`, so that spelling would look the same there).
+fn fold(name: &str) -> String {
+    let lower = name.to_lowercase();
+    lower.split([' ', '-', '_']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Role names are compared ignoring case and separators (and in NFC, as
+/// stored): a custom role may not take a built-in role's name, current or
+/// former, nor another role's of the org, in any spelling. A conflict
+/// otherwise.
 fn same_name_free(c: &Conn, org: &OrgRow, name: &str, renamed: Option<&RoleRow>) -> AppResult<()> {
-    let folded = name.to_lowercase();
-    if let Some((old, new)) = roles::FORMER_NAMES.iter().find(|(old, _)| *old == folded) {
+    let folded = fold(name);
+    if let Some((old, new)) = roles::FORMER_NAMES.iter().find(|(old, _)| fold(old) == folded) {
         return Err(AppError::conflict(format!("'{old}' is the former name of the built-in role '{new}'")));
     }
     let taken = roles::usable(c, org.id)?
         .into_iter()
         .filter(|r| renamed.is_none_or(|me| me.id != r.id))
-        .find(|r| r.role_name.to_lowercase() == folded);
+        .find(|r| fold(&r.role_name) == folded);
     match taken {
         Some(b) if b.builtin() => Err(AppError::conflict(format!("'{}' is a built-in role", b.role_name))),
         Some(r) => Err(AppError::conflict(format!("a role named '{}' already exists", r.role_name))),
