@@ -6,9 +6,9 @@ import { $, state, can, api, seg, el, cell, button, actions, when, userLabel, at
 
 const orgPath = (rest) => `/api/identity/orgs/${seg(state.orgId)}${rest}`;
 
-const PROVIDER_ADMIN = "provider admin";
+const PROVIDER_ADMIN = "admin";
 // Built-in roles exist in every organization and cannot be changed.
-const BUILTIN_ROLES = new Set([PROVIDER_ADMIN, "organization admin", "workspace admin", "member"]);
+const BUILTIN_ROLES = new Set([PROVIDER_ADMIN, "organization admin", "workspace admin", "user"]);
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
 function permsMayHaveChanged(userIds) {
@@ -385,7 +385,7 @@ const teamName = (ref) => (invitationTeams.find((t) => t.id === ref || t.name ==
 
 function fillInvitationChoices(roles = [], teams = []) {
   invitationChoices = {
-    roles: checkboxes($("#invitation-roles"), roleOptions(invitationRoles, ["member", PROVIDER_ADMIN]), roles),
+    roles: checkboxes($("#invitation-roles"), roleOptions(invitationRoles, ["user", PROVIDER_ADMIN]), roles),
     teams: checkboxes($("#invitation-teams"), invitationTeams.map((t) => ({ value: t.id, label: t.name })), teams.map(teamId)),
   };
 }

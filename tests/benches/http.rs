@@ -91,7 +91,7 @@ async fn member_bearer(http: &reqwest::Client, base: &str, admin: &str, org: &st
     let roles: serde_json::Value =
         http.get(format!("{api}/roles")).header("authorization", admin).send().await.unwrap().json().await.unwrap();
     let member =
-        roles.as_array().unwrap().iter().find(|r| r["metadata"]["name"] == "member").unwrap()["metadata"]["id"].clone();
+        roles.as_array().unwrap().iter().find(|r| r["metadata"]["name"] == "user").unwrap()["metadata"]["id"].clone();
     let group =
         json!({"metadata": {"name": "readers"}, "spec": {"userIDs": [], "serviceAccountIDs": [], "roleIDs": [member]}});
     let post = |path: &str, body: serde_json::Value| {

@@ -129,6 +129,48 @@ pub fn resource_name(value: &str) -> AppResult<String> {
     }
 }
 
+/// The stable label form of a core name, for `metadata.name`: names made
+/// on the Layer5 face (spaces allowed), role names and e-mail addresses are
+/// no label values, but every name this face shows is one. A name that is a
+/// label stays as it is; otherwise accents are dropped (NFD without
+/// combining marks), every run of other characters becomes one `-`, the ends
+/// are trimmed to a letter or digit and the whole to 63 characters: "Default
+/// Organization" is `Default-Organization`, `carol@a.example` is
+/// `carol-a.example`. A name with no letter or digit to keep gets `n-` and a
+/// hash of the name. The same name always gives the same label.
+pub fn label(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    if resource_name(name).is_ok() {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    for c in name.nfd().filter(|c| !is_combining_mark(*c)) {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let edge = |c: char| !c.is_ascii_alphanumeric();
+    let trimmed = out.trim_matches(edge);
+    // ASCII only by now, so any byte index is a character boundary.
+    let trimmed = trimmed.get(..63).unwrap_or(trimmed).trim_end_matches(edge);
+    if trimmed.is_empty() {
+        // FNV-1a: stable across builds and platforms.
+        let hash =
+            name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        return format!("n-{hash:016x}");
+    }
+    trimmed.to_string()
+}
+
+/// Whether `sent` names the resource called `stored`: its core name or the
+/// label form this face shows, so a read can be written back unchanged.
+pub fn names_same(sent: &str, stored: &str) -> bool {
+    sent == stored || sent == label(stored)
+}
+
 impl WriteMetadata {
     pub fn check(&self) -> AppResult<CheckedMetadata> {
         resource_name(&self.name)?;
@@ -177,5 +219,29 @@ mod tests {
         for bad in ["", "-a", "a-", "a b", "ä", &"a".repeat(64), ".a"] {
             assert!(resource_name(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn every_name_has_a_stable_label() {
+        for (name, want) in [
+            ("devs", "devs"),
+            ("Default Organization", "Default-Organization"),
+            ("organization admin", "organization-admin"),
+            ("carol@a.example", "carol-a.example"),
+            ("  Équipe  d'été ", "Equipe-d-ete"),
+            ("-x-", "x"),
+        ] {
+            assert_eq!(label(name), want, "{name}");
+            assert!(resource_name(&label(name)).is_ok());
+        }
+        let long = format!("{} tail", "a".repeat(70));
+        assert_eq!(label(&long), "a".repeat(63));
+        let symbols = label("開発 チーム");
+        assert!(resource_name(&symbols).is_ok() && symbols.starts_with("n-"), "{symbols}");
+        assert_eq!(symbols, label("開発 チーム"), "stable");
+        assert_ne!(symbols, label("運用"));
+        assert!(
+            names_same("My-Team", "My Team") && names_same("My Team", "My Team") && !names_same("Other", "My Team")
+        );
     }
 }

@@ -1,19 +1,46 @@
 //! Input rules shared by every face.
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::AppError;
 
-/// Trims and bounds a required, human-entered name.
+/// Trims, normalizes and bounds a required, human-entered name.
 pub fn name(field: &str, value: &str, max: usize) -> Result<String, AppError> {
-    let v = value.trim();
+    let v = optional_name(field, value, max)?;
     if v.is_empty() {
         return Err(AppError::validation(format!("{field} must not be empty")));
     }
-    bounded(field, v, max)
+    Ok(v)
 }
 
-/// Bounds an optional free-text field (may be empty).
+/// A name that may be empty (a person's first or last name): the rules of
+/// `name`. Names are stored in NFC, so that two spellings of one text are one
+/// name, and may hold no character that is invisible or changes how the rest
+/// is displayed (bidi controls, zero-width and other format characters, any
+/// space but U+0020): two names that look alike are then the same text.
+pub fn optional_name(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+    let v: String = value.trim().nfc().collect();
+    if let Some(c) = v.chars().find(|&c| invisible(c) || (c.is_whitespace() && c != ' ')) {
+        return Err(AppError::validation(format!(
+            "{field} must not contain invisible, formatting or unusual space characters (U+{:04X})",
+            u32::from(c)
+        )));
+    }
+    bounded(field, &v, max)
+}
+
+/// Bounds an optional free-text field (may be empty), in NFC. Line breaks
+/// and tabs are fine; bidi controls, which can make text read as something
+/// else, are not.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
-    bounded(field, value.trim(), max)
+    let v: String = value.trim().nfc().collect();
+    if let Some(c) = v.chars().find(|&c| bidi_control(c)) {
+        return Err(AppError::validation(format!(
+            "{field} must not contain bidirectional control characters (U+{:04X})",
+            u32::from(c)
+        )));
+    }
+    bounded(field, &v, max)
 }
 
 fn bounded(field: &str, v: &str, max: usize) -> Result<String, AppError> {
@@ -24,6 +51,46 @@ fn bounded(field: &str, v: &str, max: usize) -> Result<String, AppError> {
         return Err(AppError::validation(format!("{field} must not contain control characters")));
     }
     Ok(v.to_string())
+}
+
+/// Bidi embeddings, overrides, isolates and marks.
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing (or nothing of their own) where they stand:
+/// bidi controls, zero-width characters and joiners, the soft hyphen, fillers,
+/// invisible operators, variation selectors, tag characters and other format
+/// characters (general category Cf).
+fn invisible(c: char) -> bool {
+    bidi_control(c)
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{0600}'..='\u{0605}'
+                | '\u{06DD}'
+                | '\u{070F}'
+                | '\u{0890}'..='\u{0891}'
+                | '\u{08E2}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200D}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{206A}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 /// A plausible e-mail address, lower-cased. Deliverability is not our concern;
@@ -93,5 +160,19 @@ mod tests {
         assert!(name("name", "abcdefghijk", 10).is_err());
         assert_eq!(name("name", " ok ", 10).ok().as_deref(), Some("ok"));
         assert!(text("d", "bad\u{0}", 10).is_err());
+    }
+
+    #[test]
+    fn names_are_nfc_and_visible() {
+        // "é" as e + combining acute is stored as the one precomposed character.
+        assert_eq!(name("name", "Cafe\u{301}", 10).ok().as_deref(), Some("Caf\u{e9}"));
+        assert_eq!(text("d", "Cafe\u{301}", 10).ok().as_deref(), Some("Caf\u{e9}"));
+        for bad in ["admin\u{202E}", "ad\u{200B}min", "a\u{FEFF}", "a\u{2066}b", "a\u{00A0}b", "a\tb", "a\u{E0041}"] {
+            assert!(name("name", bad, 20).is_err(), "{bad:?}");
+        }
+        assert!(text("d", "evil\u{202E}txt", 20).is_err());
+        assert_eq!(text("d", "line\nnext", 20).ok().as_deref(), Some("line\nnext"));
+        assert_eq!(optional_name("first_name", "", 20).ok().as_deref(), Some(""));
+        assert_eq!(name("name", "Zoë 🙂", 20).ok().as_deref(), Some("Zoë 🙂"));
     }
 }

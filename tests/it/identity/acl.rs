@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::identity::groups::{create_group, identity_role};
+use crate::identity::orgs::assert_id_error;
 use crate::support::*;
 
 const ALL_OPS: [&str; 4] = ["create", "read", "update", "delete"];
@@ -50,8 +51,12 @@ async fn organization_acl_per_role() {
     let admin = w.admin.get(&path).await.expect(200);
     assert_eq!(admin["global"].as_array().unwrap().len(), 9);
     assert!(admin.get("organization").is_none(), "{admin}");
-    assert_eq!(w.dave.get(&path).await.expect(200), json!({}));
-    assert_eq!(w.dave.get("/api/v1/organizations/not-an-id/acl").await.expect(200), json!({}));
+    // Another organization's ACL is refused, as every org-scoped read is.
+    assert_id_error(&w.dave.get(&path).await, 403, "forbidden");
+    assert_id_error(&w.dave.get("/api/v1/organizations/not-an-id/acl").await, 403, "forbidden");
+    let ghost = "/api/v1/organizations/0195f0a2-0000-7000-8000-000000000000/acl";
+    assert_id_error(&w.dave.get(ghost).await, 403, "forbidden");
+    assert_id_error(&w.admin.get(ghost).await, 404, "not_found");
 }
 
 #[tokio::test]

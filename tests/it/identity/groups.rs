@@ -17,13 +17,15 @@ pub fn group_body(name: &str, users: &[&str], roles: &[&str]) -> Value {
     json!({"metadata": {"name": name}, "spec": {"userIDs": users, "serviceAccountIDs": [], "roleIDs": roles}})
 }
 
-/// The id of a role the Identity face lists for `api` in `org`, by name.
+/// The id of a role the Identity face lists for `api` in `org`, by its core
+/// name (the face shows the label form: spaces become `-`).
 pub async fn identity_role(api: &Api, org: &str, name: &str) -> String {
     let v = api.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
+    let label = name.replace(' ', "-");
     v.as_array()
         .unwrap()
         .iter()
-        .find(|r| r["metadata"]["name"] == name)
+        .find(|r| r["metadata"]["name"] == label.as_str())
         .unwrap_or_else(|| panic!("no role {name}: {v}"))["metadata"]["id"]
         .as_str()
         .unwrap()
@@ -39,7 +41,7 @@ pub async fn create_group(api: &Api, org: &str, name: &str, users: &[&str], role
 async fn crud_round_trip_and_layer5_teams() {
     let w = world().await;
     let org = &w.org_a;
-    let member = identity_role(&w.alice, org, "member").await;
+    let member = identity_role(&w.alice, org, "user").await;
     let body = json!({
         "metadata": {"name": "devs", "description": "developers", "tags": [{"name": "k", "value": "v"}]},
         "spec": {"userIDs": [w.carol_id], "serviceAccountIDs": [], "roleIDs": [member]},
@@ -59,7 +61,7 @@ async fn crud_round_trip_and_layer5_teams() {
     let team = w.alice.get(&format!("/api/identity/orgs/{org}/teams/{id}")).await.expect(200);
     assert_eq!(team["name"], "devs");
     let roles = w.alice.get(&format!("/api/identity/orgs/{org}/roles?selector=team&teamId={id}")).await.expect(200);
-    assert_eq!(strs(&roles["roles"], "role_name"), ["member"]);
+    assert_eq!(strs(&roles["roles"], "role_name"), ["user"]);
 
     // And a Layer5 team is a group.
     let l5 = w.alice.create_team(org, "ops").await;
@@ -143,13 +145,13 @@ async fn no_escalation_through_groups() {
     // The roles list hides what alice cannot hand out.
     let v = w.alice.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["metadata"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["member", "organization admin", "workspace admin"]);
+    assert_eq!(names, ["organization-admin", "user", "workspace-admin"]);
     let v = w.admin.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["metadata"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["adder", "member", "organization admin", "workspace admin"]);
+    assert_eq!(names, ["adder", "organization-admin", "user", "workspace-admin"]);
     let v = w.carol.get(&format!("/api/v1/organizations/{org}/roles")).await.expect(200);
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["metadata"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["member"]);
+    assert_eq!(names, ["user"]);
 }
 
 #[tokio::test]
@@ -212,4 +214,38 @@ async fn groups_cannot_take_away_the_last_active_admin() {
     assert_id_error(&r, 409, "conflict");
     assert_id_error(&alice.delete(&path).await, 409, "conflict");
     alice.get(&path).await.expect(200);
+}
+
+/// Taking away needs the power to give, on this face too: a holder of the
+/// group keys cannot strip the admin role from a group or an admin from it,
+/// and a holder of the remove key cannot remove or suspend an admin.
+#[tokio::test]
+async fn taking_away_through_groups_needs_the_keys() {
+    let w = world().await;
+    let org = &w.org_a;
+    let (erin, _) = w.s.user("erin@a.example", Some((org, false))).await;
+    let admin_role = identity_role(&w.alice, org, "organization admin").await;
+    let g = create_group(&w.alice, org, "admins", &[&erin], &[&admin_role]).await;
+    let path = format!("{}/{g}", groups(org));
+    let before = w.alice.get(&path).await.expect(200);
+
+    let keys = ["identity.teams.read", "identity.teams.update", "identity.teams.members"];
+    w.alice.give_role_with_keys(org, "group editor", &keys, &w.carol_id).await;
+    assert_id_error(&w.carol.put(&path, group_body("admins", &[&erin], &[])).await, 403, "forbidden");
+    assert_id_error(&w.carol.put(&path, group_body("admins", &[], &[&admin_role])).await, 403, "forbidden");
+    assert_eq!(w.alice.get(&path).await.expect(200), before, "nothing changed");
+
+    let (_, oscar) = w.s.user("oscar@a.example", Some((org, false))).await;
+    let oscar_id = oscar.get("/api/identity/users/profile").await.expect(200)["id"].as_str().unwrap().to_string();
+    w.alice.give_role_with_keys(org, "remover", &["identity.members.remove"], &oscar_id).await;
+    let users = format!("/api/v1/organizations/{org}/users");
+    for admin in [&w.alice_id, &erin] {
+        assert_id_error(&oscar.delete(&format!("{users}/{admin}")).await, 403, "forbidden");
+    }
+    let suspend = json!({"spec": {"subject": "erin@a.example", "state": "suspended", "groupIDs": [g]}});
+    assert_id_error(&oscar.put(&format!("{users}/{erin}"), suspend).await, 403, "forbidden");
+    assert_eq!(w.alice.get(&path).await.expect(200), before, "nothing changed");
+
+    // The org's admin may.
+    w.alice.put(&path, group_body("admins", &[], &[])).await.expect(200);
 }

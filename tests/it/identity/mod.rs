@@ -7,6 +7,7 @@ pub mod orgs;
 mod projects;
 mod providers;
 mod quotas;
+mod removals;
 mod serviceaccounts;
 mod signup;
 mod users;

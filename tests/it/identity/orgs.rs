@@ -105,10 +105,10 @@ async fn crud_with_provisioning_and_deletion() {
 async fn one_core_for_both_faces() {
     let clock = manual_clock();
     let w = clocked_world(&clock).await;
-    // Layer5 orgs are provisioned Identity orgs, names as they are.
+    // Layer5 orgs are provisioned Identity orgs, names in their label form.
     let spaced = w.alice.create_org(json!({"name": "Org With Spaces"})).await;
     let mine = w.alice.get(ORGS).await.expect(200);
-    assert_eq!(names(&mine), ["A", "Org With Spaces"], "alice's orgs by name: {mine}");
+    assert_eq!(names(&mine), ["A", "Org-With-Spaces"], "alice's orgs by name: {mine}");
     let o = mine.as_array().unwrap().iter().find(|o| o["metadata"]["id"] == spaced.as_str()).unwrap();
     assert_eq!(o["metadata"]["provisioningStatus"], "provisioned");
     assert_eq!(o["spec"]["organizationType"], "adhoc");
@@ -120,7 +120,7 @@ async fn one_core_for_both_faces() {
     assert!(l5_ids.contains(&id), "{l5}");
     let all = w.admin.get(ORGS).await.expect(200);
     // SQLite's binary order: capitals first (the bootstrap made the default org).
-    assert_eq!(names(&all), ["A", "B", "Default Organization", "Org With Spaces", "from-identity"]);
+    assert_eq!(names(&all), ["A", "B", "Default-Organization", "Org-With-Spaces", "from-identity"]);
     // A Layer5 delete is seen here at once.
     w.admin.delete(&format!("/api/identity/orgs/{id}")).await;
     assert_id_error(&w.admin.get(&format!("{ORGS}/{id}")).await, 404, "not_found");
@@ -214,17 +214,66 @@ async fn an_org_named_on_the_layer5_face_keeps_its_name_through_an_update() {
         .as_array()
         .expect("array")
         .iter()
-        .find(|o| o["metadata"]["name"] == "Default Organization")
-        .expect("the default org")
+        .find(|o| o["metadata"]["name"] == "Default-Organization")
+        .expect("the default org, in its label form")
         .clone();
     let id = default["metadata"]["id"].as_str().expect("id");
-    let keep = json!({"metadata": {"name": "Default Organization"}, "spec": {"organizationType": "domain", "domain": "keep.test"}});
-    let r = admin.put(&format!("/api/v1/organizations/{id}"), keep).await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let got = admin.get(&format!("/api/v1/organizations/{id}")).await.json();
-    assert_eq!(got["spec"]["domain"], "keep.test");
+    // Either the core name or the label form read back keeps the name.
+    for name in ["Default Organization", "Default-Organization"] {
+        let keep = json!({"metadata": {"name": name}, "spec": {"organizationType": "domain", "domain": "keep.test"}});
+        let r = admin.put(&format!("/api/v1/organizations/{id}"), keep).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let got = admin.get(&format!("/api/v1/organizations/{id}")).await.json();
+        assert_eq!(got["spec"]["domain"], "keep.test");
+        assert_eq!(got["metadata"]["name"], "Default-Organization");
+        let l5 = admin.get(&format!("/api/identity/orgs/{id}")).await.json();
+        assert!(l5.to_string().contains("\"Default Organization\""), "the core name stays: {l5}");
+    }
     let rename = json!({"metadata": {"name": "Another Name"}, "spec": {"organizationType": "adhoc"}});
     let r = admin.put(&format!("/api/v1/organizations/{id}"), rename).await;
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"], "invalid_request");
+}
+
+/// The reference's name pattern, `^[0-9A-Za-z](?:[0-9A-Za-z-_.]{0,61}[0-9A-Za-z])?$`.
+fn is_label(name: &str) -> bool {
+    let b = name.as_bytes();
+    (1..=63).contains(&b.len())
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// Every `metadata.name` this face shows is a label value, whatever the core
+/// name (spaces, accents, e-mail addresses, role names); the same name always
+/// shows the same label.
+#[tokio::test]
+async fn every_name_shown_is_a_label() {
+    let w = world().await;
+    let org = w.alice.create_org(json!({"name": "Équipe de l'été"})).await;
+    w.alice.create_team(&org, "My Team").await;
+    w.alice.create_workspace(&org, "My Workspace").await;
+    w.alice.create_role(&org, "Read Only").await;
+    w.alice.create_role(&org, "開発").await;
+    w.admin.post_empty(&format!("/api/identity/orgs/{org}/users/{}", w.carol_id)).await.expect(201);
+    let base = format!("{ORGS}/{org}");
+    let mut seen = vec![];
+    for path in [
+        ORGS.to_string(),
+        format!("{base}/groups"),
+        format!("{base}/projects"),
+        format!("{base}/roles"),
+        format!("{base}/users"),
+    ] {
+        let list = w.alice.get(&path).await.expect(200);
+        for item in list.as_array().unwrap() {
+            let name = item["metadata"]["name"].as_str().unwrap().to_string();
+            assert!(is_label(&name), "{path}: {name:?} is no label value");
+            seen.push(name);
+        }
+    }
+    for want in ["Equipe-de-l-ete", "My-Team", "My-Workspace", "Read-Only", "organization-admin", "carol-a.example"] {
+        assert!(seen.iter().any(|n| n == want), "{want} not among {seen:?}");
+    }
+    assert_eq!(names(&w.alice.get(ORGS).await.expect(200)), names(&w.alice.get(ORGS).await.expect(200)), "stable");
 }

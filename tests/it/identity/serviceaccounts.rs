@@ -174,3 +174,26 @@ async fn rotating_another_account_needs_what_it_holds() {
     // The organization admin may rotate either.
     alice.post_empty(&format!("{}/{ops_id}/rotate", sa_path(org))).await.expect(200);
 }
+
+/// Taking an admin service account's groups away, or deleting it, takes an
+/// admin's access: a holder of the service-account key alone may not.
+#[tokio::test]
+async fn taking_from_an_admin_account_needs_an_admin() {
+    let w = world().await;
+    let (org, alice) = (&w.org_a, &w.alice);
+    let admins = alice.create_team(org, "admins").await;
+    give_team_role(alice, org, &admins, "organization admin").await;
+    let ops = alice.post(&sa_path(org), body("ops", &[&admins])).await.expect(201);
+    let ops_path = format!("{}/{}", sa_path(org), ops["metadata"]["id"].as_str().expect("id"));
+    let plain = alice.post(&sa_path(org), body("plain", &[])).await.expect(201);
+    let plain_path = format!("{}/{}", sa_path(org), plain["metadata"]["id"].as_str().expect("id"));
+    alice.give_role_with_keys(org, "sa manager", &["identity.serviceaccounts.manage"], &w.carol_id).await;
+
+    identity_error(&w.carol.put(&ops_path, body("ops", &[])).await, 403, "forbidden");
+    identity_error(&w.carol.delete(&ops_path).await, 403, "forbidden");
+    let token = ops["status"]["accessToken"].as_str().expect("token");
+    let acl = w.s.with_token(token).get(&format!("/api/v1/organizations/{org}/acl")).await.expect(200);
+    assert!(acl["organization"]["endpoints"].to_string().contains("delete"), "still an admin: {acl}");
+    w.carol.delete(&plain_path).await.expect(200);
+    alice.delete(&ops_path).await.expect(200);
+}

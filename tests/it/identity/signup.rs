@@ -60,7 +60,7 @@ async fn a_pending_user_activates_through_the_mailed_link() {
     let mut sink = SmtpSink::start().await;
     let w = mailing_world(&sink).await;
     let org = &w.org_a;
-    let member = identity_role(&w.alice, org, "member").await;
+    let member = identity_role(&w.alice, org, "user").await;
     let g = create_group(&w.alice, org, "devs", &[], &[&member]).await;
     let erin = w.alice.post(&users(org), user_body("erin@a.example", "pending", &[&g])).await.expect(201);
     assert_eq!(erin["spec"]["state"], "pending");

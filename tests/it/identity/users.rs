@@ -75,7 +75,7 @@ async fn existing_accounts_need_the_stronger_key() {
     assert_eq!(dave["metadata"]["id"], w.dave_id.as_str());
     // Membership alone grants nothing on this face: permissions come from groups.
     assert_id_error(&w.dave.get(&format!("/api/v1/organizations/{org}")).await, 403, "forbidden");
-    let member = identity_role(&w.alice, org, "member").await;
+    let member = identity_role(&w.alice, org, "user").await;
     create_group(&w.alice, org, "readers", &[&w.dave_id], &[&member]).await;
     w.dave.get(&format!("/api/v1/organizations/{org}")).await.expect(200);
 
@@ -125,11 +125,11 @@ async fn the_team_key_moves_people_between_groups_but_does_not_suspend_them() {
     let erin = alice.post(&users(org), user_body("erin@a.example", "active", &[])).await.expect(201);
     let path = format!("{}/{}", users(org), erin["metadata"]["id"].as_str().unwrap());
 
-    // A user read back is written back unchanged (metadata.name is the address).
+    // A user read back is written back unchanged (metadata.name is the address's label form).
     let erin_of =
         |list: Value| list.as_array().unwrap().iter().find(|u| u["spec"]["subject"] == "erin@a.example").cloned();
     let mut round = erin_of(w.carol.get(&users(org)).await.expect(200)).expect("listed");
-    assert_eq!(round["metadata"]["name"], "erin@a.example", "{round}");
+    assert_eq!(round["metadata"]["name"], "erin-a.example", "{round}");
     round["spec"]["groupIDs"] = json!([empty]);
     let body = json!({"metadata": round["metadata"], "spec": round["spec"]});
     let got = w.carol.put(&path, body).await.expect(200);

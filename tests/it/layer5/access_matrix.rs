@@ -97,6 +97,49 @@ async fn roles() {
     .await;
 }
 
+/// Taking away: demoting, stripping a team's roles, removing a team member
+/// or an org member. Carol holds every key of the organization admin role
+/// through a custom role, but is no admin: she may take from members, never
+/// from admins.
+#[tokio::test]
+async fn removals() {
+    let w = world().await;
+    let org = &w.org_a;
+    let deputy = w.admin.create_role(org, "deputy").await;
+    let kc = w.admin.keychain_id("Organization administration").await;
+    w.admin.post_empty(&format!("/api/identity/orgs/{org}/roles/{deputy}/keychains/{kc}")).await.expect(200);
+    let grant = json!([{"user_id": w.carol_id, "roleNames": ["member", "deputy"]}]);
+    w.admin.put(&format!("/api/identity/orgs/{org}/roles"), grant).await.expect(200);
+    let from_admins = [200, 200, 401, 404, 401];
+    let from_admins_204 = [204, 204, 401, 404, 401];
+    let from_members = [
+        case(PUT, "/api/identity/orgs/<org>/roles", Some(r#"[{"user_id": "<member>", "roleNames": []}]"#), from_admins),
+        case(PUT, "/api/identity/orgs/<org>/roles", Some(r#"[{"team_id": "<team>", "roleNames": []}]"#), from_admins),
+        case(DELETE, "/api/identity/orgs/<org>/teams/<team_member>", None, from_admins_204),
+        case(DELETE, "/api/identity/orgs/<org>/users/<member>", None, from_admins_204),
+    ];
+    let mut cases: Vec<Case> = from_members.into_iter().map(Case::member_as_admin).collect();
+    cases.extend([
+        case(
+            PUT,
+            "/api/identity/orgs/<org>/roles",
+            Some(r#"[{"user_id": "<admin_member>", "roleNames": ["member"]}]"#),
+            from_admins,
+        ),
+        case(
+            PUT,
+            "/api/identity/orgs/<org>/roles",
+            Some(r#"[{"team_id": "<admin_team>", "roleNames": []}]"#),
+            from_admins,
+        ),
+        case(DELETE, "/api/identity/orgs/<org>/teams/<admin_team_member>", None, from_admins_204),
+        case(DELETE, "/api/identity/orgs/<org>/users/<admin_member>", None, from_admins_204),
+        case(DELETE, "/api/identity/orgs/<org>/teams/<admin_team>", None, from_admins_204),
+        case(POST, "/api/identity/orgs/<org>/teams/<admin_team>/remove", None, from_admins),
+    ]);
+    run(&w, &cases).await;
+}
+
 #[tokio::test]
 async fn keys_and_keychains() {
     let w = world().await;

@@ -122,7 +122,7 @@ async fn accepting_joins_with_roles_and_teams() {
     let inv = r.expect(200);
     assert_eq!(inv["id"], id.as_str());
     assert_eq!(inv["accepted_by"], json!([frank_id]));
-    assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["member", "workspace admin"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["user", "workspace admin"]);
     let members = w.alice.get(&format!("/api/identity/teams/{team}/users")).await.expect(200);
     assert_eq!(strs(&members["teamsUsersMapping"], "user_id"), [frank_id.as_str()]);
     assert_eq!(frank.get(&format!("/api/identity/orgs/{}", w.org_a)).await.status, 200, "frank is in at once");
@@ -231,7 +231,7 @@ async fn invite_users_by_address() {
     accept(&frank, id).await.assert_l5_error(400, L5_BAD_REQUEST);
     let (grace_id, grace) = w.s.user("grace@g.example", None).await;
     accept(&grace, id).await.expect(200);
-    assert_eq!(w.alice.roles_of(&w.org_a, &grace_id).await, ["member", "workspace admin"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &grace_id).await, ["user", "workspace admin"]);
 
     w.carol.post(&path, body.clone()).await.assert_l5_error(401, L5_UNAUTHORIZED);
     w.dave.post(&path, body).await.assert_l5_error(404, L5_NOT_FOUND);
@@ -284,7 +284,7 @@ async fn an_invitation_cannot_change_org() {
     let (frank_id, frank) = w.s.user("frank@f.example", None).await;
     accept(&frank, &id).await.expect(200);
     frank.get(&format!("/api/identity/orgs/{}", w.org_b)).await.assert_l5_error(404, L5_NOT_FOUND);
-    assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["member"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["user"]);
 }
 
 #[tokio::test]
@@ -297,7 +297,7 @@ async fn invitations_follow_their_org_and_teams() {
     let r = accept(&frank, &id).await;
     assert!(r.status == 200 || r.status == 400, "a vanished team: {} {}", r.status, r.text);
     if r.status == 200 {
-        assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["member"]);
+        assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["user"]);
     }
 
     let other = invite(&w.alice, &w.org_a, json!({})).await;

@@ -34,13 +34,13 @@ async fn list_shows_roles_in_the_org() {
         }
     }
     assert_eq!(w.carol.roles_of(&w.org_a, &w.alice_id).await, ["organization admin"]);
-    assert_eq!(w.carol.roles_of(&w.org_a, &w.carol_id).await, ["member"]);
+    assert_eq!(w.carol.roles_of(&w.org_a, &w.carol_id).await, ["user"]);
     assert_eq!(ids(&w.carol, &base).await, set(&[&w.alice_id, &w.carol_id]));
 
     // Roles are per org: the provider admin owns B but is nobody in A.
     w.admin.post_empty(&format!("{}/{}", users_path(&w.org_b), w.carol_id)).await.expect(201);
-    assert_eq!(w.admin.roles_of(&w.org_b, &w.carol_id).await, ["member"]);
-    assert_eq!(w.admin.roles_of(&w.org_b, &w.admin_id).await, ["organization admin", "provider admin"]);
+    assert_eq!(w.admin.roles_of(&w.org_b, &w.carol_id).await, ["user"]);
+    assert_eq!(w.admin.roles_of(&w.org_b, &w.admin_id).await, ["admin", "organization admin"]);
 
     let filter = |f: Value| format!("{base}?filter={}", urlencode(&f.to_string()));
     assert_eq!(ids(&w.carol, &filter(json!({"role": "member"}))).await, set(&[&w.carol_id]));
@@ -66,17 +66,17 @@ async fn team_roles_show_and_survive_a_round_trip() {
     w.alice.post("/api/identity/roles", json!({"team_id": team, "roleNames": ["workspace admin"]})).await.expect(201);
     let membership = format!("/api/identity/orgs/{}/teams/{team}/users/{}", w.org_a, w.carol_id);
     w.alice.post_empty(&membership).await.expect(201);
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["member", "workspace admin"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["user", "workspace admin"]);
 
     let list = w.alice.get(&format!("{}?pagesize=500", users_path(&w.org_a))).await.expect(200);
     let items: Vec<Value> =
         list["data"].as_array().unwrap().iter().map(|u| json!({"id": u["id"], "roleNames": u["role_names"]})).collect();
     w.alice.put(&format!("/api/identity/orgs/{}/roles", w.org_a), Value::Array(items)).await.expect(200);
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["member", "workspace admin"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["user", "workspace admin"]);
     assert_eq!(w.alice.roles_of(&w.org_a, &w.alice_id).await, ["organization admin"]);
 
     w.alice.delete(&membership).await.expect_204();
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["member"], "the team's role left with the team");
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["user"], "the team's role left with the team");
 }
 
 #[tokio::test]
@@ -92,9 +92,9 @@ async fn add_and_remove_members() {
     let r = w.admin.post_empty(&format!("{base}/{frank_id}")).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(frank.get(&org_path).await.status, 200, "in at once");
-    assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["member"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["user"]);
     w.admin.post_empty(&format!("{base}/dave@b.example")).await.expect(201);
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.dave_id).await, ["member"], "by e-mail address");
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.dave_id).await, ["user"], "by e-mail address");
 
     w.admin.post_empty(&format!("{base}/{}", uuid::Uuid::now_v7())).await.assert_l5_error(404, L5_NOT_FOUND);
     w.admin.post_empty(&format!("{base}/nobody@nowhere.example")).await.assert_l5_error(404, L5_NOT_FOUND);

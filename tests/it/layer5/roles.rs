@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::support::*;
 
-const BUILT_IN: [&str; 4] = ["member", "organization admin", "provider admin", "workspace admin"];
+const BUILT_IN: [&str; 4] = ["admin", "organization admin", "user", "workspace admin"];
 
 fn roles_path(org: &str) -> String {
     format!("/api/identity/orgs/{org}/roles")
@@ -36,10 +36,10 @@ async fn built_in_roles_and_selectors() {
         assert!(r["id"].is_string() && r["description"].is_string(), "{r}");
     }
     assert_eq!(role_names(&w.carol, &base).await, BUILT_IN);
-    assert_eq!(role_names(&w.carol, &format!("{base}?selector=provider")).await, ["provider admin"]);
+    assert_eq!(role_names(&w.carol, &format!("{base}?selector=provider")).await, ["admin"]);
     assert_eq!(
         role_names(&w.carol, &format!("{base}?selector=organization")).await,
-        ["member", "organization admin", "workspace admin"]
+        ["organization admin", "user", "workspace admin"]
     );
     let team = w.alice.create_team(&w.org_a, "ops").await;
     assert!(role_names(&w.carol, &format!("{base}?selector=team&teamId={team}")).await.is_empty());
@@ -48,8 +48,8 @@ async fn built_in_roles_and_selectors() {
     w.carol.get(&format!("{base}?selector=everyone")).await.assert_l5_error(400, L5_BAD_REQUEST);
 
     // Built-in roles are the same everywhere and read-only.
-    let member = w.alice.role_id(&w.org_a, "member").await;
-    assert_eq!(w.admin.role_id(&w.org_b, "member").await, member);
+    let member = w.alice.role_id(&w.org_a, "user").await;
+    assert_eq!(w.admin.role_id(&w.org_b, "user").await, member);
     let r = w.alice.post(&base, json!({"id": member, "role_name": "members", "description": "renamed"})).await;
     r.assert_l5_error(400, L5_BAD_REQUEST);
     // Keeping its name does not make the change any less a change of a built-in role.
@@ -79,7 +79,7 @@ async fn custom_roles_upsert_and_stay_in_their_org() {
     assert_eq!(renamed["role_name"], "inspector");
     assert_eq!(
         role_names(&w.carol, &base).await,
-        sorted(&["inspector", "member", "organization admin", "provider admin", "workspace admin"])
+        sorted(&["inspector", "user", "organization admin", "admin", "workspace admin"])
     );
 
     // Names are unique among the roles usable in the org.
@@ -105,7 +105,7 @@ async fn custom_roles_upsert_and_stay_in_their_org() {
     let inspector = json!({"email": "carol@a.example", "roleNames": ["inspector"]});
     w.alice.post("/api/identity/roles", inspector).await.expect(201);
     let held = w.alice.roles_of(&w.org_a, &w.carol_id).await;
-    assert_eq!(held, ["inspector", "member"], "the name resolves to org A's own role");
+    assert_eq!(held, ["inspector", "user"], "the name resolves to org A's own role");
 }
 
 #[tokio::test]
@@ -162,7 +162,7 @@ async fn role_holders_by_email_and_bulk() {
         .post("/api/identity/roles", json!({"email": "carol@a.example", "roleNames": ["auditor", "workspace admin"]}))
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["auditor", "member", "workspace admin"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["auditor", "user", "workspace admin"]);
     let r =
         w.alice.post("/api/identity/roles", json!({"email": "carol@a.example", "roleNames": ["nonexistent"]})).await;
     r.assert_l5_error(400, L5_BAD_REQUEST);
@@ -185,7 +185,7 @@ async fn role_holders_by_email_and_bulk() {
         .await;
     assert_eq!(put.status, 200, "{}", put.text);
     assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["workspace admin"]);
-    assert_eq!(w.alice.roles_of(&w.org_a, &erin_id).await, ["auditor", "member"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &erin_id).await, ["auditor", "user"]);
     assert_eq!(w.alice.roles_of(&w.org_a, &w.alice_id).await, ["organization admin"], "unlisted holders are untouched");
 
     // All or nothing.
@@ -201,7 +201,7 @@ async fn role_holders_by_email_and_bulk() {
         .await;
     bad.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["workspace admin"]);
-    assert_eq!(w.alice.roles_of(&w.org_a, &erin_id).await, ["auditor", "member"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &erin_id).await, ["auditor", "user"]);
     w.alice
         .raw(Method::PUT, &roles_path(&w.org_a), r#"{"email": "carol@a.example"}"#)
         .await
@@ -220,13 +220,13 @@ async fn deleting_a_custom_role_takes_it_from_holders() {
         .post("/api/identity/roles", json!({"email": "carol@a.example", "roleNames": ["temporary"]}))
         .await
         .expect(201);
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["member", "temporary"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["temporary", "user"]);
 
     w.carol.delete(&format!("/api/identity/roles/{id}")).await.assert_l5_error(401, L5_UNAUTHORIZED);
     w.alice.delete(&format!("/api/identity/roles/{id}")).await.expect_204();
     w.alice.delete(&format!("/api/identity/roles/{id}")).await.assert_l5_error(404, L5_NOT_FOUND);
     assert_eq!(role_names(&w.alice, &roles_path(&w.org_a)).await, BUILT_IN);
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["member"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["user"]);
     for builtin in BUILT_IN {
         let rid = w.admin.role_id(&w.org_a, builtin).await;
         w.admin.delete(&format!("/api/identity/roles/{rid}")).await.assert_l5_error(400, L5_BAD_REQUEST);
@@ -254,7 +254,7 @@ async fn the_last_org_admin_stays() {
         .expect(201);
     w.alice.post_empty(&format!("/api/identity/orgs/{}/teams/{team}/users/{}", w.org_a, w.carol_id)).await.expect(201);
     assert_eq!(w.alice.put(&roles_path(&w.org_a), demote).await.status, 200);
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.alice_id).await, ["member"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.alice_id).await, ["user"]);
     // The change governs alice's next request.
     w.alice
         .post(&format!("/api/identity/orgs/{}/teams", w.org_a), json!({"name": "x"}))
@@ -277,7 +277,7 @@ async fn the_last_org_admin_stays() {
     w.carol.post_empty(&format!("{team_path}/remove")).await.assert_l5_error(409, "Conflict");
     w.carol.delete(&team_path).await.assert_l5_error(409, "Conflict");
     w.admin.delete(&team_path).await.assert_l5_error(409, "Conflict");
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["member", "organization admin"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["organization admin", "user"]);
     assert_eq!(can_create_team(&w.carol, &w.org_a).await, 201);
 }
 
@@ -285,12 +285,12 @@ async fn the_last_org_admin_stays() {
 async fn the_last_provider_admin_stays() {
     let w = world().await;
     // The org list shows the provider admin role, so sending it back unchanged is harmless.
-    assert_eq!(w.admin.roles_of(&w.org_b, &w.admin_id).await, ["organization admin", "provider admin"]);
+    assert_eq!(w.admin.roles_of(&w.org_b, &w.admin_id).await, ["admin", "organization admin"]);
     let same = json!([{"user_id": w.admin_id, "roleNames": ["organization admin", "provider admin"]}]);
     w.admin.put(&roles_path(&w.org_b), same).await.expect(200);
     let dropped = json!([{"user_id": w.admin_id, "roleNames": ["organization admin"]}]);
     w.admin.put(&roles_path(&w.org_b), dropped).await.assert_l5_error(409, "Conflict");
-    assert_eq!(w.admin.roles_of(&w.org_b, &w.admin_id).await, ["organization admin", "provider admin"]);
+    assert_eq!(w.admin.roles_of(&w.org_b, &w.admin_id).await, ["admin", "organization admin"]);
     assert_eq!(w.admin.get("/api/identity/orgs?all=true").await.expect(200)["total_count"], 3, "still sees every org");
 }
 
@@ -324,7 +324,7 @@ async fn delegated_powers_do_not_escalate() {
     let team = w.admin.create_team(&w.org_a, "strong").await;
     let bind = json!({"team_id": team, "roleNames": ["workspace admin"]});
     w.carol.post("/api/identity/roles", bind).await.assert_l5_error(401, L5_UNAUTHORIZED);
-    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["delegate", "member"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["delegate", "user"]);
     assert_eq!(can_create_team(&w.carol, &w.org_a).await, 401);
 
     // What she holds, she may pass on.
@@ -332,7 +332,7 @@ async fn delegated_powers_do_not_escalate() {
     w.carol.post_empty(&format!("/api/auth/keychains/{own}/{read}")).await.expect_204();
     let pass_on = json!({"email": "erin@a.example", "roleNames": ["delegate"]});
     w.carol.post("/api/identity/roles", pass_on).await.expect(201);
-    assert_eq!(w.alice.roles_of(&w.org_a, &erin_id).await, ["delegate", "member"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &erin_id).await, ["delegate", "user"]);
 
     // Team membership carries the team's roles: a team stronger than alice cannot take members from her.
     let mighty = w.admin.create_role(&w.org_a, "mighty").await;
@@ -521,8 +521,70 @@ async fn concurrent_demotions_leave_an_admin() {
     let (a, c) = tokio::join!(w.alice.delete(&carol_in_a), w.carol.delete(&alice_in_a));
     let mut statuses = [a.status, c.status];
     statuses.sort();
-    assert!(matches!(statuses, [204, 404] | [204, 409]), "one removal wins: {a:?} {c:?}");
+    // The loser is refused as a non-admin (401), or finds itself gone (404) or last (409).
+    assert!(matches!(statuses, [204, 401] | [204, 404] | [204, 409]), "one removal wins: {a:?} {c:?}");
     assert_eq!(admins_of().await, 1, "the org keeps an admin");
     let v = w.admin.get(&format!("/api/identity/orgs/{}/users", w.org_a)).await.expect(200);
     assert_eq!(v["total_count"], 1);
+}
+
+/// Built-in roles carry the reference's names (`admin`, `user`, ...); the
+/// former names (`provider admin`, `member`) still name them on input.
+#[tokio::test]
+async fn former_built_in_names_are_still_understood() {
+    let w = world().await;
+    let org = &w.org_a;
+    let (frank, _) = w.s.user("frank@a.example", Some((org, false))).await;
+    let set = json!([{"user_id": frank, "roleNames": ["member", "workspace admin"]}]);
+    w.alice.put(&roles_path(org), set).await.expect(200);
+    assert_eq!(w.alice.roles_of(org, &frank).await, ["user", "workspace admin"]);
+    let filter =
+        |role: &str| format!("/api/identity/orgs/{org}/users?filter={}", enc(&json!({"role": role}).to_string()));
+    let by_new = w.alice.get(&filter("user")).await.expect(200);
+    assert!(by_new.to_string().contains(&frank), "{by_new}");
+    assert_eq!(w.alice.get(&filter("member")).await.expect(200), by_new, "the former name filters too");
+    let invite = json!({
+        "name": "old names", "description": "", "emails": [], "roles": ["member"], "teams": [],
+        "status": "enabled", "org_id": org,
+    });
+    w.alice.post("/api/organizations/invitations", invite).await.expect(201);
+    // The appliance-wide role, by either name, is still never handed out by invitation.
+    for name in ["provider admin", "admin"] {
+        let invite = json!({
+            "name": format!("as {name}"), "description": "", "emails": [], "roles": [name], "teams": [],
+            "status": "enabled", "org_id": org,
+        });
+        w.admin.post("/api/organizations/invitations", invite).await.assert_l5_error(400, L5_BAD_REQUEST);
+    }
+}
+
+/// Names that look alike are one name: role names are compared ignoring case
+/// with the built-in ones (former names too) and with each other, stored in
+/// NFC, and may not hide invisible or bidi characters.
+#[tokio::test]
+async fn role_names_that_look_alike_conflict() {
+    let w = world().await;
+    let base = roles_path(&w.org_a);
+    let taken = ["Organization Admin", "ADMIN", "User", "Member", "provider admin", "Workspace Admin"];
+    // Separators too: the Identity face would show these as the built-in names.
+    for taken in taken.into_iter().chain(["organization-admin", "Workspace_Admin", "provider-admin"]) {
+        let r = w.alice.post(&base, json!({"role_name": taken, "description": ""})).await;
+        r.assert_l5_error(409, "Conflict");
+    }
+    let auditor = w.alice.create_role(&w.org_a, "Auditor").await;
+    w.alice.post(&base, json!({"role_name": "auditor", "description": ""})).await.assert_l5_error(409, "Conflict");
+    // Renaming a role to another spelling of its own name is fine.
+    let r = w.alice.post(&base, json!({"id": auditor, "role_name": "AUDITOR", "description": ""})).await;
+    assert_eq!(r.expect(200)["role_name"], "AUDITOR");
+
+    // NFC: "é" typed as e + combining accent is the precomposed "é".
+    let v = w.alice.post(&base, json!({"role_name": "Cafe\u{301}", "description": ""})).await.expect(200);
+    assert_eq!(v["role_name"], "Caf\u{e9}");
+    w.alice.post(&base, json!({"role_name": "caf\u{e9}", "description": ""})).await.assert_l5_error(409, "Conflict");
+    for hidden in ["organization\u{200B} admin", "admin\u{202E}", "\u{2066}user\u{2069}", "us\u{AD}er", "a\u{00A0}b"] {
+        let r = w.alice.post(&base, json!({"role_name": hidden, "description": ""})).await;
+        r.assert_l5_error(400, L5_BAD_REQUEST);
+    }
+    let names = role_names(&w.carol, &base).await;
+    assert_eq!(names, sorted(&["admin", "AUDITOR", "Caf\u{e9}", "organization admin", "user", "workspace admin"]));
 }

@@ -96,7 +96,7 @@ async fn approval_creates_a_member_who_can_sign_in() {
     let orgs = me.get("/api/identity/orgs").await.expect(200);
     assert_eq!(strs(&orgs["organizations"], "id"), [w.org_a.as_str()]);
     let new_id = me.get("/api/identity/users/profile").await.expect(200)["id"].as_str().unwrap().to_string();
-    assert_eq!(w.alice.roles_of(&w.org_a, &new_id).await, ["member"]);
+    assert_eq!(w.alice.roles_of(&w.org_a, &new_id).await, ["user"]);
 
     let r = w.admin.get(NOTIFICATION).await;
     assert_eq!(r.status, 204, "{}", r.text);

@@ -169,6 +169,29 @@ impl Fixtures<'_> {
                 admin.post_empty(&format!("/api/identity/orgs/{org}/teams/{t}/users/{}", w.carol_id)).await.expect(201);
                 format!("{t}/users/{}", w.carol_id)
             }
+            // An admin of org A (directly, or through a team holding the role).
+            "admin_member" => {
+                let u = self.user(Some(org)).await;
+                let set = json!([{"user_id": u, "roleNames": ["member", "organization admin"]}]);
+                admin.put(&format!("/api/identity/orgs/{org}/roles"), set).await.expect(200);
+                u
+            }
+            "admin_team" | "admin_team_member" => {
+                let t = admin.create_team(org, &format!("team-{n}")).await;
+                let set = json!([{"team_id": t, "roleNames": ["organization admin"]}]);
+                admin.put(&format!("/api/identity/orgs/{org}/roles"), set).await.expect(200);
+                let u = self.user(Some(org)).await;
+                admin.post_empty(&format!("/api/identity/orgs/{org}/teams/{t}/users/{u}")).await.expect(201);
+                if name == "admin_team" { t } else { format!("{t}/users/{u}") }
+            }
+            "team_member" => {
+                let t = admin.create_team(org, &format!("team-{n}")).await;
+                let set = json!([{"team_id": t, "roleNames": ["workspace admin"]}]);
+                admin.put(&format!("/api/identity/orgs/{org}/roles"), set).await.expect(200);
+                let u = self.user(Some(org)).await;
+                admin.post_empty(&format!("/api/identity/orgs/{org}/teams/{t}/users/{u}")).await.expect(201);
+                format!("{t}/users/{u}")
+            }
             "role" => admin.create_role(org, &format!("role-{n}")).await,
             "keychain" => admin.create_keychain(org, &format!("keychain-{n}")).await,
             "keychain_with_key" => {

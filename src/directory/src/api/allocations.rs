@@ -29,7 +29,7 @@ pub enum Created {
 fn read(a: AllocationRow) -> AllocationRead {
     AllocationRead {
         metadata: ReadMetadata {
-            name: a.name,
+            name: crate::model::label(&a.name),
             description: description_from_db(a.description),
             tags: tags_from_db(&a.tags),
             id: a.uuid.to_string(),

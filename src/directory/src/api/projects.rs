@@ -44,7 +44,7 @@ pub(crate) fn read(p: Project) -> ProjectRead {
     let deleting = r.provisioning_status == "deprovisioning";
     ProjectRead {
         metadata: ReadMetadata {
-            name: r.name,
+            name: crate::model::label(&r.name),
             description: description_from_db(r.description),
             tags: tags_from_db(&r.tags),
             id: r.uuid.to_string(),

@@ -35,7 +35,7 @@ pub enum Created {
 fn read(p: ProviderRow) -> ProviderRead {
     ProviderRead {
         metadata: ReadMetadata {
-            name: p.name,
+            name: crate::model::label(&p.name),
             description: description_from_db(p.description),
             tags: tags_from_db(&p.tags),
             id: p.uuid.to_string(),

@@ -29,7 +29,7 @@ fn read(sa: ServiceAccount) -> ServiceAccountRead {
     let r = sa.row;
     ServiceAccountRead {
         metadata: ReadMetadata {
-            name: r.name,
+            name: crate::model::label(&r.name),
             description: description_from_db(r.description),
             tags: tags_from_db(&r.tags),
             id: r.uuid.to_string(),

@@ -93,7 +93,7 @@ pub fn settled_metadata(
     org: Option<uuid::Uuid>,
 ) -> ReadMetadata {
     ReadMetadata {
-        name,
+        name: super::label(&name),
         description: super::description_from_db(description),
         tags: super::tags_from_db(tags),
         id: id.to_string(),

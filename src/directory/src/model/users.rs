@@ -72,7 +72,7 @@ pub struct UserWrite {
 
 impl UserRead {
     pub fn render(u: crate::store::users::OrgUserRow, org: uuid::Uuid, group_ids: Vec<String>) -> Self {
-        // A user is named by its subject, which is not a label value.
+        // A user is named by its subject; metadata.name shows its label form.
         let metadata = super::orgs::settled_metadata(
             u.email.clone(),
             String::new(),

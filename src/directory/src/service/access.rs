@@ -1,9 +1,10 @@
 //! The roles an organization can hand out, and the caller's ACL.
 
+use meshcloud_identity::core::orgs as core_orgs;
 use meshcloud_identity::core::roles as core_roles;
-use meshcloud_kernel::AppResult;
 use meshcloud_kernel::access::PermSet;
 use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::{AppError, AppResult};
 
 use super::Directory;
 use super::acl::{self, Endpoint, Op};
@@ -46,6 +47,19 @@ impl Directory {
         let mut out = self.global_acl(p);
         // Active memberships of live orgs only: the rest grant nothing.
         let Some(grant) = p.grants.orgs.get(&org).cloned() else {
+            // No grants there: a member whose membership grants nothing
+            // (suspended, pending) sees an empty ACL; anyone else is refused
+            // (403) as on every org-scoped endpoint, and a provider admin
+            // learns whether the organization exists.
+            let (me, admin) = (p.user, p.provider_admin);
+            self.db()
+                .read(move |c| match live_org(c, org) {
+                    Ok(o) if admin || core_orgs::is_member(c, o.id, me)? => Ok(()),
+                    Err(AppError::NotFound) if admin => Err(AppError::NotFound),
+                    Ok(_) | Err(AppError::NotFound) => Err(AppError::Forbidden),
+                    Err(e) => Err(e),
+                })
+                .await?;
             return Ok(out);
         };
         let eps = endpoints(acl::endpoints(grant.perms, false, false));

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use meshcloud_identity::core::grants::{self, AdminGuard, must_hold};
+use meshcloud_identity::core::grants::{self, AdminGuard, Taker, must_hold};
 use meshcloud_identity::core::roles::{self as core_roles, PROVIDER_ADMIN, RoleRow};
 use meshcloud_identity::core::teams as core_teams;
 use meshcloud_identity::service::access::Affected;
@@ -180,7 +180,7 @@ impl Directory {
         body: GroupWrite,
     ) -> AppResult<()> {
         acl::org_scope(p, org, Endpoint::Groups, Op::Update)?;
-        let spec = check(&body, true)?;
+        let mut spec = check(&body, true)?;
         let renamed = body.metadata.check().map(|_| ());
         let p = p.clone();
         self.identity()
@@ -188,7 +188,10 @@ impl Directory {
                 let org = live_org(c, org)?;
                 let g = groups::get(c, org.id, group)?.ok_or(AppError::NotFound)?;
                 let guard = AdminGuard::start(c, org.id)?;
-                if g.name != spec.meta.name {
+                // The name it has, or the label form read back, keeps it; a new one follows the rule.
+                if crate::model::names_same(&spec.meta.name, &g.name) {
+                    spec.meta.name = g.name.clone();
+                } else {
                     renamed?;
                 }
                 let r = resolve(c, &org, &spec)?;
@@ -202,18 +205,29 @@ impl Directory {
                     granted |= grants::of_roles(c, &r.roles)?;
                 }
                 must_hold(&p, org.uuid, granted)?;
+                // Taking away needs the same: who leaves loses the group's
+                // roles, everyone in it loses the roles it drops.
+                let taker = Taker::new(c, &p, org.id)?;
+                let leaving: Vec<UserId> = current.iter().filter(|m| !r.members.contains(m)).copied().collect();
+                if !leaving.is_empty() {
+                    taker.take(c, &leaving, grants::of_roles(c, &bound)?)?;
+                }
+                let dropped: Vec<&RoleRow> = bound.iter().filter(|b| !r.roles.iter().any(|w| w.id == b.id)).collect();
+                if !dropped.is_empty() {
+                    taker.take(c, &current, grants::of_roles(c, dropped.iter().copied())?)?;
+                }
                 core_teams::update(c, g.id, &spec.meta.name, &spec.meta.description)?;
                 groups::set_tags(c, g.id, &spec.meta.tags)?;
                 for m in &joining {
                     core_teams::add_member(c, g.id, *m)?;
                 }
-                for m in current.iter().filter(|m| !r.members.contains(m)) {
+                for m in &leaving {
                     core_teams::remove_member(c, &guard, g.id, *m)?;
                 }
                 for role in added {
                     core_roles::bind_team(c, org.id, role.id, g.id)?;
                 }
-                for role in bound.iter().filter(|b| !r.roles.iter().any(|w| w.id == b.id)) {
+                for role in dropped {
                     core_roles::unbind_team(c, &guard, role.id, g.id)?;
                 }
                 guard.finish(c)?;
@@ -233,11 +247,13 @@ impl Directory {
 
     pub async fn delete_group(&self, p: &Principal, org: uuid::Uuid, group: uuid::Uuid) -> AppResult<()> {
         acl::org_scope(p, org, Endpoint::Groups, Op::Delete)?;
+        let p = p.clone();
         let me = p.user;
         self.identity()
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let g = groups::get(c, org.id, group)?.ok_or(AppError::NotFound)?;
+                Taker::new(c, &p, org.id)?.take_team(c, g.id)?;
                 let affected = core_teams::delete(c, &core_teams::get(c, g.id)?)?;
                 audit::record(
                     c,

@@ -154,7 +154,7 @@ impl Directory {
     pub async fn update_organization(&self, p: &Principal, org: uuid::Uuid, body: OrganizationWrite) -> AppResult<()> {
         acl::org_scope(p, org, Endpoint::Organizations, Op::Update)?;
         let renamed = body.metadata.check();
-        let meta = body.metadata.check_keeping_name()?;
+        let mut meta = body.metadata.check_keeping_name()?;
         let spec = check_spec(&body.spec)?;
         let (me, provider_admin) = (p.user, p.provider_admin);
         self.db()
@@ -175,8 +175,11 @@ impl Directory {
                     return Err(AppError::Forbidden);
                 }
                 let core = core_orgs::get(c, cur.id)?;
-                // A new name must follow the rule; the one it has may be kept.
-                if core.name != meta.name {
+                // A new name must follow the rule; the one it has (or its label
+                // form, as read back) keeps it.
+                if crate::model::names_same(&meta.name, &core.name) {
+                    meta.name = core.name.clone();
+                } else {
                     renamed?;
                 }
                 let fields = OrgFields {

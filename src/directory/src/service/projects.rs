@@ -160,9 +160,12 @@ impl Directory {
         self.db()
             .write(move |c| {
                 let (org_id, row) = project_in(c, &p, org, id, Endpoint::Projects, Op::Update)?;
-                let (meta, groups) = (meta?, groups?);
-                // A Layer5 workspace's name (spaces allowed there) may be kept; a new one follows the rule.
-                if row.name != meta.name {
+                let (mut meta, groups) = (meta?, groups?);
+                // A Layer5 workspace's name (spaces allowed there), or its label
+                // form as read back, keeps it; a new one follows the rule.
+                if crate::model::names_same(&meta.name, &row.name) {
+                    meta.name = row.name.clone();
+                } else {
                     renamed?;
                 }
                 if store::name_taken(c, org_id, &meta.name, Some(row.id))? {

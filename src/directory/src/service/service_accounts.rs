@@ -153,6 +153,12 @@ impl Directory {
                 let guard = grants::AdminGuard::start(c, org_id)?;
                 let wanted = live_groups(c, org_id, &groups)?;
                 let current = teams::of_user(c, org_id, sa.user)?;
+                // Leaving groups takes their roles: the same rule as for people.
+                let leaving: Vec<_> =
+                    current.iter().filter(|(_, uuid, _)| !groups.contains(uuid)).map(|(team, _, _)| *team).collect();
+                if !leaving.is_empty() {
+                    grants::Taker::new(c, &p, org_id)?.take(c, &[sa.user], grants::of_teams(c, &leaving)?)?;
+                }
                 for t in wanted.iter().filter(|t| !current.iter().any(|(_, uuid, _)| *uuid == t.uuid)) {
                     must_hold(&p, org, grants::of_team(c, t.id)?)?;
                     teams::add_member(c, t.id, sa.user)?;
@@ -232,6 +238,7 @@ impl Directory {
                 let org_id = org_row(c, org, known)?;
                 let sa = found(c, org_id, id)?;
                 // Its groups and roles go with the membership, under the core's rules.
+                grants::Taker::new(c, &p, org_id)?.take_member(c, sa.user)?;
                 core_orgs::remove_member(c, org_id, sa.user)?;
                 tokens::revoke_all_of(c, sa.user)?;
                 store::delete(c, sa.user)?;

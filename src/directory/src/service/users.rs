@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use meshcloud_identity::core::grants::{self, AdminGuard, must_hold};
+use meshcloud_identity::core::grants::{self, AdminGuard, Taker, must_hold};
 use meshcloud_identity::core::orgs as core_orgs;
 use meshcloud_identity::core::teams as core_teams;
 use meshcloud_identity::core::users::{self as core_users, NewUser};
@@ -172,6 +172,15 @@ impl Directory {
                     granted |= grants::of_teams(c, &wanted)? | grants::direct(c, org.id, u.id)?;
                 }
                 must_hold(&p, org.uuid, granted)?;
+                // Taking away needs what it takes: the groups left, or the
+                // whole membership when it stops being active.
+                let taker = Taker::new(c, &p, org.id)?;
+                let leaving: Vec<TeamId> = current.iter().filter(|t| !wanted.contains(t)).copied().collect();
+                if deactivating {
+                    taker.take_member(c, u.id)?;
+                } else if !leaving.is_empty() {
+                    taker.take(c, &[u.id], grants::of_teams(c, &leaving)?)?;
+                }
                 // Joins first and leaves last: the admin rule is checked on a
                 // state that only loses what the request takes away.
                 for t in &joining {
@@ -185,7 +194,7 @@ impl Directory {
                     // Activated or suspended by an admin: an outstanding link is void.
                     _ => signup::forget(c, org.id, u.id)?,
                 }
-                for t in current.iter().filter(|t| !wanted.contains(t)) {
+                for t in &leaving {
                     core_teams::remove_member(c, &guard, *t, u.id)?;
                 }
                 guard.finish(c)?;
@@ -204,11 +213,13 @@ impl Directory {
     /// Removes the user from the organization and from its groups.
     pub async fn delete_user(&self, p: &Principal, org: uuid::Uuid, user: uuid::Uuid) -> AppResult<()> {
         acl::org_scope(p, org, Endpoint::Users, Op::Delete)?;
+        let p = p.clone();
         let me = p.user;
         self.identity()
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let u = users::get(c, org.id, user)?.ok_or(AppError::NotFound)?;
+                Taker::new(c, &p, org.id)?.take_member(c, u.id)?;
                 core_orgs::remove_member(c, org.id, u.id)?;
                 audit::record(
                     c,

@@ -57,6 +57,70 @@ pub fn must_hold(p: &Principal, org: uuid::Uuid, granted: PermSet) -> AppResult<
     if p.grants.in_org(org).contains_all(granted) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
+/// Taking away needs the power to give: whoever removes a role, a
+/// role-holding team (or a member from one) or a member from the org must
+/// hold every permission the removed grant carries, as for granting it; and
+/// only an organization admin (or a provider admin) takes anything from an
+/// admin. Made once per operation, before its first change, so that what the
+/// caller and the people touched were is judged on the state the request
+/// found.
+pub struct Taker<'a> {
+    p: &'a Principal,
+    org: OrgId,
+    org_uuid: uuid::Uuid,
+    admin: bool,
+}
+
+impl<'a> Taker<'a> {
+    pub fn new(c: &Conn, p: &'a Principal, org: OrgId) -> AppResult<Taker<'a>> {
+        let org_uuid = orgs::get(c, org)?.uuid;
+        let admin = p.provider_admin || roles::is_active_admin(c, org, p.user)?;
+        Ok(Taker { p, org, org_uuid, admin })
+    }
+
+    pub fn principal(&self) -> &'a Principal {
+        self.p
+    }
+
+    /// Refuses (403 on the Identity face, the Layer5 denial there) unless the
+    /// caller may take `removed` from each of `from`.
+    /// Taking nothing (a team without roles, say) needs nothing.
+    pub fn take(&self, c: &Conn, from: &[UserId], removed: PermSet) -> AppResult<()> {
+        if removed.is_empty() {
+            return Ok(());
+        }
+        must_hold(self.p, self.org_uuid, removed)?;
+        if !self.admin {
+            for u in from {
+                if is_admin(c, self.org, *u)? {
+                    return Err(AppError::Forbidden);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Taking a whole membership: everything the member holds in the org.
+    pub fn take_member(&self, c: &Conn, user: UserId) -> AppResult<()> {
+        self.take(c, &[user], held_by(c, self.org, user)?)
+    }
+
+    /// Taking a team from its members (deleting it, or taking it out of the
+    /// org). A team already out of the org or tombstoned grants nothing.
+    pub fn take_team(&self, c: &Conn, team: TeamId) -> AppResult<()> {
+        let t = teams::get(c, team)?;
+        if t.deleted_at.is_some() || t.unmapped_at.is_some() {
+            return Ok(());
+        }
+        self.take(c, &teams::member_ids(c, team)?, of_team(c, team)?)
+    }
+}
+
+/// An admin of the org: an active organization admin, or a provider admin.
+fn is_admin(c: &Conn, org: OrgId, user: UserId) -> AppResult<bool> {
+    Ok(roles::is_active_admin(c, org, user)? || crate::store::users::get(c, user)?.is_provider_admin)
+}
+
 /// The last-admin rule over one operation, checked inside the transaction
 /// that might break it: an organization that had an active member holding
 /// the organization admin role (directly or through a live team) keeps one.

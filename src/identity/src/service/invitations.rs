@@ -66,11 +66,11 @@ fn granted(c: &Conn, org: &OrgRow, role_names: &[String], team_refs: &[String]) 
         roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
     granted |= roles::perms(c, member.id)?;
     for name in role_names {
-        if name == roles::PROVIDER_ADMIN {
-            return Err(AppError::validation("the provider admin role cannot be handed out by invitation"));
-        }
         let r = roles::by_name(c, org.id, name)?
             .ok_or_else(|| AppError::validation(format!("roles: no role named '{name}' in this organization")))?;
+        if r.role_name == roles::PROVIDER_ADMIN {
+            return Err(AppError::validation("the provider admin role cannot be handed out by invitation"));
+        }
         granted |= roles::perms(c, r.id)?;
     }
     for t in team_refs {

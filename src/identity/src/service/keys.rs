@@ -10,6 +10,7 @@ use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Identity;
 use super::access::{Affected, must_hold};
+use crate::core::grants::Taker;
 use crate::store::keys::{self, APPLIANCE, KeyFields, KeyRow, KeychainRow};
 use crate::store::orgs::{self, OrgRow};
 
@@ -182,7 +183,14 @@ impl Identity {
     }
 
     pub async fn delete_keychain(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
-        self.change_keychain(p, id, |c, org, kc, me| {
+        let pc = p.clone();
+        self.change_keychain(p, id, move |c, org, kc, me| {
+            // Everyone holding it through a role loses its keys.
+            let lost = keys::keychain_perms(c, kc.id)?;
+            if !lost.is_empty() {
+                let holders = crate::store::roles::keychain_holder_ids(c, kc.id)?;
+                Taker::new(c, &pc, org.id)?.take(c, &holders, lost)?;
+            }
             crate::core::grants::guarded(c, org.id, || keys::delete_keychain(c, kc.id))?;
             audit::record(
                 c,
@@ -204,6 +212,12 @@ impl Identity {
                 must_hold(&pc, org.uuid, key_perm(&k))?;
                 keys::add_keychain_key(c, kc.id, k.id)?;
             } else {
+                // Custom keys guard nothing here: only a built-in one is taken from anyone.
+                let lost = key_perm(&k);
+                if !lost.is_empty() {
+                    let holders = crate::store::roles::keychain_holder_ids(c, kc.id)?;
+                    Taker::new(c, &pc, org.id)?.take(c, &holders, lost)?;
+                }
                 if !crate::core::grants::guarded(c, org.id, || keys::remove_keychain_key(c, kc.id, k.id))? {
                     return Err(AppError::NotFound);
                 }

@@ -95,6 +95,10 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::MembersRemove)?;
             let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
+            if !orgs::is_member(c, org.id, u.id)? {
+                return Err(AppError::NotFound);
+            }
+            crate::core::grants::Taker::new(c, &p, org.id)?.take_member(c, u.id)?;
             if !crate::core::orgs::remove_member(c, org.id, u.id)? {
                 return Err(AppError::NotFound);
             }

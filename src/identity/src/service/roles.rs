@@ -11,6 +11,7 @@ use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Identity;
 use super::access::{Affected, must_hold};
+use crate::core::grants::Taker;
 use crate::store::keys::{self, KeychainRow};
 use crate::store::orgs::{self, OrgRow};
 use crate::store::roles::{self, PROVIDER_ADMIN, RoleRow, Selector};
@@ -44,6 +45,34 @@ fn custom(role: RoleRow) -> AppResult<RoleRow> {
     Ok(role)
 }
 
+/// A role name as compared: lower case, and every run of spaces, `-` and
+/// `_` one space (the Identity face shows `organization admin` as
+/// `organization-admin`, so that spelling would look the same there).
+fn fold(name: &str) -> String {
+    let lower = name.to_lowercase();
+    lower.split([' ', '-', '_']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Role names are compared ignoring case and separators (and in NFC, as
+/// stored): a custom role may not take a built-in role's name, current or
+/// former, nor another role's of the org, in any spelling. A conflict
+/// otherwise.
+fn same_name_free(c: &Conn, org: &OrgRow, name: &str, renamed: Option<&RoleRow>) -> AppResult<()> {
+    let folded = fold(name);
+    if let Some((old, new)) = roles::FORMER_NAMES.iter().find(|(old, _)| fold(old) == folded) {
+        return Err(AppError::conflict(format!("'{old}' is the former name of the built-in role '{new}'")));
+    }
+    let taken = roles::usable(c, org.id)?
+        .into_iter()
+        .filter(|r| renamed.is_none_or(|me| me.id != r.id))
+        .find(|r| fold(&r.role_name) == folded);
+    match taken {
+        Some(b) if b.builtin() => Err(AppError::conflict(format!("'{}' is a built-in role", b.role_name))),
+        Some(r) => Err(AppError::conflict(format!("a role named '{}' already exists", r.role_name))),
+        None => Ok(()),
+    }
+}
+
 fn resolve_roles(c: &Conn, org: &OrgRow, names: &[String]) -> AppResult<Vec<RoleRow>> {
     let mut out: Vec<RoleRow> = Vec::with_capacity(names.len());
     for n in names {
@@ -57,8 +86,14 @@ fn resolve_roles(c: &Conn, org: &OrgRow, names: &[String]) -> AppResult<Vec<Role
 }
 
 /// Applies one holder's role set (`replace`) or adds to it; returns the users affected.
-fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) -> AppResult<Vec<UserId>> {
+fn apply(c: &Conn, taker: &Taker, org: &OrgRow, h: &HolderRoles, replace: bool) -> AppResult<Vec<UserId>> {
+    let p = taker.principal();
     let wanted = resolve_roles(c, org, &h.role_names)?;
+    // Under `replace`, roles missing from the set are taken away.
+    let removed = |current: &[RoleRow]| -> Vec<RoleRow> {
+        let gone = current.iter().filter(|r| !wanted.iter().any(|w| w.id == r.id));
+        if replace { gone.cloned().collect() } else { vec![] }
+    };
     match &h.holder {
         Holder::User(r) => {
             let u = users::by_ref(c, r)?.ok_or(AppError::NotFound)?;
@@ -81,6 +116,10 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
                 .filter(|r| !through_teams.contains(&r.role_name))
                 .collect();
             must_hold(p, org.uuid, crate::core::grants::of_roles(c, added.iter().copied())?)?;
+            let removed = removed(&current);
+            if !removed.is_empty() {
+                taker.take(c, &[u.id], crate::core::grants::of_roles(c, &removed)?)?;
+            }
             if wants_provider != u.is_provider_admin && (wants_provider || replace) {
                 // The appliance-wide role is a flag on the user, not a binding in one org.
                 p.require_provider_admin()?;
@@ -92,10 +131,8 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
             for r in added {
                 roles::bind_user(c, org.id, r.id, u.id)?;
             }
-            if replace {
-                for r in current.iter().filter(|r| !wanted.iter().any(|w| w.id == r.id)) {
-                    roles::unbind_user(c, org.id, r.id, u.id)?;
-                }
+            for r in &removed {
+                roles::unbind_user(c, org.id, r.id, u.id)?;
             }
             record(c, p, org, u.uuid, &u.email, &h.role_names)?;
             Ok(vec![u.id])
@@ -108,13 +145,15 @@ fn apply(c: &Conn, p: &Principal, org: &OrgRow, h: &HolderRoles, replace: bool) 
             let current = roles::team_roles(c, team.id)?;
             let added: Vec<&RoleRow> = wanted.iter().filter(|r| !current.iter().any(|c| c.id == r.id)).collect();
             must_hold(p, org.uuid, crate::core::grants::of_roles(c, added.iter().copied())?)?;
+            let removed = removed(&current);
+            if !removed.is_empty() {
+                taker.take(c, &teams::member_ids(c, team.id)?, crate::core::grants::of_roles(c, &removed)?)?;
+            }
             for r in added {
                 roles::bind_team(c, org.id, r.id, team.id)?;
             }
-            if replace {
-                for r in current.iter().filter(|r| !wanted.iter().any(|w| w.id == r.id)) {
-                    roles::unbind_team(c, org.id, r.id, team.id)?;
-                }
+            for r in &removed {
+                roles::unbind_team(c, org.id, r.id, team.id)?;
             }
             record(c, p, org, team.uuid, &team.name, &h.role_names)?;
             teams::member_ids(c, team.id)
@@ -188,9 +227,7 @@ impl Identity {
             .write(move |c| {
                 let org = Self::org_for(c, &p, org, Perm::RolesManage)?;
                 let existing = id.map(|id| role_in_org(c, &org, id).and_then(custom)).transpose()?;
-                if let Some(b) = roles::by_name(c, org.id, &name)?.filter(|r| r.builtin()) {
-                    return Err(AppError::conflict(format!("'{}' is a built-in role", b.role_name)));
-                }
+                same_name_free(c, &org, &name, existing.as_ref())?;
                 let (role, action) = match existing {
                     Some(role) => {
                         roles::update(c, role.id, &name, &description)?;
@@ -222,6 +259,8 @@ impl Identity {
             };
             let org = orgs::get(c, org_id)?;
             p.require(org.uuid, Perm::RolesManage)?;
+            // Deleting a role takes it from everyone holding it.
+            Taker::new(c, &p, org.id)?.take(c, &roles::holder_ids(c, role.id)?, roles::perms(c, role.id)?)?;
             roles::delete(c, role.id)?;
             audit::record(
                 c,
@@ -258,9 +297,10 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::RolesAssign)?;
             let guard = crate::core::grants::AdminGuard::start(c, org.id)?;
+            let taker = Taker::new(c, &p, org.id)?;
             let mut affected = Vec::new();
             for h in &items {
-                affected.extend(apply(c, &p, &org, h, replace)?);
+                affected.extend(apply(c, &taker, &org, h, replace)?);
             }
             guard.finish(c)?;
             Ok(((), Affected::InOrg { org: org.id, users: affected }))
@@ -304,7 +344,11 @@ impl Identity {
             if assign {
                 must_hold(&p, org.uuid, keys::keychain_perms(c, kc.id)?)?;
                 roles::add_keychain(c, role.id, kc.id)?;
-            } else if !crate::core::grants::guarded(c, org.id, || roles::remove_keychain(c, role.id, kc.id))? {
+            } else if !crate::core::grants::guarded(c, org.id, || {
+                // Its holders lose the keychain's keys.
+                Taker::new(c, &p, org.id)?.take(c, &roles::holder_ids(c, role.id)?, keys::keychain_perms(c, kc.id)?)?;
+                roles::remove_keychain(c, role.id, kc.id)
+            })? {
                 return Err(AppError::NotFound);
             }
             audit::record(

@@ -10,7 +10,7 @@ use meshcloud_kernel::{AppError, AppResult, validate};
 use super::Identity;
 use super::access::Affected;
 use super::users::{Profile, profiles_in_org};
-use crate::core::grants::{self, AdminGuard, must_hold};
+use crate::core::grants::{self, AdminGuard, Taker, must_hold};
 use crate::core::teams as core_teams;
 use crate::store::orgs::{self, OrgRow};
 use crate::store::teams::{self, MemberRow, TeamRow};
@@ -137,6 +137,7 @@ impl Identity {
             let org = Self::org_for(c, &p, org, perm)?;
             let t = live_team(c, &org, team)?;
             let (action, result, affected) = if delete {
+                Taker::new(c, &p, org.id)?.take_team(c, t.id)?;
                 let affected = core_teams::tombstone(c, &t)?;
                 (EventKind::TeamTombstone, TeamAction::Tombstoned(in_org_any(c, &org, team)?), affected)
             } else {
@@ -163,6 +164,7 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::TeamsUpdate)?;
             let t = live_team(c, &org, team)?;
+            Taker::new(c, &p, org.id)?.take_team(c, t.id)?;
             let affected = core_teams::set_mapped(c, &t, false)?;
             audit::record(
                 c,
@@ -182,6 +184,7 @@ impl Identity {
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::TeamsDelete)?;
             let t = teams::in_org(c, org.id, team)?.ok_or(AppError::NotFound)?;
+            Taker::new(c, &p, org.id)?.take_team(c, t.id)?;
             let affected = core_teams::delete(c, &t)?;
             audit::record(
                 c,
@@ -279,7 +282,12 @@ impl Identity {
             let t = live_team(c, &org, team)?;
             let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
             let guard = AdminGuard::start(c, org.id)?;
-            if !teams::remove_member(c, org.id, t.id, u.id)? {
+            if teams::member(c, t.id, u.id)?.is_none() {
+                return Err(AppError::NotFound);
+            }
+            // Leaving the team takes its roles away from the member.
+            Taker::new(c, &p, org.id)?.take(c, &[u.id], grants::of_team(c, t.id)?)?;
+            if !core_teams::remove_member(c, &guard, t.id, u.id)? {
                 return Err(AppError::NotFound);
             }
             guard.finish(c)?;

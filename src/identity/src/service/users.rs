@@ -63,8 +63,8 @@ pub struct CreateUser {
 /// Checks and normalises a new user's fields; returns (email, user_id).
 pub fn validate_new_user(u: &CreateUser) -> AppResult<(String, String, String, String)> {
     let email = validate::email(&u.email)?;
-    let first = validate::text("first_name", &u.first_name, 200)?;
-    let last = validate::text("last_name", &u.last_name, 300)?;
+    let first = validate::optional_name("first_name", &u.first_name, 200)?;
+    let last = validate::optional_name("last_name", &u.last_name, 300)?;
     if let Some(p) = &u.password {
         crate::password::Passwords::check_policy(p)?;
     }

@@ -12,8 +12,19 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 pub const ORG_ADMIN: &str = "organization admin";
-pub const MEMBER: &str = "member";
-pub const PROVIDER_ADMIN: &str = "provider admin";
+/// Every member's role (the reference's `user`).
+pub const MEMBER: &str = "user";
+/// The appliance-wide role (the reference's `admin`).
+pub const PROVIDER_ADMIN: &str = "admin";
+
+/// The names built-in roles had before they took the reference's names
+/// (V017): still accepted wherever a role is named on input.
+pub const FORMER_NAMES: [(&str, &str); 2] = [("member", MEMBER), ("provider admin", PROVIDER_ADMIN)];
+
+/// The current name of a built-in role named by its former name, else `name`.
+pub fn current_name(name: &str) -> &str {
+    FORMER_NAMES.iter().find(|(old, _)| *old == name).map_or(name, |(_, new)| new)
+}
 
 #[derive(Debug, Clone)]
 pub struct RoleRow {
@@ -106,8 +117,10 @@ pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<RoleRow>
     Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], role_row).optional()?)
 }
 
-/// A live role usable in `org` (built in or the org's own) by exact name.
+/// A live role usable in `org` (built in or the org's own) by exact name, or
+/// a built-in one by its former name.
 pub fn by_name(conn: &Connection, org: OrgId, name: &str) -> AppResult<Option<RoleRow>> {
+    let name = current_name(name);
     let sql = format!(
         "{SELECT} FROM roles r WHERE r.role_name = ?2 AND r.deleted_at IS NULL AND (r.org_id IS NULL OR r.org_id = ?1)
           ORDER BY r.org_id IS NOT NULL LIMIT 1"
@@ -257,6 +270,47 @@ pub fn active_admin_count(conn: &Connection, org: OrgId) -> AppResult<i64> {
                          WHERE tm.user_id = m.user_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL)))",
         )?
         .query_row([org], |r| r.get(0))?)
+}
+
+/// Whether an active member holds the organization admin role in the org,
+/// directly or through a live team (what `active_admin_count` counts).
+pub fn is_active_admin(conn: &Connection, org: OrgId, user: UserId) -> AppResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM org_members m
+              WHERE m.org_id = ?1 AND m.user_id = ?2 AND m.state = 'active' AND EXISTS (
+                SELECT 1 FROM role_bindings rb JOIN roles r ON r.id = rb.role_id
+                 WHERE r.org_id IS NULL AND r.role_name = 'organization admin' AND rb.org_id = ?1
+                   AND (rb.user_id = m.user_id OR rb.team_id IN (
+                        SELECT tm.team_id FROM team_members tm JOIN teams t ON t.id = tm.team_id
+                         WHERE tm.user_id = m.user_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL))))",
+        )?
+        .query_row(params![org, user], |r| r.get(0))?)
+}
+
+/// Everyone holding a role: directly, or through a live team bound to it.
+pub fn holder_ids(conn: &Connection, role: RoleId) -> AppResult<Vec<UserId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id FROM role_bindings WHERE role_id = ?1 AND user_id IS NOT NULL
+         UNION
+         SELECT tm.user_id FROM role_bindings rb JOIN team_members tm ON tm.team_id = rb.team_id
+           JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL
+          WHERE rb.role_id = ?1",
+    )?;
+    Ok(stmt.query_map([role], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Everyone holding a role that holds the keychain (as `holder_ids`).
+pub fn keychain_holder_ids(conn: &Connection, keychain: KeychainId) -> AppResult<Vec<UserId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id FROM role_bindings
+          WHERE user_id IS NOT NULL AND role_id IN (SELECT role_id FROM role_keychains WHERE keychain_id = ?1)
+         UNION
+         SELECT tm.user_id FROM role_bindings rb JOIN team_members tm ON tm.team_id = rb.team_id
+           JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL
+          WHERE rb.role_id IN (SELECT role_id FROM role_keychains WHERE keychain_id = ?1)",
+    )?;
+    Ok(stmt.query_map([keychain], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Role names a user holds in an org, directly or through teams.

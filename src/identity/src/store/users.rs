@@ -175,6 +175,7 @@ fn filter(who: &Who<'_>) -> Where {
                 w.and("u.id IN (SELECT user_id FROM team_members WHERE team_id = ?)", [Value::Integer(t.0)]);
             }
             if let Some(role) = role {
+                let role = crate::store::roles::current_name(role);
                 w.and(
                     "u.id IN (SELECT rb.user_id FROM role_bindings rb JOIN roles r ON r.id = rb.role_id
                                WHERE rb.org_id = ? AND r.role_name = ? AND rb.user_id IS NOT NULL

@@ -645,6 +645,45 @@ mod tests {
         w.stop();
     }
 
+    /// V017: built-in roles take the reference's names; custom roles that
+    /// would then look like a built-in one (any case, former names too) are
+    /// renamed, others and bindings keep.
+    #[test]
+    fn built_in_roles_are_renamed_and_look_alikes_set_apart() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("t.db");
+        let mut conn = Connection::open(&path).expect("open");
+        embedded::migrations::runner().set_target(refinery::Target::Version(14)).run(&mut conn).expect("to V014");
+        let t = "'2026-01-01T00:00:00.000000Z'";
+        conn.execute_batch(&format!(
+            "INSERT INTO users (id, uuid, email, user_id, created_at, updated_at) VALUES (1, 'u', 'a@b.c', 'a', {t}, {t});
+             INSERT INTO organizations (id, uuid, name, owner_id, created_at, updated_at) VALUES (1, 'o', 'O', 1, {t}, {t});
+             INSERT INTO roles (uuid, org_id, role_name, created_at, updated_at) VALUES
+               ('r1', 1, 'Member', {t}, {t}), ('r2', 1, 'admin', {t}, {t}), ('r3', 1, 'Organization Admin', {t}, {t}),
+               ('r4', 1, 'auditor', {t}, {t}), ('r5', 1, 'workspace_admin', {t}, {t});
+             INSERT INTO role_bindings (uuid, org_id, role_id, user_id, created_at)
+               SELECT 'b1', 1, id, 1, {t} FROM roles WHERE role_name = 'member' AND org_id IS NULL;"
+        ))
+        .expect("seed");
+        drop(conn);
+        migrate(&path).expect("migrate");
+        let conn = Connection::open(&path).expect("open");
+        let names = |org: &str| -> Vec<String> {
+            let sql = format!("SELECT role_name FROM roles WHERE org_id {org} ORDER BY role_name");
+            let mut stmt = conn.prepare(&sql).expect("prepare");
+            stmt.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
+        };
+        assert_eq!(names("IS NULL"), ["admin", "organization admin", "user", "workspace admin"]);
+        assert_eq!(
+            names("= 1"),
+            ["Member (custom)", "Organization Admin (custom)", "admin (custom)", "auditor", "workspace_admin (custom)"]
+        );
+        let bound: String = conn
+            .query_row("SELECT r.role_name FROM role_bindings b JOIN roles r ON r.id = b.role_id", [], |r| r.get(0))
+            .expect("binding");
+        assert_eq!(bound, "user", "the binding follows the renamed role");
+    }
+
     #[test]
     fn a_newer_schema_is_refused() {
         let dir = tempfile::TempDir::new().expect("tmp");
