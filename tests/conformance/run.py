@@ -152,7 +152,7 @@ def write_config(out, token, seeds, spec_name):
         "workers = 1",
         "request-timeout = 20.0",
         "[generation]",
-        f"max-examples = {seeds.get('max_examples', 6)}",
+        f"max-examples = {seeds.get('max_examples', 15)}",
         "deterministic = false",
         "database = \"none\"",
         "[headers]",
