@@ -92,9 +92,7 @@ def served_operations(base):
 
 
 def spec_operations(path):
-    # The specs are large; a regex over the path keys avoids a YAML parser
-    # dependency beyond what schemathesis brings, but PyYAML comes with it.
-    import yaml
+    import yaml  # PyYAML comes with schemathesis.
 
     with open(path) as f:
         doc = yaml.safe_load(f)
@@ -143,10 +141,12 @@ def read_pending():
 
 
 def toml_str(s):
-    return json.dumps(s)
+    return json.dumps(s)  # a JSON string is a TOML basic string
 
 
 def write_config(out, token, seeds, spec_name):
+    """schemathesis.toml for one spec: seed, example count, the token and headers, and the
+    parameter values ("spare" ones for operations that delete)."""
     lines = [
         f"seed = {seeds.get('seed', 20261207)}",
         "workers = 1",
