@@ -30,6 +30,20 @@ async fn seed(s: &Server, admin: &Api, name: &str) -> serde_json::Map<String, Va
     let env = admin.create_env(&org, &format!("{name}-env")).await;
     let conn = admin.create_connection(&org, connection_body(&format!("{name}-conn"), "kubernetes", "connected")).await;
     let workspace = admin.create_workspace(&org, &format!("{name}-workspace")).await;
+    // The Identity face's own resources, so its operations answer with bodies to check.
+    let v1 = format!("/api/v1/organizations/{org}");
+    let sa = json!({"metadata": {"name": format!("{name}-sa")}, "spec": {"groupIDs": []}});
+    let sa = admin.post(&format!("{v1}/serviceaccounts"), sa).await.expect(201);
+    let idp = json!({"metadata": {"name": format!("{name}-idp")},
+                     "spec": {"type": "google", "issuer": "https://idp.example.com", "clientID": "conformance"}});
+    let idp = admin.post(&format!("{v1}/oauth2providers"), idp).await.expect(201);
+    let alloc = json!({"metadata": {"name": format!("{name}-allocation")},
+                       "spec": {"kind": "kubernetescluster", "id": workspace, "allocations": []}});
+    let alloc = admin.post(&format!("{v1}/projects/{workspace}/allocations"), alloc).await.expect(201);
+    let invitation = json!({"name": format!("{name}-invitation"), "description": "", "emails": [], "roles": [],
+                            "teams": [], "status": "enabled", "org_id": org});
+    let invitation = admin.post("/api/organizations/invitations", invitation).await.expect(201);
+    let id = |v: &Value, at: &str| v.pointer(at).and_then(Value::as_str).expect("id").to_string();
     let mut m = serde_json::Map::new();
     for (k, v) in [
         ("orgId", &org),
@@ -44,6 +58,10 @@ async fn seed(s: &Server, admin: &Api, name: &str) -> serde_json::Map<String, Va
         ("connectionId", &conn["id"].as_str().expect("connection id").to_string()),
         ("workspaceId", &workspace),
         ("projectID", &workspace),
+        ("serviceAccountID", &id(&sa, "/metadata/id")),
+        ("providerID", &id(&idp, "/metadata/id")),
+        ("allocationID", &id(&alloc, "/metadata/id")),
+        ("invitationId", &id(&invitation, "/id")),
     ] {
         m.insert(k.into(), Value::String(v.clone()));
     }
