@@ -198,9 +198,10 @@ def failures_from_junit(path):
                     got = re.search(r"Received: (\d+)", block)
                     keys.append(check + ":" + (got.group(1) if got else "?"))
                 elif m.group(1) == "ST108":
-                    # Each field whose schema rejected a value, where shown.
-                    fields = [re.findall(r"/properties/([^/:]+)", at) for at in re.findall(r"Schema at (\S*)", block)]
-                    keys += [check + ":" + f[-1] for f in fields if f] or [check]
+                    # Each field (else named schema) whose schema rejected a value, where shown.
+                    at = [a.rstrip(":") for a in re.findall(r"Schema at (\S*)", block)]
+                    fields = [(re.findall(r"/properties/([^/]+)", a) or [a.rsplit("/", 1)[-1]])[-1] for a in at]
+                    keys += [check + ":" + f for f in fields if f] or [check]
                 else:
                     keys.append(check)
             if fail.tag == "error" or not keys:
