@@ -6,6 +6,7 @@
 
 mod support;
 
+mod conformance;
 mod cross_face;
 mod identity;
 mod infra;

@@ -317,6 +317,8 @@ pub struct WorkspaceEvent {
     pub first_name: String,
     #[oai(rename = "lastName")]
     pub last_name: String,
+    /// Left out where the actor has none (a system event): the upstream types it `format: email`.
+    #[oai(skip_serializing_if_is_empty)]
     pub email: String,
     pub provider: String,
     pub created_at: Time,

@@ -100,6 +100,17 @@ impl AppError {
     pub fn busy() -> Self {
         AppError::Unavailable { retry_after_secs: 1 }
     }
+
+    /// For operations whose reference documents no 404: an id the request
+    /// names (in its body or query) that does not resolve, or that the caller
+    /// may not see, is bad input. The answer is the same either way, so it
+    /// still reveals nothing.
+    pub fn unresolved(self, message: &str) -> Self {
+        match self {
+            AppError::NotFound | AppError::NotFoundAs(_) => AppError::Validation(message.into()),
+            e => e,
+        }
+    }
 }
 
 impl fmt::Display for AppError {

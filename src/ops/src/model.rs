@@ -28,6 +28,8 @@ pub struct EventItem {
     pub first_name: String,
     #[oai(rename = "lastName")]
     pub last_name: String,
+    /// Left out where the actor has none (a system event): the upstream types it `format: email`.
+    #[oai(skip_serializing_if_is_empty)]
     pub email: String,
     pub created_at: Time,
     pub updated_at: Time,

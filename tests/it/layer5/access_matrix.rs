@@ -176,7 +176,8 @@ async fn invitations() {
         &w,
         &[
             in_ctx(GET, "/api/organizations/invitations", None, [200, 200, 401, 404, 401]),
-            case(POST, "/api/organizations/invitations", Some(PAYLOAD), [201, 201, 401, 404, 401]),
+            // The reference documents no 404 here: an org the caller is not in is a bad `org_id`.
+            case(POST, "/api/organizations/invitations", Some(PAYLOAD), [201, 201, 401, 400, 401]),
             case(GET, "/api/organizations/invitations/<invitation>", None, [200, 200, 401, 404, 401]),
             case(PUT, "/api/organizations/invitations/<invitation>", Some(PAYLOAD), [200, 200, 401, 404, 401]),
             case(DELETE, "/api/organizations/invitations/<invitation>", None, [204, 204, 401, 404, 401]),
@@ -225,11 +226,11 @@ async fn badges() {
                 POST,
                 "/api/organizations/badges",
                 Some(r#"{"name": "b<n>", "label": "b<n>", "description": "", "image_url": "https://example.com/b.png", "org_id": "<org>"}"#),
-                [201, 201, 401, 404, 401],
+                [201, 201, 401, 400, 401],
             ),
             case(GET, "/api/organizations/badges/<badge>", None, READ),
             case(DELETE, "/api/organizations/badges/<badge>", None, [204, 204, 401, 404, 401]),
-            in_ctx(PUT, "/api/identity/users/badges", Some(r#"{"user_id": "<carol>", "badges": []}"#), [200, 200, 401, 404, 401]),
+            in_ctx(PUT, "/api/identity/users/badges", Some(r#"{"user_id": "<carol>", "badges": []}"#), [200, 200, 401, 400, 401]),
         ],
     )
     .await;

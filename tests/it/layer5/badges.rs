@@ -88,7 +88,10 @@ async fn labels_are_unique_and_input_is_checked() {
         .assert_l5_error(400, L5_BAD_REQUEST);
     let mut ghost = badge(&w.org_a, "ghost", "ghost");
     ghost["id"] = json!(uuid::Uuid::now_v7());
-    w.alice.post(BADGES, ghost).await.assert_l5_error(404, L5_NOT_FOUND);
+    // The reference documents no 404 for this POST: an unknown id is a bad body.
+    w.alice.post(BADGES, ghost).await.assert_l5_error(400, L5_BAD_REQUEST);
+    let r = w.alice.post(BADGES, badge(&uuid::Uuid::now_v7().to_string(), "ghost", "ghost")).await;
+    r.assert_l5_error(400, "Invalid request body or request param: org_id, id: no such organization or badge");
     assert_eq!(labels(&w.alice).await, ["mentor"]);
     w.alice.get(&format!("{BADGES}/not-a-uuid")).await.assert_l5_error(400, L5_BAD_REQUEST);
 
@@ -101,7 +104,7 @@ async fn labels_are_unique_and_input_is_checked() {
     w.alice.delete(&format!("{BADGES}/{b_badge}")).await.assert_l5_error(404, L5_NOT_FOUND);
     let mut steal = badge(&w.org_a, "stolen", "stolen");
     steal["id"] = json!(b_badge);
-    w.alice.post(BADGES, steal).await.assert_l5_error(404, L5_NOT_FOUND);
+    w.alice.post(BADGES, steal).await.assert_l5_error(400, L5_BAD_REQUEST);
 }
 
 #[tokio::test]
@@ -129,7 +132,8 @@ async fn awarding_badges() {
     assert_eq!(v["user_id"], w.alice_id.as_str());
 
     award(json!({"user_id": w.carol_id, "badges": ["no-such-badge"]})).await.assert_l5_error(400, L5_BAD_REQUEST);
-    award(json!({"user_id": w.dave_id, "badges": ["mentor"]})).await.assert_l5_error(404, L5_NOT_FOUND);
+    // Not a member of the org: a bad `user_id` (the reference documents no 404 here).
+    award(json!({"user_id": w.dave_id, "badges": ["mentor"]})).await.assert_l5_error(400, L5_BAD_REQUEST);
     award(json!({"user_id": w.carol_id, "badges": "mentor"})).await.assert_l5_error(400, L5_BAD_REQUEST);
     w.carol
         .put("/api/identity/users/badges", json!({"user_id": w.carol_id, "badges": ["early"]}))
@@ -153,7 +157,7 @@ async fn a_badge_stays_in_its_org() {
     let mut moved = badge(&w.org_b, "Mentor", "mentor");
     moved["id"] = b["id"].clone();
     let r = w.alice.post(BADGES, moved).await;
-    r.assert_l5_error(404, L5_NOT_FOUND);
+    r.assert_l5_error(400, L5_BAD_REQUEST);
     let now = w.alice.get(&format!("{BADGES}/{}", b["id"].as_str().unwrap())).await.expect(200);
     assert_eq!(now["org_id"], w.org_a.as_str());
     assert!(labels(&w.dave).await.is_empty());

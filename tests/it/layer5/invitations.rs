@@ -106,7 +106,7 @@ async fn lifecycle() {
     assert_eq!(w.alice.get(BASE).await.expect(200)["total"], 1);
 
     // An org admin of A cannot invite into B.
-    w.alice.post(BASE, payload(&w.org_b, json!({}))).await.assert_l5_error(404, L5_NOT_FOUND);
+    w.alice.post(BASE, payload(&w.org_b, json!({}))).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(w.admin.ctx(&w.org_b).get(BASE).await.expect(200)["total"], 0);
 }
 
@@ -183,6 +183,9 @@ async fn invalid_invitations_are_refused() {
         json!({"emails": ["not-an-address"]}),
         json!({"roles": ["no such role"]}),
         json!({"org_id": "not-a-uuid"}),
+        // The reference documents no 404 here: an org the caller is not in is a bad `org_id`.
+        json!({"org_id": w.org_b}),
+        json!({"org_id": uuid::Uuid::now_v7()}),
     ] {
         w.alice.post(BASE, payload(&w.org_a, extra.clone())).await.assert_l5_error(400, L5_BAD_REQUEST);
     }

@@ -120,7 +120,7 @@ async fn tokens_are_private_to_their_owner() {
     let path = format!("/api/identity/tokens/{alice_token}");
     assert_eq!(w.alice.get(&path).await.status, 200);
     w.bob.get(&path).await.assert_l5_error(404, L5_NOT_FOUND);
-    w.bob.delete(&format!("/api/identity/tokens?tokenId={alice_token}")).await.assert_l5_error(404, L5_NOT_FOUND);
+    w.bob.delete(&format!("/api/identity/tokens?tokenId={alice_token}")).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(w.alice.get(&path).await.status, 200, "bob's attempt revoked nothing");
     let listed = w.bob.get("/api/identity/tokens").await.json();
     assert!(listed["tokens"].as_array().unwrap().iter().all(|t| t["id"] != alice_token.as_str()));

@@ -75,7 +75,12 @@ impl InvitationsApi {
     /// must hold every permission the invitation hands out.
     #[oai(path = "/invitations", method = "post")]
     async fn create(&self, auth: Auth, body: Json<InvitationPayload>) -> Result<CreatedInvitation, AppError> {
-        let inv = self.identity.create_invitation(auth.principal(), input(body.0), Perm::InvitationsManage).await?;
+        // The reference documents no 404 here: an organization the caller is not in is a bad `org_id`.
+        let inv = self
+            .identity
+            .create_invitation(auth.principal(), input(body.0), Perm::InvitationsManage)
+            .await
+            .map_err(|e| e.unresolved("org_id: no such organization"))?;
         Ok(CreatedInvitation::Created(Json(inv.into())))
     }
 
@@ -142,7 +147,13 @@ impl InvitationsApi {
             description: b.description.0,
             image_url: b.image_url.0,
         };
-        Ok(CreatedBadge::Created(Json(self.identity.upsert_badge(auth.principal(), input).await?.into())))
+        // The reference documents no 404 here: an unknown organization or badge is a bad body.
+        let b = self
+            .identity
+            .upsert_badge(auth.principal(), input)
+            .await
+            .map_err(|e| e.unresolved("org_id, id: no such organization or badge"))?;
+        Ok(CreatedBadge::Created(Json(b.into())))
     }
 
     /// Get a badge by its ID

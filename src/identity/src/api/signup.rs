@@ -145,7 +145,9 @@ impl SignupApi {
         let (user_id, badges) = self
             .identity
             .assign_badges(auth.principal(), org.as_deref(), b.user_id, b.badges.unwrap_or_default())
-            .await?;
+            .await
+            // The reference documents no 404 here: an unknown member, badge or org is a bad request.
+            .map_err(|e| e.unresolved("user_id, badges: no such member or badge in the organization"))?;
         Ok(Json(AssignedBadges { user_id, badges }))
     }
 }

@@ -73,7 +73,8 @@ impl TokensApi {
     ) -> Result<Json<TokensPage>, AppError> {
         let id = validate::uuid("tokenId", &token_id)?;
         let p = auth.principal();
-        let revoked = self.identity.revoke_token(p, id).await?;
+        // The reference documents no 404 here: another's or an unknown token is a bad `tokenId`.
+        let revoked = self.identity.revoke_token(p, id).await.map_err(|e| e.unresolved("tokenId: no such token"))?;
         let paging = paging(None, None, None, None, &ORDER_FIELDS)?;
         let sessions = matches!(revoked.kind, Kind::Session | Kind::OAuth);
         let rest = self.identity.list_tokens(p, sessions, paging.request.clone()).await?;
