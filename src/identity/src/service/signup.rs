@@ -88,8 +88,13 @@ impl Identity {
         };
         let org = input.org;
         let e = email.clone();
+        let cap = self.settings().max_pending_signups;
         self.db()
             .write(move |c| {
+                // Checked first, so the answer still says nothing about the address.
+                if signup::pending_count(c)? >= cap {
+                    return Err(AppError::RateLimited { retry_after_secs: 600 });
+                }
                 let org = match org {
                     Some(o) => Some(
                         orgs::by_uuid(c, o)?.ok_or_else(|| AppError::validation("org_id: no such organization"))?.id,
