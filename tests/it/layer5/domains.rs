@@ -125,6 +125,10 @@ async fn a_provider_admin_approves_a_claim() {
     let c2 = claim(&other, &o2, "olga.example").await;
     let r = admin.post_empty(&format!("/api/meshcloud/domain-claims/{}/approve", c2["id"].as_str().unwrap())).await;
     assert_eq!(r.status, 409, "{}", r.text);
+    let every = admin.get("/api/meshcloud/domain-claims").await.expect(200);
+    assert_eq!(strs(&every, "status"), ["approved", "pending"]);
+    assert_eq!(admin.get("/api/meshcloud/domain-claims?status=lost").await.status, 400);
+    assert_eq!(other.get("/api/meshcloud/domain-claims").await.status, 403, "provider admins only");
     // Withdrawing a claim.
     let path = format!("{}/{}", claims(&o2), c2["id"].as_str().unwrap());
     assert_eq!(other.delete(&path).await.status, 204);

@@ -58,7 +58,10 @@ pub fn of_org(conn: &Connection, org: OrgId) -> AppResult<Vec<ClaimRow>> {
 /// Claims of live organizations in `status` (`None`: all), oldest first.
 pub fn all(conn: &Connection, status: Option<&str>, limit: usize) -> AppResult<Vec<ClaimRow>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    rows(conn, &format!("{SELECT} WHERE (?1 IS NULL OR d.status = ?1) ORDER BY d.id LIMIT ?2"), params![status, limit])
+    match status {
+        Some(s) => rows(conn, &format!("{SELECT} WHERE d.status = ?1 ORDER BY d.id LIMIT ?2"), params![s, limit]),
+        None => rows(conn, &format!("{SELECT} ORDER BY d.id LIMIT ?1"), [limit]),
+    }
 }
 
 /// Pending claims, those checked longest ago (or never) first.
