@@ -82,13 +82,17 @@ impl Identity {
         let first = validate::text("first_name", &input.first_name, 200)?;
         let last = validate::text("last_name", &input.last_name, 300)?;
         let message = validate::text("message", &input.message, 2000)?;
+        // Before the costly hash; checked again in the write below.
+        let cap = self.settings().max_pending_signups;
+        if self.db().read(signup::pending_count).await? >= cap {
+            return Err(AppError::RateLimited { retry_after_secs: 600 });
+        }
         let hash = match input.password {
             Some(pw) => Some(self.hash_password(pw).await?),
             None => None,
         };
         let org = input.org;
         let e = email.clone();
-        let cap = self.settings().max_pending_signups;
         self.db()
             .write(move |c| {
                 // Checked first, so the answer still says nothing about the address.
