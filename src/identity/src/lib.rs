@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod core;
+pub mod limiter;
 pub mod model;
 pub mod password;
 pub mod service;

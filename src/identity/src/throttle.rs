@@ -1,33 +1,92 @@
-//! Sign-in throttling: failures are counted per account and per client address
-//! in a sliding window; past the limit, attempts are refused without checking
-//! the password (and without telling whether the account exists).
+//! Sign-in throttling by growing delays, as Keycloak's temporary lockout does.
 //!
-//! An attempt not yet judged takes a place under the same limit, so a burst of
+//! Failures are counted per (account, address) pair and per address. Past a
+//! number of free failures, the next attempt of that key must wait a delay
+//! that doubles with every further failure, up to a cap; an attempt before
+//! then is refused (429, `Retry-After`) without checking the password and
+//! without telling whether the account exists. There is no count per account
+//! alone: failures from one address never refuse the correct password of the
+//! same account from another. Counts are forgiven after a quiet period, and a
+//! success clears its pair. The counts are kept in the database as well, so
+//! a restart forgets nothing.
+//!
+//! An attempt not yet judged takes a place of both keys, so a burst of
 //! parallel guesses cannot all slip through before the first is judged. When
-//! the places are taken by attempts in flight rather than by failures, a new
-//! attempt waits for one to be judged instead of being refused: a burst of
-//! correct sign-ins queues and succeeds, while guesses still stop at the limit.
+//! the places are taken by attempts in flight, a new attempt waits for one to
+//! be judged instead of being refused: a burst of correct sign-ins queues and
+//! succeeds, while guesses still meet the delays.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use meshcloud_kernel::AppError;
+use meshcloud_kernel::db::Db;
+use meshcloud_kernel::{AppError, AppResult};
 use tokio::sync::Notify;
 
+use crate::store::signin::{self, FailureRow};
+
+/// How one kind of key is throttled.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Failures before the first delay.
+    pub free: u32,
+    /// The delay after `free` failures; it doubles with each further one.
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    /// Failures are forgiven this long after the last one.
+    pub reset: Duration,
+}
+
+/// A pair of account and address: five tries, then 30 s doubling up to
+/// 15 minutes (Keycloak's default wait ceiling), forgiven after 12 hours
+/// without a failure (Keycloak's failure reset time).
+pub const PAIR: Policy = Policy {
+    free: 5,
+    first_delay: Duration::from_secs(30),
+    max_delay: Duration::from_secs(15 * 60),
+    reset: Duration::from_secs(12 * 3600),
+};
+
+/// An address, whoever's accounts it tries: many people may share it (a
+/// proxy, an office), so the delays start later, stay shorter and are
+/// forgiven sooner: 50 tries, then 10 s doubling up to 5 minutes.
+pub const ADDRESS: Policy = Policy {
+    free: 50,
+    first_delay: Duration::from_secs(10),
+    max_delay: Duration::from_secs(5 * 60),
+    reset: Duration::from_secs(3600),
+};
+
+impl Policy {
+    fn delay_ms(&self, failures: u32) -> i64 {
+        if failures < self.free {
+            return 0;
+        }
+        let doubled = self.first_delay.saturating_mul(1u32 << (failures - self.free).min(20));
+        i64::try_from(doubled.min(self.max_delay).as_millis()).unwrap_or(i64::MAX)
+    }
+
+    fn reset_ms(&self) -> i64 {
+        i64::try_from(self.reset.as_millis()).unwrap_or(i64::MAX)
+    }
+}
+
 pub struct Throttle {
-    window: Duration,
-    per_account: usize,
-    per_ip: usize,
+    policies: [Policy; 2],
     /// How long an attempt waits for a place before it gets a 503.
     wait: Duration,
     keys: Mutex<HashMap<String, Entry>>,
     judged: Notify,
+    /// Where the counts are kept across restarts (`None` in unit tests).
+    db: Option<Db>,
 }
 
 #[derive(Default)]
 struct Entry {
-    failures: Vec<Instant>,
+    failures: u32,
+    /// Unix milliseconds.
+    last_failure: i64,
     in_flight: usize,
 }
 
@@ -40,17 +99,55 @@ enum Admission {
     Refused(AppError),
 }
 
+enum Change {
+    Upsert(FailureRow),
+    Delete(String),
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn hashed(parts: &[&str]) -> String {
+    let digest = meshcloud_kernel::crypto::sha256(parts.join("\n").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl Throttle {
-    pub fn new(window: Duration, per_account: usize, per_ip: usize, wait: Duration) -> Self {
-        Throttle { window, per_account, per_ip, wait, keys: Mutex::new(HashMap::new()), judged: Notify::new() }
+    pub fn new(policies: [Policy; 2], wait: Duration, db: Option<Db>) -> Self {
+        Throttle { policies, wait, keys: Mutex::new(HashMap::new()), judged: Notify::new(), db }
+    }
+
+    /// Reads the stored counts that are not forgiven yet (at start-up).
+    pub async fn load(&self) -> AppResult<usize> {
+        let Some(db) = &self.db else { return Ok(0) };
+        let longest = self.policies.iter().map(Policy::reset_ms).max().unwrap_or(0);
+        let since = now_ms().saturating_sub(longest);
+        let rows = db.read(move |c| signin::since(c, since)).await?;
+        let n = rows.len();
+        let mut map = self.keys.lock().map_err(|_| AppError::internal("throttle poisoned"))?;
+        for r in rows {
+            let e = map.entry(r.key).or_default();
+            e.failures = r.failures;
+            e.last_failure = r.last_failure;
+        }
+        Ok(n)
+    }
+
+    /// Removes stored counts every policy has forgiven.
+    pub async fn purge(&self) -> AppResult<usize> {
+        let Some(db) = &self.db else { return Ok(0) };
+        let longest = self.policies.iter().map(Policy::reset_ms).max().unwrap_or(0);
+        let before = now_ms().saturating_sub(longest);
+        db.write(move |c| signin::purge(c, before)).await
     }
 
     /// Admits a sign-in attempt, waits (at most the configured wait) while
-    /// attempts in flight hold every place, or refuses it: 429 when failures
-    /// alone reach a limit, 503 when the wait ends first. The attempt counts
-    /// as a failure unless [`Attempt::succeed`] is called.
+    /// attempts in flight hold every place, or refuses it: 429 while a delay
+    /// runs, 503 when the wait ends first. The attempt counts as a failure
+    /// unless [`Attempt::succeed`] is called.
     pub async fn begin(&self, account: &str, ip: &str) -> Result<Attempt<'_>, AppError> {
-        let keys = [format!("a:{account}"), format!("i:{ip}")];
+        let keys = [hashed(&["pair", account, ip]), hashed(&["address", ip])];
         let deadline = tokio::time::Instant::now() + self.wait;
         loop {
             // Registered before looking, so a judgment in between is not missed.
@@ -58,7 +155,7 @@ impl Throttle {
             tokio::pin!(judged);
             judged.as_mut().enable();
             match self.admit(&keys) {
-                Admission::Admitted => return Ok(Attempt { throttle: self, keys, succeeded: false }),
+                Admission::Admitted => return Ok(Attempt { throttle: self, keys, judged: false }),
                 Admission::Refused(e) => return Err(e),
                 Admission::Wait => {}
             }
@@ -69,22 +166,30 @@ impl Throttle {
     }
 
     fn admit(&self, keys: &[String; 2]) -> Admission {
-        let now = Instant::now();
+        let now = now_ms();
         let Ok(mut map) = self.keys.lock() else { return Admission::Refused(AppError::busy()) };
         if map.len() >= MAX_KEYS {
-            let window = self.window;
-            map.retain(|_, e| e.in_flight > 0 || e.failures.last().is_some_and(|t| now.duration_since(*t) < window));
+            let longest = self.policies.iter().map(Policy::reset_ms).max().unwrap_or(0);
+            map.retain(|_, e| e.in_flight > 0 || now - e.last_failure < longest);
         }
         let mut wait = false;
-        for (key, limit) in keys.iter().zip([self.per_account, self.per_ip]) {
+        for (key, policy) in keys.iter().zip(self.policies) {
             let Some(entry) = map.get_mut(key) else { continue };
-            entry.failures.retain(|t| now.duration_since(*t) < self.window);
-            if entry.failures.len() >= limit {
-                let oldest = entry.failures.first().copied().unwrap_or(now);
-                let left = self.window.saturating_sub(now.duration_since(oldest));
-                return Admission::Refused(AppError::RateLimited { retry_after_secs: left.as_secs().max(1) });
+            if now - entry.last_failure >= policy.reset_ms() {
+                entry.failures = 0;
             }
-            wait |= entry.failures.len() + entry.in_flight >= limit;
+            let places = if entry.failures >= policy.free {
+                let ready = entry.last_failure.saturating_add(policy.delay_ms(entry.failures));
+                if now < ready {
+                    let secs = u64::try_from((ready - now + 999) / 1000).unwrap_or(1).max(1);
+                    return Admission::Refused(AppError::RateLimited { retry_after_secs: secs });
+                }
+                // Past the delay: one attempt at a time, judged before the next.
+                1
+            } else {
+                (policy.free - entry.failures) as usize
+            };
+            wait |= entry.in_flight >= places;
         }
         if wait {
             return Admission::Wait;
@@ -95,48 +200,100 @@ impl Throttle {
         Admission::Admitted
     }
 
-    fn judge(&self, keys: &[String; 2], succeeded: bool) {
-        let now = Instant::now();
+    fn judge(&self, keys: &[String; 2], succeeded: bool) -> Vec<Change> {
+        let now = now_ms();
+        let mut changes = vec![];
         if let Ok(mut map) = self.keys.lock() {
-            for key in keys {
-                if let Some(entry) = map.get_mut(key) {
-                    entry.in_flight = entry.in_flight.saturating_sub(1);
-                    if !succeeded {
-                        entry.failures.push(now);
+            for (key, policy) in keys.iter().zip(self.policies) {
+                let Some(entry) = map.get_mut(key) else { continue };
+                entry.in_flight = entry.in_flight.saturating_sub(1);
+                if !succeeded {
+                    if now - entry.last_failure >= policy.reset_ms() {
+                        entry.failures = 0;
                     }
+                    entry.failures = entry.failures.saturating_add(1);
+                    entry.last_failure = now;
+                    changes.push(Change::Upsert(FailureRow {
+                        key: key.clone(),
+                        failures: entry.failures,
+                        last_failure: now,
+                    }));
                 }
             }
-            // A success clears the account's failures; the address keeps its own.
+            // A success clears its pair; the address keeps its own count.
             if succeeded && let Some(entry) = map.get_mut(&keys[0]) {
-                entry.failures.clear();
+                if entry.failures > 0 {
+                    changes.push(Change::Delete(keys[0].clone()));
+                }
+                entry.failures = 0;
             }
             for key in keys {
-                if map.get(key).is_some_and(|e| e.in_flight == 0 && e.failures.is_empty()) {
+                if map.get(key).is_some_and(|e| e.in_flight == 0 && e.failures == 0) {
                     map.remove(key);
                 }
             }
         }
         self.judged.notify_waiters();
+        changes
+    }
+
+    async fn persist(db: Option<Db>, changes: Vec<Change>) {
+        let Some(db) = db.filter(|_| !changes.is_empty()) else { return };
+        let stored = db
+            .write(move |c| {
+                for change in &changes {
+                    match change {
+                        Change::Upsert(row) => signin::upsert(c, row)?,
+                        Change::Delete(key) => signin::delete(c, key)?,
+                    }
+                }
+                Ok(())
+            })
+            .await;
+        if let Err(e) = stored {
+            // The count in memory holds until the next restart.
+            tracing::warn!(error = %e, "could not store sign-in failures");
+        }
     }
 }
 
-/// An admitted sign-in attempt. Dropped without [`Attempt::succeed`] (a wrong
-/// password, an error, a request given up) it is recorded as a failure.
+/// An admitted sign-in attempt. Dropped without being judged (an error, a
+/// request given up) it is recorded as a failure.
 pub struct Attempt<'a> {
     throttle: &'a Throttle,
     keys: [String; 2],
-    succeeded: bool,
+    judged: bool,
 }
 
 impl Attempt<'_> {
-    pub fn succeed(mut self) {
-        self.succeeded = true;
+    /// The password was right: clears the pair's failures.
+    pub async fn succeed(mut self) {
+        self.finish(true).await;
+    }
+
+    /// The password was wrong; stored before the answer goes out.
+    pub async fn fail(mut self) {
+        self.finish(false).await;
+    }
+
+    async fn finish(&mut self, ok: bool) {
+        self.judged = true;
+        let changes = self.throttle.judge(&self.keys, ok);
+        Throttle::persist(self.throttle.db.clone(), changes).await;
     }
 }
 
 impl Drop for Attempt<'_> {
     fn drop(&mut self) {
-        self.throttle.judge(&self.keys, self.succeeded);
+        if self.judged {
+            return;
+        }
+        let changes = self.throttle.judge(&self.keys, false);
+        if !changes.is_empty()
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            rt.spawn(Throttle::persist(self.throttle.db.clone(), changes));
+        }
     }
 }
 
@@ -144,43 +301,75 @@ impl Drop for Attempt<'_> {
 mod tests {
     use super::*;
 
-    fn throttle(per_account: usize, per_ip: usize) -> Throttle {
-        Throttle::new(Duration::from_secs(60), per_account, per_ip, Duration::from_millis(200))
+    fn policy(free: u32, first_ms: u64) -> Policy {
+        Policy {
+            free,
+            first_delay: Duration::from_millis(first_ms),
+            max_delay: Duration::from_secs(60),
+            reset: Duration::from_secs(3600),
+        }
+    }
+
+    fn throttle(pair: Policy, address: Policy) -> Throttle {
+        Throttle::new([pair, address], Duration::from_millis(200), None)
     }
 
     #[tokio::test]
-    async fn blocks_after_limit_and_clears_on_success() {
-        let t = throttle(3, 100);
+    async fn delays_grow_per_pair_and_a_success_clears_them() {
+        let t = throttle(policy(3, 60_000), policy(100, 60_000));
         for _ in 0..3 {
-            drop(t.begin("a", "ip").await.expect("admitted"));
+            t.begin("a", "ip").await.expect("admitted").fail().await;
         }
-        assert!(matches!(t.begin("a", "ip").await, Err(AppError::RateLimited { .. })));
-        assert!(t.begin("b", "ip").await.is_ok());
-        let t = throttle(3, 100);
+        assert!(matches!(t.begin("a", "ip").await, Err(AppError::RateLimited { retry_after_secs: 60 })));
+        assert!(t.begin("b", "ip").await.is_ok(), "another account from the same address");
+        assert!(t.begin("a", "other").await.is_ok(), "the same account from another address");
+        let t = throttle(policy(3, 60_000), policy(100, 60_000));
         for _ in 0..2 {
-            drop(t.begin("a", "ip").await.expect("admitted"));
+            t.begin("a", "ip").await.expect("admitted").fail().await;
         }
-        t.begin("a", "ip").await.expect("third").succeed();
+        t.begin("a", "ip").await.expect("third").succeed().await;
         for _ in 0..3 {
-            drop(t.begin("a", "ip").await.expect("a success cleared the account's failures"));
+            t.begin("a", "ip").await.expect("a success cleared the pair's failures").fail().await;
         }
         assert!(t.begin("a", "ip").await.is_err());
     }
 
     #[tokio::test]
+    async fn the_delay_doubles_and_one_attempt_goes_through_after_it() {
+        let p = policy(2, 300);
+        assert_eq!((p.delay_ms(1), p.delay_ms(2), p.delay_ms(3), p.delay_ms(4)), (0, 300, 600, 1200));
+        assert_eq!(p.delay_ms(40), 60_000, "capped");
+        let t = throttle(p, policy(100, 300));
+        for _ in 0..2 {
+            t.begin("a", "ip").await.expect("free").fail().await;
+        }
+        assert!(t.begin("a", "ip").await.is_err(), "within the first delay");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let first = t.begin("a", "ip").await.expect("the delay has passed");
+        let (second, ()) = tokio::join!(t.begin("a", "ip"), async {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            first.fail().await;
+        });
+        assert!(
+            matches!(second, Err(AppError::RateLimited { .. })),
+            "a second attempt waited for the first, which failed: the longer delay applies"
+        );
+    }
+
+    #[tokio::test]
     async fn attempts_in_flight_take_places_and_later_ones_wait() {
-        let t = throttle(2, 100);
+        let t = throttle(policy(2, 60_000), policy(100, 60_000));
         let first = t.begin("a", "ip").await.expect("first");
         let second = t.begin("a", "ip").await.expect("second");
         // Two attempts in flight, neither judged: a third waits, then gives up.
         assert!(matches!(t.begin("a", "ip").await, Err(AppError::Unavailable { .. })));
         let (third, ()) = tokio::join!(t.begin("a", "ip"), async {
             tokio::time::sleep(Duration::from_millis(50)).await;
-            first.succeed();
+            first.succeed().await;
         });
-        third.expect("admitted once the first succeeded").succeed();
+        third.expect("admitted once the first succeeded").succeed().await;
         drop(second);
-        // One failure counted: one place left for the account.
+        // One failure counted (the dropped attempt): one place left.
         let fourth = t.begin("a", "ip").await.expect("fourth");
         let (fifth, ()) = tokio::join!(t.begin("a", "ip"), async {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -188,16 +377,16 @@ mod tests {
         });
         assert!(
             matches!(fifth, Err(AppError::RateLimited { .. })),
-            "two judged failures reach the limit: the waiting attempt is refused"
+            "two judged failures reach the free tries: the waiting attempt meets the delay"
         );
     }
 
     #[tokio::test]
-    async fn blocks_per_address() {
-        let t = throttle(100, 2);
-        drop(t.begin("a", "ip").await.expect("a"));
-        t.begin("b", "ip").await.expect("b").succeed();
-        drop(t.begin("c", "ip").await.expect("c"));
+    async fn an_address_gets_delays_across_accounts() {
+        let t = throttle(policy(100, 60_000), policy(2, 60_000));
+        t.begin("a", "ip").await.expect("a").fail().await;
+        t.begin("b", "ip").await.expect("b").succeed().await;
+        t.begin("c", "ip").await.expect("c").fail().await;
         assert!(matches!(t.begin("d", "ip").await, Err(AppError::RateLimited { .. })));
         assert!(t.begin("d", "other").await.is_ok());
     }

@@ -77,20 +77,39 @@ pub fn parse_key(text: &str) -> AppResult<[u8; 32]> {
 /// The configured key, else the key file in the data dir, created (mode 0600)
 /// on first use.
 pub fn load_or_create_key(configured: Option<&str>, data_dir: &Path) -> AppResult<[u8; 32]> {
+    match load_key(configured, data_dir)? {
+        Some(key) => Ok(key),
+        None => save_new_key(data_dir, &new_key()),
+    }
+}
+
+/// The configured key, else the key file in the data dir; `None` when there
+/// is neither (nothing is created).
+pub fn load_key(configured: Option<&str>, data_dir: &Path) -> AppResult<Option<[u8; 32]>> {
     if let Some(k) = configured {
-        return parse_key(k);
+        return parse_key(k).map(Some);
     }
     let path: PathBuf = data_dir.join(KEY_FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => return parse_key(&text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(AppError::internal(format!("cannot read {}: {e}", path.display()))),
+        Ok(text) => parse_key(&text).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(AppError::internal(format!("cannot read {}: {e}", path.display()))),
     }
+}
+
+/// A fresh random key, not yet stored anywhere.
+pub fn new_key() -> [u8; 32] {
     let mut key = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut key);
-    let created = write_new_key_file(&path, &key);
-    match created {
-        Ok(()) => Ok(key),
+    key
+}
+
+/// Stores `key` as the data dir's key file; if another process created the
+/// file first, returns the key stored there instead.
+pub fn save_new_key(data_dir: &Path, key: &[u8; 32]) -> AppResult<[u8; 32]> {
+    let path: PathBuf = data_dir.join(KEY_FILE);
+    match write_new_key_file(&path, key) {
+        Ok(()) => Ok(*key),
         // Another process created it first: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             parse_key(&std::fs::read_to_string(&path).map_err(|e| AppError::internal(e.to_string()))?)

@@ -280,11 +280,11 @@ fn run(command: Command) -> Result<(), String> {
         } => runtime()?.block_on(async {
             let config = tool_config(&dir);
             let db = server::open_db(&config, false).await?;
-            let key = meshcloud_kernel::secrets::load_or_create_key(config.master_key.as_deref(), &config.data_dir)
-                .map_err(|e| format!("master key: {e}"))?;
+            let identity = server::identity(db.clone(), &config)?;
+            let key = server::master_key(&config, &db, &identity).await?;
             let oidc = meshcloud_oidc::Oidc::new(
                 db.clone(),
-                server::identity(db.clone(), &config)?,
+                identity,
                 meshcloud_kernel::secrets::Sealer::new(&key),
                 meshcloud_oidc::OidcSettings::default(),
             )?;
@@ -348,6 +348,15 @@ fn restore(dir: &DataDir, from: &std::path::Path, force: bool) -> Result<(), Str
     std::fs::rename(&tmp, &target).map_err(|e| format!("cannot move the backup into place: {e}"))?;
     db::migrate(&target).map_err(|e| e.to_string())?;
     eprintln!("meshcloud: restored {} into {}", from.display(), target.display());
+    let configured =
+        ["MESHCLOUD_MASTER_KEY", "MESHCLOUD_MASTER_KEY_FILE"].iter().any(|k| std::env::var_os(k).is_some());
+    if !configured && !dir.data_dir.join(meshcloud_kernel::secrets::KEY_FILE).exists() {
+        eprintln!(
+            "meshcloud: this data dir has no master key: before starting, put the key the backup's secrets are \
+             sealed with at {} (or set MESHCLOUD_MASTER_KEY)",
+            dir.data_dir.join(meshcloud_kernel::secrets::KEY_FILE).display()
+        );
+    }
     Ok(())
 }
 

@@ -48,6 +48,10 @@ pub struct FileConfig {
     pub body_read_timeout_secs: Option<u64>,
     pub write_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
+    pub metrics_token: Option<String>,
+    pub dns_resolver: Option<String>,
+    pub domain_check_schedule: Option<String>,
+    pub max_pending_signups: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -110,6 +114,15 @@ pub struct Config {
     pub write_timeout_secs: u64,
     /// Connections served at once; further ones wait in the listen backlog.
     pub max_connections: usize,
+    /// The bearer token `/metrics` asks for. `None`: only this host reads it.
+    pub metrics_token: Option<String>,
+    /// The DNS server (`host:port`) asked for domain-claim TXT records.
+    /// `None`: the first `nameserver` of `/etc/resolv.conf`.
+    pub dns_resolver: Option<String>,
+    /// Cron of the job that checks pending domain claims in DNS.
+    pub domain_check_schedule: String,
+    /// Pending sign-up requests kept at most; further ones get 429.
+    pub max_pending_signups: usize,
 }
 
 impl Default for Config {
@@ -162,6 +175,10 @@ impl Default for Config {
             // the 1024 open files most systems allow a process by default,
             // the other half left to the store, backups and outgoing calls.
             max_connections: 512,
+            metrics_token: None,
+            dns_resolver: None,
+            domain_check_schedule: "0 */5 * * * *".into(),
+            max_pending_signups: 1000,
         }
     }
 }
@@ -204,6 +221,10 @@ impl fmt::Debug for Config {
             .field("body_read_timeout_secs", &self.body_read_timeout_secs)
             .field("write_timeout_secs", &self.write_timeout_secs)
             .field("max_connections", &self.max_connections)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<redacted>"))
+            .field("dns_resolver", &self.dns_resolver)
+            .field("domain_check_schedule", &self.domain_check_schedule)
+            .field("max_pending_signups", &self.max_pending_signups)
             .finish()
     }
 }
@@ -253,6 +274,10 @@ const ENV_KEYS: &[&str] = &[
     "MESHCLOUD_BODY_READ_TIMEOUT_SECS",
     "MESHCLOUD_WRITE_TIMEOUT_SECS",
     "MESHCLOUD_MAX_CONNECTIONS",
+    "MESHCLOUD_METRICS_TOKEN",
+    "MESHCLOUD_DNS_RESOLVER",
+    "MESHCLOUD_DOMAIN_CHECK_SCHEDULE",
+    "MESHCLOUD_MAX_PENDING_SIGNUPS",
 ];
 
 impl Config {
@@ -314,8 +339,16 @@ impl Config {
             keep_alive_timeout_secs,
             body_read_timeout_secs,
             write_timeout_secs,
-            max_connections
+            max_connections,
+            domain_check_schedule,
+            max_pending_signups
         );
+        if let Some(t) = f.metrics_token {
+            self.metrics_token = Some(t);
+        }
+        if let Some(r) = f.dns_resolver {
+            self.dns_resolver = Some(r);
+        }
         if let Some(u) = f.smtp_url {
             self.smtp_url = Some(u);
         }
@@ -409,6 +442,16 @@ impl Config {
         parsed(env, "MESHCLOUD_BODY_READ_TIMEOUT_SECS", &mut self.body_read_timeout_secs)?;
         parsed(env, "MESHCLOUD_WRITE_TIMEOUT_SECS", &mut self.write_timeout_secs)?;
         parsed(env, "MESHCLOUD_MAX_CONNECTIONS", &mut self.max_connections)?;
+        if let Some(v) = get("MESHCLOUD_METRICS_TOKEN")? {
+            self.metrics_token = Some(v);
+        }
+        if let Some(v) = get("MESHCLOUD_DNS_RESOLVER")? {
+            self.dns_resolver = Some(v);
+        }
+        if let Some(v) = get("MESHCLOUD_DOMAIN_CHECK_SCHEDULE")? {
+            self.domain_check_schedule = v;
+        }
+        parsed(env, "MESHCLOUD_MAX_PENDING_SIGNUPS", &mut self.max_pending_signups)?;
         Ok(())
     }
 
@@ -431,12 +474,19 @@ impl Config {
             ("provisioning_schedule", &self.provisioning_schedule),
             ("signing_key_schedule", &self.signing_key_schedule),
             ("mail_schedule", &self.mail_schedule),
+            ("domain_check_schedule", &self.domain_check_schedule),
         ] {
             if !expr.trim().is_empty() {
                 meshcloud_kernel::cron::Cron::parse(expr).map_err(|e| format!("{key}: {e}"))?;
             }
         }
         crate::mail::check_settings(self.smtp_url.as_deref(), self.mail_from.as_deref())?;
+        if self.metrics_token.as_deref().is_some_and(|t| t.trim().len() < 16) {
+            return Err("metrics_token must be at least 16 characters".into());
+        }
+        if let Some(r) = &self.dns_resolver {
+            r.parse::<std::net::SocketAddr>().map_err(|_| format!("dns_resolver must be ip:port, not {r:?}"))?;
+        }
         if let Some(u) = &self.public_url {
             // Parsed too: the issuer's path prefix and the default mail sender
             // are taken from it, and must not quietly fall back to defaults.
@@ -454,7 +504,7 @@ impl Config {
     /// Every numeric key with its allowed range. The longest periods (100
     /// years) stay far inside what timestamps can hold, so no expiry or
     /// cutoff computed from them can overflow.
-    fn bounded(&self) -> [(&'static str, u64, u64, u64); 14] {
+    fn bounded(&self) -> [(&'static str, u64, u64, u64); 15] {
         // A usize too large for u64 is out of every range below.
         let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
         [
@@ -472,6 +522,7 @@ impl Config {
             ("body_read_timeout_secs", self.body_read_timeout_secs, 1, 3600),
             ("write_timeout_secs", self.write_timeout_secs, 1, 3600),
             ("max_connections", n(self.max_connections), 1, 100_000),
+            ("max_pending_signups", n(self.max_pending_signups), 1, 1_000_000),
         ]
     }
 

@@ -20,6 +20,23 @@ use crate::metrics::Metrics;
 /// they come without a length, which then fails to parse).
 pub const MAX_BODY: u64 = 8 * 1024 * 1024;
 
+/// The limit for the endpoints anyone may post to without signing in: their
+/// forms and documents are small, and nobody is accountable for a large one.
+pub const ANONYMOUS_MAX_BODY: u64 = 64 * 1024;
+
+const ANONYMOUS_POSTS: [&str; 6] = [
+    "/api/identity/users/request",
+    "/api/meshcloud/login",
+    "/oauth2/v2/authorization",
+    "/oauth2/v2/login",
+    "/oauth2/v2/onboard",
+    "/oauth2/v2/token",
+];
+
+fn body_limit(method: &Method, path: &str) -> u64 {
+    if *method == Method::POST && ANONYMOUS_POSTS.contains(&path) { ANONYMOUS_MAX_BODY } else { MAX_BODY }
+}
+
 pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: Request) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
@@ -32,12 +49,13 @@ pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: R
     let span = tracing::info_span!("request", request_id = %request_id);
 
     let declared = req.header(header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
-    let result = if declared.is_some_and(|n| n > MAX_BODY) {
+    let limit = body_limit(&method, &path);
+    let result = if declared.is_some_and(|n| n > limit) {
         Err(poem::Error::from_status(StatusCode::PAYLOAD_TOO_LARGE))
     } else {
         if declared.is_none() {
             let body = req.take_body();
-            req.set_body(poem::Body::from_async_read(tokio::io::AsyncReadExt::take(body.into_async_read(), MAX_BODY)));
+            req.set_body(poem::Body::from_async_read(tokio::io::AsyncReadExt::take(body.into_async_read(), limit)));
         }
         // A panic in a handler becomes a 500 in the face's format, not a
         // dropped connection. (Caught in place: a task per request costs a

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod connections;
+pub mod dns;
 pub mod edge;
 pub mod lazy;
 pub mod mail;

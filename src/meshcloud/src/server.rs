@@ -78,9 +78,33 @@ pub fn identity(db: Db, config: &Config) -> Result<Identity, String> {
             allow_user_org_creation: config.allow_user_org_creation,
             session_ttl: config.periods()?.session_ttl,
             trust_forwarded_for: config.trust_forwarded_for,
+            max_pending_signups: config.max_pending_signups,
             ..IdentitySettings::default()
         },
     ))
+}
+
+/// The master key: the configured one, else the data dir's key file. A new
+/// key file is written only after the database proved to hold nothing sealed
+/// under another key: a start on a database restored without its key is
+/// refused and leaves no key file behind, so putting the right one in place
+/// is all it takes.
+pub async fn master_key(config: &Config, db: &Db, identity: &Identity) -> Result<[u8; 32], String> {
+    use meshcloud_kernel::secrets;
+    let loaded =
+        secrets::load_key(config.master_key.as_deref(), &config.data_dir).map_err(|e| format!("master key: {e}"))?;
+    let key = loaded.unwrap_or_else(secrets::new_key);
+    let checked = Infra::new(db.clone(), identity.clone(), Sealer::new(&key)).check_master_key().await;
+    match (loaded, checked) {
+        (Some(key), Ok(())) => Ok(key),
+        (None, Ok(())) => secrets::save_new_key(&config.data_dir, &key).map_err(|e| format!("master key: {e}")),
+        (Some(_), Err(e)) => Err(e.to_string()),
+        (None, Err(_)) => Err(format!(
+            "the database holds secrets sealed with a master key, and there is none: put the key it was used with at \
+             {} (or set MESHCLOUD_MASTER_KEY / MESHCLOUD_MASTER_KEY_FILE); no new key was created",
+            config.data_dir.join(secrets::KEY_FILE).display()
+        )),
+    }
 }
 
 /// The families, assembled once the store is open.
@@ -92,10 +116,16 @@ pub struct Families {
     pub oidc: Oidc,
     /// `None` without a configured mail server.
     pub mailer: Option<crate::mail::Mailer>,
+    /// The bearer token `/metrics` asks for (`metrics_token`).
+    pub metrics_token: Option<String>,
 }
 
 fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem_openapi::OpenApi + use<>, ()> {
-    let health = crate::ops::OpsApi { db: f.identity.db().clone(), metrics: metrics.clone() };
+    let health = crate::ops::OpsApi {
+        db: f.identity.db().clone(),
+        metrics: metrics.clone(),
+        metrics_token: f.metrics_token.clone(),
+    };
     let apis = (
         meshcloud_identity::api::apis(&f.identity),
         meshcloud_infra::api::apis(&f.infra),
@@ -202,6 +232,26 @@ async fn start_jobs(
             })
         }),
     );
+    let (id, resolver) = (identity.clone(), crate::dns::resolver(config.dns_resolver.as_deref()));
+    jobs.insert(
+        "domain_check".into(),
+        Arc::new(move || {
+            let id = id.clone();
+            Box::pin(async move {
+                let Some(resolver) = resolver else {
+                    return Ok("no DNS resolver known: domain claims wait for a provider admin's approval".into());
+                };
+                let due = id.due_domain_claims(100).await.map_err(|e| e.to_string())?;
+                let mut proved = 0;
+                for claim in &due {
+                    let name = meshcloud_identity::service::domains::record_name(&claim.domain);
+                    let found = crate::dns::txt(resolver, &name, Duration::from_secs(3)).await;
+                    proved += usize::from(id.settle_domain_check(claim, found).await.map_err(|e| e.to_string())?);
+                }
+                Ok(format!("checked {} pending domain claims, {proved} proved", due.len()))
+            })
+        }),
+    );
     if let Some(mailer) = f.mailer.clone() {
         jobs.insert(
             "mail".into(),
@@ -218,6 +268,7 @@ async fn start_jobs(
         ("backup".to_string(), config.backup_schedule.clone()),
         ("signing_keys".to_string(), config.signing_key_schedule.clone()),
         ("provisioning".to_string(), config.provisioning_schedule.clone()),
+        ("domain_check".to_string(), config.domain_check_schedule.clone()),
         // Without a mail server nothing is ever queued: no job to run.
         ("mail".to_string(), if f.mailer.is_some() { config.mail_schedule.clone() } else { String::new() }),
     ];
@@ -268,10 +319,9 @@ impl App {
             Bootstrap::Created { email, generated_password: None } => info!(%email, "created the first admin"),
         }
 
-        let key = meshcloud_kernel::secrets::load_or_create_key(config.master_key.as_deref(), &config.data_dir)
-            .map_err(|e| format!("master key: {e}"))?;
+        identity.restore_signin_throttle().await.map_err(|e| format!("sign-in throttle: {e}"))?;
+        let key = master_key(&config, &db, &identity).await?;
         let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
-        infra.check_master_key().await.map_err(|e| e.to_string())?;
 
         let ops = Ops::new(db.clone(), identity.clone());
         let local = listener.local_addr().map_err(|e| e.to_string())?;
@@ -303,7 +353,8 @@ impl App {
             },
         )?;
         oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
-        let families = Families { identity, infra, ops, directory, oidc, mailer };
+        let metrics_token = config.metrics_token.clone();
+        let families = Families { identity, infra, ops, directory, oidc, mailer, metrics_token };
         let (stop_jobs, jobs_stopped) = watch::channel(false);
         let runner = start_jobs(&config, &db, &families, clock, jobs_stopped).await?;
         Ok(App { config, listener, local, db, families, stop_jobs, runner, _lock: lock })

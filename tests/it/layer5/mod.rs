@@ -4,6 +4,7 @@
 
 mod access_matrix;
 mod badges;
+mod domains;
 mod escalation;
 mod grant_updates;
 mod invitations;

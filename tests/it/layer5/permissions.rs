@@ -22,7 +22,10 @@ async fn world() -> World {
     let s = Server::start().await;
     let admin = s.admin().await;
     let (alice_id, alice) = s.user("alice@a.example", None).await;
-    let org_a = alice.create_org(json!({"name": "A", "domain": "a.example"})).await;
+    let org_a = alice.create_org(json!({"name": "A"})).await;
+    // Only a provider admin binds a domain directly.
+    let bound = admin.put(&format!("/api/identity/orgs/{org_a}"), json!({"domain": "a.example"})).await;
+    assert_eq!(bound.status, 200, "{}", bound.text);
     let (carol_id, carol) = s.user("carol@c.example", Some((&org_a, false))).await;
     let (bob_id, bob) = s.user("bob@b.example", None).await;
     bob.create_org(json!({"name": "B"})).await;

@@ -84,18 +84,41 @@ async fn wrong_credentials_are_indistinguishable() {
     assert_eq!(r.json()["error"], "invalid_request");
 }
 
+/// A sign-in of `email` from `ip` (as forwarded by a trusted proxy).
+async fn login_from(s: &Server, ip: &str, email: &str, password: &str) -> Resp {
+    let api = s.anon().header("x-forwarded-for", ip);
+    api.post("/api/meshcloud/login", json!({"email": email, "password": password})).await
+}
+
 #[tokio::test]
-async fn failed_logins_are_throttled_per_account() {
+async fn failed_logins_delay_the_account_from_that_address_only() {
+    let s = Server::start_with(|c| c.trust_forwarded_for = true).await;
+    for _ in 0..5 {
+        assert_eq!(login_from(&s, "10.0.0.1", ADMIN_EMAIL, "wrong-password").await.status, 401);
+    }
+    let blocked = login_from(&s, "10.0.0.1", ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(blocked.status, 429, "from the guessing address, even the right password waits out the delay");
+    let wait = blocked.header("retry-after").unwrap().parse::<u64>().unwrap();
+    assert!((1..=30).contains(&wait), "the first delay: {wait}");
+    // Another account from the same address is not held up by this one's failures,
+    // and the same account from another address signs in: guesses lock nobody out.
+    s.user("other@example.com", None).await;
+    assert_eq!(login_from(&s, "10.0.0.1", "other@example.com", USER_PASSWORD).await.status, 200);
+    assert_eq!(login_from(&s, "10.0.0.2", ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
+}
+
+#[tokio::test]
+async fn sign_in_delays_survive_a_restart() {
     let s = Server::start().await;
-    for _ in 0..10 {
+    for _ in 0..5 {
         assert_eq!(login(&s, ADMIN_EMAIL, "wrong-password").await.status, 401);
     }
-    let blocked = login(&s, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_eq!(blocked.status, 429, "even the right password is refused while throttled");
-    assert!(blocked.header("retry-after").unwrap().parse::<u64>().unwrap() > 0);
-    // Another account from the same address is not locked by this one's failures.
-    let (_, _) = s.user("other@example.com", None).await;
-    assert_eq!(login(&s, "other@example.com", "user-password-1").await.status, 200);
+    assert_eq!(login(&s, ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 429);
+    let tmp = s.stop().await;
+    let s = Server::start_in(tmp, |_| {}).await;
+    let r = login(&s, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(r.status, 429, "the failures were kept across the restart: {}", r.text);
+    assert!(r.header("retry-after").is_some());
 }
 
 #[tokio::test]
@@ -136,21 +159,21 @@ async fn parallel_logins(s: &Server, n: usize, password: &str) -> Vec<u16> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_correct_sign_ins_queues_while_guesses_stop_at_the_limit() {
     let s = Server::start().await;
-    // More at once than the 10 places an account has: the rest wait their turn.
+    // More at once than the 5 places an account has from one address: the rest wait their turn.
     assert_eq!(parallel_logins(&s, 50, ADMIN_PASSWORD).await, vec![200; 50]);
 
-    // Nine failures, then the right password: it signs in and clears them.
-    for _ in 0..9 {
+    // Four failures, then the right password: it signs in and clears them.
+    for _ in 0..4 {
         assert_eq!(login(&s, ADMIN_EMAIL, "wrong-password").await.status, 401);
     }
     assert_eq!(login(&s, ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
 
-    // Eleven guesses at once: ten are judged, the eleventh waits for a place
-    // and is refused once the ten failures reach the limit.
-    let mut expected = vec![401; 10];
+    // Six guesses at once: five (the free tries) are judged, the sixth waits
+    // for a place and is refused once the five failures start the delay.
+    let mut expected = vec![401; 5];
     expected.push(429);
-    assert_eq!(parallel_logins(&s, 11, "wrong-password").await, expected);
+    assert_eq!(parallel_logins(&s, 6, "wrong-password").await, expected);
     let locked = login(&s, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_eq!(locked.status, 429, "the right password is refused while the account is throttled");
+    assert_eq!(locked.status, 429, "from this address the right password waits out the delay too");
     assert!(locked.header("retry-after").unwrap().parse::<u64>().unwrap() > 0);
 }

@@ -238,3 +238,56 @@ fn assert_login_refused(r: &Resp) {
     assert_eq!(r.status, 401, "{}", r.text);
     assert_eq!(r.json()["error"], "unauthenticated");
 }
+
+/// A request from `ip` (as a trusted proxy forwards it).
+async fn ask_from(s: &Server, ip: &str, email: &str) -> Resp {
+    s.anon().header("x-forwarded-for", ip).post(REQUESTS, json!({"email": email})).await
+}
+
+#[tokio::test]
+async fn anonymous_requests_are_limited_per_address() {
+    let s = Server::start_with(|c| c.trust_forwarded_for = true).await;
+    for i in 0..10 {
+        assert_eq!(ask_from(&s, "10.0.0.1", &format!("n{i}@n.example")).await.status, 201);
+    }
+    let r = ask_from(&s, "10.0.0.1", "n10@n.example").await;
+    r.assert_l5_error(429, "Too many requests");
+    assert!(r.header("retry-after").unwrap().parse::<u64>().unwrap() > 0);
+    assert_eq!(ask_from(&s, "10.0.0.2", "n10@n.example").await.status, 201, "another address has its own budget");
+    let admin = s.admin().await;
+    assert!(listed(&admin, "n10@n.example").await.is_some());
+    let total = admin.get(&format!("{REQUESTS}?pagesize=500")).await.expect(200)["total_count"].clone();
+    assert_eq!(total, 11, "the refused request stored nothing");
+}
+
+#[tokio::test]
+async fn pending_requests_are_capped() {
+    let s = Server::start_with(|c| {
+        c.trust_forwarded_for = true;
+        c.max_pending_signups = 3;
+    })
+    .await;
+    for i in 0..3 {
+        assert_eq!(ask_from(&s, &format!("10.0.1.{i}"), &format!("p{i}@p.example")).await.status, 201);
+    }
+    let full = ask_from(&s, "10.0.1.9", "late@p.example").await;
+    full.assert_l5_error(429, "Too many requests");
+    assert!(full.header("retry-after").is_some());
+    // A decision makes room.
+    let admin = s.admin().await;
+    let id = request_id(&admin, "p0@p.example").await;
+    assert_eq!(admin.post(&format!("{REQUESTS}/deny"), json!({"id": id})).await.status, 200);
+    assert_eq!(ask_from(&s, "10.0.1.9", "late@p.example").await.status, 201);
+}
+
+#[tokio::test]
+async fn anonymous_bodies_are_small() {
+    let s = Server::start().await;
+    let big = json!({"email": "big@b.example", "message": "x".repeat(70 * 1024)});
+    let r = s.anon().post(REQUESTS, big).await;
+    assert_eq!(r.status, 413, "{}", r.text);
+    // Fields stay bounded too.
+    let long = json!({"email": "long@b.example", "message": "x".repeat(2001)});
+    s.anon().post(REQUESTS, long).await.assert_l5_error(400, L5_BAD_REQUEST);
+    assert_eq!(s.anon().post(REQUESTS, json!({"email": "ok@b.example", "message": "hi"})).await.status, 201);
+}

@@ -295,3 +295,15 @@ async fn binding_a_domain_to_an_organizations_provider_is_for_provider_admins() 
     let got = admin.get(&path).await.expect(200);
     assert_eq!(got["spec"]["domain"], "olga.test");
 }
+
+#[tokio::test]
+async fn onboarding_posts_are_limited_per_address() {
+    let srv = Server::start().await;
+    let mut browser = Browser::new(&srv.base);
+    let form = [("state", "forged"), ("organization_name", "x"), ("group_name", "y")];
+    for _ in 0..10 {
+        assert_eq!(browser.post_form("/oauth2/v2/onboard", &form).await.status, 400, "a forged state");
+    }
+    let refused = browser.post_form("/oauth2/v2/onboard", &form).await;
+    assert_eq!(refused.status, 429, "anonymous writes share a per-address budget: {}", refused.body);
+}

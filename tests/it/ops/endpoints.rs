@@ -128,3 +128,22 @@ fn validate_openapi(doc: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn metrics_are_for_this_host_unless_a_token_is_set() {
+    let s = Server::start().await;
+    assert_eq!(s.anon().get("/metrics").await.status, 200, "loopback, nothing forwarded");
+    let relayed = s.anon().header("x-forwarded-for", "203.0.113.7").get("/metrics").await;
+    assert_eq!(relayed.status, 403, "a local proxy relaying a remote client: {}", relayed.text);
+    assert!(!relayed.text.contains("meshcloud_http_requests_total"));
+
+    const TOKEN: &str = "metrics-token-0123456789";
+    let s = Server::start_with(|c| c.metrics_token = Some(TOKEN.into())).await;
+    let bare = s.anon().get("/metrics").await;
+    assert_eq!(bare.status, 401, "with a token set, even loopback must send it");
+    assert_eq!(bare.header("www-authenticate").as_deref(), Some("Bearer"));
+    assert_eq!(s.with_token("metrics-token-wrong-value").get("/metrics").await.status, 401);
+    let ok = s.with_token(TOKEN).header("x-forwarded-for", "203.0.113.7").get("/metrics").await;
+    assert_eq!(ok.status, 200);
+    assert!(ok.text.contains("meshcloud_http_requests_total"));
+}

@@ -145,3 +145,39 @@ async fn user_create_version_and_config_example() {
     let example = cli_ok(&dir, &["config", "example"]);
     assert!(example.contains("listen = \"127.0.0.1:9876\""));
 }
+
+#[tokio::test]
+async fn a_restore_without_the_master_key_leaves_no_new_key_behind() {
+    let s = Server::start().await;
+    let admin = s.admin().await;
+    let cred = json!({"name": "registry", "type": "basic", "secret": {"user": "u", "password": "sealed-secret"}});
+    admin.post("/api/integrations/credentials", cred).await.expect(201);
+    let dir = s.data_dir.clone();
+    let tmp = s.stop().await;
+    let out = tmp.path().join("backup.db");
+    cli_ok(&dir, &["backup", "--out", out.to_str().unwrap()]);
+
+    // Restored elsewhere, without master.key: restore says so, and a start is refused without making a key.
+    let restored = tmp.path().join("restored");
+    let r = cli(&restored, &["restore", "--from", out.to_str().unwrap()], None);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("no master key"), "{}", String::from_utf8_lossy(&r.stderr));
+    let key = restored.join("master.key");
+    for _ in 0..2 {
+        let started = cli(&restored, &["serve", "--listen", "127.0.0.1:0"], None);
+        assert!(!started.status.success(), "a start with a new key would lose the sealed secrets");
+        let err = String::from_utf8_lossy(&started.stderr);
+        assert!(err.contains("master key"), "{err}");
+        assert!(!key.exists(), "no new key file is left behind");
+    }
+    let client = cli(&restored, &["client", "create", "--name", "c", "--redirect-uri", "https://c.example/cb"], None);
+    assert!(!client.status.success());
+    assert!(!key.exists(), "nor by the other tools");
+
+    // With the right key in place it serves, and the secret opens.
+    std::fs::copy(dir.join("master.key"), &key).unwrap();
+    let p = Process::start(&restored).await;
+    let token = cli_ok(&restored, &["token", "create", "--email", ADMIN_EMAIL, "--name", "r"]);
+    let listed = p.api(&token).get("/api/integrations/credentials").await.expect(200);
+    assert_eq!(listed["total_count"], 1, "{listed}");
+}

@@ -220,7 +220,10 @@ impl Fixtures<'_> {
             }
             "signup" => {
                 let email = format!("applicant{n}@fresh.example");
+                // Each from an address of its own (heeded where the world trusts
+                // the header): anonymous requests are limited per address.
                 w.s.anon()
+                    .header("x-forwarded-for", &format!("10.77.{}.{}", n / 250, n % 250))
                     .post("/api/identity/users/request", json!({"email": email, "org_id": org}))
                     .await
                     .expect(201);

@@ -5,6 +5,7 @@
 
 mod api;
 mod db;
+pub mod fake_dns;
 mod lists;
 pub mod matrix;
 pub mod oidc;

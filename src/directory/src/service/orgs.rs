@@ -174,6 +174,7 @@ impl Directory {
                 if binds_own && rebinds && !provider_admin {
                     return Err(AppError::Forbidden);
                 }
+                core_orgs::may_bind_domain(provider_admin, cur.domain.as_deref(), spec.domain.as_deref())?;
                 let core = core_orgs::get(c, cur.id)?;
                 // A new name must follow the rule; the one it has (or its label
                 // form, as read back) keeps it.

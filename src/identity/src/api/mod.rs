@@ -1,6 +1,7 @@
 //! The identity family's HTTP operations (one `#[OpenApi]` struct per sub-resource).
 
 pub mod auth;
+pub mod domains;
 pub mod invitations;
 pub mod keys;
 pub mod members;
@@ -36,6 +37,8 @@ pub enum Tag {
     Invitations,
     /// Layer5: badges.
     Badges,
+    /// meshcloud: domain claims of organizations and their proof.
+    Domains,
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
@@ -53,6 +56,7 @@ pub fn apis(
     keys::KeysApi,
     invitations::InvitationsApi,
     signup::SignupApi,
+    domains::DomainsApi,
 ) {
     let i = || identity.clone();
     (
@@ -66,5 +70,6 @@ pub fn apis(
         keys::KeysApi { identity: i() },
         invitations::InvitationsApi { identity: i() },
         signup::SignupApi { identity: i() },
+        domains::DomainsApi { identity: i() },
     )
 }

@@ -9,6 +9,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 
 use super::Tag;
 use super::auth::Auth;
+use super::session::client_ip;
 use crate::Identity;
 use crate::model::{
     AssignBadges, AssignedBadges, AvailableBadges, DecidePayload, SignupAccepted, SignupNotification, SignupPage,
@@ -71,9 +72,12 @@ impl SignupApi {
     /// Create a signup request
     ///
     /// No authentication required. The answer is the same whether or not the
-    /// address already has an account or a pending request.
+    /// address already has an account or a pending request. Limited per
+    /// client address (429 with `Retry-After`), and refused with 429 while
+    /// `max_pending_signups` requests are pending.
     #[oai(path = "/users/request", method = "post")]
-    async fn create(&self, body: Json<SignupPayload>) -> Result<Filed, AppError> {
+    async fn create(&self, req: &poem::Request, body: Json<SignupPayload>) -> Result<Filed, AppError> {
+        self.identity.anonymous_write(&client_ip(req, self.identity.settings().trust_forwarded_for))?;
         let b = body.0;
         let input = SignupInput {
             email: b.email.0,

@@ -56,3 +56,14 @@ pub fn remove_member(c: &Conn, org: OrgId, user: UserId) -> AppResult<bool> {
 pub fn set_member_state(c: &Conn, org: OrgId, user: UserId, state: MemberState) -> AppResult<()> {
     guarded(c, org, || orgs::set_member_state(c, org, user, state.as_db()))
 }
+
+/// Domains are claimed, not taken: binding a domain directly (create or
+/// update, on any face) is for provider admins. An organization admin claims
+/// one and has it proved (`Identity::claim_domain`); dropping the domain an
+/// organization has is anyone's who may update it.
+pub fn may_bind_domain(provider_admin: bool, current: Option<&str>, new: Option<&str>) -> AppResult<()> {
+    match new {
+        Some(d) if Some(d) != current && !provider_admin => Err(meshcloud_kernel::AppError::Forbidden),
+        _ => Ok(()),
+    }
+}

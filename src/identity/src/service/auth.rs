@@ -162,9 +162,10 @@ impl Identity {
         };
         let ok = self.inner.passwords.verify(password, stored).await?;
         let Some(user) = user.filter(|_| ok) else {
+            attempt.fail().await;
             return Err(AppError::Unauthenticated);
         };
-        attempt.succeed();
+        attempt.succeed().await;
         let issued = self.start_session(user, client_ip, "meshcloud").await?;
         Ok((user, issued))
     }

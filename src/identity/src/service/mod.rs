@@ -5,6 +5,7 @@ pub mod auth;
 pub mod badges;
 pub mod bootstrap;
 pub mod cache;
+pub mod domains;
 pub mod invitations;
 pub mod keys;
 pub mod members;
@@ -21,8 +22,9 @@ use std::time::Duration;
 
 use meshcloud_kernel::db::Db;
 
+use crate::limiter::AddressLimiter;
 use crate::password::Passwords;
-use crate::throttle::Throttle;
+use crate::throttle::{self, Throttle};
 
 /// Settings of the identity family, taken from the server configuration.
 #[derive(Debug, Clone)]
@@ -36,6 +38,8 @@ pub struct IdentitySettings {
     /// Behind a reverse proxy: take the client address for sign-in throttling
     /// from the last `X-Forwarded-For` entry (the one the proxy added).
     pub trust_forwarded_for: bool,
+    /// Pending sign-up requests kept at most; further requests get 429.
+    pub max_pending_signups: usize,
 }
 
 impl Default for IdentitySettings {
@@ -45,6 +49,7 @@ impl Default for IdentitySettings {
             session_ttl: Duration::from_secs(12 * 3600),
             auth_cache_ttl: Duration::from_secs(10),
             trust_forwarded_for: false,
+            max_pending_signups: 1000,
         }
     }
 }
@@ -59,6 +64,7 @@ struct Inner {
     settings: IdentitySettings,
     passwords: Passwords,
     throttle: Throttle,
+    anonymous: AddressLimiter,
     cache: cache::AuthCache,
     oauth: OnceLock<Arc<dyn oauth::OAuthSessions>>,
 }
@@ -68,10 +74,12 @@ impl Identity {
         let cache = cache::AuthCache::new(settings.auth_cache_ttl);
         Identity {
             inner: Arc::new(Inner {
-                db,
                 passwords: Passwords::new(2, Duration::from_secs(10)),
                 // Attempts wait for a place as long as for a hashing permit.
-                throttle: Throttle::new(Duration::from_secs(15 * 60), 10, 50, Duration::from_secs(10)),
+                throttle: Throttle::new([throttle::PAIR, throttle::ADDRESS], Duration::from_secs(10), Some(db.clone())),
+                db,
+                // Ten at once, then one every six seconds, per address.
+                anonymous: AddressLimiter::new(10, Duration::from_secs(6)),
                 cache,
                 settings,
                 oauth: OnceLock::new(),
@@ -85,6 +93,17 @@ impl Identity {
 
     pub fn settings(&self) -> &IdentitySettings {
         &self.inner.settings
+    }
+
+    /// Reads the sign-in failures stored before a restart into the throttle.
+    pub async fn restore_signin_throttle(&self) -> meshcloud_kernel::AppResult<usize> {
+        self.inner.throttle.load().await
+    }
+
+    /// Takes one anonymous write (a sign-up request, an onboarding) from the
+    /// budget of the client's address: 429 past it.
+    pub fn anonymous_write(&self, client_ip: &str) -> meshcloud_kernel::AppResult<()> {
+        self.inner.anonymous.take(client_ip)
     }
 }
 
@@ -120,6 +139,9 @@ impl Identity {
     /// cleanup job); returns how many.
     pub async fn cleanup_tokens(&self) -> meshcloud_kernel::AppResult<usize> {
         let now = meshcloud_kernel::time::now();
-        self.db().write(move |c| crate::store::tokens::purge_dead(c, &now)).await
+        let n = self.db().write(move |c| crate::store::tokens::purge_dead(c, &now)).await?;
+        // Forgiven sign-in failures go with them.
+        self.inner.throttle.purge().await?;
+        Ok(n)
     }
 }

@@ -77,6 +77,7 @@ impl Identity {
         let name = ch.name.ok_or_else(|| AppError::validation("name is required"))?;
         let me = p.user;
         let metadata = serde_json::json!({ "preferences": ch.preferences.unwrap_or_else(|| serde_json::json!({})) });
+        crate::core::orgs::may_bind_domain(p.provider_admin, None, ch.domain.clone().flatten().as_deref())?;
         self.commit(move |c| {
             let domain = ch.domain.flatten();
             let fields = OrgFields {
@@ -125,6 +126,7 @@ impl Identity {
                     Some(d) => d.clone(),
                     None => org.domain.clone(),
                 };
+                crate::core::orgs::may_bind_domain(p.provider_admin, org.domain.as_deref(), domain.as_deref())?;
                 // The domain an org's own sign-in provider speaks for is bound
                 // by a provider admin (Identity face); moving it is theirs too.
                 if domain != org.domain && !p.provider_admin && orgs::signs_in_with_own_provider(c, org.id)? {

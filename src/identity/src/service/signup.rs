@@ -82,6 +82,11 @@ impl Identity {
         let first = validate::text("first_name", &input.first_name, 200)?;
         let last = validate::text("last_name", &input.last_name, 300)?;
         let message = validate::text("message", &input.message, 2000)?;
+        // Before the costly hash; checked again in the write below.
+        let cap = self.settings().max_pending_signups;
+        if self.db().read(signup::pending_count).await? >= cap {
+            return Err(AppError::RateLimited { retry_after_secs: 600 });
+        }
         let hash = match input.password {
             Some(pw) => Some(self.hash_password(pw).await?),
             None => None,
@@ -90,6 +95,10 @@ impl Identity {
         let e = email.clone();
         self.db()
             .write(move |c| {
+                // Checked first, so the answer still says nothing about the address.
+                if signup::pending_count(c)? >= cap {
+                    return Err(AppError::RateLimited { retry_after_secs: 600 });
+                }
                 let org = match org {
                     Some(o) => Some(
                         orgs::by_uuid(c, o)?.ok_or_else(|| AppError::validation("org_id: no such organization"))?.id,

@@ -100,6 +100,14 @@ pub struct NewRequest<'a> {
     pub password_hash: Option<&'a str>,
 }
 
+/// How many requests wait for a decision.
+pub fn pending_count(conn: &Connection) -> AppResult<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM signup_requests WHERE status = 'pending'")?
+        .query_row([], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 pub fn insert(conn: &Connection, n: &NewRequest<'_>) -> AppResult<uuid::Uuid> {
     let uuid = new_uuid();
     conn.prepare_cached(

@@ -91,6 +91,9 @@ impl CallbackApi {
     /// created, and the sign-in continues with a code for the client.
     #[oai(path = "/oauth2/v2/onboard", method = "post")]
     async fn onboard(&self, req: &Request, body: RawForm<OnboardRequest>) -> Result<PageResponse, AppError> {
+        // Anonymous and creating rows: within the address's budget.
+        let identity = self.oidc.identity();
+        identity.anonymous_write(&client_ip(req, identity.settings().trust_forwarded_for))?;
         let form = onboard_form(&body.0);
         let (user, st) = match self.oidc.onboard(form).await {
             Ok(ok) => ok,
