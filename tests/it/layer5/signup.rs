@@ -238,3 +238,23 @@ fn assert_login_refused(r: &Resp) {
     assert_eq!(r.status, 401, "{}", r.text);
     assert_eq!(r.json()["error"], "unauthenticated");
 }
+
+/// The vendor's client posts approve and deny with no body and no
+/// Content-Type; the request is named by a query parameter.
+#[tokio::test]
+async fn bodyless_decisions_name_the_request_in_the_query() {
+    let w = world().await;
+    ask(&w.s, "new@n.example", None).await.expect(201);
+    ask(&w.s, "other@n.example", None).await.expect(201);
+    let id = request_id(&w.admin, "new@n.example").await;
+    let approved = w.admin.post_empty(&format!("/api/identity/users/request/approve?id={id}")).await.expect(200);
+    assert_eq!(approved["email"], "new@n.example");
+    assert_eq!(login(&w.s, "new@n.example", "newcomer-password-1").await.status, 200);
+    let by_email = format!("/api/identity/users/request/deny?email={}", enc("other@n.example"));
+    w.admin.post_empty(&by_email).await.expect(200);
+    assert_login_refused(&login(&w.s, "other@n.example", "newcomer-password-1").await);
+    // Naming nothing is a 400 in the face's format, not a 415.
+    for path in ["/api/identity/users/request/approve", "/api/identity/users/request/deny"] {
+        w.admin.post_empty(path).await.assert_l5_error(400, L5_BAD_REQUEST);
+    }
+}
