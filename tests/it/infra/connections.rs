@@ -455,3 +455,25 @@ async fn soft_delete() {
     // Nothing is left to detach.
     w.alice.delete(&format!("/api/environments/{env}/connections/{id}")).await.assert_l5_error(404, L5_NOT_FOUND);
 }
+
+/// A PUT without `metadata` (or `sub_type`) keeps what is stored: the
+/// Kubernetes context stays readable.
+#[tokio::test]
+async fn put_keeps_absent_fields() {
+    let w = world().await;
+    let api = w.alice.ctx(&w.org_a);
+    let mut body = connection_body("cluster", "kubernetes", "connected");
+    body["metadata"] = json!({"context": {"cluster": "c1", "user": "u1"}});
+    let id = id_of(&api.post(BASE, body).await.expect(201));
+    let update = json!({"name": "renamed", "type": "platform", "kind": "kubernetes", "status": "connected"});
+    let v = api.put(&conn_path(&id), update).await.expect(200);
+    assert_eq!(v["name"], "renamed");
+    assert_eq!(v["metadata"], json!({"context": {"cluster": "c1", "user": "u1"}}), "{v}");
+    assert_eq!(v["sub_type"], "orchestration", "{v}");
+    let ctx = api.get(&format!("{BASE}/kubernetes/{id}/context")).await.expect(200);
+    assert_eq!(ctx, json!({"cluster": "c1", "user": "u1"}));
+    // Sent, it replaces.
+    let mut replace = connection_body("renamed", "kubernetes", "connected");
+    replace["metadata"] = json!({"other": 1});
+    assert_eq!(api.put(&conn_path(&id), replace).await.expect(200)["metadata"], json!({"other": 1}));
+}

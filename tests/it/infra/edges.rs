@@ -31,14 +31,14 @@ async fn a_deleted_connection_id_can_be_registered_again() {
     body["id"] = json!(id);
     w.alice.create_connection(&w.org_a, body.clone()).await;
     let again = w.alice.ctx(&w.org_a).post("/api/integrations/connections", body.clone()).await;
-    again.assert_l5_error(409, "Conflict");
+    again.assert_l5_error(400, L5_BAD_REQUEST);
     w.alice.delete(&format!("/api/integrations/connections/{id}")).await.expect_204();
     let back = w.alice.create_connection(&w.org_a, body.clone()).await;
     assert_eq!(back["id"], id.as_str());
     let list = w.alice.ctx(&w.org_a).get("/api/integrations/connections").await.expect(200);
     assert_eq!(list["total_count"], 1, "{list}");
     // Another org cannot take it over.
-    w.admin.ctx(&w.org_b).post("/api/integrations/connections", body).await.assert_l5_error(409, "Conflict");
+    w.admin.ctx(&w.org_b).post("/api/integrations/connections", body).await.assert_l5_error(400, L5_BAD_REQUEST);
 }
 
 /// `deleted` is final: setting it removes the connection like DELETE does.

@@ -95,6 +95,10 @@ async fn add_and_remove_members() {
     assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["member"]);
     w.admin.post_empty(&format!("{base}/dave@b.example")).await.expect(201);
     assert_eq!(w.alice.roles_of(&w.org_a, &w.dave_id).await, ["member"], "by e-mail address");
+    // Already a member: the reference's 400, with the reason.
+    let again = w.admin.post_empty(&format!("{base}/{frank_id}")).await;
+    again.assert_l5_error(400, L5_BAD_REQUEST);
+    assert!(again.text.contains("already a member"), "{}", again.text);
 
     w.admin.post_empty(&format!("{base}/{}", uuid::Uuid::now_v7())).await.assert_l5_error(404, L5_NOT_FOUND);
     w.admin.post_empty(&format!("{base}/nobody@nowhere.example")).await.assert_l5_error(404, L5_NOT_FOUND);

@@ -189,7 +189,7 @@ impl Identity {
                 let org = Self::org_for(c, &p, org, Perm::RolesManage)?;
                 let existing = id.map(|id| role_in_org(c, &org, id).and_then(custom)).transpose()?;
                 if let Some(b) = roles::by_name(c, org.id, &name)?.filter(|r| r.builtin()) {
-                    return Err(AppError::conflict(format!("'{}' is a built-in role", b.role_name)));
+                    return Err(AppError::duplicate(format!("'{}' is a built-in role", b.role_name)));
                 }
                 let (role, action) = match existing {
                     Some(role) => {

@@ -89,6 +89,21 @@ impl std::fmt::Debug for ConnectionInput {
     }
 }
 
+impl ConnectionInput {
+    /// Fields a PUT leaves out keep their stored value (`metadata`, `sub_type`);
+    /// without a stored row they are checked as an empty object and a
+    /// placeholder, so a bad body fails before the write.
+    fn or_stored(mut self, row: Option<&ConnectionRow>) -> Self {
+        if self.metadata.is_none() {
+            self.metadata = row.map(|r| r.metadata.clone());
+        }
+        if self.sub_type.trim().is_empty() {
+            self.sub_type = row.map_or_else(|| "-".to_string(), |r| r.sub_type.clone());
+        }
+        self
+    }
+}
+
 struct Checked {
     name: String,
     kind_type: String,
@@ -211,7 +226,7 @@ impl Infra {
                 if let Some(uuid) = input.id {
                     match connections::any_by_uuid(c, uuid)? {
                         Some((old, org, true)) if org == scope.id => connections::erase(c, old)?,
-                        Some(_) => return Err(AppError::conflict("a connection with this id already exists")),
+                        Some(_) => return Err(AppError::duplicate("a connection with this id already exists")),
                         None => {}
                     }
                 }
@@ -242,14 +257,16 @@ impl Infra {
         id: uuid::Uuid,
         input: ConnectionInput,
     ) -> AppResult<ConnectionView> {
-        let ch = check(&input)?;
         if input.id.is_some_and(|body| body != id) {
             return Err(AppError::validation("id in the body differs from the path"));
         }
+        check(&input.clone().or_stored(None))?;
         let (p, me) = (p.clone(), self.clone());
         self.db()
             .write(move |c| {
                 let row = connection_for(c, &p, id, Perm::ConnectionsUpdate)?;
+                let input = input.or_stored(Some(&row));
+                let ch = check(&input)?;
                 check_transition(&row.status, &ch.status)?;
                 let scope = Scope { id: row.org, uuid: row.org_uuid };
                 let credential = match (&input.credential_secret, input.credential) {

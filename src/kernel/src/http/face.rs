@@ -80,6 +80,14 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
             (status, detail, None)
         }
     };
+    // The Layer5 reference documents no 409 for any operation meshcloud
+    // serves: a taken name or an existing membership is a bad request there.
+    let layer5 = matches!(face, Face::Layer5 | Face::Layer5JsonBadRequest);
+    let status = if layer5 && matches!(err.downcast_ref::<AppError>(), Some(AppError::Duplicate(_))) {
+        StatusCode::BAD_REQUEST
+    } else {
+        status
+    };
     let mut resp = match face {
         Face::Layer5 => layer5_body(status, detail.as_deref()),
         Face::Layer5JsonBadRequest if status == StatusCode::BAD_REQUEST => {
