@@ -42,7 +42,9 @@ const ORDER: [(&str, &str); 7] = [
     ("created_at", "c.created_at"),
     ("updated_at", "c.updated_at"),
 ];
-const SELECT: &str = "SELECT c.id, c.uuid, c.org_id, o.uuid, u.uuid, c.name, c.type, c.sub_type, c.kind, c.status, \
+/// `uuid` of a row is its id on the wire: the client's own (`alias_uuid`) where
+/// another organization already held it (migration V021).
+const SELECT: &str = "SELECT c.id, COALESCE(c.alias_uuid, c.uuid), c.org_id, o.uuid, u.uuid, c.name, c.type, c.sub_type, c.kind, c.status, \
     c.metadata, cr.uuid, c.created_at, c.updated_at, c.deleted_at";
 const FROM: &str = "FROM connections c JOIN organizations o ON o.id = c.org_id \
     LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN credentials cr ON cr.id = c.credential_id";
@@ -156,17 +158,37 @@ pub fn status_summary(
     Ok(out)
 }
 
-pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<ConnectionRow>> {
-    let sql = format!("{SELECT} {FROM} WHERE c.uuid = ?1 AND c.deleted_at IS NULL AND o.deleted_at IS NULL");
-    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
+/// Rows whose wire id is `uuid`: `alias_uuid`, or `uuid` where there is no alias.
+const WIRE_ID: &str = "(c.alias_uuid = ?1 OR (c.uuid = ?1 AND c.alias_uuid IS NULL))";
+
+/// The live connections with this id, one per organization at most, oldest first.
+pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Vec<ConnectionRow>> {
+    let sql =
+        format!("{SELECT} {FROM} WHERE {WIRE_ID} AND c.deleted_at IS NULL AND o.deleted_at IS NULL ORDER BY c.id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([uuid.to_string()], from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-/// `(row id, org, soft-deleted?)` of the connection with this uuid, deleted or not.
-pub fn any_by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<(ConnectionId, OrgId, bool)>> {
+/// The live connection of `org` with this id.
+pub fn by_uuid_in(conn: &Connection, org: OrgId, uuid: uuid::Uuid) -> AppResult<Option<ConnectionRow>> {
+    Ok(by_uuid(conn, uuid)?.into_iter().find(|r| r.org == org))
+}
+
+/// `(row id, soft-deleted?)` of `org`'s connection with this id, deleted or not.
+pub fn any_in_org(conn: &Connection, org: OrgId, uuid: uuid::Uuid) -> AppResult<Option<(ConnectionId, bool)>> {
     Ok(conn
-        .prepare_cached("SELECT id, org_id, deleted_at IS NOT NULL FROM connections WHERE uuid = ?1")?
-        .query_row([uuid.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .prepare_cached(
+            "SELECT id, deleted_at IS NOT NULL FROM connections c
+              WHERE c.org_id = ?2 AND COALESCE(c.alias_uuid, c.uuid) = ?1",
+        )?
+        .query_row(params![uuid.to_string(), org], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
+}
+
+/// Is this `uuid` a stored row's own, in any organization?
+fn uuid_taken(conn: &Connection, uuid: &str) -> AppResult<bool> {
+    Ok(conn.prepare_cached("SELECT 1 FROM connections WHERE uuid = ?1")?.exists([uuid])?)
 }
 
 /// Removes a soft-deleted connection for good (its id is being registered again).
@@ -200,13 +222,20 @@ pub fn insert(
     f: &ConnectionFields<'_>,
 ) -> AppResult<ConnectionId> {
     let now = time::now_db();
+    // An id another organization holds is kept as this row's alias: it
+    // neither collides with that row nor tells the client it exists.
+    let (own, alias) = match uuid.map(|u| u.to_string()) {
+        Some(wanted) if uuid_taken(conn, &wanted)? => (new_uuid().to_string(), Some(wanted)),
+        Some(wanted) => (wanted, None),
+        None => (new_uuid().to_string(), None),
+    };
     conn.prepare_cached(
         "INSERT INTO connections (uuid, org_id, owner_id, name, type, sub_type, kind, status, metadata, credential_id,
-                                  meshery_server_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                                  meshery_server_id, created_at, updated_at, alias_uuid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
     )?
     .execute(params![
-        uuid.unwrap_or_else(new_uuid).to_string(),
+        own,
         org,
         owner,
         f.name,
@@ -217,7 +246,8 @@ pub fn insert(
         f.metadata.to_string(),
         f.credential,
         f.meshery_server_id,
-        now
+        now,
+        alias
     ])
     .map_err(|e| match AppError::from(e) {
         AppError::Conflict(_) => AppError::duplicate("a connection with this id already exists"),
@@ -259,9 +289,9 @@ pub fn delete(conn: &Connection, id: ConnectionId) -> AppResult<()> {
 /// Live connections of an org registered by one Meshery server, or that server's own connection.
 pub fn of_meshery_server(conn: &Connection, org: OrgId, server: &str) -> AppResult<Vec<(ConnectionId, uuid::Uuid)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, uuid FROM connections
+        "SELECT id, COALESCE(alias_uuid, uuid) FROM connections
           WHERE org_id = ?1 AND deleted_at IS NULL
-            AND (meshery_server_id = ?2 OR (kind = 'meshery' AND uuid = ?2))",
+            AND (meshery_server_id = ?2 OR (kind = 'meshery' AND COALESCE(alias_uuid, uuid) = ?2))",
     )?;
     let rows = stmt.query_map(params![org, server], |r| Ok((r.get(0)?, cols::uuid(r, 1)?)))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
