@@ -71,7 +71,7 @@ async fn lifecycle() {
     assert_eq!(inv["emails"], json!(["x@example.com"]));
     assert_eq!(inv["status"], "enabled");
     assert_eq!(inv["accepted_by"], json!([]));
-    assert!(inv["expires_at"].is_null() && inv["quota"].is_null() && inv["deleted_at"].is_null());
+    assert!(inv["expires_at"].is_null() && inv["quota"] == 0 && inv["deleted_at"].is_null());
     assert_eq!(inv["is_default"], false);
     let id = inv["id"].as_str().unwrap();
     let path = format!("{BASE}/{id}");

@@ -62,8 +62,8 @@ pub struct Invitation {
     pub accepted_by: Vec<String>,
     /// Null: never expires.
     pub expires_at: Option<Time>,
-    /// Null: unlimited acceptances.
-    pub quota: Option<i64>,
+    /// 0: unlimited acceptances (the integer's empty value; never null).
+    pub quota: i64,
     pub is_default: bool,
     pub created_at: Time,
     pub updated_at: Time,
@@ -84,7 +84,7 @@ impl From<InvitationRow> for Invitation {
             status: i.status,
             accepted_by: i.accepted_by,
             expires_at: i.expires_at.map(Time),
-            quota: i.quota,
+            quota: i.quota.unwrap_or(0),
             is_default: i.is_default,
             created_at: i.created_at.into(),
             updated_at: i.updated_at.into(),

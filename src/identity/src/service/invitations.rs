@@ -50,8 +50,8 @@ fn check(i: &InvitationInput) -> AppResult<Checked> {
         s @ ("enabled" | "disabled") => s.to_string(),
         other => return Err(AppError::validation(format!("status '{other}' is not enabled or disabled"))),
     };
-    if i.quota.is_some_and(|q| q < 1) {
-        return Err(AppError::validation("quota must be at least 1 (omit it for unlimited)"));
+    if i.quota.is_some_and(|q| q < 0) {
+        return Err(AppError::validation("quota must not be negative (0 or none: unlimited)"));
     }
     let trimmed = |v: &[String]| v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     Ok(Checked { name, description, emails, roles: trimmed(&i.roles), teams: trimmed(&i.teams), status })
@@ -111,7 +111,8 @@ fn fields<'a>(ch: &'a Checked, i: &'a InvitationInput) -> InvitationFields<'a> {
         teams: &ch.teams,
         status: &ch.status,
         expires_at: i.expires_at.as_ref(),
-        quota: i.quota,
+        // 0 is the wire's "unlimited", stored as no quota.
+        quota: i.quota.filter(|q| *q > 0),
         is_default: i.is_default,
     }
 }

@@ -202,7 +202,7 @@ fn credential_ref(
 /// A connection with the environments it belongs to.
 pub struct ConnectionView {
     pub row: ConnectionRow,
-    pub environments: Vec<(uuid::Uuid, String)>,
+    pub environments: Vec<crate::store::environments::EnvironmentRow>,
 }
 
 pub(crate) fn view(c: &Conn, row: ConnectionRow) -> AppResult<ConnectionView> {
