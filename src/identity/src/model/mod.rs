@@ -19,7 +19,7 @@ use crate::store::orgs::OrgRow;
 use crate::store::tokens::{Kind, TokenRow};
 
 /// The reference renders unset required times as Go's zero time.
-fn zero_time() -> Time {
+pub(crate) fn zero_time() -> Time {
     Time(Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).single().unwrap_or_default())
 }
 
