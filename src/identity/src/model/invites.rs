@@ -4,6 +4,7 @@
 use meshcloud_kernel::http::types::{Text, Time};
 use meshcloud_kernel::layer5_page;
 use poem_openapi::Object;
+use poem_openapi::types::MaybeUndefined;
 
 use super::User;
 use crate::store::badges::BadgeRow;
@@ -144,8 +145,11 @@ pub struct InvitationPayload {
     pub roles: Vec<String>,
     pub teams: Vec<String>,
     pub status: Text,
-    pub expires_at: Option<Time>,
-    pub quota: Option<i64>,
+    /// `null`: never expires. Left out of an update: unchanged.
+    pub expires_at: MaybeUndefined<Time>,
+    /// `0` or `null`: unlimited. Left out of an update: unchanged.
+    pub quota: MaybeUndefined<i64>,
+    /// Left out of an update: unchanged.
     pub is_default: Option<bool>,
 }
 

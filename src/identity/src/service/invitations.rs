@@ -26,6 +26,16 @@ pub struct InvitationInput {
     pub expires_at: Option<Timestamp>,
     pub quota: Option<i64>,
     pub is_default: bool,
+    /// Fields the client left out: an update keeps their stored values.
+    pub absent: Absent,
+}
+
+/// Optional fields of an invitation a client did not send.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Absent {
+    pub expires_at: bool,
+    pub quota: bool,
+    pub is_default: bool,
 }
 
 struct Checked {
@@ -182,6 +192,16 @@ impl Identity {
                 }
                 let org = orgs::get(c, inv.org)?;
                 check_grants(c, &p, &org, &ch)?;
+                let mut input = input;
+                if input.absent.expires_at {
+                    input.expires_at = inv.expires_at;
+                }
+                if input.absent.quota {
+                    input.quota = inv.quota;
+                }
+                if input.absent.is_default {
+                    input.is_default = inv.is_default;
+                }
                 invitations::update(c, inv.id, &fields(&ch, &input))?;
                 audit::record(
                     c,
