@@ -253,8 +253,9 @@ async fn bodyless_decisions_name_the_request_in_the_query() {
     let by_email = format!("/api/identity/users/request/deny?email={}", enc("other@n.example"));
     w.admin.post_empty(&by_email).await.expect(200);
     assert_login_refused(&login(&w.s, "other@n.example", "newcomer-password-1").await);
-    // Naming nothing is a 400 in the face's format, not a 415.
+    // Naming nothing, or an id that does not parse, is a 400 in the face's format, not a 415.
     for path in ["/api/identity/users/request/approve", "/api/identity/users/request/deny"] {
         w.admin.post_empty(path).await.assert_l5_error(400, L5_BAD_REQUEST);
+        w.admin.post_empty(&format!("{path}?id=not-a-uuid")).await.assert_l5_error(400, L5_BAD_REQUEST);
     }
 }
