@@ -158,16 +158,29 @@ pub fn status_summary(
     Ok(out)
 }
 
-/// Rows whose wire id is `uuid`: `alias_uuid`, or `uuid` where there is no alias.
-const WIRE_ID: &str = "(c.alias_uuid = ?1 OR (c.uuid = ?1 AND c.alias_uuid IS NULL))";
-
-/// The live connections with this id, one per organization at most, oldest first.
+/// The live connections with this id (their `alias_uuid`, or their `uuid`
+/// where they have no alias), one per organization at most, oldest first.
+/// Two key lookups and then each row by its key: plans that no statistics
+/// can turn into a scan.
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Vec<ConnectionRow>> {
-    let sql =
-        format!("{SELECT} {FROM} WHERE {WIRE_ID} AND c.deleted_at IS NULL AND o.deleted_at IS NULL ORDER BY c.id");
+    let mut ids: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM connections WHERE uuid = ?1 AND alias_uuid IS NULL AND deleted_at IS NULL
+             UNION ALL
+             SELECT id FROM connections INDEXED BY connections_alias WHERE alias_uuid = ?1 AND deleted_at IS NULL",
+        )?
+        .query_map([uuid.to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.sort_unstable();
+    let sql = format!("{SELECT} {FROM} WHERE c.id = ?1 AND o.deleted_at IS NULL");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([uuid.to_string()], from_row)?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = stmt.query_row([id], from_row).optional()? {
+            out.push(row);
+        }
+    }
+    Ok(out)
 }
 
 /// The live connection of `org` with this id.
@@ -295,4 +308,60 @@ pub fn of_meshery_server(conn: &Connection, org: OrgId, server: &str) -> AppResu
     )?;
     let rows = stmt.query_map(params![org, server], |r| Ok((r.get(0)?, cols::uuid(r, 1)?)))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+#[cfg(test)]
+mod plans {
+    //! Finding a connection by its wire id (its own uuid or an alias, V021)
+    //! is a key lookup whatever the statistics say.
+
+    use meshcloud_kernel::db::plan::{Expect, check_under_each, statements_of};
+
+    use super::*;
+
+    #[test]
+    fn reads_by_id_are_key_lookups() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("plans.db");
+        meshcloud_kernel::db::migrate(&path).expect("migrates");
+        let conn = Connection::open(&path).expect("opens");
+        conn.execute_batch(
+            "INSERT INTO users (uuid, email, user_id, created_at, updated_at) VALUES ('00000000-0000-4000-8000-000000000000', 'a@b.c', 'a', '', '');
+             INSERT INTO organizations (uuid, name, owner_id, created_at, updated_at) VALUES
+                 ('00000000-0000-4000-8000-000000000001', 'a', 1, '', ''), ('00000000-0000-4000-8000-000000000002', 'b', 1, '', '');",
+        )
+        .expect("seed");
+        let f = ConnectionFields {
+            name: "k",
+            kind_type: "platform",
+            sub_type: "orchestration",
+            kind: "kubernetes",
+            status: "connected",
+            metadata: &serde_json::json!({}),
+            credential: None,
+            meshery_server_id: None,
+        };
+        conn.execute_batch("BEGIN").expect("begin");
+        let wanted = new_uuid();
+        insert(&conn, Some(wanted), OrgId(1), UserId(1), &f).expect("first");
+        // The same id in another org becomes an alias of a fresh row uuid.
+        insert(&conn, Some(wanted), OrgId(2), UserId(1), &f).expect("aliased");
+        for i in 0..500 {
+            insert(&conn, None, OrgId(1 + i % 2), UserId(1), &f).expect("more");
+        }
+        conn.execute_batch("COMMIT").expect("commit");
+        let (found, sqls) = statements_of(&conn, || by_uuid(&conn, wanted).expect("read"));
+        assert_eq!(found.iter().map(|r| (r.org, r.uuid)).collect::<Vec<_>>(), [(OrgId(1), wanted), (OrgId(2), wanted)]);
+        assert_eq!(sqls.len(), 2, "{sqls:#?}");
+        let ids =
+            Expect { uses: &["connections_alias", "sqlite_autoindex_connections_1"], never_scan: &["connections"] };
+        // (The rows are then read by key with the same joins as `get`.)
+        let (_, in_org) = statements_of(&conn, || any_in_org(&conn, OrgId(2), wanted).expect("read"));
+        let queries = vec![
+            (sqls[0].clone(), ids),
+            (in_org[0].clone(), Expect { uses: &["connections_wire_id"], never_scan: &["c"] }),
+        ];
+        check_under_each(&conn, &[("connections", 1), ("organizations", 1)], &queries)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
 }
