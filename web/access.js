@@ -406,7 +406,7 @@ const invitationEditor = editForm($("#invitation-form"), {
     form.elements.emails.value = (inv.emails || []).join(", ");
     form.elements.status.value = inv.status;
     form.elements.expires_at.value = toLocalInput(inv.expires_at);
-    form.elements.quota.value = inv.quota ?? "";
+    form.elements.quota.value = inv.quota || ""; // 0: unlimited
     form.elements.is_default.checked = !!inv.is_default;
     fillInvitationChoices(inv.roles || [], inv.teams || []);
   },
@@ -449,7 +449,7 @@ async function loadInvitations() {
     const grants = [...(inv.roles || []), ...(inv.teams || []).map((t) => `team ${teamName(t)}`)];
     const expired = inv.expires_at && new Date(inv.expires_at) < new Date();
     const status = inv.status + (inv.is_default ? ", default" : "") + (expired ? ", expired" : inv.expires_at ? `, until ${when(inv.expires_at)}` : "");
-    const used = `${(inv.accepted_by || []).length}${inv.quota == null ? "" : ` of ${inv.quota}`}`;
+    const used = `${(inv.accepted_by || []).length}${!inv.quota ? "" : ` of ${inv.quota}`}`;
     body.append(el("tr", {},
       el("td", {}, inv.name, inv.description ? el("div", { class: "muted", textContent: inv.description }) : null),
       el("td", {}, code, navigator.clipboard ? button("Copy", () => navigator.clipboard.writeText(inv.id), "secondary small") : null),

@@ -159,6 +159,10 @@ let connectionEditing = null;
 
 // A connection keeps its credential unless another is chosen (the server has
 // no way to unlink one), so "none" is offered only when there is none.
+// A connection without a credential carries the nil UUID (the API never sends null).
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+const credentialOf = (c) => (c && c.credential_id !== NIL_UUID ? c.credential_id : null);
+
 function credentialChoices(select, current, keep) {
   const known = credentialList.map((k) => ({ value: k.id, label: `${k.name} (${k.type})` }));
   if (current && !credentialList.some((k) => k.id === current)) known.unshift({ value: current, label: "(current credential)" });
@@ -185,7 +189,7 @@ const connectionEditor = editForm($("#connection-form"), {
     form.elements.type.value = c.type;
     form.elements.sub_type.value = c.sub_type;
     statusChoices(form.elements.status, STATUSES, c.status);
-    credentialChoices(form.elements.credential_id, c.credential_id);
+    credentialChoices(form.elements.credential_id, credentialOf(c));
     form.elements.metadata.value = JSON.stringify(c.metadata ?? {}, null, 2);
     const note = $("#connection-status-note");
     note.textContent = "Status changes follow the connection life cycle; the server says which changes it allows.";
@@ -236,13 +240,13 @@ async function loadConnections() {
   credentialList = credentials ? credentials.credentials : [];
   const names = new Map(credentialList.map((k) => [k.id, k.name]));
   const choice = $("#connection-form").elements.credential_id;
-  credentialChoices(choice, connectionEditing ? connectionEditing.credential_id : null, choice.value || undefined);
+  credentialChoices(choice, credentialOf(connectionEditing), choice.value || undefined);
   $("#connection-credential").hidden = !credentials;
   renderSummary((all || page).statusSummary, (all || page).total_count);
   const body = $("#connections-table tbody");
   body.replaceChildren();
   for (const c of page.connections) {
-    const credential = c.credential_id ? names.get(c.credential_id) || "(linked)" : "";
+    const credential = credentialOf(c) ? names.get(c.credential_id) || "(linked)" : "";
     body.append(el("tr", {},
       cell(c.name),
       cell(c.kind),

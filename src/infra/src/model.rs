@@ -26,7 +26,8 @@ pub struct Environment {
     pub name: String,
     pub description: String,
     pub organization_id: uuid::Uuid,
-    pub owner: Option<uuid::Uuid>,
+    /// The nil UUID when the owner's account is gone.
+    pub owner: uuid::Uuid,
     pub created_at: Time,
     pub metadata: serde_json::Value,
     pub updated_at: Time,
@@ -42,7 +43,7 @@ impl From<EnvironmentRow> for Environment {
             name: e.name,
             description: e.description,
             organization_id: e.org_uuid,
-            owner: e.owner,
+            owner: e.owner.unwrap_or_default(),
             created_at: e.created_at.into(),
             metadata: e.metadata,
             updated_at: e.updated_at.into(),
@@ -61,30 +62,26 @@ pub struct EnvironmentPayload {
     pub organization_id: uuid::Uuid,
 }
 
-/// An environment a connection belongs to.
-#[derive(Debug, Clone, Object)]
-pub struct EnvironmentRef {
-    pub id: uuid::Uuid,
-    pub name: String,
-}
-
 /// A cluster, registry or service the organization's tools connect to.
 #[derive(Debug, Clone, Object)]
 pub struct Connection {
     pub id: uuid::Uuid,
     pub name: String,
-    pub credential_id: Option<uuid::Uuid>,
+    /// The nil UUID when the connection uses no credential.
+    pub credential_id: uuid::Uuid,
     #[oai(rename = "type")]
     pub kind_type: String,
     pub sub_type: String,
     pub kind: String,
     pub metadata: serde_json::Value,
     pub status: String,
-    pub user_id: Option<uuid::Uuid>,
+    /// The nil UUID when the registering account is gone.
+    pub user_id: uuid::Uuid,
     pub created_at: Time,
     pub updated_at: Time,
     pub deleted_at: Option<Time>,
-    pub environments: Vec<EnvironmentRef>,
+    /// The environments it is attached to, as full environment objects.
+    pub environments: Vec<Environment>,
     #[oai(rename = "schemaVersion")]
     pub schema_version: String,
 }
@@ -95,17 +92,17 @@ impl From<ConnectionView> for Connection {
         Connection {
             id: c.uuid,
             name: c.name,
-            credential_id: c.credential,
+            credential_id: c.credential.unwrap_or_default(),
             kind_type: c.kind_type,
             sub_type: c.sub_type,
             kind: c.kind,
             metadata: c.metadata,
             status: c.status,
-            user_id: c.owner,
+            user_id: c.owner.unwrap_or_default(),
             created_at: c.created_at.into(),
             updated_at: c.updated_at.into(),
             deleted_at: c.deleted_at.map(Time),
-            environments: v.environments.into_iter().map(|(id, name)| EnvironmentRef { id, name }).collect(),
+            environments: v.environments.into_iter().map(Environment::from).collect(),
             schema_version: CONNECTION_SCHEMA.into(),
         }
     }
@@ -308,7 +305,8 @@ layer5_page!(ViewsPage, "views", LinkedItem);
 #[derive(Debug, Clone, Object)]
 pub struct WorkspaceEvent {
     pub id: uuid::Uuid,
-    pub user_id: Option<uuid::Uuid>,
+    /// The nil UUID for events of meshcloud itself.
+    pub user_id: uuid::Uuid,
     pub system_id: uuid::Uuid,
     pub category: String,
     pub action: String,
@@ -328,7 +326,7 @@ impl From<EventRow> for WorkspaceEvent {
     fn from(e: EventRow) -> Self {
         WorkspaceEvent {
             id: e.uuid,
-            user_id: e.user,
+            user_id: e.user.unwrap_or_default(),
             system_id: uuid::Uuid::nil(),
             category: e.category,
             action: e.action,

@@ -15,8 +15,11 @@ pub enum AppError {
     NotFoundAs(&'static str),
     /// Input is malformed or breaks a rule; the message says which.
     Validation(String),
-    /// The change collides with existing state (a unique name, a stale reference).
+    /// The change collides with existing state (a stale reference, a rule).
     Conflict(String),
+    /// A name that is taken, or a membership that already exists. 409 where
+    /// the face documents it; the Layer5 face documents only 400 for it.
+    Duplicate(String),
     /// No credential, or one that is unknown, expired or revoked.
     Unauthenticated,
     /// A valid credential without the privilege for this operation.
@@ -38,7 +41,7 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::NotFoundAs(_) => "not_found",
             AppError::Validation(_) => "invalid_request",
-            AppError::Conflict(_) => "conflict",
+            AppError::Conflict(_) | AppError::Duplicate(_) => "conflict",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::RateLimited { .. } => "rate_limited",
@@ -52,7 +55,7 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::NotFoundAs(_) => StatusCode::NOT_FOUND,
             AppError::Validation(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Duplicate(_) => StatusCode::CONFLICT,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -66,7 +69,7 @@ impl AppError {
     /// The detail a client may see (internal errors have none).
     pub fn detail(&self) -> Option<&str> {
         match self {
-            AppError::Validation(m) | AppError::Conflict(m) | AppError::OAuth(_, m) => Some(m),
+            AppError::Validation(m) | AppError::Conflict(m) | AppError::Duplicate(m) | AppError::OAuth(_, m) => Some(m),
             AppError::NotFoundAs(m) => Some(m),
             _ => None,
         }
@@ -87,6 +90,10 @@ impl AppError {
 
     pub fn conflict(msg: impl Into<String>) -> Self {
         AppError::Conflict(msg.into())
+    }
+
+    pub fn duplicate(msg: impl Into<String>) -> Self {
+        AppError::Duplicate(msg.into())
     }
 
     pub fn internal(msg: impl fmt::Display) -> Self {
@@ -119,7 +126,7 @@ impl fmt::Display for AppError {
             AppError::NotFound => f.write_str("not found"),
             AppError::NotFoundAs(m) => f.write_str(m),
             AppError::Validation(m) => write!(f, "invalid request: {m}"),
-            AppError::Conflict(m) => write!(f, "conflict: {m}"),
+            AppError::Conflict(m) | AppError::Duplicate(m) => write!(f, "conflict: {m}"),
             AppError::Unauthenticated => f.write_str("unauthenticated"),
             AppError::Forbidden => f.write_str("insufficient privilege"),
             AppError::RateLimited { .. } => f.write_str("too many requests"),

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use futures_util::FutureExt;
 use meshcloud_kernel::AppError;
-use meshcloud_kernel::http::face::{Face, is_api_path, render_error};
+use meshcloud_kernel::http::face::{Face, is_api_path, json_without_content_type, render_error};
 use poem::PathPattern;
 use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response};
@@ -48,6 +48,9 @@ pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: R
         .map_or_else(new_request_id, str::to_string);
     let span = tracing::info_span!("request", request_id = %request_id);
 
+    if req.header(header::CONTENT_TYPE).is_none() && json_without_content_type(&path) {
+        req.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
     let declared = req.header(header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
     let limit = body_limit(&method, &path);
     let result = if declared.is_some_and(|n| n > limit) {

@@ -11,10 +11,12 @@ use crate::store::schedules::ScheduleRow;
 #[derive(Debug, Clone, Object)]
 pub struct EventItem {
     pub id: uuid::Uuid,
-    pub user_id: Option<uuid::Uuid>,
+    /// The nil UUID for events of meshcloud itself (no user acted).
+    pub user_id: uuid::Uuid,
     pub org_id: Option<uuid::Uuid>,
-    /// The agent that reported it, for events sent to `POST /events`.
-    pub system_id: Option<String>,
+    /// The agent that reported it, for events sent to `POST /events`; the nil
+    /// UUID otherwise.
+    pub system_id: String,
     pub category: String,
     pub action: String,
     /// The id of what the event is about.
@@ -39,9 +41,9 @@ impl From<EventRow> for EventItem {
     fn from(e: EventRow) -> Self {
         EventItem {
             id: e.uuid,
-            user_id: e.user,
+            user_id: e.user.unwrap_or_default(),
             org_id: e.org,
-            system_id: e.system_id,
+            system_id: e.system_id.unwrap_or_else(|| uuid::Uuid::nil().to_string()),
             category: e.category,
             action: e.action,
             acted_upon: e.acted_upon,

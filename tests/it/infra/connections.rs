@@ -455,3 +455,46 @@ async fn soft_delete() {
     // Nothing is left to detach.
     w.alice.delete(&format!("/api/environments/{env}/connections/{id}")).await.assert_l5_error(404, L5_NOT_FOUND);
 }
+
+/// A PUT without `metadata` (or `sub_type`) keeps what is stored: the
+/// Kubernetes context stays readable.
+#[tokio::test]
+async fn put_keeps_absent_fields() {
+    let w = world().await;
+    let api = w.alice.ctx(&w.org_a);
+    let mut body = connection_body("cluster", "kubernetes", "connected");
+    body["metadata"] = json!({"context": {"cluster": "c1", "user": "u1"}});
+    let id = id_of(&api.post(BASE, body).await.expect(201));
+    let update = json!({"name": "renamed", "type": "platform", "kind": "kubernetes", "status": "connected"});
+    let v = api.put(&conn_path(&id), update).await.expect(200);
+    assert_eq!(v["name"], "renamed");
+    assert_eq!(v["metadata"], json!({"context": {"cluster": "c1", "user": "u1"}}), "{v}");
+    assert_eq!(v["sub_type"], "orchestration", "{v}");
+    let ctx = api.get(&format!("{BASE}/kubernetes/{id}/context")).await.expect(200);
+    assert_eq!(ctx, json!({"cluster": "c1", "user": "u1"}));
+    // Sent, it replaces.
+    let mut replace = connection_body("renamed", "kubernetes", "connected");
+    replace["metadata"] = json!({"other": 1});
+    assert_eq!(api.put(&conn_path(&id), replace).await.expect(200)["metadata"], json!({"other": 1}));
+}
+
+/// A connection's `environments` are whole environment objects, as the
+/// upstream schema has them; ids without a value are the nil UUID, not null.
+#[tokio::test]
+async fn environments_are_full_objects() {
+    let w = world().await;
+    let api = w.alice.ctx(&w.org_a);
+    let id = id_of(&api.post(BASE, connection_body("k", "kubernetes", "connected")).await.expect(201));
+    let env = w.alice.create_env(&w.org_a, "prod").await;
+    assert_eq!(w.alice.post_empty(&format!("/api/environments/{env}/connections/{id}")).await.status, 201);
+    let c = w.alice.get(&conn_path(&id)).await.expect(200);
+    assert_eq!(c["credential_id"], NIL_UUID, "{c}");
+    assert_eq!(c["user_id"], w.alice_id.as_str());
+    let envs = c["environments"].as_array().expect("environments");
+    assert_eq!(envs.len(), 1, "{c}");
+    let whole = w.alice.get(&format!("/api/environments/{env}")).await.expect(200)["environments"][0].clone();
+    assert_eq!(envs[0], whole, "the same object the environment API answers");
+    for f in ["id", "schemaVersion", "name", "description", "organization_id", "owner", "created_at", "metadata"] {
+        assert!(envs[0].get(f).is_some_and(|v| !v.is_null()), "{f}: {c}");
+    }
+}

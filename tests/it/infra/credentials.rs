@@ -127,7 +127,7 @@ async fn crud_at_the_collection_path() {
     w.alice.delete(&format!("{BASE}?credentialId={id}")).await.assert_l5_error(404, L5_NOT_FOUND);
     assert_eq!(strs(&api.get(BASE).await.expect(200)["credentials"], "name"), ["a-token"]);
     let c = w.alice.get(&format!("/api/integrations/connections/{conn}")).await.expect(200);
-    assert!(c["credential_id"].is_null(), "{c}");
+    assert_eq!(c["credential_id"], NIL_UUID, "no credential: the nil UUID, never null: {c}");
 }
 
 #[tokio::test]

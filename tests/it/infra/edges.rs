@@ -31,14 +31,59 @@ async fn a_deleted_connection_id_can_be_registered_again() {
     body["id"] = json!(id);
     w.alice.create_connection(&w.org_a, body.clone()).await;
     let again = w.alice.ctx(&w.org_a).post("/api/integrations/connections", body.clone()).await;
-    again.assert_l5_error(409, "Conflict");
+    again.assert_l5_error(400, L5_BAD_REQUEST);
     w.alice.delete(&format!("/api/integrations/connections/{id}")).await.expect_204();
     let back = w.alice.create_connection(&w.org_a, body.clone()).await;
     assert_eq!(back["id"], id.as_str());
     let list = w.alice.ctx(&w.org_a).get("/api/integrations/connections").await.expect(200);
     assert_eq!(list["total_count"], 1, "{list}");
-    // Another org cannot take it over.
-    w.admin.ctx(&w.org_b).post("/api/integrations/connections", body).await.assert_l5_error(409, "Conflict");
+}
+
+/// Client-chosen connection ids are scoped per organization: another org's
+/// id neither conflicts nor is revealed, and each org reads its own.
+#[tokio::test]
+async fn connection_ids_are_per_organization() {
+    let w = world().await;
+    let base = "/api/integrations/connections";
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut body = connection_body("in A", "kubernetes", "connected");
+    body["id"] = json!(id);
+    body["metadata"] = json!({"context": {"cluster": "a"}});
+    w.alice.create_connection(&w.org_a, body.clone()).await;
+    // B registers the same id: the same answer as for a fresh one.
+    body["name"] = json!("in B");
+    body["metadata"] = json!({"context": {"cluster": "b"}});
+    let b = w.admin.ctx(&w.org_b).post(base, body.clone()).await.expect(201);
+    assert_eq!(b["id"], id.as_str());
+    // Within B it is now taken.
+    w.admin.ctx(&w.org_b).post(base, body.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
+
+    let path = format!("{base}/{id}");
+    assert_eq!(w.alice.get(&path).await.expect(200)["name"], "in A");
+    assert_eq!(w.carol.get(&path).await.expect(200)["name"], "in A");
+    let dave = &w.dave;
+    assert_eq!(dave.get(&path).await.expect(200)["name"], "in B");
+    let ctx = dave.get(&format!("{base}/kubernetes/{id}/context")).await.expect(200);
+    assert_eq!(ctx, json!({"cluster": "b"}));
+    // A provider admin sees both: the org in context picks.
+    assert_eq!(w.admin.ctx(&w.org_b).get(&path).await.expect(200)["name"], "in B");
+    assert_eq!(w.admin.ctx(&w.org_a).get(&path).await.expect(200)["name"], "in A");
+
+    // B's changes stay in B.
+    let env = w.admin.create_env(&w.org_b, "b-env").await;
+    assert_eq!(w.admin.post_empty(&format!("/api/environments/{env}/connections/{id}")).await.status, 201);
+    let env_a = w.alice.create_env(&w.org_a, "a-env").await;
+    assert_eq!(w.alice.post_empty(&format!("/api/environments/{env_a}/connections/{id}")).await.status, 201);
+    w.admin.ctx(&w.org_b).delete(&path).await.expect_204();
+    assert_eq!(w.alice.get(&path).await.expect(200)["name"], "in A");
+    dave.get(&path).await.assert_l5_error(404, L5_NOT_FOUND);
+    let in_env = w.alice.get(&format!("/api/environments/{env_a}/connections")).await.expect(200);
+    assert_eq!(strs(&in_env["connections"], "id"), [id.as_str()]);
+    // And B may register it again.
+    body["name"] = json!("in B again");
+    assert_eq!(w.admin.ctx(&w.org_b).post(base, body).await.expect(201)["id"], id.as_str());
+    assert_eq!(dave.get(&path).await.expect(200)["name"], "in B again");
+    assert_eq!(w.alice.get(&path).await.expect(200)["name"], "in A");
 }
 
 /// `deleted` is final: setting it removes the connection like DELETE does.

@@ -72,7 +72,7 @@ async fn crud_round_trip() {
 async fn labels_are_unique_and_input_is_checked() {
     let w = world().await;
     w.alice.post(BADGES, badge(&w.org_a, "Mentor", "mentor")).await.expect(201);
-    w.alice.post(BADGES, badge(&w.org_a, "Other mentor", "mentor")).await.assert_l5_error(409, "Conflict");
+    w.alice.post(BADGES, badge(&w.org_a, "Other mentor", "mentor")).await.assert_l5_error(400, L5_BAD_REQUEST);
     // Labels are unique per org only.
     w.admin.post(BADGES, badge(&w.org_b, "Mentor", "mentor")).await.expect(201);
 

@@ -71,7 +71,7 @@ async fn lifecycle() {
     assert_eq!(inv["emails"], json!(["x@example.com"]));
     assert_eq!(inv["status"], "enabled");
     assert_eq!(inv["accepted_by"], json!([]));
-    assert!(inv["expires_at"].is_null() && inv["quota"].is_null() && inv["deleted_at"].is_null());
+    assert!(inv["expires_at"].is_null() && inv["quota"] == 0 && inv["deleted_at"].is_null());
     assert_eq!(inv["is_default"], false);
     let id = inv["id"].as_str().unwrap();
     let path = format!("{BASE}/{id}");
@@ -127,7 +127,7 @@ async fn accepting_joins_with_roles_and_teams() {
     assert_eq!(strs(&members["teamsUsersMapping"], "user_id"), [frank_id.as_str()]);
     assert_eq!(frank.get(&format!("/api/identity/orgs/{}", w.org_a)).await.status, 200, "frank is in at once");
 
-    accept(&frank, &id).await.assert_l5_error(409, "Conflict");
+    accept(&frank, &id).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(w.alice.get(&format!("{BASE}/{id}")).await.expect(200)["accepted_by"], json!([frank_id]));
 }
 
@@ -195,7 +195,7 @@ async fn invalid_invitations_are_refused() {
 
     // One default invitation per organization.
     invite(&w.alice, &w.org_a, json!({"is_default": true})).await;
-    w.alice.post(BASE, payload(&w.org_a, json!({"is_default": true}))).await.assert_l5_error(409, "Conflict");
+    w.alice.post(BASE, payload(&w.org_a, json!({"is_default": true}))).await.assert_l5_error(400, L5_BAD_REQUEST);
     // Provider administration is never handed out by invitation.
     w.admin
         .post(BASE, payload(&w.org_a, json!({"roles": ["provider admin"]})))
@@ -308,4 +308,22 @@ async fn invitations_follow_their_org_and_teams() {
     let (_, grace) = w.s.user("grace@g.example", None).await;
     accept(&grace, &other).await.assert_l5_error(404, L5_NOT_FOUND);
     w.admin.get(&format!("{BASE}/{other}")).await.assert_l5_error(404, L5_NOT_FOUND);
+}
+
+/// An update keeps what it leaves out (`expires_at`, `quota`, `is_default`);
+/// `null` clears the expiry, and a quota of 0 is unlimited.
+#[tokio::test]
+async fn update_keeps_absent_fields() {
+    let w = world().await;
+    let expires = rfc3339_in(3600);
+    let id = invite(&w.alice, &w.org_a, json!({"expires_at": expires, "quota": 3, "is_default": true})).await;
+    let path = format!("{BASE}/{id}");
+    let v = w.alice.put(&path, payload(&w.org_a, json!({"name": "renamed"}))).await.expect(200);
+    assert_eq!(v["name"], "renamed");
+    assert_eq!((v["quota"].as_i64(), v["is_default"].as_bool()), (Some(3), Some(true)), "{v}");
+    assert!(v["expires_at"].is_string(), "{v}");
+    let v = w.alice.put(&path, payload(&w.org_a, json!({"expires_at": null, "quota": 0}))).await.expect(200);
+    assert!(v["expires_at"].is_null(), "null: never expires: {v}");
+    assert_eq!(v["quota"], 0, "0: unlimited, never null: {v}");
+    assert_eq!(v["is_default"], true);
 }

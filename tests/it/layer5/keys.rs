@@ -123,7 +123,7 @@ async fn keychains_belong_to_their_org() {
     }
     assert_eq!(list["total_count"].as_u64(), Some(names.len() as u64));
 
-    w.alice.post("/api/auth/keychains", json!({"name": "ops-2"})).await.assert_l5_error(409, "Conflict");
+    w.alice.post("/api/auth/keychains", json!({"name": "ops-2"})).await.assert_l5_error(400, L5_BAD_REQUEST);
     for body in ["{", "{}", r#"{"name": ""}"#, r#"{"name": 4}"#] {
         w.alice.raw(Method::POST, "/api/auth/keychains", body).await.assert_l5_error(400, L5_BAD_REQUEST);
         w.alice.raw(Method::PUT, &path, body).await.assert_l5_error(400, L5_BAD_REQUEST);

@@ -7,7 +7,20 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-const PUBLIC_FIELDS: [&str; 6] = ["id", "user_id", "first_name", "last_name", "avatar_url", "bio"];
+/// The upstream schema's required user fields, which every `/api/users` item carries.
+const PUBLIC_FIELDS: [&str; 11] = [
+    "id",
+    "user_id",
+    "provider",
+    "email",
+    "first_name",
+    "last_name",
+    "status",
+    "created_at",
+    "updated_at",
+    "last_login_time",
+    "deleted_at",
+];
 
 fn users_path(org: &str) -> String {
     format!("/api/identity/orgs/{org}/users")
@@ -95,6 +108,10 @@ async fn add_and_remove_members() {
     assert_eq!(w.alice.roles_of(&w.org_a, &frank_id).await, ["user"]);
     w.admin.post_empty(&format!("{base}/dave@b.example")).await.expect(201);
     assert_eq!(w.alice.roles_of(&w.org_a, &w.dave_id).await, ["user"], "by e-mail address");
+    // Already a member: the reference's 400, with the reason.
+    let again = w.admin.post_empty(&format!("{base}/{frank_id}")).await;
+    again.assert_l5_error(400, L5_BAD_REQUEST);
+    assert!(again.text.contains("already a member"), "{}", again.text);
 
     w.admin.post_empty(&format!("{base}/{}", uuid::Uuid::now_v7())).await.assert_l5_error(404, L5_NOT_FOUND);
     w.admin.post_empty(&format!("{base}/nobody@nowhere.example")).await.assert_l5_error(404, L5_NOT_FOUND);
@@ -132,11 +149,21 @@ async fn public_directory() {
     let v = anon.get("/api/users").await.expect(200);
     assert_eq!(v["total_count"], 1);
     assert_eq!(strs(&v["data"], "id"), [w.carol_id.as_str()]);
-    let u = v["data"][0].as_object().unwrap();
-    for k in u.keys() {
-        assert!(PUBLIC_FIELDS.contains(&k.as_str()), "anonymous callers see public fields only, got {k}: {u:?}");
+    let u = &v["data"][0];
+    for k in PUBLIC_FIELDS {
+        assert!(u.get(k).is_some(), "items carry the upstream user fields, {k} is missing: {u}");
     }
-    assert!(!v.to_string().contains("carol@a.example"), "never an e-mail address");
+    for k in ["email", "avatar_url", "bio", "provider", "status"] {
+        assert!(u[k].is_string(), "{k} is a string, never null: {u}");
+    }
+    assert!(u.get("preferences").is_none() && u.get("organizations").is_none(), "nothing private: {u}");
+    assert_eq!((u["email"].as_str(), u["last_login_time"].as_str()), (Some(""), Some("0001-01-01T00:00:00Z")));
+    assert!(!v.to_string().contains("carol@a.example"), "never an e-mail address that was not made public");
+    // Made public, the address is shown to anyone.
+    w.carol.put("/api/identity/users/preferences", json!({"publicEmail": true})).await.expect(200);
+    assert_eq!(anon.get("/api/users").await.expect(200)["data"][0]["email"], "carol@a.example");
+    w.carol.put("/api/identity/users/preferences", json!({"publicEmail": null})).await.expect(200);
+    assert!(!anon.get("/api/users").await.expect(200).to_string().contains("carol@a.example"));
 
     // Colleagues appear with their address; strangers only if public, without it.
     let seen = w.alice.get("/api/users?pagesize=500").await.expect(200);

@@ -49,7 +49,19 @@ async fn create_read_and_envelope() {
     assert_eq!(org["name"], "Acme", "names are trimmed");
     assert_eq!(org["description"], "rockets");
     assert_eq!(org["metadata"]["preferences"]["theme"]["id"], "x");
+    assert_eq!(org["metadata"]["preferences"]["dashboard"], json!({}), "the upstream keys are always there");
     assert!(org["domain"].is_null());
+    // Without stored preferences: a theme with the nil id and empty logos, and a dashboard.
+    let plain = admin.create_org(json!({"name": "plain"})).await;
+    let got = admin.get(&format!("/api/identity/orgs/{plain}")).await.expect(200);
+    let prefs = &got["organizations"][0]["metadata"]["preferences"];
+    assert_eq!(prefs["theme"]["id"], NIL_UUID, "{prefs}");
+    for view in ["desktopView", "mobileView", "darkDesktopView", "darkMobileView"] {
+        assert_eq!(prefs["theme"]["logo"][view], json!({"svg": "", "location": ""}), "{prefs}");
+    }
+    assert_eq!(prefs["dashboard"], json!({}));
+    let own = admin.get(&format!("/api/identity/orgs/{plain}/preferences")).await.expect(200);
+    assert_eq!(&own["preferences"], prefs);
     assert!(org["created_at"].as_str().unwrap().ends_with('Z'), "RFC 3339 UTC: {}", org["created_at"]);
     let profile = admin.get("/api/identity/users/profile").await.json();
     assert_eq!(org["owner"], profile["id"]);
@@ -62,7 +74,7 @@ async fn create_read_and_envelope() {
 
     let prefs = admin.get(&format!("/api/identity/orgs/{id}/preferences")).await;
     assert_eq!(prefs.status, 200);
-    assert_eq!(prefs.json(), json!({"preferences": {"theme": {"id": "x"}}}));
+    assert_eq!(prefs.json(), json!({"preferences": {"theme": {"id": "x"}, "dashboard": {}}}));
 }
 
 #[tokio::test]

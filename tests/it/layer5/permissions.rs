@@ -110,7 +110,8 @@ async fn profiles_are_visible_within_shared_orgs() {
         .map(|o| o["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["A"]);
-    assert_eq!(seen["preferences"], json!({}));
+    assert!(seen["preferences"].get("theme").is_none(), "private preferences stay private: {seen}");
+    assert_eq!(seen["preferences"]["selectedOrganizationId"], NIL_UUID);
     let own = w.alice.get(&format!("/api/identity/users/profile/{}", w.alice_id)).await.json();
     assert_eq!(own["organizations"]["total_count"], 2);
     assert_eq!(own["preferences"]["theme"], "dark");

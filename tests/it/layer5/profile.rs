@@ -79,7 +79,9 @@ async fn preferences_merge_and_validate() {
         bob.put("/api/identity/users/preferences", bad.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
     }
     let now = bob.get("/api/identity/users/profile").await.json();
-    assert_eq!(now["preferences"], json!({"selectedOrganization": bobs_org}));
+    assert_eq!(now["preferences"]["selectedOrganization"], bobs_org.as_str());
+    assert_eq!(now["preferences"]["selectedOrganizationId"], bobs_org.as_str());
+    assert!(now["preferences"].get("selectedWorkspace").is_none(), "{now}");
     assert_eq!(admin.get("/api/identity/users/profile").await.json()["preferences"], prefs);
 }
 
@@ -116,4 +118,67 @@ async fn org_context_follows_header_then_preference_then_first_org() {
     assert!(!r.text.contains("third"));
     let bad = bob.header("layer5-current-orgid", "zzz");
     assert_eq!(bad.get("/api/meshcloud/session").await.status, 400);
+}
+
+/// Fields the seed types without saying nullable are never null: strings are
+/// empty, objects `{}`, unset times the zero time. `preferences` carries the
+/// upstream schema's required keys with defaults.
+#[tokio::test]
+async fn unset_fields_are_empty_not_null() {
+    let s = Server::start().await;
+    let (_, bob) = s.user("bob@example.com", None).await;
+    let p = bob.get("/api/identity/users/profile").await.expect(200);
+    assert_eq!((p["avatar_url"].as_str(), p["bio"].as_str()), (Some(""), Some("")), "{p}");
+    assert_eq!((&p["country"], &p["region"]), (&json!({}), &json!({})), "{p}");
+    assert_eq!(p["accepted_terms_at"], "0001-01-01T00:00:00Z", "{p}");
+    assert!(p["first_login_time"].is_string(), "{p}");
+    let prefs = &p["preferences"];
+    assert_eq!(prefs["anonymousUsageStats"], false);
+    assert_eq!(prefs["anonymousPerfResults"], false);
+    assert!(prefs["updated_at"].is_string(), "{prefs}");
+    for key in [
+        "dashboardPreferences",
+        "selectedWorkspaceForOrganizations",
+        "usersExtensionPreferences",
+        "remoteProviderPreferences",
+    ] {
+        assert_eq!(prefs[key], json!({}), "{key}: {prefs}");
+    }
+    assert_eq!(prefs["selectedOrganizationId"], NIL_UUID, "none selected yet");
+    // The colleague view and the org user list carry the same shape.
+    let org = bob.create_org(json!({"name": "bob's"})).await;
+    let listed = bob.get(&format!("/api/identity/orgs/{org}/users")).await.expect(200);
+    let me = &listed["data"][0];
+    assert_eq!(me["bio"], "", "{me}");
+    assert_eq!(me["preferences"]["anonymousUsageStats"], false, "{me}");
+}
+
+/// `selectedOrganizationId` (the upstream schema's key) selects the org
+/// context like `selectedOrganization`; both read back the same.
+#[tokio::test]
+async fn selected_organization_id_selects_the_context() {
+    let s = Server::start().await;
+    let admin = s.admin().await;
+    let second = admin.create_org(json!({"name": "second"})).await;
+    let current = |v: serde_json::Value| v["current_organization"]["id"].as_str().map(str::to_string);
+    let r = admin.put("/api/identity/users/preferences", json!({"selectedOrganizationId": second})).await.expect(200);
+    assert_eq!(r["preferences"]["selectedOrganizationId"], second.as_str());
+    assert_eq!(r["preferences"]["selectedOrganization"], second.as_str());
+    let session = admin.get("/api/meshcloud/session").await.expect(200);
+    assert_eq!(current(session).as_deref(), Some(second.as_str()));
+    // Sending back what was read changes nothing; the nil UUID clears it.
+    let prefs = admin.get("/api/identity/users/profile").await.expect(200)["preferences"].clone();
+    admin.put("/api/identity/users/preferences", prefs).await.expect(200);
+    let cleared = json!({"selectedOrganizationId": NIL_UUID, "selectedOrganization": null});
+    let r = admin.put("/api/identity/users/preferences", cleared).await.expect(200);
+    assert_eq!(r["preferences"]["selectedOrganizationId"], NIL_UUID, "{r}");
+    assert!(r["preferences"].get("selectedOrganization").is_none(), "{r}");
+    // An org the caller is not in, or two keys that disagree, are refused.
+    let (_, bob) = s.user("bob@example.com", None).await;
+    bob.put("/api/identity/users/preferences", json!({"selectedOrganizationId": second}))
+        .await
+        .assert_l5_error(400, L5_BAD_REQUEST);
+    let bobs = bob.create_org(json!({"name": "bob's"})).await;
+    let split = json!({"selectedOrganizationId": bobs, "selectedOrganization": second});
+    bob.put("/api/identity/users/preferences", split).await.assert_l5_error(400, L5_BAD_REQUEST);
 }

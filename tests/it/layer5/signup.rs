@@ -285,9 +285,31 @@ async fn anonymous_bodies_are_small() {
     let s = Server::start().await;
     let big = json!({"email": "big@b.example", "message": "x".repeat(70 * 1024)});
     let r = s.anon().post(REQUESTS, big).await;
-    assert_eq!(r.status, 413, "{}", r.text);
+    r.assert_l5_error(400, L5_BAD_REQUEST);
+    assert!(r.text.contains("too large"), "{}", r.text);
     // Fields stay bounded too.
     let long = json!({"email": "long@b.example", "message": "x".repeat(2001)});
     s.anon().post(REQUESTS, long).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(s.anon().post(REQUESTS, json!({"email": "ok@b.example", "message": "hi"})).await.status, 201);
+}
+
+/// The vendor's client posts approve and deny with no body and no
+/// Content-Type; the request is named by a query parameter.
+#[tokio::test]
+async fn bodyless_decisions_name_the_request_in_the_query() {
+    let w = world().await;
+    ask(&w.s, "new@n.example", None).await.expect(201);
+    ask(&w.s, "other@n.example", None).await.expect(201);
+    let id = request_id(&w.admin, "new@n.example").await;
+    let approved = w.admin.post_empty(&format!("/api/identity/users/request/approve?id={id}")).await.expect(200);
+    assert_eq!(approved["email"], "new@n.example");
+    assert_eq!(login(&w.s, "new@n.example", "newcomer-password-1").await.status, 200);
+    let by_email = format!("/api/identity/users/request/deny?email={}", enc("other@n.example"));
+    w.admin.post_empty(&by_email).await.expect(200);
+    assert_login_refused(&login(&w.s, "other@n.example", "newcomer-password-1").await);
+    // Naming nothing, or an id that does not parse, is a 400 in the face's format, not a 415.
+    for path in ["/api/identity/users/request/approve", "/api/identity/users/request/deny"] {
+        w.admin.post_empty(path).await.assert_l5_error(400, L5_BAD_REQUEST);
+        w.admin.post_empty(&format!("{path}?id=not-a-uuid")).await.assert_l5_error(400, L5_BAD_REQUEST);
+    }
 }

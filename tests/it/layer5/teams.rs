@@ -192,8 +192,8 @@ async fn duplicate_names_conflict() {
     w.alice.create_team(&w.org_a, "Blue").await;
     let red = w.alice.create_team(&w.org_a, "Red").await;
     let r = w.alice.post(&base, json!({"name": "Blue"})).await;
-    r.assert_l5_error(409, "Conflict");
-    w.alice.put(&format!("{base}/{red}"), json!({"name": "Blue"})).await.assert_l5_error(409, "Conflict");
+    r.assert_l5_error(400, L5_BAD_REQUEST);
+    w.alice.put(&format!("{base}/{red}"), json!({"name": "Blue"})).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(team_names(&w.alice, &w.org_a).await, ["Blue", "Red"]);
     // Names are unique per organization only.
     w.admin.create_team(&w.org_b, "Blue").await;

@@ -405,7 +405,7 @@ async fn agents_report_events() {
     w.alice.ctx(&w.org_a).post("/events", json!({"category": "agent", "action": "bare"})).await.expect(201);
     let e = &data(&w.alice, &w.org_a, &filter(json!({"action": "bare"}))).await[0];
     assert_eq!((e["severity"].as_str(), e["status"].as_str()), (Some("informational"), Some("unread")), "{e}");
-    assert_eq!(e["system_id"], Value::Null, "{e}");
+    assert_eq!(e["system_id"], NIL_UUID, "never null: {e}");
 
     let before = audit(&w.alice, &w.org_a, "?cumulative=true").await;
     for bad in [
@@ -586,10 +586,28 @@ async fn an_event_without_an_actor_has_no_email_field() {
     // carol was added to org A by the CLI's code path: no actor, so no address.
     let w = world().await;
     let v = data(&w.alice, &w.org_a, "pagesize=all").await;
-    let (system, by_user): (Vec<&Value>, Vec<&Value>) = v.iter().partition(|e| e["user_id"].is_null());
+    let (system, by_user): (Vec<&Value>, Vec<&Value>) = v.iter().partition(|e| e["user_id"] == NIL_UUID);
     assert!(!system.is_empty(), "the fixture records an event without an actor: {v:?}");
     // The upstream types `email` as `format: email`: "" would not be one.
     assert!(system.iter().all(|e| e.get("email").is_none()), "{system:?}");
     let alice = by_user.iter().find(|e| e["user_id"] == w.alice_id.as_str()).expect("alice's own events");
     assert_eq!(alice["email"], "alice@a.example");
+}
+
+/// Events meshcloud records itself have no user and no agent: their
+/// `user_id` and `system_id` are the nil UUID, never null.
+#[tokio::test]
+async fn system_events_have_nil_ids_not_null() {
+    let s = Server::start().await;
+    let admin = s.admin().await;
+    let org = admin.get("/api/identity/orgs").await.expect(200)["organizations"][0]["id"].as_str().unwrap().to_string();
+    let all = data(&admin, &org, "pagesize=500").await;
+    let boot = all
+        .iter()
+        .find(|e| e["description"] == "default organization created")
+        .unwrap_or_else(|| panic!("no bootstrap event in {all:?}"));
+    assert_eq!((boot["user_id"].as_str(), boot["system_id"].as_str()), (Some(NIL_UUID), Some(NIL_UUID)), "{boot}");
+    for e in &all {
+        assert!(!e["user_id"].is_null() && !e["system_id"].is_null(), "{e}");
+    }
 }

@@ -12,7 +12,7 @@ use super::auth::Auth;
 use crate::Identity;
 use crate::model::{Badge, BadgePayload, Invitation, InvitationPayload, InvitationsList};
 use crate::service::badges::BadgeInput;
-use crate::service::invitations::InvitationInput;
+use crate::service::invitations::{Absent, InvitationInput};
 
 pub struct InvitationsApi {
     pub identity: Identity,
@@ -41,9 +41,14 @@ fn input(b: InvitationPayload) -> InvitationInput {
         roles: b.roles,
         teams: b.teams,
         status: b.status.0,
-        expires_at: b.expires_at.map(|t| t.0),
-        quota: b.quota,
+        expires_at: b.expires_at.value().map(|t| t.0),
+        quota: b.quota.value().copied(),
         is_default: b.is_default.unwrap_or(false),
+        absent: Absent {
+            expires_at: b.expires_at.is_undefined(),
+            quota: b.quota.is_undefined(),
+            is_default: b.is_default.is_none(),
+        },
     }
 }
 

@@ -80,6 +80,7 @@ impl MembersApi {
             expires_at: b.expires_at.map(|t| t.0),
             quota: None,
             is_default: false,
+            absent: Default::default(),
         };
         let inv = self.identity.create_invitation(auth.principal(), input, Perm::MembersInvite).await?;
         Ok(Json(InviteResult { message: "invitation created".into(), invitation: inv.into() }))

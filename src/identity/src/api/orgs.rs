@@ -144,6 +144,6 @@ impl OrgsApi {
         #[oai(name = "orgId")] org_id: Path<uuid::Uuid>,
     ) -> Result<Json<OrgPreferences>, AppError> {
         let preferences = self.identity.org_preferences(auth.principal(), org_id.0).await?;
-        Ok(Json(OrgPreferences { preferences }))
+        Ok(Json(OrgPreferences { preferences: crate::model::prefs::org(&preferences) }))
     }
 }

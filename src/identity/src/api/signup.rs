@@ -39,11 +39,20 @@ pub enum Notification {
     NoContent,
 }
 
-fn request_ref(b: DecidePayload) -> Result<RequestRef, AppError> {
-    match (b.id, b.email) {
+/// The request to decide: named by the `id` or `email` query parameter (the
+/// vendor's client posts without a body), else by the same keys in a JSON body.
+fn request_ref(
+    id: Option<uuid::Uuid>,
+    email: Option<String>,
+    body: Option<DecidePayload>,
+) -> Result<RequestRef, AppError> {
+    let body = body.unwrap_or(DecidePayload { id: None, email: None });
+    match (id.or(body.id), email.or(body.email)) {
         (Some(id), _) => Ok(RequestRef::Id(id)),
         (None, Some(e)) => Ok(RequestRef::Email(e)),
-        (None, None) => Err(AppError::validation("name the request by id (or email)")),
+        (None, None) => {
+            Err(AppError::validation("name the request by id (or email), as a query parameter or in the body"))
+        }
     }
 }
 
@@ -97,18 +106,36 @@ impl SignupApi {
 
     /// Approve a signup request
     ///
-    /// Body `{"id": "<request id>"}` (or `{"email": ...}`). Creates the account
-    /// and, if the request named an organization, adds it as `member`.
+    /// The request is named by the query parameter `id` (or `email`: the
+    /// pending request of that address); a JSON body `{"id": ...}` or
+    /// `{"email": ...}` is accepted too. Creates the account and, if the
+    /// request named an organization, adds it as `member`.
     #[oai(path = "/users/request/approve", method = "post")]
-    async fn approve(&self, auth: Auth, body: Json<DecidePayload>) -> Result<Json<SignupRequest>, AppError> {
-        let r = self.identity.decide_signup(auth.principal(), request_ref(body.0)?, true).await?;
+    async fn approve(
+        &self,
+        auth: Auth,
+        id: Query<Option<uuid::Uuid>>,
+        email: Query<Option<String>>,
+        body: Json<Option<DecidePayload>>,
+    ) -> Result<Json<SignupRequest>, AppError> {
+        let target = request_ref(id.0, email.0, body.0)?;
+        let r = self.identity.decide_signup(auth.principal(), target, true).await?;
         Ok(Json(r.into()))
     }
 
     /// Deny a signup request
+    ///
+    /// Names the request as approval does.
     #[oai(path = "/users/request/deny", method = "post")]
-    async fn deny(&self, auth: Auth, body: Json<DecidePayload>) -> Result<Json<SignupRequest>, AppError> {
-        let r = self.identity.decide_signup(auth.principal(), request_ref(body.0)?, false).await?;
+    async fn deny(
+        &self,
+        auth: Auth,
+        id: Query<Option<uuid::Uuid>>,
+        email: Query<Option<String>>,
+        body: Json<Option<DecidePayload>>,
+    ) -> Result<Json<SignupRequest>, AppError> {
+        let target = request_ref(id.0, email.0, body.0)?;
+        let r = self.identity.decide_signup(auth.principal(), target, false).await?;
         Ok(Json(r.into()))
     }
 

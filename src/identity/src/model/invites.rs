@@ -4,6 +4,7 @@
 use meshcloud_kernel::http::types::{Text, Time};
 use meshcloud_kernel::layer5_page;
 use poem_openapi::Object;
+use poem_openapi::types::MaybeUndefined;
 
 use super::User;
 use crate::store::badges::BadgeRow;
@@ -13,32 +14,63 @@ use crate::store::users::UserRow;
 
 layer5_page!(UsersPage, "data", User);
 
-/// What anyone may see of a user who opted in to a public profile. `email` is
-/// present only for callers who share an organization with the user.
+/// A user as `GET /api/users` shows them: the upstream user fields, none of
+/// them null. `email` (and an e-mail-shaped `user_id`) and the sign-in times
+/// are given only to callers who share an organization with the user (or
+/// administer meshcloud), or when the user made the address public
+/// (preference `publicEmail: true`); otherwise `""` and the zero time.
 #[derive(Debug, Clone, Object)]
 pub struct PublicUser {
     pub id: uuid::Uuid,
     pub user_id: String,
+    pub provider: String,
+    pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub avatar_url: Option<String>,
-    pub bio: Option<String>,
-    #[oai(skip_serializing_if_is_none)]
-    pub email: Option<String>,
+    pub avatar_url: String,
+    pub status: String,
+    pub bio: String,
+    pub country: serde_json::Value,
+    pub region: serde_json::Value,
+    pub accepted_terms_at: Time,
+    pub first_login_time: Time,
+    pub last_login_time: Time,
+    pub created_at: Time,
+    pub updated_at: Time,
+    pub socials: Vec<serde_json::Value>,
+    pub deleted_at: Option<Time>,
 }
 
 impl PublicUser {
-    pub fn new(u: UserRow, with_email: bool) -> Self {
+    /// `known`: the caller may see the user's address and activity.
+    pub fn new(u: UserRow, known: bool) -> Self {
+        let public_email = u.preferences.get("publicEmail").and_then(serde_json::Value::as_bool) == Some(true);
+        let with_email = known || public_email;
         // Accounts made from an e-mail address use it as their username too.
         let user_id = if with_email || !u.user_id.contains('@') { u.user_id } else { u.uuid.to_string() };
+        let time = |t: Option<meshcloud_kernel::time::Timestamp>| match t {
+            Some(t) if known => Time(t),
+            _ => super::zero_time(),
+        };
         PublicUser {
             id: u.uuid,
             user_id,
+            provider: u.provider,
+            email: if with_email { u.email } else { String::new() },
             first_name: u.first_name,
             last_name: u.last_name,
-            avatar_url: u.avatar_url,
-            bio: u.bio,
-            email: with_email.then_some(u.email),
+            avatar_url: u.avatar_url.unwrap_or_default(),
+            status: u.status,
+            bio: u.bio.unwrap_or_default(),
+            country: u.country.unwrap_or_else(|| serde_json::json!({})),
+            region: u.region.unwrap_or_else(|| serde_json::json!({})),
+            accepted_terms_at: time(u.accepted_terms_at),
+            first_login_time: time(u.first_login_time),
+            last_login_time: time(u.last_login_time),
+            created_at: u.created_at.into(),
+            updated_at: u.updated_at.into(),
+            socials: vec![],
+            deleted_at: None,
         }
     }
 }
@@ -62,8 +94,8 @@ pub struct Invitation {
     pub accepted_by: Vec<String>,
     /// Null: never expires.
     pub expires_at: Option<Time>,
-    /// Null: unlimited acceptances.
-    pub quota: Option<i64>,
+    /// 0: unlimited acceptances (the integer's empty value; never null).
+    pub quota: i64,
     pub is_default: bool,
     pub created_at: Time,
     pub updated_at: Time,
@@ -84,7 +116,7 @@ impl From<InvitationRow> for Invitation {
             status: i.status,
             accepted_by: i.accepted_by,
             expires_at: i.expires_at.map(Time),
-            quota: i.quota,
+            quota: i.quota.unwrap_or(0),
             is_default: i.is_default,
             created_at: i.created_at.into(),
             updated_at: i.updated_at.into(),
@@ -113,8 +145,11 @@ pub struct InvitationPayload {
     pub roles: Vec<String>,
     pub teams: Vec<String>,
     pub status: Text,
-    pub expires_at: Option<Time>,
-    pub quota: Option<i64>,
+    /// `null`: never expires. Left out of an update: unchanged.
+    pub expires_at: MaybeUndefined<Time>,
+    /// `0` or `null`: unlimited. Left out of an update: unchanged.
+    pub quota: MaybeUndefined<i64>,
+    /// Left out of an update: unchanged.
     pub is_default: Option<bool>,
 }
 

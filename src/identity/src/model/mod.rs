@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod invites;
+pub mod prefs;
 
 pub use access::*;
 pub use invites::*;
@@ -18,7 +19,7 @@ use crate::store::orgs::OrgRow;
 use crate::store::tokens::{Kind, TokenRow};
 
 /// The reference renders unset required times as Go's zero time.
-fn zero_time() -> Time {
+pub(crate) fn zero_time() -> Time {
     Time(Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).single().unwrap_or_default())
 }
 
@@ -50,7 +51,7 @@ impl From<OrgRow> for Organization {
             region: o.region,
             domain: o.domain,
             owner: o.owner,
-            metadata: o.metadata,
+            metadata: prefs::org_metadata(&o.metadata),
             created_at: o.created_at.into(),
             updated_at: o.updated_at.into(),
             deleted_at: o.deleted_at.map(Time),
@@ -93,10 +94,13 @@ pub struct User {
     pub last_name: String,
     pub provider: String,
     pub status: String,
-    pub avatar_url: Option<String>,
-    pub bio: Option<String>,
-    pub country: Option<serde_json::Value>,
-    pub region: Option<serde_json::Value>,
+    /// Empty when unset (never null, as in the reference's schema).
+    pub avatar_url: String,
+    pub bio: String,
+    /// `{}` when unset.
+    pub country: serde_json::Value,
+    pub region: serde_json::Value,
+    /// The upstream keys with defaults (`prefs::user`), then what the user stored.
     pub preferences: serde_json::Value,
     /// `{organizations_with_roles: [{id, name, role_names}], total_count}`.
     pub organizations: serde_json::Value,
@@ -104,8 +108,9 @@ pub struct User {
     pub teams: serde_json::Value,
     pub role_names: Vec<String>,
     pub socials: Vec<serde_json::Value>,
-    pub accepted_terms_at: Option<Time>,
-    pub first_login_time: Option<Time>,
+    /// `0001-01-01T00:00:00Z` when unset, the reference's zero time.
+    pub accepted_terms_at: Time,
+    pub first_login_time: Time,
     pub last_login_time: Time,
     pub created_at: Time,
     pub updated_at: Time,
@@ -138,17 +143,17 @@ impl From<Profile> for User {
             last_name: u.last_name,
             provider: u.provider,
             status: u.status,
-            avatar_url: u.avatar_url,
-            bio: u.bio,
-            country: u.country,
-            region: u.region,
-            preferences: u.preferences,
+            avatar_url: u.avatar_url.unwrap_or_default(),
+            bio: u.bio.unwrap_or_default(),
+            country: u.country.unwrap_or_else(|| serde_json::json!({})),
+            region: u.region.unwrap_or_else(|| serde_json::json!({})),
+            preferences: prefs::user(&u.preferences, u.updated_at.into()),
             organizations: serde_json::json!({ "organizations_with_roles": orgs, "total_count": total }),
             teams: serde_json::json!({ "teams_with_roles": teams, "total_count": team_total }),
             role_names: vec![if u.is_provider_admin { ROLE_PROVIDER_ADMIN } else { ROLE_USER }.to_string()],
             socials: vec![],
-            accepted_terms_at: u.accepted_terms_at.map(Time),
-            first_login_time: u.first_login_time.map(Time),
+            accepted_terms_at: u.accepted_terms_at.map_or_else(zero_time, Time),
+            first_login_time: u.first_login_time.map_or_else(zero_time, Time),
             last_login_time: u.last_login_time.map_or_else(zero_time, Time),
             created_at: u.created_at.into(),
             updated_at: u.updated_at.into(),
@@ -167,7 +172,7 @@ impl User {
         }
         let mut u = User::from(p);
         u.role_names = role_names;
-        u.preferences = serde_json::json!({});
+        u.preferences = prefs::user(&serde_json::json!({}), u.updated_at);
         u
     }
 }

@@ -26,6 +26,16 @@ pub struct InvitationInput {
     pub expires_at: Option<Timestamp>,
     pub quota: Option<i64>,
     pub is_default: bool,
+    /// Fields the client left out: an update keeps their stored values.
+    pub absent: Absent,
+}
+
+/// Optional fields of an invitation a client did not send.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Absent {
+    pub expires_at: bool,
+    pub quota: bool,
+    pub is_default: bool,
 }
 
 struct Checked {
@@ -50,8 +60,8 @@ fn check(i: &InvitationInput) -> AppResult<Checked> {
         s @ ("enabled" | "disabled") => s.to_string(),
         other => return Err(AppError::validation(format!("status '{other}' is not enabled or disabled"))),
     };
-    if i.quota.is_some_and(|q| q < 1) {
-        return Err(AppError::validation("quota must be at least 1 (omit it for unlimited)"));
+    if i.quota.is_some_and(|q| q < 0) {
+        return Err(AppError::validation("quota must not be negative (0 or none: unlimited)"));
     }
     let trimmed = |v: &[String]| v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     Ok(Checked { name, description, emails, roles: trimmed(&i.roles), teams: trimmed(&i.teams), status })
@@ -111,7 +121,8 @@ fn fields<'a>(ch: &'a Checked, i: &'a InvitationInput) -> InvitationFields<'a> {
         teams: &ch.teams,
         status: &ch.status,
         expires_at: i.expires_at.as_ref(),
-        quota: i.quota,
+        // 0 is the wire's "unlimited", stored as no quota.
+        quota: i.quota.filter(|q| *q > 0),
         is_default: i.is_default,
     }
 }
@@ -181,6 +192,16 @@ impl Identity {
                 }
                 let org = orgs::get(c, inv.org)?;
                 check_grants(c, &p, &org, &ch)?;
+                let mut input = input;
+                if input.absent.expires_at {
+                    input.expires_at = inv.expires_at;
+                }
+                if input.absent.quota {
+                    input.quota = inv.quota;
+                }
+                if input.absent.is_default {
+                    input.is_default = inv.is_default;
+                }
                 invitations::update(c, inv.id, &fields(&ch, &input))?;
                 audit::record(
                     c,
@@ -220,7 +241,7 @@ impl Identity {
             let me = users::get(c, p.user)?;
             let mine = me.uuid.to_string();
             if inv.accepted_by.contains(&mine) {
-                return Err(AppError::conflict("you have already accepted this invitation"));
+                return Err(AppError::duplicate("you have already accepted this invitation"));
             }
             if !inv.emails.is_empty() && !inv.emails.contains(&me.email) {
                 return Err(AppError::validation("this invitation is addressed to other e-mail addresses"));
@@ -236,7 +257,7 @@ impl Identity {
             }
             still_grantable(c, &inv)?;
             if !crate::core::orgs::join(c, inv.org, me.id, crate::core::orgs::MemberState::Active)? {
-                return Err(AppError::conflict("you are already a member of this organization"));
+                return Err(AppError::duplicate("you are already a member of this organization"));
             }
             let member = roles::by_name(c, inv.org, roles::MEMBER)?
                 .ok_or_else(|| AppError::internal("built-in role missing"))?;

@@ -196,7 +196,8 @@ impl Identity {
     }
 
     /// The organization a Layer5 request acts in: the `layer5-current-orgid`
-    /// header, else the user's `selectedOrganization` preference, else their
+    /// header, else the user's `selectedOrganization` (or `selectedOrganizationId`)
+    /// preference, else their
     /// first organization. A named org the caller cannot access is "not found";
     /// a stale preference falls through to the first organization.
     pub async fn org_context(&self, p: &Principal, header: Option<&str>) -> AppResult<Option<OrgRow>> {
@@ -218,10 +219,9 @@ impl Identity {
                     };
                 }
                 let user = users::get(c, p.user)?;
-                let preferred = user
-                    .preferences
-                    .get("selectedOrganization")
-                    .and_then(|v| v.as_str())
+                let preferred = ["selectedOrganization", "selectedOrganizationId"]
+                    .iter()
+                    .find_map(|k| user.preferences.get(*k).and_then(|v| v.as_str()))
                     .and_then(|s| uuid::Uuid::parse_str(s).ok());
                 if let Some(org) =
                     preferred.filter(|id| reachable(*id)).map(|id| orgs::by_uuid(c, id)).transpose()?.flatten()

@@ -111,18 +111,34 @@ impl Identity {
             .await
     }
 
-    /// Merges `changes` into the user's preferences. `selectedOrganization` must
-    /// name an organization the user belongs to; `null` clears a key.
+    /// Merges `changes` into the user's preferences. `selectedOrganization` (or
+    /// the upstream schema's `selectedOrganizationId`, the same preference: both
+    /// are stored) must name an organization the user belongs to; `null`, an
+    /// empty string or the nil UUID clears it; `null` clears any other key.
     pub async fn update_preferences(&self, p: &Principal, changes: serde_json::Value) -> AppResult<Profile> {
-        let serde_json::Value::Object(changes) = changes else {
+        let serde_json::Value::Object(mut changes) = changes else {
             return Err(AppError::validation("preferences must be a JSON object"));
         };
-        let org = match changes.get("selectedOrganization") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(s)) if s.is_empty() => None,
-            Some(serde_json::Value::String(s)) => Some(validate::uuid("selectedOrganization", s)?),
-            Some(_) => return Err(AppError::validation("selectedOrganization must be a UUID string")),
-        };
+        let mut selected = None;
+        for key in ["selectedOrganization", "selectedOrganizationId"] {
+            let value = match changes.get(key) {
+                None => continue,
+                Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::String(s)) if s.is_empty() => None,
+                Some(serde_json::Value::String(s)) => Some(validate::uuid(key, s)?).filter(|u| !u.is_nil()),
+                Some(_) => return Err(AppError::validation(format!("{key} must be a UUID string"))),
+            };
+            if selected.is_some_and(|earlier| earlier != value) {
+                return Err(AppError::validation("selectedOrganization and selectedOrganizationId differ"));
+            }
+            selected = Some(value);
+        }
+        if let Some(value) = selected {
+            let v = value.map_or(serde_json::Value::Null, |u| serde_json::Value::String(u.to_string()));
+            changes.insert("selectedOrganization".into(), v.clone());
+            changes.insert("selectedOrganizationId".into(), v);
+        }
+        let org = selected.flatten();
         match changes.get("selectedWorkspace") {
             None | Some(serde_json::Value::Null) => {}
             Some(serde_json::Value::String(s)) if s.is_empty() => {}

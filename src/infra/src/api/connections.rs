@@ -12,7 +12,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::Tag;
 use crate::Infra;
 use crate::model::{Connection, ConnectionPayload, ConnectionsPage};
-use crate::service::connections::ConnectionInput;
+use crate::service::connections::{ConnectionInput, context_org};
 use crate::store::connections::{Filter, ORDER_FIELDS};
 
 pub struct ConnectionsApi {
@@ -154,9 +154,10 @@ impl ConnectionsApi {
     async fn kubernetes_context(
         &self,
         auth: Auth,
+        #[oai(name = "layer5-current-orgid")] header: Header<Option<String>>,
         #[oai(name = "connectionId")] id: Path<uuid::Uuid>,
     ) -> Result<Json<serde_json::Value>, AppError> {
-        Ok(Json(self.infra.kubernetes_context(auth.principal(), id.0).await?))
+        Ok(Json(self.infra.kubernetes_context(auth.principal(), id.0, context_org(header.as_deref())).await?))
     }
 
     /// Delete Meshery instance connection
@@ -181,9 +182,10 @@ impl ConnectionsApi {
     async fn get(
         &self,
         auth: Auth,
+        #[oai(name = "layer5-current-orgid")] header: Header<Option<String>>,
         #[oai(name = "connectionId")] id: Path<uuid::Uuid>,
     ) -> Result<Json<Connection>, AppError> {
-        Ok(Json(self.infra.get_connection(auth.principal(), id.0).await?.into()))
+        Ok(Json(self.infra.get_connection(auth.principal(), id.0, context_org(header.as_deref())).await?.into()))
     }
 
     /// Update a connection
@@ -193,10 +195,16 @@ impl ConnectionsApi {
     async fn update(
         &self,
         auth: Auth,
+        #[oai(name = "layer5-current-orgid")] header: Header<Option<String>>,
         #[oai(name = "connectionId")] id: Path<uuid::Uuid>,
         body: Json<ConnectionPayload>,
     ) -> Result<Json<Connection>, AppError> {
-        Ok(Json(self.infra.update_connection(auth.principal(), id.0, input(body.0)).await?.into()))
+        Ok(Json(
+            self.infra
+                .update_connection(auth.principal(), id.0, context_org(header.as_deref()), input(body.0))
+                .await?
+                .into(),
+        ))
     }
 
     /// Delete a connection
@@ -204,9 +212,10 @@ impl ConnectionsApi {
     async fn delete(
         &self,
         auth: Auth,
+        #[oai(name = "layer5-current-orgid")] header: Header<Option<String>>,
         #[oai(name = "connectionId")] id: Path<uuid::Uuid>,
     ) -> Result<NoContent, AppError> {
-        self.infra.delete_connection(auth.principal(), id.0).await?;
+        self.infra.delete_connection(auth.principal(), id.0, context_org(header.as_deref())).await?;
         Ok(NoContent::NoContent)
     }
 }

@@ -89,6 +89,21 @@ impl std::fmt::Debug for ConnectionInput {
     }
 }
 
+impl ConnectionInput {
+    /// Fields a PUT leaves out keep their stored value (`metadata`, `sub_type`);
+    /// without a stored row they are checked as an empty object and a
+    /// placeholder, so a bad body fails before the write.
+    fn or_stored(mut self, row: Option<&ConnectionRow>) -> Self {
+        if self.metadata.is_none() {
+            self.metadata = row.map(|r| r.metadata.clone());
+        }
+        if self.sub_type.trim().is_empty() {
+            self.sub_type = row.map_or_else(|| "-".to_string(), |r| r.sub_type.clone());
+        }
+        self
+    }
+}
+
 struct Checked {
     name: String,
     kind_type: String,
@@ -123,10 +138,32 @@ fn check(i: &ConnectionInput) -> AppResult<Checked> {
 }
 
 /// A live connection after checking `perm` in its org; other orgs' are "not found".
-fn connection_for(c: &Conn, p: &Principal, id: uuid::Uuid, perm: Perm) -> AppResult<ConnectionRow> {
-    let row = connections::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-    p.require(row.org_uuid, perm)?;
-    Ok(row)
+/// Ids are unique per organization: where several orgs the caller sees have
+/// a connection with this id, the org in context (`ctx`) picks one, else the
+/// oldest one the caller may use.
+fn connection_for(
+    c: &Conn,
+    p: &Principal,
+    id: uuid::Uuid,
+    perm: Perm,
+    ctx: Option<uuid::Uuid>,
+) -> AppResult<ConnectionRow> {
+    let mut rows = connections::by_uuid(c, id)?;
+    rows.sort_by_key(|r| Some(r.org_uuid) != ctx);
+    let mut refused = AppError::NotFound;
+    for row in rows {
+        match p.require(row.org_uuid, perm) {
+            Ok(_) => return Ok(row),
+            Err(AppError::NotFound) => {}
+            Err(e) => refused = e,
+        }
+    }
+    Err(refused)
+}
+
+/// The org a request names in `layer5-current-orgid`, if it is an id.
+pub fn context_org(header: Option<&str>) -> Option<uuid::Uuid> {
+    header.and_then(|h| h.trim().parse().ok())
 }
 
 /// The credential a connection will use: one of the org's, or a new one from an inline secret.
@@ -165,7 +202,7 @@ fn credential_ref(
 /// A connection with the environments it belongs to.
 pub struct ConnectionView {
     pub row: ConnectionRow,
-    pub environments: Vec<(uuid::Uuid, String)>,
+    pub environments: Vec<crate::store::environments::EnvironmentRow>,
 }
 
 pub(crate) fn view(c: &Conn, row: ConnectionRow) -> AppResult<ConnectionView> {
@@ -208,10 +245,13 @@ impl Infra {
         self.db()
             .write(move |c| {
                 // Meshery registers a connection again under its old id after deleting it.
+                // Ids are the organization's own: another org's is no concern here.
                 if let Some(uuid) = input.id {
-                    match connections::any_by_uuid(c, uuid)? {
-                        Some((old, org, true)) if org == scope.id => connections::erase(c, old)?,
-                        Some(_) => return Err(AppError::conflict("a connection with this id already exists")),
+                    match connections::any_in_org(c, scope.id, uuid)? {
+                        Some((old, true)) => connections::erase(c, old)?,
+                        Some((_, false)) => {
+                            return Err(AppError::duplicate("a connection with this id already exists"));
+                        }
                         None => {}
                     }
                 }
@@ -231,25 +271,33 @@ impl Infra {
             .await
     }
 
-    pub async fn get_connection(&self, p: &Principal, id: uuid::Uuid) -> AppResult<ConnectionView> {
+    pub async fn get_connection(
+        &self,
+        p: &Principal,
+        id: uuid::Uuid,
+        ctx: Option<uuid::Uuid>,
+    ) -> AppResult<ConnectionView> {
         let p = p.clone();
-        self.db().read(move |c| view(c, connection_for(c, &p, id, Perm::ConnectionsRead)?)).await
+        self.db().read(move |c| view(c, connection_for(c, &p, id, Perm::ConnectionsRead, ctx)?)).await
     }
 
     pub async fn update_connection(
         &self,
         p: &Principal,
         id: uuid::Uuid,
+        ctx: Option<uuid::Uuid>,
         input: ConnectionInput,
     ) -> AppResult<ConnectionView> {
-        let ch = check(&input)?;
         if input.id.is_some_and(|body| body != id) {
             return Err(AppError::validation("id in the body differs from the path"));
         }
+        check(&input.clone().or_stored(None))?;
         let (p, me) = (p.clone(), self.clone());
         self.db()
             .write(move |c| {
-                let row = connection_for(c, &p, id, Perm::ConnectionsUpdate)?;
+                let row = connection_for(c, &p, id, Perm::ConnectionsUpdate, ctx)?;
+                let input = input.or_stored(Some(&row));
+                let ch = check(&input)?;
                 check_transition(&row.status, &ch.status)?;
                 let scope = Scope { id: row.org, uuid: row.org_uuid };
                 let credential = match (&input.credential_secret, input.credential) {
@@ -277,11 +325,11 @@ impl Infra {
             .await
     }
 
-    pub async fn delete_connection(&self, p: &Principal, id: uuid::Uuid) -> AppResult<()> {
+    pub async fn delete_connection(&self, p: &Principal, id: uuid::Uuid, ctx: Option<uuid::Uuid>) -> AppResult<()> {
         let p = p.clone();
         self.db()
             .write(move |c| {
-                let row = connection_for(c, &p, id, Perm::ConnectionsDelete)?;
+                let row = connection_for(c, &p, id, Perm::ConnectionsDelete, ctx)?;
                 connections::delete(c, row.id)?;
                 audit::record(
                     c,
@@ -297,8 +345,13 @@ impl Infra {
     /// The kubeconfig context stored with a Kubernetes connection: its
     /// `metadata.context` object, else the context fields Meshery keeps at the
     /// top of the metadata. Credentials never appear here.
-    pub async fn kubernetes_context(&self, p: &Principal, id: uuid::Uuid) -> AppResult<serde_json::Value> {
-        let row = self.get_connection(p, id).await?.row;
+    pub async fn kubernetes_context(
+        &self,
+        p: &Principal,
+        id: uuid::Uuid,
+        ctx: Option<uuid::Uuid>,
+    ) -> AppResult<serde_json::Value> {
+        let row = self.get_connection(p, id, ctx).await?.row;
         if row.kind != "kubernetes" {
             return Err(AppError::validation(format!(
                 "connection {} is a {} connection, not kubernetes",

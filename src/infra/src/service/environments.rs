@@ -158,7 +158,7 @@ impl Infra {
             .write(move |c| {
                 let e = environment_for(c, &p, env, Perm::EnvironmentsUpdate)?;
                 // A connection of another org is "not found" here, whatever the caller may see elsewhere.
-                let conn = connections::by_uuid(c, connection)?.filter(|k| k.org == e.org).ok_or(AppError::NotFound)?;
+                let conn = connections::by_uuid_in(c, e.org, connection)?.ok_or(AppError::NotFound)?;
                 let changed = if attach {
                     environments::attach(c, e.id, conn.id)?
                 } else {

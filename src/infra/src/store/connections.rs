@@ -42,7 +42,9 @@ const ORDER: [(&str, &str); 7] = [
     ("created_at", "c.created_at"),
     ("updated_at", "c.updated_at"),
 ];
-const SELECT: &str = "SELECT c.id, c.uuid, c.org_id, o.uuid, u.uuid, c.name, c.type, c.sub_type, c.kind, c.status, \
+/// `uuid` of a row is its id on the wire: the client's own (`alias_uuid`) where
+/// another organization already held it (migration V021).
+const SELECT: &str = "SELECT c.id, COALESCE(c.alias_uuid, c.uuid), c.org_id, o.uuid, u.uuid, c.name, c.type, c.sub_type, c.kind, c.status, \
     c.metadata, cr.uuid, c.created_at, c.updated_at, c.deleted_at";
 const FROM: &str = "FROM connections c JOIN organizations o ON o.id = c.org_id \
     LEFT JOIN users u ON u.id = c.owner_id LEFT JOIN credentials cr ON cr.id = c.credential_id";
@@ -156,17 +158,50 @@ pub fn status_summary(
     Ok(out)
 }
 
-pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<ConnectionRow>> {
-    let sql = format!("{SELECT} {FROM} WHERE c.uuid = ?1 AND c.deleted_at IS NULL AND o.deleted_at IS NULL");
-    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
+/// The live connections with this id (their `alias_uuid`, or their `uuid`
+/// where they have no alias), one per organization at most, oldest first.
+/// Two key lookups and then each row by its key: plans that no statistics
+/// can turn into a scan.
+pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Vec<ConnectionRow>> {
+    let mut ids: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM connections WHERE uuid = ?1 AND alias_uuid IS NULL AND deleted_at IS NULL
+             UNION ALL
+             SELECT id FROM connections INDEXED BY connections_alias WHERE alias_uuid = ?1 AND deleted_at IS NULL",
+        )?
+        .query_map([uuid.to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.sort_unstable();
+    let sql = format!("{SELECT} {FROM} WHERE c.id = ?1 AND o.deleted_at IS NULL");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = stmt.query_row([id], from_row).optional()? {
+            out.push(row);
+        }
+    }
+    Ok(out)
 }
 
-/// `(row id, org, soft-deleted?)` of the connection with this uuid, deleted or not.
-pub fn any_by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<(ConnectionId, OrgId, bool)>> {
+/// The live connection of `org` with this id.
+pub fn by_uuid_in(conn: &Connection, org: OrgId, uuid: uuid::Uuid) -> AppResult<Option<ConnectionRow>> {
+    Ok(by_uuid(conn, uuid)?.into_iter().find(|r| r.org == org))
+}
+
+/// `(row id, soft-deleted?)` of `org`'s connection with this id, deleted or not.
+pub fn any_in_org(conn: &Connection, org: OrgId, uuid: uuid::Uuid) -> AppResult<Option<(ConnectionId, bool)>> {
     Ok(conn
-        .prepare_cached("SELECT id, org_id, deleted_at IS NOT NULL FROM connections WHERE uuid = ?1")?
-        .query_row([uuid.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .prepare_cached(
+            "SELECT id, deleted_at IS NOT NULL FROM connections c
+              WHERE c.org_id = ?2 AND COALESCE(c.alias_uuid, c.uuid) = ?1",
+        )?
+        .query_row(params![uuid.to_string(), org], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
+}
+
+/// Is this `uuid` a stored row's own, in any organization?
+fn uuid_taken(conn: &Connection, uuid: &str) -> AppResult<bool> {
+    Ok(conn.prepare_cached("SELECT 1 FROM connections WHERE uuid = ?1")?.exists([uuid])?)
 }
 
 /// Removes a soft-deleted connection for good (its id is being registered again).
@@ -200,13 +235,20 @@ pub fn insert(
     f: &ConnectionFields<'_>,
 ) -> AppResult<ConnectionId> {
     let now = time::now_db();
+    // An id another organization holds is kept as this row's alias: it
+    // neither collides with that row nor tells the client it exists.
+    let (own, alias) = match uuid.map(|u| u.to_string()) {
+        Some(wanted) if uuid_taken(conn, &wanted)? => (new_uuid().to_string(), Some(wanted)),
+        Some(wanted) => (wanted, None),
+        None => (new_uuid().to_string(), None),
+    };
     conn.prepare_cached(
         "INSERT INTO connections (uuid, org_id, owner_id, name, type, sub_type, kind, status, metadata, credential_id,
-                                  meshery_server_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                                  meshery_server_id, created_at, updated_at, alias_uuid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
     )?
     .execute(params![
-        uuid.unwrap_or_else(new_uuid).to_string(),
+        own,
         org,
         owner,
         f.name,
@@ -217,10 +259,11 @@ pub fn insert(
         f.metadata.to_string(),
         f.credential,
         f.meshery_server_id,
-        now
+        now,
+        alias
     ])
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::conflict("a connection with this id already exists"),
+        AppError::Conflict(_) => AppError::duplicate("a connection with this id already exists"),
         other => other,
     })?;
     Ok(ConnectionId(conn.last_insert_rowid()))
@@ -259,10 +302,66 @@ pub fn delete(conn: &Connection, id: ConnectionId) -> AppResult<()> {
 /// Live connections of an org registered by one Meshery server, or that server's own connection.
 pub fn of_meshery_server(conn: &Connection, org: OrgId, server: &str) -> AppResult<Vec<(ConnectionId, uuid::Uuid)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, uuid FROM connections
+        "SELECT id, COALESCE(alias_uuid, uuid) FROM connections
           WHERE org_id = ?1 AND deleted_at IS NULL
-            AND (meshery_server_id = ?2 OR (kind = 'meshery' AND uuid = ?2))",
+            AND (meshery_server_id = ?2 OR (kind = 'meshery' AND COALESCE(alias_uuid, uuid) = ?2))",
     )?;
     let rows = stmt.query_map(params![org, server], |r| Ok((r.get(0)?, cols::uuid(r, 1)?)))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+#[cfg(test)]
+mod plans {
+    //! Finding a connection by its wire id (its own uuid or an alias, V021)
+    //! is a key lookup whatever the statistics say.
+
+    use meshcloud_kernel::db::plan::{Expect, check_under_each, statements_of};
+
+    use super::*;
+
+    #[test]
+    fn reads_by_id_are_key_lookups() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let path = dir.path().join("plans.db");
+        meshcloud_kernel::db::migrate(&path).expect("migrates");
+        let conn = Connection::open(&path).expect("opens");
+        conn.execute_batch(
+            "INSERT INTO users (uuid, email, user_id, created_at, updated_at) VALUES ('00000000-0000-4000-8000-000000000000', 'a@b.c', 'a', '', '');
+             INSERT INTO organizations (uuid, name, owner_id, created_at, updated_at) VALUES
+                 ('00000000-0000-4000-8000-000000000001', 'a', 1, '', ''), ('00000000-0000-4000-8000-000000000002', 'b', 1, '', '');",
+        )
+        .expect("seed");
+        let f = ConnectionFields {
+            name: "k",
+            kind_type: "platform",
+            sub_type: "orchestration",
+            kind: "kubernetes",
+            status: "connected",
+            metadata: &serde_json::json!({}),
+            credential: None,
+            meshery_server_id: None,
+        };
+        conn.execute_batch("BEGIN").expect("begin");
+        let wanted = new_uuid();
+        insert(&conn, Some(wanted), OrgId(1), UserId(1), &f).expect("first");
+        // The same id in another org becomes an alias of a fresh row uuid.
+        insert(&conn, Some(wanted), OrgId(2), UserId(1), &f).expect("aliased");
+        for i in 0..500 {
+            insert(&conn, None, OrgId(1 + i % 2), UserId(1), &f).expect("more");
+        }
+        conn.execute_batch("COMMIT").expect("commit");
+        let (found, sqls) = statements_of(&conn, || by_uuid(&conn, wanted).expect("read"));
+        assert_eq!(found.iter().map(|r| (r.org, r.uuid)).collect::<Vec<_>>(), [(OrgId(1), wanted), (OrgId(2), wanted)]);
+        assert_eq!(sqls.len(), 2, "{sqls:#?}");
+        let ids =
+            Expect { uses: &["connections_alias", "sqlite_autoindex_connections_1"], never_scan: &["connections"] };
+        // (The rows are then read by key with the same joins as `get`.)
+        let (_, in_org) = statements_of(&conn, || any_in_org(&conn, OrgId(2), wanted).expect("read"));
+        let queries = vec![
+            (sqls[0].clone(), ids),
+            (in_org[0].clone(), Expect { uses: &["connections_wire_id"], never_scan: &["c"] }),
+        ];
+        check_under_each(&conn, &[("connections", 1), ("organizations", 1)], &queries)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
 }

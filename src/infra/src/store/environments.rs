@@ -160,13 +160,14 @@ pub fn detach(conn: &Connection, env: EnvironmentId, connection: ConnectionId) -
     Ok(n == 1)
 }
 
-/// `(uuid, name)` of the live environments a connection is attached to.
-pub fn of_connection(conn: &Connection, connection: ConnectionId) -> AppResult<Vec<(uuid::Uuid, String)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.uuid, e.name FROM environment_connections ec JOIN environments e ON e.id = ec.environment_id
-          WHERE ec.connection_id = ?1 AND e.deleted_at IS NULL ORDER BY e.name",
-    )?;
-    let rows = stmt.query_map([connection], |r| Ok((cols::uuid(r, 0)?, r.get(1)?)))?;
+/// The live environments a connection is attached to, by name.
+pub fn of_connection(conn: &Connection, connection: ConnectionId) -> AppResult<Vec<EnvironmentRow>> {
+    let sql = format!(
+        "{SELECT} FROM environment_connections ec JOIN environments e ON e.id = ec.environment_id
+          WHERE ec.connection_id = ?1 AND e.deleted_at IS NULL ORDER BY e.name"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([connection], from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 

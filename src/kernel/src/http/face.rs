@@ -60,6 +60,14 @@ pub fn is_api_path(path: &str) -> bool {
     PREFIXES.iter().any(|p| under(path, p))
 }
 
+/// Does a request body without a `Content-Type` mean JSON on this path? On
+/// the JSON-only APIs it does: clients post bodiless actions (sign-up
+/// approval, token creation) without one. The OIDC provider's endpoints take
+/// forms and keep asking for the header.
+pub fn json_without_content_type(path: &str) -> bool {
+    is_api_path(path) && !["/oauth2", "/oidc", "/.well-known"].iter().any(|p| under(path, p))
+}
+
 /// Renders any error that reached the edge in the format of `face`.
 /// Errors that are not an `AppError` come from the framework (unknown route,
 /// unparsable parameter or body, wrong method) and are classified by status.
@@ -67,12 +75,18 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
     let (status, detail, retry) = match err.downcast_ref::<AppError>() {
         Some(app) => (app.status(), app.detail().map(str::to_string), app.retry_after()),
         None => {
-            let status = err.status();
-            let detail =
-                (status.is_client_error() && status != StatusCode::NOT_FOUND && status != StatusCode::UNAUTHORIZED)
-                    .then(|| err.to_string());
+            let status = framework_status(face, err.status());
+            let detail = (status == StatusCode::BAD_REQUEST).then(|| framework_detail(err));
             (status, detail, None)
         }
+    };
+    // The Layer5 reference documents no 409 for any operation meshcloud
+    // serves: a taken name or an existing membership is a bad request there.
+    let layer5 = matches!(face, Face::Layer5 | Face::Layer5JsonBadRequest);
+    let status = if layer5 && matches!(err.downcast_ref::<AppError>(), Some(AppError::Duplicate(_))) {
+        StatusCode::BAD_REQUEST
+    } else {
+        status
     };
     let mut resp = match face {
         Face::Layer5 => layer5_body(status, detail.as_deref()),
@@ -97,6 +111,35 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     resp
+}
+
+/// The status a framework error (no route for the method, a body of the wrong
+/// media type or too large, a parameter or body that does not parse) gets on
+/// `face`: one the face documents. The Layer5 and Identity references know
+/// only 400, 401, 403, 404, 409 and 500 (and meshcloud adds 429 and 503), so a
+/// method a path does not serve is "not found" there and every other refusal
+/// of the request itself is a 400. meshcloud's own face keeps 405.
+fn framework_status(face: Face, status: StatusCode) -> StatusCode {
+    match status {
+        StatusCode::UNAUTHORIZED
+        | StatusCode::FORBIDDEN
+        | StatusCode::NOT_FOUND
+        | StatusCode::CONFLICT
+        | StatusCode::TOO_MANY_REQUESTS
+        | StatusCode::SERVICE_UNAVAILABLE => status,
+        StatusCode::METHOD_NOT_ALLOWED if face == Face::Meshcloud => status,
+        StatusCode::METHOD_NOT_ALLOWED => StatusCode::NOT_FOUND,
+        s if s.is_client_error() => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// What a client is told about a request the framework refused.
+fn framework_detail(err: &poem::Error) -> String {
+    match err.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => "request body too large".to_string(),
+        _ => err.to_string(),
+    }
 }
 
 fn layer5_body(status: StatusCode, detail: Option<&str>) -> Response {
@@ -196,5 +239,23 @@ mod tests {
         assert!(is_api_path("/events/x"));
         assert!(!is_api_path("/apix"));
         assert!(!is_api_path("/index.html"));
+        assert!(json_without_content_type("/api/identity/users/request/approve"));
+        assert!(json_without_content_type("/api/v1/organizations"));
+        assert!(!json_without_content_type("/oauth2/v2/userinfo"));
+        assert!(!json_without_content_type("/"));
+    }
+
+    #[test]
+    fn framework_errors_get_documented_statuses() {
+        let s = |face, status: u16| framework_status(face, StatusCode::from_u16(status).unwrap_or_default()).as_u16();
+        for face in [Face::Layer5, Face::Layer5JsonBadRequest, Face::Identity] {
+            assert_eq!(s(face, 415), 400);
+            assert_eq!(s(face, 413), 400);
+            assert_eq!(s(face, 405), 404);
+            assert_eq!(s(face, 400), 400);
+            assert_eq!(s(face, 404), 404);
+        }
+        assert_eq!(s(Face::Meshcloud, 405), 405);
+        assert_eq!(s(Face::Meshcloud, 415), 400);
     }
 }
