@@ -5,8 +5,7 @@ Only the operations meshcloud serves are tested: they are found by matching
 each upstream operation (method and path template, parameter names ignored)
 against the server's own /openapi.json. Failures are read from schemathesis'
 JUnit report; those listed in exceptions.txt (the server follows the seed
-text) or pending.txt (work in progress elsewhere) are accepted, any other
-fails the run.
+text) are accepted, any other fails the run.
 
 Usage: run.py --base URL --token TOKEN --seeds FILE --out DIR
 The seeds file is JSON: {"headers": {..}, "keep": {param: value},
@@ -124,22 +123,6 @@ def read_exceptions():
     return found
 
 
-def read_pending():
-    """{(operation, check): lane} from pending.txt (`METHOD /path | check | lane`)."""
-    found = {}
-    path = os.path.join(HERE, "pending.txt")
-    with open(path) as f:
-        for n, raw in enumerate(f, 1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            cols = entries(line)
-            if len(cols) != 3:
-                sys.exit(f"pending.txt:{n}: expected `METHOD /path | check | lane`: {line}")
-            found[(cols[0], cols[1])] = cols[2]
-    return found
-
-
 def toml_str(s):
     return json.dumps(s)  # a JSON string is a TOML basic string
 
@@ -227,7 +210,6 @@ def main():
     check_pin()
     served = served_operations(args.base)
     exceptions = read_exceptions()
-    pending = read_pending()
 
     unexpected, accepted, tested = {}, set(), 0
     for name, file in SPECS:
@@ -254,12 +236,12 @@ def main():
         if not token_alive(args.base, args.token):
             sys.exit(f"the run's own token stopped working during the {name} run; see {args.out}/{name}.log")
         for (op, check), msg in failures_from_junit(junit).items():
-            if (op, check) in exceptions or (op, check) in pending:
+            if (op, check) in exceptions:
                 accepted.add((op, check))
             else:
                 unexpected[(op, check)] = msg
 
-    for key in sorted(set(exceptions) | set(pending)):
+    for key in sorted(exceptions):
         if key not in accepted and not args.only:
             print(f"note: listed but not seen in this run: {key[0]} | {key[1]}")
     for (op, check), msg in sorted(unexpected.items()):

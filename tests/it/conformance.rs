@@ -2,8 +2,8 @@
 //! tests/conformance/requirements.txt, installed by `.ci/run`) runs the three
 //! upstream OpenAPI files against the real server, on the operations the
 //! server serves, with seeded resources and a token. Failures other than
-//! those listed in tests/conformance/exceptions.txt (the seed text wins) and
-//! pending.txt fail the test. Without python3 or schemathesis the test is
+//! those listed in tests/conformance/exceptions.txt (the seed text wins)
+//! fail the test. Without python3 or schemathesis the test is
 //! skipped locally and fails in CI.
 
 use serde_json::{Value, json};

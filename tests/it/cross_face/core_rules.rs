@@ -62,10 +62,10 @@ async fn the_last_active_admin_is_kept_on_both_faces() {
     let org = &w.org_a;
     // Alone, alice can be neither removed nor demoted on either face.
     let l5_alice = format!("/api/identity/orgs/{org}/users/{}", w.alice_id);
-    w.alice.delete(&l5_alice).await.assert_l5_error(409, "");
+    w.alice.delete(&l5_alice).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_id_error(&w.alice.delete(&member(org, &w.alice_id)).await, 409, "conflict");
     let demote = json!([{"user_id": w.alice_id, "roleNames": ["member"]}]);
-    w.alice.put(&format!("/api/identity/orgs/{org}/roles"), demote.clone()).await.assert_l5_error(409, "");
+    w.alice.put(&format!("/api/identity/orgs/{org}/roles"), demote.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
 
     // Carol becomes a second admin, then is suspended on the Identity face.
     let admin = json!({"email": "carol@a.example", "roleNames": ["organization admin"]});
@@ -73,8 +73,8 @@ async fn the_last_active_admin_is_kept_on_both_faces() {
     w.alice.put(&member(org, &w.carol_id), state_body("carol@a.example", "suspended")).await.expect(200);
 
     // The only active admin is still alice, whichever face asks.
-    w.alice.delete(&l5_alice).await.assert_l5_error(409, "");
-    w.alice.put(&format!("/api/identity/orgs/{org}/roles"), demote.clone()).await.assert_l5_error(409, "");
+    w.alice.delete(&l5_alice).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.alice.put(&format!("/api/identity/orgs/{org}/roles"), demote.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
     let team = w.alice.create_team(org, "admins").await;
     w.alice
         .ctx(org)
@@ -85,10 +85,10 @@ async fn the_last_active_admin_is_kept_on_both_faces() {
     // Alice now holds the role twice (directly and through the team):
     // dropping the direct binding is fine, removing the team is not.
     w.alice.put(&format!("/api/identity/orgs/{org}/roles"), demote).await.expect(200);
-    w.alice.delete(&format!("/api/identity/orgs/{org}/teams/{team}")).await.assert_l5_error(409, "");
+    w.alice.delete(&format!("/api/identity/orgs/{org}/teams/{team}")).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_id_error(&w.alice.delete(&format!("/api/v1/organizations/{org}/groups/{team}")).await, 409, "conflict");
     let gone = format!("/api/identity/orgs/{org}/teams/{team}/users/{}", w.alice_id);
-    w.alice.delete(&gone).await.assert_l5_error(409, "");
+    w.alice.delete(&gone).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_id_error(
         &w.alice.put(&member(org, &w.alice_id), state_body("alice@a.example", "suspended")).await,
         409,

@@ -93,7 +93,7 @@ async fn labels_are_unique_and_input_is_checked() {
     let r = w.alice.post(BADGES, badge(&uuid::Uuid::now_v7().to_string(), "ghost", "ghost")).await;
     r.assert_l5_error(400, "Invalid request body or request param: org_id, id: no such organization or badge");
     assert_eq!(labels(&w.alice).await, ["mentor"]);
-    w.alice.get(&format!("{BADGES}/not-a-uuid")).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.alice.get(&format!("{BADGES}/not-a-uuid")).await.assert_l5_error(404, L5_NOT_FOUND);
 
     // Another org's badge is out of reach, even by id.
     let b_badge = w.admin.ctx(&w.org_b).get("/api/identity/badges").await.expect(200)["badges"]["mentor"]["id"]

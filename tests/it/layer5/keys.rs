@@ -59,7 +59,7 @@ async fn the_built_in_catalogue_is_listed_and_read_only() {
     let r = w.admin.post("/api/auth/keys", json!({"id": id, "function": "create", "category": "identity", "subcategory": "teams", "description": "mine now"})).await;
     r.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(w.carol.get(&format!("/api/auth/key/{id}")).await.expect(200), one, "unchanged");
-    w.carol.get("/api/auth/key/not-a-uuid").await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.carol.get("/api/auth/key/not-a-uuid").await.assert_l5_error(404, L5_NOT_FOUND);
     w.carol.get(&format!("/api/auth/key/{}", uuid::Uuid::now_v7())).await.assert_l5_error(404, L5_NOT_FOUND);
 }
 

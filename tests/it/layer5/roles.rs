@@ -234,7 +234,7 @@ async fn deleting_a_custom_role_takes_it_from_holders() {
         let rid = w.admin.role_id(&w.org_a, builtin).await;
         w.admin.delete(&format!("/api/identity/roles/{rid}")).await.assert_l5_error(400, L5_BAD_REQUEST);
     }
-    w.alice.delete("/api/identity/roles/not-a-uuid").await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.alice.delete("/api/identity/roles/not-a-uuid").await.assert_l5_error(404, L5_NOT_FOUND);
 }
 
 #[tokio::test]
@@ -242,10 +242,10 @@ async fn the_last_org_admin_stays() {
     let w = world().await;
     let demote = json!([{"user_id": w.alice_id, "roleNames": ["member"]}]);
     let alice_in_a = format!("/api/identity/orgs/{}/users/{}", w.org_a, w.alice_id);
-    w.alice.put(&roles_path(&w.org_a), demote.clone()).await.assert_l5_error(409, "Conflict");
-    w.admin.put(&roles_path(&w.org_a), demote.clone()).await.assert_l5_error(409, "Conflict");
-    w.alice.delete(&alice_in_a).await.assert_l5_error(409, "Conflict");
-    w.admin.delete(&alice_in_a).await.assert_l5_error(409, "Conflict");
+    w.alice.put(&roles_path(&w.org_a), demote.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.admin.put(&roles_path(&w.org_a), demote.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.alice.delete(&alice_in_a).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.admin.delete(&alice_in_a).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(w.alice.roles_of(&w.org_a, &w.alice_id).await, ["organization admin"]);
 
     // An admin through a team counts; then alice may step down, and the
@@ -265,21 +265,21 @@ async fn the_last_org_admin_stays() {
         .assert_l5_error(401, L5_UNAUTHORIZED);
 
     let carol_in_team = format!("/api/identity/orgs/{}/teams/{team}/users/{}", w.org_a, w.carol_id);
-    w.carol.delete(&carol_in_team).await.assert_l5_error(409, "Conflict");
+    w.carol.delete(&carol_in_team).await.assert_l5_error(400, L5_BAD_REQUEST);
     w.carol
         .delete(&format!("/api/identity/orgs/{}/users/{}", w.org_a, w.carol_id))
         .await
-        .assert_l5_error(409, "Conflict");
+        .assert_l5_error(400, L5_BAD_REQUEST);
     w.carol
         .put(&roles_path(&w.org_a), json!([{"team_id": team, "roleNames": ["member"]}]))
         .await
-        .assert_l5_error(409, "Conflict");
+        .assert_l5_error(400, L5_BAD_REQUEST);
     // Nor may the team that makes her one go away.
     let team_path = format!("/api/identity/orgs/{}/teams/{team}", w.org_a);
-    w.carol.post(&team_path, json!({"action": "delete"})).await.assert_l5_error(409, "Conflict");
-    w.carol.post_empty(&format!("{team_path}/remove")).await.assert_l5_error(409, "Conflict");
-    w.carol.delete(&team_path).await.assert_l5_error(409, "Conflict");
-    w.admin.delete(&team_path).await.assert_l5_error(409, "Conflict");
+    w.carol.post(&team_path, json!({"action": "delete"})).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.carol.post_empty(&format!("{team_path}/remove")).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.carol.delete(&team_path).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.admin.delete(&team_path).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(w.alice.roles_of(&w.org_a, &w.carol_id).await, ["organization admin", "user"]);
     assert_eq!(can_create_team(&w.carol, &w.org_a).await, 201);
 }
@@ -292,7 +292,7 @@ async fn the_last_provider_admin_stays() {
     let same = json!([{"user_id": w.admin_id, "roleNames": ["organization admin", "provider admin"]}]);
     w.admin.put(&roles_path(&w.org_b), same).await.expect(200);
     let dropped = json!([{"user_id": w.admin_id, "roleNames": ["organization admin"]}]);
-    w.admin.put(&roles_path(&w.org_b), dropped).await.assert_l5_error(409, "Conflict");
+    w.admin.put(&roles_path(&w.org_b), dropped).await.assert_l5_error(400, L5_BAD_REQUEST);
     assert_eq!(w.admin.roles_of(&w.org_b, &w.admin_id).await, ["admin", "organization admin"]);
     assert_eq!(w.admin.get("/api/identity/orgs?all=true").await.expect(200)["total_count"], 3, "still sees every org");
 }
@@ -508,7 +508,7 @@ async fn concurrent_demotions_leave_an_admin() {
     let (a, c) = tokio::join!(w.alice.put(&path, demote(&w.carol_id)), w.carol.put(&path, demote(&w.alice_id)));
     let mut statuses = [a.status, c.status];
     statuses.sort();
-    assert!(statuses == [200, 401] || statuses == [200, 409], "one demotion wins: {a:?} {c:?}");
+    assert!(statuses == [200, 400] || statuses == [200, 401], "one demotion wins: {a:?} {c:?}");
     assert_eq!(admins_of().await, 1);
 
     // The same race on removing each other from the org.
@@ -524,8 +524,8 @@ async fn concurrent_demotions_leave_an_admin() {
     let (a, c) = tokio::join!(w.alice.delete(&carol_in_a), w.carol.delete(&alice_in_a));
     let mut statuses = [a.status, c.status];
     statuses.sort();
-    // The loser is refused as a non-admin (401), or finds itself gone (404) or last (409).
-    assert!(matches!(statuses, [204, 401] | [204, 404] | [204, 409]), "one removal wins: {a:?} {c:?}");
+    // The loser is refused as a non-admin (401), or finds itself gone (404) or last (400).
+    assert!(matches!(statuses, [204, 400] | [204, 401] | [204, 404]), "one removal wins: {a:?} {c:?}");
     assert_eq!(admins_of().await, 1, "the org keeps an admin");
     let v = w.admin.get(&format!("/api/identity/orgs/{}/users", w.org_a)).await.expect(200);
     assert_eq!(v["total_count"], 1);
@@ -572,10 +572,10 @@ async fn role_names_that_look_alike_conflict() {
     // Separators too: the Identity face would show these as the built-in names.
     for taken in taken.into_iter().chain(["organization-admin", "Workspace_Admin", "provider-admin"]) {
         let r = w.alice.post(&base, json!({"role_name": taken, "description": ""})).await;
-        r.assert_l5_error(409, "Conflict");
+        r.assert_l5_error(400, L5_BAD_REQUEST);
     }
     let auditor = w.alice.create_role(&w.org_a, "Auditor").await;
-    w.alice.post(&base, json!({"role_name": "auditor", "description": ""})).await.assert_l5_error(409, "Conflict");
+    w.alice.post(&base, json!({"role_name": "auditor", "description": ""})).await.assert_l5_error(400, L5_BAD_REQUEST);
     // Renaming a role to another spelling of its own name is fine.
     let r = w.alice.post(&base, json!({"id": auditor, "role_name": "AUDITOR", "description": ""})).await;
     assert_eq!(r.expect(200)["role_name"], "AUDITOR");
@@ -583,7 +583,10 @@ async fn role_names_that_look_alike_conflict() {
     // NFC: "é" typed as e + combining accent is the precomposed "é".
     let v = w.alice.post(&base, json!({"role_name": "Cafe\u{301}", "description": ""})).await.expect(200);
     assert_eq!(v["role_name"], "Caf\u{e9}");
-    w.alice.post(&base, json!({"role_name": "caf\u{e9}", "description": ""})).await.assert_l5_error(409, "Conflict");
+    w.alice
+        .post(&base, json!({"role_name": "caf\u{e9}", "description": ""}))
+        .await
+        .assert_l5_error(400, L5_BAD_REQUEST);
     for hidden in ["organization\u{200B} admin", "admin\u{202E}", "\u{2066}user\u{2069}", "us\u{AD}er", "a\u{00A0}b"] {
         let r = w.alice.post(&base, json!({"role_name": hidden, "description": ""})).await;
         r.assert_l5_error(400, L5_BAD_REQUEST);

@@ -51,7 +51,8 @@ async fn list_pages_searches_and_orders() {
     assert_eq!(by_name["page_size"], 2);
     let found = admin.get("/api/identity/tokens?search=ALP").await.json();
     assert_eq!(found["total_count"], 1);
-    admin.get("/api/identity/tokens?order=secret_hash").await.assert_l5_error(400, L5_BAD_REQUEST);
+    // Not a sortable field: the default order, never one by the secret's hash.
+    admin.get("/api/identity/tokens?order=secret_hash").await.expect(200);
 }
 
 #[tokio::test]
@@ -100,7 +101,7 @@ async fn bad_token_requests() {
         .assert_l5_error(400, L5_BAD_REQUEST);
     admin.delete("/api/identity/tokens").await.assert_l5_error(400, L5_BAD_REQUEST);
     admin.delete("/api/identity/tokens?tokenId=42").await.assert_l5_error(400, L5_BAD_REQUEST);
-    admin.get("/api/identity/tokens/not-a-uuid").await.assert_l5_error(400, L5_BAD_REQUEST);
+    admin.get("/api/identity/tokens/not-a-uuid").await.assert_l5_error(404, L5_NOT_FOUND);
     admin.get(&format!("/api/identity/tokens/{}", uuid::Uuid::now_v7())).await.assert_l5_error(404, L5_NOT_FOUND);
     assert_eq!(admin.get("/api/identity/tokens").await.json()["total_count"], 1, "nothing was created");
 }

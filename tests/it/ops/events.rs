@@ -86,7 +86,7 @@ async fn mutations_are_logged_with_actor_and_target() {
     for e in &items {
         for f in EVENT_FIELDS {
             // An event without an actor has no address to show.
-            let absent = f == "email" && e["user_id"].is_null();
+            let absent = f == "email" && e["user_id"] == NIL_UUID;
             assert!(e.get(f).is_some() || absent, "event lacks {f}: {e}");
         }
         assert_eq!(e["org_id"], w.org_a.as_str(), "only org A's events: {e}");
@@ -152,8 +152,10 @@ async fn list_pages_orders_and_searches() {
     let v = list(&w.alice, &w.org_a, "search=p-e").await;
     assert_eq!(ids(&page_items(&v, "data", 0, 10, 1)), [posted[2].clone()]);
 
-    for bad in ["order=secret", "order=action%20sideways", "page=x", "pagesize=some"] {
-        w.alice.ctx(&w.org_a).get(&format!("/api/events/list?{bad}")).await.assert_l5_error(400, L5_BAD_REQUEST);
+    // The reference documents no 400 here: what the list cannot understand is its default.
+    for odd in ["order=secret", "order=action%20sideways", "page=x", "pagesize=some"] {
+        let v = w.alice.ctx(&w.org_a).get(&format!("/api/events/list?{odd}")).await.expect(200);
+        assert_eq!((v["page"].as_u64(), v["page_size"].as_u64()), (Some(0), Some(10)), "{odd}: {v}");
     }
 }
 
@@ -204,7 +206,9 @@ async fn every_filter_key_narrows_the_list() {
     let v = list(&w.alice, &w.org_a, &filter(json!({"category": "f-x"}))).await;
     assert_eq!(v["total_count"], 2, "{v}");
 
-    for bad in [
+    // The reference documents no 400 for these lists: a filter they cannot
+    // understand is ignored, and the answer is the unfiltered one.
+    for odd in [
         json!({"colour": "red"}),
         json!({"from": "yesterday"}),
         json!({"to": "2026-13-45T00:00:00Z"}),
@@ -216,14 +220,12 @@ async fn every_filter_key_narrows_the_list() {
         json!(["category"]),
     ] {
         for path in ["/api/events/list", "/api/events/summary"] {
-            let r = w.alice.ctx(&w.org_a).get(&format!("{path}?{}", filter(bad.clone()))).await;
-            assert_eq!(r.status, 400, "{path} with filter {bad}: {}", r.text);
-            r.assert_l5_error(400, L5_BAD_REQUEST);
-            assert!(r.text.len() > L5_BAD_REQUEST.len() + 2, "the 400 says what is wrong: {:?}", r.text);
+            let plain = w.alice.ctx(&w.org_a).get(path).await.expect(200);
+            let v = w.alice.ctx(&w.org_a).get(&format!("{path}?{}", filter(odd.clone()))).await.expect(200);
+            assert_eq!(v["total_count"], plain["total_count"], "{path} with filter {odd}: {v}");
         }
     }
-    let r = w.alice.ctx(&w.org_a).get("/api/events/list?filter=%7Bnot%20json").await;
-    r.assert_l5_error(400, L5_BAD_REQUEST);
+    w.alice.ctx(&w.org_a).get("/api/events/list?filter=%7Bnot%20json").await.expect(200);
 }
 
 /// The ids among `all` that the list keeps with filter `f`.
@@ -277,7 +279,8 @@ async fn counts_follow_status_changes_and_deletes() {
     assert!(!ids(v["data"].as_array().unwrap()).contains(&posted[1]));
     assert_eq!(v["total_count"], listed, "{v}");
     assert_eq!(audit(&w.alice, &w.org_a, "?cumulative=true").await, listed);
-    w.alice.ctx(&w.org_a).get("/api/events?cumulative=perhaps").await.assert_l5_error(400, L5_BAD_REQUEST);
+    // A flag is set by `true` or `1` only (the reference documents no 400 here).
+    assert_eq!(audit(&w.alice, &w.org_a, "?cumulative=perhaps").await, audit(&w.alice, &w.org_a, "").await);
 }
 
 #[tokio::test]
@@ -319,7 +322,7 @@ async fn summary_counts_per_actor() {
     assert_eq!(order("unread desc").await, [ADMIN_EMAIL, "alice@a.example"]);
     assert_eq!(order("total").await, [ADMIN_EMAIL, "alice@a.example"]);
     assert_eq!(order("-last_event_at").await, [ADMIN_EMAIL, "alice@a.example"]);
-    w.carol.ctx(&w.org_a).get("/api/events/summary?order=email").await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.carol.ctx(&w.org_a).get("/api/events/summary?order=email").await.expect(200);
     let v = w.carol.ctx(&w.org_a).get(&format!("/api/events/summary?{q}&search=s-p")).await.expect(200);
     assert_eq!(strs(&json!(page_items(&v, "data", 0, 10, 1)), "email"), [ADMIN_EMAIL]);
     let v = w.carol.ctx(&w.org_a).get(&format!("/api/events/summary?{q}&pagesize=1&page=1")).await.expect(200);
@@ -494,7 +497,7 @@ async fn single_event_delete_and_status() {
     assert!(data(&w.alice, &w.org_a, &filter(json!({"action": "single-a"}))).await.is_empty());
     let unknown = uuid::Uuid::now_v7();
     w.alice.delete(&format!("/events/{unknown}")).await.assert_l5_error(404, L5_NOT_FOUND);
-    w.alice.delete("/events/not-a-uuid").await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.alice.delete("/events/not-a-uuid").await.assert_l5_error(404, L5_NOT_FOUND);
 }
 
 /// "Every call acts in the org in context": an event of org A, addressed by

@@ -92,7 +92,9 @@ impl Directory {
         if email.is_some() {
             acl::global_scope(p)?;
         }
-        let email = email.map(validate::email).transpose()?;
+        // Like an unknown address, one that is not an address names no user: 404
+        // (the reference documents no 400 here).
+        let email = email.map(|e| validate::email(e).map_err(|_| AppError::NotFound)).transpose()?;
         let (me, admin) = (p.user, p.provider_admin);
         self.db()
             .read(move |c| {

@@ -95,7 +95,9 @@ impl OrgsApi {
 
     /// Get organization by domain
     #[oai(path = "/by-domain", method = "get")]
-    async fn by_domain(&self, auth: Auth, domain: Query<String>) -> Result<Json<Organization>, AppError> {
+    async fn by_domain(&self, auth: Auth, domain: Query<Option<String>>) -> Result<Json<Organization>, AppError> {
+        // No domain names no organization (the reference documents 404, not 400).
+        let domain = domain.0.unwrap_or_default();
         Ok(Json(self.identity.org_by_domain(auth.principal(), &domain).await?.into()))
     }
 

@@ -1,6 +1,6 @@
 //! `/api/identity/tokens`: security tokens (Layer5 face).
 
-use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::layer5::{flag, paging};
 use meshcloud_kernel::{AppError, validate};
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
@@ -34,7 +34,7 @@ impl TokensApi {
     async fn list(
         &self,
         auth: Auth,
-        #[oai(name = "isOAuth")] is_oauth: Query<Option<bool>>,
+        #[oai(name = "isOAuth")] is_oauth: Query<Option<String>>,
         page: Query<Option<String>>,
         pagesize: Query<Option<String>>,
         search: Query<Option<String>>,
@@ -42,7 +42,7 @@ impl TokensApi {
     ) -> Result<Json<TokensPage>, AppError> {
         let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
         let result =
-            self.identity.list_tokens(auth.principal(), is_oauth.unwrap_or(false), paging.request.clone()).await?;
+            self.identity.list_tokens(auth.principal(), flag(is_oauth.as_deref()), paging.request.clone()).await?;
         Ok(Json(TokensPage::new(&paging, result.map(Token::from))))
     }
 

@@ -27,6 +27,8 @@ pub struct PublicUser {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
+    /// Left out when unset, as on the profile.
+    #[oai(skip_serializing_if_is_empty)]
     pub avatar_url: String,
     pub status: String,
     pub bio: String,

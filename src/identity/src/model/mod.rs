@@ -94,7 +94,9 @@ pub struct User {
     pub last_name: String,
     pub provider: String,
     pub status: String,
-    /// Empty when unset (never null, as in the reference's schema).
+    /// Left out when unset: never null, and the reference types it as a URI,
+    /// which an empty string is not.
+    #[oai(skip_serializing_if_is_empty)]
     pub avatar_url: String,
     pub bio: String,
     /// `{}` when unset.

@@ -183,11 +183,12 @@ impl Identity {
     /// provider admins, and to users whose e-mail is in that domain (so they can
     /// find the organization to ask to join). Others get "not found".
     pub async fn org_by_domain(&self, p: &Principal, domain: &str) -> AppResult<OrgRow> {
-        let domain = validate::domain(domain)?;
+        const NOT_FOUND: AppError = AppError::NotFoundAs("Organization not found");
+        // What is not a domain names no organization (the reference documents 404, not 400).
+        let domain = validate::domain(domain).map_err(|_| NOT_FOUND)?;
         let p = p.clone();
         self.db()
             .read(move |c| {
-                const NOT_FOUND: AppError = AppError::NotFoundAs("Organization not found");
                 let org = orgs::by_domain(c, &domain)?.ok_or(NOT_FOUND)?;
                 let own_domain = p.email.rsplit_once('@').is_some_and(|(_, d)| d == domain);
                 if p.provider_admin || own_domain || p.grants.is_member(org.uuid) { Ok(org) } else { Err(NOT_FOUND) }

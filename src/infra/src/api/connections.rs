@@ -27,19 +27,19 @@ pub enum Created {
 }
 
 /// Repeated query values, or one value holding a JSON array or a comma list.
-pub fn list_values(raw: &[String]) -> Result<Vec<String>, AppError> {
+pub fn list_values(raw: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for v in raw {
         let v = v.trim();
-        if v.starts_with('[') {
-            let items: Vec<String> = serde_json::from_str(v)
-                .map_err(|e| AppError::validation(format!("not a JSON array of strings: {e}")))?;
-            out.extend(items);
-        } else {
-            out.extend(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
+        // Not an array of strings: one value, which matches nothing (the
+        // reference documents no 400 for the list).
+        match v.starts_with('[').then(|| serde_json::from_str::<Vec<String>>(v)) {
+            Some(Ok(items)) => out.extend(items),
+            Some(Err(_)) => out.push(v.to_string()),
+            None => out.extend(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from)),
         }
     }
-    Ok(out.into_iter().map(|s| s.to_ascii_lowercase()).collect())
+    out.into_iter().map(|s| s.to_ascii_lowercase()).collect()
 }
 
 #[derive(Default, serde::Deserialize)]
@@ -54,20 +54,20 @@ struct FilterText {
     name: Option<String>,
 }
 
-/// The general `filter`: a JSON object with `kind`, `status`, `type` (arrays) and `name`.
-pub fn filter_from_text(raw: Option<&str>) -> Result<Filter, AppError> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(Filter::default()) };
-    let f: FilterText = serde_json::from_str(raw).map_err(|e| {
-        AppError::validation(format!("filter must be a JSON object with kind, status, type, name: {e}"))
-    })?;
+/// The general `filter`: a JSON object with `kind`, `status`, `type` (arrays)
+/// and `name`. The reference documents no 400 for its lists: a filter that is
+/// not such an object is ignored, as every parameter a list cannot understand.
+pub fn filter_from_text(raw: Option<&str>) -> Filter {
+    let parsed = raw.map(str::trim).filter(|s| !s.is_empty()).and_then(|s| serde_json::from_str::<FilterText>(s).ok());
+    let Some(f) = parsed else { return Filter::default() };
     let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_ascii_lowercase()).collect();
-    Ok(Filter {
+    Filter {
         kinds: lower(f.kind),
         statuses: lower(f.status),
         types: lower(f.kind_type),
         name: f.name.filter(|n| !n.trim().is_empty()),
         environment: None,
-    })
+    }
 }
 
 fn input(b: ConnectionPayload) -> ConnectionInput {
@@ -109,10 +109,10 @@ impl ConnectionsApi {
         name: Query<Option<String>>,
     ) -> Result<Json<ConnectionsPage>, AppError> {
         let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
-        let mut f = filter_from_text(filter.as_deref())?;
-        f.kinds.extend(list_values(&kind)?);
-        f.statuses.extend(list_values(&status)?);
-        f.types.extend(list_values(&kind_type)?);
+        let mut f = filter_from_text(filter.as_deref());
+        f.kinds.extend(list_values(&kind));
+        f.statuses.extend(list_values(&status));
+        f.types.extend(list_values(&kind_type));
         if let Some(n) = name.0.filter(|n| !n.trim().is_empty()) {
             f.name = Some(n);
         }

@@ -149,7 +149,7 @@ impl EnvironmentsApi {
             order.as_deref(),
             &connections::ORDER_FIELDS,
         )?;
-        let f = filter_from_text(filter.as_deref())?;
+        let f = filter_from_text(filter.as_deref());
         let result = self.infra.environment_connections(auth.principal(), id.0, f, paging.request.clone()).await?;
         Ok(Json(EnvironmentConnectionsPage::new(&paging, result.map(Connection::from))))
     }

@@ -58,7 +58,7 @@ impl WorkspacesApi {
         filter: Query<Option<String>>,
     ) -> Result<Json<WorkspacesPage>, AppError> {
         let paging = self::page(&page, &pagesize, &search, &order, &ORDER_FIELDS)?;
-        let f = parse_filter(filter.as_deref())?;
+        let f = parse_filter(filter.as_deref());
         let scope = self.infra.scope(auth.principal(), header.as_deref(), None, Perm::WorkspacesRead).await?;
         let result = self.infra.list_workspaces(scope, f.deleted, paging.request.clone()).await?;
         Ok(Json(WorkspacesPage::new(&paging, result.map(Workspace::from))))
@@ -130,7 +130,7 @@ impl WorkspacesApi {
         filter: Query<Option<String>>,
     ) -> Result<Json<EnvironmentsPage>, AppError> {
         let paging = self::page(&page, &pagesize, &search, &order, &crate::store::environments::ORDER_FIELDS)?;
-        let assigned = parse_filter(filter.as_deref())?.assigned.unwrap_or(true);
+        let assigned = parse_filter(filter.as_deref()).assigned.unwrap_or(true);
         match self.infra.linked(auth.principal(), id.0, LinkKind::Environment, assigned, paging.request.clone()).await?
         {
             Linked::Environments(p) => Ok(Json(EnvironmentsPage::new(&paging, p.map(Environment::from)))),
@@ -181,7 +181,7 @@ impl WorkspacesApi {
         filter: Query<Option<String>>,
     ) -> Result<Json<TeamsPage>, AppError> {
         let paging = self::page(&page, &pagesize, &search, &order, &meshcloud_identity::core::teams::ORDER_FIELDS)?;
-        let assigned = parse_filter(filter.as_deref())?.assigned.unwrap_or(true);
+        let assigned = parse_filter(filter.as_deref()).assigned.unwrap_or(true);
         match self.infra.linked(auth.principal(), id.0, LinkKind::Team, assigned, paging.request.clone()).await? {
             Linked::Teams(p) => Ok(Json(TeamsPage::new(&paging, p.map(Team::from)))),
             _ => Err(AppError::internal("unexpected link kind")),
@@ -231,7 +231,7 @@ impl WorkspacesApi {
         filter: Query<Option<String>>,
     ) -> Result<Json<DesignsPage>, AppError> {
         let paging = self::page(&page, &pagesize, &search, &order, &CREATED_ONLY)?;
-        let assigned = parse_filter(filter.as_deref())?.assigned.unwrap_or(true);
+        let assigned = parse_filter(filter.as_deref()).assigned.unwrap_or(true);
         match self.infra.linked(auth.principal(), id.0, LinkKind::Design, assigned, paging.request.clone()).await? {
             Linked::Ids(p) => Ok(Json(DesignsPage::new(&paging, p.map(LinkedItem::from)))),
             _ => Err(AppError::internal("unexpected link kind")),
@@ -278,7 +278,7 @@ impl WorkspacesApi {
         filter: Query<Option<String>>,
     ) -> Result<Json<ViewsPage>, AppError> {
         let paging = self::page(&page, &pagesize, &search, &order, &CREATED_ONLY)?;
-        let assigned = parse_filter(filter.as_deref())?.assigned.unwrap_or(true);
+        let assigned = parse_filter(filter.as_deref()).assigned.unwrap_or(true);
         match self.infra.linked(auth.principal(), id.0, LinkKind::View, assigned, paging.request.clone()).await? {
             Linked::Ids(p) => Ok(Json(ViewsPage::new(&paging, p.map(LinkedItem::from)))),
             _ => Err(AppError::internal("unexpected link kind")),

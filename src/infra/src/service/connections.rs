@@ -375,7 +375,8 @@ impl Infra {
 
     /// Deletes every connection a Meshery server registered, and its own.
     pub async fn delete_meshery_server(&self, p: &Principal, scope: Scope, server: &str) -> AppResult<usize> {
-        let server = validate::name("mesheryServerId", server, 255)?;
+        // An id no connection could carry names none (the operation documents 404, not 400).
+        let server = validate::name("mesheryServerId", server, 255).map_err(|_| AppError::NotFound)?;
         // Ids are stored in canonical (lower-case) form.
         let server = uuid::Uuid::parse_str(&server).map(|u| u.to_string()).unwrap_or(server);
         let me = p.user;

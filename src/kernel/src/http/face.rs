@@ -81,12 +81,16 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
         }
     };
     // The Layer5 reference documents no 409 for any operation meshcloud
-    // serves: a taken name or an existing membership is a bad request there.
+    // serves: a taken name, an existing membership or a change a rule refuses
+    // (the last admin) is a bad request there, with the reason. A path id
+    // that does not parse names nothing: "not found", which every operation
+    // with a path id documents (400 is not documented on many of them).
     let layer5 = matches!(face, Face::Layer5 | Face::Layer5JsonBadRequest);
-    let status = if layer5 && matches!(err.downcast_ref::<AppError>(), Some(AppError::Duplicate(_))) {
-        StatusCode::BAD_REQUEST
-    } else {
-        status
+    let bad_path_id = layer5 && err.is::<poem_openapi::error::ParsePathError>();
+    let (status, detail) = match status {
+        StatusCode::CONFLICT if layer5 => (StatusCode::BAD_REQUEST, detail),
+        StatusCode::BAD_REQUEST if bad_path_id => (StatusCode::NOT_FOUND, None),
+        s => (s, detail),
     };
     let mut resp = match face {
         Face::Layer5 => layer5_body(status, detail.as_deref()),
@@ -257,5 +261,21 @@ mod tests {
         }
         assert_eq!(s(Face::Meshcloud, 405), 405);
         assert_eq!(s(Face::Meshcloud, 415), 400);
+    }
+
+    #[test]
+    fn layer5_knows_no_409_and_a_bad_path_id_names_nothing() {
+        let status = |face, err: poem::Error| render_error(face, &err).status().as_u16();
+        let rule = || poem::Error::from(AppError::conflict("meshcloud needs at least one provider admin"));
+        assert_eq!(status(Face::Layer5, rule()), 400);
+        assert_eq!(status(Face::Identity, rule()), 409);
+        assert_eq!(status(Face::Meshcloud, rule()), 409);
+        let bad_id =
+            || poem::Error::from(poem_openapi::error::ParsePathError { name: "id", reason: "not a uuid".into() });
+        assert_eq!(status(Face::Layer5, bad_id()), 404);
+        assert_eq!(status(Face::Identity, bad_id()), 400);
+        // The workspace event list documents its 400 as JSON `{error}`.
+        let resp = render_error(Face::Layer5JsonBadRequest, &AppError::validation("page").into());
+        assert_eq!(resp.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes()), Some(&b"application/json"[..]));
     }
 }

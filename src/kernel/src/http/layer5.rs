@@ -1,11 +1,14 @@
 //! Layer5 list conventions: `page` (0-based) and `pagesize` requests, answered
 //! by `{<items key>, page, page_size, total_count}`.
 //!
-//! Both parameters are strings in the reference. Rules (also in the README):
-//! - `page`: missing or empty = 0; negative = 0; not a number = 400.
-//! - `pagesize`: missing or empty = `DEFAULT_PAGE_SIZE`; zero or negative =
-//!   the default; above `MAX_PAGE_SIZE` or `all` = `MAX_PAGE_SIZE`; not a
-//!   number = 400.
+//! Both parameters are strings in the reference, and its list operations
+//! document no 400: what cannot be understood falls back to the default
+//! rather than failing the list. Rules (also in the README):
+//! - `page`: missing, empty, negative or not a number = 0.
+//! - `pagesize`: missing, empty, zero, negative or not a number =
+//!   `DEFAULT_PAGE_SIZE`; above `MAX_PAGE_SIZE` or `all` = `MAX_PAGE_SIZE`.
+//! - `order` on a field the list does not sort by: the default order.
+//! - `search` longer than `MAX_SEARCH` characters: its first `MAX_SEARCH`.
 
 use crate::AppError;
 use crate::page::{Order, PageRequest};
@@ -32,7 +35,12 @@ pub fn paging(
 ) -> Result<L5Paging, AppError> {
     let page = match page.map(str::trim).filter(|p| !p.is_empty()) {
         None => 0,
-        Some(p) => p.parse::<i64>().map_err(|_| AppError::validation("page must be an integer"))?.max(0) as u64,
+        Some(p) => match p.parse::<i64>() {
+            Ok(n) => n.max(0) as u64,
+            // Larger than i64: a page past any end.
+            Err(_) if p.chars().all(|c| c.is_ascii_digit()) => i64::MAX as u64,
+            Err(_) => 0,
+        },
     };
     let page_size = match pagesize.map(str::trim).filter(|p| !p.is_empty()) {
         None => DEFAULT_PAGE_SIZE,
@@ -42,19 +50,24 @@ pub fn paging(
             Ok(n) => (n as u64).min(MAX_PAGE_SIZE),
             // Larger than i64: clamp like any other huge value.
             Err(_) if p.chars().all(|c| c.is_ascii_digit()) => MAX_PAGE_SIZE,
-            Err(_) => return Err(AppError::validation("pagesize must be an integer or 'all'")),
+            Err(_) => DEFAULT_PAGE_SIZE,
         },
     };
-    let search = search.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-    if search.as_ref().is_some_and(|s| s.chars().count() > MAX_SEARCH) {
-        return Err(AppError::validation(format!("search must be at most {MAX_SEARCH} characters")));
-    }
-    let order = Order::parse(order.unwrap_or(""), order_fields).map_err(AppError::Validation)?;
+    let search =
+        search.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(MAX_SEARCH).collect::<String>());
+    let order = Order::parse(order.unwrap_or(""), order_fields).unwrap_or(None);
     Ok(L5Paging {
         page,
         page_size,
         request: PageRequest { offset: page.saturating_mul(page_size), limit: page_size, search, order },
     })
+}
+
+/// A boolean query flag, read as the reference's server reads it: `true`
+/// (any case) or `1` is set, anything else is not (its operations document no
+/// 400 for a flag).
+pub fn flag(raw: Option<&str>) -> bool {
+    raw.map(str::trim).is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
 impl L5Paging {
@@ -116,8 +129,13 @@ mod tests {
         assert_eq!(p(Some("2"), Some("999999")).ok(), Some((2, MAX_PAGE_SIZE)));
         assert_eq!(p(Some("1"), Some("99999999999999999999999")).ok(), Some((1, MAX_PAGE_SIZE)));
         assert_eq!(p(None, Some("all")).ok(), Some((0, MAX_PAGE_SIZE)));
-        assert!(p(Some("x"), None).is_err());
-        assert!(p(None, Some("ten")).is_err());
+        assert_eq!(p(Some("x"), Some("ten")).ok(), Some((0, DEFAULT_PAGE_SIZE)), "not numbers: the defaults");
+        let lenient = paging(None, None, Some(&"s".repeat(300)), Some("secret desc"), &["name"]).ok();
+        let req = lenient.map(|l| l.request);
+        assert_eq!(req.as_ref().and_then(|r| r.search.as_ref()).map(|s| s.len()), Some(MAX_SEARCH));
+        assert!(req.is_some_and(|r| r.order.is_none()), "an unknown order field: the default order");
+        assert!(flag(Some("TRUE")) && flag(Some("1")));
+        assert!(!flag(None) && !flag(Some("null")) && !flag(Some("false")));
         let big = paging(Some("9223372036854775807"), Some("500"), None, None, &[]).ok();
         assert!(big.is_some_and(|b| b.request.offset == u64::MAX || b.request.offset > 0));
     }

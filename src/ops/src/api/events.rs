@@ -3,7 +3,7 @@
 
 use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
-use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::layer5::{flag, paging};
 use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
@@ -41,9 +41,9 @@ impl EventsApi {
         &self,
         auth: Auth,
         #[oai(name = "layer5-current-orgid")] org: Header<Option<String>>,
-        cumulative: Query<Option<bool>>,
+        cumulative: Query<Option<String>>,
     ) -> Result<Json<EventAggregate>, AppError> {
-        let audit = self.ops.event_count(auth.principal(), org.as_deref(), cumulative.unwrap_or(false)).await?;
+        let audit = self.ops.event_count(auth.principal(), org.as_deref(), flag(cumulative.as_deref())).await?;
         Ok(Json(EventAggregate { audit }))
     }
 
@@ -66,7 +66,7 @@ impl EventsApi {
         filter: Query<Option<String>>,
     ) -> Result<Json<EventsPage>, AppError> {
         let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
-        let f = parse_filter(filter.as_deref())?;
+        let f = parse_filter(filter.as_deref());
         let result = self.ops.list_events(auth.principal(), org.as_deref(), f, paging.request.clone()).await?;
         Ok(Json(EventsPage::new(&paging, result.map(EventItem::from))))
     }
@@ -89,7 +89,7 @@ impl EventsApi {
     ) -> Result<Json<EventSummaryPage>, AppError> {
         let paging =
             paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &SUMMARY_ORDER_FIELDS)?;
-        let f = parse_filter(filter.as_deref())?;
+        let f = parse_filter(filter.as_deref());
         let result = self.ops.event_summary(auth.principal(), org.as_deref(), f, paging.request.clone()).await?;
         Ok(Json(EventSummaryPage::new(&paging, result.map(EventUserSummary::from))))
     }

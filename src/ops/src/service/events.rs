@@ -57,7 +57,14 @@ fn time_field(name: &str, v: Option<String>) -> AppResult<Option<Timestamp>> {
     .transpose()
 }
 
-pub fn parse_filter(raw: Option<&str>) -> AppResult<Filter> {
+/// The lists' `filter`. The reference documents no 400 for them: a filter
+/// that does not parse (or names an unknown status, severity or time) is
+/// ignored, as every parameter a list cannot understand.
+pub fn parse_filter(raw: Option<&str>) -> Filter {
+    strict_filter(raw).unwrap_or_default()
+}
+
+fn strict_filter(raw: Option<&str>) -> AppResult<Filter> {
     let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(Filter::default()) };
     let f: FilterText = serde_json::from_str(raw).map_err(|e| {
         AppError::validation(format!(
