@@ -291,8 +291,8 @@ fn run(command: Command) -> Result<(), String> {
             let spec = meshcloud_oidc::service::clients::ClientSpec {
                 name,
                 redirect_uris,
-                onboarding_uri,
-                service_account,
+                onboarding_uri: Some(onboarding_uri),
+                service_account: Some(service_account),
                 trusted: Some(trusted),
             };
             let r = oidc.create_client(None, spec).await.map_err(|e| e.to_string());

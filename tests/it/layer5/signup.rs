@@ -313,3 +313,19 @@ async fn bodyless_decisions_name_the_request_in_the_query() {
         w.admin.post_empty(&format!("{path}?id=not-a-uuid")).await.assert_l5_error(400, L5_BAD_REQUEST);
     }
 }
+
+/// Names in an anonymous request are held to the rules of every name: NFC,
+/// nothing invisible that could make one look like another.
+#[tokio::test]
+async fn names_in_a_request_hide_nothing() {
+    let s = Server::start().await;
+    for hidden in ["Ad\u{200B}min", "\u{202E}nimdA", "A\u{00AD}dmin"] {
+        let r = s.anon().post(REQUESTS, json!({"email": "zw@z.example", "first_name": hidden})).await;
+        r.assert_l5_error(400, L5_BAD_REQUEST);
+    }
+    let composed = json!({"email": "nfc@z.example", "first_name": "Jose\u{301}"});
+    assert_eq!(s.anon().post(REQUESTS, composed).await.status, 201);
+    let admin = s.admin().await;
+    let listed = listed(&admin, "nfc@z.example").await.expect("the request is listed");
+    assert_eq!(listed["first_name"], "Jos\u{e9}", "stored in NFC: {listed}");
+}

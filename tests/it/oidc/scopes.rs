@@ -123,3 +123,19 @@ async fn taking_trust_away_ends_api_access_at_once() {
     assert_eq!(srv.with_token(newer).get("/oauth2/v2/userinfo").await.status, 200);
     refused_by_every_api(&srv, newer).await;
 }
+
+/// A change of a client keeps what it leaves out; `null` clears.
+#[tokio::test]
+async fn a_client_change_keeps_what_it_leaves_out() {
+    let srv = Server::start().await;
+    let admin = srv.admin().await;
+    let body = json!({"name": "portal", "redirectUris": [REDIRECT], "onboardingUri": "https://portal.example/join"});
+    let c = admin.post("/api/meshcloud/oauth/clients", body).await.expect(201);
+    let path = format!("/api/meshcloud/oauth/clients/{}", c["id"].as_str().expect("id"));
+    let renamed = admin.put(&path, json!({"name": "portal 2", "redirectUris": [REDIRECT]})).await.expect(200);
+    assert_eq!(renamed["onboardingUri"], "https://portal.example/join", "{renamed}");
+    assert_eq!(renamed["name"], "portal 2");
+    let cleared =
+        admin.put(&path, json!({"name": "portal 2", "redirectUris": [REDIRECT], "onboardingUri": null})).await;
+    assert!(cleared.expect(200)["onboardingUri"].is_null());
+}

@@ -77,8 +77,8 @@ impl Identity {
     /// already has an account or a pending request: it discloses nothing.
     pub async fn request_signup(&self, input: SignupInput) -> AppResult<String> {
         let email = validate::email(&input.email)?;
-        let first = validate::text("first_name", &input.first_name, 200)?;
-        let last = validate::text("last_name", &input.last_name, 300)?;
+        let first = validate::optional_name("first_name", &input.first_name, 200)?;
+        let last = validate::optional_name("last_name", &input.last_name, 300)?;
         let message = validate::text("message", &input.message, 2000)?;
         // Before the costly hash; checked again in the write below.
         let cap = self.settings().max_pending_signups;

@@ -6,6 +6,7 @@ use meshcloud_kernel::time::Timestamp;
 use meshcloud_kernel::{AppError, validate};
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::Tag;
@@ -25,11 +26,13 @@ pub struct ClientWrite {
     #[oai(rename = "redirectUris")]
     pub redirect_uris: Vec<String>,
     /// Where users unknown to meshcloud are sent to create their organization.
+    /// A change without it keeps the current value; `null` or `""` clears it.
     #[oai(rename = "onboardingUri")]
-    pub onboarding_uri: Option<String>,
-    /// The service account the `client_credentials` grant acts as.
+    pub onboarding_uri: MaybeUndefined<String>,
+    /// The service account the `client_credentials` grant acts as (kept and
+    /// cleared as `onboardingUri`).
     #[oai(rename = "serviceAccountId")]
-    pub service_account_id: Option<String>,
+    pub service_account_id: MaybeUndefined<String>,
     /// May the client be granted the `meshcloud:api` scope, with which its
     /// access tokens call meshcloud's APIs as the user? Default `false`; a
     /// change without it keeps the current value.
@@ -77,6 +80,15 @@ impl Client {
     }
 }
 
+/// Absent: `None` (keep); `null` or blank: `Some(None)` (clear).
+fn given(v: MaybeUndefined<String>) -> Option<Option<String>> {
+    match v {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(s) => Some(Some(s).filter(|s| !s.trim().is_empty())),
+    }
+}
+
 impl TryFrom<ClientWrite> for ClientSpec {
     type Error = AppError;
 
@@ -84,11 +96,9 @@ impl TryFrom<ClientWrite> for ClientSpec {
         Ok(ClientSpec {
             name: w.name,
             redirect_uris: w.redirect_uris,
-            onboarding_uri: w.onboarding_uri.filter(|u| !u.trim().is_empty()),
-            service_account: w
-                .service_account_id
-                .as_deref()
-                .map(|s| validate::uuid("serviceAccountId", s))
+            onboarding_uri: given(w.onboarding_uri),
+            service_account: given(w.service_account_id)
+                .map(|sa| sa.map(|s| validate::uuid("serviceAccountId", &s)).transpose())
                 .transpose()?,
             trusted: w.trusted,
         })

@@ -15,9 +15,11 @@ use crate::store::clients::{self, ClientRow, NewClient};
 pub struct ClientSpec {
     pub name: String,
     pub redirect_uris: Vec<String>,
-    pub onboarding_uri: Option<String>,
-    /// The service account that `client_credentials` act as.
-    pub service_account: Option<uuid::Uuid>,
+    /// `None` on a change keeps the current value; `Some(None)` clears it.
+    pub onboarding_uri: Option<Option<String>>,
+    /// The service account that `client_credentials` act as (kept and
+    /// cleared as `onboarding_uri`).
+    pub service_account: Option<Option<uuid::Uuid>>,
     /// May the client be granted `meshcloud:api`? `None` on a change keeps it.
     pub trusted: Option<bool>,
 }
@@ -39,7 +41,10 @@ fn check(spec: ClientSpec) -> AppResult<ClientSpec> {
     }
     let redirect_uris =
         spec.redirect_uris.iter().map(|u| check_uri("redirectUris", u)).collect::<AppResult<Vec<_>>>()?;
-    let onboarding_uri = spec.onboarding_uri.as_deref().map(|u| check_uri("onboardingUri", u)).transpose()?;
+    let onboarding_uri = match spec.onboarding_uri {
+        Some(Some(u)) => Some(Some(check_uri("onboardingUri", &u)?)),
+        other => other,
+    };
     Ok(ClientSpec { name, redirect_uris, onboarding_uri, service_account: spec.service_account, trusted: spec.trusted })
 }
 
@@ -58,7 +63,7 @@ impl Oidc {
         let row = self
             .db()
             .write(move |c| {
-                let service_user = match spec.service_account {
+                let service_user = match spec.service_account.flatten() {
                     Some(sa) => Some(clients::service_user(c, sa)?.ok_or_else(|| {
                         AppError::validation("serviceAccountId does not name a live service account")
                     })?),
@@ -72,7 +77,7 @@ impl Oidc {
                         name: &spec.name,
                         secret_hash: &hash,
                         redirect_uris: &spec.redirect_uris,
-                        onboarding_uri: spec.onboarding_uri.as_deref(),
+                        onboarding_uri: spec.onboarding_uri.as_ref().and_then(Option::as_deref),
                         service_user,
                         trusted: spec.trusted.unwrap_or(false),
                         created_by: by,
@@ -110,12 +115,15 @@ impl Oidc {
             .db()
             .write(move |c| {
                 let row = clients::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
+                // What a change leaves out keeps its value.
                 let service_user = match spec.service_account {
-                    Some(sa) => Some(clients::service_user(c, sa)?.ok_or_else(|| {
+                    Some(Some(sa)) => Some(clients::service_user(c, sa)?.ok_or_else(|| {
                         AppError::validation("serviceAccountId does not name a live service account")
                     })?),
-                    None => None,
+                    Some(None) => None,
+                    None => row.service_user.map(|(id, _)| id),
                 };
+                let onboarding_uri = spec.onboarding_uri.clone().unwrap_or_else(|| row.onboarding_uri.clone());
                 let trusted = spec.trusted.unwrap_or(row.trusted);
                 clients::update(
                     c,
@@ -123,7 +131,7 @@ impl Oidc {
                     &clients::ClientUpdate {
                         name: &spec.name,
                         redirect_uris: &spec.redirect_uris,
-                        onboarding_uri: spec.onboarding_uri.as_deref(),
+                        onboarding_uri: onboarding_uri.as_deref(),
                         service_user,
                         trusted,
                     },
