@@ -36,11 +36,7 @@ async fn take(w: &World, api: &Api, n: usize, role: &str, op: &str) -> u16 {
 async fn removal_matrix() {
     let w = world().await;
     let org = &w.org_a;
-    let deputy = w.admin.create_role(org, "deputy").await;
-    let kc = w.admin.keychain_id("Organization administration").await;
-    w.admin.post_empty(&format!("/api/identity/orgs/{org}/roles/{deputy}/keychains/{kc}")).await.expect(200);
-    let grant = json!([{"user_id": w.carol_id, "roleNames": ["user", "deputy"]}]);
-    w.admin.put(&format!("/api/identity/orgs/{org}/roles"), grant).await.expect(200);
+    w.make_carol_deputy().await;
     let admin_role = identity_role(&w.alice, org, "organization admin").await;
     let plain_role = identity_role(&w.alice, org, "workspace admin").await;
 

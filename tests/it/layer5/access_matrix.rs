@@ -104,12 +104,7 @@ async fn roles() {
 #[tokio::test]
 async fn removals() {
     let w = world().await;
-    let org = &w.org_a;
-    let deputy = w.admin.create_role(org, "deputy").await;
-    let kc = w.admin.keychain_id("Organization administration").await;
-    w.admin.post_empty(&format!("/api/identity/orgs/{org}/roles/{deputy}/keychains/{kc}")).await.expect(200);
-    let grant = json!([{"user_id": w.carol_id, "roleNames": ["member", "deputy"]}]);
-    w.admin.put(&format!("/api/identity/orgs/{org}/roles"), grant).await.expect(200);
+    w.make_carol_deputy().await;
     let from_admins = [200, 200, 401, 404, 401];
     let from_admins_204 = [204, 204, 401, 404, 401];
     let from_members = [

@@ -9,17 +9,7 @@ use crate::support::oidc::*;
 
 /// Registers a client with `trusted` as given.
 async fn client(srv: &Server, trusted: bool) -> Registered {
-    let admin = srv.admin().await;
-    let body = json!({"name": "dashboard", "redirectUris": [REDIRECT], "trusted": trusted});
-    let r = admin.post("/api/meshcloud/oauth/clients", body).await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let c = r.json();
-    assert_eq!(c["trusted"], trusted);
-    Registered {
-        id: c["id"].as_str().expect("id").into(),
-        client_id: c["clientId"].as_str().expect("clientId").into(),
-        secret: c["clientSecret"].as_str().expect("secret").into(),
-    }
+    register(srv, json!({"name": "dashboard", "redirectUris": [REDIRECT], "trusted": trusted})).await
 }
 
 /// Signs the admin in with `scope` and exchanges the code.

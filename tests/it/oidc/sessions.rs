@@ -8,16 +8,7 @@ use crate::support::oidc::*;
 use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Server};
 
 async fn trusted_client(srv: &Server, name: &str) -> Registered {
-    let admin = srv.admin().await;
-    let body = json!({"name": name, "redirectUris": [REDIRECT], "trusted": true});
-    let r = admin.post("/api/meshcloud/oauth/clients", body).await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let c = r.json();
-    Registered {
-        id: c["id"].as_str().expect("id").into(),
-        client_id: c["clientId"].as_str().expect("clientId").into(),
-        secret: c["clientSecret"].as_str().expect("secret").into(),
-    }
+    register(srv, json!({"name": name, "redirectUris": [REDIRECT], "trusted": true})).await
 }
 
 /// A code for `c` from a browser already signed in (silent authorization).

@@ -20,8 +20,13 @@ pub struct Registered {
 }
 
 pub async fn register_client(srv: &Server, redirect: &str) -> Registered {
+    register(srv, json!({"name": "portal", "redirectUris": [redirect]})).await
+}
+
+/// Registers a client described by `body` (as a provider admin).
+pub async fn register(srv: &Server, body: Value) -> Registered {
     let admin = srv.admin().await;
-    let r = admin.post("/api/meshcloud/oauth/clients", json!({"name": "portal", "redirectUris": [redirect]})).await;
+    let r = admin.post("/api/meshcloud/oauth/clients", body).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let c = r.json();
     Registered {

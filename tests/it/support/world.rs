@@ -155,6 +155,19 @@ pub async fn world_on(s: Server) -> World {
     World { s, admin, alice, carol, dave, org_a, org_b, admin_id, alice_id, carol_id, dave_id }
 }
 
+impl World {
+    /// Gives carol every key of the organization admin role in org A through
+    /// a custom role, `deputy`, without making her an admin.
+    pub async fn make_carol_deputy(&self) {
+        let org = &self.org_a;
+        let deputy = self.admin.create_role(org, "deputy").await;
+        let kc = self.admin.keychain_id("Organization administration").await;
+        self.admin.post_empty(&format!("/api/identity/orgs/{org}/roles/{deputy}/keychains/{kc}")).await.expect(200);
+        let grant = serde_json::json!([{"user_id": self.carol_id, "roleNames": ["user", "deputy"]}]);
+        self.admin.put(&format!("/api/identity/orgs/{org}/roles"), grant).await.expect(200);
+    }
+}
+
 /// RFC 3339 UTC for "now + `secs`" (negative: in the past).
 pub fn rfc3339_in(secs: i64) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64;

@@ -56,6 +56,12 @@ fn request_ref(
     }
 }
 
+impl SignupApi {
+    async fn decide(&self, auth: Auth, target: RequestRef, approve: bool) -> Result<Json<SignupRequest>, AppError> {
+        Ok(Json(self.identity.decide_signup(auth.principal(), target, approve).await?.into()))
+    }
+}
+
 #[OpenApi(prefix_path = "/api/identity", tag = "Tag::Invitations")]
 impl SignupApi {
     /// Get signup requests
@@ -109,7 +115,7 @@ impl SignupApi {
     /// The request is named by the query parameter `id` (or `email`: the
     /// pending request of that address); a JSON body `{"id": ...}` or
     /// `{"email": ...}` is accepted too. Creates the account and, if the
-    /// request named an organization, adds it as `member`.
+    /// request named an organization, adds it with the `user` role.
     #[oai(path = "/users/request/approve", method = "post")]
     async fn approve(
         &self,
@@ -118,9 +124,7 @@ impl SignupApi {
         email: Query<Option<String>>,
         body: Json<Option<DecidePayload>>,
     ) -> Result<Json<SignupRequest>, AppError> {
-        let target = request_ref(id.0, email.0, body.0)?;
-        let r = self.identity.decide_signup(auth.principal(), target, true).await?;
-        Ok(Json(r.into()))
+        self.decide(auth, request_ref(id.0, email.0, body.0)?, true).await
     }
 
     /// Deny a signup request
@@ -134,9 +138,7 @@ impl SignupApi {
         email: Query<Option<String>>,
         body: Json<Option<DecidePayload>>,
     ) -> Result<Json<SignupRequest>, AppError> {
-        let target = request_ref(id.0, email.0, body.0)?;
-        let r = self.identity.decide_signup(auth.principal(), target, false).await?;
-        Ok(Json(r.into()))
+        self.decide(auth, request_ref(id.0, email.0, body.0)?, false).await
     }
 
     /// Get signup request notification summary
