@@ -4,11 +4,14 @@
 //! number of free failures, the next attempt of that key must wait a delay
 //! that doubles with every further failure, up to a cap; an attempt before
 //! then is refused (429, `Retry-After`) without checking the password and
-//! without telling whether the account exists. There is no count per account
-//! alone: failures from one address never refuse the correct password of the
-//! same account from another. Counts are forgiven after a quiet period, and a
-//! success clears its pair. The counts are kept in the database as well, so
-//! a restart forgets nothing.
+//! without telling whether the account exists. Failures of an account from
+//! every address together only slow it down: past their free tries each
+//! attempt on the account is held for a growing delay before its password is
+//! checked, and then judged, so guessing spread over many addresses is
+//! slowed while the correct password from another address is never refused.
+//! Counts are forgiven after a quiet period, and a success clears its pair
+//! and its account. The counts are kept in the database as well, so a
+//! restart forgets nothing.
 //!
 //! An attempt not yet judged takes a place of both keys, so a burst of
 //! parallel guesses cannot all slip through before the first is judged. When
@@ -48,6 +51,16 @@ pub const PAIR: Policy = Policy {
     reset: Duration::from_secs(12 * 3600),
 };
 
+/// An account, from whichever addresses: 20 tries, then each attempt is held
+/// 1 s, doubling up to 10 s (a hold, never a refusal: the owner signs in,
+/// slowly), forgiven after 12 hours without a failure.
+pub const ACCOUNT: Policy = Policy {
+    free: 20,
+    first_delay: Duration::from_secs(1),
+    max_delay: Duration::from_secs(10),
+    reset: Duration::from_secs(12 * 3600),
+};
+
 /// An address, whoever's accounts it tries: many people may share it (a
 /// proxy, an office), so the delays start later, stay shorter and are
 /// forgiven sooner: 50 tries, then 10 s doubling up to 5 minutes.
@@ -72,8 +85,13 @@ impl Policy {
     }
 }
 
+/// The keys of an attempt: its pair, its address (both refuse while their
+/// delay runs) and its account (which holds instead).
+type Keys = [String; 3];
+
 pub struct Throttle {
-    policies: [Policy; 2],
+    /// For the pair, the address and the account.
+    policies: [Policy; 3],
     /// How long an attempt waits for a place before it gets a 503.
     wait: Duration,
     keys: Mutex<HashMap<String, Entry>>,
@@ -114,7 +132,7 @@ fn hashed(parts: &[&str]) -> String {
 }
 
 impl Throttle {
-    pub fn new(policies: [Policy; 2], wait: Duration, db: Option<Db>) -> Self {
+    pub fn new(policies: [Policy; 3], wait: Duration, db: Option<Db>) -> Self {
         Throttle { policies, wait, keys: Mutex::new(HashMap::new()), judged: Notify::new(), db }
     }
 
@@ -147,7 +165,7 @@ impl Throttle {
     /// runs, 503 when the wait ends first. The attempt counts as a failure
     /// unless [`Attempt::succeed`] is called.
     pub async fn begin(&self, account: &str, ip: &str) -> Result<Attempt<'_>, AppError> {
-        let keys = [hashed(&["pair", account, ip]), hashed(&["address", ip])];
+        let keys = [hashed(&["pair", account, ip]), hashed(&["address", ip]), hashed(&["account", account])];
         let deadline = tokio::time::Instant::now() + self.wait;
         loop {
             // Registered before looking, so a judgment in between is not missed.
@@ -155,7 +173,15 @@ impl Throttle {
             tokio::pin!(judged);
             judged.as_mut().enable();
             match self.admit(&keys) {
-                Admission::Admitted => return Ok(Attempt { throttle: self, keys, judged: false }),
+                Admission::Admitted => {
+                    let hold = self.hold(&keys[2]);
+                    // Admitted first, so the attempt keeps its places while held.
+                    let attempt = Attempt { throttle: self, keys, judged: false };
+                    if !hold.is_zero() {
+                        tokio::time::sleep(hold).await;
+                    }
+                    return Ok(attempt);
+                }
                 Admission::Refused(e) => return Err(e),
                 Admission::Wait => {}
             }
@@ -165,7 +191,19 @@ impl Throttle {
         }
     }
 
-    fn admit(&self, keys: &[String; 2]) -> Admission {
+    /// How long an attempt on the account waits before it is judged.
+    fn hold(&self, account: &str) -> Duration {
+        let policy = self.policies[2];
+        let Ok(map) = self.keys.lock() else { return Duration::ZERO };
+        match map.get(account) {
+            Some(e) if now_ms() - e.last_failure < policy.reset_ms() => {
+                Duration::from_millis(u64::try_from(policy.delay_ms(e.failures)).unwrap_or(0))
+            }
+            _ => Duration::ZERO,
+        }
+    }
+
+    fn admit(&self, keys: &Keys) -> Admission {
         let now = now_ms();
         let Ok(mut map) = self.keys.lock() else { return Admission::Refused(AppError::busy()) };
         if map.len() >= MAX_KEYS {
@@ -173,7 +211,7 @@ impl Throttle {
             map.retain(|_, e| e.in_flight > 0 || now - e.last_failure < longest);
         }
         let mut wait = false;
-        for (key, policy) in keys.iter().zip(self.policies) {
+        for (key, policy) in keys.iter().zip(self.policies).take(2) {
             let Some(entry) = map.get_mut(key) else { continue };
             if now - entry.last_failure >= policy.reset_ms() {
                 entry.failures = 0;
@@ -194,20 +232,24 @@ impl Throttle {
         if wait {
             return Admission::Wait;
         }
-        for key in keys {
+        for key in &keys[..2] {
             map.entry(key.clone()).or_default().in_flight += 1;
         }
         Admission::Admitted
     }
 
-    fn judge(&self, keys: &[String; 2], succeeded: bool) -> Vec<Change> {
+    fn judge(&self, keys: &Keys, succeeded: bool) -> Vec<Change> {
         let now = now_ms();
         let mut changes = vec![];
         if let Ok(mut map) = self.keys.lock() {
-            for (key, policy) in keys.iter().zip(self.policies) {
-                let Some(entry) = map.get_mut(key) else { continue };
-                entry.in_flight = entry.in_flight.saturating_sub(1);
+            for (i, (key, policy)) in keys.iter().zip(self.policies).enumerate() {
+                // The pair and the address were taken a place of at admission.
+                if i < 2 {
+                    let Some(entry) = map.get_mut(key) else { continue };
+                    entry.in_flight = entry.in_flight.saturating_sub(1);
+                }
                 if !succeeded {
+                    let entry = map.entry(key.clone()).or_default();
                     if now - entry.last_failure >= policy.reset_ms() {
                         entry.failures = 0;
                     }
@@ -220,12 +262,15 @@ impl Throttle {
                     }));
                 }
             }
-            // A success clears its pair; the address keeps its own count.
-            if succeeded && let Some(entry) = map.get_mut(&keys[0]) {
-                if entry.failures > 0 {
-                    changes.push(Change::Delete(keys[0].clone()));
+            // A success clears its pair and its account; the address keeps
+            // its own count.
+            for key in [&keys[0], &keys[2]] {
+                if succeeded && let Some(entry) = map.get_mut(key) {
+                    if entry.failures > 0 {
+                        changes.push(Change::Delete(key.clone()));
+                    }
+                    entry.failures = 0;
                 }
-                entry.failures = 0;
             }
             for key in keys {
                 if map.get(key).is_some_and(|e| e.in_flight == 0 && e.failures == 0) {
@@ -261,7 +306,7 @@ impl Throttle {
 /// request given up) it is recorded as a failure.
 pub struct Attempt<'a> {
     throttle: &'a Throttle,
-    keys: [String; 2],
+    keys: Keys,
     judged: bool,
 }
 
@@ -311,7 +356,7 @@ mod tests {
     }
 
     fn throttle(pair: Policy, address: Policy) -> Throttle {
-        Throttle::new([pair, address], Duration::from_millis(200), None)
+        Throttle::new([pair, address, policy(1000, 60_000)], Duration::from_millis(200), None)
     }
 
     #[tokio::test]
@@ -389,5 +434,19 @@ mod tests {
         t.begin("c", "ip").await.expect("c").fail().await;
         assert!(matches!(t.begin("d", "ip").await, Err(AppError::RateLimited { .. })));
         assert!(t.begin("d", "other").await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn an_account_failing_from_many_addresses_is_held_never_refused() {
+        let t =
+            Throttle::new([policy(5, 60_000), policy(100, 60_000), policy(3, 250)], Duration::from_millis(200), None);
+        for ip in ["a", "b", "c", "d"] {
+            t.begin("acct", ip).await.expect("another address is admitted").fail().await;
+        }
+        // Four failures past three free ones: held twice the first delay.
+        assert_eq!(t.hold(&hashed(&["account", "acct"])), Duration::from_millis(500));
+        assert_eq!(t.hold(&hashed(&["account", "other"])), Duration::ZERO);
+        t.begin("acct", "e").await.expect("held, then admitted").succeed().await;
+        assert_eq!(t.hold(&hashed(&["account", "acct"])), Duration::ZERO, "a success clears the account");
     }
 }

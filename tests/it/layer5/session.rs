@@ -107,6 +107,23 @@ async fn failed_logins_delay_the_account_from_that_address_only() {
     assert_eq!(login_from(&s, "10.0.0.2", ADMIN_EMAIL, ADMIN_PASSWORD).await.status, 200);
 }
 
+/// Guesses spread over many addresses slow the account down (each attempt is
+/// held past twenty failures) but never refuse its owner's right password.
+#[tokio::test]
+async fn guesses_from_many_addresses_lock_nobody_out() {
+    let s = Server::start_with(|c| c.trust_forwarded_for = true).await;
+    for n in 1..=4 {
+        for _ in 0..5 {
+            assert_eq!(login_from(&s, &format!("10.0.1.{n}"), ADMIN_EMAIL, "wrong-password").await.status, 401);
+        }
+    }
+    // Twenty failures: the next attempt is held a second, then judged.
+    let r = login_from(&s, "10.0.1.9", ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(r.status, 200, "the owner signs in from another address: {}", r.text);
+    // The success forgave the account: a guess from a fifth address is judged at once.
+    assert_eq!(login_from(&s, "10.0.1.5", ADMIN_EMAIL, "wrong-password").await.status, 401);
+}
+
 #[tokio::test]
 async fn sign_in_delays_survive_a_restart() {
     let s = Server::start().await;

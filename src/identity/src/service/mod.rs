@@ -76,7 +76,11 @@ impl Identity {
             inner: Arc::new(Inner {
                 passwords: Passwords::new(2, Duration::from_secs(10)),
                 // Attempts wait for a place as long as for a hashing permit.
-                throttle: Throttle::new([throttle::PAIR, throttle::ADDRESS], Duration::from_secs(10), Some(db.clone())),
+                throttle: Throttle::new(
+                    [throttle::PAIR, throttle::ADDRESS, throttle::ACCOUNT],
+                    Duration::from_secs(10),
+                    Some(db.clone()),
+                ),
                 db,
                 // Ten at once, then one every six seconds, per address.
                 anonymous: AddressLimiter::new(10, Duration::from_secs(6)),
