@@ -166,10 +166,11 @@ async fn public_directory() {
     w.carol.put("/api/identity/users/preferences", json!({"publicEmail": null})).await.expect(200);
     assert!(!anon.get("/api/users").await.expect(200).to_string().contains("carol@a.example"));
 
-    // Colleagues appear with their address; strangers only if public, without it.
+    // Colleagues appear, but without an address they did not make public;
+    // strangers only if public.
     let seen = w.alice.get("/api/users?pagesize=500").await.expect(200);
     let carol = seen["data"].as_array().unwrap().iter().find(|u| u["id"] == w.carol_id.as_str()).expect("carol");
-    assert_eq!(carol["email"], "carol@a.example");
+    assert_eq!(carol["email"], "", "{carol}");
     assert!(!strs(&seen["data"], "id").contains(&w.dave_id));
     let seen = w.dave.get("/api/users?pagesize=500").await.expect(200);
     let ids: Vec<String> = strs(&seen["data"], "id");

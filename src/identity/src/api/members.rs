@@ -155,6 +155,6 @@ impl MembersApi {
         let paging =
             paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &users::ORDER_FIELDS)?;
         let result = self.identity.public_users(auth.0.as_ref(), filter.as_deref(), paging.request.clone()).await?;
-        Ok(Json(PublicUsersPage::new(&paging, result.map(|(u, email)| PublicUser::new(u, email)))))
+        Ok(Json(PublicUsersPage::new(&paging, result.map(|(u, known)| PublicUser::new(u, known)))))
     }
 }

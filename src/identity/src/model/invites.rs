@@ -44,10 +44,11 @@ pub struct PublicUser {
 }
 
 impl PublicUser {
-    /// `known`: the caller may see the user's address and activity.
+    /// `known`: the caller may see the user's activity (shares an
+    /// organization, or is a provider admin). The address is shown only where
+    /// its owner made it public: the directory is public, whoever reads it.
     pub fn new(u: UserRow, known: bool) -> Self {
-        let public_email = u.preferences.get("publicEmail").and_then(serde_json::Value::as_bool) == Some(true);
-        let with_email = known || public_email;
+        let with_email = u.preferences.get("publicEmail").and_then(serde_json::Value::as_bool) == Some(true);
         // Accounts made from an e-mail address use it as their username too.
         let user_id = if with_email || !u.user_id.contains('@') { u.user_id } else { u.uuid.to_string() };
         let time = |t: Option<meshcloud_kernel::time::Timestamp>| match t {
