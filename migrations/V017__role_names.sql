@@ -7,8 +7,14 @@
 -- Role names are now compared ignoring case and `-`/`_` against spaces,
 -- built-in ones included. A custom role whose name equals a built-in one,
 -- former or new, spelled so (or `admin`/`user`, free until now) is renamed
--- so that each name still means one role.
-UPDATE roles SET role_name = role_name || ' (custom)'
+-- so that each name still means one role (with its row id where the org
+-- already has a role of the new name).
+UPDATE roles SET role_name = role_name || CASE
+         WHEN EXISTS (SELECT 1 FROM roles taken WHERE taken.org_id = roles.org_id AND taken.deleted_at IS NULL
+                         AND taken.role_name = roles.role_name || ' (custom)')
+         THEN ' (custom ' || id || ')'
+         ELSE ' (custom)'
+       END
  WHERE org_id IS NOT NULL AND deleted_at IS NULL
    AND lower(replace(replace(role_name, '-', ' '), '_', ' '))
        IN ('admin', 'user', 'member', 'provider admin', 'organization admin', 'workspace admin');

@@ -660,7 +660,8 @@ mod tests {
              INSERT INTO organizations (id, uuid, name, owner_id, created_at, updated_at) VALUES (1, 'o', 'O', 1, {t}, {t});
              INSERT INTO roles (uuid, org_id, role_name, created_at, updated_at) VALUES
                ('r1', 1, 'Member', {t}, {t}), ('r2', 1, 'admin', {t}, {t}), ('r3', 1, 'Organization Admin', {t}, {t}),
-               ('r4', 1, 'auditor', {t}, {t}), ('r5', 1, 'workspace_admin', {t}, {t});
+               ('r4', 1, 'auditor', {t}, {t}), ('r5', 1, 'workspace_admin', {t}, {t}),
+               ('r6', 1, 'admin (custom)', {t}, {t});
              INSERT INTO role_bindings (uuid, org_id, role_id, user_id, created_at)
                SELECT 'b1', 1, id, 1, {t} FROM roles WHERE role_name = 'member' AND org_id IS NULL;"
         ))
@@ -674,9 +675,19 @@ mod tests {
             stmt.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
         };
         assert_eq!(names("IS NULL"), ["admin", "organization admin", "user", "workspace admin"]);
+        let r2: i64 = conn.query_row("SELECT id FROM roles WHERE uuid = 'r2'", [], |r| r.get(0)).expect("r2");
+        let taken = format!("admin (custom {r2})");
         assert_eq!(
             names("= 1"),
-            ["Member (custom)", "Organization Admin (custom)", "admin (custom)", "auditor", "workspace_admin (custom)"]
+            [
+                "Member (custom)",
+                "Organization Admin (custom)",
+                taken.as_str(),
+                "admin (custom)",
+                "auditor",
+                "workspace_admin (custom)"
+            ],
+            "a name already taken gets the row id"
         );
         let bound: String = conn
             .query_row("SELECT r.role_name FROM role_bindings b JOIN roles r ON r.id = b.role_id", [], |r| r.get(0))
