@@ -116,7 +116,7 @@ pub struct Config {
     pub max_connections: usize,
     /// The bearer token `/metrics` asks for. `None`: only this host reads it.
     pub metrics_token: Option<String>,
-    /// The DNS server (`host:port`) asked for domain-claim TXT records.
+    /// The DNS server (`ip:port`) asked for domain-claim TXT records.
     /// `None`: the first `nameserver` of `/etc/resolv.conf`.
     pub dns_resolver: Option<String>,
     /// Cron of the job that checks pending domain claims in DNS.

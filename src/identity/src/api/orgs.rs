@@ -1,7 +1,7 @@
 //! `/api/identity/orgs`: organizations (Layer5 face).
 
 use meshcloud_kernel::AppError;
-use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::layer5::{flag, paging};
 use meshcloud_kernel::http::responses::NoContent;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -66,12 +66,12 @@ impl OrgsApi {
         pagesize: Query<Option<String>>,
         search: Query<Option<String>>,
         order: Query<Option<String>>,
-        all: Query<Option<bool>>,
+        all: Query<Option<String>>,
     ) -> Result<ListOrgs, AppError> {
         let p = auth.principal();
         let mut paging =
             paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
-        let every = all.unwrap_or(false);
+        let every = flag(all.as_deref());
         if every {
             paging = paging.unbounded();
         }

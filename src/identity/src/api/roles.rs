@@ -1,7 +1,7 @@
 //! `/api/identity/orgs/{orgId}/roles` and `/api/identity/roles` (Layer5 face).
 
 use meshcloud_kernel::AppError;
-use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::layer5::{flag, paging};
 use meshcloud_kernel::http::responses::{Done, NoContent};
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
@@ -52,13 +52,13 @@ impl RolesApi {
         pagesize: Query<Option<String>>,
         search: Query<Option<String>>,
         order: Query<Option<String>>,
-        all: Query<Option<bool>>,
+        all: Query<Option<String>>,
         selector: Query<Option<String>>,
         #[oai(name = "teamId")] team: Query<Option<uuid::Uuid>>,
     ) -> Result<Json<RolesPage>, AppError> {
         let mut paging =
             paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &roles::ORDER_FIELDS)?;
-        if all.unwrap_or(false) {
+        if flag(all.as_deref()) {
             paging = paging.unbounded();
         }
         let result = self
