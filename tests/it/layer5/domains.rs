@@ -133,4 +133,8 @@ async fn a_provider_admin_approves_a_claim() {
     let path = format!("{}/{}", claims(&o2), c2["id"].as_str().unwrap());
     assert_eq!(other.delete(&path).await.status, 204);
     assert_eq!(other.get(&path).await.status, 404);
+    // A domain let go is claimed afresh, its settled claim notwithstanding.
+    olga.put(&format!("/api/identity/orgs/{org}"), json!({"domain": null})).await.expect(200);
+    let again = claim(&olga, &org, "olga.example").await;
+    assert_eq!(again["status"], "pending");
 }

@@ -70,6 +70,8 @@ impl Identity {
                         "an organization may have at most {MAX_PENDING} pending domain claims"
                     )));
                 }
+                // A domain once bound and since let go is claimed afresh.
+                domains::delete_settled(c, o.id, &domain)?;
                 let token = crypto::random_secret(32);
                 let uuid = domains::insert(c, o.id, &domain, &token, p.user)?;
                 audit::record(

@@ -126,6 +126,14 @@ pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
     Ok(())
 }
 
+/// Removes the organization's settled claim of `domain` (a domain it no
+/// longer holds, claimed again).
+pub fn delete_settled(conn: &Connection, org: OrgId, domain: &str) -> AppResult<()> {
+    conn.prepare_cached("DELETE FROM domain_claims WHERE org_id = ?1 AND domain = ?2 AND status <> 'pending'")?
+        .execute(params![org, domain])?;
+    Ok(())
+}
+
 /// Binds `domain` to the organization; a conflict if another live one holds it.
 pub fn bind(conn: &Connection, org: OrgId, domain: &str) -> AppResult<()> {
     let cur = orgs::get(conn, org)?;
