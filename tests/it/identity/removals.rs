@@ -68,3 +68,22 @@ async fn removal_matrix() {
     }
     assert!(failures.is_empty(), "{} deviation(s):\n{}", failures.len(), failures.join("\n"));
 }
+
+/// A suspended admin is still an admin (reinstated, they administer again):
+/// a deputy holding every key of the role takes nothing from them, on either
+/// face, while an admin may.
+#[tokio::test]
+async fn a_suspended_admin_is_protected_too() {
+    let w = world().await;
+    let org = &w.org_a;
+    w.make_carol_deputy().await;
+    let email = "second@a.example";
+    let (uid, _) = w.s.user(email, Some((org, true))).await;
+    let user = format!("/api/v1/organizations/{org}/users/{uid}");
+    let suspended = json!({"spec": {"subject": email, "state": "suspended", "groupIDs": []}});
+    w.alice.put(&user, suspended).await.expect(200);
+    assert_eq!(w.carol.delete(&user).await.status, 403, "the Identity face");
+    let l5 = format!("/api/identity/orgs/{org}/users/{uid}");
+    w.carol.delete(&l5).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    w.alice.delete(&l5).await.expect_204();
+}

@@ -46,6 +46,12 @@ pub fn held_by(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
     if orgs::member_state(c, org, user)?.as_deref() != Some("active") {
         return Ok(PermSet::default());
     }
+    bound_to(c, org, user)
+}
+
+/// Everything bound to a member in the org (its live teams' roles and its
+/// own), whatever the membership's state: what removing it takes away.
+pub fn bound_to(c: &Conn, org: OrgId, user: UserId) -> AppResult<PermSet> {
     let ids: Vec<TeamId> = teams::of_user(c, org, user)?.into_iter().map(|(id, _, _)| id).collect();
     let mut set = of_teams(c, &ids)?;
     set |= direct(c, org, user)?;
@@ -100,9 +106,10 @@ impl<'a> Taker<'a> {
         Ok(())
     }
 
-    /// Taking a whole membership: everything the member holds in the org.
+    /// Taking a whole membership: everything bound to the member in the org,
+    /// suspended or not (reinstated, they would hold it again).
     pub fn take_member(&self, c: &Conn, user: UserId) -> AppResult<()> {
-        self.take(c, &[user], held_by(c, self.org, user)?)
+        self.take(c, &[user], bound_to(c, self.org, user)?)
     }
 
     /// Taking a team from its members (deleting it, or taking it out of the
@@ -116,9 +123,10 @@ impl<'a> Taker<'a> {
     }
 }
 
-/// An admin of the org: an active organization admin, or a provider admin.
+/// An admin of the org: one holding the organization admin role there (a
+/// suspended one too), or a provider admin.
 fn is_admin(c: &Conn, org: OrgId, user: UserId) -> AppResult<bool> {
-    Ok(roles::is_active_admin(c, org, user)? || crate::store::users::get(c, user)?.is_provider_admin)
+    Ok(roles::is_bound_admin(c, org, user)? || crate::store::users::get(c, user)?.is_provider_admin)
 }
 
 /// The last-admin rule over one operation, checked inside the transaction

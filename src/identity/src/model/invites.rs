@@ -59,7 +59,9 @@ impl PublicUser {
             id: u.uuid,
             user_id,
             provider: u.provider,
-            email: if with_email { u.email } else { String::new() },
+            // The reference requires an e-mail address here: one no mail
+            // reaches (RFC 2606's reserved `.invalid`) names the user instead.
+            email: if with_email { u.email } else { format!("{}@hidden.invalid", u.uuid) },
             first_name: u.first_name,
             last_name: u.last_name,
             avatar_url: u.avatar_url.unwrap_or_default(),

@@ -275,17 +275,27 @@ pub fn active_admin_count(conn: &Connection, org: OrgId) -> AppResult<i64> {
 /// Whether an active member holds the organization admin role in the org,
 /// directly or through a live team (what `active_admin_count` counts).
 pub fn is_active_admin(conn: &Connection, org: OrgId, user: UserId) -> AppResult<bool> {
+    admin(conn, org, user, true)
+}
+
+/// Holds the organization admin role in the org, whatever the membership's
+/// state: a suspended admin is still one once reinstated.
+pub fn is_bound_admin(conn: &Connection, org: OrgId, user: UserId) -> AppResult<bool> {
+    admin(conn, org, user, false)
+}
+
+fn admin(conn: &Connection, org: OrgId, user: UserId, active_only: bool) -> AppResult<bool> {
     Ok(conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM org_members m
-              WHERE m.org_id = ?1 AND m.user_id = ?2 AND m.state = 'active' AND EXISTS (
+              WHERE m.org_id = ?1 AND m.user_id = ?2 AND (?3 = 0 OR m.state = 'active') AND EXISTS (
                 SELECT 1 FROM role_bindings rb JOIN roles r ON r.id = rb.role_id
                  WHERE r.org_id IS NULL AND r.role_name = 'organization admin' AND rb.org_id = ?1
                    AND (rb.user_id = m.user_id OR rb.team_id IN (
                         SELECT tm.team_id FROM team_members tm JOIN teams t ON t.id = tm.team_id
                          WHERE tm.user_id = m.user_id AND t.deleted_at IS NULL AND t.unmapped_at IS NULL))))",
         )?
-        .query_row(params![org, user], |r| r.get(0))?)
+        .query_row(params![org, user, i64::from(active_only)], |r| r.get(0))?)
 }
 
 /// Everyone holding a role: directly, or through a live team bound to it.
