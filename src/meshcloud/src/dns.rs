@@ -97,6 +97,11 @@ fn parse_answer(b: &[u8], id: u16) -> Option<Result<Vec<String>, String>> {
     if u16_at(b, 0)? != id || b.get(2)? & 0x80 == 0 {
         return None;
     }
+    // Truncated (TC): the records do not fit a datagram, and this client
+    // speaks no TCP. Said plainly rather than read in part or waited out.
+    if b.get(2)? & 0x02 != 0 {
+        return Some(Err("the resolver's answer was truncated: too many TXT records at the name".to_string()));
+    }
     let rcode = b.get(3)? & 0x0F;
     match rcode {
         0 => {}
@@ -150,5 +155,7 @@ mod tests {
         a[3] = 0x83;
         assert_eq!(parse_answer(&a, 0x1234), Some(Ok(vec![])), "NXDOMAIN");
         assert!(parse_answer(&a[..3], 0x1234).is_none(), "a truncated datagram");
+        a[2] = 0x83;
+        assert!(matches!(parse_answer(&a, 0x1234), Some(Err(e)) if e.contains("truncated")), "the TC bit");
     }
 }
