@@ -221,7 +221,11 @@ $("#sign-in-form").addEventListener("submit", async (ev) => {
   await attempt($("#sign-in-error"), async () => {
     const spec = { organizationType: data.get("organizationType") };
     const domain = data.get("domain").trim();
-    if (domain) spec.domain = domain;
+    // Only a provider admin binds a domain directly; an organization admin
+    // claims it, and it is bound once proved by DNS or approved.
+    const claim = domain && domain !== (org.spec.domain || "") && !isProviderAdmin();
+    const kept = claim ? org.spec.domain : domain;
+    if (kept) spec.domain = kept;
     const provider = data.get("provider");
     if (provider) {
       const at = provider.indexOf(":");
@@ -239,7 +243,13 @@ $("#sign-in-form").addEventListener("submit", async (ev) => {
       }
       throw err;
     }
-    $("#sign-in-done").textContent = "Sign-in settings saved.";
+    let done = "Sign-in settings saved.";
+    if (claim) {
+      const c = await api("POST", `/api/meshcloud/orgs/${seg(state.orgId)}/domain-claims`, { domain });
+      const r = c.dnsRecord;
+      done += ` ${domain} is claimed: publish the DNS ${r.type} record ${r.name} with the value "${r.value}" to prove it, or ask a provider admin to approve the claim.`;
+    }
+    $("#sign-in-done").textContent = done;
     $("#sign-in-done").hidden = false;
     await loadSettings();
     renderProviders();
