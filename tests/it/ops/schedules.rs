@@ -238,6 +238,9 @@ async fn classic_weekday_numbers() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Schedule ids are their owner's: another user's is not found, and the
+/// same id chosen by someone else names a schedule of their own (it neither
+/// conflicts with nor reveals the first).
 #[tokio::test]
 async fn another_users_schedule_is_not_found() {
     let w = world().await;
@@ -250,16 +253,19 @@ async fn another_users_schedule_is_not_found() {
         let r = api.get(&format!("/user/schedules/{id}")).await;
         assert_eq!(r.status, 404, "GET as {who}: {}", r.text);
         r.assert_l5_error(404, L5_NOT_FOUND);
-        let r =
-            api.post("/user/schedules", json!({"id": id, "name": "taken over", "cron_expression": "* * * * *"})).await;
-        assert_eq!(r.status, 404, "POST with the id as {who}: {}", r.text);
-        r.assert_l5_error(404, L5_NOT_FOUND);
         let r = api.delete(&format!("/user/schedules/{id}")).await;
         assert_eq!(r.status, 404, "DELETE as {who}: {}", r.text);
         r.assert_l5_error(404, L5_NOT_FOUND);
         let list = api.get("/user/schedules?pagesize=all").await.expect(200);
         assert!(!list.to_string().contains(&id), "{who} lists it: {list}");
+        let body = json!({"id": id, "name": "their own", "cron_expression": "* * * * *"});
+        let theirs = api.post("/user/schedules", body).await.expect(200);
+        assert_eq!((id_of(&theirs), theirs["name"].as_str()), (id.clone(), Some("their own")), "as {who}");
+        assert_eq!(api.get(&format!("/user/schedules/{id}")).await.expect(200)["name"], "their own", "as {who}");
     }
+    assert_eq!(w.alice.get(&format!("/user/schedules/{id}")).await.expect(200), mine, "untouched");
+    w.carol.delete(&format!("/user/schedules/{id}")).await.expect_204();
+    assert_eq!(w.alice.get(&format!("/user/schedules/{id}")).await.expect(200), mine, "carol deleted her own");
     // `user_id` in the body does not hand a schedule to someone else.
     let given = w
         .alice
@@ -272,7 +278,7 @@ async fn another_users_schedule_is_not_found() {
     anon.get(&format!("/user/schedules/{id}")).await.assert_l5_error(401, L5_UNAUTHORIZED);
     anon.delete(&format!("/user/schedules/{id}")).await.assert_l5_error(401, L5_UNAUTHORIZED);
     assert_eq!(w.alice.get(&format!("/user/schedules/{id}")).await.expect(200), mine, "untouched");
-    assert_eq!(w.carol.get("/user/schedules").await.expect(200)["total_count"], 0, "nothing created for carol");
+    assert_eq!(w.carol.get("/user/schedules").await.expect(200)["total_count"], 0, "nothing handed to carol");
 }
 
 fn ms(n: i64) -> chrono::Duration {

@@ -38,14 +38,12 @@ impl Ops {
     /// One of the caller's schedules; anyone else's is "not found".
     pub async fn get_schedule(&self, p: &Principal, id: uuid::Uuid) -> AppResult<ScheduleRow> {
         let me = p.user;
-        self.db()
-            .read(move |c| {
-                schedules::by_uuid(c, id)?.filter(|s| s.kind == "user" && s.user == Some(me)).ok_or(AppError::NotFound)
-            })
-            .await
+        self.db().read(move |c| schedules::of_user(c, me, id)?.ok_or(AppError::NotFound)).await
     }
 
     /// Creates a schedule, or with the `id` of one of the caller's, changes it.
+    /// Ids are the caller's own: one that another user's schedule has is
+    /// simply theirs too (an alias), never a conflict or a hint.
     pub async fn upsert_schedule(
         &self,
         p: &Principal,
@@ -61,18 +59,17 @@ impl Ops {
         self.db()
             .write(move |c| {
                 let existing = match id {
-                    Some(id) => schedules::by_uuid(c, id)?,
+                    Some(id) => schedules::of_user(c, me, id)?,
                     None => None,
                 };
                 let (row, action) = match existing {
-                    Some(s) if s.kind == "user" && s.user == Some(me) => {
+                    Some(s) => {
                         // The next firing moves only when the expression changed (or there was none).
                         let next =
                             if s.cron_expression == expr && s.next_run_at.is_some() { s.next_run_at } else { next };
                         schedules::update(c, s.id, &name, &expr, next.as_ref())?;
                         (s.id, EventKind::ScheduleUpdate)
                     }
-                    Some(_) => return Err(AppError::NotFound),
                     None if schedules::count_user(c, me)? >= MAX_PER_USER => {
                         return Err(AppError::validation(format!("at most {MAX_PER_USER} schedules per user")));
                     }

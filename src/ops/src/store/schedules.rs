@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 #[derive(Debug, Clone)]
 pub struct ScheduleRow {
     pub id: ScheduleId,
+    /// The id its owner knows it by (its alias where it has one).
     pub uuid: uuid::Uuid,
     pub kind: String,
     pub user: Option<UserId>,
@@ -28,7 +29,7 @@ pub struct ScheduleRow {
     pub updated_at: Timestamp,
 }
 
-const SELECT: &str = "SELECT s.id, s.uuid, s.kind, s.user_id, u.uuid, s.org_id, s.name, s.cron_expression, s.enabled, \
+const SELECT: &str = "SELECT s.id, COALESCE(s.alias_uuid, s.uuid), s.kind, s.user_id, u.uuid, s.org_id, s.name, s.cron_expression, s.enabled, \
     s.next_run_at, s.last_run_at, s.created_at, s.updated_at";
 const FROM: &str = "FROM schedules s LEFT JOIN users u ON u.id = s.user_id";
 
@@ -68,9 +69,18 @@ pub fn list_user(conn: &Connection, user: UserId, req: &PageRequest) -> AppResul
     fetch_page(conn, SELECT, FROM, &w, &order, req, from_row)
 }
 
-pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<ScheduleRow>> {
-    let sql = format!("{SELECT} {FROM} WHERE s.uuid = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([uuid.to_string()], from_row).optional()?)
+/// The user's schedule with this id (as they know it).
+pub fn of_user(conn: &Connection, user: UserId, uuid: uuid::Uuid) -> AppResult<Option<ScheduleRow>> {
+    let sql =
+        format!("{SELECT} {FROM} WHERE s.kind = 'user' AND s.user_id = ?1 AND COALESCE(s.alias_uuid, s.uuid) = ?2");
+    Ok(conn.prepare_cached(&sql)?.query_row(params![user, uuid.to_string()], from_row).optional()?)
+}
+
+/// Is this id taken by any schedule row (whoever's)?
+fn taken(conn: &Connection, uuid: uuid::Uuid) -> AppResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM schedules WHERE uuid = ?1)")?
+        .query_row([uuid.to_string()], |r| r.get(0))?)
 }
 
 pub fn get(conn: &Connection, id: ScheduleId) -> AppResult<ScheduleRow> {
@@ -78,6 +88,8 @@ pub fn get(conn: &Connection, id: ScheduleId) -> AppResult<ScheduleRow> {
     conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
 }
 
+/// A new schedule of `user` known by `uuid`. Where another row has that id
+/// already, the new one gets its own and keeps `uuid` as its alias.
 pub fn insert_user(
     conn: &Connection,
     uuid: uuid::Uuid,
@@ -88,11 +100,13 @@ pub fn insert_user(
     next: Option<&Timestamp>,
 ) -> AppResult<ScheduleId> {
     let now = time::now_db();
+    let (own, alias) = if taken(conn, uuid)? { (new_uuid(), Some(uuid.to_string())) } else { (uuid, None) };
     conn.prepare_cached(
-        "INSERT INTO schedules (uuid, kind, user_id, org_id, name, cron_expression, next_run_at, created_at, updated_at)
-         VALUES (?1, 'user', ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        "INSERT INTO schedules (uuid, alias_uuid, kind, user_id, org_id, name, cron_expression, next_run_at, created_at,
+                                updated_at)
+         VALUES (?1, ?2, 'user', ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
     )?
-    .execute(params![uuid.to_string(), user, org, name, cron, next.map(time::to_db), now])?;
+    .execute(params![own.to_string(), alias, user, org, name, cron, next.map(time::to_db), now])?;
     Ok(ScheduleId(conn.last_insert_rowid()))
 }
 
