@@ -24,6 +24,9 @@ pub enum AppError {
     Unauthenticated,
     /// A valid credential without the privilege for this operation.
     Forbidden,
+    /// An OAuth access token without the scope this API needs (RFC 6750
+    /// §3.1): `Forbidden` to every face, plus the scope in `WWW-Authenticate`.
+    InsufficientScope(&'static str),
     /// Too many attempts; try again after the given number of seconds.
     RateLimited { retry_after_secs: u64 },
     /// The store is busy or a wait timed out; safe to retry.
@@ -43,7 +46,7 @@ impl AppError {
             AppError::Validation(_) => "invalid_request",
             AppError::Conflict(_) | AppError::Duplicate(_) => "conflict",
             AppError::Unauthenticated => "unauthenticated",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::InsufficientScope(_) => "forbidden",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unavailable { .. } => "unavailable",
             AppError::OAuth(code, _) => code,
@@ -57,7 +60,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::Duplicate(_) => StatusCode::CONFLICT,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::InsufficientScope(_) => StatusCode::FORBIDDEN,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::OAuth("access_denied" | "invalid_scope", _) => StatusCode::UNAUTHORIZED,
@@ -129,6 +132,7 @@ impl fmt::Display for AppError {
             AppError::Conflict(m) | AppError::Duplicate(m) => write!(f, "conflict: {m}"),
             AppError::Unauthenticated => f.write_str("unauthenticated"),
             AppError::Forbidden => f.write_str("insufficient privilege"),
+            AppError::InsufficientScope(s) => write!(f, "the access token lacks the scope {s}"),
             AppError::RateLimited { .. } => f.write_str("too many requests"),
             AppError::Unavailable { .. } => f.write_str("service unavailable"),
             AppError::OAuth(code, m) => write!(f, "{code}: {m}"),

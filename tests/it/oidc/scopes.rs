@@ -40,6 +40,11 @@ async fn refused_by_every_api(srv: &Server, access: &str) {
     assert_eq!((acl.status, acl.json()["error"].as_str()), (403, Some("forbidden")), "{}", acl.text);
     let own = api.get("/api/meshcloud/session").await;
     assert_eq!((own.status, own.json()["error"].as_str()), (403, Some("forbidden")), "{}", own.text);
+    // RFC 6750 §3.1: the scope the token lacks.
+    for r in [&acl, &own] {
+        let challenge = r.header("www-authenticate").unwrap_or_default();
+        assert_eq!(challenge, r#"Bearer error="insufficient_scope", scope="meshcloud:api""#, "{}", r.text);
+    }
 }
 
 #[tokio::test]

@@ -85,7 +85,7 @@ impl Identity {
             None => self.read_credential(id, hash, session).await?,
         };
         if for_api && !cred.api {
-            return Err(AppError::Forbidden);
+            return Err(AppError::InsufficientScope(API_SCOPE));
         }
         let cache = &self.inner.cache;
         let (grants, refresh) = cache.grants(cred.user, cred.provider_admin, resolver(self.db())).await?;

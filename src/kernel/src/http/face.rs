@@ -114,6 +114,12 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
     if status == StatusCode::UNAUTHORIZED && matches!(face, Face::Meshcloud | Face::Identity) {
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
+    // RFC 6750 §3.1: the client learns which scope its token lacks.
+    if let Some(AppError::InsufficientScope(scope)) = err.downcast_ref::<AppError>()
+        && let Ok(v) = HeaderValue::from_str(&format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\""))
+    {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
     resp
 }
 
