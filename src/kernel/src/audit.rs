@@ -114,7 +114,9 @@ event_kinds! {
     TeamUpdate = "team", "update", "A team was changed";
     TokenCreate = "token", "create", "A security token was created";
     TokenRevoke = "token", "revoke", "A security token was revoked";
+    UserChangePassword = "user", "change_password", "A user changed their password";
     UserCreate = "user", "create", "A user was created";
+    UserResetPassword = "user", "reset_password", "A user's password was set by an operator";
     UserUpdatePreferences = "user", "update_preferences", "A user changed their preferences";
     WorkspaceAssignDesign = "workspace", "assign_design", "A workspace was given a design";
     WorkspaceAssignEnvironment = "workspace", "assign_environment", "A workspace was given an environment";

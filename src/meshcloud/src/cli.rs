@@ -119,6 +119,17 @@ enum UserCommand {
         #[arg(long, requires = "org")]
         org_admin: bool,
     },
+    /// Set a user's password and end their web sessions. Without
+    /// --password-stdin a password is generated and printed to stderr.
+    SetPassword {
+        #[command(flatten)]
+        dir: DataDir,
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -232,13 +243,7 @@ fn run(command: Command) -> Result<(), String> {
             command:
                 UserCommand::Create { dir, email, first_name, last_name, password_stdin, provider_admin, org, org_admin },
         } => {
-            let (password, generated) = if password_stdin {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
-                (s.trim_end_matches(['\n', '\r']).to_string(), false)
-            } else {
-                (meshcloud_kernel::crypto::random_secret(18), true)
-            };
+            let (password, generated) = password_input(password_stdin)?;
             runtime()?.block_on(async {
                 let config = tool_config(&dir);
                 let db = server::open_db(&config, false).await?;
@@ -257,6 +262,24 @@ fn run(command: Command) -> Result<(), String> {
                 println!("{}", user.uuid);
                 if generated {
                     eprintln!("meshcloud: generated password for {}: {password}", user.email);
+                }
+                Ok(())
+            })
+        }
+        Command::User { command: UserCommand::SetPassword { dir, email, password_stdin } } => {
+            let (password, generated) = password_input(password_stdin)?;
+            runtime()?.block_on(async {
+                let config = tool_config(&dir);
+                let db = server::open_db(&config, false).await?;
+                let identity = server::identity(db.clone(), &config)?;
+                let target = meshcloud_identity::service::passwords::Target::Email(&email);
+                let r = identity.reset_password(None, target, password.clone()).await.map_err(|e| e.to_string());
+                db.close();
+                let user = r?;
+                if generated {
+                    eprintln!("meshcloud: generated password for {}: {password}", user.email);
+                } else {
+                    eprintln!("meshcloud: password of {} set", user.email);
                 }
                 Ok(())
             })
@@ -318,6 +341,17 @@ fn run(command: Command) -> Result<(), String> {
             println!("meshcloud {} (schema {})", env!("CARGO_PKG_VERSION"), db::known_schema_version());
             Ok(())
         }
+    }
+}
+
+/// The password from standard input, or a generated one (`true`).
+fn password_input(from_stdin: bool) -> Result<(String, bool), String> {
+    if from_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
+        Ok((s.trim_end_matches(['\n', '\r']).to_string(), false))
+    } else {
+        Ok((meshcloud_kernel::crypto::random_secret(18), true))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The Layer5 Cloud face (`/api/identity`, `/api/auth`, `/api/organizations`,
 //! `/api/meshcloud`): organizations, teams, roles, keys, tokens,
-//! invitations, sign-up, badges, profile, sessions and permissions.
+//! invitations, sign-up, badges, profile, sessions, passwords and permissions.
 
 mod access_matrix;
 mod badges;
@@ -11,6 +11,7 @@ mod invitations;
 mod keys;
 mod org_users;
 mod orgs;
+mod passwords;
 mod permissions;
 mod profile;
 mod roles;

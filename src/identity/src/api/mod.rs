@@ -6,6 +6,7 @@ pub mod invitations;
 pub mod keys;
 pub mod members;
 pub mod orgs;
+pub mod passwords;
 pub mod roles;
 pub mod session;
 pub mod signup;
@@ -25,7 +26,7 @@ pub enum Tag {
     Users,
     /// Layer5: security tokens.
     Tokens,
-    /// meshcloud: web sign-in and request context.
+    /// meshcloud: web sign-in, passwords and request context.
     Session,
     /// Layer5: teams and their members.
     Teams,
@@ -57,6 +58,7 @@ pub fn apis(
     invitations::InvitationsApi,
     signup::SignupApi,
     domains::DomainsApi,
+    passwords::PasswordsApi,
 ) {
     let i = || identity.clone();
     (
@@ -71,5 +73,6 @@ pub fn apis(
         invitations::InvitationsApi { identity: i() },
         signup::SignupApi { identity: i() },
         domains::DomainsApi { identity: i() },
+        passwords::PasswordsApi { identity: i() },
     )
 }

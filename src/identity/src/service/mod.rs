@@ -11,6 +11,7 @@ pub mod keys;
 pub mod members;
 pub mod oauth;
 pub mod orgs;
+pub mod passwords;
 pub mod roles;
 pub mod signup;
 pub mod teams;

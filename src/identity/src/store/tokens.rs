@@ -282,3 +282,18 @@ pub fn revoke_of_client(conn: &Connection, client: OAuthClientId) -> AppResult<V
     let revoked = stmt.query_map(params![client, time::now_db()], |r| cols::uuid(r, 0))?;
     Ok(revoked.collect::<Result<Vec<_>, _>>()?)
 }
+
+/// Revokes a user's live web sessions but `keep`; returns their row and public ids.
+pub fn revoke_sessions_of(
+    conn: &Connection,
+    user: UserId,
+    keep: Option<TokenId>,
+) -> AppResult<Vec<(TokenId, uuid::Uuid)>> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE tokens SET revoked_at = ?3, updated_at = ?3
+          WHERE user_id = ?1 AND kind = 'session' AND revoked_at IS NULL AND id <> ?2 RETURNING id, uuid",
+    )?;
+    let keep = keep.map_or(0, |k| k.0);
+    let revoked = stmt.query_map(params![user, keep, time::now_db()], |r| Ok((r.get(0)?, cols::uuid(r, 1)?)))?;
+    Ok(revoked.collect::<Result<Vec<_>, _>>()?)
+}

@@ -309,3 +309,20 @@ pub fn retire(conn: &Connection, id: UserId) -> AppResult<()> {
         .execute(params![id, now])?;
     Ok(())
 }
+
+/// What a password change needs to know of an account: whether it is a
+/// service account, and its stored password hash (none for accounts that sign
+/// in through an upstream provider).
+pub fn password_state(conn: &Connection, id: UserId) -> AppResult<(bool, Option<String>)> {
+    conn.prepare_cached("SELECT kind = 'service', password_hash FROM users WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub fn set_password_hash(conn: &Connection, id: UserId, hash: &str) -> AppResult<()> {
+    let n = conn
+        .prepare_cached("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1 AND deleted_at IS NULL")?
+        .execute(params![id, hash, time::now_db()])?;
+    if n == 1 { Ok(()) } else { Err(AppError::NotFound) }
+}

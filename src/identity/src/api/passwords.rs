@@ -1,0 +1,81 @@
+//! `/api/meshcloud/password` and `/api/meshcloud/users/{userId}/password`:
+//! changing one's own password, and a provider admin's reset of another's.
+
+use meshcloud_kernel::AppError;
+use meshcloud_kernel::http::types::Text;
+use poem::Request;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::Tag;
+use super::auth::Auth;
+use super::session::client_ip;
+use crate::Identity;
+use crate::service::passwords::Target;
+
+pub struct PasswordsApi {
+    pub identity: Identity,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename = "PasswordChange")]
+pub struct PasswordChange {
+    /// The current password.
+    #[oai(rename = "oldPassword")]
+    pub old_password: Text,
+    /// At least 8 characters, at most 1024 bytes.
+    #[oai(rename = "newPassword")]
+    pub new_password: Text,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename = "PasswordReset")]
+pub struct PasswordReset {
+    /// At least 8 characters, at most 1024 bytes.
+    #[oai(rename = "newPassword")]
+    pub new_password: Text,
+}
+
+#[derive(ApiResponse)]
+pub enum PasswordSet {
+    /// The password was changed.
+    #[oai(status = 204)]
+    NoContent,
+}
+
+#[OpenApi(prefix_path = "/api/meshcloud", tag = "Tag::Session")]
+impl PasswordsApi {
+    /// Change your password
+    ///
+    /// `oldPassword` must be the current password (else 400; a wrong one
+    /// counts as a failed sign-in for throttling, so guesses meet 429). Every
+    /// other web session of the account ends, with the OIDC sessions signed
+    /// in through it; the session the request came with stays signed in.
+    /// Security tokens are not revoked. Service accounts and accounts that
+    /// sign in through an upstream provider have no password (400).
+    #[oai(path = "/password", method = "put")]
+    async fn change(&self, req: &Request, auth: Auth, body: Json<PasswordChange>) -> Result<PasswordSet, AppError> {
+        let ip = client_ip(req, self.identity.settings().trust_forwarded_for);
+        let PasswordChange { old_password, new_password } = body.0;
+        self.identity.change_password(auth.principal(), old_password.0, new_password.0, &ip).await?;
+        Ok(PasswordSet::NoContent)
+    }
+
+    /// Set a user's password
+    ///
+    /// For provider admins (403 otherwise). Ends every web session of the
+    /// user, with the OIDC sessions signed in through them; security tokens
+    /// stay. A user who signed in only through an upstream provider gains a
+    /// password; a service account has none to set (400).
+    #[oai(path = "/users/:userId/password", method = "put")]
+    async fn reset(
+        &self,
+        auth: Auth,
+        #[oai(name = "userId")] user_id: Path<uuid::Uuid>,
+        body: Json<PasswordReset>,
+    ) -> Result<PasswordSet, AppError> {
+        self.identity.reset_password(Some(auth.principal()), Target::Id(user_id.0), body.0.new_password.0).await?;
+        Ok(PasswordSet::NoContent)
+    }
+}
