@@ -191,8 +191,19 @@ fn tool_config(dir: &DataDir) -> Config {
 fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve { listen, data_dir, config } => {
-            let (config, notes) = Config::load(&Flags { listen, data_dir, config }, &env_map())?;
+            let (flags, env) = (Flags { listen, data_dir, config }, env_map());
+            let (config, notes) = Config::load(&flags, &env)?;
             init_logging(&config)?;
+            match Config::file(&flags, &env) {
+                Some(p) => {
+                    let p = std::path::absolute(&p).unwrap_or(p);
+                    tracing::info!(file = %p.display(), "loaded the configuration file {}", p.display());
+                }
+                None => tracing::info!(
+                    "no configuration file (none given with --config or MESHCLOUD_CONFIG, and no ./meshcloud.toml): \
+                     built-in defaults and MESHCLOUD_* variables apply"
+                ),
+            }
             for n in notes {
                 tracing::warn!("{n}");
             }
@@ -382,7 +393,11 @@ fn healthcheck(listen: &str) -> Result<(), String> {
 fn init_logging(config: &Config) -> Result<(), String> {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log).map_err(|e| format!("log: {e}"))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colour only for a person at a terminal: escape codes are noise in a
+    // journal, a container log or a file. `NO_COLOR` turns it off there too.
+    use std::io::IsTerminal;
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     // Fails only when a subscriber is already installed (tests): keep that one.
     if config.json_logs {
         let _ = builder.json().try_init();
