@@ -285,11 +285,7 @@ impl Config {
     /// once logging is up (unknown variables).
     pub fn load(flags: &Flags, env: &BTreeMap<String, String>) -> Result<(Config, Vec<String>), String> {
         let warnings = unknown_env(env);
-        let file_path = Config::file(flags, env);
-        let file = match &file_path {
-            Some(p) => read_file(p)?,
-            None => FileConfig::default(),
-        };
+        let file = Config::file(flags, env).map_or_else(|| Ok(FileConfig::default()), |p| read_file(&p))?;
         let mut c = Config::default();
         c.apply_file(file)?;
         c.apply_env(env)?;
