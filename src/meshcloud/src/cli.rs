@@ -179,10 +179,33 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("meshcloud: {e}");
-            ExitCode::FAILURE
+        Err(Failure { message, code }) => {
+            eprintln!("meshcloud: {message}");
+            ExitCode::from(code)
         }
+    }
+}
+
+/// `EX_CONFIG` of sysexits.h: a configuration `serve` refuses. A supervisor
+/// (the systemd unit's `RestartPreventExitStatus=`) does not restart on it,
+/// since trying again cannot help.
+pub const EXIT_CONFIG: u8 = 78;
+
+/// Why a command failed, and the exit status that says so.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    fn config(message: String) -> Failure {
+        Failure { message, code: EXIT_CONFIG }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure { message, code: 1 }
     }
 }
 
@@ -199,22 +222,42 @@ fn tool_config(dir: &DataDir) -> Config {
     Config { data_dir: dir.data_dir.clone(), ..Config::default() }
 }
 
-fn run(command: Command) -> Result<(), String> {
+fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Serve { listen, data_dir, config } => {
-            let (config, notes) = Config::load(&Flags { listen, data_dir, config }, &env_map())?;
-            init_logging(&config)?;
-            for n in notes {
-                tracing::warn!("{n}");
-            }
-            tracing::info!(config = ?config, "effective configuration");
-            let listener = std::net::TcpListener::bind(&config.listen)
-                .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-            runtime()?.block_on(async {
-                let shutdown = server::shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
-                server::serve(listener, config, shutdown).await
-            })
+        Command::Serve { listen, data_dir, config } => serve(Flags { listen, data_dir, config }),
+        tool => run_tool(tool).map_err(Failure::from),
+    }
+}
+
+fn serve(flags: Flags) -> Result<(), Failure> {
+    let env = env_map();
+    let (config, notes) = Config::load(&flags, &env).map_err(Failure::config)?;
+    init_logging(&config).map_err(Failure::config)?;
+    match Config::file(&flags, &env) {
+        Some(p) => {
+            let p = std::path::absolute(&p).unwrap_or(p);
+            tracing::info!(file = %p.display(), "loaded the configuration file {}", p.display());
         }
+        None => tracing::info!(
+            "no configuration file (none given with --config or MESHCLOUD_CONFIG, and no ./meshcloud.toml): \
+             built-in defaults and MESHCLOUD_* variables apply"
+        ),
+    }
+    for n in notes {
+        tracing::warn!("{n}");
+    }
+    tracing::info!(config = ?config, "effective configuration");
+    let listener =
+        std::net::TcpListener::bind(&config.listen).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    Ok(runtime()?.block_on(async {
+        let shutdown = server::shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
+        server::serve(listener, config, shutdown).await
+    })?)
+}
+
+fn run_tool(command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve { .. } => unreachable!("served by `serve`"),
         Command::Migrate(dir) => {
             server::ensure_data_dir(&dir.data_dir)?;
             let n = db::migrate(&db_path(&dir.data_dir)).map_err(|e| e.to_string())?;
@@ -416,7 +459,11 @@ fn healthcheck(listen: &str) -> Result<(), String> {
 fn init_logging(config: &Config) -> Result<(), String> {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log).map_err(|e| format!("log: {e}"))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colour only for a person at a terminal: escape codes are noise in a
+    // journal, a container log or a file. `NO_COLOR` turns it off there too.
+    use std::io::IsTerminal;
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     // Fails only when a subscriber is already installed (tests): keep that one.
     if config.json_logs {
         let _ = builder.json().try_init();

@@ -284,15 +284,8 @@ impl Config {
     /// Builds the effective configuration; returns it with warnings to log
     /// once logging is up (unknown variables).
     pub fn load(flags: &Flags, env: &BTreeMap<String, String>) -> Result<(Config, Vec<String>), String> {
-        let mut warnings = unknown_env(env);
-        let file_path = flags.config.clone().or_else(|| env.get("MESHCLOUD_CONFIG").map(PathBuf::from)).or_else(|| {
-            let local = PathBuf::from("meshcloud.toml");
-            local.exists().then_some(local)
-        });
-        let file = match &file_path {
-            Some(p) => read_file(p)?,
-            None => FileConfig::default(),
-        };
+        let warnings = unknown_env(env);
+        let file = Config::file(flags, env).map_or_else(|| Ok(FileConfig::default()), |p| read_file(&p))?;
         let mut c = Config::default();
         c.apply_file(file)?;
         c.apply_env(env)?;
@@ -303,10 +296,16 @@ impl Config {
             c.data_dir = d.clone();
         }
         c.validate()?;
-        if let Some(p) = file_path {
-            warnings.insert(0, format!("configuration file {}", p.display()));
-        }
         Ok((c, warnings))
+    }
+
+    /// The configuration file `load` reads: `--config`, else
+    /// `MESHCLOUD_CONFIG`, else `./meshcloud.toml` when there is one.
+    pub fn file(flags: &Flags, env: &BTreeMap<String, String>) -> Option<PathBuf> {
+        flags.config.clone().or_else(|| env.get("MESHCLOUD_CONFIG").map(PathBuf::from)).or_else(|| {
+            let local = PathBuf::from("meshcloud.toml");
+            local.exists().then_some(local)
+        })
     }
 
     fn apply_file(&mut self, f: FileConfig) -> Result<(), String> {

@@ -1,6 +1,7 @@
 //! The meshcloud binary as a library: the CLI, configuration, and the server
 //! assembly that the integration tests start in-process.
 
+pub mod banner;
 pub mod cli;
 pub mod clock;
 pub mod config;

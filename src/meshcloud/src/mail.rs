@@ -57,7 +57,7 @@ impl Mailer {
     }
 
     /// One delivery run; returns what it did, for the job's record.
-    pub async fn deliver(&self) -> Result<String, String> {
+    pub async fn deliver(&self) -> Result<crate::scheduler::Outcome, String> {
         let dropped = self.db.write(mail::drop_expired).await.map_err(|e| e.to_string())?;
         if dropped > 0 {
             warn!(dropped, "mail expired before it could be delivered");
@@ -93,7 +93,8 @@ impl Mailer {
             };
             write.map_err(|e| e.to_string())?;
         }
-        Ok(format!("sent {sent} messages, {failed} failed, {dropped} expired undelivered"))
+        let message = format!("sent {sent} messages, {failed} failed, {dropped} expired undelivered");
+        Ok(crate::scheduler::Outcome::counted(sent + failed + dropped, message))
     }
 
     async fn send(&self, m: &Pending) -> Result<(), Failure> {

@@ -16,9 +16,32 @@ use meshcloud_ops::Ops;
 use crate::clock::Clock;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
-pub type JobFn = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, String>> + Send>> + Send + Sync>;
+pub type JobFn = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<Outcome, String>> + Send>> + Send + Sync>;
+
+/// What a run of a job did, for its record and the log. A run that found
+/// nothing to do is logged at debug: the frequent jobs (provisioning every
+/// 2 s, mail every 10 s) would otherwise fill the log with nothing.
+pub struct Outcome {
+    pub message: String,
+    pub idle: bool,
+}
+
+impl Outcome {
+    pub fn done(message: impl Into<String>) -> Outcome {
+        Outcome { message: message.into(), idle: false }
+    }
+
+    pub fn idle(message: impl Into<String>) -> Outcome {
+        Outcome { message: message.into(), idle: true }
+    }
+
+    /// Idle when `work` (the things the run changed) is zero.
+    pub fn counted(work: usize, message: impl Into<String>) -> Outcome {
+        Outcome { message: message.into(), idle: work == 0 }
+    }
+}
 
 /// Schedules claimed per transaction: big enough for 10,000 due in a minute,
 /// small enough that the writer is never held for long.
@@ -68,14 +91,19 @@ pub fn spawn(
                             running.spawn(async move {
                                 let (ok, message) = match f {
                                     Some(f) => match f().await {
-                                        Ok(m) => (true, m),
+                                        Ok(Outcome { message, idle: true }) => {
+                                            debug!(job = %job.name, "{message}");
+                                            (true, message)
+                                        }
+                                        Ok(Outcome { message, idle: false }) => {
+                                            info!(job = %job.name, "{message}");
+                                            (true, message)
+                                        }
                                         Err(e) => (false, e),
                                     },
                                     None => (false, format!("no job named {} in this version", job.name)),
                                 };
-                                if ok {
-                                    info!(job = %job.name, "{message}");
-                                } else {
+                                if !ok {
                                     warn!(job = %job.name, error = %message, "job failed");
                                 }
                                 if let Err(e) = ops.finish_run(job.run, ok, message).await {
@@ -147,7 +175,7 @@ pub fn backup_job(db: Db, dir: PathBuf, keep: usize) -> JobFn {
                     removed += 1;
                 }
             }
-            Ok(format!("backed up to {} ({} kept)", out.display(), copies.len() - removed))
+            Ok(Outcome::done(format!("backed up to {} ({} kept)", out.display(), copies.len() - removed)))
         })
     })
 }

@@ -22,6 +22,7 @@ use poem_openapi::OpenApiService;
 use tokio::sync::watch;
 use tracing::info;
 
+use crate::banner::FirstAdmin;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::connections::Limits;
@@ -165,7 +166,7 @@ async fn start_jobs(
     stop: watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let (identity, infra, ops) = (&f.identity, &f.infra, &f.ops);
-    use crate::scheduler::JobFn;
+    use crate::scheduler::{JobFn, Outcome};
     let periods = config.periods()?;
     let (retention, events_kept) = (periods.purge_after, periods.event_retention);
     let mut jobs: HashMap<String, JobFn> = HashMap::new();
@@ -177,7 +178,8 @@ async fn start_jobs(
             Box::pin(async move {
                 let (rows, creds) = id.purge(retention).await.map_err(|e| e.to_string())?;
                 let infra_rows = inf.purge(retention).await.map_err(|e| e.to_string())?;
-                Ok(format!("purged {} deleted rows and {creds} dead credentials", rows + infra_rows))
+                let message = format!("purged {} deleted rows and {creds} dead credentials", rows + infra_rows);
+                Ok(Outcome::counted(rows + infra_rows + creds, message))
             })
         }),
     );
@@ -190,10 +192,11 @@ async fn start_jobs(
                 let n = id.cleanup_tokens().await.map_err(|e| e.to_string())?;
                 let grants = oidc.cleanup().await.map_err(|e| e.to_string())?;
                 let links = dir.purge_signup_links().await.map_err(|e| e.to_string())?;
-                Ok(format!(
+                let message = format!(
                     "removed {n} expired or revoked credentials, {grants} authorization codes and refresh tokens \
                      and {links} expired sign-up links"
-                ))
+                );
+                Ok(Outcome::counted(n + grants + links, message))
             })
         }),
     );
@@ -204,7 +207,7 @@ async fn start_jobs(
             let o = o.clone();
             Box::pin(async move {
                 let n = o.purge_events(events_kept).await.map_err(|e| e.to_string())?;
-                Ok(format!("removed {n} events past retention"))
+                Ok(Outcome::counted(n, format!("removed {n} events past retention")))
             })
         }),
     );
@@ -217,7 +220,11 @@ async fn start_jobs(
             let oidc = oidc.clone();
             Box::pin(async move {
                 let rotated = oidc.rotate_keys_if_due().await.map_err(|e| e.to_string())?;
-                Ok(if rotated { "rotated the ID-token signing key".into() } else { "signing key is current".into() })
+                Ok(if rotated {
+                    Outcome::done("rotated the ID-token signing key")
+                } else {
+                    Outcome::idle("signing key is current")
+                })
             })
         }),
     );
@@ -228,7 +235,7 @@ async fn start_jobs(
             let dir = dir.clone();
             Box::pin(async move {
                 let n = dir.advance_provisioning().await.map_err(|e| e.to_string())?;
-                Ok(format!("{n} organizations and projects provisioned or deleted"))
+                Ok(Outcome::counted(n, format!("{n} organizations and projects provisioned or deleted")))
             })
         }),
     );
@@ -239,7 +246,9 @@ async fn start_jobs(
             let id = id.clone();
             Box::pin(async move {
                 let Some(resolver) = resolver else {
-                    return Ok("no DNS resolver known: domain claims wait for a provider admin's approval".into());
+                    return Ok(Outcome::idle(
+                        "no DNS resolver known: domain claims wait for a provider admin's approval",
+                    ));
                 };
                 let due = id.due_domain_claims(100).await.map_err(|e| e.to_string())?;
                 let mut proved = 0;
@@ -248,7 +257,7 @@ async fn start_jobs(
                     let found = crate::dns::txt(resolver, &name, Duration::from_secs(3)).await;
                     proved += usize::from(id.settle_domain_check(claim, found).await.map_err(|e| e.to_string())?);
                 }
-                Ok(format!("checked {} pending domain claims, {proved} proved", due.len()))
+                Ok(Outcome::counted(due.len(), format!("checked {} pending domain claims, {proved} proved", due.len())))
             })
         }),
     );
@@ -297,6 +306,8 @@ pub struct App {
     families: Families,
     stop_jobs: watch::Sender<bool>,
     runner: tokio::task::JoinHandle<()>,
+    /// Created on this start: shown in the banner once serving.
+    first_admin: Option<FirstAdmin>,
     _lock: std::fs::File,
 }
 
@@ -310,14 +321,14 @@ impl App {
         let lock = lock_data_dir(&config.data_dir)?;
         let db = open_db(&config, true).await?;
         let identity = identity(db.clone(), &config)?;
-        match identity.bootstrap(&config.admin_email, config.admin_password.clone()).await.map_err(|e| e.to_string())? {
-            Bootstrap::AlreadyInitialised => {}
-            Bootstrap::Created { email, generated_password: Some(pw) } => {
-                eprintln!("meshcloud: created the first admin {email} with the generated password: {pw}");
-                eprintln!("meshcloud: this password is shown only once; sign in and keep it safe.");
+        let bootstrap = identity.bootstrap(&config.admin_email, config.admin_password.clone()).await;
+        let first_admin = match bootstrap.map_err(|e| e.to_string())? {
+            Bootstrap::AlreadyInitialised => None,
+            Bootstrap::Created { email, generated_password } => {
+                info!(%email, "created the first admin and the default organization");
+                Some(FirstAdmin { email, generated_password })
             }
-            Bootstrap::Created { email, generated_password: None } => info!(%email, "created the first admin"),
-        }
+        };
 
         identity.restore_signin_throttle().await.map_err(|e| format!("sign-in throttle: {e}"))?;
         let key = master_key(&config, &db, &identity).await?;
@@ -357,7 +368,7 @@ impl App {
         let families = Families { identity, infra, ops, directory, oidc, mailer, metrics_token };
         let (stop_jobs, jobs_stopped) = watch::channel(false);
         let runner = start_jobs(&config, &db, &families, clock, jobs_stopped).await?;
-        Ok(App { config, listener, local, db, families, stop_jobs, runner, _lock: lock })
+        Ok(App { config, listener, local, db, families, stop_jobs, runner, first_admin, _lock: lock })
     }
 
     /// The identity family over this server's own store: what the CLI's
@@ -369,7 +380,7 @@ impl App {
     /// Serves until `shutdown` resolves; then finishes in-flight requests,
     /// stops the jobs and closes the store.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), String> {
-        let App { config, listener, local, db, families, stop_jobs, runner, _lock } = self;
+        let App { config, listener, local, db, families, stop_jobs, runner, first_admin, _lock } = self;
         let periods = config.periods()?;
         let metrics = Arc::new(Metrics::default());
         let api = api_service(&families, &metrics);
@@ -401,6 +412,7 @@ impl App {
             drain: DRAIN,
         };
         info!(listen = %local, data_dir = %config.data_dir.display(), "meshcloud is serving");
+        crate::banner::print(&crate::banner::open_url(&issuer(&config, local)), first_admin.as_ref(), config.json_logs);
         let served = crate::connections::serve(listener, limits, edge, shutdown).await;
         let _ = stop_jobs.send(true);
         let _ = runner.await;

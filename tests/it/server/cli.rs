@@ -1,5 +1,6 @@
 //! The binary's contract: token create next to a running server, backup and
-//! restore, check-db, migrate and the refusal of a newer schema, config, version.
+//! restore, check-db, migrate and the refusal of a newer schema, config, version,
+//! the exit status of a refused configuration.
 
 use serde_json::json;
 
@@ -180,4 +181,23 @@ async fn a_restore_without_the_master_key_leaves_no_new_key_behind() {
     let token = cli_ok(&restored, &["token", "create", "--email", ADMIN_EMAIL, "--name", "r"]);
     let listed = p.api(&token).get("/api/integrations/credentials").await.expect(200);
     assert_eq!(listed["total_count"], 1, "{listed}");
+}
+
+#[tokio::test]
+async fn a_configuration_serve_refuses_exits_with_ex_config() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path().join("data");
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "purge_schedule = \"never\"\n").unwrap();
+    let missing = tmp.path().join("missing.toml");
+    for file in [&bad, &missing] {
+        let r = cli(&dir, &["serve", "--listen", "127.0.0.1:0", "--config", file.to_str().unwrap()], None);
+        // 78 (EX_CONFIG): the systemd unit does not restart on it.
+        assert_eq!(r.status.code(), Some(78), "{}", String::from_utf8_lossy(&r.stderr));
+    }
+    // Other failures keep the plain failure status: a busy port may free up.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let r = cli(&dir, &["serve", "--listen", &addr], None);
+    assert_eq!(r.status.code(), Some(1), "{}", String::from_utf8_lossy(&r.stderr));
 }

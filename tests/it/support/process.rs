@@ -116,6 +116,24 @@ impl Process {
         (Process { child, base: String::new(), logs, reader: Some(reader) }, addr_rx)
     }
 
+    /// `meshcloud serve` as an operator first runs it: no admin e-mail or
+    /// password configured, on a port of its own choosing, with `env` added
+    /// and stderr (a file, so not a terminal) written to `log`. `base` stays
+    /// empty: the address is in what it prints.
+    pub fn launch_logging_to(data_dir: &Path, log: &Path, env: &[(&str, &str)]) -> Process {
+        std::fs::create_dir_all(data_dir).expect("data dir");
+        let file = std::fs::File::create(log).expect("log file");
+        let child = command(data_dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .expect("spawn server");
+        Process { child, base: String::new(), logs: Arc::default(), reader: None }
+    }
+
     pub fn api(&self, token: &str) -> Api {
         Api::new(&self.base, client(), Some(token))
     }
