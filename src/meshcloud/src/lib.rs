@@ -12,6 +12,7 @@ pub mod lazy;
 pub mod mail;
 pub mod metrics;
 pub mod ops;
+pub mod overview;
 pub mod scheduler;
 pub mod server;
 pub mod ui;

@@ -127,6 +127,12 @@ fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem
         metrics: metrics.clone(),
         metrics_token: f.metrics_token.clone(),
     };
+    let overview = crate::overview::OverviewApi {
+        identity: f.identity.clone(),
+        infra: f.infra.clone(),
+        ops: f.ops.clone(),
+        directory: f.directory.clone(),
+    };
     let apis = (
         meshcloud_identity::api::apis(&f.identity),
         meshcloud_infra::api::apis(&f.infra),
@@ -134,6 +140,7 @@ fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem
         meshcloud_directory::api::apis(&f.directory),
         meshcloud_oidc::api::apis(&f.oidc),
         health,
+        overview,
     );
     OpenApiService::new(apis, "meshcloud", env!("CARGO_PKG_VERSION")).description(
         "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face, Identity face \

@@ -3,5 +3,6 @@
 
 mod endpoints;
 mod events;
+mod overview;
 mod schedules;
 mod search_and_pages;

@@ -242,4 +242,10 @@ impl Identity {
         let p = p.clone();
         self.db().read(move |c| Self::org_for(c, &p, id, perm).map(|o| o.id)).await
     }
+
+    /// Live members (people) and live teams of an org whose access the
+    /// caller has already checked (the organization overview).
+    pub async fn org_headcount(&self, org: OrgId) -> AppResult<(u64, u64)> {
+        self.db().read(move |c| Ok((users::count_in_org(c, org)?, crate::store::teams::count(c, org)?))).await
+    }
 }

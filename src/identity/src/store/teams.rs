@@ -65,6 +65,17 @@ pub fn list(conn: &Connection, org: OrgId, req: &PageRequest) -> AppResult<Page<
     fetch_page(conn, SELECT, FROM, &w, &order, req, team_row)
 }
 
+/// Live (neither tombstoned nor unmapped) teams of the org, counted over
+/// the `teams_name` index.
+pub fn count(conn: &Connection, org: OrgId) -> AppResult<u64> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM teams t WHERE t.org_id = ?1 AND t.deleted_at IS NULL AND t.unmapped_at IS NULL",
+        )?
+        .query_row([org], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
 /// Live teams of the org whose UUID is (`include`) or is not among `ids`.
 pub fn list_subset(
     conn: &Connection,

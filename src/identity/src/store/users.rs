@@ -249,6 +249,18 @@ pub fn set_provider_admin(conn: &Connection, id: UserId, admin: bool) -> AppResu
     Ok(())
 }
 
+/// Live people (not service accounts) who are members of `org`: one walk of
+/// the membership key, as many rows as the org has members.
+pub fn count_in_org(conn: &Connection, org: OrgId) -> AppResult<u64> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM org_members m JOIN users u ON u.id = m.user_id
+              WHERE m.org_id = ?1 AND u.kind = 'human' AND u.deleted_at IS NULL",
+        )?
+        .query_row([org], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
 pub fn provider_admin_count(conn: &Connection) -> AppResult<i64> {
     Ok(conn
         .prepare_cached(

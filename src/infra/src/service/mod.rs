@@ -99,3 +99,30 @@ impl Infra {
             .await
     }
 }
+
+/// What an organization holds of this family, for the organization overview.
+#[derive(Debug, Clone, Default)]
+pub struct OrgCounts {
+    pub workspaces: u64,
+    pub environments: u64,
+    /// Live connections per status (statuses with none are absent).
+    pub connections: std::collections::BTreeMap<String, u64>,
+}
+
+impl Infra {
+    /// Counts of an org whose access the caller has already checked: the
+    /// totals the triggers keep in `live_counts`, and one indexed count per
+    /// connection status.
+    pub async fn org_counts(&self, org: OrgId) -> AppResult<OrgCounts> {
+        use meshcloud_kernel::db::query::live_count;
+        self.db()
+            .read(move |c| {
+                Ok(OrgCounts {
+                    workspaces: live_count(c, org, "workspaces")?,
+                    environments: live_count(c, org, "environments")?,
+                    connections: crate::store::connections::count_by_status(c, org)?,
+                })
+            })
+            .await
+    }
+}

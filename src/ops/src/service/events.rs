@@ -147,6 +147,26 @@ impl Ops {
             .await
     }
 
+    /// Live events of an org whose access the caller has already checked,
+    /// per UTC day over the last `days` days (today included), oldest
+    /// first, days without events as zero.
+    pub async fn events_per_day(&self, org: OrgId, days: u32) -> AppResult<Vec<(String, u64)>> {
+        let today = meshcloud_kernel::time::now().date_naive();
+        let first = today - chrono::Days::new(u64::from(days.max(1)) - 1);
+        let since = first.format("%Y-%m-%d").to_string();
+        let counted = self.db().read(move |c| events::per_day(c, org, &since)).await?;
+        let counted: BTreeMap<String, u64> = counted.into_iter().collect();
+        Ok(first
+            .iter_days()
+            .take(days.max(1) as usize)
+            .map(|d| {
+                let day = d.format("%Y-%m-%d").to_string();
+                let n = counted.get(&day).copied().unwrap_or(0);
+                (day, n)
+            })
+            .collect())
+    }
+
     pub async fn event_summary(
         &self,
         p: &Principal,

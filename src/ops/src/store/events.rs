@@ -252,6 +252,24 @@ pub struct NewEvent<'a> {
     pub metadata: &'a serde_json::Value,
 }
 
+/// Live events of the org per UTC day (`YYYY-MM-DD`) from day `since` on;
+/// days without events are absent. The stored time is fixed-width RFC 3339
+/// UTC text, so its first ten characters are the day.
+pub fn per_day(conn: &Connection, org: OrgId, since: &str) -> AppResult<Vec<(String, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT substr(created_at, 1, 10) AS day, count(*) FROM events
+          WHERE org_id = ?1 AND deleted_at IS NULL AND created_at >= ?2
+          GROUP BY substr(created_at, 1, 10)",
+    )?;
+    let rows = stmt.query_map(params![org, since], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, n) = row?;
+        out.push((day, n.max(0) as u64));
+    }
+    Ok(out)
+}
+
 pub fn insert(conn: &Connection, e: &NewEvent<'_>) -> AppResult<uuid::Uuid> {
     let uuid = new_uuid();
     conn.prepare_cached(
