@@ -33,7 +33,7 @@ impl KeysApi {
         order: Query<Option<String>>,
     ) -> Result<Json<KeysPage>, AppError> {
         let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &KEY_ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &KEY_ORDER_FIELDS);
         let result = self.identity.list_keys(paging.request.clone()).await?;
         Ok(Json(KeysPage::new(&paging, result.map(Key::from))))
     }
@@ -84,7 +84,7 @@ impl KeysApi {
         order: Query<Option<String>>,
     ) -> Result<Json<KeychainsPage>, AppError> {
         let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &KEYCHAIN_ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &KEYCHAIN_ORDER_FIELDS);
         let result = self.identity.list_keychains(auth.principal(), org.as_deref(), paging.request.clone()).await?;
         Ok(Json(KeychainsPage::new(&paging, result.map(Keychain::from))))
     }
@@ -148,7 +148,7 @@ impl KeysApi {
         order: Query<Option<String>>,
     ) -> Result<Json<KeysPage>, AppError> {
         let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &KEY_ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &KEY_ORDER_FIELDS);
         let result = self.identity.keychain_keys(auth.principal(), id.0, paging.request.clone()).await?;
         Ok(Json(KeysPage::new(&paging, result.map(Key::from))))
     }

@@ -48,7 +48,7 @@ impl MembersApi {
         #[oai(name = "teamId")] team: Query<Option<uuid::Uuid>>,
     ) -> Result<Json<UsersPage>, AppError> {
         let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &users::ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &users::ORDER_FIELDS);
         let result =
             self.identity.org_users(auth.principal(), org.0, team.0, filter.as_deref(), paging.request.clone()).await?;
         Ok(Json(UsersPage::new(&paging, result.map(User::in_org))))
@@ -101,7 +101,7 @@ impl MembersApi {
         order: Query<Option<String>>,
     ) -> Result<Json<KeysPage>, AppError> {
         let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &keys::KEY_ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &keys::KEY_ORDER_FIELDS);
         let result = self.identity.my_keys(auth.principal(), org.0, paging.request.clone()).await?;
         Ok(Json(KeysPage::new(&paging, result.map(Key::from))))
     }
@@ -153,7 +153,7 @@ impl MembersApi {
         filter: Query<Option<String>>,
     ) -> Result<Json<PublicUsersPage>, AppError> {
         let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &users::ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &users::ORDER_FIELDS);
         let result = self.identity.public_users(auth.0.as_ref(), filter.as_deref(), paging.request.clone()).await?;
         Ok(Json(PublicUsersPage::new(&paging, result.map(|(u, known)| PublicUser::new(u, known)))))
     }

@@ -70,7 +70,7 @@ impl OrgsApi {
     ) -> Result<ListOrgs, AppError> {
         let p = auth.principal();
         let mut paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS);
         let every = flag(all.as_deref());
         if every {
             paging = paging.unbounded();

@@ -57,7 +57,7 @@ impl RolesApi {
         #[oai(name = "teamId")] team: Query<Option<uuid::Uuid>>,
     ) -> Result<Json<RolesPage>, AppError> {
         let mut paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &roles::ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &roles::ORDER_FIELDS);
         if flag(all.as_deref()) {
             paging = paging.unbounded();
         }
@@ -121,7 +121,7 @@ impl RolesApi {
             search.as_deref(),
             order.as_deref(),
             &keys::KEYCHAIN_ORDER_FIELDS,
-        )?;
+        );
         let result = self.identity.role_keychains(auth.principal(), org.0, role.0, paging.request.clone()).await?;
         Ok(Json(KeychainsPage::new(&paging, result.map(Keychain::from))))
     }

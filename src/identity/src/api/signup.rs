@@ -79,7 +79,7 @@ impl SignupApi {
         order: Query<Option<String>>,
         filter: Query<Option<String>>,
     ) -> Result<Json<SignupPage>, AppError> {
-        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
+        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS);
         let result = self.identity.list_signups(auth.principal(), filter.as_deref(), paging.request.clone()).await?;
         Ok(Json(SignupPage::new(&paging, result.map(SignupRequest::from))))
     }

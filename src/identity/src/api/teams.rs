@@ -64,7 +64,7 @@ impl TeamsApi {
         order: Query<Option<String>>,
     ) -> Result<Json<TeamsPage>, AppError> {
         let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &teams::ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &teams::ORDER_FIELDS);
         let result = self.identity.list_teams(auth.principal(), org.0, paging.request.clone()).await?;
         Ok(Json(TeamsPage::new(&paging, result.map(Team::from))))
     }
@@ -182,7 +182,7 @@ impl TeamsApi {
         order: Query<Option<String>>,
     ) -> Result<Json<UsersPage>, AppError> {
         let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &users::ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &users::ORDER_FIELDS);
         let result = self.identity.team_non_members(auth.principal(), org.0, team.0, paging.request.clone()).await?;
         Ok(Json(UsersPage::new(&paging, result.map(User::in_org))))
     }
@@ -227,8 +227,7 @@ impl TeamsApi {
         search: Query<Option<String>>,
         order: Query<Option<String>>,
     ) -> Result<Json<TeamsUsersMappingPage>, AppError> {
-        let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &["created_at"])?;
+        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &["created_at"]);
         let result = self.identity.team_users(auth.principal(), team.0, paging.request.clone()).await?;
         Ok(Json(TeamsUsersMappingPage::new(&paging, result.map(TeamUserMapping::from))))
     }

@@ -40,7 +40,7 @@ impl TokensApi {
         search: Query<Option<String>>,
         order: Query<Option<String>>,
     ) -> Result<Json<TokensPage>, AppError> {
-        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
+        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS);
         let result =
             self.identity.list_tokens(auth.principal(), flag(is_oauth.as_deref()), paging.request.clone()).await?;
         Ok(Json(TokensPage::new(&paging, result.map(Token::from))))
@@ -75,7 +75,7 @@ impl TokensApi {
         let p = auth.principal();
         // The reference documents no 404 here: another's or an unknown token is a bad `tokenId`.
         let revoked = self.identity.revoke_token(p, id).await.map_err(|e| e.unresolved("tokenId: no such token"))?;
-        let paging = paging(None, None, None, None, &ORDER_FIELDS)?;
+        let paging = paging(None, None, None, None, &ORDER_FIELDS);
         let sessions = matches!(revoked.kind, Kind::Session | Kind::OAuth);
         let rest = self.identity.list_tokens(p, sessions, paging.request.clone()).await?;
         Ok(Json(TokensPage::new(&paging, rest.map(Token::from))))

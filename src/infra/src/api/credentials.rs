@@ -41,7 +41,7 @@ impl CredentialsApi {
         search: Query<Option<String>>,
         order: Query<Option<String>>,
     ) -> Result<Json<CredentialsPage>, AppError> {
-        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
+        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS);
         let scope = self.infra.scope(auth.principal(), header.as_deref(), None, Perm::CredentialsRead).await?;
         let result = self.infra.list_credentials(scope, paging.request.clone()).await?;
         Ok(Json(CredentialsPage::new(&paging, result.map(Credential::from))))

@@ -57,7 +57,7 @@ impl EnvironmentsApi {
             search.as_deref(),
             order.as_deref(),
             &environments::ORDER_FIELDS,
-        )?;
+        );
         let scope =
             self.infra.scope(auth.principal(), header.as_deref(), org.as_deref(), Perm::EnvironmentsRead).await?;
         let result = self.infra.list_environments(scope, paging.request.clone()).await?;
@@ -148,7 +148,7 @@ impl EnvironmentsApi {
             search.as_deref(),
             order.as_deref(),
             &connections::ORDER_FIELDS,
-        )?;
+        );
         let f = filter_from_text(filter.as_deref());
         let result = self.infra.environment_connections(auth.principal(), id.0, f, paging.request.clone()).await?;
         Ok(Json(EnvironmentConnectionsPage::new(&paging, result.map(Connection::from))))

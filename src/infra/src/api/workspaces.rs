@@ -33,7 +33,7 @@ fn page(
     search: &Query<Option<String>>,
     order: &Query<Option<String>>,
     fields: &[&str],
-) -> Result<L5Paging, AppError> {
+) -> L5Paging {
     paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), fields)
 }
 
@@ -57,7 +57,7 @@ impl WorkspacesApi {
         order: Query<Option<String>>,
         filter: Query<Option<String>>,
     ) -> Result<Json<WorkspacesPage>, AppError> {
-        let paging = self::page(&page, &pagesize, &search, &order, &ORDER_FIELDS)?;
+        let paging = self::page(&page, &pagesize, &search, &order, &ORDER_FIELDS);
         let f = parse_filter(filter.as_deref());
         let scope = self.infra.scope(auth.principal(), header.as_deref(), None, Perm::WorkspacesRead).await?;
         let result = self.infra.list_workspaces(scope, f.deleted, paging.request.clone()).await?;
@@ -129,7 +129,7 @@ impl WorkspacesApi {
         order: Query<Option<String>>,
         filter: Query<Option<String>>,
     ) -> Result<Json<EnvironmentsPage>, AppError> {
-        let paging = self::page(&page, &pagesize, &search, &order, &crate::store::environments::ORDER_FIELDS)?;
+        let paging = self::page(&page, &pagesize, &search, &order, &crate::store::environments::ORDER_FIELDS);
         let assigned = parse_filter(filter.as_deref()).assigned.unwrap_or(true);
         match self.infra.linked(auth.principal(), id.0, LinkKind::Environment, assigned, paging.request.clone()).await?
         {
@@ -180,7 +180,7 @@ impl WorkspacesApi {
         order: Query<Option<String>>,
         filter: Query<Option<String>>,
     ) -> Result<Json<TeamsPage>, AppError> {
-        let paging = self::page(&page, &pagesize, &search, &order, &meshcloud_identity::core::teams::ORDER_FIELDS)?;
+        let paging = self::page(&page, &pagesize, &search, &order, &meshcloud_identity::core::teams::ORDER_FIELDS);
         let assigned = parse_filter(filter.as_deref()).assigned.unwrap_or(true);
         match self.infra.linked(auth.principal(), id.0, LinkKind::Team, assigned, paging.request.clone()).await? {
             Linked::Teams(p) => Ok(Json(TeamsPage::new(&paging, p.map(Team::from)))),
@@ -230,7 +230,7 @@ impl WorkspacesApi {
         order: Query<Option<String>>,
         filter: Query<Option<String>>,
     ) -> Result<Json<DesignsPage>, AppError> {
-        let paging = self::page(&page, &pagesize, &search, &order, &CREATED_ONLY)?;
+        let paging = self::page(&page, &pagesize, &search, &order, &CREATED_ONLY);
         let assigned = parse_filter(filter.as_deref()).assigned.unwrap_or(true);
         match self.infra.linked(auth.principal(), id.0, LinkKind::Design, assigned, paging.request.clone()).await? {
             Linked::Ids(p) => Ok(Json(DesignsPage::new(&paging, p.map(LinkedItem::from)))),
@@ -277,7 +277,7 @@ impl WorkspacesApi {
         order: Query<Option<String>>,
         filter: Query<Option<String>>,
     ) -> Result<Json<ViewsPage>, AppError> {
-        let paging = self::page(&page, &pagesize, &search, &order, &CREATED_ONLY)?;
+        let paging = self::page(&page, &pagesize, &search, &order, &CREATED_ONLY);
         let assigned = parse_filter(filter.as_deref()).assigned.unwrap_or(true);
         match self.infra.linked(auth.principal(), id.0, LinkKind::View, assigned, paging.request.clone()).await? {
             Linked::Ids(p) => Ok(Json(ViewsPage::new(&paging, p.map(LinkedItem::from)))),
@@ -323,7 +323,7 @@ impl WorkspacesApi {
         search: Query<Option<String>>,
         order: Query<Option<String>>,
     ) -> Result<Json<WorkspaceEventsPage>, AppError> {
-        let paging = self::page(&page, &pagesize, &search, &order, &meshcloud_ops::core::events::ORDER_FIELDS)?;
+        let paging = self::page(&page, &pagesize, &search, &order, &meshcloud_ops::core::events::ORDER_FIELDS);
         let result = self.infra.workspace_events(auth.principal(), id.0, paging.request.clone()).await?;
         Ok(Json(WorkspaceEventsPage::new(&paging, result.map(WorkspaceEvent::from))))
     }

@@ -10,7 +10,6 @@
 //! - `order` on a field the list does not sort by: the default order.
 //! - `search` longer than `MAX_SEARCH` characters: its first `MAX_SEARCH`.
 
-use crate::AppError;
 use crate::page::{Order, PageRequest};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 10;
@@ -32,7 +31,7 @@ pub fn paging(
     search: Option<&str>,
     order: Option<&str>,
     order_fields: &[&str],
-) -> Result<L5Paging, AppError> {
+) -> L5Paging {
     let page = match page.map(str::trim).filter(|p| !p.is_empty()) {
         None => 0,
         Some(p) => match p.parse::<i64>() {
@@ -56,11 +55,11 @@ pub fn paging(
     let search =
         search.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(MAX_SEARCH).collect::<String>());
     let order = Order::parse(order.unwrap_or(""), order_fields).unwrap_or(None);
-    Ok(L5Paging {
+    L5Paging {
         page,
         page_size,
         request: PageRequest { offset: page.saturating_mul(page_size), limit: page_size, search, order },
-    })
+    }
 }
 
 /// A boolean query flag, read as the reference's server reads it: `true`
@@ -118,25 +117,25 @@ macro_rules! layer5_page {
 mod tests {
     use super::*;
 
-    fn p(page: Option<&str>, size: Option<&str>) -> Result<(u64, u64), AppError> {
-        paging(page, size, None, None, &[]).map(|p| (p.page, p.page_size))
+    fn p(page: Option<&str>, size: Option<&str>) -> (u64, u64) {
+        let p = paging(page, size, None, None, &[]);
+        (p.page, p.page_size)
     }
 
     #[test]
     fn paging_edges() {
-        assert_eq!(p(None, None).ok(), Some((0, DEFAULT_PAGE_SIZE)));
-        assert_eq!(p(Some("-3"), Some("-1")).ok(), Some((0, DEFAULT_PAGE_SIZE)));
-        assert_eq!(p(Some("2"), Some("999999")).ok(), Some((2, MAX_PAGE_SIZE)));
-        assert_eq!(p(Some("1"), Some("99999999999999999999999")).ok(), Some((1, MAX_PAGE_SIZE)));
-        assert_eq!(p(None, Some("all")).ok(), Some((0, MAX_PAGE_SIZE)));
-        assert_eq!(p(Some("x"), Some("ten")).ok(), Some((0, DEFAULT_PAGE_SIZE)), "not numbers: the defaults");
-        let lenient = paging(None, None, Some(&"s".repeat(300)), Some("secret desc"), &["name"]).ok();
-        let req = lenient.map(|l| l.request);
-        assert_eq!(req.as_ref().and_then(|r| r.search.as_ref()).map(|s| s.len()), Some(MAX_SEARCH));
-        assert!(req.is_some_and(|r| r.order.is_none()), "an unknown order field: the default order");
+        assert_eq!(p(None, None), (0, DEFAULT_PAGE_SIZE));
+        assert_eq!(p(Some("-3"), Some("-1")), (0, DEFAULT_PAGE_SIZE));
+        assert_eq!(p(Some("2"), Some("999999")), (2, MAX_PAGE_SIZE));
+        assert_eq!(p(Some("1"), Some("99999999999999999999999")), (1, MAX_PAGE_SIZE));
+        assert_eq!(p(None, Some("all")), (0, MAX_PAGE_SIZE));
+        assert_eq!(p(Some("x"), Some("ten")), (0, DEFAULT_PAGE_SIZE), "not numbers: the defaults");
+        let req = paging(None, None, Some(&"s".repeat(300)), Some("secret desc"), &["name"]).request;
+        assert_eq!(req.search.as_ref().map(|s| s.len()), Some(MAX_SEARCH));
+        assert!(req.order.is_none(), "an unknown order field: the default order");
         assert!(flag(Some("TRUE")) && flag(Some("1")));
         assert!(!flag(None) && !flag(Some("null")) && !flag(Some("false")));
-        let big = paging(Some("9223372036854775807"), Some("500"), None, None, &[]).ok();
-        assert!(big.is_some_and(|b| b.request.offset == u64::MAX || b.request.offset > 0));
+        let big = paging(Some("9223372036854775807"), Some("500"), None, None, &[]);
+        assert!(big.request.offset == u64::MAX || big.request.offset > 0);
     }
 }

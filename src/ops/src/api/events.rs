@@ -65,7 +65,7 @@ impl EventsApi {
         order: Query<Option<String>>,
         filter: Query<Option<String>>,
     ) -> Result<Json<EventsPage>, AppError> {
-        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
+        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS);
         let f = parse_filter(filter.as_deref());
         let result = self.ops.list_events(auth.principal(), org.as_deref(), f, paging.request.clone()).await?;
         Ok(Json(EventsPage::new(&paging, result.map(EventItem::from))))
@@ -88,7 +88,7 @@ impl EventsApi {
         filter: Query<Option<String>>,
     ) -> Result<Json<EventSummaryPage>, AppError> {
         let paging =
-            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &SUMMARY_ORDER_FIELDS)?;
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &SUMMARY_ORDER_FIELDS);
         let f = parse_filter(filter.as_deref());
         let result = self.ops.event_summary(auth.principal(), org.as_deref(), f, paging.request.clone()).await?;
         Ok(Json(EventSummaryPage::new(&paging, result.map(EventUserSummary::from))))

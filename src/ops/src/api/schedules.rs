@@ -31,7 +31,7 @@ impl SchedulesApi {
         search: Query<Option<String>>,
         order: Query<Option<String>>,
     ) -> Result<Json<SchedulesPage>, AppError> {
-        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS)?;
+        let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS);
         let result = self.ops.list_schedules(auth.principal(), paging.request.clone()).await?;
         Ok(Json(SchedulesPage::new(&paging, result.map(Schedule::from))))
     }
