@@ -15,11 +15,10 @@ pub enum AppError {
     NotFoundAs(&'static str),
     /// Input is malformed or breaks a rule; the message says which.
     Validation(String),
-    /// The change collides with existing state (a stale reference, a rule).
+    /// The change collides with existing state (a taken name, an existing
+    /// membership, a stale reference, a rule). 409 where the face documents
+    /// it; the Layer5 face documents only 400 for it.
     Conflict(String),
-    /// A name that is taken, or a membership that already exists. 409 where
-    /// the face documents it; the Layer5 face documents only 400 for it.
-    Duplicate(String),
     /// No credential, or one that is unknown, expired or revoked.
     Unauthenticated,
     /// A valid credential without the privilege for this operation.
@@ -44,7 +43,7 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::NotFoundAs(_) => "not_found",
             AppError::Validation(_) => "invalid_request",
-            AppError::Conflict(_) | AppError::Duplicate(_) => "conflict",
+            AppError::Conflict(_) => "conflict",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden | AppError::InsufficientScope(_) => "forbidden",
             AppError::RateLimited { .. } => "rate_limited",
@@ -58,7 +57,7 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::NotFoundAs(_) => StatusCode::NOT_FOUND,
             AppError::Validation(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) | AppError::Duplicate(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::InsufficientScope(_) => StatusCode::FORBIDDEN,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -72,7 +71,7 @@ impl AppError {
     /// The detail a client may see (internal errors have none).
     pub fn detail(&self) -> Option<&str> {
         match self {
-            AppError::Validation(m) | AppError::Conflict(m) | AppError::Duplicate(m) | AppError::OAuth(_, m) => Some(m),
+            AppError::Validation(m) | AppError::Conflict(m) | AppError::OAuth(_, m) => Some(m),
             AppError::NotFoundAs(m) => Some(m),
             _ => None,
         }
@@ -93,10 +92,6 @@ impl AppError {
 
     pub fn conflict(msg: impl Into<String>) -> Self {
         AppError::Conflict(msg.into())
-    }
-
-    pub fn duplicate(msg: impl Into<String>) -> Self {
-        AppError::Duplicate(msg.into())
     }
 
     pub fn internal(msg: impl fmt::Display) -> Self {
@@ -129,7 +124,7 @@ impl fmt::Display for AppError {
             AppError::NotFound => f.write_str("not found"),
             AppError::NotFoundAs(m) => f.write_str(m),
             AppError::Validation(m) => write!(f, "invalid request: {m}"),
-            AppError::Conflict(m) | AppError::Duplicate(m) => write!(f, "conflict: {m}"),
+            AppError::Conflict(m) => write!(f, "conflict: {m}"),
             AppError::Unauthenticated => f.write_str("unauthenticated"),
             AppError::Forbidden => f.write_str("insufficient privilege"),
             AppError::InsufficientScope(s) => write!(f, "the access token lacks the scope {s}"),

@@ -124,7 +124,7 @@ impl Directory {
             .write(move |c| {
                 let org_id = org_row(c, org, known)?;
                 if store::name_taken(c, org_id, &meta.name, None)? {
-                    return Err(AppError::duplicate("a project with this name already exists"));
+                    return Err(AppError::conflict("a project with this name already exists"));
                 }
                 live_groups(c, org_id, &groups)?;
                 let id = workspaces::insert(c, org_id, me, &meta.name, &meta.description)?;
@@ -169,7 +169,7 @@ impl Directory {
                     renamed?;
                 }
                 if store::name_taken(c, org_id, &meta.name, Some(row.id))? {
-                    return Err(AppError::duplicate("a project with this name already exists"));
+                    return Err(AppError::conflict("a project with this name already exists"));
                 }
                 live_groups(c, org_id, &groups)?;
                 workspaces::update(c, row.id, &meta.name, &meta.description)?;

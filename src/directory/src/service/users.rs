@@ -98,7 +98,7 @@ impl Directory {
                             return Err(AppError::conflict("the subject is a service account"));
                         }
                         if core_orgs::is_member(c, org.id, u.id)? {
-                            return Err(AppError::duplicate("the user is already a member of the organization"));
+                            return Err(AppError::conflict("the user is already a member of the organization"));
                         }
                         if !may_add_existing {
                             return Err(AppError::Forbidden);

@@ -96,7 +96,7 @@ pub fn get(conn: &Connection, workspace: WorkspaceId, uuid: uuid::Uuid) -> AppRe
 
 fn name_conflict(e: rusqlite::Error) -> AppError {
     match AppError::from(e) {
-        AppError::Conflict(_) => AppError::duplicate("an allocation with this name already exists in the project"),
+        AppError::Conflict(_) => AppError::conflict("an allocation with this name already exists in the project"),
         other => other,
     }
 }

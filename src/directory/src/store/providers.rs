@@ -60,7 +60,7 @@ pub fn get(conn: &Connection, org: Option<OrgId>, uuid: uuid::Uuid) -> AppResult
 
 fn name_conflict(e: rusqlite::Error) -> AppError {
     match AppError::from(e) {
-        AppError::Conflict(_) => AppError::duplicate("a provider with this name already exists"),
+        AppError::Conflict(_) => AppError::conflict("a provider with this name already exists"),
         other => other,
     }
 }

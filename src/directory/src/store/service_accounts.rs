@@ -71,7 +71,7 @@ pub fn of_user(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Option<
 
 fn name_conflict(e: rusqlite::Error) -> AppError {
     match AppError::from(e) {
-        AppError::Conflict(_) => AppError::duplicate("a service account with this name already exists"),
+        AppError::Conflict(_) => AppError::conflict("a service account with this name already exists"),
         other => other,
     }
 }

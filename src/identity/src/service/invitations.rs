@@ -241,7 +241,7 @@ impl Identity {
             let me = users::get(c, p.user)?;
             let mine = me.uuid.to_string();
             if inv.accepted_by.contains(&mine) {
-                return Err(AppError::duplicate("you have already accepted this invitation"));
+                return Err(AppError::conflict("you have already accepted this invitation"));
             }
             if !inv.emails.is_empty() && !inv.emails.contains(&me.email) {
                 return Err(AppError::validation("this invitation is addressed to other e-mail addresses"));
@@ -257,7 +257,7 @@ impl Identity {
             }
             still_grantable(c, &inv)?;
             if !crate::core::orgs::join(c, inv.org, me.id, crate::core::orgs::MemberState::Active)? {
-                return Err(AppError::duplicate("you are already a member of this organization"));
+                return Err(AppError::conflict("you are already a member of this organization"));
             }
             let member = roles::by_name(c, inv.org, roles::MEMBER)?
                 .ok_or_else(|| AppError::internal("built-in role missing"))?;

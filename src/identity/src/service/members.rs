@@ -69,7 +69,7 @@ impl Identity {
                 roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
             must_hold(&p, org.uuid, roles::perms(c, member.id)?)?;
             if !crate::core::orgs::join(c, org.id, u.id, crate::core::orgs::MemberState::Active)? {
-                return Err(AppError::duplicate("the user is already a member of the organization"));
+                return Err(AppError::conflict("the user is already a member of the organization"));
             }
             roles::bind_user(c, org.id, member.id, u.id)?;
             audit::record(

@@ -65,7 +65,7 @@ pub fn by_ref(conn: &Connection, org: OrgId, r: &str) -> AppResult<Option<BadgeR
 
 fn label_conflict(e: rusqlite::Error) -> AppError {
     match AppError::from(e) {
-        AppError::Conflict(_) => AppError::duplicate("a badge with this label already exists in the organization"),
+        AppError::Conflict(_) => AppError::conflict("a badge with this label already exists in the organization"),
         other => other,
     }
 }

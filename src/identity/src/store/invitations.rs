@@ -90,7 +90,7 @@ fn json(v: &[String]) -> String {
 
 fn default_conflict(e: rusqlite::Error) -> AppError {
     match AppError::from(e) {
-        AppError::Conflict(_) => AppError::duplicate("the organization already has a default invitation"),
+        AppError::Conflict(_) => AppError::conflict("the organization already has a default invitation"),
         other => other,
     }
 }

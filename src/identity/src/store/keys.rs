@@ -333,7 +333,7 @@ pub fn keychain_by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option
 
 fn name_conflict(e: rusqlite::Error) -> AppError {
     match AppError::from(e) {
-        AppError::Conflict(_) => AppError::duplicate("a keychain with this name already exists"),
+        AppError::Conflict(_) => AppError::conflict("a keychain with this name already exists"),
         other => other,
     }
 }

@@ -130,7 +130,7 @@ pub fn by_name(conn: &Connection, org: OrgId, name: &str) -> AppResult<Option<Ro
 
 fn name_conflict(e: rusqlite::Error) -> AppError {
     match AppError::from(e) {
-        AppError::Conflict(_) => AppError::duplicate("a role with this name already exists"),
+        AppError::Conflict(_) => AppError::conflict("a role with this name already exists"),
         other => other,
     }
 }

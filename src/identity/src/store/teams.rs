@@ -127,7 +127,7 @@ pub fn by_ref(conn: &Connection, org: OrgId, r: &str) -> AppResult<Option<TeamRo
 
 fn name_conflict(e: rusqlite::Error) -> AppError {
     match AppError::from(e) {
-        AppError::Conflict(_) => AppError::duplicate("a team with this name already exists in the organization"),
+        AppError::Conflict(_) => AppError::conflict("a team with this name already exists in the organization"),
         other => other,
     }
 }

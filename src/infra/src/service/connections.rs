@@ -250,7 +250,7 @@ impl Infra {
                     match connections::any_in_org(c, scope.id, uuid)? {
                         Some((old, true)) => connections::erase(c, old)?,
                         Some((_, false)) => {
-                            return Err(AppError::duplicate("a connection with this id already exists"));
+                            return Err(AppError::conflict("a connection with this id already exists"));
                         }
                         None => {}
                     }

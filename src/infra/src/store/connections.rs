@@ -277,7 +277,7 @@ pub fn insert(
         alias
     ])
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::duplicate("a connection with this id already exists"),
+        AppError::Conflict(_) => AppError::conflict("a connection with this id already exists"),
         other => other,
     })?;
     Ok(ConnectionId(conn.last_insert_rowid()))

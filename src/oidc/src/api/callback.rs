@@ -97,7 +97,7 @@ impl CallbackApi {
         let form = onboard_form(&body.0);
         let (user, st) = match self.oidc.onboard(form).await {
             Ok(ok) => ok,
-            Err(AppError::Validation(m) | AppError::Conflict(m) | AppError::Duplicate(m)) => {
+            Err(AppError::Validation(m) | AppError::Conflict(m)) => {
                 return Ok(PageResponse::BadRequest(Html(pages::error(&m))));
             }
             Err(AppError::Forbidden) => {
