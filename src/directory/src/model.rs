@@ -165,10 +165,17 @@ pub fn label(name: &str) -> String {
     trimmed.to_string()
 }
 
-/// Whether `sent` names the resource called `stored`: its core name or the
-/// label form this face shows, so a read can be written back unchanged.
-pub fn names_same(sent: &str, stored: &str) -> bool {
-    sent == stored || sent == label(stored)
+/// A write's `metadata.name` against the stored core name: the name it has,
+/// or the label form this face shows it by (a read written back unchanged),
+/// keeps the stored name; any other is a new name, which must have passed
+/// `renamed` (the rule for new names).
+pub fn keep_or_rename<T>(sent: &mut String, stored: &str, renamed: AppResult<T>) -> AppResult<()> {
+    if *sent == stored || *sent == label(stored) {
+        *sent = stored.to_string();
+        Ok(())
+    } else {
+        renamed.map(|_| ())
+    }
 }
 
 impl WriteMetadata {
@@ -240,8 +247,12 @@ mod tests {
         assert!(resource_name(&symbols).is_ok() && symbols.starts_with("n-"), "{symbols}");
         assert_eq!(symbols, label("開発 チーム"), "stable");
         assert_ne!(symbols, label("運用"));
-        assert!(
-            names_same("My-Team", "My Team") && names_same("My Team", "My Team") && !names_same("Other", "My Team")
-        );
+        let keep = |sent: &str| {
+            let mut s = sent.to_string();
+            keep_or_rename(&mut s, "My Team", Err::<(), _>(AppError::validation("a new name"))).map(|()| s)
+        };
+        assert_eq!(keep("My-Team").ok().as_deref(), Some("My Team"));
+        assert_eq!(keep("My Team").ok().as_deref(), Some("My Team"));
+        assert!(keep("Other").is_err());
     }
 }

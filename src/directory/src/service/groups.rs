@@ -181,19 +181,14 @@ impl Directory {
     ) -> AppResult<()> {
         acl::org_scope(p, org, Endpoint::Groups, Op::Update)?;
         let mut spec = check(&body, true)?;
-        let renamed = body.metadata.check().map(|_| ());
+        let renamed = body.metadata.check();
         let p = p.clone();
         self.identity()
             .commit(move |c| {
                 let org = live_org(c, org)?;
                 let g = groups::get(c, org.id, group)?.ok_or(AppError::NotFound)?;
                 let guard = AdminGuard::start(c, org.id)?;
-                // The name it has, or the label form read back, keeps it; a new one follows the rule.
-                if crate::model::names_same(&spec.meta.name, &g.name) {
-                    spec.meta.name = g.name.clone();
-                } else {
-                    renamed?;
-                }
+                crate::model::keep_or_rename(&mut spec.meta.name, &g.name, renamed)?;
                 let r = resolve(c, &org, &spec)?;
                 let current: Vec<UserId> = groups::members(c, org.id, Some(g.id))?.iter().map(|m| m.user).collect();
                 let bound = core_roles::team_roles(c, g.id)?;

@@ -178,13 +178,7 @@ impl Directory {
                 }
                 core_orgs::may_bind_domain(provider_admin, cur.domain.as_deref(), spec.domain.as_deref())?;
                 let core = core_orgs::get(c, cur.id)?;
-                // A new name must follow the rule; the one it has (or its label
-                // form, as read back) keeps it.
-                if crate::model::names_same(&meta.name, &core.name) {
-                    meta.name = core.name.clone();
-                } else {
-                    renamed?;
-                }
+                crate::model::keep_or_rename(&mut meta.name, &core.name, renamed)?;
                 let fields = OrgFields {
                     name: &meta.name,
                     description: &meta.description,

@@ -153,7 +153,7 @@ impl Directory {
         id: uuid::Uuid,
         body: ProjectWrite,
     ) -> AppResult<()> {
-        let renamed = body.metadata.check().map(|_| ());
+        let renamed = body.metadata.check();
         let meta = body.metadata.check_keeping_name();
         let groups = body_ids("spec.groupIDs", &body.spec.group_ids);
         let p = p.clone();
@@ -161,13 +161,8 @@ impl Directory {
             .write(move |c| {
                 let (org_id, row) = project_in(c, &p, org, id, Endpoint::Projects, Op::Update)?;
                 let (mut meta, groups) = (meta?, groups?);
-                // A Layer5 workspace's name (spaces allowed there), or its label
-                // form as read back, keeps it; a new one follows the rule.
-                if crate::model::names_same(&meta.name, &row.name) {
-                    meta.name = row.name.clone();
-                } else {
-                    renamed?;
-                }
+                // A Layer5 workspace's name (spaces allowed there) may be kept.
+                crate::model::keep_or_rename(&mut meta.name, &row.name, renamed)?;
                 if store::name_taken(c, org_id, &meta.name, Some(row.id))? {
                     return Err(AppError::conflict("a project with this name already exists"));
                 }
