@@ -11,6 +11,7 @@ use meshcloud_identity::Identity;
 use meshcloud_kernel::access::{Allowed, Perm};
 use meshcloud_kernel::db::Db;
 use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::page::PageRequest;
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::secrets::Sealer;
 use meshcloud_kernel::{AppResult, validate};
@@ -111,8 +112,8 @@ pub struct OrgCounts {
 
 impl Infra {
     /// Counts of an org whose access the caller has already checked: the
-    /// totals the triggers keep in `live_counts`, and one indexed count per
-    /// connection status.
+    /// totals the triggers keep in `live_counts`, and the unfiltered status
+    /// summary of the connection list.
     pub async fn org_counts(&self, org: OrgId) -> AppResult<OrgCounts> {
         use meshcloud_kernel::db::query::live_count;
         self.db()
@@ -120,7 +121,12 @@ impl Infra {
                 Ok(OrgCounts {
                     workspaces: live_count(c, org, "workspaces")?,
                     environments: live_count(c, org, "environments")?,
-                    connections: crate::store::connections::count_by_status(c, org)?,
+                    connections: crate::store::connections::status_summary(
+                        c,
+                        org,
+                        &Default::default(),
+                        &PageRequest { offset: 0, limit: 0, search: None, order: None },
+                    )?,
                 })
             })
             .await

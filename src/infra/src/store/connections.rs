@@ -138,20 +138,6 @@ pub fn list(conn: &Connection, org: OrgId, f: &Filter, req: &PageRequest) -> App
     rows_by_id(conn, ids, &by_id, from_row)
 }
 
-/// Live connections of the org per status, over the `connections_status` index.
-pub fn count_by_status(conn: &Connection, org: OrgId) -> AppResult<BTreeMap<String, u64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT status, count(*) FROM connections WHERE org_id = ?1 AND deleted_at IS NULL GROUP BY status",
-    )?;
-    let rows = stmt.query_map([org], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let (status, n) = row?;
-        out.insert(status, n.max(0) as u64);
-    }
-    Ok(out)
-}
-
 /// How many of the filtered connections are in each status.
 pub fn status_summary(
     conn: &Connection,
