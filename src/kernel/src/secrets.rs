@@ -74,15 +74,6 @@ pub fn parse_key(text: &str) -> AppResult<[u8; 32]> {
     bytes.try_into().map_err(|_| AppError::validation("the master key must be 32 bytes (256 bits)"))
 }
 
-/// The configured key, else the key file in the data dir, created (mode 0600)
-/// on first use.
-pub fn load_or_create_key(configured: Option<&str>, data_dir: &Path) -> AppResult<[u8; 32]> {
-    match load_key(configured, data_dir)? {
-        Some(key) => Ok(key),
-        None => save_new_key(data_dir, &new_key()),
-    }
-}
-
 /// The configured key, else the key file in the data dir; `None` when there
 /// is neither (nothing is created).
 pub fn load_key(configured: Option<&str>, data_dir: &Path) -> AppResult<Option<[u8; 32]>> {
@@ -104,7 +95,7 @@ pub fn new_key() -> [u8; 32] {
     key
 }
 
-/// Stores `key` as the data dir's key file; if another process created the
+/// Stores `key` as the data dir's key file (mode 0600); if another process created the
 /// file first, returns the key stored there instead.
 pub fn save_new_key(data_dir: &Path, key: &[u8; 32]) -> AppResult<[u8; 32]> {
     let path: PathBuf = data_dir.join(KEY_FILE);
@@ -165,9 +156,11 @@ mod tests {
         assert_eq!(parse_key(&b64).expect("b64"), [9u8; 32]);
         assert!(parse_key("short").is_err());
         let dir = tempfile::tempdir().expect("dir");
-        let a = load_or_create_key(None, dir.path()).expect("created");
-        let b = load_or_create_key(None, dir.path()).expect("read back");
+        assert!(load_key(None, dir.path()).expect("nothing there").is_none(), "loading creates nothing");
+        let a = save_new_key(dir.path(), &new_key()).expect("created");
+        let b = save_new_key(dir.path(), &new_key()).expect("the first one kept");
         assert_eq!(a, b);
+        assert_eq!(load_key(None, dir.path()).expect("read back"), Some(a));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
