@@ -3,6 +3,7 @@
 use meshcloud_identity::service::auth::issue;
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::crypto::{random_secret, sha256};
+use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::ids::UserId;
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, validate};
@@ -48,6 +49,12 @@ fn check(spec: ClientSpec) -> AppResult<ClientSpec> {
     Ok(ClientSpec { name, redirect_uris, onboarding_uri, service_account: spec.service_account, trusted: spec.trusted })
 }
 
+/// The user of the live service account a client acts as.
+fn live_service_user(c: &Conn, sa: uuid::Uuid) -> AppResult<UserId> {
+    clients::service_user(c, sa)?
+        .ok_or_else(|| AppError::validation("serviceAccountId does not name a live service account"))
+}
+
 impl Oidc {
     /// Registers a client; the secret is returned here only.
     pub async fn create_client(&self, actor: Option<&Principal>, spec: ClientSpec) -> AppResult<(ClientRow, String)> {
@@ -63,12 +70,7 @@ impl Oidc {
         let row = self
             .db()
             .write(move |c| {
-                let service_user = match spec.service_account.flatten() {
-                    Some(sa) => Some(clients::service_user(c, sa)?.ok_or_else(|| {
-                        AppError::validation("serviceAccountId does not name a live service account")
-                    })?),
-                    None => None,
-                };
+                let service_user = spec.service_account.flatten().map(|sa| live_service_user(c, sa)).transpose()?;
                 let row = clients::insert(
                     c,
                     &NewClient {
@@ -117,10 +119,7 @@ impl Oidc {
                 let row = clients::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
                 // What a change leaves out keeps its value.
                 let service_user = match spec.service_account {
-                    Some(Some(sa)) => Some(clients::service_user(c, sa)?.ok_or_else(|| {
-                        AppError::validation("serviceAccountId does not name a live service account")
-                    })?),
-                    Some(None) => None,
+                    Some(sa) => sa.map(|sa| live_service_user(c, sa)).transpose()?,
                     None => row.service_user.map(|(id, _)| id),
                 };
                 let onboarding_uri = spec.onboarding_uri.clone().unwrap_or_else(|| row.onboarding_uri.clone());
