@@ -15,10 +15,10 @@ use crate::store::users::UserRow;
 layer5_page!(UsersPage, "data", User);
 
 /// A user as `GET /api/users` shows them: the upstream user fields, none of
-/// them null. `email` (and an e-mail-shaped `user_id`) and the sign-in times
-/// are given only to callers who share an organization with the user (or
-/// administer meshcloud), or when the user made the address public
-/// (preference `publicEmail: true`); otherwise `""` and the zero time.
+/// them null. `email` (and an e-mail-shaped `user_id`) only where the user
+/// made the address public (preference `publicEmail: true`); the sign-in
+/// times only to callers who share an organization with the user (or
+/// administer meshcloud), else the zero time.
 #[derive(Debug, Clone, Object)]
 pub struct PublicUser {
     pub id: uuid::Uuid,

@@ -1,5 +1,5 @@
-//! Failed sign-ins per (account, address) pair and per address, kept across
-//! restarts (the throttle's memory is the working copy).
+//! Failed sign-ins per (account, address) pair, per address and per account,
+//! kept across restarts (the throttle's memory is the working copy).
 
 use meshcloud_kernel::AppResult;
 use rusqlite::{Connection, params};

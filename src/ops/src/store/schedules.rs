@@ -78,9 +78,7 @@ pub fn of_user(conn: &Connection, user: UserId, uuid: uuid::Uuid) -> AppResult<O
 
 /// Is this id taken by any schedule row (whoever's)?
 fn taken(conn: &Connection, uuid: uuid::Uuid) -> AppResult<bool> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM schedules WHERE uuid = ?1)")?
-        .query_row([uuid.to_string()], |r| r.get(0))?)
+    Ok(conn.prepare_cached("SELECT 1 FROM schedules WHERE uuid = ?1")?.exists([uuid.to_string()])?)
 }
 
 pub fn get(conn: &Connection, id: ScheduleId) -> AppResult<ScheduleRow> {
