@@ -1,249 +1,218 @@
-// meshcloud web UI shell: sign-in, organization context, navigation, and the
-// overview page (your organizations, joining one, your security tokens and sessions).
-// Plain ES modules; talks only to the server's own APIs.
+// meshcloud web UI: the app shell (sign-in, navigation, organization
+// switcher, theme) and the page the route names. Pages live in pages/, one
+// module each, built from the shared components in components/.
 
-import { $, state, can, isProviderAdmin, api, seg, el, cell, button, actions, attempt } from "./lib.js";
-import { pages as accessPages } from "./access.js";
-import { pages as infraPages } from "./infra.js";
-import { pages as opsPages } from "./ops.js";
-import { pages as identityPages } from "./identity.js";
-import { pages as projectPages } from "./projects.js";
+import { html, render, useState, useEffect, useRef } from "./lib/html.js";
+import { session, useSession, can, isProviderAdmin, currentOrg, selectOrg, resume, signIn, signOut } from "./lib/session.js";
+import { useLocation, navigate, Link } from "./lib/router.js";
+import { api } from "./lib/api.js";
+import { AREAS, ROUTES } from "./routes.js";
+import { Toasts, toast } from "./components/toast.js";
+import { Form } from "./components/form.js";
+import { Picker } from "./components/picker.js";
 
-const pages = { ...accessPages, ...infraPages, ...opsPages, ...identityPages, ...projectPages };
-
-let orgs = [];
-
-function show(section) {
-  $("#login").hidden = section !== "login";
-  $("#who").hidden = section === "login";
-  $("#nav").hidden = section === "login";
-  for (const page of document.querySelectorAll("section.page")) page.hidden = page.id !== section;
-  for (const link of document.querySelectorAll("#nav a")) {
-    link.classList.toggle("current", link.dataset.page === section);
-  }
+/** Whether the signed-in user may open `route` now; else why not. */
+export function access(route) {
+  if (route.scope === "user") return null;
+  if (route.scope === "admin") return isProviderAdmin() ? null : "This page is for provider admins.";
+  if (!session.orgId) return "Choose an organization first (or join one on the Organizations page).";
+  if (route.perm && !can(route.perm)) return `This page needs the permission ${route.perm} in this organization.`;
+  return null;
 }
 
-// The page a path names, if the user may see it in the current organization.
-function pageFor(path) {
-  const name = path.replace(/^\/+|\/+$/g, "");
-  const link = document.querySelector(`#nav a[data-page="${CSS.escape(name)}"]`);
-  if (!link || name === "home" || !pages[name]) return "home";
-  // The user's own pages (schedules) need no organization.
-  if (link.dataset.scope === "user") return name;
-  // The installation's own pages (OAuth clients) are for provider admins only.
-  if (link.dataset.scope === "admin") return isProviderAdmin() ? name : "home";
-  return state.orgId && (!link.dataset.perm || can(link.dataset.perm)) ? name : "home";
+// ---- theme ----
+
+const THEMES = ["system", "light", "dark"];
+
+function applyTheme(theme) {
+  if (theme === "system") delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  document.dispatchEvent(new CustomEvent("meshcloud:theme"));
 }
 
-async function render() {
-  const page = pageFor(location.pathname);
-  if (page === "home") {
-    if (location.pathname !== "/") history.replaceState(null, "", "/");
-    show("home");
-    renderOrgs();
-    await attempt($("#token-error"), loadTokens);
-    await attempt($("#session-error"), loadSessions);
-  } else {
-    show(page);
-    await pages[page]();
-  }
+function ThemeToggle() {
+  const [theme, setTheme] = useState(localStorage.getItem("meshcloud.theme") || "system");
+  const next = () => {
+    const t = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
+    localStorage.setItem("meshcloud.theme", t);
+    setTheme(t);
+    applyTheme(t);
+  };
+  return html`<button type="button" class="ghost theme" onClick=${next} title="Colour theme" aria-label=${`Theme: ${theme}. Change`}>
+    ${theme === "dark" ? "☾" : theme === "light" ? "☀" : "◐"}<span class="theme-name"> ${theme}</span>
+  </button>`;
 }
 
-function navigate(path) {
-  $("#app-error").textContent = "";
-  if (path !== location.pathname) history.pushState(null, "", path);
-  render();
+applyTheme(localStorage.getItem("meshcloud.theme") || "system");
+
+// ---- sign-in ----
+
+function RequestAccount({ onDone }) {
+  return html`<${Form}
+    fields=${[
+      { name: "email", label: "E-mail", type: "email", required: true, maxlength: 320, autocomplete: "email" },
+      { name: "first_name", label: "First name", maxlength: 200, autocomplete: "given-name" },
+      { name: "last_name", label: "Last name", maxlength: 300, autocomplete: "family-name" },
+      { name: "password", label: "Password", type: "password", maxlength: 1024, autocomplete: "new-password", help: "At least 8 characters. Used once your request is approved." },
+      { name: "org_id", label: "Organization ID", maxlength: 64, help: "From the colleague who asked you to join (optional).", aliases: ["org", "org_id"] },
+      { name: "message", label: "Message to the approver", type: "textarea", maxlength: 2000 },
+    ]}
+    submitLabel="Request an account"
+    onSubmit=${(v) => api("POST", "/api/identity/users/request", Object.fromEntries(Object.entries(v).filter(([, x]) => x !== "")))}
+    onSaved=${onDone}
+    onCancel=${onDone} />`;
 }
 
-async function loadPerms() {
-  state.perms = new Set();
-  try {
-    if (state.orgId) {
-      const page = await api("GET", `/api/identity/orgs/${seg(state.orgId)}/users/keys?pagesize=all`);
-      state.perms = new Set(page.keys.map((k) => `${k.category}.${k.subcategory}.${k.function}`));
+function SignIn() {
+  const [mode, setMode] = useState("signin");
+  const [notice, setNotice] = useState(session.ended ? "Your session has ended; sign in again." : "");
+  return html`<main class="signin" id="main">
+    <div class="card signin-card">
+      <h1 class="brand-big">meshcloud</h1>
+      ${notice && html`<p class="notice" role="status">${notice}</p>`}
+      ${mode === "signin" ? html`
+        <h2>Sign in</h2>
+        <${Form}
+          fields=${[
+            { name: "email", label: "E-mail", type: "email", required: true, autocomplete: "username" },
+            { name: "password", label: "Password", type: "password", required: true, autocomplete: "current-password" },
+          ]}
+          submitLabel="Sign in"
+          onSubmit=${async (v) => {
+            try {
+              await signIn(v.email, v.password);
+            } catch (err) {
+              throw new Error(err.status === 429 ? "Too many attempts: wait a few minutes." : err.status === 0 ? err.message : "Wrong e-mail or password.");
+            }
+          }} />
+        <p class="muted">No account yet? <button type="button" class="link" onClick=${() => setMode("request")}>Request one</button>, or ask an administrator to create it.</p>`
+      : html`
+        <h2>Request an account</h2>
+        <p class="muted">An administrator approves the request; then sign in here.</p>
+        <${RequestAccount} onDone=${(saved) => { setMode("signin"); if (saved !== undefined) setNotice("Request sent. You can sign in once it is approved."); }} />`}
+    </div>
+  </main>`;
+}
+
+// ---- shell ----
+
+function OrgSwitcher() {
+  const s = useSession();
+  if (!s.orgs.length) return null;
+  const change = async (id) => {
+    if (!id || id === s.orgId) return;
+    try {
+      await selectOrg(id, true);
+      toast(`Now working in ${currentOrg()?.name || "the organization"}.`);
+    } catch (err) {
+      toast(err.message, "error");
     }
-  } finally {
-    for (const link of document.querySelectorAll("#nav a[data-perm]")) {
-      link.hidden = !state.orgId || !can(link.dataset.perm);
+  };
+  if (s.orgs.length <= 15) {
+    return html`<label class="inline org-switch"><span class="sr-only">Organization</span>
+      <select aria-label="Organization" value=${s.orgId || ""} onChange=${(e) => change(e.target.value)}>
+        ${s.orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}
+      </select></label>`;
+  }
+  const search = async (text) => s.orgs.filter((o) => o.name.toLowerCase().includes(text.toLowerCase())).slice(0, 50).map((o) => ({ value: o.id, label: o.name }));
+  return html`<div class="org-switch"><${Picker} aria-label="Organization" value=${s.orgId} valueLabel=${currentOrg()?.name} search=${search} onChange=${change} required /></div>`;
+}
+
+function Nav({ path, onNavigate }) {
+  useSession();
+  const [closed, setClosed] = useState(() => new Set(JSON.parse(localStorage.getItem("meshcloud.nav.closed") || "[]")));
+  const toggle = (id) => {
+    const next = new Set(closed);
+    if (next.has(id)) next.delete(id); else next.add(id);
+    localStorage.setItem("meshcloud.nav.closed", JSON.stringify([...next]));
+    setClosed(next);
+  };
+  const link = (r) => html`<li key=${r.path}><${Link} href=${r.path} onNavigate=${onNavigate}
+    class=${path === r.path ? "current" : ""} aria-current=${path === r.path ? "page" : undefined}>${r.title}<//></li>`;
+  const top = ROUTES.filter((r) => !r.area && !r.hidden && !access(r));
+  return html`<ul class="nav-top">${top.map(link)}</ul>
+    ${AREAS.map((a) => {
+      const routes = ROUTES.filter((r) => r.area === a.id && !r.hidden && !access(r));
+      if (!routes.length) return null;
+      const open = !closed.has(a.id) || routes.some((r) => r.path === path);
+      return html`<div class="nav-group" key=${a.id}>
+        <button type="button" class="nav-head" aria-expanded=${open ? "true" : "false"} onClick=${() => toggle(a.id)}>
+          <span>${a.label}</span><span aria-hidden="true" class="chev">${open ? "▾" : "▸"}</span></button>
+        ${open && html`<ul>${routes.map(link)}</ul>`}
+      </div>`;
+    })}`;
+}
+
+const loaded = new Map();
+
+function RouteView({ path }) {
+  const s = useSession();
+  const route = ROUTES.find((r) => r.path === path);
+  const [Page, setPage] = useState(() => (route && loaded.get(route.path)) || null);
+  const [failed, setFailed] = useState(null);
+  const first = useRef(true);
+  useEffect(() => {
+    setFailed(null);
+    if (!route) return;
+    if (loaded.has(route.path)) {
+      setPage(() => loaded.get(route.path));
+      return;
     }
-    for (const link of document.querySelectorAll("#nav a[data-scope=admin]")) link.hidden = !isProviderAdmin();
+    setPage(null);
+    route.load().then((m) => {
+      loaded.set(route.path, m.default);
+      setPage(() => m.default);
+    }, (err) => setFailed(err));
+  }, [path]);
+  useEffect(() => {
+    document.title = route ? `${route.title} · meshcloud` : "meshcloud";
+    // Moving to another page puts the focus on its title, for keyboards and screen readers.
+    if (first.current) { first.current = false; return; }
+    requestAnimationFrame(() => document.getElementById("page-title")?.focus({ preventScroll: false }));
+  }, [path, Page]);
+  if (!route) {
+    return html`<div class="state"><h1 id="page-title" tabindex="-1">Page not found</h1><p>There is no page at ${path}.</p><${Link} href="/">Go to the dashboard<//></div>`;
   }
+  const why = access(route);
+  if (why) return html`<div class="state"><h1 id="page-title" tabindex="-1">${route.title}</h1><p>${why}</p></div>`;
+  if (failed) return html`<div class="state error-state" role="alert"><p>This page failed to load: ${failed.message}</p></div>`;
+  if (!Page) return html`<div class="state" aria-busy="true"><p class="muted">Loading…</p></div>`;
+  // A new organization starts the page afresh.
+  return html`<${Page} key=${s.orgId || "none"} route=${route} />`;
 }
 
-async function fetchOrgs() {
-  const page = await api("GET", "/api/identity/orgs?pagesize=all");
-  orgs = page ? page.organizations : [];
-  const select = $("#org-select");
-  select.replaceChildren(...orgs.map((o) => el("option", { value: o.id, textContent: o.name, selected: o.id === state.orgId })));
-  $("#org-picker").hidden = orgs.length === 0;
+function Shell() {
+  const s = useSession();
+  const { path } = useLocation();
+  const [menu, setMenu] = useState(false);
+  useEffect(() => {
+    if (!menu) return undefined;
+    const esc = (e) => { if (e.key === "Escape") setMenu(false); };
+    document.addEventListener("keydown", esc);
+    return () => document.removeEventListener("keydown", esc);
+  }, [menu]);
+  return html`<a class="skip" href="#main">Skip to content</a>
+    <header class="top">
+      <button type="button" class="ghost menu" aria-label="Menu" aria-expanded=${menu ? "true" : "false"} aria-controls="sidebar" onClick=${() => setMenu(!menu)}>☰</button>
+      <${Link} href="/" class="brand">meshcloud<//>
+      <${OrgSwitcher} />
+      <span class="spacer"></span>
+      <${ThemeToggle} />
+      <${Link} href="/account" class="who" title="Your account">${s.user.email}<//>
+      <button type="button" class="ghost signout" onClick=${() => signOut()}>Sign out</button>
+    </header>
+    <div class="layout">
+      <nav id="sidebar" aria-label="Main" class=${menu ? "open" : ""}><${Nav} path=${path} onNavigate=${() => setMenu(false)} /></nav>
+      ${menu && html`<div class="scrim" onClick=${() => setMenu(false)}></div>`}
+      <main id="main" tabindex="-1"><${RouteView} path=${path} /></main>
+    </div>`;
 }
 
-function renderOrgs() {
-  const body = $("#orgs tbody");
-  body.replaceChildren();
-  for (const org of orgs) {
-    body.append(el("tr", {}, cell(org.name), cell(org.description), cell(org.id)));
-  }
+function App() {
+  const s = useSession();
+  if (!s.ready) return html`<p class="muted boot">Loading…</p>`;
+  return html`${s.user ? html`<${Shell} />` : html`<${SignIn} />`}<${Toasts} />`;
 }
 
-async function loadTokens() {
-  const body = $("#tokens tbody");
-  body.replaceChildren();
-  const page = await api("GET", "/api/identity/tokens?pagesize=100");
-  for (const t of page.tokens) {
-    const revoke = button("Revoke", async () => {
-      if (!confirm(`Revoke token "${t.name}"? Tools using it stop working at once.`)) return;
-      await attempt($("#token-error"), async () => {
-        await api("DELETE", `/api/identity/tokens?tokenId=${seg(t.id)}`);
-        await loadTokens();
-      });
-    }, "danger");
-    body.append(el("tr", {}, cell(t.name), cell(t.purpose), cell(new Date(t.created_at).toLocaleString()), actions(revoke)));
-  }
-}
-
-// Web sessions and OIDC sessions (one per application signed in to).
-async function loadSessions() {
-  const body = $("#sessions tbody");
-  body.replaceChildren();
-  const page = await api("GET", "/api/identity/tokens?isOAuth=true&pagesize=100");
-  for (const t of page.tokens) {
-    const revoke = button("Revoke", async () => {
-      if (!confirm(`End the session "${t.name}"? It stops working at once.`)) return;
-      await attempt($("#session-error"), async () => {
-        await api("DELETE", `/api/identity/tokens?tokenId=${seg(t.id)}`);
-        await loadSessions();
-      });
-    }, "danger");
-    body.append(el("tr", {}, cell(t.name), cell(t.purpose), cell(new Date(t.created_at).toLocaleString()), actions(revoke)));
-  }
-}
-
-// Makes `orgId` the organization every page works in, here and (through the
-// preference) for API clients that send no org header.
-async function selectOrg(orgId, remember) {
-  state.orgId = orgId;
-  if (remember && orgId) await api("PUT", "/api/identity/users/preferences", { selectedOrganization: orgId });
-  await fetchOrgs();
-  await loadPerms();
-}
-
-async function enter(session) {
-  state.csrf = session.csrf_token;
-  state.user = session.user;
-  $("#who-email").textContent = session.user.email;
-  // Without permissions the overview still works: tokens, joining an org.
-  await attempt($("#app-error"), () => selectOrg(session.current_organization ? session.current_organization.id : null, false));
-  await render();
-}
-
-function signedOut() {
-  state.csrf = null;
-  state.user = null;
-  state.orgId = null;
-  state.perms = new Set();
-  $("#new-token").hidden = true;
-  show("login");
-}
-
-$("#login-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const form = new FormData(ev.target);
-  $("#login-error").textContent = "";
-  let session;
-  try {
-    session = await api("POST", "/api/meshcloud/login", { email: form.get("email"), password: form.get("password") });
-  } catch (err) {
-    $("#login-error").textContent = err.status === 429 ? "Too many attempts; wait a few minutes." : "Wrong e-mail or password.";
-    return;
-  }
-  ev.target.reset();
-  await attempt($("#login-error"), () => enter(session));
-});
-
-$("#token-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const form = new FormData(ev.target);
-  const q = new URLSearchParams({ name: form.get("name") });
-  if (form.get("purpose")) q.set("purpose", form.get("purpose"));
-  await attempt($("#token-error"), async () => {
-    const page = await api("POST", `/api/identity/tokens?${q}`);
-    $("#new-token-value").textContent = page.tokens[0].access_token;
-    $("#new-token").hidden = false;
-    ev.target.reset();
-    await loadTokens();
-  });
-});
-
-$("#accept-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const code = new FormData(ev.target).get("code").trim();
-  $("#accept-done").hidden = true;
-  await attempt($("#accept-error"), async () => {
-    const invitation = await api("POST", `/api/organizations/invitations/${seg(code)}/accept`);
-    ev.target.reset();
-    // The new organization is most likely where the user wants to go next.
-    await selectOrg(invitation.org_id, true);
-    const org = orgs.find((o) => o.id === invitation.org_id);
-    $("#accept-done").textContent = `You joined ${org ? org.name : "the organization"}.`;
-    $("#accept-done").hidden = false;
-    await render();
-  });
-});
-
-$("#org-select").addEventListener("change", async (ev) => {
-  await attempt($("#app-error"), async () => {
-    await selectOrg(ev.target.value, true);
-    await render();
-  });
-});
-
-$("#nav").addEventListener("click", (ev) => {
-  const link = ev.target.closest("a[data-page]");
-  if (!link || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
-  ev.preventDefault();
-  navigate(link.getAttribute("href"));
-});
-
-window.addEventListener("popstate", () => render());
-
-// An API call answered 401, which the Layer5 face uses both for an ended
-// session and for a missing permission; only the first needs a new sign-in.
-document.addEventListener("meshcloud:unauthorized", async (ev) => {
-  try {
-    await api("GET", "/api/meshcloud/session");
-  } catch (err) {
-    if (err.status === 401) {
-      signedOut();
-      $("#login-error").textContent = "Your session has ended; sign in again.";
-    }
-    return;
-  }
-  ev.detail.errorEl.textContent = "Not allowed: this needs a permission you do not hold (and you can only hand out permissions you hold yourself).";
-});
-
-// The access pages ask for this after edits that may change what the
-// signed-in user may do; the page is redrawn only if that really changed, so
-// open panels stay open otherwise.
-document.addEventListener("meshcloud:perms-changed", async () => {
-  const before = [...state.perms].sort().join();
-  await attempt($("#app-error"), loadPerms);
-  if ([...state.perms].sort().join() !== before) await render();
-});
-
-$("#logout").addEventListener("click", async () => {
-  try { await api("POST", "/api/meshcloud/logout"); } finally {
-    signedOut();
-  }
-});
-
-(async () => {
-  let session;
-  try {
-    session = await api("GET", "/api/meshcloud/session");
-  } catch (_) {
-    show("login");
-    return;
-  }
-  await attempt($("#login-error"), () => enter(session));
-})();
+render(html`<${App} />`, document.getElementById("app"));
+resume();

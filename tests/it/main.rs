@@ -6,6 +6,7 @@
 
 mod support;
 
+mod browser;
 mod conformance;
 mod cross_face;
 mod identity;

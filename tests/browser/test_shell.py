@@ -1,0 +1,80 @@
+"""The app shell: sign-in through the form, navigation, the organization
+switcher, the theme, and every page opening without errors in all four views."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, VIEWS, open_page, shot, sign_in
+
+# Every page of the navigation, with its title.
+PAGES = {
+    "/": "Dashboard",
+    "/account": "Your account",
+    "/organizations": "Organizations",
+    "/members": "Members",
+    "/teams": "Teams",
+    "/roles": "Roles",
+    "/invitations": "Invitations",
+    "/sign-ups": "Sign-up requests",
+    "/service-accounts": "Service accounts",
+    "/users": "Users",
+    "/sign-in": "Sign-in providers",
+    "/oauth-clients": "OAuth clients",
+    "/environments": "Environments",
+    "/connections": "Connections",
+    "/credentials": "Credentials",
+    "/workspaces": "Workspaces",
+    "/projects": "Projects",
+    "/event-log": "Events",
+    "/schedules": "Schedules",
+}
+
+
+def test_sign_in_form_and_sign_out(page):
+    page.goto("/")
+    page.get_by_label("E-mail").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Wrong e-mail or password.")
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#page-title")).to_have_text("Dashboard")
+    shot(page, "dashboard")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    shot(page, "sign-in")
+
+
+def test_navigation_groups_and_switcher(page, api):
+    org = api.org("switch to me")
+    sign_in(page)
+    open_page(page, "/")
+    if VIEWS[page.view][0] < 800:
+        page.get_by_role("button", name="Menu").click()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("button", name="Organization and access")).to_be_visible()
+    nav.get_by_role("link", name="Teams").click()
+    expect(page.locator("#page-title")).to_have_text("Teams")
+    expect(nav).not_to_be_in_viewport() if VIEWS[page.view][0] < 800 else expect(nav.get_by_role("link", name="Teams")).to_have_attribute("aria-current", "page")
+    page.get_by_label("Organization").select_option(label="switch to me")
+    expect(page.locator(".toast", has_text="Now working in switch to me.")).to_be_visible()
+    assert api.get("/api/identity/users/preferences")["selectedOrganization"] == org
+
+
+@pytest.mark.parametrize("view", list(VIEWS), indirect=True)
+def test_every_page_opens(page, api):
+    sign_in(page, api.org())
+    for path, title in PAGES.items():
+        open_page(page, path, title)
+        shot(page, path.strip("/") or "dashboard")
+
+
+def test_unknown_page_and_theme_toggle(page):
+    sign_in(page)
+    open_page(page, "/no-such-page", "Page not found")
+    page.get_by_role("button", name="Theme: system. Change").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    page.get_by_role("button", name="Theme: light. Change").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")

@@ -1,0 +1,94 @@
+// Pictures of numbers: uPlot for time series and category bars, plain
+// <meter>-style bars for usage against a limit. Colours come from the theme's
+// CSS variables so charts follow light and dark mode.
+
+import uPlot from "uplot";
+import { html, useEffect, useRef } from "../lib/html.js";
+
+const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+function axes(values) {
+  const stroke = css("--muted");
+  const grid = { stroke: css("--line"), width: 1 };
+  return [
+    { stroke, grid, ticks: grid, ...(values ? { values } : {}) },
+    { stroke, grid, ticks: grid, size: 44 },
+  ];
+}
+
+/** Draws a uPlot chart into the element and keeps it as wide as its box. */
+function useUplot(ref, make, deps) {
+  useEffect(() => {
+    const box = ref.current;
+    if (!box) return undefined;
+    let plot = make(box.clientWidth || 300);
+    box.append(plot.root);
+    const ro = new ResizeObserver(() => plot.setSize({ width: box.clientWidth || 300, height: plot.height }));
+    ro.observe(box);
+    // A theme change redraws with the new colours.
+    const mq = window.matchMedia("(prefers-color-scheme: dark)");
+    const redraw = () => {
+      plot.destroy();
+      plot = make(box.clientWidth || 300);
+      box.append(plot.root);
+    };
+    mq.addEventListener("change", redraw);
+    document.addEventListener("meshcloud:theme", redraw);
+    return () => {
+      ro.disconnect();
+      mq.removeEventListener("change", redraw);
+      document.removeEventListener("meshcloud:theme", redraw);
+      plot.destroy();
+    };
+  }, deps);
+}
+
+/** `days`: [{day: "YYYY-MM-DD", count}] as one series over time. */
+export function DailyChart({ label, days, height = 180 }) {
+  const ref = useRef(null);
+  useUplot(ref, (width) => {
+    const xs = days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
+    const ys = days.map((d) => d.count);
+    return new uPlot({
+      width, height,
+      legend: { show: false },
+      cursor: { points: { show: true } },
+      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
+      axes: axes(),
+      series: [{}, { label, stroke: css("--accent"), fill: css("--accent-soft"), width: 2, paths: uPlot.paths.bars({ size: [0.7, 40] }) }],
+    }, [xs, ys]);
+  }, [JSON.stringify(days)]);
+  const total = days.reduce((n, d) => n + d.count, 0);
+  return html`<figure class="chart">
+    <div ref=${ref} class="chart-box" role="img" aria-label=${`${label}: ${total} over ${days.length} days`}></div>
+    <figcaption>${label}: ${total} in ${days.length} days</figcaption>
+  </figure>`;
+}
+
+/** `items`: [{label, value}] as bars, one per category. */
+export function BarChart({ label, items, height = 180 }) {
+  const ref = useRef(null);
+  useUplot(ref, (width) => new uPlot({
+    width, height,
+    legend: { show: false },
+    cursor: { show: false },
+    scales: { x: { time: false, range: [-0.5, items.length - 0.5] }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
+    axes: axes((u, splits) => splits.map((i) => (Number.isInteger(i) && items[i] ? items[i].label : ""))),
+    series: [{}, { label, stroke: css("--accent"), fill: css("--accent-soft"), width: 2, paths: uPlot.paths.bars({ size: [0.6, 80] }) }],
+  }, [items.map((_, i) => i), items.map((it) => it.value)]), [JSON.stringify(items)]);
+  return html`<figure class="chart">
+    <div ref=${ref} class="chart-box" role="img" aria-label=${`${label}: ${items.map((i) => `${i.label} ${i.value}`).join(", ")}`}></div>
+    <figcaption>${label}</figcaption>
+  </figure>`;
+}
+
+/** Usage against a limit (no limit: just the number). */
+export function UsageBar({ label, used, limit }) {
+  const pct = limit ? Math.min(100, Math.round((used / limit) * 100)) : 0;
+  const tone = pct >= 90 ? "bad" : pct >= 70 ? "warn" : "ok";
+  return html`<div class="usage">
+    <div class="usage-label"><span>${label}</span><span>${used}${limit ? ` of ${limit}` : ""}</span></div>
+    ${limit ? html`<div class=${`usage-track ${tone}`} role="meter" aria-label=${label} aria-valuemin="0" aria-valuemax=${limit} aria-valuenow=${used}>
+      <div class="usage-fill" style=${{ width: `${pct}%` }}></div></div>` : html`<div class="usage-track none"><div class="usage-fill"></div></div>`}
+  </div>`;
+}

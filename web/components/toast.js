@@ -1,0 +1,30 @@
+// Short confirmations ("Team created") that do not move the page.
+
+import { html, useState, useEffect } from "../lib/html.js";
+
+let next = 1;
+let items = [];
+const listeners = new Set();
+const changed = () => listeners.forEach((fn) => fn([...items]));
+
+/** Shows `text` for a few seconds; `kind` is "ok" or "error". */
+export function toast(text, kind = "ok") {
+  const id = next++;
+  items = [...items, { id, text, kind }];
+  changed();
+  setTimeout(() => {
+    items = items.filter((t) => t.id !== id);
+    changed();
+  }, kind === "error" ? 8000 : 4000);
+}
+
+export function Toasts() {
+  const [list, set] = useState(items);
+  useEffect(() => {
+    listeners.add(set);
+    return () => listeners.delete(set);
+  }, []);
+  return html`<div class="toasts" role="status" aria-live="polite">
+    ${list.map((t) => html`<div key=${t.id} class=${`toast ${t.kind}`}>${t.text}</div>`)}
+  </div>`;
+}

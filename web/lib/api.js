@@ -1,0 +1,102 @@
+// The API client every page uses: the CSRF token and organization header the
+// server expects, and failures turned into errors a person can act on.
+
+import { session } from "./session.js";
+
+export class ApiError extends Error {
+  constructor(status, message, code) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// The wording each face puts before the detail of a refusal; the detail is
+// what a person needs to read.
+const PREFIXES = ["Invalid request body or request param: ", "Conflict: ", "invalid request: "];
+
+function readable(status, text) {
+  let message = text || "";
+  let code;
+  try {
+    const body = JSON.parse(text);
+    // meshcloud's own face: {error, message}; the Identity face: {error, error_description}.
+    message = body.message || body.error_description || body.error || "";
+    code = body.error;
+  } catch (_) { /* the Layer5 face answers plain text */ }
+  for (const p of PREFIXES) if (message.startsWith(p)) message = message.slice(p.length);
+  if (status === 404 && (!message || /^(Result not found|not found|the requested resource does not exist)$/i.test(message))) {
+    message = "Not found: it was deleted, or you cannot see it.";
+  } else if (status === 429) {
+    message = "Too many requests: wait a moment and try again.";
+  } else if (status >= 500) {
+    message = `The server failed to do this (${status}). Try again; if it keeps failing, the server log says why.`;
+  } else if (status === 401 || status === 403) {
+    message = "Not allowed: this needs a permission you do not hold.";
+  } else if (/failed to parse|string_uuid|param\d/.test(message)) {
+    // Text meant for programs, not people.
+    message = "That value is not in the form expected.";
+  }
+  if (status === 400 && !message) message = "The server refused this input.";
+  return new ApiError(status, message, code);
+}
+
+/** `method` `path` with an optional JSON `body`; resolves to the parsed answer (null for none). */
+export async function api(method, path, body, { signal } = {}) {
+  const headers = {};
+  if (session.csrf && method !== "GET") headers["X-CSRF-Token"] = session.csrf;
+  // Invitations and keychains have no org in their path; the header keeps
+  // them in the organization the UI shows rather than the stored preference.
+  if (session.orgId) headers["layer5-current-orgid"] = session.orgId;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let res;
+  try {
+    res = await fetch(path, { method, headers, credentials: "same-origin", signal, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    throw new ApiError(0, "Cannot reach the server: check the connection and try again.");
+  }
+  if (res.status === 204) return null;
+  const text = await res.text();
+  if (!res.ok) {
+    const err = readable(res.status, text);
+    if (res.status === 401) document.dispatchEvent(new CustomEvent("meshcloud:unauthorized"));
+    throw err;
+  }
+  return text ? JSON.parse(text) : null;
+}
+
+// Path segments come from user input (e-mail addresses) as well as ids.
+export const seg = encodeURIComponent;
+
+/** A query string of the set values of `params` ("" when none). */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (Array.isArray(v)) v.forEach((x) => q.append(k, x));
+    else if (v !== undefined && v !== null && v !== "") q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+/**
+ * The load function of a list page for a Layer5-style list: 0-based `page`,
+ * `pagesize`, `search`, `order` ("<field> asc|desc"), answered by
+ * `{<key>: [...], total_count}`. `extra` adds the list's own filters.
+ */
+export function layer5List(path, key, extra = () => ({})) {
+  return async ({ page, size, search, sort, dir, filters, signal }) => {
+    const q = query({
+      page: page - 1,
+      pagesize: size,
+      search,
+      order: sort ? `${sort} ${dir || "asc"}` : undefined,
+      ...extra(filters || {}),
+    });
+    const base = typeof path === "function" ? path() : path;
+    const url = base.includes("?") && q ? `${base}&${q.slice(1)}` : `${base}${q}`;
+    const res = await api("GET", url, undefined, { signal });
+    return { rows: res[key] || [], total: res.total_count ?? (res[key] || []).length };
+  };
+}
