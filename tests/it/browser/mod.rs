@@ -7,6 +7,9 @@
 
 use crate::support::*;
 
+// One file per area, each running its suite file(s).
+mod pages;
+
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/browser");
 
 fn chromium() -> String {
@@ -22,7 +25,7 @@ fn available() -> bool {
 }
 
 /// Runs one suite file of tests/browser against a fresh server.
-async fn suite(file: &str) {
+pub(crate) async fn suite(file: &str) {
     if !available() {
         assert!(std::env::var_os("CI").is_none(), "CI must install playwright, pytest and chromium (see .ci/run)");
         eprintln!(
@@ -49,14 +52,4 @@ async fn suite(file: &str) {
     let stdout = String::from_utf8_lossy(&run.stdout);
     eprintln!("{stdout}\nscreenshots: {}", shots.display());
     assert!(run.status.success(), "browser suite {file} failed:\n{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
-}
-
-#[tokio::test]
-async fn shell_and_every_page() {
-    suite("test_shell.py").await;
-}
-
-#[tokio::test]
-async fn teams() {
-    suite("test_teams.py").await;
 }
