@@ -1,6 +1,6 @@
 // Short confirmations ("Team created") that do not move the page.
 
-import { html, useState, useEffect } from "../lib/html.js";
+import { html, useState, useEffect, useRef } from "../lib/html.js";
 
 let next = 1;
 let items = [];
@@ -20,11 +20,20 @@ export function toast(text, kind = "ok") {
 
 export function Toasts() {
   const [list, set] = useState(items);
+  const ref = useRef(null);
   useEffect(() => {
     listeners.add(set);
     return () => listeners.delete(set);
   }, []);
-  return html`<div class="toasts" role="status" aria-live="polite">
+  // A modal panel sits in the browser's top layer; showing the toasts as a
+  // popover again puts them above whatever opened last.
+  useEffect(() => {
+    const box = ref.current;
+    if (!box || !box.showPopover) return;
+    if (box.matches(":popover-open")) box.hidePopover();
+    if (list.length) box.showPopover();
+  }, [list]);
+  return html`<div class="toasts" ref=${ref} popover="manual" role="status" aria-live="polite">
     ${list.map((t) => html`<div key=${t.id} class=${`toast ${t.kind}`}>${t.text}</div>`)}
   </div>`;
 }

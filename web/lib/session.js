@@ -70,6 +70,7 @@ export async function refreshPerms() {
 }
 
 async function enter(s) {
+  session.ended = false;
   session.csrf = s.csrf_token;
   session.user = s.user;
   session.orgId = s.current_organization ? s.current_organization.id : null;
