@@ -114,7 +114,11 @@ function OrgSwitcher() {
         ${s.orgs.map((o) => html`<option value=${o.id}>${o.name}</option>`)}
       </select></label>`;
   }
-  const search = async (text) => s.orgs.filter((o) => o.name.toLowerCase().includes(text.toLowerCase())).slice(0, 50).map((o) => ({ value: o.id, label: o.name }));
+  // Many organizations (a provider admin sees them all): ask the server.
+  const search = async (text, signal) => {
+    const page = await api("GET", `/api/identity/orgs?pagesize=20&order=name&search=${encodeURIComponent(text)}`, undefined, { signal });
+    return page.organizations.map((o) => ({ value: o.id, label: o.name }));
+  };
   return html`<div class="org-switch"><${Picker} aria-label="Organization" value=${s.orgId} valueLabel=${currentOrg()?.name} search=${search} onChange=${change} required /></div>`;
 }
 

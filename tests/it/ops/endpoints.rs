@@ -82,6 +82,15 @@ async fn the_ui_is_served_at_the_root() {
     let js = s.anon().get("/app.js").await;
     assert_eq!(js.status, 200);
     assert!(js.content_type().starts_with("text/javascript"));
+    // The vendored modules are scripts too, and the one inline script (the
+    // import map) is allowed by its hash and nothing else inline is.
+    let module = s.anon().get("/vendor/preact.mjs").await;
+    assert_eq!(module.status, 200);
+    assert!(module.content_type().starts_with("text/javascript"));
+    let csp = index.header("content-security-policy").unwrap();
+    let script_src = csp.split(';').find(|d| d.trim().starts_with("script-src")).expect("script-src");
+    assert!(script_src.contains("'sha256-") && !script_src.contains("unsafe-inline"), "{csp}");
+    assert!(index.text.contains("<script type=\"importmap\">"));
     // Client-side routes fall back to the UI; missing files do not.
     assert_eq!(s.anon().get("/settings/tokens").await.status, 200);
     assert_eq!(s.anon().get("/missing.png").await.status, 404);
