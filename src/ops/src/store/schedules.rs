@@ -95,25 +95,34 @@ pub fn insert_user(
     org: Option<OrgId>,
     name: &str,
     cron: &str,
+    enabled: bool,
     next: Option<&Timestamp>,
 ) -> AppResult<ScheduleId> {
     let now = time::now_db();
     let (own, alias) = if taken(conn, uuid)? { (new_uuid(), Some(uuid.to_string())) } else { (uuid, None) };
     conn.prepare_cached(
         "INSERT INTO schedules (uuid, alias_uuid, kind, user_id, org_id, name, cron_expression, next_run_at, created_at,
-                                updated_at)
-         VALUES (?1, ?2, 'user', ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                                updated_at, enabled)
+         VALUES (?1, ?2, 'user', ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
     )?
-    .execute(params![own.to_string(), alias, user, org, name, cron, next.map(time::to_db), now])?;
+    .execute(params![own.to_string(), alias, user, org, name, cron, next.map(time::to_db), now, enabled])?;
     Ok(ScheduleId(conn.last_insert_rowid()))
 }
 
-/// Renames a schedule; a new expression also resets when it next fires.
-pub fn update(conn: &Connection, id: ScheduleId, name: &str, cron: &str, next: Option<&Timestamp>) -> AppResult<()> {
+/// Renames, re-times, enables or disables a schedule, with its next firing.
+pub fn update(
+    conn: &Connection,
+    id: ScheduleId,
+    name: &str,
+    cron: &str,
+    enabled: bool,
+    next: Option<&Timestamp>,
+) -> AppResult<()> {
     conn.prepare_cached(
-        "UPDATE schedules SET name = ?2, cron_expression = ?3, next_run_at = ?4, updated_at = ?5 WHERE id = ?1",
+        "UPDATE schedules SET name = ?2, cron_expression = ?3, next_run_at = ?4, updated_at = ?5, enabled = ?6
+         WHERE id = ?1",
     )?
-    .execute(params![id, name, cron, next.map(time::to_db), time::now_db()])?;
+    .execute(params![id, name, cron, next.map(time::to_db), time::now_db(), enabled])?;
     Ok(())
 }
 
