@@ -77,6 +77,15 @@ def test_dashboard(page, api):
     page.get_by_role("link", name="All events").click()
     expect(page.locator("#page-title")).to_have_text("Events")
 
+    # Without identity.organization.read the overview is 404 (docs/ops.md): the
+    # dashboard says why instead of failing, and still lists recent events.
+    page.route(re.compile(r"/overview\?"), lambda r: r.fulfill(status=404, content_type="application/json",
+                                                      body='{"error":"not_found","message":"not found"}'))
+    open_page(page, "/", "Dashboard")
+    expect(page.locator(".error-state")).to_contain_text("identity.organization.read")
+    expect(page.locator(".error-state").get_by_role("button", name="Try again")).to_have_count(0)
+    expect(page.locator("ul.recent li")).to_have_count(5)
+
 
 def test_dashboard_without_an_organization(page, api):
     # A person in no organization yet: an approved sign-up request.

@@ -90,7 +90,7 @@ function Overview({ orgId }) {
         ${statuses.length
           ? html`<${BarChart} label="Connections by status"
               items=${statuses.map(([label, value]) => ({ label, value }))} />`
-          : html`<p class="muted">No connections yet.${mayOpen("/connections") ? html` <${Link} href="/connections">Add one<//>.` : ""}</p>`}
+          : html`<p class="muted">No connections yet.${mayOpen("/connections") ? html` See <${Link} href="/connections">Connections<//>.` : ""}</p>`}
       <//>
     </div>
     <div class="grid">

@@ -4,11 +4,11 @@
 // panel; events per day and per severity above the list. Controls show only
 // with the key the server checks (events.events.update / .delete).
 
-import { html, useState, useEffect, useRef } from "../lib/html.js";
+import { html, useState } from "../lib/html.js";
 import { api, seg, query, layer5List } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { useLocation, setQuery } from "../lib/router.js";
-import { useLoad } from "../lib/load.js";
+import { useLoad, useRefresh } from "../lib/load.js";
 import { when, plural } from "../lib/format.js";
 import { ListPage } from "../components/list.js";
 import { Panel, confirmAction } from "../components/dialog.js";
@@ -137,7 +137,6 @@ export default function EventsPage() {
   const [detail, setDetail] = useState(null);
   const [live, setLive] = useState(localStorage.getItem("meshcloud.events.live") !== "off");
   const [dateError, setDateError] = useState("");
-  const listRef = useRef(null);
   const types = useLoad((signal) => api("GET", "/api/events/types", undefined, { signal }), []);
   const counts = useLoad(async (signal) => {
     const [unread, all] = await Promise.all([api("GET", "/api/events", undefined, { signal }), api("GET", "/api/events?cumulative=true", undefined, { signal })]);
@@ -148,16 +147,8 @@ export default function EventsPage() {
   const about = q.get("acted_upon") || "";
   const again = () => setReload((n) => n + 1);
 
-  // Live: the list follows new events, but not while the user is choosing
-  // rows or reading an event (a reload would clear the selection).
-  useEffect(() => {
-    if (!live) return undefined;
-    const t = setInterval(() => {
-      if (document.hidden || document.querySelector("dialog[open]") || listRef.current?.querySelector(".bulk")) return;
-      again();
-    }, REFRESH_MS);
-    return () => clearInterval(t);
-  }, [live]);
+  // Live: the list follows new events (not while rows are selected or an event is open).
+  useRefresh(REFRESH_MS, again, live);
 
   const category = q.get("category") || "";
   const all = Array.isArray(types.data) ? types.data : [];
@@ -222,7 +213,6 @@ export default function EventsPage() {
     ${about && html`<p class="notice-bar" role="status">Only events about <code>${about}</code>.
       <button type="button" class="link" onClick=${() => setQuery({ acted_upon: null, page: null })}>Show all</button></p>`}
     ${dateError && html`<p class="error" role="alert">${dateError}</p>`}
-    <div ref=${listRef}>
     <${ListPage} label="Events" search="Search events" reload=${`${reload}|${from}|${to}|${about}`}
       load=${layer5List("/api/events/list", "data", filterParam)}
       defaults=${{ sort: "created_at", dir: "desc" }}
@@ -244,7 +234,6 @@ export default function EventsPage() {
         ${mayUpdate && html`<button type="button" class="secondary small" onClick=${() => flip(e)}>${e.status === "unread" ? "Mark read" : "Mark unread"}</button>`}
         ${mayDelete && html`<button type="button" class="danger small" onClick=${() => removeOne(e)}>Delete</button>`}
       <//>`} />
-    </div>
     ${detail && html`<${Detail} event=${detail} onClose=${() => setDetail(null)}
       onChanged=${(patch) => { if (patch) setDetail((d) => d && { ...d, ...patch }); again(); }} />`}`;
 }

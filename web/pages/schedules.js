@@ -9,6 +9,7 @@ import { api, seg, query, layer5List } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { navigate } from "../lib/router.js";
 import { when } from "../lib/format.js";
+import { useRefresh } from "../lib/load.js";
 import { ListPage } from "../components/list.js";
 import { Form } from "../components/form.js";
 import { Panel, confirmAction } from "../components/dialog.js";
@@ -58,6 +59,8 @@ export default function SchedulesPage() {
   const [panel, setPanel] = useState(null);
   const close = () => setPanel(null);
   const again = () => setReload((n) => n + 1);
+  // Next and last runs move as schedules fire.
+  useRefresh(15000, again);
   const saved = (s) => {
     close();
     setHighlight(s.id);
