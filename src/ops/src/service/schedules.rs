@@ -10,7 +10,7 @@ use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Ops;
-use crate::store::schedules::{self, ScheduleRow};
+use crate::store::schedules::{self, ScheduleRow, Timing};
 
 fn check(name: &str, cron: &str) -> AppResult<(String, String, Cron)> {
     let name = validate::name("name", name, 255)?;
@@ -75,7 +75,7 @@ impl Ops {
                         } else {
                             next
                         };
-                        schedules::update(c, s.id, &name, &expr, on, next.as_ref())?;
+                        schedules::update(c, s.id, &name, &expr, Timing { enabled: on, next: next.as_ref() })?;
                         (s.id, EventKind::ScheduleUpdate)
                     }
                     None if schedules::count_user(c, me)? >= MAX_PER_USER => {
@@ -86,7 +86,8 @@ impl Ops {
                             let on = enabled.unwrap_or(true);
                             let next = if on { next } else { None };
                             let uuid = id.unwrap_or_else(new_uuid);
-                            schedules::insert_user(c, uuid, me, org, &name, &expr, on, next.as_ref())?
+                            let t = Timing { enabled: on, next: next.as_ref() };
+                            schedules::insert_user(c, uuid, me, org, &name, &expr, t)?
                         },
                         EventKind::ScheduleCreate,
                     ),
