@@ -137,7 +137,7 @@ export default function EventsPage() {
   const [detail, setDetail] = useState(null);
   const [live, setLive] = useState(localStorage.getItem("meshcloud.events.live") !== "off");
   const [dateError, setDateError] = useState("");
-  const types = useLoad((signal) => api("GET", "/api/events/types", undefined, { signal }), []);
+  const types = useLoad((signal) => api("GET", "/api/events/types", undefined, { signal }), [reload]);
   const counts = useLoad(async (signal) => {
     const [unread, all] = await Promise.all([api("GET", "/api/events", undefined, { signal }), api("GET", "/api/events?cumulative=true", undefined, { signal })]);
     return { unread: unread.audit, total: all.audit };
