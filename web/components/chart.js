@@ -53,7 +53,8 @@ export function DailyChart({ label, days, height = 180 }) {
       width, height,
       legend: { show: false },
       cursor: { points: { show: true } },
-      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
+      // Half a day either side, so the first and last bars are whole.
+      scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
       axes: axes(),
       series: [{}, { label, stroke: css("--accent"), fill: css("--accent-soft"), width: 2, paths: uPlot.paths.bars({ size: [0.7, 40] }) }],
     }, [xs, ys]);
@@ -65,7 +66,7 @@ export function DailyChart({ label, days, height = 180 }) {
   </figure>`;
 }
 
-/** `items`: [{label, value}] as bars, one per category. */
+/** `items`: [{label, value}] as bars, one per category; the caption lists the numbers. */
 export function BarChart({ label, items, height = 180 }) {
   const ref = useRef(null);
   useUplot(ref, (width) => new uPlot({
@@ -78,7 +79,7 @@ export function BarChart({ label, items, height = 180 }) {
   }, [items.map((_, i) => i), items.map((it) => it.value)]), [JSON.stringify(items)]);
   return html`<figure class="chart">
     <div ref=${ref} class="chart-box" role="img" aria-label=${`${label}: ${items.map((i) => `${i.label} ${i.value}`).join(", ")}`}></div>
-    <figcaption>${label}</figcaption>
+    <figcaption>${label}: ${items.map((i) => `${i.label} ${i.value}`).join(", ")}</figcaption>
   </figure>`;
 }
 

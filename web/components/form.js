@@ -113,7 +113,8 @@ export function Form({ fields, initial = {}, submitLabel = "Save", onSubmit, onS
       const field = err.status && err.status < 500 ? fieldFor(err.message, visible) : null;
       if (field) {
         setErrors({ [field]: err.message });
-        focusField(field);
+        // After the re-render that enables the fields again (a disabled one takes no focus).
+        setTimeout(() => focusField(field));
       } else {
         setFormError(err.message || String(err));
       }

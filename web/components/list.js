@@ -48,9 +48,10 @@ function Pager({ page, size, total, shown, onPage, onSize }) {
  * `actions(row)`: the row's buttons. `bulk`: [{label, run(rows), danger, confirm}].
  * `empty`: {text, action} when the list (unsearched, unfiltered) has no rows.
  * `reload`: change it to load again; `highlight`: the key of the row to mark.
+ * `rowClass(row)`: extra classes of a row (e.g. "unread").
  */
 export function ListPage({ label, columns, load, rowKey = (r) => r.id, search = true, filters = [], actions, bulk = [],
-  empty = {}, toolbar, reload = 0, highlight, prefix = "", defaults = {}, onRows }) {
+  empty = {}, toolbar, reload = 0, highlight, prefix = "", defaults = {}, onRows, rowClass }) {
   const { query } = useLocation();
   const st = readState(query, prefix, defaults);
   const filterValues = Object.fromEntries(filters.map((f) => [f.name, query.get(prefix + f.name) || ""]));
@@ -161,7 +162,7 @@ export function ListPage({ label, columns, load, rowKey = (r) => r.id, search = 
         <tbody>
           ${loading && !data ? html`<${Skeleton} cols=${cols} />` : rows.map((r) => {
             const k = rowKey(r);
-            return html`<tr key=${k} data-key=${k} class=${String(k) === String(highlight) ? "flash" : ""}>
+            return html`<tr key=${k} data-key=${k} class=${[String(k) === String(highlight) ? "flash" : "", rowClass ? rowClass(r) : ""].filter(Boolean).join(" ")}>
               ${bulk.length > 0 && html`<td class="select"><input type="checkbox" aria-label="Select" checked=${selected.has(k)} onChange=${() => toggle(k)} /></td>`}
               ${columns.map((c) => html`<td key=${c.key} class=${c.class || ""} data-label=${c.label}>${c.render ? c.render(r) : r[c.key]}</td>`)}
               ${actions && html`<td class="actions">${actions(r)}</td>`}

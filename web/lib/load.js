@@ -17,3 +17,18 @@ export function useLoad(fn, deps = []) {
   }, [...deps, n]);
   return { ...st, reload: () => setN((x) => x + 1) };
 }
+
+/**
+ * Calls `fn` every `ms` while `on`, except while the tab is hidden, a panel
+ * is open or rows are selected (a reload would drop the selection).
+ */
+export function useRefresh(ms, fn, on = true) {
+  useEffect(() => {
+    if (!on) return undefined;
+    const t = setInterval(() => {
+      if (document.hidden || document.querySelector("dialog[open], .list .bulk")) return;
+      fn();
+    }, ms);
+    return () => clearInterval(t);
+  }, [on, ms]);
+}

@@ -20,6 +20,10 @@ impl Cron {
                 "{expr:?} has {fields} fields; cron takes 5 (minute hour day month weekday) or 6 with seconds first"
             ));
         }
+        // The crate's own range messages are off by one ("Minutes must be
+        // less than 59" for 61), so numbers are checked here first, in the
+        // numbering the user wrote.
+        in_range(expr)?;
         let full = if fields == 5 { classic(expr)? } else { expr.to_string() };
         let schedule = cron::Schedule::from_str(&full).map_err(|e| {
             // The crate quotes the rewritten expression with a caret; its
@@ -38,6 +42,49 @@ impl Cron {
     pub fn next_after(&self, t: &Timestamp) -> Option<Timestamp> {
         self.0.after(t).next()
     }
+}
+
+/// Each field's name and allowed numbers, for 5 (classic), 6 or 7 fields.
+fn limits(fields: usize) -> &'static [(&'static str, u32, u32)] {
+    const CLASSIC: [(&str, u32, u32); 5] =
+        [("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("weekday", 0, 7)];
+    const SECONDS: [(&str, u32, u32); 7] = [
+        ("second", 0, 59),
+        ("minute", 0, 59),
+        ("hour", 0, 23),
+        ("day of month", 1, 31),
+        ("month", 1, 12),
+        ("weekday", 1, 7),
+        ("year", 1970, 2100),
+    ];
+    if fields == 5 { &CLASSIC } else { &SECONDS[..fields] }
+}
+
+/// Every number of every field (values, range ends, steps) lies within the
+/// field's bounds; the error names the field, the number and the bounds.
+fn in_range(expr: &str) -> Result<(), String> {
+    let parts: Vec<&str> = expr.split_whitespace().collect();
+    for (field, &(name, min, max)) in parts.iter().zip(limits(parts.len())) {
+        for item in field.split(',') {
+            let (base, step) = match item.split_once('/') {
+                Some((b, s)) => (b, Some(s)),
+                None => (item, None),
+            };
+            for end in base.split('-') {
+                // Names, `*`, `?` and malformed items are left to the parser.
+                let Ok(n) = end.parse::<u32>() else { continue };
+                if n < min || n > max {
+                    return Err(format!("{name} {n} is out of range {min}–{max} in {expr:?}"));
+                }
+            }
+            if let Some(Ok(n)) = step.map(str::parse::<u32>)
+                && (n == 0 || n > max)
+            {
+                return Err(format!("{name} step {n} is out of range 1–{max} in {expr:?}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A classic 5-field expression in the `cron` crate's form: a seconds field
@@ -119,6 +166,12 @@ mod tests {
         assert_eq!(weekdays("*/2").expect("sun,tue,thu,sat"), "1,3,5,7");
         assert_eq!(weekdays("1/3").expect("mon,thu,sun"), "1,2,5");
         assert!(weekdays("5-1").is_err());
-        assert!(Cron::parse("61 * * * *").is_err());
+        assert_eq!(Cron::parse("61 * * * *").unwrap_err(), "minute 61 is out of range 0–59 in \"61 * * * *\"");
+        assert!(Cron::parse("0 0 0 * * 8").unwrap_err().starts_with("weekday 8 is out of range 1–7"));
+        assert!(Cron::parse("0 0 1-32 * *").unwrap_err().starts_with("day of month 32 is out of range 1–31"));
+        assert!(Cron::parse("*/60 * * * *").unwrap_err().starts_with("minute step 60 is out of range 1–59"));
+        assert!(Cron::parse("0 0 * 0 *").unwrap_err().starts_with("month 0 is out of range 1–12"));
+        assert!(Cron::parse("0 0 0 1 1 * 2101").unwrap_err().starts_with("year 2101 is out of range 1970–2100"));
+        assert!(Cron::parse("59 23 31 12 7").is_ok());
     }
 }

@@ -163,6 +163,8 @@ pub struct Schedule {
     pub cron_expression: String,
     pub created_at: Time,
     pub updated_at: Time,
+    /// meshcloud extension: whether it fires (a disabled one has no next firing).
+    pub enabled: bool,
     /// meshcloud extension: when it fires next.
     pub next_run_at: Option<Time>,
     /// meshcloud extension: when it last fired.
@@ -178,6 +180,7 @@ impl From<ScheduleRow> for Schedule {
             cron_expression: s.cron_expression,
             created_at: s.created_at.into(),
             updated_at: s.updated_at.into(),
+            enabled: s.enabled,
             next_run_at: s.next_run_at.map(Time),
             last_run_at: s.last_run_at.map(Time),
         }
@@ -196,4 +199,7 @@ pub struct SchedulePayload {
     pub cron_expression: Text,
     pub created_at: Option<Time>,
     pub updated_at: Option<Time>,
+    /// meshcloud extension: `false` stops it firing, `true` starts it again;
+    /// absent, a new schedule is enabled and an existing one keeps its state.
+    pub enabled: Option<bool>,
 }

@@ -16,8 +16,8 @@ use tempfile::TempDir;
 use crate::support::scheduler::*;
 use crate::support::*;
 
-const SCHEDULE_FIELDS: [&str; 8] =
-    ["id", "name", "user_id", "cron_expression", "created_at", "updated_at", "next_run_at", "last_run_at"];
+const SCHEDULE_FIELDS: [&str; 9] =
+    ["id", "name", "user_id", "cron_expression", "created_at", "updated_at", "enabled", "next_run_at", "last_run_at"];
 
 fn now() -> f64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs_f64()
@@ -158,6 +158,56 @@ async fn list_pages_searches_and_orders() {
     assert_eq!(names(&v)[0], "gamma", "the one every five seconds fires first");
     w.alice.get("/user/schedules?order=user_id").await.expect(200);
     assert_eq!(page_items(&w.carol.get("/user/schedules").await.expect(200), "schedules", 0, 10, 0).len(), 0);
+}
+
+#[tokio::test]
+async fn out_of_range_numbers_are_named_with_their_range() {
+    let w = world().await;
+    for (bad, says) in [
+        ("61 * * * *", "minute 61 is out of range 0–59"),
+        ("0 24 * * *", "hour 24 is out of range 0–23"),
+        ("0 0 1-32 * *", "day of month 32 is out of range 1–31"),
+        ("0 0 * 13 *", "month 13 is out of range 1–12"),
+        ("0 0 * * 8", "weekday 8 is out of range 0–7"),
+        ("*/90 * * * *", "minute step 90 is out of range 1–59"),
+        ("60 * * * * *", "second 60 is out of range 0–59"),
+    ] {
+        let r = w.alice.post("/user/schedules", json!({"name": "bad", "cron_expression": bad})).await;
+        r.assert_l5_error(400, L5_BAD_REQUEST);
+        assert!(r.text.contains(&format!("cron_expression: {says}")), "{bad:?}: {:?}", r.text);
+        assert!(!r.text.contains("must be less than"), "{bad:?}: {:?}", r.text);
+    }
+    // The bounds themselves are allowed.
+    create(&w.alice, "edges", "59 23 31 12 7").await;
+}
+
+#[tokio::test]
+async fn schedules_are_disabled_and_enabled() {
+    let w = world().await;
+    let v = create(&w.alice, "nightly", "0 0 * * *").await;
+    assert_eq!(v["enabled"], true, "{v}");
+    let id = id_of(&v);
+    let body = |enabled: Option<bool>| {
+        let mut b = json!({"id": id, "name": "nightly", "cron_expression": "0 0 * * *"});
+        if let Some(e) = enabled {
+            b["enabled"] = json!(e);
+        }
+        b
+    };
+    let off = w.alice.post("/user/schedules", body(Some(false))).await.expect(200);
+    assert_eq!((off["enabled"].clone(), off["next_run_at"].clone()), (json!(false), Value::Null), "{off}");
+    // An edit that does not mention `enabled` keeps it off.
+    let kept = w.alice.post("/user/schedules", body(None)).await.expect(200);
+    assert_eq!((kept["enabled"].clone(), kept["next_run_at"].clone()), (json!(false), Value::Null), "{kept}");
+    let listed = w.alice.get("/user/schedules").await.expect(200);
+    assert_eq!(page_items(&listed, "schedules", 0, 10, 1)[0]["enabled"], false);
+    let on = w.alice.post("/user/schedules", body(Some(true))).await.expect(200);
+    assert_eq!(on["enabled"], true);
+    assert_eq!(epoch(on["next_run_at"].as_str().expect("fires again")).rem_euclid(86_400.0), 0.0, "{on}");
+    // Created disabled: no firing planned.
+    let r = w.alice.post("/user/schedules", json!({"name": "later", "cron_expression": "0 0 * * *", "enabled": false}));
+    let later = r.await.expect(200);
+    assert_eq!((later["enabled"].clone(), later["next_run_at"].clone()), (json!(false), Value::Null), "{later}");
 }
 
 #[tokio::test]

@@ -40,11 +40,12 @@ impl SchedulesApi {
     ///
     /// `cron_expression` takes the classic 5 fields (`0 0 * * *`) or 6 with
     /// seconds first; an invalid one is a 400 that names the problem. Each
-    /// firing is an event (category `schedule`, action `fired`).
+    /// firing is an event (category `schedule`, action `fired`). `enabled`
+    /// (meshcloud extension) stops or restarts its firings.
     #[oai(path = "/", method = "post")]
     async fn upsert(&self, auth: Auth, body: Json<SchedulePayload>) -> Result<Json<Schedule>, AppError> {
         let b = body.0;
-        let s = self.ops.upsert_schedule(auth.principal(), b.id, &b.name.0, &b.cron_expression.0).await?;
+        let s = self.ops.upsert_schedule(auth.principal(), b.id, &b.name.0, &b.cron_expression.0, b.enabled).await?;
         Ok(Json(s.into()))
     }
 

@@ -10,7 +10,7 @@ use meshcloud_kernel::time::{self, Timestamp};
 use meshcloud_kernel::{AppError, AppResult, validate};
 
 use super::Ops;
-use crate::store::schedules::{self, ScheduleRow};
+use crate::store::schedules::{self, ScheduleRow, Timing};
 
 fn check(name: &str, cron: &str) -> AppResult<(String, String, Cron)> {
     let name = validate::name("name", name, 255)?;
@@ -50,6 +50,7 @@ impl Ops {
         id: Option<uuid::Uuid>,
         name: &str,
         cron: &str,
+        enabled: Option<bool>,
     ) -> AppResult<ScheduleRow> {
         let (name, expr, parsed) = check(name, cron)?;
         let next = parsed.next_after(&time::now());
@@ -64,17 +65,30 @@ impl Ops {
                 };
                 let (row, action) = match existing {
                     Some(s) => {
-                        // The next firing moves only when the expression changed (or there was none).
-                        let next =
-                            if s.cron_expression == expr && s.next_run_at.is_some() { s.next_run_at } else { next };
-                        schedules::update(c, s.id, &name, &expr, next.as_ref())?;
+                        // The next firing moves only when the expression changed (or there was
+                        // none, or it was disabled); a disabled schedule has none.
+                        let on = enabled.unwrap_or(s.enabled);
+                        let next = if !on {
+                            None
+                        } else if s.enabled && s.cron_expression == expr && s.next_run_at.is_some() {
+                            s.next_run_at
+                        } else {
+                            next
+                        };
+                        schedules::update(c, s.id, &name, &expr, Timing { enabled: on, next: next.as_ref() })?;
                         (s.id, EventKind::ScheduleUpdate)
                     }
                     None if schedules::count_user(c, me)? >= MAX_PER_USER => {
                         return Err(AppError::validation(format!("at most {MAX_PER_USER} schedules per user")));
                     }
                     None => (
-                        schedules::insert_user(c, id.unwrap_or_else(new_uuid), me, org, &name, &expr, next.as_ref())?,
+                        {
+                            let on = enabled.unwrap_or(true);
+                            let next = if on { next } else { None };
+                            let uuid = id.unwrap_or_else(new_uuid);
+                            let t = Timing { enabled: on, next: next.as_ref() };
+                            schedules::insert_user(c, uuid, me, org, &name, &expr, t)?
+                        },
                         EventKind::ScheduleCreate,
                     ),
                 };

@@ -86,6 +86,13 @@ pub fn get(conn: &Connection, id: ScheduleId) -> AppResult<ScheduleRow> {
     conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?.ok_or(AppError::NotFound)
 }
 
+/// Whether a schedule fires, and when next (none while disabled).
+#[derive(Debug, Clone, Copy)]
+pub struct Timing<'a> {
+    pub enabled: bool,
+    pub next: Option<&'a Timestamp>,
+}
+
 /// A new schedule of `user` known by `uuid`. Where another row has that id
 /// already, the new one gets its own and keeps `uuid` as its alias.
 pub fn insert_user(
@@ -95,25 +102,26 @@ pub fn insert_user(
     org: Option<OrgId>,
     name: &str,
     cron: &str,
-    next: Option<&Timestamp>,
+    t: Timing<'_>,
 ) -> AppResult<ScheduleId> {
     let now = time::now_db();
     let (own, alias) = if taken(conn, uuid)? { (new_uuid(), Some(uuid.to_string())) } else { (uuid, None) };
     conn.prepare_cached(
         "INSERT INTO schedules (uuid, alias_uuid, kind, user_id, org_id, name, cron_expression, next_run_at, created_at,
-                                updated_at)
-         VALUES (?1, ?2, 'user', ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                                updated_at, enabled)
+         VALUES (?1, ?2, 'user', ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
     )?
-    .execute(params![own.to_string(), alias, user, org, name, cron, next.map(time::to_db), now])?;
+    .execute(params![own.to_string(), alias, user, org, name, cron, t.next.map(time::to_db), now, t.enabled])?;
     Ok(ScheduleId(conn.last_insert_rowid()))
 }
 
-/// Renames a schedule; a new expression also resets when it next fires.
-pub fn update(conn: &Connection, id: ScheduleId, name: &str, cron: &str, next: Option<&Timestamp>) -> AppResult<()> {
+/// Renames, re-times, enables or disables a schedule, with its next firing.
+pub fn update(conn: &Connection, id: ScheduleId, name: &str, cron: &str, t: Timing<'_>) -> AppResult<()> {
     conn.prepare_cached(
-        "UPDATE schedules SET name = ?2, cron_expression = ?3, next_run_at = ?4, updated_at = ?5 WHERE id = ?1",
+        "UPDATE schedules SET name = ?2, cron_expression = ?3, next_run_at = ?4, updated_at = ?5, enabled = ?6
+         WHERE id = ?1",
     )?
-    .execute(params![id, name, cron, next.map(time::to_db), time::now_db()])?;
+    .execute(params![id, name, cron, t.next.map(time::to_db), time::now_db(), t.enabled])?;
     Ok(())
 }
 
