@@ -189,5 +189,5 @@ def page_through(page, total, size=25):
         expect(page.locator(".pager .range")).to_have_text(f"{(n - 1) * size + 1}–{min(n * size, total)} of {total}")
         seen += page.locator("tbody tr").count()
         if n < pages:
-            page.get_by_role("button", name="Next").click()
+            page.get_by_role("button", name="Next", exact=True).click()
     assert seen == total, f"{seen} rows seen of {total}"
