@@ -1,6 +1,7 @@
 """Sign-on: the organization's sign-in providers and settings, and meshcloud's OAuth clients."""
 
 import re
+import uuid
 
 from playwright.sync_api import expect
 
@@ -66,11 +67,49 @@ def test_sign_in_providers(page, api):
     expect(page.locator(".empty-state")).to_be_visible()
 
 
+def org_admin(api, org):
+    """A new user who is an organization admin of `org` but no provider admin; (e-mail, password)."""
+    email, password = f"admin-{uuid.uuid4().hex[:8]}@example.org", "org-admin-password-1"
+    user = api.post(f"/api/v1/organizations/{org}/users", {"spec": {"subject": email, "state": "active", "groupIDs": []}})
+    api.put(f"/api/meshcloud/users/{user['metadata']['id']}/password", {"newPassword": password})
+    api.put(f"/api/identity/orgs/{org}/roles", [{"user_id": user["metadata"]["id"], "roleNames": ["organization admin"]}])
+    return email, password
+
+
+def test_domain_claim(page, api):
+    org = api.org()
+    email, password = org_admin(api, org)
+    sign_in(page, org, email, password)
+    open_page(page, "/sign-in", "Sign-in providers")
+    expect(page.get_by_label("Domain", exact=True)).to_be_editable()
+
+    # Bad input: refused under the field.
+    page.get_by_label("Domain", exact=True).fill("not a domain")
+    page.get_by_role("button", name="Save sign-in settings").click()
+    expect(page.locator(".field.invalid .field-error")).to_contain_text("domain")
+
+    # An organization admin claims a new domain; the DNS record to publish is shown.
+    domain = f"claim-{uuid.uuid4().hex[:8]}.example.com"
+    page.get_by_label("Domain", exact=True).fill(domain)
+    page.get_by_role("button", name="Save sign-in settings").click()
+    toast(page, f"{domain} is claimed.")
+    claim = page.get_by_role("status", name="Domain claim")
+    expect(claim).to_contain_text(f"_meshcloud-challenge.{domain}")
+    expect(claim).to_contain_text("meshcloud-domain-verification=")
+    shot(page, "sign-in-claim")
+    claims = api.get(f"/api/meshcloud/orgs/{org}/domain-claims")
+    assert domain in str(claims), claims
+    claim.get_by_role("button", name="Done").click()
+    expect(claim).to_have_count(0)
+
+
 def test_oauth_clients(page, api):
-    prefix = f"seed-{page.view}"
+    prefix = f"seed-{uuid.uuid4().hex[:6]}"
     for i in range(61):
         api.post("/api/meshcloud/oauth/clients", {"name": f"{prefix}-{i:02}", "redirectUris": [f"https://app{i:02}.example.com/cb"]})
-    sign_in(page, api.org())
+    org = api.org()
+    api.post(f"/api/v1/organizations/{org}/serviceaccounts", {"metadata": {"name": "ci-bot"}, "spec": {"groupIDs": []}})
+    sign_in(page, org)
     open_page(page, "/oauth-clients", "OAuth clients")
 
     # The API answers every client at once; the page pages them, 25 at a time.
@@ -99,8 +138,10 @@ def test_oauth_clients(page, api):
     page.get_by_placeholder("Search clients").fill(name)
     expect(row(page, name)).to_contain_text("https://portal.example.com/cb")
 
-    # Edit: a second redirect URI, and trusted.
+    # Edit: a second redirect URI, the organization's service account, and trusted.
     row_action(page, name, "Edit")
+    panel(page).get_by_label("Service account").fill("ci")
+    panel(page).get_by_role("option", name=re.compile("ci-bot")).click()
     expect(panel(page).get_by_label("Redirect URIs")).to_have_value("https://portal.example.com/cb")
     panel(page).get_by_label("Redirect URIs").fill("https://portal.example.com/cb\nhttps://portal.example.com/cb2")
     panel(page).get_by_label("Trusted", exact=False).check()
@@ -108,6 +149,7 @@ def test_oauth_clients(page, api):
     toast(page, f"OAuth client {name} saved.")
     expect(row(page, name)).to_contain_text("https://portal.example.com/cb2")
     expect(row(page, name).locator(".badge", has_text="trusted")).to_be_visible()
+    expect(row(page, name)).to_contain_text("ci-bot")
 
     # A new secret, after a confirmation; shown once.
     row_action(page, name, "New secret")
