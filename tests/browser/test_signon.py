@@ -3,6 +3,7 @@
 import re
 import uuid
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import confirm, open_page, panel, page_through, row, row_action, shot, sign_in, toast
@@ -103,10 +104,17 @@ def test_domain_claim(page, api):
     expect(claim).to_have_count(0)
 
 
-def test_oauth_clients(page, api):
+@pytest.fixture(scope="module")
+def seeded_clients(api):
+    """61 OAuth clients (installation-wide, so seeded once for both views); their name prefix."""
     prefix = f"seed-{uuid.uuid4().hex[:6]}"
     for i in range(61):
         api.post("/api/meshcloud/oauth/clients", {"name": f"{prefix}-{i:02}", "redirectUris": [f"https://app{i:02}.example.com/cb"]})
+    return prefix
+
+
+def test_oauth_clients(page, api, seeded_clients):
+    prefix = seeded_clients
     org = api.org()
     api.post(f"/api/v1/organizations/{org}/serviceaccounts", {"metadata": {"name": "ci-bot"}, "spec": {"groupIDs": []}})
     sign_in(page, org)
