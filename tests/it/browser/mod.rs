@@ -10,6 +10,7 @@ use crate::support::*;
 // One file per area, each running its suite file(s).
 mod ops;
 mod pages;
+mod signon;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/browser");
 

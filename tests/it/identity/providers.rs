@@ -111,3 +111,28 @@ async fn global_providers_are_listed_to_all_and_managed_by_provider_admins() {
     assert_eq!(w.admin.delete(&format!("{admin_path}/{id}")).await.status, 204);
     assert_eq!(w.dave.get("/api/v1/oauth2providers").await.expect(200), json!([]));
 }
+
+/// A refused provider name is the provider's, said so: the sign-in page shows
+/// the organization too, and a bare "metadata.name" read as its name.
+#[tokio::test]
+async fn a_bad_provider_name_is_blamed_on_the_provider() {
+    let w = world().await;
+    let path = providers(&w.org_a);
+    let ok = w.alice.post(&path, body("corp", "https://idp.example.com", None)).await.expect(201);
+    let id = ok["metadata"]["id"].as_str().expect("id").to_string();
+    for r in [
+        w.alice.post(&path, body("Corporate SSO", "https://idp.example.com", None)).await,
+        w.alice.put(&format!("{path}/{id}"), body("-corp", "https://idp.example.com", None)).await,
+        w.admin.post("/api/meshcloud/oauth2providers", body("a b", "https://idp.example.com", None)).await,
+    ] {
+        assert_eq!(r.status, 400, "{}", r.text);
+        let said = r.json();
+        let text = said["error_description"].as_str().or(said["message"].as_str()).unwrap_or_default().to_string();
+        assert!(text.starts_with("metadata.name (the provider's name) must be 1-63"), "{text}");
+    }
+    let list = w.alice.get(&path).await.expect(200);
+    assert_eq!(
+        strs(&json!(list.as_array().expect("list").iter().map(|p| &p["metadata"]).collect::<Vec<_>>()), "name"),
+        ["corp"]
+    );
+}

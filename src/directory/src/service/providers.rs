@@ -24,6 +24,14 @@ struct Checked {
 }
 
 fn check(body: ProviderWrite) -> AppResult<Checked> {
+    // The rule's own message says only "metadata.name", which on a page about
+    // an organization's sign-in reads as the organization's name.
+    if crate::model::resource_name(&body.metadata.name).is_err() {
+        return Err(AppError::validation(
+            "metadata.name (the provider's name) must be 1-63 letters, digits, '-', '_' or '.', \
+             starting and ending with a letter or digit",
+        ));
+    }
     let meta = body.metadata.check()?;
     let issuer = body.spec.issuer.trim().to_string();
     let parsed = url::Url::parse(&issuer).map_err(|_| AppError::validation("spec.issuer must be an http(s) URL"))?;
