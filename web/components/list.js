@@ -127,7 +127,7 @@ export function ListPage({ label, columns, load, rowKey = (r) => r.id, search = 
 
   return html`<div class="list" aria-label=${label}>
     <div class="list-tools">
-      ${search && html`<input type="search" class="search" placeholder=${typeof search === "string" ? search : "Search"} aria-label=${`Search ${label || ""}`.trim()}
+      ${search && html`<input type="search" class="search" placeholder=${typeof search === "string" ? search : "Search"} aria-label=${typeof search === "string" ? search : `Search ${label || ""}`.trim()}
         value=${text} onInput=${(e) => setText(e.target.value)} />`}
       ${filters.map((f) => html`<label class="inline filter" key=${f.name}>${f.label}
         <select value=${filterValues[f.name]} onChange=${(e) => setQuery({ [prefix + f.name]: e.target.value, [`${prefix}page`]: null })}>
