@@ -17,7 +17,8 @@ import { useLoad } from "../lib/load.js";
 
 const orgPath = (rest) => `/api/identity/orgs/${seg(session.orgId)}${rest}`;
 const PROVIDER_ADMIN = "admin";
-const STATUSES = ["active", "pending", "suspended"];
+// The account's status (membership states belong to the Identity face).
+const STATUSES = ["active", "pending", "inactive"];
 
 const fullName = (u) => [u.first_name, u.last_name].filter(Boolean).join(" ");
 
