@@ -67,8 +67,12 @@ fn same_name_free(c: &Conn, org: &OrgRow, name: &str, renamed: Option<&RoleRow>)
         .filter(|r| renamed.is_none_or(|me| me.id != r.id))
         .find(|r| fold(&r.role_name) == folded);
     match taken {
-        Some(b) if b.builtin() => Err(AppError::conflict(format!("role_name '{}' is taken by a built-in role", b.role_name))),
-        Some(r) => Err(AppError::conflict(format!("role_name '{}' is taken by another role of the organization", r.role_name))),
+        Some(b) if b.builtin() => {
+            Err(AppError::conflict(format!("role_name '{}' is taken by a built-in role", b.role_name)))
+        }
+        Some(r) => {
+            Err(AppError::conflict(format!("role_name '{}' is taken by another role of the organization", r.role_name)))
+        }
         None => Ok(()),
     }
 }
