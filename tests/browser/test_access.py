@@ -203,7 +203,16 @@ def test_roles(page, api):
     p.locator("tbody tr", has_text="events.events.read").get_by_role("button", name="Take out").click()
     confirm_over_panel(page)
     expect(p.locator(".empty-state")).to_be_visible()
-    p.get_by_role("button", name="Back to keychains").click()
+    # Rename the organization's keychain, then delete it.
+    p.locator("summary", has_text="Rename or delete").click()
+    p.get_by_label("Keychain name").fill("auditing books")
+    p.get_by_role("button", name="Rename").click()
+    toast(page, "Keychain renamed to auditing books.")
+    expect(p.get_by_role("heading", name="Keys of auditing books")).to_be_visible()
+    p.get_by_role("button", name="Delete keychain").click()
+    confirm_over_panel(page)
+    toast(page, "Keychain auditing books deleted.")
+    expect(p.locator("tbody tr", has_text="auditing")).to_have_count(0)
     p.locator("tbody tr", has_text="Member").get_by_role("button", name="Unassign").click()
     confirm_over_panel(page)
     toast(page, "Keychain Member unassigned.")
@@ -367,11 +376,12 @@ def test_service_accounts(page, api):
     # Edit its teams.
     page.get_by_label("Search service accounts").fill("ci-runner")
     row_action(page, "ci-runner", "Edit")
+    panel(page).get_by_label("Name").fill("ci-runner-1")
     panel(page).get_by_label("deployers").check()
     panel(page).get_by_role("button", name="Save").click()
-    toast(page, "Service account ci-runner saved.")
-    expect(row(page, "ci-runner")).to_contain_text("deployers")
-    acc = [a for a in api.get(f"/api/v1/organizations/{org}/serviceaccounts") if a["metadata"]["name"] == "ci-runner"][0]
+    toast(page, "Service account ci-runner-1 saved.")
+    expect(row(page, "ci-runner-1")).to_contain_text("deployers")
+    acc = [a for a in api.get(f"/api/v1/organizations/{org}/serviceaccounts") if a["metadata"]["name"] == "ci-runner-1"][0]
     assert acc["spec"]["groupIDs"] == [team]
 
     # Rotate: a new token, shown once.
@@ -383,7 +393,7 @@ def test_service_accounts(page, api):
     # Delete.
     row_action(page, "ci-runner", "Delete")
     confirm(page)
-    toast(page, "Service account ci-runner deleted.")
+    toast(page, "Service account ci-runner-1 deleted.")
     expect(page.locator(".empty-state")).to_be_visible()
 
     # A member who may read but not manage service accounts sees the list only.

@@ -61,10 +61,22 @@ function AddWith({ id, label, button, search, add }) {
   </form>`;
 }
 
-function KeychainKeys({ keychain, onBack }) {
+function KeychainKeys({ keychain: initial, onBack }) {
   const [reload, setReload] = useState(0);
+  const [keychain, setKeychain] = useState(initial);
   const mayEdit = keychain.owner !== NIL_UUID && can("identity.keychains.manage");
   const path = `/api/auth/keychains/${seg(keychain.id)}`;
+  const removeKeychain = async () => {
+    if (!(await confirmAction({ title: "Delete keychain", message: `Delete keychain "${keychain.name}"? Every role holding it loses its keys.` }))) return;
+    try {
+      await api("DELETE", path);
+      toast(`Keychain ${keychain.name} deleted.`);
+      await changed();
+      onBack();
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  };
   const remove = async (k) => {
     if (!(await confirmAction({ title: "Take key out", message: `Take ${keyName(k)} out of keychain "${keychain.name}"? Everyone holding it through a role loses it.`, confirmLabel: "Take out" }))) return;
     try {
@@ -78,6 +90,15 @@ function KeychainKeys({ keychain, onBack }) {
   };
   return html`<${Section} title=${`Keys of ${keychain.name}`} actions=${html`<button type="button" class="secondary small" onClick=${onBack}>Back to keychains</button>`}>
     ${keychain.owner === NIL_UUID && html`<p class="muted">A built-in keychain: its keys cannot be changed.</p>`}
+    ${mayEdit && html`<details class="more">
+      <summary>Rename or delete this keychain</summary>
+      <${Form} key=${keychain.name} fields=${[{ name: "name", label: "Keychain name", required: true, maxlength: 255 }]} inline
+        initial=${{ name: keychain.name }} submitLabel="Rename"
+        toastText=${(k, v) => `Keychain renamed to ${v.name.trim()}.`}
+        onSubmit=${(v) => api("PUT", path, { name: v.name.trim() })}
+        onSaved=${(k, v) => setKeychain({ ...keychain, name: k && k.name ? k.name : v.name.trim() })} />
+      <div class="buttons"><button type="button" class="danger" onClick=${removeKeychain}>Delete keychain</button></div>
+    </details>`}
     ${mayEdit && html`<${AddWith} id="keychain-add-key" label="Add a key" button="Add key"
       search=${searchList("/api/auth/keys", "keys", (k) => ({ value: k.id, label: keyName(k), detail: k.description }))}
       add=${async (p) => {

@@ -51,8 +51,8 @@ function AccountForm({ account, groups, onSaved, onCancel }) {
   const known = new Set((groups || []).map((g) => g.metadata.id));
   const kept = ticked.filter((id) => !known.has(id));
   const fields = [
-    { name: "name", label: "Name", required: true, maxlength: 63, disabled: Boolean(account), aliases: ["metadata.name"],
-      help: account ? "The name cannot be changed." : "1–63 letters, digits, - _ . starting and ending with a letter or digit." },
+    { name: "name", label: "Name", required: true, maxlength: 63, aliases: ["metadata.name"],
+      help: "1–63 letters, digits, - _ . starting and ending with a letter or digit." },
     { name: "description", label: "Description", type: "textarea", rows: 2, maxlength: 5000, aliases: ["metadata.description"] },
     groups
       ? { name: "groups", label: "Teams", type: "choices", aliases: ["groupids", "spec.groupids", "group"], options: groups.map((g) => ({ value: g.metadata.id, label: g.metadata.name })) }
