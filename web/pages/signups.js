@@ -50,7 +50,7 @@ export default function SignupsPage() {
   };
 
   return html`<${PageHead} title="Sign-up requests" intro="People who asked for an account. Approving creates it (with the password given in the request, if any) and adds it to the organization the request names." />
-    <${ListPage} label="Sign-up requests" search="Search requests" reload=${reload} highlight=${highlight}
+    <${ListPage} label="Sign-up requests" search="Search sign-up requests" reload=${reload} highlight=${highlight}
       load=${layer5List(PATH, "data", (f) => ({ filter: f.status || undefined }))}
       defaults=${{ sort: "created_at", dir: "desc" }}
       filters=${[{ name: "status", label: "Status", options: STATUSES.map((s) => ({ value: s })) }]}
