@@ -40,8 +40,12 @@ export const isProviderAdmin = () => Boolean(session.user && (session.user.role_
 export const currentOrg = () => session.orgs.find((o) => o.id === session.orgId) || null;
 
 async function loadPerms() {
-  session.perms = new Set();
-  if (!session.orgId) return;
+  if (!session.orgId) {
+    session.perms = new Set();
+    return;
+  }
+  // Replaced only once the answer is in: a render while it is on its way
+  // (refreshPerms after an edit) still sees the keys held before.
   const page = await api("GET", `/api/identity/orgs/${seg(session.orgId)}/users/keys?pagesize=all`);
   session.perms = new Set(page.keys.map((k) => `${k.category}.${k.subcategory}.${k.function}`));
 }
@@ -55,6 +59,7 @@ export async function refreshOrgs() {
 
 /** Makes `orgId` the organization every page works in (and, with `remember`, the stored preference). */
 export async function selectOrg(orgId, remember = true) {
+  if ((orgId || null) !== session.orgId) session.perms = new Set();
   session.orgId = orgId || null;
   if (remember && orgId) await api("PUT", "/api/identity/users/preferences", { selectedOrganization: orgId });
   await refreshOrgs();

@@ -8,6 +8,7 @@
 use crate::support::*;
 
 // One file per area, each running its suite file(s).
+mod access;
 mod ops;
 mod pages;
 mod signon;

@@ -115,7 +115,9 @@ async fn add_and_remove_members() {
     assert!(again.text.contains("already a member"), "{}", again.text);
 
     w.admin.post_empty(&format!("{base}/{}", uuid::Uuid::now_v7())).await.assert_l5_error(404, L5_NOT_FOUND);
-    w.admin.post_empty(&format!("{base}/nobody@nowhere.example")).await.assert_l5_error(404, L5_NOT_FOUND);
+    let nobody = w.admin.post_empty(&format!("{base}/nobody@nowhere.example")).await;
+    nobody.assert_l5_error(404, L5_NOT_FOUND);
+    assert!(nobody.text.ends_with("no account has this e-mail address or id"), "says what is missing: {}", nobody.text);
     w.carol.post_empty(&format!("{base}/{}", w.admin_id)).await.assert_l5_error(401, L5_UNAUTHORIZED);
 
     // Leaving the org also leaves its teams.

@@ -594,3 +594,21 @@ async fn role_names_that_look_alike_conflict() {
     let names = role_names(&w.carol, &base).await;
     assert_eq!(names, sorted(&["admin", "AUDITOR", "Caf\u{e9}", "organization admin", "user", "workspace admin"]));
 }
+
+/// A refused name says which field it is about, so a form can show the
+/// reason under the name.
+#[tokio::test]
+async fn a_taken_role_name_names_the_field() {
+    let w = world().await;
+    let base = roles_path(&w.org_a);
+    w.alice.create_role(&w.org_a, "Auditor").await;
+    for (name, says) in [
+        ("Organization-Admin", "role_name 'organization admin' is taken by a built-in role"),
+        ("member", "role_name 'member' is the former name of the built-in role 'user'"),
+        ("AUDITOR", "role_name 'Auditor' is taken by another role of the organization"),
+    ] {
+        let r = w.alice.post(&base, json!({"role_name": name, "description": ""})).await;
+        r.assert_l5_error(400, L5_BAD_REQUEST);
+        assert!(r.text.ends_with(says), "{name}: {}", r.text);
+    }
+}

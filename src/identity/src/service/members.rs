@@ -64,7 +64,11 @@ impl Identity {
         let p = p.clone();
         self.commit(move |c| {
             let org = Self::org_for(c, &p, org, Perm::MembersAdd)?;
-            let u = users::by_ref(c, &user)?.ok_or(AppError::NotFound)?;
+            // The caller may add accounts, so saying none matched discloses nothing more;
+            // the reference's wording leads, for clients that match on it.
+            const NO_ACCOUNT: AppError =
+                AppError::NotFoundAs("Result not found: no account has this e-mail address or id");
+            let u = users::by_ref(c, &user)?.ok_or(NO_ACCOUNT)?;
             let member =
                 roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
             must_hold(&p, org.uuid, roles::perms(c, member.id)?)?;

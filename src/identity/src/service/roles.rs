@@ -60,15 +60,19 @@ fn fold(name: &str) -> String {
 fn same_name_free(c: &Conn, org: &OrgRow, name: &str, renamed: Option<&RoleRow>) -> AppResult<()> {
     let folded = fold(name);
     if let Some((old, new)) = roles::FORMER_NAMES.iter().find(|(old, _)| fold(old) == folded) {
-        return Err(AppError::conflict(format!("'{old}' is the former name of the built-in role '{new}'")));
+        return Err(AppError::conflict(format!("role_name '{old}' is the former name of the built-in role '{new}'")));
     }
     let taken = roles::usable(c, org.id)?
         .into_iter()
         .filter(|r| renamed.is_none_or(|me| me.id != r.id))
         .find(|r| fold(&r.role_name) == folded);
     match taken {
-        Some(b) if b.builtin() => Err(AppError::conflict(format!("'{}' is a built-in role", b.role_name))),
-        Some(r) => Err(AppError::conflict(format!("a role named '{}' already exists", r.role_name))),
+        Some(b) if b.builtin() => {
+            Err(AppError::conflict(format!("role_name '{}' is taken by a built-in role", b.role_name)))
+        }
+        Some(r) => {
+            Err(AppError::conflict(format!("role_name '{}' is taken by another role of the organization", r.role_name)))
+        }
         None => Ok(()),
     }
 }
