@@ -214,8 +214,8 @@ impl Identity {
                         .describe(format!("user {email} created")),
                 )?;
                 if let Some((org_uuid, org_admin)) = org {
-                    let org =
-                        orgs::by_uuid(c, org_uuid)?.ok_or_else(|| AppError::validation("no such organization"))?;
+                    let org = orgs::by_uuid(c, org_uuid)?
+                        .ok_or_else(|| AppError::validation("orgId: no such organization"))?;
                     crate::core::orgs::join(c, org.id, id, crate::core::orgs::MemberState::Active)?;
                     let name = if org_admin { roles::ORG_ADMIN } else { roles::MEMBER };
                     let role =
