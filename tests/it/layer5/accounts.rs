@@ -119,3 +119,28 @@ async fn bad_input_and_taken_addresses_are_refused() {
     assert!(msg.starts_with("email"), "{msg}");
     meshcloud_error(&admin.post(PATH, json!({"email": ADMIN_EMAIL})).await, 409, "conflict");
 }
+
+#[tokio::test]
+async fn provider_admins_list_every_account_with_its_address() {
+    let s = Server::start().await;
+    let admin = s.admin().await;
+    let org = admin.create_org(json!({"name": "acme"})).await;
+    let (_, org_admin) = s.user("boss@example.com", Some((&org, true))).await;
+    for i in 0..12 {
+        admin
+            .post(PATH, json!({"email": format!("listed{i:02}@example.com"), "firstName": "Listed"}))
+            .await
+            .expect(201);
+    }
+    meshcloud_error(&org_admin.get(PATH).await, 403, "forbidden");
+    meshcloud_error(&s.anon().get(PATH).await, 401, "unauthenticated");
+
+    let page = admin.get(&format!("{PATH}?search=listed&pagesize=5&page=2&order=email")).await.expect(200);
+    assert_eq!(page["total_count"], 12, "{page}");
+    let emails: Vec<&str> = page["users"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+    assert_eq!(emails, ["listed10@example.com", "listed11@example.com"], "the addresses, not hidden ones");
+    let first = &admin.get(&format!("{PATH}?search=boss")).await.expect(200)["users"][0];
+    assert_eq!(first["email"], "boss@example.com");
+    assert_eq!(first["provider_admin"], false);
+    assert!(first["created_at"].as_str().is_some(), "{first}");
+}

@@ -4,9 +4,11 @@
 //! another's.
 
 use meshcloud_kernel::AppError;
-use meshcloud_kernel::http::types::Text;
+use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::types::{Text, Time};
+use meshcloud_kernel::layer5_page;
 use poem::Request;
-use poem_openapi::param::Path;
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
@@ -17,6 +19,7 @@ use crate::Identity;
 use crate::password::Passwords;
 use crate::service::passwords::Target;
 use crate::service::users::CreateUser;
+use crate::store::users::{self, UserRow};
 
 pub struct PasswordsApi {
     pub identity: Identity,
@@ -67,6 +70,41 @@ pub struct CreatedAccount {
     pub password: String,
 }
 
+/// An account as provider admins list them: with its address.
+#[derive(Debug, Clone, Object)]
+pub struct Account {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// `meshcloud`, or the upstream provider it signs in through.
+    pub provider: String,
+    pub status: String,
+    pub provider_admin: bool,
+    /// Absent until the first sign-in.
+    #[oai(skip_serializing_if_is_none)]
+    pub last_login_time: Option<Time>,
+    pub created_at: Time,
+}
+
+impl From<UserRow> for Account {
+    fn from(u: UserRow) -> Self {
+        Account {
+            id: u.uuid,
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            provider: u.provider,
+            status: u.status,
+            provider_admin: u.is_provider_admin,
+            last_login_time: u.last_login_time.map(Time),
+            created_at: Time(u.created_at),
+        }
+    }
+}
+
+layer5_page!(AccountsPage, "users", Account);
+
 #[derive(ApiResponse)]
 pub enum AccountCreated {
     /// Created.
@@ -97,6 +135,26 @@ impl PasswordsApi {
         let PasswordChange { old_password, new_password } = body.0;
         self.identity.change_password(auth.principal(), old_password.0, new_password.0, &ip).await?;
         Ok(PasswordSet::NoContent)
+    }
+
+    /// List every account
+    ///
+    /// For provider admins (403 otherwise), with their e-mail addresses, which
+    /// the public directory (`GET /api/users`) hides. Layer5 paging: `page`,
+    /// `pagesize`, `search` (address and names), `order`.
+    #[oai(path = "/users", method = "get")]
+    async fn list(
+        &self,
+        auth: Auth,
+        page: Query<Option<String>>,
+        pagesize: Query<Option<String>>,
+        search: Query<Option<String>>,
+        order: Query<Option<String>>,
+    ) -> Result<Json<AccountsPage>, AppError> {
+        let paging =
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &users::ORDER_FIELDS);
+        let result = self.identity.accounts(auth.principal(), paging.request.clone()).await?;
+        Ok(Json(AccountsPage::new(&paging, result.map(Account::from))))
     }
 
     /// Create a user

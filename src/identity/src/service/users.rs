@@ -183,6 +183,18 @@ impl Identity {
             .await
     }
 
+    /// Every account of the installation, with its address: for provider
+    /// admins, who create and reset them (the public directory hides addresses).
+    pub async fn accounts(
+        &self,
+        p: &Principal,
+        req: meshcloud_kernel::page::PageRequest,
+    ) -> AppResult<meshcloud_kernel::page::Page<UserRow>> {
+        p.require_provider_admin()?;
+        let viewer = Some((p.user, true));
+        self.db().read(move |c| users::list(c, &users::Who::Public { viewer, status: None }, &req)).await
+    }
+
     /// Creates a user (operators: CLI, bootstrap; later the invitation flows).
     pub async fn create_user(&self, actor: Option<&Principal>, u: CreateUser) -> AppResult<UserRow> {
         if let Some(a) = actor {
