@@ -37,6 +37,12 @@ impl Passwords {
         Passwords { permits: Arc::new(Semaphore::new(concurrency.max(1))), wait, memory: memory::Pool::new(idle) }
     }
 
+    /// A password an operator hands over once (a new account, a reset); its
+    /// owner changes it after signing in.
+    pub fn generate() -> String {
+        meshcloud_kernel::crypto::random_secret(18)
+    }
+
     pub fn check_policy(password: &str) -> AppResult<()> {
         let n = password.chars().count();
         if n < MIN_PASSWORD_LEN {

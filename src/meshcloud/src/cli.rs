@@ -394,7 +394,7 @@ fn password_input(from_stdin: bool) -> Result<(String, bool), String> {
         std::io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
         Ok((s.trim_end_matches(['\n', '\r']).to_string(), false))
     } else {
-        Ok((meshcloud_kernel::crypto::random_secret(18), true))
+        Ok((meshcloud_identity::password::Passwords::generate(), true))
     }
 }
 

@@ -10,6 +10,7 @@ use crate::support::*;
 // One file per area, each running its suite file(s).
 mod access;
 mod ops;
+mod onboarding;
 mod pages;
 mod signon;
 

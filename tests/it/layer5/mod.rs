@@ -3,6 +3,7 @@
 //! invitations, sign-up, badges, profile, sessions, passwords and permissions.
 
 mod access_matrix;
+mod accounts;
 mod badges;
 mod domains;
 mod escalation;

@@ -1,10 +1,14 @@
-//! `/api/meshcloud/password` and `/api/meshcloud/users/{userId}/password`:
-//! changing one's own password, and a provider admin's reset of another's.
+//! `/api/meshcloud/password`, `/api/meshcloud/users` and
+//! `/api/meshcloud/users/{userId}/password`: changing one's own password, and
+//! a provider admin creating an account with a one-time password or resetting
+//! another's.
 
 use meshcloud_kernel::AppError;
-use meshcloud_kernel::http::types::Text;
+use meshcloud_kernel::http::layer5::paging;
+use meshcloud_kernel::http::types::{Text, Time};
+use meshcloud_kernel::layer5_page;
 use poem::Request;
-use poem_openapi::param::Path;
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
@@ -12,7 +16,10 @@ use super::Tag;
 use super::auth::Auth;
 use super::session::client_ip;
 use crate::Identity;
+use crate::password::Passwords;
 use crate::service::passwords::Target;
+use crate::service::users::CreateUser;
+use crate::store::users::{self, UserRow};
 
 pub struct PasswordsApi {
     pub identity: Identity,
@@ -35,6 +42,74 @@ pub struct PasswordReset {
     /// At least 8 characters, at most 1024 bytes.
     #[oai(rename = "newPassword")]
     pub new_password: Text,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename = "NewAccount")]
+pub struct NewAccount {
+    pub email: Text,
+    #[oai(rename = "firstName")]
+    pub first_name: Option<Text>,
+    #[oai(rename = "lastName")]
+    pub last_name: Option<Text>,
+    /// An organization the user joins at once.
+    #[oai(rename = "orgId")]
+    pub org_id: Option<uuid::Uuid>,
+    /// With `orgId`: as its admin (else as a member).
+    #[oai(rename = "orgAdmin")]
+    pub org_admin: Option<bool>,
+}
+
+/// The account made, with its password: the only time the password is shown.
+#[derive(Debug, Object)]
+#[oai(rename = "CreatedAccount")]
+pub struct CreatedAccount {
+    pub id: uuid::Uuid,
+    pub email: String,
+    /// Generated; hand it over once, the user changes it after signing in.
+    pub password: String,
+}
+
+/// An account as provider admins list them: with its address.
+#[derive(Debug, Clone, Object)]
+pub struct Account {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// `meshcloud`, or the upstream provider it signs in through.
+    pub provider: String,
+    pub status: String,
+    pub provider_admin: bool,
+    /// Absent until the first sign-in.
+    #[oai(skip_serializing_if_is_none)]
+    pub last_login_time: Option<Time>,
+    pub created_at: Time,
+}
+
+impl From<UserRow> for Account {
+    fn from(u: UserRow) -> Self {
+        Account {
+            id: u.uuid,
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            provider: u.provider,
+            status: u.status,
+            provider_admin: u.is_provider_admin,
+            last_login_time: u.last_login_time.map(Time),
+            created_at: Time(u.created_at),
+        }
+    }
+}
+
+layer5_page!(AccountsPage, "users", Account);
+
+#[derive(ApiResponse)]
+pub enum AccountCreated {
+    /// Created.
+    #[oai(status = 201)]
+    Created(Json<CreatedAccount>),
 }
 
 #[derive(ApiResponse)]
@@ -60,6 +135,51 @@ impl PasswordsApi {
         let PasswordChange { old_password, new_password } = body.0;
         self.identity.change_password(auth.principal(), old_password.0, new_password.0, &ip).await?;
         Ok(PasswordSet::NoContent)
+    }
+
+    /// List every account
+    ///
+    /// For provider admins (403 otherwise), with their e-mail addresses, which
+    /// the public directory (`GET /api/users`) hides. Layer5 paging: `page`,
+    /// `pagesize`, `search` (address and names), `order`.
+    #[oai(path = "/users", method = "get")]
+    async fn list(
+        &self,
+        auth: Auth,
+        page: Query<Option<String>>,
+        pagesize: Query<Option<String>>,
+        search: Query<Option<String>>,
+        order: Query<Option<String>>,
+    ) -> Result<Json<AccountsPage>, AppError> {
+        let paging =
+            paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &users::ORDER_FIELDS);
+        let result = self.identity.accounts(auth.principal(), paging.request.clone()).await?;
+        Ok(Json(AccountsPage::new(&paging, result.map(Account::from))))
+    }
+
+    /// Create a user
+    ///
+    /// For provider admins (403 otherwise). The account gets a generated
+    /// password, answered once; with `orgId` the user joins that organization
+    /// (as its admin with `orgAdmin`). A taken e-mail is 409. The same as
+    /// `meshcloud user create` from the shell.
+    #[oai(path = "/users", method = "post")]
+    async fn create(&self, auth: Auth, body: Json<NewAccount>) -> Result<AccountCreated, AppError> {
+        let NewAccount { email, first_name, last_name, org_id, org_admin } = body.0;
+        if org_admin.unwrap_or(false) && org_id.is_none() {
+            return Err(AppError::validation("orgAdmin needs orgId"));
+        }
+        let password = Passwords::generate();
+        let new = CreateUser {
+            email: email.0,
+            first_name: first_name.map(|t| t.0).unwrap_or_default(),
+            last_name: last_name.map(|t| t.0).unwrap_or_default(),
+            password: Some(password.clone()),
+            provider_admin: false,
+            org: org_id.map(|o| (o, org_admin.unwrap_or(false))),
+        };
+        let user = self.identity.create_user(Some(auth.principal()), new).await?;
+        Ok(AccountCreated::Created(Json(CreatedAccount { id: user.uuid, email: user.email, password })))
     }
 
     /// Set a user's password

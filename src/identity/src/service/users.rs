@@ -183,6 +183,18 @@ impl Identity {
             .await
     }
 
+    /// Every account of the installation, with its address: for provider
+    /// admins, who create and reset them (the public directory hides addresses).
+    pub async fn accounts(
+        &self,
+        p: &Principal,
+        req: meshcloud_kernel::page::PageRequest,
+    ) -> AppResult<meshcloud_kernel::page::Page<UserRow>> {
+        p.require_provider_admin()?;
+        let viewer = Some((p.user, true));
+        self.db().read(move |c| users::list(c, &users::Who::Public { viewer, status: None }, &req)).await
+    }
+
     /// Creates a user (operators: CLI, bootstrap; later the invitation flows).
     pub async fn create_user(&self, actor: Option<&Principal>, u: CreateUser) -> AppResult<UserRow> {
         if let Some(a) = actor {
@@ -214,8 +226,8 @@ impl Identity {
                         .describe(format!("user {email} created")),
                 )?;
                 if let Some((org_uuid, org_admin)) = org {
-                    let org =
-                        orgs::by_uuid(c, org_uuid)?.ok_or_else(|| AppError::validation("no such organization"))?;
+                    let org = orgs::by_uuid(c, org_uuid)?
+                        .ok_or_else(|| AppError::validation("orgId: no such organization"))?;
                     crate::core::orgs::join(c, org.id, id, crate::core::orgs::MemberState::Active)?;
                     let name = if org_admin { roles::ORG_ADMIN } else { roles::MEMBER };
                     let role =

@@ -104,7 +104,7 @@ pub fn insert(conn: &Connection, u: &NewUser<'_>) -> AppResult<(UserId, uuid::Uu
     )?
     .execute(params![uuid.to_string(), u.email, u.user_id, u.first_name, u.last_name, u.password_hash, u.provider_admin, now])
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::conflict("a user with this email or user_id already exists"),
+        AppError::Conflict(_) => AppError::conflict("email is taken: an account with this address exists"),
         other => other,
     })?;
     Ok((UserId(conn.last_insert_rowid()), uuid))
