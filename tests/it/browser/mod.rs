@@ -8,6 +8,7 @@
 use crate::support::*;
 
 // One file per area, each running its suite file(s).
+mod infra;
 mod pages;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/browser");
