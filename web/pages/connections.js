@@ -36,6 +36,16 @@ const KINDS = ["kubernetes", "meshery", "prometheus", "grafana", "gke", "aws", "
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 const credentialOf = (c) => (c && c.credential_id && c.credential_id !== NIL_UUID ? c.credential_id : "");
 
+// Credential names by id, read once each: the list shows a page's few
+// distinct credentials by name without loading every credential.
+const credentialNames = new Map();
+async function nameCredentials(rows, signal) {
+  if (!can("infra.credentials.read")) return;
+  const ids = [...new Set(rows.map(credentialOf).filter((id) => id && !credentialNames.has(id)))];
+  await Promise.all(ids.map((id) => api("GET", `/api/integrations/credentials/${seg(id)}`, undefined, { signal })
+    .then((k) => credentialNames.set(id, k.name), (err) => { if (err.name === "AbortError") throw err; credentialNames.set(id, "(not visible)"); })));
+}
+
 /** The organization's credentials for a picker, searched by the server. */
 const credentialSearch = async (text, signal) => {
   const page = await api("GET", `/api/integrations/credentials${query({ pagesize: 20, search: text, order: "name asc" })}`, undefined, { signal });
@@ -62,7 +72,7 @@ function fields(editing, credentialLabel) {
 
 function ConnectionForm({ editing, onSaved, onCancel }) {
   // Names of credentials picked in this form, to show the choice.
-  const [credentialLabel] = useState(() => ({ current: {} }));
+  const [credentialLabel] = useState(() => ({ current: Object.fromEntries(credentialNames) }));
   const initial = editing
     ? { name: editing.name, kind: editing.kind, type: editing.type, sub_type: editing.sub_type, status: editing.status,
       credential_id: credentialOf(editing), metadata: JSON.stringify(editing.metadata ?? {}, null, 2) }
@@ -129,6 +139,7 @@ export default function ConnectionsPage() {
     const common = { search, kind: filters.kind };
     const res = await api("GET", `/api/integrations/connections${query({ ...common, status: filters.status, page: page - 1, pagesize: size, order: sort ? `${sort} ${dir}` : undefined })}`, undefined, { signal });
     const all = filters.status ? await api("GET", `/api/integrations/connections${query({ ...common, pagesize: 1 })}`, undefined, { signal }) : res;
+    await nameCredentials(res.connections, signal);
     setSummary({ counts: all.statusSummary || {}, total: all.total_count });
     return { rows: res.connections, total: res.total_count };
   };
@@ -165,6 +176,7 @@ export default function ConnectionsPage() {
         { key: "kind", label: "Kind", sort: "kind" },
         { key: "type", label: "Type", sort: "type", render: (c) => `${c.type} / ${c.sub_type}` },
         { key: "status", label: "Status", sort: "status", render: (c) => html`<${Badge} value=${c.status} />` },
+        ...(can("infra.credentials.read") ? [{ key: "credential", label: "Credential", render: (c) => credentialNames.get(credentialOf(c)) || "" }] : []),
         { key: "environments", label: "Environments", render: (c) => (c.environments || []).map((e) => e.name).join(", ") },
         { key: "updated_at", label: "Updated", sort: "updated_at", render: (c) => when(c.updated_at) },
       ]}

@@ -121,7 +121,12 @@ async fn over_quota_writes_are_refused_and_change_nothing() {
     let clusters = |n: i64| json!([{"kind": "clusters", "committed": n, "reserved": 0}]);
 
     // Create: 3 > 2.
-    identity_error(&w.alice.post(&path, allocation("a", clusters(3))).await, 400, "invalid_request", Some(&over(3, 0, 2)));
+    identity_error(
+        &w.alice.post(&path, allocation("a", clusters(3))).await,
+        400,
+        "invalid_request",
+        Some(&over(3, 0, 2)),
+    );
     assert_eq!(w.alice.get(&format!("/api/v1/organizations/{}/allocations", w.org_a)).await.expect(200), json!([]));
     let a = w.alice.post(&path, allocation("a", clusters(1))).await.expect(201);
     let id = a["metadata"]["id"].as_str().expect("id").to_string();
@@ -139,7 +144,12 @@ async fn over_quota_writes_are_refused_and_change_nothing() {
     );
     let got = w.alice.get(&format!("{path}/{id}")).await.expect(200);
     assert_eq!(got["spec"]["allocations"], clusters(2), "the refused update changed nothing");
-    identity_error(&w.alice.post(&path, allocation("b", clusters(1))).await, 400, "invalid_request", Some(&over(3, 0, 2)));
+    identity_error(
+        &w.alice.post(&path, allocation("b", clusters(1))).await,
+        400,
+        "invalid_request",
+        Some(&over(3, 0, 2)),
+    );
 
     // Lowering the quota below what is allocated.
     let lower = json!({"quotas": [{"kind": "clusters", "quantity": 1}]});

@@ -79,9 +79,8 @@ pub fn ensure_within(
         .filter_map(|(kind, limit)| {
             let (c, r) = totals.get(kind).copied()?;
             let used = c.saturating_add(r);
-            (used > *limit).then(|| {
-                format!("{kind} would use {used} ({c} committed + {r} reserved), over the quota of {limit}")
-            })
+            (used > *limit)
+                .then(|| format!("{kind} would use {used} ({c} committed + {r} reserved), over the quota of {limit}"))
         })
         .collect();
     if over.is_empty() {
