@@ -153,6 +153,7 @@ def test_connections(page, api):
     # Edit keeps the metadata.
     row_action(page, "main cluster", "Edit")
     expect(panel(page).get_by_label("Metadata (a JSON object)")).to_have_value(re.compile("k8s.example.com"))
+    expect(panel(page).get_by_label("Status").locator("option")).to_have_text(["registered", "connected", "ignored", "disconnected", "not found"])
     panel(page).get_by_label("Name").fill("main cluster eu")
     panel(page).get_by_role("button", name="Save").click()
     toast(page, "Connection main cluster eu saved.")

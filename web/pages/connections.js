@@ -53,7 +53,8 @@ const credentialSearch = async (text, signal) => {
 };
 
 function fields(editing, credentialLabel) {
-  const statuses = editing ? [editing.status, ...NEXT[editing.status] || []] : INITIAL;
+  // "deleted" is left to Delete and Status, which ask first.
+  const statuses = editing ? [editing.status, ...(NEXT[editing.status] || []).filter((x) => x !== "deleted")] : INITIAL;
   return [
     { name: "name", label: "Name", required: true, maxlength: 255 },
     { name: "kind", label: "Kind", required: true, maxlength: 255, placeholder: "kubernetes" },
