@@ -191,3 +191,10 @@ def page_through(page, total, size=25):
         if n < pages:
             page.get_by_role("button", name="Next", exact=True).click()
     assert seen == total, f"{seen} rows seen of {total}"
+
+
+def confirm_over_panel(page):
+    """Confirms the confirmation dialog opened over a panel (the panel stays open)."""
+    expect(page.locator("dialog[open]")).to_have_count(2)
+    page.locator("dialog[open]").last.locator(".buttons button").first.click()
+    expect(page.locator("dialog[open]")).to_have_count(1)

@@ -11,6 +11,7 @@ use crate::support::*;
 mod access;
 mod ops;
 mod onboarding;
+mod infra;
 mod pages;
 mod signon;
 

@@ -111,11 +111,22 @@ async fn over_quota_writes_are_refused_and_change_nothing() {
     w.admin.put(&quotas(&w.org_a), json!({"quotas": [{"kind": "clusters", "quantity": 2}]})).await.expect(200);
     let p = project(&w, "web").await;
     let path = allocations(&w.org_a, &p);
-    let over = "allocation exceeded quota";
+    // The refusal says which kind is over, by how much, and the limit.
+    let over = |committed: i64, reserved: i64, quota: i64| {
+        format!(
+            "allocation exceeded quota: clusters would use {} ({committed} committed + {reserved} reserved), over the quota of {quota}",
+            committed + reserved
+        )
+    };
     let clusters = |n: i64| json!([{"kind": "clusters", "committed": n, "reserved": 0}]);
 
     // Create: 3 > 2.
-    identity_error(&w.alice.post(&path, allocation("a", clusters(3))).await, 400, "invalid_request", Some(over));
+    identity_error(
+        &w.alice.post(&path, allocation("a", clusters(3))).await,
+        400,
+        "invalid_request",
+        Some(&over(3, 0, 2)),
+    );
     assert_eq!(w.alice.get(&format!("/api/v1/organizations/{}/allocations", w.org_a)).await.expect(200), json!([]));
     let a = w.alice.post(&path, allocation("a", clusters(1))).await.expect(201);
     let id = a["metadata"]["id"].as_str().expect("id").to_string();
@@ -129,15 +140,20 @@ async fn over_quota_writes_are_refused_and_change_nothing() {
         &w.alice.put(&format!("{path}/{id}"), allocation("a", reserved)).await,
         400,
         "invalid_request",
-        Some(over),
+        Some(&over(2, 1, 2)),
     );
     let got = w.alice.get(&format!("{path}/{id}")).await.expect(200);
     assert_eq!(got["spec"]["allocations"], clusters(2), "the refused update changed nothing");
-    identity_error(&w.alice.post(&path, allocation("b", clusters(1))).await, 400, "invalid_request", Some(over));
+    identity_error(
+        &w.alice.post(&path, allocation("b", clusters(1))).await,
+        400,
+        "invalid_request",
+        Some(&over(3, 0, 2)),
+    );
 
     // Lowering the quota below what is allocated.
     let lower = json!({"quotas": [{"kind": "clusters", "quantity": 1}]});
-    identity_error(&w.admin.put(&quotas(&w.org_a), lower).await, 400, "invalid_request", Some(over));
+    identity_error(&w.admin.put(&quotas(&w.org_a), lower).await, 400, "invalid_request", Some(&over(2, 0, 1)));
     let q = w.alice.get(&quotas(&w.org_a)).await.expect(200);
     assert_eq!((kind(&q, "clusters")["quantity"].as_i64(), kind(&q, "clusters")["used"].as_i64()), (Some(2), Some(2)));
     let unknown = json!({"quotas": [{"kind": "widgets", "quantity": 1}]});

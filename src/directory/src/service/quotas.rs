@@ -72,8 +72,22 @@ pub fn ensure_within(
         t.0 = t.0.saturating_add(i.committed);
         t.1 = t.1.saturating_add(i.reserved);
     }
-    let over = limits.iter().any(|(kind, limit)| totals.get(kind).is_some_and(|(c, r)| c.saturating_add(*r) > *limit));
-    if over { Err(AppError::oauth("invalid_request", "allocation exceeded quota")) } else { Ok(()) }
+    // The reference's words first, then which kinds and by how much, so a
+    // person knows what to lower (or which quota to raise).
+    let mut over: Vec<String> = limits
+        .iter()
+        .filter_map(|(kind, limit)| {
+            let (c, r) = totals.get(kind).copied()?;
+            let used = c.saturating_add(r);
+            (used > *limit)
+                .then(|| format!("{kind} would use {used} ({c} committed + {r} reserved), over the quota of {limit}"))
+        })
+        .collect();
+    if over.is_empty() {
+        return Ok(());
+    }
+    over.sort();
+    Err(AppError::oauth("invalid_request", format!("allocation exceeded quota: {}", over.join("; "))))
 }
 
 /// The limits of the org as they stand, for an allocation write.

@@ -23,6 +23,8 @@ pub const STATUSES: [&str; 8] =
 /// connection is found (`discovered`), taken under management or passed over
 /// (`registered`, `ignored`), used (`connected`), paused (`maintenance`,
 /// `disconnected`), lost (`not found`), and finally `deleted`, which is final.
+/// The web UI offers only these changes: `NEXT` in web/pages/connections.js
+/// mirrors this table, so change both together.
 fn next(from: &str) -> &'static [&'static str] {
     match from {
         "discovered" => &["registered", "ignored", "not found"],
