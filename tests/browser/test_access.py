@@ -386,7 +386,7 @@ def test_service_accounts(page, api):
 
     # Rotate: a new token, shown once.
     row_action(page, "ci-runner", "Rotate token")
-    confirm(page)
+    confirm(page, closes_all=False)
     expect(panel(page).locator(".secret-value")).not_to_have_text(token)
     panel(page).get_by_role("button", name="Done").click()
 

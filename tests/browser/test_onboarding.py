@@ -195,9 +195,9 @@ def test_users(page, api, browser):
     sign_in(page)
     open_page(page, "/users", "Users")
     shot(page, "users")
-    page.get_by_label("Search Users").fill(tag)
+    page.get_by_label("Search by name or e-mail").fill(tag)
     page_through(page, 61)
-    page.get_by_label("Search Users").fill("")
+    page.get_by_label("Search by name or e-mail").fill("")
 
     # Create: a taken address is refused by the field; a new one shows its password once.
     page.get_by_role("button", name="Create user").first.click()
@@ -231,7 +231,7 @@ def test_users(page, api, browser):
     assert not problems, "\n".join(problems)
 
     # Reset: a generated password, shown once, works.
-    page.get_by_label("Search Users").fill(email)
+    page.get_by_label("Search by name or e-mail").fill(email)
     row_action(page, email, "Reset password")
     panel(page).get_by_role("button", name="Set password").click()
     toast(page, f"Password of {email} set")

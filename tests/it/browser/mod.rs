@@ -9,9 +9,9 @@ use crate::support::*;
 
 // One file per area, each running its suite file(s).
 mod access;
-mod ops;
-mod onboarding;
 mod infra;
+mod onboarding;
+mod ops;
 mod pages;
 mod signon;
 
