@@ -123,6 +123,8 @@ export function ListPage({ label, columns, load, rowKey = (r) => r.id, search = 
     }
     setRetry((n) => n + 1);
   };
+  // Cards on narrow screens have no column heads: sorting and select-all move to the tools.
+  const sortable = columns.filter((c) => c.sort);
   const cols = columns.length + (bulk.length ? 1 : 0) + (actions ? 1 : 0);
 
   return html`<div class="list" aria-label=${label}>
@@ -130,10 +132,21 @@ export function ListPage({ label, columns, load, rowKey = (r) => r.id, search = 
       ${search && html`<input type="search" class="search" placeholder=${typeof search === "string" ? search : "Search"} aria-label=${typeof search === "string" ? search : `Search ${label || ""}`.trim()}
         value=${text} onInput=${(e) => setText(e.target.value)} />`}
       ${filters.map((f) => html`<label class="inline filter" key=${f.name}>${f.label}
-        <select value=${filterValues[f.name]} onChange=${(e) => setQuery({ [prefix + f.name]: e.target.value, [`${prefix}page`]: null })}>
+        <select aria-label=${f.label} value=${filterValues[f.name]} onChange=${(e) => setQuery({ [prefix + f.name]: e.target.value, [`${prefix}page`]: null })}>
           <option value="">All</option>
           ${f.options.map((o) => html`<option value=${o.value}>${o.label ?? o.value}</option>`)}
         </select></label>`)}
+      ${sortable.length > 0 && html`<label class="inline narrow-only">Sort
+        <select aria-label="Sort by" value=${st.sort ? `${st.sort} ${st.dir}` : ""}
+          onChange=${(e) => { const [f, d] = e.target.value.split(" "); setQuery({ [`${prefix}sort`]: f || null, [`${prefix}dir`]: d || null, [`${prefix}page`]: null }); }}>
+          ${!st.sort && html`<option value="">Default</option>`}
+          ${sortable.flatMap((c) => [
+            html`<option value=${`${c.sort} asc`}>${c.label} ↑</option>`,
+            html`<option value=${`${c.sort} desc`}>${c.label} ↓</option>`,
+          ])}
+        </select></label>`}
+      ${bulk.length > 0 && rows.length > 0 && html`<label class="check narrow-only"><input type="checkbox" checked=${allOnPage}
+        onChange=${() => setSelected(allOnPage ? new Set() : new Set(rows.map(rowKey)))} /> Select all</label>`}
       <span class="spacer"></span>
       ${toolbar}
     </div>
