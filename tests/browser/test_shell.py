@@ -81,3 +81,50 @@ def test_unknown_page_and_theme_toggle(page):
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+
+
+def test_request_an_account_from_the_sign_in_page(page, api):
+    page.goto("/")
+    page.get_by_role("button", name="Request one").click()
+    page.get_by_label("E-mail").fill("newcomer@example.com")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Request an account").click()
+    expect(page.locator(".field-error")).to_contain_text("password")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_label("Message to the approver").fill("I joined the platform team")
+    page.get_by_role("button", name="Request an account").click()
+    expect(page.get_by_role("status").filter(has_text="Request sent")).to_be_visible()
+    shot(page, "sign-in-requested")
+    pending = api.get("/api/identity/users/request?search=newcomer")
+    assert [r["email"] for r in pending["data"]] == ["newcomer@example.com"], pending
+
+
+def test_many_organizations_are_switched_by_search(page, api):
+    names = [f"many {page.view} {i:02}" for i in range(16)]
+    for name in names:
+        api.org(name)
+    sign_in(page)
+    open_page(page, "/")
+    switcher = page.get_by_role("combobox", name="Organization")
+    switcher.fill(names[13])
+    page.get_by_role("listbox").get_by_role("option", name=names[13]).click()
+    expect(page.locator(".toast", has_text=f"Now working in {names[13]}.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("combobox", name="Organization")).to_have_attribute("placeholder", names[13])
+
+
+def test_navigation_groups_fold(page):
+    sign_in(page)
+    open_page(page, "/event-log", "Events")
+    if VIEWS[page.view][0] < 800:
+        page.get_by_role("button", name="Menu").click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="Infrastructure").click()
+    expect(nav.get_by_role("link", name="Environments")).to_have_count(0)
+    # The group of the current page stays open, and the choice survives a reload.
+    expect(nav.get_by_role("button", name="Operations")).to_have_attribute("aria-expanded", "true")
+    page.reload()
+    if VIEWS[page.view][0] < 800:
+        page.get_by_role("button", name="Menu").click()
+    expect(nav.get_by_role("button", name="Infrastructure")).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Escape")
