@@ -184,15 +184,17 @@ def row_action(page, text, action):
     row(page, text).get_by_role("button", name=action, exact=True).click()
 
 
-def page_through(page, total, size=25):
-    """Walks a list of `total` rows page by page and checks every row is reachable."""
+def page_through(page, total, size=25, within=None):
+    """Walks a list of `total` rows page by page and checks every row is
+    reachable; `within` names the list when a page has several."""
+    scope = within or page
     pages = -(-total // size)
     seen = 0
     for n in range(1, pages + 1):
-        expect(page.locator(".pager .range")).to_have_text(f"{(n - 1) * size + 1}–{min(n * size, total)} of {total}")
-        seen += page.locator("tbody tr").count()
+        expect(scope.locator(".pager .range")).to_have_text(f"{(n - 1) * size + 1}–{min(n * size, total)} of {total}")
+        seen += scope.locator("tbody tr").count()
         if n < pages:
-            page.get_by_role("button", name="Next", exact=True).click()
+            scope.get_by_role("button", name="Next", exact=True).click()
     assert seen == total, f"{seen} rows seen of {total}"
 
 

@@ -46,7 +46,7 @@ def section(page, label):
 def test_account(page, api):
     org = api.org()
     email, password = new_user(api, orgId=org)
-    sign_in(page, org, email, password)
+    csrf = sign_in(page, org, email, password)
     open_page(page, "/account", "Your account")
     expect(page.locator("#main").get_by_text(email).first).to_be_visible()
     shot(page, "account")
@@ -79,6 +79,13 @@ def test_account(page, api):
     toast(page, "Token ci pipeline revoked.")
     expect(secret).to_have_count(0)
     assert requests.get(f"{BASE}/api/identity/users/profile", headers={"Authorization": f"Bearer {value}"}, timeout=30).status_code == 401
+
+    # Many tokens: all reachable, page by page.
+    for i in range(61):
+        r = page.request.post(f"{BASE}/api/identity/tokens?name=seeded-{i:02}", headers={"X-CSRF-Token": csrf})
+        assert r.ok, r.text()
+    page.reload()
+    page_through(page, 61, size=10, within=section(page, "Security tokens"))
 
     # This browser's session is listed.
     expect(section(page, "Sessions").locator("tbody tr").first).to_be_visible()

@@ -31,6 +31,11 @@ fn available() -> bool {
 
 /// Runs one suite file of tests/browser against a fresh server.
 pub(crate) async fn suite(file: &str) {
+    suite_with(file, |_| {}).await;
+}
+
+/// `suite` on a server started with `tweak` applied to its configuration.
+pub(crate) async fn suite_with(file: &str, tweak: impl FnOnce(&mut meshcloud::config::Config)) {
     if !available() {
         assert!(std::env::var_os("CI").is_none(), "CI must install playwright, pytest and chromium (see .ci/run)");
         eprintln!(
@@ -40,7 +45,7 @@ pub(crate) async fn suite(file: &str) {
         eprintln!("*** pip install -r tests/browser/requirements.txt; apt-get install chromium ***\n");
         return;
     }
-    let s = Server::start().await;
+    let s = Server::start_with(tweak).await;
     let token = s.token_for(ADMIN_EMAIL, "browser tests").await;
     let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
     let mut cmd = std::process::Command::new("python3");
