@@ -23,6 +23,7 @@ export function Toasts() {
   const ref = useRef(null);
   useEffect(() => {
     listeners.add(set);
+    if (items !== list) set([...items]);
     return () => listeners.delete(set);
   }, []);
   // A modal panel sits in the browser's top layer; showing the toasts as a

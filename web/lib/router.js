@@ -17,9 +17,11 @@ export function navigate(to, { replace = false } = {}) {
 
 /** The current path and query; the component re-renders when either changes. */
 export function useLocation() {
-  const [, set] = useState(location.pathname + location.search);
+  const [seen, set] = useState(location.pathname + location.search);
   useEffect(() => {
     listeners.add(set);
+    // A navigation between the render and this effect is not missed.
+    if (location.pathname + location.search !== seen) set(location.pathname + location.search);
     return () => listeners.delete(set);
   }, []);
   return { path: location.pathname, query: new URLSearchParams(location.search) };

@@ -24,9 +24,12 @@ function changed() {
 }
 
 export function useSession() {
-  const [, setVersion] = useState(session.version);
+  const [seen, setVersion] = useState(session.version);
   useEffect(() => {
     listeners.add(setVersion);
+    // Effects run after the first paint: a change made in between (the
+    // session answer arriving first) would otherwise never be drawn.
+    if (session.version !== seen) setVersion(session.version);
     return () => listeners.delete(setVersion);
   }, []);
   return session;
