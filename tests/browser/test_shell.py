@@ -128,3 +128,16 @@ def test_navigation_groups_fold(page):
         page.get_by_role("button", name="Menu").click()
     expect(nav.get_by_role("button", name="Infrastructure")).to_have_attribute("aria-expanded", "false")
     page.keyboard.press("Escape")
+
+
+def test_the_session_answer_arriving_before_the_first_effects_is_drawn(page):
+    # Effects run after the first paint; here they are held back (no animation
+    # frames, the 35 ms fallback made long) so the session answer lands first.
+    # The sign-in form must still appear rather than "Loading…" for ever.
+    page.add_init_script(
+        "window.requestAnimationFrame = () => 0;"
+        "const later = window.setTimeout;"
+        "window.setTimeout = (f, ms, ...a) => later(f, ms === 35 ? 400 : ms, ...a);"
+    )
+    page.goto("/")
+    expect(page.get_by_label("E-mail")).to_be_visible()
