@@ -1,0 +1,6 @@
+//! Content: designs (Meshery's pattern documents) and what works on them —
+//! import from Kubernetes manifests, Compose files and Helm charts,
+//! relationship evaluation against the registered models, views, filters,
+//! the catalog and sharing.
+
+pub mod model;

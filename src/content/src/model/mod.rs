@@ -1,0 +1,6 @@
+//! The shapes this family stores and answers, following `@meshery/schemas`
+//! (v1beta1 pattern, component and relationship documents).
+
+pub mod design;
+
+pub use design::{Component, ComponentKind, Design, Relationship};
