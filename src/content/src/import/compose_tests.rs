@@ -222,3 +222,24 @@ volumes:
     let shared = &find(&design, "PersistentVolumeClaim", "shared").configuration;
     assert_eq!(shared["spec"]["accessModes"], json!(["ReadWriteOnce"]));
 }
+
+#[test]
+fn anchors_and_merge_keys_are_resolved() {
+    let file = b"x-common: &common
+  image: busybox:1.36
+  environment: {TZ: UTC}
+services:
+  one:
+    <<: *common
+    command: [sleep, \"1\"]
+  two:
+    <<: *common
+    image: busybox:latest
+";
+    let design = compose(file, "m").expect("converts");
+    let image = |name: &str| {
+        find(&design, "Deployment", name).configuration["spec"]["template"]["spec"]["containers"][0]["image"].clone()
+    };
+    assert_eq!((image("one"), image("two")), (json!("busybox:1.36"), json!("busybox:latest")));
+    assert_eq!(find(&design, "ConfigMap", "two-env").configuration["data"], json!({"TZ": "UTC"}));
+}

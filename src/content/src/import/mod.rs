@@ -43,6 +43,7 @@ use crate::model::design::{COMPONENT_SCHEMA_VERSION, DESIGN_SCHEMA_VERSION};
 use crate::model::{Component, ComponentKind, Design};
 use serde_json::{Map, Value, json};
 use std::fmt;
+use std::sync::LazyLock;
 
 /// The most objects (and YAML documents) one import may hold.
 pub const MAX_OBJECTS: usize = 5_000;
@@ -132,6 +133,11 @@ pub fn any(bytes: &[u8], file_name: &str, name: &str) -> Result<Design, ImportEr
 /// The reference to the built-in `kubernetes` model every converted object
 /// carries, in the schema's model shape (registrant: Meshery's GitHub).
 pub fn kubernetes_model() -> Map<String, Value> {
+    static MODEL: LazyLock<Map<String, Value>> = LazyLock::new(model_reference);
+    MODEL.clone()
+}
+
+fn model_reference() -> Map<String, Value> {
     let model = json!({
         "id": derived_id(&["model", "kubernetes", KUBERNETES_MODEL_VERSION]),
         "schemaVersion": "models.meshery.io/v1beta1",
