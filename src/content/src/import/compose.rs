@@ -153,7 +153,14 @@ fn convert(
     }
 
     let mut objects = Vec::new();
-    let env = pairs(spec.get("environment"), &format!("{at}.environment"))?;
+    let mut env: Vec<(String, String)> = Vec::new();
+    for (k, v) in pairs(spec.get("environment"), &format!("{at}.environment"))? {
+        // A variable given twice keeps its first place and its last value, as Compose reads it.
+        match env.iter_mut().find(|(seen, _)| *seen == k) {
+            Some(entry) => entry.1 = v,
+            None => env.push((k, v)),
+        }
+    }
     if !env.is_empty() {
         let cm_name = format!("{name}-env");
         let refs: Vec<Value> = env

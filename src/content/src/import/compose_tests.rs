@@ -165,13 +165,16 @@ fn ports_in_every_syntax() {
 
 #[test]
 fn names_are_made_dns_safe_and_build_only_services_take_their_name() {
-    let file = b"services:\n  My_App.v2:\n    build: .\n    tty: true\n    working_dir: /srv\n";
+    let file = b"services:\n  My_App.v2:\n    build: .\n    tty: true\n    working_dir: /srv\n    environment: [A=1, B=2, A=3]\n";
     let design = compose(file, "n").expect("converts");
     let deploy = find(&design, "Deployment", "my-app-v2");
     let container = &deploy.configuration["spec"]["template"]["spec"]["containers"][0];
     assert_eq!((container["image"].as_str(), container["workingDir"].as_str()), (Some("my-app-v2"), Some("/srv")));
     assert_eq!(container["tty"], true);
-    assert_eq!(design.components.len(), 1, "no ports, no environment: only the Deployment");
+    assert_eq!(container["env"].as_array().map(Vec::len), Some(2));
+    let env = &find(&design, "ConfigMap", "my-app-v2-env").configuration["data"];
+    assert_eq!(env, &json!({"A": "3", "B": "2"}));
+    assert_eq!(design.components.len(), 2, "no ports: no Service");
 }
 
 #[test]
