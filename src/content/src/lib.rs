@@ -3,4 +3,5 @@
 //! relationship evaluation against the registered models, views, filters,
 //! the catalog and sharing.
 
+pub mod import;
 pub mod model;
