@@ -3,4 +3,6 @@
 //! relationship evaluation against the registered models, views, filters,
 //! the catalog and sharing.
 
+pub mod evaluate;
 pub mod model;
+pub mod registry;
