@@ -76,7 +76,17 @@ pub fn evaluate(design: &Design, registry: &Registry, now: Timestamp) -> Evaluat
         })
         .collect();
 
-    let mut out = design.clone();
+    // Everything but the relationships is answered as it came.
+    let mut out = Design {
+        id: design.id.clone(),
+        name: design.name.clone(),
+        schema_version: design.schema_version.clone(),
+        version: design.version.clone(),
+        metadata: design.metadata.clone(),
+        components: design.components.clone(),
+        relationships: Vec::new(),
+        extra: design.extra.clone(),
+    };
     let mut actions = Vec::new();
     let mut kept = Vec::with_capacity(design.relationships.len() + inferred.len());
     let mut seen = HashSet::new();
@@ -193,7 +203,7 @@ fn model_name(model: &Map<String, Value>) -> Option<&str> {
 fn endpoint<'a>(rel: &'a Relationship, side: &str) -> &'a str {
     rel.selectors
         .first()
-        .and_then(|s| s.pointer(&format!("/allow/{side}/0/id")))
+        .and_then(|s| s.get("allow")?.get(side)?.get(0)?.get("id"))
         .and_then(Value::as_str)
         .unwrap_or_default()
 }
