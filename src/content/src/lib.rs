@@ -3,5 +3,7 @@
 //! relationship evaluation against the registered models, views, filters,
 //! the catalog and sharing.
 
+pub mod evaluate;
 pub mod import;
 pub mod model;
+pub mod registry;
