@@ -58,7 +58,8 @@ pub struct Component {
     /// `displayName`, `registrant`, `model.version`…).
     #[serde(default)]
     pub model: Map<String, Value>,
-    /// The object itself (for Kubernetes: apiVersion, kind, metadata, spec…).
+    /// The object itself without its type, which `component` holds (for
+    /// Kubernetes: metadata, spec, data… but not apiVersion and kind).
     #[serde(default)]
     pub configuration: Map<String, Value>,
     #[serde(default, skip_serializing_if = "Map::is_empty")]
