@@ -25,6 +25,7 @@ PAGES = {
     "/credentials": "Credentials",
     "/workspaces": "Workspaces",
     "/projects": "Projects",
+    "/designs": "Designs",
     "/event-log": "Events",
     "/schedules": "Schedules",
 }

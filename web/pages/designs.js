@@ -1,0 +1,165 @@
+// Designs: Meshery design documents of the organization — list, create from
+// a pasted document, rename and change visibility, clone, download, delete,
+// and a view that draws the design and lists its components and versions.
+
+import { html, useState } from "../lib/html.js";
+import { api, seg, layer5List } from "../lib/api.js";
+import { session, can } from "../lib/session.js";
+import { when } from "../lib/format.js";
+import { useLoad } from "../lib/load.js";
+import { ListPage } from "../components/list.js";
+import { Form } from "../components/form.js";
+import { Panel, confirmAction } from "../components/dialog.js";
+import { PageHead, RowActions, Section, Badge } from "../components/bits.js";
+import { DesignGraph } from "../components/graph.js";
+import { toast } from "../components/toast.js";
+
+const BASE = "/api/content/patterns";
+const VISIBILITY = ["private", "public", "published"].map((value) => ({ value }));
+
+const mine = (d) => session.user && d.user_id === session.user.id;
+const mayChange = (d) => can("content.designs.update") || (mine(d) && can("content.designs.create"));
+
+function DesignForm({ design, onSaved, onCancel }) {
+  const fields = [
+    { name: "name", label: "Name", required: true, maxlength: 255, aliases: ["patterndata.name"] },
+    { name: "visibility", label: "Visibility", type: "select", options: VISIBILITY,
+      help: "Private: you and the organization's admins. Public: the organization. Published: everyone signed in." },
+  ];
+  if (!design) {
+    fields.push({ name: "document", label: "Design document (YAML or JSON, optional)", type: "textarea", rows: 10, wide: true,
+      aliases: ["patterndata", "patterndata.patternfile", "patterndata.version", "patterndata.components"],
+      placeholder: "name: my design\ncomponents: []\nrelationships: []" });
+  }
+  return html`<${Form} fields=${fields}
+    initial=${design ? { name: design.name, visibility: design.visibility || "private" } : { visibility: "private" }}
+    submitLabel=${design ? "Save" : "Create design"}
+    toastText=${(d) => (design ? `Design ${d.name} saved.` : `Design ${d.name} created.`)}
+    onSubmit=${async (v) => {
+      const body = { name: v.name.trim(), visibility: v.visibility, save: true };
+      if (design) {
+        body.id = design.id;
+        const full = await api("GET", `${BASE}/${seg(design.id)}`);
+        body.patternData = full.patternFile;
+      } else if (v.document.trim()) {
+        body.patternData = { patternFile: v.document };
+      } else {
+        body.patternData = { name: body.name, components: [], relationships: [] };
+      }
+      return api("POST", BASE, body);
+    }}
+    onSaved=${onSaved} onCancel=${onCancel} />`;
+}
+
+function Components({ doc }) {
+  const comps = doc.components || [];
+  if (!comps.length) return html`<p class="muted">No components yet.</p>`;
+  return html`<div class="table-wrap"><table>
+    <thead><tr><th>Name</th><th>Kind</th><th>Version</th><th>Namespace</th><th>Model</th></tr></thead>
+    <tbody>${comps.map((c) => html`<tr key=${c.id}>
+      <td data-label="Name">${c.displayName}</td>
+      <td data-label="Kind">${c.component?.kind}</td>
+      <td data-label="Version">${c.component?.version}</td>
+      <td data-label="Namespace">${c.configuration?.metadata?.namespace || ""}</td>
+      <td data-label="Model">${c.model?.displayName || c.model?.name || ""}</td>
+    </tr>`)}</tbody>
+  </table></div>`;
+}
+
+function DesignView({ id }) {
+  const [shown, setShown] = useState(null);
+  const design = useLoad((signal) => api("GET", `${BASE}/${seg(id)}`, undefined, { signal }), [id]);
+  const version = useLoad((signal) => (shown ? api("GET", `${BASE}/${seg(id)}/versions/${seg(shown)}`, undefined, { signal }) : Promise.resolve(null)), [id, shown]);
+  if (design.error) return html`<p class="error" role="alert">${design.error.message}</p>`;
+  if (!design.data) return html`<p class="muted">Loading…</p>`;
+  const d = design.data;
+  const doc = shown && version.data ? version.data.patternFile : d.patternFile || {};
+  return html`
+    <dl class="facts">
+      <dt>Version</dt><dd>${d.patternFile?.version}</dd>
+      <dt>Visibility</dt><dd><${Badge} value=${d.visibility} /></dd>
+      <dt>Changed</dt><dd>${when(d.updated_at)}</dd>
+      <dt>ID</dt><dd><code>${d.id}</code></dd>
+    </dl>
+    <div class="buttons"><a class="button secondary" href=${`${BASE}/download/${seg(d.id)}`} download>Download YAML</a></div>
+    <${Section} title=${shown ? `Version ${shown}` : "Design"} actions=${shown && html`<button type="button" class="secondary small" onClick=${() => setShown(null)}>Back to the current version</button>`}>
+      ${shown && !version.data ? html`<p class="muted">Loading…</p>` : html`<${DesignGraph} design=${doc} height=${360} />`}
+    <//>
+    <${Section} title="Components"><${Components} doc=${doc} /><//>
+    <${Section} title="Versions">
+      <${ListPage} label="Versions" prefix="v" search=${false}
+        load=${layer5List(() => `${BASE}/${seg(id)}/versions`, "versions")}
+        rowKey=${(v) => v.version}
+        columns=${[
+          { key: "version", label: "Version" },
+          { key: "name", label: "Name" },
+          { key: "created_at", label: "Saved", render: (v) => when(v.created_at) },
+        ]}
+        actions=${(v) => html`<button type="button" class="secondary small" onClick=${() => setShown(v.version)}>Show</button>`} />
+    <//>`;
+}
+
+export default function DesignsPage() {
+  const [reload, setReload] = useState(0);
+  const [highlight, setHighlight] = useState(null);
+  // null, {}: a new design, {edit: d}, {view: d}
+  const [panel, setPanel] = useState(null);
+  const close = () => setPanel(null);
+  const refresh = (d) => {
+    close();
+    if (d) setHighlight(d.id);
+    setReload((n) => n + 1);
+  };
+  const clone = async (d) => {
+    try {
+      const copy = await api("POST", `${BASE}/clone/${seg(d.id)}`);
+      toast(`Design ${d.name} cloned as ${copy.name}.`);
+      refresh(copy);
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  };
+  const removeMany = async (designs) => {
+    await api("POST", `${BASE}/delete`, { patterns: designs.map((d) => ({ id: d.id })) });
+  };
+  const remove = async (d) => {
+    if (!(await confirmAction({ title: "Delete design", message: `Delete the design "${d.name}" and its versions?` }))) return;
+    try {
+      await api("DELETE", `${BASE}/${seg(d.id)}`);
+      toast(`Design ${d.name} deleted.`);
+      refresh(null);
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  };
+  const create = can("content.designs.create") && html`<button type="button" onClick=${() => setPanel({})}>New design</button>`;
+
+  return html`<${PageHead} title="Designs" intro="Meshery designs: the components of an application and the relationships between them.">${create}<//>
+    <${ListPage} label="Designs" search="Search designs" reload=${reload} highlight=${highlight}
+      load=${layer5List(BASE, "patterns", (f) => ({ visibility: f.visibility }))}
+      defaults=${{ sort: "updated_at", dir: "desc" }}
+      filters=${[{ name: "visibility", label: "Visibility", options: VISIBILITY }]}
+      columns=${[
+        { key: "name", label: "Name", sort: "name", render: (d) => html`<button type="button" class="link" onClick=${() => setPanel({ view: d })}>${d.name}</button>` },
+        { key: "visibility", label: "Visibility", render: (d) => html`<${Badge} value=${d.visibility} tone=${d.visibility === "private" ? "muted" : "info"} />` },
+        { key: "owner", label: "Owner", render: (d) => (mine(d) ? "you" : "") },
+        { key: "updated_at", label: "Changed", sort: "updated_at", render: (d) => when(d.updated_at) },
+      ]}
+      empty=${{ text: "No designs yet. A design describes an application: its components and how they relate.", action: create }}
+      bulk=${can("content.designs.delete") ? [{ label: "Delete", danger: true, run: removeMany }] : []}
+      actions=${(d) => html`<${RowActions}>
+        <button type="button" class="secondary small" onClick=${() => setPanel({ view: d })}>View</button>
+        <a class="button secondary small" href=${`${BASE}/download/${seg(d.id)}`} download>Download</a>
+        ${can("content.designs.create") && html`<button type="button" class="secondary small" onClick=${() => clone(d)}>Clone</button>`}
+        ${mayChange(d) && html`<button type="button" class="secondary small" onClick=${() => setPanel({ edit: d })}>Edit</button>`}
+        ${can("content.designs.delete") && html`<button type="button" class="danger small" onClick=${() => remove(d)}>Delete</button>`}
+      <//>`} />
+    ${panel && !panel.view && html`<${Panel} title=${panel.edit ? `Edit ${panel.edit.name}` : "New design"} onClose=${close}>
+      <${DesignForm} design=${panel.edit} onSaved=${refresh} onCancel=${close} />
+    <//>`}
+    ${panel && panel.view && html`<${Panel} wide title=${`Design ${panel.view.name}`} onClose=${close}>
+      <${DesignView} id=${panel.view.id} />
+    <//>`}`;
+}
+
+
