@@ -3,4 +3,9 @@
 //! relationship evaluation against the registered models, views, filters,
 //! the catalog and sharing.
 
+pub mod api;
 pub mod model;
+pub mod service;
+mod store;
+
+pub use service::Content;
