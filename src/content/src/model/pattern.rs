@@ -17,8 +17,10 @@ pub struct Pattern {
     pub user_id: uuid::Uuid,
     /// `private`, `public` or `published`.
     pub visibility: String,
-    #[oai(rename = "catalogData")]
-    pub catalog_data: serde_json::Value,
+    /// The catalog's data of a published design; absent while there is none
+    /// (the catalog's schema requires its fields whenever it is present).
+    #[oai(rename = "catalogData", skip_serializing_if_is_none)]
+    pub catalog_data: Option<serde_json::Value>,
     pub location: serde_json::Value,
     /// The design document (components, relationships, metadata, version).
     /// Lists leave it out unless asked with `populate=true`.
@@ -35,7 +37,7 @@ impl From<DesignRow> for Pattern {
             name: d.name,
             user_id: d.owner_uuid.unwrap_or_default(),
             visibility: d.visibility,
-            catalog_data: d.catalog_data,
+            catalog_data: Some(d.catalog_data).filter(|c| c.as_object().is_none_or(|m| !m.is_empty())),
             location: d.location,
             pattern_file: Some(d.document),
             created_at: d.created_at.into(),
