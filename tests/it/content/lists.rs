@@ -101,7 +101,7 @@ async fn filters() {
     assert_eq!(api.get(&format!("{BASE}?visibility=secret")).await.expect(200)["total_count"], 4);
 
     let v = api.get(&format!("{BASE}?userId={}", w.admin_id)).await.expect(200);
-    assert_eq!(ids(&v), [admins.clone()]);
+    assert_eq!(ids(&v), [admins.as_str()]);
     let v = api.get(&format!("{BASE}?userId={}&order=name%20asc", w.alice_id)).await.expect(200);
     assert_eq!(ids(&v), [private.clone(), public.clone(), published.clone()]);
     assert_eq!(api.get(&format!("{BASE}?userId=nope")).await.expect(200)["total_count"], 0);

@@ -83,7 +83,7 @@ async fn owners_see_their_private_designs_and_keep_them_after_a_demotion() {
     w.carol.get(&format!("{BASE}/{mine}")).await.expect(200);
     w.carol.get(&format!("{BASE}/{others}")).await.assert_l5_error(404, L5_NOT_FOUND);
     let listed = w.carol.ctx(&w.org_a).get(BASE).await.expect(200);
-    assert_eq!(strs(&listed["patterns"], "id"), [mine.clone()]);
+    assert_eq!(strs(&listed["patterns"], "id"), [mine.as_str()]);
     // Reading is not changing.
     let body = json!({"id": mine, "name": "renamed", "patternData": {}});
     w.carol.ctx(&w.org_a).post(BASE, body).await.assert_l5_error(401, L5_UNAUTHORIZED);
