@@ -8,6 +8,7 @@ mod support;
 
 mod browser;
 mod conformance;
+mod content;
 mod cross_face;
 mod identity;
 mod infra;

@@ -3,7 +3,12 @@
 //! relationship evaluation against the registered models, views, filters,
 //! the catalog and sharing.
 
+pub mod api;
 pub mod evaluate;
 pub mod import;
 pub mod model;
 pub mod registry;
+pub mod service;
+mod store;
+
+pub use service::Content;

@@ -47,6 +47,9 @@ event_kinds! {
     CredentialCreate = "credential", "create", "A credential was created";
     CredentialDelete = "credential", "delete", "A credential was deleted";
     CredentialUpdate = "credential", "update", "A credential was changed";
+    DesignCreate = "design", "create", "A design was created (saved, cloned or imported)";
+    DesignDelete = "design", "delete", "A design was deleted";
+    DesignUpdate = "design", "update", "A design was changed";
     EnvironmentAddConnection = "environment", "add_connection", "An environment gained a connection";
     EnvironmentCreate = "environment", "create", "An environment was created";
     EnvironmentDelete = "environment", "delete", "An environment was deleted";

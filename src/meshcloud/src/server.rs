@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use meshcloud_content::Content;
 use meshcloud_directory::Directory;
 use meshcloud_directory::service::{DirectorySettings, SignupSettings};
 use meshcloud_identity::service::bootstrap::Bootstrap;
@@ -113,6 +114,7 @@ pub struct Families {
     pub identity: Identity,
     pub infra: Infra,
     pub ops: Ops,
+    pub content: Content,
     pub directory: Directory,
     pub oidc: Oidc,
     /// `None` without a configured mail server.
@@ -137,6 +139,7 @@ fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem
         meshcloud_identity::api::apis(&f.identity),
         meshcloud_infra::api::apis(&f.infra),
         meshcloud_ops::api::apis(&f.ops),
+        meshcloud_content::api::apis(&f.content),
         meshcloud_directory::api::apis(&f.directory),
         meshcloud_oidc::api::apis(&f.oidc),
         health,
@@ -177,14 +180,15 @@ async fn start_jobs(
     let periods = config.periods()?;
     let (retention, events_kept) = (periods.purge_after, periods.event_retention);
     let mut jobs: HashMap<String, JobFn> = HashMap::new();
-    let (id, inf) = (identity.clone(), infra.clone());
+    let (id, inf, con) = (identity.clone(), infra.clone(), f.content.clone());
     jobs.insert(
         "purge".into(),
         Arc::new(move || {
-            let (id, inf) = (id.clone(), inf.clone());
+            let (id, inf, con) = (id.clone(), inf.clone(), con.clone());
             Box::pin(async move {
                 let (rows, creds) = id.purge(retention).await.map_err(|e| e.to_string())?;
-                let infra_rows = inf.purge(retention).await.map_err(|e| e.to_string())?;
+                let infra_rows = inf.purge(retention).await.map_err(|e| e.to_string())?
+                    + con.purge(retention).await.map_err(|e| e.to_string())?;
                 let message = format!("purged {} deleted rows and {creds} dead credentials", rows + infra_rows);
                 Ok(Outcome::counted(rows + infra_rows + creds, message))
             })
@@ -342,6 +346,7 @@ impl App {
         let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
 
         let ops = Ops::new(db.clone(), identity.clone());
+        let content = Content::new(db.clone(), identity.clone());
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         let public_url = issuer(&config, local);
         let mailer = match &config.smtp_url {
@@ -372,7 +377,7 @@ impl App {
         )?;
         oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
         let metrics_token = config.metrics_token.clone();
-        let families = Families { identity, infra, ops, directory, oidc, mailer, metrics_token };
+        let families = Families { identity, infra, ops, content, directory, oidc, mailer, metrics_token };
         let (stop_jobs, jobs_stopped) = watch::channel(false);
         let runner = start_jobs(&config, &db, &families, clock, jobs_stopped).await?;
         Ok(App { config, listener, local, db, families, stop_jobs, runner, first_admin, _lock: lock })

@@ -273,6 +273,15 @@ impl Fixtures<'_> {
                 admin.post_empty(&format!("/api/workspaces/{ws}/{kind}/{target}")).await.expect(200);
                 format!("{ws}/{kind}/{target}")
             }
+            // Content: a public design of org A (members of org A read it).
+            "design" => {
+                let body =
+                    json!({"name": format!("design-{n}"), "visibility": "public", "patternData": {"components": []}});
+                admin.ctx(org).post("/api/content/patterns", body).await.expect(200)["id"]
+                    .as_str()
+                    .expect("design id")
+                    .to_string()
+            }
             other => panic!("unknown placeholder <{other}>"),
         }
     }

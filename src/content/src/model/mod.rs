@@ -4,3 +4,4 @@
 pub mod design;
 
 pub use design::{Component, ComponentKind, Design, Relationship};
+pub mod pattern;

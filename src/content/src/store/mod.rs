@@ -1,0 +1,3 @@
+//! All SQL of the content family (private to it).
+
+pub mod designs;
