@@ -97,6 +97,7 @@ def test_designs(page, api):
     row_action(page, "(Copy)", "Delete")
     confirm(page)
     toast(page, "deleted")
+    expect(page.locator("tbody tr")).to_have_count(1)
     row_action(page, "shop v2", "Delete")
     confirm(page)
     expect(page.locator(".empty-state")).to_be_visible()
