@@ -2,6 +2,7 @@
 document, the drawn design with its components and versions, rename, clone,
 download, delete."""
 
+import os
 import re
 
 from playwright.sync_api import expect
@@ -101,3 +102,32 @@ def test_designs(page, api):
     row_action(page, "shop v2", "Delete")
     confirm(page)
     expect(page.locator(".empty-state")).to_be_visible()
+
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "src", "content", "tests", "data")
+
+
+def test_import_a_file(page, api):
+    org = api.org()
+    sign_in(page, org)
+    open_page(page, "/designs", "Designs")
+
+    # A file that is not YAML is refused, and nothing is stored.
+    page.get_by_role("button", name="Import").first.click()
+    panel(page).get_by_label(re.compile("^File")).set_input_files(
+        files=[{"name": "broken.yaml", "mimeType": "application/yaml", "buffer": b"kind: [unclosed"}])
+    panel(page).get_by_role("button", name="Import", exact=True).click()
+    expect(panel(page).locator(".error, .field-error").first).to_contain_text("YAML")
+    page.keyboard.press("Escape")
+    assert api.get("/api/content/patterns", org=org)["total_count"] == 0
+
+    # Real manifests become a design with one component per object.
+    page.get_by_role("button", name="Import").first.click()
+    panel(page).get_by_label(re.compile("^File")).set_input_files(os.path.join(DATA, "manifests.yaml"))
+    panel(page).get_by_label(re.compile("^Name")).fill("shop from manifests")
+    panel(page).get_by_role("button", name="Import", exact=True).click()
+    toast(page, "Imported manifests.yaml.")
+    page.get_by_label("Search designs").fill("shop from manifests")
+    row_action(page, "shop from manifests", "View")
+    expect(panel(page).locator("tbody tr", has_text="Ingress")).to_be_visible()
+    shot(page, "designs-imported")

@@ -6,7 +6,7 @@ import { toast } from "./toast.js";
 
 let ids = 0;
 
-const emptyOf = (f) => (f.type === "checkbox" ? false : f.type === "choices" ? [] : "");
+const emptyOf = (f) => (f.type === "checkbox" ? false : f.type === "choices" ? [] : f.type === "file" ? null : "");
 
 /**
  * The field a server message is about: messages start with the field's name
@@ -58,6 +58,10 @@ function Input({ f, id, value, set, error, disabled }) {
       ${f.options.map((o) => html`<label class="check" key=${o.value}><input type="checkbox" name=${f.name} value=${o.value}
         checked=${ticked.includes(o.value)} disabled=${common.disabled || o.disabled} onChange=${() => flip(o.value)} /> ${o.label ?? o.value}</label>`)}
     </div>`;
+  }
+  if (f.type === "file") {
+    // The value is the chosen File (or null).
+    return html`<input type="file" ...${common} accept=${f.accept} onChange=${(e) => set(e.target.files[0] || null)} />`;
   }
   if (f.type === "checkbox") {
     return html`<input type="checkbox" ...${common} checked=${Boolean(value)} onChange=${(e) => set(e.target.checked)} />`;

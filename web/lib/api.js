@@ -100,3 +100,29 @@ export function layer5List(path, key, extra = () => ({})) {
     return { rows: res[key] || [], total: res.total_count ?? (res[key] || []).length };
   };
 }
+
+/**
+ * POSTs `form` (a FormData) as multipart, reporting upload progress (0–1)
+ * to `onProgress`; resolves to the parsed answer. fetch() has no upload
+ * progress, so this one request goes through XMLHttpRequest.
+ */
+export function upload(path, form, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    if (session.csrf) xhr.setRequestHeader("X-CSRF-Token", session.csrf);
+    if (session.orgId) xhr.setRequestHeader("layer5-current-orgid", session.orgId);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
+    xhr.onerror = () => reject(new ApiError(0, "Cannot reach the server: check the connection and try again."));
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(xhr.responseText ? JSON.parse(xhr.responseText) : null);
+        return;
+      }
+      const err = readable(xhr.status, xhr.responseText);
+      if (xhr.status === 401) document.dispatchEvent(new CustomEvent("meshcloud:unauthorized"));
+      reject(err);
+    };
+    xhr.send(form);
+  });
+}

@@ -3,7 +3,7 @@
 // and a view that draws the design and lists its components and versions.
 
 import { html, useState } from "../lib/html.js";
-import { api, seg, layer5List } from "../lib/api.js";
+import { api, seg, layer5List, upload } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { when } from "../lib/format.js";
 import { useLoad } from "../lib/load.js";
@@ -49,6 +49,33 @@ function DesignForm({ design, onSaved, onCancel }) {
       return api("POST", BASE, body);
     }}
     onSaved=${onSaved} onCancel=${onCancel} />`;
+}
+
+/** Import a file (Kubernetes manifests, a Compose file, a Meshery design) as a new design. */
+function ImportForm({ onSaved, onCancel }) {
+  const [progress, setProgress] = useState(null);
+  return html`<${Form}
+    fields=${[
+      { name: "file", label: "File: Kubernetes manifests, a Compose file or a Meshery design", type: "file", required: true, wide: true, accept: ".yaml,.yml,.json" },
+      { name: "name", label: "Name (optional; else the file's)", maxlength: 255 },
+    ]}
+    submitLabel="Import"
+    toastText=${(res, v) => `Imported ${v.file.name}.`}
+    onSubmit=${async (v) => {
+      const form = new FormData();
+      form.append("file", v.file);
+      form.append("fileName", v.file.name);
+      if (v.name.trim()) form.append("name", v.name.trim());
+      setProgress(0);
+      try {
+        return await upload("/api/pattern/import", form, setProgress);
+      } finally {
+        setProgress(null);
+      }
+    }}
+    onSaved=${onSaved} onCancel=${onCancel}>
+    ${progress !== null && html`<progress class="wide" max="1" value=${progress} aria-label="Upload progress"></progress>`}
+  <//>`;
 }
 
 function Components({ doc }) {
@@ -132,7 +159,8 @@ export default function DesignsPage() {
       toast(err.message, "error");
     }
   };
-  const create = can("content.designs.create") && html`<button type="button" onClick=${() => setPanel({})}>New design</button>`;
+  const create = can("content.designs.create") && html`<button type="button" onClick=${() => setPanel({})}>New design</button>
+    <button type="button" class="secondary" onClick=${() => setPanel({ import: true })}>Import</button>`;
 
   return html`<${PageHead} title="Designs" intro="Meshery designs: the components of an application and the relationships between them.">${create}<//>
     <${ListPage} label="Designs" search="Search designs" reload=${reload} highlight=${highlight}
@@ -154,7 +182,10 @@ export default function DesignsPage() {
         ${mayChange(d) && html`<button type="button" class="secondary small" onClick=${() => setPanel({ edit: d })}>Edit</button>`}
         ${can("content.designs.delete") && html`<button type="button" class="danger small" onClick=${() => remove(d)}>Delete</button>`}
       <//>`} />
-    ${panel && !panel.view && html`<${Panel} title=${panel.edit ? `Edit ${panel.edit.name}` : "New design"} onClose=${close}>
+    ${panel && panel.import && html`<${Panel} title="Import a design" onClose=${close}>
+      <${ImportForm} onSaved=${(res) => refresh(res && res.id ? res : null)} onCancel=${close} />
+    <//>`}
+    ${panel && !panel.view && !panel.import && html`<${Panel} title=${panel.edit ? `Edit ${panel.edit.name}` : "New design"} onClose=${close}>
       <${DesignForm} design=${panel.edit} onSaved=${refresh} onCancel=${close} />
     <//>`}
     ${panel && panel.view && html`<${Panel} wide title=${`Design ${panel.view.name}`} onClose=${close}>
