@@ -69,7 +69,12 @@ async fn each_source_becomes_a_new_design_in_the_org_in_context() {
     assert_eq!(components(&d["patternFile"]), components(&sent));
     assert_ne!(d["id"], sent["id"], "an import is a new design");
 
-    assert_eq!(count(&api).await, 3);
+    // Without `name` or any file name, the document's own name.
+    let r = api.post_form(IMPORT, &[("file", None, DESIGN)]).await;
+    let id = r.expect(200)["id"].as_str().expect("id").to_string();
+    assert_eq!(api.get(&format!("{BASE}/{id}")).await.expect(200)["name"], "guestbook");
+
+    assert_eq!(count(&api).await, 4);
     // The org in context is where it goes: org B's member sees none of them.
     assert_eq!(w.dave.get(BASE).await.expect(200)["total_count"], 0);
 }
