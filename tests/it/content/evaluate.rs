@@ -48,6 +48,12 @@ async fn an_imported_design_evaluates_to_its_relationships_and_then_to_nothing()
     assert_eq!(res["design"]["version"], "0.0.2", "a changed design gets the next version");
     assert!(res["evaluationHash"].as_str().is_some_and(|h| h.len() == 64), "{}", res["evaluationHash"]);
 
+    // The design comes back as sent: an empty `component.schema` included.
+    let one =
+        json!({"name": "one", "components": [{"id": "c", "component": {"kind": "X", "version": "v1", "schema": ""}}]});
+    let r = api.post("/evaluate", json!({"design": one})).await.expect(200);
+    assert_eq!(r["design"]["components"][0]["component"]["schema"], "", "{r}");
+
     let again = api.post("/evaluate", json!({"design": res["design"]})).await.expect(200);
     assert_eq!(again["actions"], json!([]), "{}", again["actions"]);
     assert_eq!(
@@ -69,5 +75,10 @@ async fn a_bad_body_is_400_and_a_caller_must_be_signed_in() {
         assert!(r.text.contains("design"), "{body}: {}", r.text);
     }
     api.raw(reqwest::Method::POST, "/evaluate", "{").await.assert_l5_error(400, L5_BAD_REQUEST);
+    // A whole number beyond 64 bits could only come back as a float: refused, naming where.
+    let huge = r#"{"design": {"components": [{"model": {"relationshipsCount": 6852007542653005000000000000000}}]}}"#;
+    let r = api.raw(reqwest::Method::POST, "/evaluate", huge).await;
+    r.assert_l5_error(400, L5_BAD_REQUEST);
+    assert!(r.text.contains("design.components[0].model.relationshipsCount"), "{}", r.text);
     w.s.anon().post("/evaluate", json!({"design": {}})).await.assert_l5_error(401, L5_UNAUTHORIZED);
 }

@@ -50,6 +50,34 @@ impl ImportForm {
     }
 }
 
+/// Where `v` holds a whole number too large for 64 bits (read as a float,
+/// it would come back in exponent notation, no longer an integer): the
+/// reference, written in Go, refuses such a body too.
+fn huge_integer(v: &Value, at: &mut String) -> Option<String> {
+    match v {
+        Value::Number(n) => {
+            let f = n.as_f64().unwrap_or_default();
+            (n.is_f64() && f.fract() == 0.0 && f.abs() >= 9.2e18).then(|| at.trim_start_matches('.').to_string())
+        }
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = at.len();
+            at.push_str(&format!("[{i}]"));
+            let found = huge_integer(item, at);
+            at.truncate(len);
+            found
+        }),
+        Value::Object(m) => m.iter().find_map(|(k, item)| {
+            let len = at.len();
+            at.push('.');
+            at.push_str(k);
+            let found = huge_integer(item, at);
+            at.truncate(len);
+            found
+        }),
+        _ => None,
+    }
+}
+
 #[OpenApi(tag = "Tag::Designs")]
 impl ImportApi {
     /// Import Design
@@ -95,9 +123,25 @@ impl ImportApi {
         if !body.0.get("design").is_some_and(Value::is_object) {
             return Err(AppError::validation("design: required, an object"));
         }
+        if let Some(at) = huge_integer(&body.0, &mut String::new()) {
+            return Err(AppError::validation(format!("{at}: a number beyond the 64-bit integer range")));
+        }
         let req: EvaluationRequest =
             serde_json::from_value(body.0).map_err(|e| AppError::validation(format!("design is not a design: {e}")))?;
         let res = self.content.evaluate_design(auth.principal(), header.as_deref(), req).await?;
         Ok(Json(serde_json::to_value(res).map_err(AppError::internal)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_beyond_64_bits_are_found() {
+        let v: Value = serde_json::from_str(r#"{"design": {"c": [{"n": 6852007542653005000000000000000}]}}"#).unwrap();
+        assert_eq!(huge_integer(&v, &mut String::new()).as_deref(), Some("design.c[0].n"));
+        let v: Value = serde_json::from_str(r#"{"design": {"n": 18446744073709551615, "f": 1.5, "i": -3}}"#).unwrap();
+        assert_eq!(huge_integer(&v, &mut String::new()), None);
     }
 }
