@@ -12,6 +12,9 @@ use crate::support::*;
 
 const SAVE: &str = r#"{"name": "d<n>", "patternData": {"components": []}}"#;
 const UPDATE: &str = r#"{"name": "d<n>", "patternData": {"id": "<design>", "components": []}}"#;
+/// A file to import or upload (sent as the form's `file`).
+const FILE: &str = r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c<n>"}}"#;
+const EVALUATE: &str = r#"{"design": {"name": "e<n>", "components": []}}"#;
 
 fn designs() -> Vec<Case> {
     vec![
@@ -31,6 +34,15 @@ fn designs() -> Vec<Case> {
         case(DELETE, "/api/content/patterns/<design>", None, write(204)),
         case(GET, "/api/content/patterns/<design>/versions", None, READ),
         case(GET, "/api/content/patterns/<design>/versions/0.0.1", None, READ),
+        case(POST, "/api/content/patterns/upload/<design>", Some(FILE), write(200)).form(),
+    ]
+}
+
+/// Import and evaluation, outside `/api/content/patterns`.
+fn wire() -> Vec<Case> {
+    vec![
+        in_ctx(POST, "/api/pattern/import", Some(FILE), write(200)).form(),
+        in_ctx(POST, "/evaluate", Some(EVALUATE), READ),
     ]
 }
 
@@ -38,6 +50,7 @@ fn designs() -> Vec<Case> {
 async fn designs_matrix() {
     let w = world().await;
     run(&w, &designs()).await;
+    run(&w, &wire()).await;
 }
 
 #[tokio::test]
@@ -45,7 +58,7 @@ async fn a_workspace_admin_may_do_what_the_org_admin_may() {
     let w = world().await;
     let grant = json!({"email": "carol@a.example", "roleNames": ["workspace admin"]});
     w.alice.ctx(&w.org_a).post("/api/identity/roles", grant).await.expect(201);
-    let cases: Vec<Case> = designs().into_iter().map(Case::member_as_admin).collect();
+    let cases: Vec<Case> = designs().into_iter().chain(wire()).map(Case::member_as_admin).collect();
     run(&w, &cases).await;
 }
 
@@ -73,7 +86,7 @@ async fn the_matrix_covers_every_served_design_endpoint() {
     let s = Server::start().await;
     let spec = s.anon().get("/openapi.json").await.expect(200);
     // The sub-resources served by other parts of the family have matrices of their own.
-    let theirs = ["/api/content/patterns/resource", "/api/content/patterns/upload"];
+    let theirs = ["/api/content/patterns/resource"];
     let mut served: Vec<String> = spec["paths"]
         .as_object()
         .expect("paths")
@@ -85,6 +98,6 @@ async fn the_matrix_covers_every_served_design_endpoint() {
     let mut tested: Vec<String> = designs().iter().map(|c| shape(c.method.as_str(), c.path)).collect();
     tested.sort();
     tested.dedup();
-    assert_eq!(tested.len(), 9, "{tested:#?}");
+    assert_eq!(tested.len(), 10, "{tested:#?}");
     assert_eq!(tested, served, "the matrix and the served API differ");
 }

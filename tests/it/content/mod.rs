@@ -1,7 +1,9 @@
 //! The content family: designs (patterns) on the Layer5 face, their versions,
-//! lists and permission matrix.
+//! lists, import, evaluation and permission matrix.
 
 mod designs;
+mod evaluate;
+mod import;
 mod lists;
 mod matrix;
 mod visibility;

@@ -86,6 +86,7 @@ impl Api {
         match body {
             Some(RawBody::Json(v)) => req = req.json(&v),
             Some(RawBody::Text(t)) => req = req.header("content-type", "application/json").body(t),
+            Some(RawBody::Bytes(content_type, b)) => req = req.header("content-type", content_type).body(b),
             None => {}
         }
         let r = req.send().await.expect("request");
@@ -110,6 +111,11 @@ impl Api {
 
     pub async fn put(&self, path: &str, body: Value) -> Resp {
         self.send(Method::PUT, path, Some(RawBody::Json(body))).await
+    }
+
+    /// Posts `multipart/form-data` (see [`multipart`]).
+    pub async fn post_form(&self, path: &str, parts: &[Part<'_>]) -> Resp {
+        self.send(Method::POST, path, Some(multipart(parts))).await
     }
 
     pub async fn raw(&self, method: Method, path: &str, text: &str) -> Resp {
@@ -140,6 +146,28 @@ pub fn api_at(base: &str, token: &str) -> Api {
 pub enum RawBody {
     Json(Value),
     Text(String),
+    /// A body of the given content type.
+    Bytes(String, Vec<u8>),
+}
+
+/// A form field: name, file name (a file part when given) and content.
+pub type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+/// A `multipart/form-data` body of `parts`.
+pub fn multipart(parts: &[Part<'_>]) -> RawBody {
+    const BOUNDARY: &str = "meshcloud-test-boundary-7d1c";
+    let mut body = Vec::new();
+    for (name, file, content) in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
+        if let Some(f) = file {
+            body.extend_from_slice(format!("; filename=\"{f}\"\r\nContent-Type: application/octet-stream").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n\r\n");
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    RawBody::Bytes(format!("multipart/form-data; boundary={BOUNDARY}"), body)
 }
 
 /// The `str` values of `key` in the items of a list.

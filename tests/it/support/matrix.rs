@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use reqwest::Method;
 use serde_json::json;
 
-use super::{L5_NOT_FOUND, L5_UNAUTHORIZED, RawBody, World, connection_body};
+use super::{L5_NOT_FOUND, L5_UNAUTHORIZED, RawBody, World, connection_body, multipart};
 
 /// Expected statuses for: provider admin, org A admin, org A member, org B
 /// member, anonymous. `0`: not asserted (the contract leaves it open).
@@ -40,17 +40,25 @@ pub struct Case {
     /// Sends `layer5-current-orgid: <org A>` (for calls that act in the org in context).
     pub ctx: bool,
     pub expect: Expect,
+    /// Sends the body as the `file` of a `multipart/form-data` form.
+    pub form: bool,
 }
 
 pub fn case(method: Method, path: &'static str, body: Option<&'static str>, expect: Expect) -> Case {
-    Case { method, path, body, ctx: false, expect }
+    Case { method, path, body, ctx: false, expect, form: false }
 }
 
 pub fn in_ctx(method: Method, path: &'static str, body: Option<&'static str>, expect: Expect) -> Case {
-    Case { method, path, body, ctx: true, expect }
+    Case { method, path, body, ctx: true, expect, form: false }
 }
 
 impl Case {
+    /// The body goes as the `file` of a form (`design.json`).
+    pub fn form(mut self) -> Case {
+        self.form = true;
+        self
+    }
+
     /// The member expected to fare as the org admin (once given a role that
     /// holds the keys the admin uses here).
     pub fn member_as_admin(mut self) -> Case {
@@ -75,6 +83,10 @@ pub async fn run(w: &World, cases: &[Case]) {
             let mut seen = HashMap::new();
             let path = fx.expand(c.path, &mut seen).await;
             let body = match c.body {
+                Some(b) if c.form => {
+                    let text = fx.expand(b, &mut seen).await;
+                    Some(multipart(&[("file", Some("design.json"), text.as_bytes())]))
+                }
                 Some(b) => Some(RawBody::Text(fx.expand(b, &mut seen).await)),
                 None => None,
             };

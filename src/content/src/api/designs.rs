@@ -199,14 +199,32 @@ impl DesignsApi {
 
     /// Download design file
     ///
-    /// The design document as YAML.
+    /// The design document as YAML; with `format=kubernetes` (meshcloud
+    /// extension) its components as Kubernetes manifests (multi-document
+    /// YAML that `kubectl apply -f` takes).
     #[oai(path = "/download/:id", method = "get")]
-    async fn download(&self, auth: Auth, id: Path<uuid::Uuid>) -> Result<Download, AppError> {
-        let d = self.content.get_design(auth.principal(), id.0).await?;
-        let yaml = serde_saphyr::to_string(&d.document).map_err(AppError::internal)?;
+    async fn download(
+        &self,
+        auth: Auth,
+        id: Path<uuid::Uuid>,
+        format: Query<Option<String>>,
+    ) -> Result<Download, AppError> {
+        let kubernetes = match format.as_deref().map(str::trim).unwrap_or_default() {
+            "" | "design" => false,
+            "kubernetes" => true,
+            _ => return Err(AppError::validation("format must be kubernetes (or absent: the design document)")),
+        };
+        let (d, yaml) = if kubernetes {
+            self.content.export_kubernetes(auth.principal(), id.0).await?
+        } else {
+            let d = self.content.get_design(auth.principal(), id.0).await?;
+            let yaml = serde_saphyr::to_string(&d.document).map_err(AppError::internal)?;
+            (d, yaml)
+        };
         let file: String =
             d.name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
-        Ok(Download::Yaml(PlainText(yaml), format!("attachment; filename=\"{file}.yaml\"")))
+        let file = if kubernetes { format!("{file}.k8s.yaml") } else { format!("{file}.yaml") };
+        Ok(Download::Yaml(PlainText(yaml), format!("attachment; filename=\"{file}\"")))
     }
 
     /// Get design by ID

@@ -1,6 +1,7 @@
 //! The content family's HTTP operations (one `#[OpenApi]` struct per sub-resource).
 
 pub mod designs;
+pub mod import;
 
 use poem_openapi::Tags;
 
@@ -12,8 +13,7 @@ pub enum Tag {
     Designs,
 }
 
-/// Every API of the family, for the app's `OpenApiService` (a tuple once
-/// there are several).
-pub fn apis(content: &Content) -> designs::DesignsApi {
-    designs::DesignsApi { content: content.clone() }
+/// Every API of the family, for the app's `OpenApiService`.
+pub fn apis(content: &Content) -> (designs::DesignsApi, import::ImportApi) {
+    (designs::DesignsApi { content: content.clone() }, import::ImportApi { content: content.clone() })
 }

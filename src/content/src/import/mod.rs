@@ -227,12 +227,7 @@ pub(crate) fn kubernetes_component(kind: &str, api_version: &str, configuration:
         version: "0.0.1".into(),
         display_name: name,
         description: String::new(),
-        component: ComponentKind {
-            kind: kind.into(),
-            version: api_version.into(),
-            schema: String::new(),
-            extra: Map::new(),
-        },
+        component: ComponentKind { kind: kind.into(), version: api_version.into(), schema: None, extra: Map::new() },
         model: kubernetes_model(),
         configuration,
         metadata,

@@ -77,8 +77,10 @@ pub struct ComponentKind {
     pub kind: String,
     #[serde(default)]
     pub version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub schema: String,
+    /// As sent: absent stays absent, an empty one stays (the schema
+    /// requires the field, so an empty value must not vanish).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

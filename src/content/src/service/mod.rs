@@ -1,6 +1,7 @@
 //! Rules, permission checks and transactions of the content family.
 
 pub mod designs;
+pub mod import;
 
 use std::sync::Arc;
 
