@@ -308,6 +308,8 @@ def test_signups(page, api):
     sign_in(page, org)
     open_page(page, "/sign-ups", "Sign-up requests")
     page.get_by_label("Search sign-up requests").fill(tag)
+    # The search applies after a pause; page only once it has.
+    expect(page).to_have_url(re.compile(f"q={tag}"))
     page_through(page, len(names))
     shot(page, "signups")
     search = page.get_by_label("Search sign-up requests")

@@ -4,6 +4,7 @@ by code), Organizations (create, edit, delete, switch, domains) and Users
 end through the sign-in form."""
 
 import json
+import re
 import uuid
 
 import requests
@@ -203,6 +204,7 @@ def test_users(page, api, browser):
     open_page(page, "/users", "Users")
     shot(page, "users")
     page.get_by_label("Search by name or e-mail").fill(tag)
+    expect(page).to_have_url(re.compile(f"q={tag}"))
     page_through(page, 61)
     page.get_by_label("Search by name or e-mail").fill("")
 
