@@ -131,3 +131,15 @@ def test_import_a_file(page, api):
     row_action(page, "shop from manifests", "View")
     expect(panel(page).locator("tbody tr", has_text="Ingress")).to_be_visible()
     shot(page, "designs-imported")
+
+    # Evaluating finds the relationships the manifests describe; saving keeps them as a new version.
+    expect(panel(page).locator("figcaption")).to_contain_text("0 relationships")
+    panel(page).get_by_role("button", name="Evaluate relationships").click()
+    expect(panel(page).get_by_role("status")).to_contain_text("added")
+    expect(panel(page).locator("figcaption")).not_to_contain_text(" 0 relationships")
+    shot(page, "designs-evaluated")
+    panel(page).get_by_role("button", name="Save as the next version").click()
+    toast(page, "saved as version 0.0.2")
+    expect(panel(page).locator(".list[aria-label=Versions] tbody tr")).to_have_count(2)
+    panel(page).get_by_role("button", name="Evaluate relationships").click()
+    expect(panel(page).get_by_role("status")).to_contain_text("up to date")

@@ -93,14 +93,50 @@ function Components({ doc }) {
   </table></div>`;
 }
 
-function DesignView({ id }) {
+/** Counts of evaluation actions by kind ("3 added, 1 removed"). */
+function summary(actions) {
+  const n = (op) => actions.filter((a) => a.op === op).length;
+  const parts = [[n("add_relationship"), "added"], [n("update_relationship"), "updated"], [n("delete_relationship"), "removed"]]
+    .filter(([k]) => k > 0).map(([k, w]) => `${k} ${w}`);
+  return parts.length ? `Relationships: ${parts.join(", ")}.` : "Nothing to change: the relationships are up to date.";
+}
+
+function DesignView({ id, onSaved }) {
   const [shown, setShown] = useState(null);
+  // The answer of POST /evaluate, drawn until saved or dismissed.
+  const [evaluated, setEvaluated] = useState(null);
+  const [busy, setBusy] = useState(false);
   const design = useLoad((signal) => api("GET", `${BASE}/${seg(id)}`, undefined, { signal }), [id]);
   const version = useLoad((signal) => (shown ? api("GET", `${BASE}/${seg(id)}/versions/${seg(shown)}`, undefined, { signal }) : Promise.resolve(null)), [id, shown]);
   if (design.error) return html`<p class="error" role="alert">${design.error.message}</p>`;
   if (!design.data) return html`<p class="muted">Loading…</p>`;
   const d = design.data;
-  const doc = shown && version.data ? version.data.patternFile : d.patternFile || {};
+  const doc = evaluated ? evaluated.design : shown && version.data ? version.data.patternFile : d.patternFile || {};
+  const evaluate = async () => {
+    setBusy(true);
+    try {
+      setShown(null);
+      setEvaluated(await api("POST", "/evaluate", { design: d.patternFile }));
+    } catch (err) {
+      toast(err.message, "error");
+    } finally {
+      setBusy(false);
+    }
+  };
+  const saveEvaluated = async () => {
+    setBusy(true);
+    try {
+      const saved = await api("POST", BASE, { id: d.id, name: d.name, save: true, patternData: evaluated.design });
+      toast(`Design ${saved.name} saved as version ${saved.patternFile?.version || ""}.`);
+      setEvaluated(null);
+      design.reload();
+      if (onSaved) onSaved(saved);
+    } catch (err) {
+      toast(err.message, "error");
+    } finally {
+      setBusy(false);
+    }
+  };
   return html`
     <dl class="facts">
       <dt>Version</dt><dd>${d.patternFile?.version}</dd>
@@ -108,13 +144,24 @@ function DesignView({ id }) {
       <dt>Changed</dt><dd>${when(d.updated_at)}</dd>
       <dt>ID</dt><dd><code>${d.id}</code></dd>
     </dl>
-    <div class="buttons"><a class="button secondary" href=${`${BASE}/download/${seg(d.id)}`} download>Download YAML</a></div>
-    <${Section} title=${shown ? `Version ${shown}` : "Design"} actions=${shown && html`<button type="button" class="secondary small" onClick=${() => setShown(null)}>Back to the current version</button>`}>
+    <div class="buttons">
+      <a class="button secondary" href=${`${BASE}/download/${seg(d.id)}`} download>Download YAML</a>
+      <a class="button secondary" href=${`${BASE}/download/${seg(d.id)}?format=kubernetes`} download>Download manifests</a>
+      <button type="button" class="secondary" disabled=${busy} onClick=${evaluate}>Evaluate relationships</button>
+    </div>
+    ${evaluated && html`<div class="notice-bar" role="status">
+      <span>${summary(evaluated.actions)}</span>
+      <div class="buttons">
+        ${evaluated.actions.length > 0 && mayChange(d) && html`<button type="button" class="small" disabled=${busy} onClick=${saveEvaluated}>Save as the next version</button>`}
+        <button type="button" class="ghost small" onClick=${() => setEvaluated(null)}>Dismiss</button>
+      </div>
+    </div>`}
+    <${Section} title=${evaluated ? "Design, evaluated" : shown ? `Version ${shown}` : "Design"} actions=${shown && html`<button type="button" class="secondary small" onClick=${() => setShown(null)}>Back to the current version</button>`}>
       ${shown && !version.data ? html`<p class="muted">Loading…</p>` : html`<${DesignGraph} design=${doc} height=${360} />`}
     <//>
     <${Section} title="Components"><${Components} doc=${doc} /><//>
     <${Section} title="Versions">
-      <${ListPage} label="Versions" prefix="v" search=${false}
+      <${ListPage} label="Versions" prefix="v" search=${false} reload=${d.patternFile?.version}
         load=${layer5List(() => `${BASE}/${seg(id)}/versions`, "versions")}
         rowKey=${(v) => v.version}
         columns=${[
@@ -189,7 +236,7 @@ export default function DesignsPage() {
       <${DesignForm} design=${panel.edit} onSaved=${refresh} onCancel=${close} />
     <//>`}
     ${panel && panel.view && html`<${Panel} wide title=${`Design ${panel.view.name}`} onClose=${close}>
-      <${DesignView} id=${panel.view.id} />
+      <${DesignView} id=${panel.view.id} onSaved=${() => setReload((n) => n + 1)} />
     <//>`}`;
 }
 
