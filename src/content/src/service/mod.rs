@@ -6,11 +6,11 @@ pub mod import;
 use std::sync::Arc;
 
 use meshcloud_identity::Identity;
-use meshcloud_kernel::access::{Allowed, Perm};
+use meshcloud_kernel::AppResult;
+use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::db::Db;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::principal::Principal;
-use meshcloud_kernel::{AppResult, validate};
 
 #[derive(Clone)]
 pub struct Content {
@@ -42,9 +42,7 @@ impl Content {
         &self.inner.identity
     }
 
-    /// The org a collection call acts in: the `layer5-current-orgid` header,
-    /// else an `orgId` the call names, else the caller's selected or first
-    /// organization; `perm` is checked there.
+    /// The org a collection call acts in (see `Identity::collection_org`).
     pub async fn scope(
         &self,
         p: &Principal,
@@ -52,18 +50,8 @@ impl Content {
         named: Option<&str>,
         perm: Perm,
     ) -> AppResult<Scope> {
-        let header = header.map(str::trim).filter(|h| !h.is_empty());
-        let named = named.map(str::trim).filter(|n| !n.is_empty());
-        if let (None, Some(n)) = (header, named) {
-            let uuid = validate::uuid("orgId", n)?;
-            let id = match p.require(uuid, perm)? {
-                Allowed(Some(id)) => id,
-                Allowed(None) => self.identity().org_id_for(p, uuid, perm).await?,
-            };
-            return Ok(Scope { id, uuid });
-        }
-        let org = self.identity().context_org(p, header, perm).await?;
-        Ok(Scope { id: org.id, uuid: org.uuid })
+        let (id, uuid) = self.identity().collection_org(p, header, named, perm).await?;
+        Ok(Scope { id, uuid })
     }
 
     /// Removes designs soft-deleted more than `retention` ago (their versions

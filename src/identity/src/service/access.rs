@@ -42,4 +42,24 @@ impl Identity {
         p.require(org.uuid, perm)?;
         Ok(org)
     }
+
+    /// The org a collection call acts in, as (row id, uuid): the
+    /// `layer5-current-orgid` header, else an `orgId` the call names, else
+    /// the caller's selected or first organization; `perm` is checked there.
+    pub async fn collection_org(
+        &self,
+        p: &Principal,
+        header: Option<&str>,
+        named: Option<&str>,
+        perm: Perm,
+    ) -> AppResult<(meshcloud_kernel::ids::OrgId, uuid::Uuid)> {
+        let header = header.map(str::trim).filter(|h| !h.is_empty());
+        let named = named.map(str::trim).filter(|n| !n.is_empty());
+        if let (None, Some(n)) = (header, named) {
+            let uuid = meshcloud_kernel::validate::uuid("orgId", n)?;
+            return Ok((self.org_id_for(p, uuid, perm).await?, uuid));
+        }
+        let org = self.context_org(p, header, perm).await?;
+        Ok((org.id, org.uuid))
+    }
 }
