@@ -69,6 +69,12 @@ export async function api(method, path, body, { signal } = {}) {
 // Path segments come from user input (e-mail addresses) as well as ids.
 export const seg = encodeURIComponent;
 
+/** A path under the selected organization on the Layer5 face (`/api/identity/orgs/{orgId}…`). */
+export const orgPath = (rest = "") => `/api/identity/orgs/${seg(session.orgId)}${rest}`;
+
+/** A path under the selected organization on the Identity face (`/api/v1/organizations/{orgId}…`). */
+export const v1OrgPath = (rest = "") => `/api/v1/organizations/${seg(session.orgId)}${rest}`;
+
 /** A query string of the set values of `params` ("" when none). */
 export function query(params) {
   const q = new URLSearchParams();

@@ -2,7 +2,7 @@
 // Components read it with useSession() and re-render when it changes.
 
 import { useState, useEffect } from "./html.js";
-import { api, seg } from "./api.js";
+import { api, orgPath } from "./api.js";
 
 export const session = {
   ready: false,
@@ -49,7 +49,7 @@ async function loadPerms() {
   }
   // Replaced only once the answer is in: a render while it is on its way
   // (refreshPerms after an edit) still sees the keys held before.
-  const page = await api("GET", `/api/identity/orgs/${seg(session.orgId)}/users/keys?pagesize=all`);
+  const page = await api("GET", orgPath("/users/keys?pagesize=all"));
   session.perms = new Set(page.keys.map((k) => `${k.category}.${k.subcategory}.${k.function}`));
 }
 

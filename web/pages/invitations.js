@@ -3,7 +3,7 @@
 // hand. Controls show only when the user holds the key the server checks.
 
 import { html, useState } from "../lib/html.js";
-import { api, seg } from "../lib/api.js";
+import { orgPath, api, seg } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { when } from "../lib/format.js";
 import { useLoad } from "../lib/load.js";
@@ -13,7 +13,6 @@ import { Panel, confirmAction } from "../components/dialog.js";
 import { PageHead, RowActions, Badge } from "../components/bits.js";
 import { toast } from "../components/toast.js";
 
-const orgPath = (rest) => `/api/identity/orgs/${seg(session.orgId)}${rest}`;
 const PATH = "/api/organizations/invitations";
 // Not handed out by invitation: every member holds `user`; `admin` is refused.
 const NOT_OFFERED = ["admin", "user"];

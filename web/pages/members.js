@@ -3,7 +3,7 @@
 // show only when the user holds the key the server checks (docs/access.md).
 
 import { html, useState } from "../lib/html.js";
-import { api, seg, layer5List } from "../lib/api.js";
+import { orgPath, api, seg, layer5List } from "../lib/api.js";
 import { session, can, isProviderAdmin, refreshPerms, refreshOrgs } from "../lib/session.js";
 import { navigate } from "../lib/router.js";
 import { when, userLabel } from "../lib/format.js";
@@ -15,7 +15,6 @@ import { PageHead, RowActions, Badge } from "../components/bits.js";
 import { toast } from "../components/toast.js";
 import { useLoad } from "../lib/load.js";
 
-const orgPath = (rest) => `/api/identity/orgs/${seg(session.orgId)}${rest}`;
 const PROVIDER_ADMIN = "admin";
 // The account's status (membership states belong to the Identity face).
 const STATUSES = ["active", "pending", "inactive"];

@@ -3,7 +3,7 @@
 // replace the secret, delete. /api/meshcloud/oauth/clients (docs/identity.md).
 
 import { html, useState } from "../lib/html.js";
-import { api, seg } from "../lib/api.js";
+import { v1OrgPath, api, seg } from "../lib/api.js";
 import { clientList } from "../lib/clientlist.js";
 import { session, can } from "../lib/session.js";
 import { when } from "../lib/format.js";
@@ -23,7 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // client credentials grant; empty without an organization or the key to list them.
 async function loadAccounts(signal) {
   if (!session.orgId || !can("identity.serviceaccounts.read")) return new Map();
-  const list = await api("GET", `/api/v1/organizations/${seg(session.orgId)}/serviceaccounts`, undefined, { signal });
+  const list = await api("GET", v1OrgPath("/serviceaccounts"), undefined, { signal });
   return new Map((list || []).map((a) => [a.metadata.id, a.metadata.name]));
 }
 

@@ -5,7 +5,7 @@
 // itself until nothing is pending.
 
 import { html, useState, useEffect } from "../lib/html.js";
-import { api, seg } from "../lib/api.js";
+import { v1OrgPath as orgPath, api, seg } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { when, plural } from "../lib/format.js";
 import { useLoad } from "../lib/load.js";
@@ -16,7 +16,6 @@ import { UsageBar } from "../components/chart.js";
 import { PageHead, RowActions, Section, Badge } from "../components/bits.js";
 import { toast } from "../components/toast.js";
 
-const orgPath = (rest = "") => `/api/v1/organizations/${seg(session.orgId)}${rest}`;
 const POLL_MS = 1500;
 const PENDING = { provisioning: "provisioned", deprovisioning: "deleted" };
 const NAME_HELP = "1–63 letters, digits, - _ . (starting and ending with a letter or digit).";

@@ -4,7 +4,7 @@
 // show only when the user holds the key the server checks (docs/access.md).
 
 import { html, useState } from "../lib/html.js";
-import { api, seg, layer5List } from "../lib/api.js";
+import { orgPath, api, seg, layer5List } from "../lib/api.js";
 import { session, can, refreshPerms } from "../lib/session.js";
 import { when } from "../lib/format.js";
 import { ListPage } from "../components/list.js";
@@ -14,7 +14,6 @@ import { Picker } from "../components/picker.js";
 import { PageHead, RowActions, Section, Badge } from "../components/bits.js";
 import { toast } from "../components/toast.js";
 
-const orgPath = (rest) => `/api/identity/orgs/${seg(session.orgId)}${rest}`;
 // Built-in roles exist in every organization and cannot be changed.
 const BUILTIN_ROLES = new Set(["admin", "organization admin", "workspace admin", "user"]);
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";

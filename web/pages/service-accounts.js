@@ -4,7 +4,7 @@
 // only when the user holds the key the server checks (docs/identity.md).
 
 import { html, useState } from "../lib/html.js";
-import { api, seg } from "../lib/api.js";
+import { v1OrgPath as orgPath, api, seg } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { when } from "../lib/format.js";
 import { useLoad } from "../lib/load.js";
@@ -15,7 +15,6 @@ import { SecretBox } from "../components/secret.js";
 import { PageHead, RowActions, Badge } from "../components/bits.js";
 import { toast } from "../components/toast.js";
 
-const orgPath = (rest = "") => `/api/v1/organizations/${seg(session.orgId)}${rest}`;
 const NAME_PATTERN = /^[0-9A-Za-z]([-0-9A-Za-z_.]{0,61}[0-9A-Za-z])?$/;
 
 const SORTS = {

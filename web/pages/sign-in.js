@@ -5,7 +5,7 @@
 // server checks (docs/identity.md); the server decides.
 
 import { html, useState } from "../lib/html.js";
-import { api, seg } from "../lib/api.js";
+import { v1OrgPath as orgPath, api, seg } from "../lib/api.js";
 import { clientList } from "../lib/clientlist.js";
 import { session, can, isProviderAdmin } from "../lib/session.js";
 import { useLoad } from "../lib/load.js";
@@ -15,7 +15,6 @@ import { Panel, confirmAction } from "../components/dialog.js";
 import { Badge, PageHead, RowActions, Section } from "../components/bits.js";
 import { toast } from "../components/toast.js";
 
-const orgPath = (rest = "") => `/api/v1/organizations/${seg(session.orgId)}${rest}`;
 
 const TYPES = [
   { value: "", label: "Generic OpenID Connect" },

@@ -3,7 +3,7 @@
 // user holds the key the server checks (docs/access.md); the server decides.
 
 import { html, useState } from "../lib/html.js";
-import { api, seg, layer5List } from "../lib/api.js";
+import { orgPath, api, seg, layer5List } from "../lib/api.js";
 import { session, can, refreshPerms } from "../lib/session.js";
 import { when, userLabel } from "../lib/format.js";
 import { ListPage } from "../components/list.js";
@@ -14,7 +14,6 @@ import { PageHead, RowActions, Section } from "../components/bits.js";
 import { toast } from "../components/toast.js";
 import { useLoad } from "../lib/load.js";
 
-const orgPath = (rest) => `/api/identity/orgs/${seg(session.orgId)}${rest}`;
 const PROVIDER_ADMIN = "admin";
 
 const TEAM_FIELDS = [
