@@ -60,7 +60,7 @@ pub(crate) fn components(objects: Vec<(String, Map<String, Value>)>) -> Result<V
 /// Pushes `object`, or the items of a `List`/`*List`, onto `out`. Items of a
 /// typed list (`DeploymentList`) may leave out `kind`/`apiVersion`: they
 /// take the list's.
-fn expand(
+pub(crate) fn expand(
     mut object: Map<String, Value>,
     at: &str,
     defaults: Option<(&str, &str)>,

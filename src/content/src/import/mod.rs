@@ -27,15 +27,19 @@
 //!   back to a manifest: `apiVersion`/`kind` from the component, the rest
 //!   from its configuration.
 //!
-//! Helm charts are not converted here.
+//! - [`helm`] (a chart archive, `.tgz`): the chart rendered as `helm
+//!   template` would, its manifests then converted as [`kubernetes`] does;
+//!   see that module for the built-in objects, functions and limits.
 
 pub mod compose;
 pub mod export;
+pub mod helm;
 pub mod kubernetes;
 pub mod meshery;
 mod yaml;
 
 pub use compose::compose;
+pub use helm::helm;
 pub use kubernetes::kubernetes;
 pub use meshery::meshery;
 
@@ -97,14 +101,19 @@ pub enum Source {
     Kubernetes,
     Compose,
     Meshery,
+    /// A gzip tarball: a Helm chart.
+    Helm,
 }
 
-/// Which converter a file is for: a mapping with `services` at the top is a
+/// Which converter a file is for: gzip data is a Helm chart, a mapping with `services` at the top is a
 /// Compose file, one with `schemaVersion` and `components` a Meshery design,
 /// anything else Kubernetes manifests. A file that does not parse is judged
 /// by its name (`compose.yaml`, `docker-compose.yml`…) so the error comes
 /// from the converter the person meant.
 pub fn detect(bytes: &[u8], file_name: &str) -> Source {
+    if helm::is_gzip(bytes) {
+        return Source::Helm;
+    }
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default().to_ascii_lowercase();
     let named_compose =
         base.starts_with("docker-compose") || base.starts_with("compose.") || base.starts_with("compose-");
@@ -123,10 +132,17 @@ pub fn detect(bytes: &[u8], file_name: &str) -> Source {
 /// Imports with the converter [`detect`] picks; `name` names the design
 /// (a Meshery design keeps its own).
 pub fn any(bytes: &[u8], file_name: &str, name: &str) -> Result<Design, ImportError> {
+    any_with(bytes, file_name, name, None)
+}
+
+/// [`any`], with the `values` that override a Helm chart's own (other
+/// sources ignore them).
+pub fn any_with(bytes: &[u8], file_name: &str, name: &str, values: Option<&Value>) -> Result<Design, ImportError> {
     match detect(bytes, file_name) {
         Source::Kubernetes => kubernetes(bytes, name),
         Source::Compose => compose(bytes, name),
         Source::Meshery => meshery(bytes),
+        Source::Helm => helm(bytes, name, values),
     }
 }
 
