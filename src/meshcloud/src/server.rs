@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use meshcloud_content::Content;
+use meshcloud_content::service::url_import::UrlImport;
 use meshcloud_directory::Directory;
 use meshcloud_directory::service::{DirectorySettings, SignupSettings};
 use meshcloud_identity::service::bootstrap::Bootstrap;
@@ -346,7 +347,11 @@ impl App {
         let infra = Infra::new(db.clone(), identity.clone(), Sealer::new(&key));
 
         let ops = Ops::new(db.clone(), identity.clone());
-        let content = Content::new(db.clone(), identity.clone());
+        let content = Content::new(db.clone(), identity.clone()).with_url_import(UrlImport {
+            hosts: config.url_import_hosts.clone(),
+            timeout: std::time::Duration::from_secs(config.url_import_timeout_secs),
+            max_bytes: meshcloud_content::service::import::MAX_IMPORT_BYTES,
+        });
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         let public_url = issuer(&config, local);
         let mailer = match &config.smtp_url {

@@ -14,6 +14,7 @@ use super::Tag;
 use crate::Content;
 use crate::model::pattern::*;
 use crate::service::designs::{ListInput, SaveInput};
+use crate::service::import::ImportInput;
 use crate::store::designs::ORDER_FIELDS;
 
 pub struct DesignsApi {
@@ -149,8 +150,17 @@ impl DesignsApi {
         body: Json<SavePayload>,
     ) -> Result<Json<Pattern>, AppError> {
         let b = body.0;
-        if b.url.as_deref().is_some_and(|u| !u.trim().is_empty()) {
-            return Err(AppError::validation("url: import from a URL is POST /api/pattern/import"));
+        if let Some(url) = b.url.filter(|u| !u.trim().is_empty()) {
+            // A URL is imported, as `POST /api/pattern/import` does.
+            if b.pattern_data.is_some_and(|d| !d.is_null()) {
+                return Err(AppError::validation("url: send patternData or a url, not both"));
+            }
+            let input = ImportInput { url: Some(url), name: b.name, ..ImportInput::default() };
+            let row = match body_id("id", b.id.as_deref())? {
+                Some(id) => self.content.upload_design(auth.principal(), id, input).await?,
+                None => self.content.import_design(auth.principal(), header.as_deref(), input).await?,
+            };
+            return Ok(Json(row.into()));
         }
         let (document, inner_id, inner_name, inner_visibility) = unwrap_pattern(b.pattern_data)?;
         let id = match body_id("id", b.id.as_deref())? {

@@ -19,7 +19,8 @@ pub struct ImportApi {
     pub content: Content,
 }
 
-/// "File Upload" (`file`, `fileName`, `name`) or "URL Import" (`url`).
+/// "File Upload" (`file`, `fileName`, `name`) or "URL Import" (`url`);
+/// `values` (YAML or JSON) overrides a Helm chart's values.
 #[derive(Debug, Multipart)]
 pub struct ImportForm {
     file: Option<Upload>,
@@ -27,6 +28,7 @@ pub struct ImportForm {
     file_name: Option<String>,
     name: Option<String>,
     url: Option<String>,
+    values: Option<String>,
 }
 
 #[derive(Debug, Object)]
@@ -38,15 +40,14 @@ pub struct Imported {
 
 impl ImportForm {
     async fn input(self) -> Result<ImportInput, AppError> {
-        if self.url.as_deref().is_some_and(|u| !u.trim().is_empty()) {
-            return Err(AppError::validation("url: import from a URL is not available yet"));
-        }
         let upload_name = self.file.as_ref().and_then(|f| f.file_name().map(String::from));
         let bytes = match self.file {
             Some(f) => f.into_vec().await.map_err(|e| AppError::validation(format!("file: not readable: {e}")))?,
             None => vec![],
         };
-        Ok(ImportInput { bytes, file_name: self.file_name.or(upload_name), name: self.name })
+        let url = self.url.filter(|u| !u.trim().is_empty());
+        let values = self.values.filter(|v| !v.trim().is_empty());
+        Ok(ImportInput { bytes, file_name: self.file_name.or(upload_name), name: self.name, url, values })
     }
 }
 
@@ -82,9 +83,11 @@ fn huge_integer(v: &Value, at: &mut String) -> Option<String> {
 impl ImportApi {
     /// Import Design
     ///
-    /// Turns a file (Kubernetes manifests, a Compose file or a Meshery
-    /// design, told apart by content) into a new design in the organization
-    /// in context. Import from a URL is not available yet (400).
+    /// Turns a file or the source at `url` (Kubernetes manifests, a Compose
+    /// file, a Helm chart `.tgz` rendered with `values` over its own, or a
+    /// Meshery design, told apart by content) into a new design in the
+    /// organization in context. URLs are fetched only from the hosts of the
+    /// installation's URL import allow-list.
     #[oai(path = "/api/pattern/import", method = "post")]
     async fn import(
         &self,
@@ -99,8 +102,9 @@ impl ImportApi {
 
     /// Upload design source content
     ///
-    /// Replaces the design's document with the imported file; a changed
-    /// document is the design's next version. Answers the design.
+    /// Replaces the design's document with the imported file (or the source
+    /// at `url`), as import converts it; a changed document is the design's
+    /// next version. Answers the design.
     #[oai(path = "/api/content/patterns/upload/:id", method = "post")]
     async fn upload(&self, auth: Auth, id: Path<uuid::Uuid>, form: ImportForm) -> Result<Json<Pattern>, AppError> {
         let input = form.input().await?;

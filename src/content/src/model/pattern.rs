@@ -70,7 +70,9 @@ pub struct SavePayload {
     pub pattern_data: Option<serde_json::Value>,
     /// `false`: validate and answer the design without storing it.
     pub save: Option<bool>,
-    /// Import from a URL is `POST /api/pattern/import`; here it is refused.
+    /// A source to import instead of `patternData`, as `POST
+    /// /api/pattern/import` does with `url` (into the design `id` names,
+    /// when given).
     pub url: Option<String>,
     /// meshcloud extension: `private` (the default) , `public` or `published`.
     pub visibility: Option<String>,

@@ -30,6 +30,10 @@ pub struct ImportInput {
     /// its stem names the design when `name` is absent.
     pub file_name: Option<String>,
     pub name: Option<String>,
+    /// Where to fetch the source from instead of `bytes`.
+    pub url: Option<String>,
+    /// `values`: YAML or JSON merged over a Helm chart's `values.yaml`.
+    pub values: Option<String>,
 }
 
 fn nonempty(s: Option<&str>) -> Option<String> {
@@ -47,7 +51,7 @@ fn stem(file_name: &str) -> Option<String> {
 /// converter's sentence.
 fn convert(input: &ImportInput, name: &str) -> AppResult<serde_json::Value> {
     if input.bytes.is_empty() {
-        return Err(AppError::validation("file: no file was sent (import from a URL is not available yet)"));
+        return Err(AppError::validation("file: no file was sent (send a file, or a url to import from)"));
     }
     if input.bytes.len() > MAX_IMPORT_BYTES {
         return Err(AppError::validation(format!(
@@ -56,15 +60,44 @@ fn convert(input: &ImportInput, name: &str) -> AppResult<serde_json::Value> {
         )));
     }
     let file_name = input.file_name.as_deref().unwrap_or_default();
-    let design = import::any(&input.bytes, file_name, name).map_err(|e| AppError::validation(format!("file: {e}")))?;
+    let values = match input.values.as_deref() {
+        Some(text) => Some(import::helm::parse_values(text).map_err(|e| AppError::validation(format!("values: {e}")))?),
+        None => None,
+    };
+    let design = import::any_with(&input.bytes, file_name, name, values.as_ref())
+        .map_err(|e| AppError::validation(format!("file: {e}")))?;
     serde_json::to_value(design).map_err(AppError::internal)
 }
 
 impl Content {
+    /// Fetches the source a `url` names into `input` (the URL's last path
+    /// segment is its file name unless `fileName` is given); a file and a
+    /// URL together are refused.
+    async fn fetch_source(&self, input: &mut ImportInput) -> AppResult<()> {
+        let Some(raw) = nonempty(input.url.as_deref()) else { return Ok(()) };
+        if !input.bytes.is_empty() {
+            return Err(AppError::validation("url: send a file or a url, not both"));
+        }
+        let (url, bytes) = self.inner.url_import.fetch(&raw).await?;
+        input.bytes = bytes;
+        input.file_name = input.file_name.take().or_else(|| super::url_import::file_name(&url));
+        Ok(())
+    }
+
     /// Imports a file into a new design in the organization in context, as
     /// a save would create it (`content.designs.create`). The name is
     /// `name`, else the file name's stem, else the document's.
-    pub async fn import_design(&self, p: &Principal, header: Option<&str>, input: ImportInput) -> AppResult<DesignRow> {
+    pub async fn import_design(
+        &self,
+        p: &Principal,
+        header: Option<&str>,
+        mut input: ImportInput,
+    ) -> AppResult<DesignRow> {
+        if input.url.is_some() {
+            // Nothing is fetched for someone who may not create the design.
+            self.scope(p, header, None, Perm::DesignsCreate).await?;
+            self.fetch_source(&mut input).await?;
+        }
         let name = nonempty(input.name.as_deref()).or_else(|| input.file_name.as_deref().and_then(stem));
         let document = convert(&input, name.as_deref().unwrap_or("Imported design"))?;
         let save = SaveInput { id: None, name, document: Some(document), visibility: None, save: true };
@@ -74,8 +107,9 @@ impl Content {
     /// Replaces the document of an existing design with the imported one,
     /// as a save would (`content.designs.update`; a changed document is a
     /// new version). The design keeps its name unless `name` is given.
-    pub async fn upload_design(&self, p: &Principal, id: uuid::Uuid, input: ImportInput) -> AppResult<DesignRow> {
+    pub async fn upload_design(&self, p: &Principal, id: uuid::Uuid, mut input: ImportInput) -> AppResult<DesignRow> {
         let current = self.get_design(p, id).await?;
+        self.fetch_source(&mut input).await?;
         let name = nonempty(input.name.as_deref()).unwrap_or(current.name);
         let document = convert(&input, &name)?;
         let save = SaveInput { id: Some(id), name: Some(name), document: Some(document), visibility: None, save: true };

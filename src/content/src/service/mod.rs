@@ -2,6 +2,7 @@
 
 pub mod designs;
 pub mod import;
+pub mod url_import;
 
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ pub struct Content {
 struct Inner {
     db: Db,
     identity: Identity,
+    url_import: url_import::UrlImport,
 }
 
 /// The org a call acts in.
@@ -31,7 +33,16 @@ pub struct Scope {
 
 impl Content {
     pub fn new(db: Db, identity: Identity) -> Self {
-        Content { inner: Arc::new(Inner { db, identity }) }
+        Content { inner: Arc::new(Inner { db, identity, url_import: url_import::UrlImport::default() }) }
+    }
+
+    /// Where import from a URL may fetch from (default: nowhere). Set while
+    /// the family is built, before it is shared.
+    pub fn with_url_import(mut self, settings: url_import::UrlImport) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.url_import = settings;
+        }
+        self
     }
 
     pub fn db(&self) -> &Db {

@@ -47,6 +47,7 @@ impl Config {
                 return Err("public_url must be an http(s) URL without a trailing slash".into());
             }
         }
+        meshcloud_content::service::url_import::check_hosts(&self.url_import_hosts)?;
         // An unusable filter would otherwise be replaced by "info" unnoticed.
         tracing_subscriber::EnvFilter::try_new(&self.log).map_err(|e| format!("log: {e}"))?;
         Ok(())
@@ -55,7 +56,7 @@ impl Config {
     /// Every numeric key with its allowed range. The longest periods (100
     /// years) stay far inside what timestamps can hold, so no expiry or
     /// cutoff computed from them can overflow.
-    fn bounded(&self) -> [(&'static str, u64, u64, u64); 15] {
+    fn bounded(&self) -> [(&'static str, u64, u64, u64); 16] {
         // A usize too large for u64 is out of every range below.
         let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
         [
@@ -74,6 +75,7 @@ impl Config {
             ("write_timeout_secs", self.write_timeout_secs, 1, 3600),
             ("max_connections", n(self.max_connections), 1, 100_000),
             ("max_pending_signups", n(self.max_pending_signups), 1, 1_000_000),
+            ("url_import_timeout_secs", self.url_import_timeout_secs, 1, 600),
         ]
     }
 

@@ -47,6 +47,8 @@ pub(super) const ENV_KEYS: &[&str] = &[
     "MESHCLOUD_DNS_RESOLVER",
     "MESHCLOUD_DOMAIN_CHECK_SCHEDULE",
     "MESHCLOUD_MAX_PENDING_SIGNUPS",
+    "MESHCLOUD_URL_IMPORT_HOSTS",
+    "MESHCLOUD_URL_IMPORT_TIMEOUT_SECS",
 ];
 
 impl Config {
@@ -82,7 +84,9 @@ impl Config {
             write_timeout_secs,
             max_connections,
             domain_check_schedule,
-            max_pending_signups
+            max_pending_signups,
+            url_import_hosts,
+            url_import_timeout_secs
         );
         if let Some(t) = f.metrics_token {
             self.metrics_token = Some(t);
@@ -193,6 +197,11 @@ impl Config {
             self.domain_check_schedule = v;
         }
         parsed(env, "MESHCLOUD_MAX_PENDING_SIGNUPS", &mut self.max_pending_signups)?;
+        if let Some(v) = get("MESHCLOUD_URL_IMPORT_HOSTS")? {
+            // Comma-separated; empty switches URL import off.
+            self.url_import_hosts = v.split(',').map(str::trim).filter(|h| !h.is_empty()).map(String::from).collect();
+        }
+        parsed(env, "MESHCLOUD_URL_IMPORT_TIMEOUT_SECS", &mut self.url_import_timeout_secs)?;
         Ok(())
     }
 }

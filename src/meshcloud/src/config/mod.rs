@@ -61,6 +61,8 @@ pub struct FileConfig {
     pub dns_resolver: Option<String>,
     pub domain_check_schedule: Option<String>,
     pub max_pending_signups: Option<usize>,
+    pub url_import_hosts: Option<Vec<String>>,
+    pub url_import_timeout_secs: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -132,6 +134,11 @@ pub struct Config {
     pub domain_check_schedule: String,
     /// Pending sign-up requests kept at most; further ones get 429.
     pub max_pending_signups: usize,
+    /// Hosts design import may fetch a `url` from (`host[:port]`, `*.domain`,
+    /// `http://host` to allow plain HTTP); empty: URL import is off.
+    pub url_import_hosts: Vec<String>,
+    /// A URL import that has not finished fetching within this is refused.
+    pub url_import_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -188,6 +195,12 @@ impl Default for Config {
             dns_resolver: None,
             domain_check_schedule: "0 */5 * * * *".into(),
             max_pending_signups: 1000,
+            // Where charts, manifests and designs are commonly published
+            // (release downloads redirect to objects.githubusercontent.com).
+            url_import_hosts: ["github.com", "raw.githubusercontent.com", "objects.githubusercontent.com"]
+                .map(String::from)
+                .to_vec(),
+            url_import_timeout_secs: 30,
         }
     }
 }
@@ -234,6 +247,8 @@ impl fmt::Debug for Config {
             .field("dns_resolver", &self.dns_resolver)
             .field("domain_check_schedule", &self.domain_check_schedule)
             .field("max_pending_signups", &self.max_pending_signups)
+            .field("url_import_hosts", &self.url_import_hosts)
+            .field("url_import_timeout_secs", &self.url_import_timeout_secs)
             .finish()
     }
 }

@@ -21,6 +21,8 @@ fn the_reference_file_parses_and_matches_the_defaults() {
     assert_eq!(c.body_read_timeout_secs, d.body_read_timeout_secs);
     assert_eq!(c.write_timeout_secs, d.write_timeout_secs);
     assert_eq!(c.max_connections, d.max_connections);
+    assert_eq!(c.url_import_hosts, d.url_import_hosts);
+    assert_eq!(c.url_import_timeout_secs, d.url_import_timeout_secs);
     assert!(c.validate().is_ok());
 }
 
@@ -157,4 +159,25 @@ fn a_log_filter_or_public_url_that_does_not_parse_is_refused() {
     for bad in ["http://exa mple.com", "https://", "https://:80"] {
         assert!(Config::load(&Flags::default(), &env(&[("MESHCLOUD_PUBLIC_URL", bad)])).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn url_import_settings_come_from_file_and_environment() {
+    let f: FileConfig =
+        toml::from_str("url_import_hosts = [\"http://127.0.0.1\"]\nurl_import_timeout_secs = 5\n").expect("parses");
+    let mut c = Config::default();
+    c.apply_file(f).expect("applies");
+    assert_eq!((c.url_import_hosts.clone(), c.url_import_timeout_secs), (vec!["http://127.0.0.1".to_string()], 5));
+    let e =
+        env(&[("MESHCLOUD_URL_IMPORT_HOSTS", "github.com, *.example.com"), ("MESHCLOUD_URL_IMPORT_TIMEOUT_SECS", "9")]);
+    let (c, w) = Config::load(&Flags::default(), &e).expect("loads");
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(c.url_import_hosts, ["github.com", "*.example.com"]);
+    assert_eq!(c.url_import_timeout_secs, 9);
+    let (off, _) = Config::load(&Flags::default(), &env(&[("MESHCLOUD_URL_IMPORT_HOSTS", "")])).expect("loads");
+    assert!(off.url_import_hosts.is_empty(), "empty switches URL import off");
+    let err = Config::load(&Flags::default(), &env(&[("MESHCLOUD_URL_IMPORT_HOSTS", "a.com/path")])).unwrap_err();
+    assert!(err.contains("url_import_hosts"), "{err}");
+    let err = Config::load(&Flags::default(), &env(&[("MESHCLOUD_URL_IMPORT_TIMEOUT_SECS", "0")])).unwrap_err();
+    assert!(err.contains("url_import_timeout_secs") && err.contains("1 and 600"), "{err}");
 }
