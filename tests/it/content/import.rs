@@ -91,7 +91,7 @@ async fn bad_sources_are_400_with_the_reason_and_store_nothing() {
             "unknown Compose file version",
         ),
         (&[("file", Some("list.yaml"), b"- 1\n- 2\n")], "not a mapping"),
-        (&[("url", None, b"https://example.com/app.yaml")], "import from a URL is not available yet"),
+        (&[("url", None, b"https://example.com/app.yaml")], "not on this installation's URL import allow-list"),
         (&[("name", None, b"nothing")], "no file"),
         (&[("file", Some("big.yaml"), &big)], "import limit"),
     ];

@@ -3,9 +3,11 @@
 
 mod designs;
 mod evaluate;
+mod helm;
 mod import;
 mod lists;
 mod matrix;
+mod url_import;
 mod visibility;
 
 use serde_json::{Value, json};
