@@ -8,10 +8,10 @@ use base64::Engine as _;
 use gtmpl::{Func, FuncError, Value};
 use std::collections::HashMap;
 
-use super::render;
 use super::values::{
     at_least, equal, exactly, fail, float, int, is_empty, kind, list_of, map_of, merge_into, string, to_engine, to_json,
 };
+use super::{render, strings};
 
 /// Every function a chart may call besides Go's built-ins (which `eq`,
 /// `ne` and `len` replace: numbers compare by value, maps have a length).
@@ -73,6 +73,16 @@ pub static FUNCS: &[(&str, Func)] = &[
     ("b64enc", b64enc),
     ("b64dec", b64dec),
     ("sha256sum", sha256sum),
+    ("split", strings::split),
+    ("regexMatch", strings::regex_match),
+    ("regexFind", strings::regex_find),
+    ("regexFindAll", strings::regex_find_all),
+    ("regexReplaceAll", strings::regex_replace_all),
+    ("regexReplaceAllLiteral", strings::regex_replace_all_literal),
+    ("regexSplit", strings::regex_split),
+    ("base", strings::base),
+    ("dir", strings::dir),
+    ("ext", strings::ext),
     // Numbers.
     ("int", int_fn),
     ("int64", int_fn),
@@ -89,6 +99,7 @@ pub static FUNCS: &[(&str, Func)] = &[
     ("until", until),
     // Lists.
     ("list", list),
+    ("tuple", list),
     ("first", first),
     ("last", last),
     ("rest", rest),
@@ -116,6 +127,31 @@ pub static FUNCS: &[(&str, Func)] = &[
     ("mergeOverwrite", merge_overwrite),
     ("dig", dig),
     ("deepCopy", deep_copy),
+    // The `must…` variants: these already fail instead of answering nothing.
+    ("mustToJson", to_json_fn),
+    ("mustToRawJson", to_json_fn),
+    ("mustToPrettyJson", to_pretty_json),
+    ("mustFromJson", from_json),
+    ("mustAppend", append),
+    ("mustPrepend", prepend),
+    ("mustFirst", first),
+    ("mustLast", last),
+    ("mustRest", rest),
+    ("mustInitial", initial),
+    ("mustUniq", uniq),
+    ("mustHas", has),
+    ("mustWithout", without),
+    ("mustCompact", compact),
+    ("mustReverse", reverse),
+    ("mustMerge", merge),
+    ("mustMergeOverwrite", merge_overwrite),
+    ("mustDeepCopy", deep_copy),
+    ("mustRegexMatch", strings::regex_match),
+    ("mustRegexFind", strings::regex_find),
+    ("mustRegexFindAll", strings::regex_find_all),
+    ("mustRegexReplaceAll", strings::regex_replace_all),
+    ("mustRegexReplaceAllLiteral", strings::regex_replace_all_literal),
+    ("mustRegexSplit", strings::regex_split),
 ];
 
 fn s(v: &str) -> Value {

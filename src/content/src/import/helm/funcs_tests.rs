@@ -134,3 +134,37 @@ fn helm_functions() {
     assert_eq!(ok(r#"{{ toYaml .list | nindent 2 }}"#), "\n  - b\n  - a\n  - b");
     assert!(run(r#"{{ include "nope" . }}"#, json!({})).unwrap_err().contains("no template named \"nope\""));
 }
+
+#[test]
+fn to_yaml_keeps_strings_strings() {
+    let out = ok(r#"{{ toYaml (dict "a" "1.0" "b" "true" "c" "" "d" "x\ny" "e" "08" "f" 1.5 "g" (list)) }}"#);
+    let back: Json = serde_saphyr::from_str(&out).unwrap_or_else(|e| panic!("{out}: {e}"));
+    assert_eq!(back, json!({"a": "1.0", "b": "true", "c": "", "d": "x\ny", "e": "08", "f": 1.5, "g": []}), "{out}");
+}
+
+#[test]
+fn to_yaml_output_reads_back_as_kubernetes_reads_it() {
+    let out = ok(r#"{{ toYaml (dict "a" "yes" "b" "on" "c" "0644" "d" "~" "e" "null") }}"#);
+    let docs = super::super::super::yaml::documents(out.as_bytes()).unwrap_or_else(|e| panic!("{out}: {e}"));
+    assert_eq!(docs[0].1, json!({"a": "yes", "b": "on", "c": "0644", "d": "~", "e": "null"}), "{out}");
+}
+
+#[test]
+fn split_regular_expressions_and_paths() {
+    assert_eq!(ok(r#"{{ (split "/" "a/b")._1 }} {{ tuple 1 2 | len }}"#), "b 2");
+    assert_eq!(
+        ok(
+            r#"{{ regexMatch "^[a-z]+$" .name }} {{ regexFind "[0-9]+" "ab12c" }} {{ regexFindAll "[ab]" "abcab" 2 | join "" }}"#
+        ),
+        "true 12 ab"
+    );
+    assert_eq!(
+        ok(
+            r#"{{ regexReplaceAll "(a)(b)" "abab" "${2}$1" }} {{ regexReplaceAllLiteral "a" "aba" "$1" }} {{ regexSplit "," "a,b,c" -1 | len }}"#
+        ),
+        "baba $1b$1 3"
+    );
+    assert_eq!(ok(r#"{{ base "a/b.tgz" }} {{ dir "a/b.tgz" }} {{ ext "a/b.tgz" }} {{ dir "x" }}"#), "b.tgz a .tgz .");
+    assert_eq!(ok(r#"{{ mustToJson (list 1) }} {{ mustMerge (dict "a" 1) (dict "b" 2) | len }}"#), "[1] 2");
+    assert!(run(r#"{{ regexMatch "(" "x" }}"#, json!({})).unwrap_err().contains("regexMatch"));
+}

@@ -18,6 +18,7 @@
 pub mod archive;
 pub mod funcs;
 pub mod render;
+pub mod strings;
 pub mod values;
 
 use std::collections::BTreeMap;
