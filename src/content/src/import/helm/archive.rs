@@ -2,8 +2,10 @@
 //! written to disk, and a bomb or a hostile path is refused before anything
 //! else happens.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::rc::Rc;
 
 use super::super::ImportError;
 
@@ -40,11 +42,24 @@ fn invalid(msg: impl Into<String>) -> ImportError {
 /// separated, no `.` parts). Directories and links are skipped; a path that
 /// leaves the archive (`..`, absolute) is refused.
 pub fn unpack(bytes: &[u8], budget: &mut Budget) -> Result<BTreeMap<String, Vec<u8>>, ImportError> {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
-    let entries = archive.entries().map_err(|e| invalid(format!("not a readable chart archive: {e}")))?;
+    // The whole decompressed stream is capped too: the tar reader keeps
+    // long-name and PAX records in memory whatever their size, and they
+    // never reach the per-file checks below.
+    let overhead = (budget.entries as u64 + 16) * 2 * 512 + STREAM_SLACK;
+    let stream =
+        Capped { inner: flate2::read::GzDecoder::new(bytes), left: budget.bytes + overhead, hit: Rc::default() };
+    let hit = stream.hit.clone();
+    let unreadable = |e: std::io::Error| {
+        if hit.get() {
+            return too_large();
+        }
+        invalid(format!("not a readable chart archive: {e}"))
+    };
+    let mut archive = tar::Archive::new(stream);
+    let entries = archive.entries().map_err(unreadable)?;
     let mut files = BTreeMap::new();
     for entry in entries {
-        let entry = entry.map_err(|e| invalid(format!("not a readable chart archive: {e}")))?;
+        let entry = entry.map_err(unreadable)?;
         budget.entries = budget.entries.checked_sub(1).ok_or_else(|| {
             invalid(format!("the chart archive holds more than {MAX_ENTRIES} entries, the limit for an import"))
         })?;
@@ -56,10 +71,9 @@ pub fn unpack(bytes: &[u8], budget: &mut Budget) -> Result<BTreeMap<String, Vec<
         // Sizes are counted as bytes arrive: the header's size is not trusted.
         let limit = MAX_FILE_BYTES.min(budget.bytes);
         let mut data = Vec::new();
-        entry
-            .take(limit + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| invalid(format!("not a readable chart archive ({path}): {e}")))?;
+        entry.take(limit + 1).read_to_end(&mut data).map_err(|e| {
+            if hit.get() { too_large() } else { invalid(format!("not a readable chart archive ({path}): {e}")) }
+        })?;
         let len = data.len() as u64;
         if len > MAX_FILE_BYTES {
             return Err(invalid(format!(
@@ -68,10 +82,7 @@ pub fn unpack(bytes: &[u8], budget: &mut Budget) -> Result<BTreeMap<String, Vec<
             )));
         }
         if len > budget.bytes {
-            return Err(invalid(format!(
-                "the chart unpacks to more than {} MiB, the limit for an import",
-                MAX_UNPACKED_BYTES / (1024 * 1024)
-            )));
+            return Err(too_large());
         }
         budget.bytes -= len;
         if !path.is_empty() {
@@ -79,6 +90,41 @@ pub fn unpack(bytes: &[u8], budget: &mut Budget) -> Result<BTreeMap<String, Vec<
         }
     }
     Ok(files)
+}
+
+/// Room in the decompressed stream for tar's own records (long names,
+/// PAX headers, padding) beyond the file contents.
+const STREAM_SLACK: u64 = 1024 * 1024;
+
+fn too_large() -> ImportError {
+    invalid(format!(
+        "the chart unpacks to more than {} MiB, the limit for an import",
+        MAX_UNPACKED_BYTES / (1024 * 1024)
+    ))
+}
+
+/// A reader that fails once more than `left` bytes came through, and says
+/// so in `hit`.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    hit: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        match self.left.checked_sub(n as u64) {
+            Some(left) => {
+                self.left = left;
+                Ok(n)
+            }
+            None => {
+                self.hit.set(true);
+                Err(std::io::Error::other("the archive unpacks to more than the import limit"))
+            }
+        }
+    }
 }
 
 /// `raw` as a relative path without `.` parts; `..`, absolute and Windows
@@ -169,5 +215,17 @@ mod tests {
         assert!(unpack(&packed, &mut few).unwrap_err().to_string().contains("entries"));
         let files = unpack(&packed, &mut Budget::default()).expect("unpacks");
         assert_eq!(files.get("a").map(Vec::as_slice), Some(&b"0123456789"[..]));
+        // A GNU long-name record the tar reader would keep whole in memory.
+        let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut builder = tar::Builder::new(gz);
+        let mut header = tar::Header::new_gnu();
+        header.as_old_mut().name[..13].copy_from_slice(b"././@LongLink");
+        header.set_size(64 * 1024 * 1024);
+        header.set_entry_type(tar::EntryType::GNULongName);
+        header.set_cksum();
+        builder.append(&header, std::io::repeat(b'a').take(64 * 1024 * 1024)).expect("append");
+        let bomb = builder.into_inner().and_then(|gz| gz.finish()).expect("gzip");
+        let e = unpack(&bomb, &mut Budget::default()).unwrap_err();
+        assert!(e.to_string().contains("unpacks to more than 20 MiB"), "{e}");
     }
 }
