@@ -9,7 +9,9 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::io::Write;
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 use gtmpl::{Context, FuncError, Template, Value};
 use serde_json::Value as Json;
@@ -24,6 +26,9 @@ const DISPATCH: &str = "meshcloud/dispatch";
 const MAX_NESTING: usize = 64;
 /// The most text one render writes.
 const MAX_OUTPUT: usize = 16 * 1024 * 1024;
+/// The longest a chart's rendering may take (checked as it writes and at
+/// each `include`/`tpl`).
+const RENDER_TIME: Duration = Duration::from_secs(10);
 /// Stack of the rendering thread: the engine recurses per nested template.
 const STACK_BYTES: usize = 64 * 1024 * 1024;
 
@@ -31,6 +36,7 @@ struct Engine {
     set: Template,
     depth: Cell<usize>,
     written: Cell<usize>,
+    deadline: Instant,
 }
 
 thread_local! {
@@ -78,7 +84,7 @@ impl Engine {
                 "the chart's template \"{name}\" calls itself through `template`, which would never end"
             )));
         }
-        Ok(Engine { set, depth: Cell::new(0), written: Cell::new(0) })
+        Ok(Engine { set, depth: Cell::new(0), written: Cell::new(0), deadline: Instant::now() + RENDER_TIME })
     }
 
     /// Renders the template `name` (a file or a `define`) with `ctx` as dot.
@@ -87,13 +93,41 @@ impl Engine {
             return Err(format!("no template named \"{name}\""));
         }
         let data = Value::Map([("name".to_string(), Value::from(name)), ("ctx".to_string(), ctx)].into());
-        let out = self.set.render(&Context::from(data)).map_err(|e| e.to_string())?;
-        let written = self.written.get().saturating_add(out.len());
+        let mut sink = Sink { buf: Vec::new(), engine: self };
+        self.set.execute(&mut sink, &Context::from(data)).map_err(|e| e.to_string())?;
+        String::from_utf8(sink.buf).map_err(|_| "the output is not UTF-8 text".to_string())
+    }
+
+    /// Refuses to go on past the output limit or the time limit.
+    fn check(&self, more: usize) -> Result<(), String> {
+        let written = self.written.get().saturating_add(more);
         if written > MAX_OUTPUT {
             return Err(format!("the chart renders to more than {} MiB", MAX_OUTPUT / (1024 * 1024)));
         }
+        if Instant::now() > self.deadline {
+            return Err(format!("rendering the chart took longer than {} s", RENDER_TIME.as_secs()));
+        }
         self.written.set(written);
-        Ok(out)
+        Ok(())
+    }
+}
+
+/// Where a template writes: every write counts against the output and
+/// time limits, so a runaway loop that prints ends.
+struct Sink<'a> {
+    buf: Vec<u8>,
+    engine: &'a Engine,
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.engine.check(data.len()).map_err(std::io::Error::other)?;
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -152,6 +186,7 @@ fn nested<T>(engine: &Engine, f: impl FnOnce() -> Result<T, FuncError>) -> Resul
     if depth >= MAX_NESTING {
         return Err(fail(format!("templates nest deeper than {MAX_NESTING} levels (a template including itself?)")));
     }
+    engine.check(0).map_err(fail)?;
     engine.depth.set(depth + 1);
     let out = f();
     engine.depth.set(depth);

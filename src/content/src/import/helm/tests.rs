@@ -131,6 +131,10 @@ fn charts_the_engine_cannot_render_are_refused_with_the_reason() {
     let dynamic = "{{ template (print \"b\") . }}";
     let e = helm(&chart(&[("cm.yaml", dynamic)]), "c", None).unwrap_err().to_string();
     assert!(e.contains("a template name must be a string constant"), "{e}");
+    let endless =
+        format!("{{{{ range until 10000 }}}}{{{{ range until 10000 }}}}{}{{{{ end }}}}{{{{ end }}}}", "x".repeat(1024));
+    let e = helm(&chart(&[("cm.yaml", &endless)]), "c", None).unwrap_err().to_string();
+    assert!(e.contains("c/templates/cm.yaml failed: the chart renders to more than 16 MiB"), "{e}");
     let none = archive::pack(&[("c/values.yaml", b"a: 1")]);
     assert!(helm(&none, "c", None).unwrap_err().to_string().contains("no Chart.yaml"));
     let traversal = archive::pack(&[("c/Chart.yaml", b"name: c"), ("../../etc/x", b"a")]);
