@@ -69,6 +69,12 @@ fn convert(input: &ImportInput, name: &str) -> AppResult<serde_json::Value> {
     serde_json::to_value(design).map_err(AppError::internal)
 }
 
+/// [`convert`] on a blocking thread: parsing and rendering a large source
+/// takes a while, and must not hold up the server's request threads.
+async fn converted(input: ImportInput, name: String) -> AppResult<serde_json::Value> {
+    tokio::task::spawn_blocking(move || convert(&input, &name)).await.map_err(AppError::internal)?
+}
+
 impl Content {
     /// Fetches the source a `url` names into `input` (the URL's last path
     /// segment is its file name unless `fileName` is given); a file and a
@@ -99,7 +105,7 @@ impl Content {
             self.fetch_source(&mut input).await?;
         }
         let name = nonempty(input.name.as_deref()).or_else(|| input.file_name.as_deref().and_then(stem));
-        let document = convert(&input, name.as_deref().unwrap_or("Imported design"))?;
+        let document = converted(input, name.clone().unwrap_or_else(|| "Imported design".into())).await?;
         let save = SaveInput { id: None, name, document: Some(document), visibility: None, save: true };
         self.save_design(p, header, save).await
     }
@@ -111,7 +117,7 @@ impl Content {
         let current = self.get_design(p, id).await?;
         self.fetch_source(&mut input).await?;
         let name = nonempty(input.name.as_deref()).unwrap_or(current.name);
-        let document = convert(&input, &name)?;
+        let document = converted(input, name.clone()).await?;
         let save = SaveInput { id: Some(id), name: Some(name), document: Some(document), visibility: None, save: true };
         self.save_design(p, None, save).await
     }
