@@ -105,9 +105,9 @@ pub enum Source {
     Helm,
 }
 
-/// Which converter a file is for: gzip data is a Helm chart, a mapping with `services` at the top is a
-/// Compose file, one with `schemaVersion` and `components` a Meshery design,
-/// anything else Kubernetes manifests. A file that does not parse is judged
+/// Which converter a file is for: gzip data is a Helm chart, a mapping with
+/// `services` at the top a Compose file, one with `schemaVersion` and
+/// `components` a Meshery design, anything else Kubernetes manifests. A file that does not parse is judged
 /// by its name (`compose.yaml`, `docker-compose.yml`…) so the error comes
 /// from the converter the person meant.
 pub fn detect(bytes: &[u8], file_name: &str) -> Source {
