@@ -2,8 +2,6 @@
 //! the Kubernetes export of a design, and relationship evaluation: the
 //! library functions of `import` and `evaluate` behind the design rules.
 
-use std::sync::LazyLock;
-
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, time};
@@ -14,9 +12,6 @@ use crate::evaluate::{EvaluationRequest, EvaluationResponse, evaluate};
 use crate::import;
 use crate::registry::Registry;
 use crate::store::designs::DesignRow;
-
-/// The built-in models, compiled once.
-static BUILTIN: LazyLock<Registry> = LazyLock::new(Registry::builtin);
 
 /// The largest file an import or upload takes (the server refuses bodies
 /// over 8 MiB before they get here).
@@ -43,9 +38,9 @@ fn stem(file_name: &str) -> Option<String> {
     nonempty(Some(stem))
 }
 
-/// The source as a design document; a bad source is a 400 with the
-/// converter's sentence.
-fn convert(input: &ImportInput, name: &str) -> AppResult<serde_json::Value> {
+/// The source as a design document (objects mapped to `registry`'s
+/// models); a bad source is a 400 with the converter's sentence.
+fn convert(input: &ImportInput, name: &str, registry: &Registry) -> AppResult<serde_json::Value> {
     if input.bytes.is_empty() {
         return Err(AppError::validation("file: no file was sent (import from a URL is not available yet)"));
     }
@@ -56,7 +51,8 @@ fn convert(input: &ImportInput, name: &str) -> AppResult<serde_json::Value> {
         )));
     }
     let file_name = input.file_name.as_deref().unwrap_or_default();
-    let design = import::any(&input.bytes, file_name, name).map_err(|e| AppError::validation(format!("file: {e}")))?;
+    let design =
+        import::any(&input.bytes, file_name, name, registry).map_err(|e| AppError::validation(format!("file: {e}")))?;
     serde_json::to_value(design).map_err(AppError::internal)
 }
 
@@ -66,7 +62,9 @@ impl Content {
     /// `name`, else the file name's stem, else the document's.
     pub async fn import_design(&self, p: &Principal, header: Option<&str>, input: ImportInput) -> AppResult<DesignRow> {
         let name = nonempty(input.name.as_deref()).or_else(|| input.file_name.as_deref().and_then(stem));
-        let document = convert(&input, name.as_deref().unwrap_or("Imported design"))?;
+        let scope = self.scope(p, header, None, Perm::DesignsCreate).await?;
+        let registry = self.registry_for(scope.id).await?;
+        let document = convert(&input, name.as_deref().unwrap_or("Imported design"), &registry)?;
         let save = SaveInput { id: None, name, document: Some(document), visibility: None, save: true };
         self.save_design(p, header, save).await
     }
@@ -77,7 +75,8 @@ impl Content {
     pub async fn upload_design(&self, p: &Principal, id: uuid::Uuid, input: ImportInput) -> AppResult<DesignRow> {
         let current = self.get_design(p, id).await?;
         let name = nonempty(input.name.as_deref()).unwrap_or(current.name);
-        let document = convert(&input, &name)?;
+        let registry = self.registry_for(current.org).await?;
+        let document = convert(&input, &name, &registry)?;
         let save = SaveInput { id: Some(id), name: Some(name), document: Some(document), visibility: None, save: true };
         self.save_design(p, None, save).await
     }
@@ -89,17 +88,18 @@ impl Content {
         Ok((d, import::export::kubernetes(&doc)))
     }
 
-    /// Evaluates a design's relationships against the built-in models. The
-    /// caller needs `content.designs.read` in the organization in context;
-    /// nothing is stored.
+    /// Evaluates a design's relationships against the models of the
+    /// organization in context (the built-in ones and those it registered).
+    /// The caller needs `content.designs.read` there; nothing is stored.
     pub async fn evaluate_design(
         &self,
         p: &Principal,
         header: Option<&str>,
         req: EvaluationRequest,
     ) -> AppResult<EvaluationResponse> {
-        self.scope(p, header, None, Perm::DesignsRead).await?;
-        Ok(evaluate(&req.design, &BUILTIN, time::now()))
+        let scope = self.scope(p, header, None, Perm::DesignsRead).await?;
+        let registry = self.registry_for(scope.id).await?;
+        Ok(evaluate(&req.design, &registry, time::now()))
     }
 }
 

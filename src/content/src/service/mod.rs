@@ -2,6 +2,7 @@
 
 pub mod designs;
 pub mod import;
+pub mod models;
 
 use std::sync::Arc;
 
@@ -20,6 +21,8 @@ pub struct Content {
 struct Inner {
     db: Db,
     identity: Identity,
+    /// The registry of each organization's models (`models::registry_for`).
+    models: models::Cache,
 }
 
 /// The org a call acts in.
@@ -31,7 +34,7 @@ pub struct Scope {
 
 impl Content {
     pub fn new(db: Db, identity: Identity) -> Self {
-        Content { inner: Arc::new(Inner { db, identity }) }
+        Content { inner: Arc::new(Inner { db, identity, models: models::Cache::default() }) }
     }
 
     pub fn db(&self) -> &Db {
