@@ -1,11 +1,12 @@
 //! The content family: designs (patterns) on the Layer5 face, their versions,
-//! lists, import, evaluation and permission matrix.
+//! lists, import, evaluation and permission matrix; models and their registration.
 
 mod designs;
 mod evaluate;
 mod import;
 mod lists;
 mod matrix;
+mod models;
 mod visibility;
 
 use serde_json::{Value, json};

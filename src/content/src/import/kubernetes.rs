@@ -250,7 +250,12 @@ mod tests {
         let err = kubernetes(no_name, "x", Registry::builtin_ref()).expect_err("no name").to_string();
         assert!(err.contains("document 1") && err.contains("metadata.name"), "{err}");
         let no_version = b"kind: ConfigMap\nmetadata: {name: a}\n";
-        assert!(kubernetes(no_version, "x", Registry::builtin_ref()).expect_err("no apiVersion").to_string().contains("`apiVersion`"));
+        assert!(
+            kubernetes(no_version, "x", Registry::builtin_ref())
+                .expect_err("no apiVersion")
+                .to_string()
+                .contains("`apiVersion`")
+        );
         let in_list = b"apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {}}\n";
         let err = kubernetes(in_list, "x", Registry::builtin_ref()).expect_err("item without name").to_string();
         assert!(err.contains("items[0]"), "{err}");
@@ -258,7 +263,10 @@ mod tests {
 
     #[test]
     fn bad_sources_are_refused_with_a_reason() {
-        assert!(matches!(kubernetes(b"- a\n- b\n", "x", Registry::builtin_ref()), Err(ImportError::NotMapping { document: 1, .. })));
+        assert!(matches!(
+            kubernetes(b"- a\n- b\n", "x", Registry::builtin_ref()),
+            Err(ImportError::NotMapping { document: 1, .. })
+        ));
         assert!(matches!(kubernetes(b"kind: [\n", "x", Registry::builtin_ref()), Err(ImportError::NotYaml { .. })));
         let twice = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";
         let err = kubernetes(twice, "x", Registry::builtin_ref()).expect_err("duplicate").to_string();
@@ -267,7 +275,10 @@ mod tests {
             .map(|i| format!("  - {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c{i}}}}}\n"))
             .collect();
         let list = format!("apiVersion: v1\nkind: List\nitems:\n{many}");
-        assert_eq!(kubernetes(list.as_bytes(), "x", Registry::builtin_ref()), Err(ImportError::TooMany { limit: MAX_OBJECTS }));
+        assert_eq!(
+            kubernetes(list.as_bytes(), "x", Registry::builtin_ref()),
+            Err(ImportError::TooMany { limit: MAX_OBJECTS })
+        );
     }
 
     #[test]

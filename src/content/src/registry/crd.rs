@@ -88,7 +88,13 @@ pub fn model(docs: Vec<(u64, Value)>, name: Option<&str>, version: Option<&str>)
     })
 }
 
-fn component(group: &str, kind: &str, version: &str, namespaced: bool, mut schema: Map<String, Value>) -> ComponentDefinition {
+fn component(
+    group: &str,
+    kind: &str,
+    version: &str,
+    namespaced: bool,
+    mut schema: Map<String, Value>,
+) -> ComponentDefinition {
     schema.entry("title").or_insert_with(|| json!(kind));
     let description = schema.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
     let mut extra = Map::new();
@@ -121,7 +127,8 @@ mod tests {
                 ("Gadget", "widgets.example.com/v1", false)
             ]
         );
-        let schema: Value = serde_json::from_str(m.components[0].extra["schema"].as_str().expect("text")).expect("JSON");
+        let schema: Value =
+            serde_json::from_str(m.components[0].extra["schema"].as_str().expect("text")).expect("JSON");
         assert_eq!(schema["title"], "Widget");
         assert_eq!(schema["properties"]["spec"]["properties"]["size"]["type"], "integer");
     }
@@ -136,8 +143,17 @@ mod tests {
         let no_schema = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a.x.io}\n\
                          spec: {group: x.io, scope: Namespaced, names: {kind: A}, versions: [{name: v1, served: true}]}\n";
         assert!(err(no_schema).contains("version v1: no schema.openAPIV3Schema"), "{}", err(no_schema));
-        let two = format!("{}---\n{}", no_schema.replace("versions: [{name: v1, served: true}]", "versions: [{name: v1, schema: {openAPIV3Schema: {type: object}}}]"),
-            no_schema.replace("x.io", "y.io").replace("versions: [{name: v1, served: true}]", "versions: [{name: v1, schema: {openAPIV3Schema: {type: object}}}]"));
+        let two = format!(
+            "{}---\n{}",
+            no_schema.replace(
+                "versions: [{name: v1, served: true}]",
+                "versions: [{name: v1, schema: {openAPIV3Schema: {type: object}}}]"
+            ),
+            no_schema.replace("x.io", "y.io").replace(
+                "versions: [{name: v1, served: true}]",
+                "versions: [{name: v1, schema: {openAPIV3Schema: {type: object}}}]"
+            )
+        );
         assert!(err(&two).contains("groups x.io, y.io"), "{}", err(&two));
     }
 }

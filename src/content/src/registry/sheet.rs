@@ -128,7 +128,9 @@ pub fn models(model_csv: &[u8], component_csv: &[u8], relationship_csv: Option<&
         let (name, version) = (sheet.get(row, "model"), sheet.get(row, "version"));
         models
             .iter()
-            .position(|m| m.name == name && (version.is_empty() || sheet.name == "componentCsv" || m.version == version))
+            .position(|m| {
+                m.name == name && (version.is_empty() || sheet.name == "componentCsv" || m.version == version)
+            })
             .ok_or_else(|| SourceError(format!("{} line {line}: model {name:?} is not in the model sheet", sheet.name)))
     };
 
@@ -172,8 +174,8 @@ pub fn models(model_csv: &[u8], component_csv: &[u8], relationship_csv: Option<&
             if !description.is_empty() {
                 def["metadata"] = json!({"description": description});
             }
-            let def: Relationship = serde_json::from_value(def)
-                .map_err(|e| SourceError(format!("relationshipCsv line {line}: {e}")))?;
+            let def: Relationship =
+                serde_json::from_value(def).map_err(|e| SourceError(format!("relationshipCsv line {line}: {e}")))?;
             models[at].relationships.push(def);
         }
     }
@@ -198,7 +200,10 @@ mod tests {
         assert_eq!(m.extra["metadata"]["svgColor"], "<svg/>");
         let kinds: Vec<(&str, &str, bool)> =
             m.components.iter().map(|c| (c.kind.as_str(), c.version.as_str(), c.is_namespaced)).collect();
-        assert_eq!(kinds, [("Sprocket", "sprockets.example.com/v1", true), ("Chain", "sprockets.example.com/v1", false)]);
+        assert_eq!(
+            kinds,
+            [("Sprocket", "sprockets.example.com/v1", true), ("Chain", "sprockets.example.com/v1", false)]
+        );
         assert_eq!(m.relationships.len(), 1);
         assert_eq!(m.relationships[0].sub_type, "reference");
     }

@@ -123,7 +123,9 @@ pub fn file(bytes: &[u8], opts: &FileOptions) -> Result<Vec<Model>> {
 pub fn create(body: Value) -> Result<Model> {
     let Value::Object(mut top) = body else { return fail("importBody: not a JSON object") };
     if top.get("url").and_then(Value::as_str).is_some_and(|u| !u.trim().is_empty()) {
-        return fail("importBody.url: generating a model from a repository or Artifact Hub is not available; send its components instead");
+        return fail(
+            "importBody.url: generating a model from a repository or Artifact Hub is not available; send its components instead",
+        );
     }
     top.remove("url");
     let mut fields = match top.remove("model") {
@@ -373,9 +375,11 @@ mod tests {
         assert!(err(json!({"name": "a", "version": "one"})).starts_with("version:"));
         assert!(err(json!({"name": "a", "url": "git://github.com/x/y"})).contains("not available"));
         assert!(err(json!({"name": "a", "components": [{"version": "v1"}]})).contains("no kind"));
-        let twice = json!({"name": "a", "components": [{"kind": "W", "version": "a/v1"}, {"kind": "W", "version": "a/v1"}]});
+        let twice =
+            json!({"name": "a", "components": [{"kind": "W", "version": "a/v1"}, {"kind": "W", "version": "a/v1"}]});
         assert!(err(twice).contains("defined twice"));
-        let bad_rel = json!({"name": "a", "relationships": [{"kind": "nope", "type": "x", "subType": "y", "selectors": []}]});
+        let bad_rel =
+            json!({"name": "a", "relationships": [{"kind": "nope", "type": "x", "subType": "y", "selectors": []}]});
         assert!(err(bad_rel).contains("kind must be"));
     }
 }

@@ -67,7 +67,9 @@ impl UploadType {
             "csv import" | "csv" => Ok(UploadType::Csv),
             "url import" | "urlimport" => Ok(UploadType::Url),
             "model create" | "url" => Ok(UploadType::Create),
-            "" => Err(AppError::validation("uploadType: required (File Import, CSV Import, URL Import or Model Create)")),
+            "" => {
+                Err(AppError::validation("uploadType: required (File Import, CSV Import, URL Import or Model Create)"))
+            }
             other => Err(AppError::validation(format!(
                 "uploadType: {other:?} is not one of File Import, CSV Import, URL Import, Model Create"
             ))),
@@ -298,7 +300,12 @@ impl Content {
     /// The built-in model and every model (each version) of the organization
     /// in context (`content.models.read`), searched by name and display
     /// name, ordered and paged in memory (an organization has few).
-    pub async fn list_models(&self, p: &Principal, header: Option<&str>, req: &PageRequest) -> AppResult<Page<ModelView>> {
+    pub async fn list_models(
+        &self,
+        p: &Principal,
+        header: Option<&str>,
+        req: &PageRequest,
+    ) -> AppResult<Page<ModelView>> {
         let scope = self.scope(p, header, None, Perm::ModelsRead).await?;
         let rows = self.db().read(move |c| store::of_org(c, scope.id)).await?;
         let mut all = vec![builtin_view()?];
@@ -329,9 +336,8 @@ impl Content {
         let scope = self.scope(p, header, None, Perm::ModelsRead).await?;
         let builtin = builtin_view()?;
         let version = version.map(str::trim).filter(|v| !v.is_empty());
-        let wanted = |v: &ModelView| {
-            v.id == key || (v.model.name == key && version.is_none_or(|want| v.model.version == want))
-        };
+        let wanted =
+            |v: &ModelView| v.id == key || (v.model.name == key && version.is_none_or(|want| v.model.version == want));
         if wanted(&builtin) {
             return Ok(builtin);
         }
@@ -376,8 +382,16 @@ impl Content {
                     let mut replaced = Vec::with_capacity(models.len());
                     for m in &models {
                         let definition = serde_json::to_value(m).map_err(AppError::internal)?;
-                        let (row, again) =
-                            store::put(c, scope.id, new_uuid(), &m.name, &m.version, &m.display_name, &definition, p.user)?;
+                        let (row, again) = store::put(
+                            c,
+                            scope.id,
+                            new_uuid(),
+                            &m.name,
+                            &m.version,
+                            &m.display_name,
+                            &definition,
+                            p.user,
+                        )?;
                         let what = format!("model {} {} registered", m.name, m.version);
                         let meta = serde_json::json!({"name": m.name, "version": m.version, "replaced": again,
                             "components": m.components.len(), "relationships": m.relationships.len()});

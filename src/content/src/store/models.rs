@@ -69,7 +69,16 @@ pub fn put(
                                              created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
             )?
-            .execute(params![uuid.to_string(), org, name, version, display_name, definition.to_string(), by, now])?;
+            .execute(params![
+                uuid.to_string(),
+                org,
+                name,
+                version,
+                display_name,
+                definition.to_string(),
+                by,
+                now
+            ])?;
             conn.last_insert_rowid()
         }
     };
