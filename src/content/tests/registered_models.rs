@@ -11,6 +11,7 @@ use meshcloud_content::registry::source::{self, FileOptions};
 use serde_json::json;
 
 /// The committed package directory as a `.tar.gz`, as Meshery exports one.
+#[allow(clippy::expect_used)]
 fn package() -> Vec<u8> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/models/package");
     let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

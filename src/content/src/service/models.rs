@@ -361,9 +361,10 @@ impl Content {
         header: Option<&str>,
         input: RegisterInput,
     ) -> AppResult<Registered> {
+        // Who may register comes first: a caller without the key learns nothing about the input.
+        let scope = self.scope(p, header, None, Perm::ModelsRegister).await?;
         let kind = UploadType::parse(&input.upload_type)?;
         let store = flag(input.register.as_deref())?;
-        let scope = self.scope(p, header, None, Perm::ModelsRegister).await?;
         let models = models_of(kind, input)?;
         for (i, m) in models.iter().enumerate() {
             if models[..i].iter().any(|o| o.name == m.name && o.version == m.version) {
