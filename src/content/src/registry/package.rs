@@ -142,6 +142,33 @@ mod tests {
         assert_eq!(role_of("gizmo/components/README"), None);
     }
 
+    /// A `.tar.gz` of `files` (path, size), each of that many spaces.
+    fn tarball(files: &[(&str, usize)]) -> Vec<u8> {
+        let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let mut tar = tar::Builder::new(gz);
+        for (path, size) in files {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(*size as u64);
+            header.set_cksum();
+            tar.append_data(&mut header, path, std::io::repeat(b' ').take(*size as u64)).expect("appends");
+        }
+        tar.into_inner().expect("tar").finish().expect("gzip")
+    }
+
+    #[test]
+    fn a_bomb_is_refused_before_it_is_unpacked() {
+        let bomb = tarball(&[("a/icons/big.bin", (MAX_UNPACKED + 1) as usize), ("a/model.json", 2)]);
+        assert!(bomb.len() < 1024 * 1024, "it compresses well: {}", bomb.len());
+        let err = read(&bomb, true).expect_err("too big").to_string();
+        assert!(err.contains("unpacks to more than 32 MiB"), "{err}");
+        let err = read(&tarball(&[("a/model.json", (MAX_FILE + 1) as usize)]), true).expect_err("big file").to_string();
+        assert!(err.contains("a/model.json: larger than 4 MiB"), "{err}");
+        let many: Vec<(String, usize)> = (0..=MAX_ENTRIES).map(|i| (format!("f{i}"), 0)).collect();
+        let many: Vec<(&str, usize)> = many.iter().map(|(p, n)| (p.as_str(), *n)).collect();
+        let err = read(&tarball(&many), true).expect_err("many").to_string();
+        assert!(err.contains("more than 5000 entries"), "{err}");
+    }
+
     #[test]
     fn broken_archives_are_refused() {
         let err = read(&[0x1f, 0x8b, 0, 1, 2, 3], true).expect_err("not gzip").to_string();
