@@ -41,7 +41,7 @@ fn has(rows: &[(String, String, String, String, String)], sub_type: &str, from: 
 #[test]
 fn imported_manifests_evaluate_to_the_relationships_they_describe() {
     let manifests = include_bytes!("data/manifests.yaml");
-    let design = import::kubernetes(manifests, "shop").expect("imports");
+    let design = import::kubernetes(manifests, "shop", Registry::builtin_ref()).expect("imports");
     let evaluated = evaluate(&design, &Registry::builtin(), meshcloud_kernel::time::now());
     let rows = found(&evaluated.design);
     assert!(has(&rows, "inventory", "Deployment/web", "Namespace/shop"), "{rows:#?}");

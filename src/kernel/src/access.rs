@@ -80,6 +80,8 @@ catalogue! {
     DesignsCreate = "content.designs.create", "Create and import designs";
     DesignsUpdate = "content.designs.update", "Change designs";
     DesignsDelete = "content.designs.delete", "Delete designs";
+    ModelsRead = "content.models.read", "View the organization's models";
+    ModelsRegister = "content.models.register", "Register models in the organization";
     EventsRead = "events.events.read", "View the organization's events";
     EventsCreate = "events.events.create", "Report events from connected agents";
     EventsUpdate = "events.events.update", "Mark events read or unread";

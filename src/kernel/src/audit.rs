@@ -68,6 +68,7 @@ event_kinds! {
     KeychainDelete = "keychain", "delete", "A keychain was deleted";
     KeychainRemoveKey = "keychain", "remove_key", "A keychain lost a key";
     KeychainUpdate = "keychain", "update", "A keychain was changed";
+    ModelRegister = "model", "register", "A model was registered in an organization (added or replaced)";
     OAuthProviderCreate = "oauth2provider", "create", "A sign-in provider (upstream OAuth 2 provider) was created";
     OAuthProviderDelete = "oauth2provider", "delete", "A sign-in provider (upstream OAuth 2 provider) was deleted";
     OAuthProviderUpdate = "oauth2provider", "update", "A sign-in provider (upstream OAuth 2 provider) was changed";

@@ -1,5 +1,5 @@
 //! The content family: designs (patterns) on the Layer5 face, their versions,
-//! lists, import, evaluation and permission matrix.
+//! lists, import, evaluation and permission matrix; models and their registration.
 
 mod designs;
 mod evaluate;
@@ -7,6 +7,7 @@ mod helm;
 mod import;
 mod lists;
 mod matrix;
+mod models;
 mod url_import;
 mod visibility;
 

@@ -15,10 +15,11 @@ use crate::support::*;
 
 const IMPORT: &str = "/api/pattern/import";
 const MANIFESTS: &[u8] = include_bytes!("../../../src/content/tests/data/manifests.yaml");
+const CRDS: &[u8] = include_bytes!("../../../src/content/tests/data/models/widgets-crd.yaml");
 const LIMIT: usize = 4 * 1024 * 1024;
 
 /// Serves, on 127.0.0.1, a few fixed paths: `/manifests.yaml`,
-/// `/mychart-0.1.0.tgz`, `/big` (over the limit, with its length),
+/// `/mychart-0.1.0.tgz`, `/widgets-crd.yaml`, `/big` (over the limit, with its length),
 /// `/big-unsized` (over the limit, no length: ends with the connection),
 /// `/to-localhost` (a redirect to a host not on the list), `/loop`
 /// (redirects to itself), `/missing` (404), and `/hang`, which never
@@ -56,6 +57,7 @@ async fn source_server() -> String {
                 let reply = match path.as_str() {
                     "/manifests.yaml" => ok(MANIFESTS),
                     "/mychart-0.1.0.tgz" => ok(&chart),
+                    "/widgets-crd.yaml" => ok(CRDS),
                     "/big" => ok(&vec![b'#'; LIMIT + 1]),
                     "/big-unsized" => {
                         let mut r = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
@@ -195,4 +197,37 @@ async fn plain_http_needs_an_http_entry_and_an_empty_list_switches_url_import_of
     r.assert_l5_error(400, L5_BAD_REQUEST);
     assert!(r.text.contains("switched off"), "{}", r.text);
     assert_eq!(count(&api).await, 0);
+}
+
+/// URL Import of `POST /api/meshmodels/register` fetches under the same
+/// rules and reads what it fetched as a File Import.
+#[tokio::test]
+async fn models_are_registered_from_an_allowed_url() {
+    const REGISTER: &str = "/api/meshmodels/register";
+    let src = source_server().await;
+    let w = world_with(|c| c.url_import_hosts = vec!["http://127.0.0.1".into()]).await;
+    let api = w.alice.ctx(&w.org_a);
+    let register = |body: Value| {
+        let body = body.to_string().into_bytes();
+        let api = api.clone();
+        async move {
+            let parts: [Part<'_>; 3] =
+                [("uploadType", None, b"URL Import"), ("register", None, b"true"), ("importBody", None, &body)];
+            api.post_form(REGISTER, &parts).await
+        }
+    };
+    let v = register(json!({"url": format!("{src}/widgets-crd.yaml")})).await.expect(201);
+    assert!(v["message"].as_str().unwrap_or_default().contains("widgets.example.com"), "{v}");
+    let m = api.get("/api/integrations/meshmodels/models/widgets.example.com").await.expect(200);
+    assert_eq!(m["name"], "widgets.example.com");
+
+    for (url, why) in [
+        (format!("{src}/missing"), "url:"),
+        ("https://example.com/widgets-crd.yaml".to_string(), "allow-list"),
+        (format!("{src}/big"), "limit"),
+    ] {
+        let r = register(json!({"url": url})).await;
+        r.assert_l5_error(400, L5_BAD_REQUEST);
+        assert!(r.text.contains(why), "{url}: expected {why:?} in {}", r.text);
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod designs;
 pub mod import;
+pub mod models;
 
 use poem_openapi::Tags;
 
@@ -11,9 +12,15 @@ use crate::Content;
 pub enum Tag {
     /// Layer5: designs (patterns) and their versions.
     Designs,
+    /// Layer5: models (their component kinds and relationship definitions) and their registration.
+    Models,
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
-pub fn apis(content: &Content) -> (designs::DesignsApi, import::ImportApi) {
-    (designs::DesignsApi { content: content.clone() }, import::ImportApi { content: content.clone() })
+pub fn apis(content: &Content) -> (designs::DesignsApi, import::ImportApi, models::ModelsApi) {
+    (
+        designs::DesignsApi { content: content.clone() },
+        import::ImportApi { content: content.clone() },
+        models::ModelsApi { content: content.clone() },
+    )
 }

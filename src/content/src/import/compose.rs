@@ -78,7 +78,7 @@ pub fn compose(bytes: &[u8], name: &str) -> Result<Design, ImportError> {
     for (claim_name, claim) in claims {
         objects.push((claim.at, pvc(&claim_name, claim.read_only)));
     }
-    Ok(design_of(bytes, name, components(objects)?))
+    Ok(design_of(bytes, name, components(objects, crate::registry::Registry::builtin_ref())?))
 }
 
 /// Compose file format 2.x and 3.x, or none (the Compose Specification).

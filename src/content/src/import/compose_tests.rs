@@ -103,7 +103,8 @@ fn services_become_what_kompose_writes() {
 #[test]
 fn a_converted_design_round_trips_through_manifests() {
     let design = compose(COMPOSE.as_bytes(), "shop").expect("converts");
-    let again = kubernetes(export::kubernetes(&design).as_bytes(), "shop").expect("re-imports");
+    let again = kubernetes(export::kubernetes(&design).as_bytes(), "shop", crate::registry::Registry::builtin_ref())
+        .expect("re-imports");
     assert_eq!(design.components, again.components);
 }
 

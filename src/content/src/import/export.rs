@@ -68,9 +68,11 @@ mod tests {
     #[test]
     fn manifests_survive_import_export_import() {
         for source in [MANIFESTS, LIST] {
-            let first = import::kubernetes(source.as_bytes(), "shop").expect("imports");
+            let first = import::kubernetes(source.as_bytes(), "shop", crate::registry::Registry::builtin_ref())
+                .expect("imports");
             let yaml = kubernetes(&first);
-            let second = import::kubernetes(yaml.as_bytes(), "shop").expect("the export imports again");
+            let second = import::kubernetes(yaml.as_bytes(), "shop", crate::registry::Registry::builtin_ref())
+                .expect("the export imports again");
             assert_eq!(objects(&first), objects(&second));
             assert_eq!(kubernetes(&second), yaml, "a second export is the same text");
         }
@@ -78,7 +80,8 @@ mod tests {
 
     #[test]
     fn each_manifest_starts_with_its_type_fields() {
-        let design = import::kubernetes(MANIFESTS.as_bytes(), "shop").expect("imports");
+        let design = import::kubernetes(MANIFESTS.as_bytes(), "shop", crate::registry::Registry::builtin_ref())
+            .expect("imports");
         let yaml = kubernetes(&design);
         let docs: Vec<&str> = yaml.split("\n---\n").collect();
         assert_eq!(docs.len(), design.components.len());
@@ -92,8 +95,12 @@ mod tests {
 
     #[test]
     fn annotations_are_left_out_and_names_filled_in() {
-        let mut design =
-            import::kubernetes(b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n", "d").expect("imports");
+        let mut design = import::kubernetes(
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+            "d",
+            crate::registry::Registry::builtin_ref(),
+        )
+        .expect("imports");
         let mut note = design.components[0].clone();
         note.metadata.insert("isAnnotation".into(), json!(true));
         design.components.push(note);

@@ -3,6 +3,7 @@
 
 use super::{ImportError, MAX_OBJECTS, design_of, kubernetes_component, yaml};
 use crate::model::{Component, Design};
+use crate::registry::Registry;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -23,7 +24,8 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 /// Imports a set of manifests as the design `name`. Objects must have
 /// `kind`, `apiVersion` and `metadata.name`; an error names the document
 /// (1-based, empty documents not counted) and the line it starts on.
-pub fn kubernetes(bytes: &[u8], name: &str) -> Result<Design, ImportError> {
+/// `registry` maps custom resources of registered CRDs to their model.
+pub fn kubernetes(bytes: &[u8], name: &str, registry: &Registry) -> Result<Design, ImportError> {
     let mut objects = Vec::new();
     for (index, (line, doc)) in yaml::documents(bytes)?.into_iter().enumerate() {
         let Value::Object(object) = doc else {
@@ -32,17 +34,20 @@ pub fn kubernetes(bytes: &[u8], name: &str) -> Result<Design, ImportError> {
         let at = format!("document {} (line {line})", index + 1);
         expand(object, &at, None, &mut objects)?;
     }
-    let components = components(objects)?;
+    let components = components(objects, registry)?;
     Ok(design_of(bytes, name, components))
 }
 
 /// Components for objects already expanded and labelled with where they
 /// came from; refuses an object given twice (same kind, namespace, name).
-pub(crate) fn components(objects: Vec<(String, Map<String, Value>)>) -> Result<Vec<Component>, ImportError> {
+pub(crate) fn components(
+    objects: Vec<(String, Map<String, Value>)>,
+    registry: &Registry,
+) -> Result<Vec<Component>, ImportError> {
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut components = Vec::with_capacity(objects.len());
     for (at, object) in objects {
-        let component = component(object, &at)?;
+        let component = component(object, &at, registry)?;
         let meta = component.configuration.get("metadata").and_then(Value::as_object);
         let namespace = meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or_default();
         let key = match namespace {
@@ -94,7 +99,7 @@ pub(crate) fn expand(
 
 /// One object as a component, after the checks an API server would make
 /// first (a kind, an API version, a name) and without server-set fields.
-fn component(mut object: Map<String, Value>, at: &str) -> Result<Component, ImportError> {
+fn component(mut object: Map<String, Value>, at: &str, registry: &Registry) -> Result<Component, ImportError> {
     let mut take = |field: &str| match object.remove(field) {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s),
         _ => Err(ImportError::Invalid(format!("{at}: the object has no `{field}`"))),
@@ -117,7 +122,7 @@ fn component(mut object: Map<String, Value>, at: &str) -> Result<Component, Impo
             meta.remove("annotations");
         }
     }
-    Ok(kubernetes_component(&kind, &api_version, object))
+    Ok(kubernetes_component(&kind, &api_version, object, registry))
 }
 
 #[cfg(test)]
@@ -134,7 +139,7 @@ mod tests {
 
     #[test]
     fn a_manifest_set_becomes_one_component_per_object() {
-        let design = kubernetes(MANIFESTS.as_bytes(), "shop").expect("imports");
+        let design = kubernetes(MANIFESTS.as_bytes(), "shop", Registry::builtin_ref()).expect("imports");
         assert_eq!(design.name, "shop");
         let kinds: Vec<(&str, &str, &str)> = design
             .components
@@ -195,8 +200,8 @@ mod tests {
 
     #[test]
     fn ids_are_stable_across_imports_and_distinct_within_one() {
-        let a = kubernetes(MANIFESTS.as_bytes(), "shop").expect("imports");
-        let b = kubernetes(MANIFESTS.as_bytes(), "other name").expect("imports");
+        let a = kubernetes(MANIFESTS.as_bytes(), "shop", Registry::builtin_ref()).expect("imports");
+        let b = kubernetes(MANIFESTS.as_bytes(), "other name", Registry::builtin_ref()).expect("imports");
         let ids = |d: &Design| d.components.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&a), ids(&b));
         let mut unique = ids(&a);
@@ -209,7 +214,7 @@ mod tests {
 
     #[test]
     fn lists_are_expanded_and_typed_lists_lend_their_kind() {
-        let design = kubernetes(LIST.as_bytes(), "listed").expect("imports");
+        let design = kubernetes(LIST.as_bytes(), "listed", Registry::builtin_ref()).expect("imports");
         let kinds: Vec<(&str, &str, &str)> = design
             .components
             .iter()
@@ -230,7 +235,7 @@ mod tests {
     #[test]
     fn json_manifests_import_too() {
         let json = br#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "x"}, "data": {"k": "v"}}"#;
-        let design = kubernetes(json, "j").expect("imports");
+        let design = kubernetes(json, "j", Registry::builtin_ref()).expect("imports");
         assert_eq!(design.components[0].configuration["data"], json!({"k": "v"}));
     }
 
@@ -238,36 +243,47 @@ mod tests {
     fn objects_missing_what_kubectl_needs_are_refused_by_document() {
         let no_kind =
             b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n\n---\napiVersion: v1\nmetadata: {name: b}\n";
-        let err = kubernetes(no_kind, "x").expect_err("no kind").to_string();
+        let err = kubernetes(no_kind, "x", Registry::builtin_ref()).expect_err("no kind").to_string();
         assert!(err.starts_with("document 2 (line "), "{err}");
         assert!(err.contains("`kind`"), "{err}");
         let no_name = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n";
-        let err = kubernetes(no_name, "x").expect_err("no name").to_string();
+        let err = kubernetes(no_name, "x", Registry::builtin_ref()).expect_err("no name").to_string();
         assert!(err.contains("document 1") && err.contains("metadata.name"), "{err}");
         let no_version = b"kind: ConfigMap\nmetadata: {name: a}\n";
-        assert!(kubernetes(no_version, "x").expect_err("no apiVersion").to_string().contains("`apiVersion`"));
+        assert!(
+            kubernetes(no_version, "x", Registry::builtin_ref())
+                .expect_err("no apiVersion")
+                .to_string()
+                .contains("`apiVersion`")
+        );
         let in_list = b"apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {}}\n";
-        let err = kubernetes(in_list, "x").expect_err("item without name").to_string();
+        let err = kubernetes(in_list, "x", Registry::builtin_ref()).expect_err("item without name").to_string();
         assert!(err.contains("items[0]"), "{err}");
     }
 
     #[test]
     fn bad_sources_are_refused_with_a_reason() {
-        assert!(matches!(kubernetes(b"- a\n- b\n", "x"), Err(ImportError::NotMapping { document: 1, .. })));
-        assert!(matches!(kubernetes(b"kind: [\n", "x"), Err(ImportError::NotYaml { .. })));
+        assert!(matches!(
+            kubernetes(b"- a\n- b\n", "x", Registry::builtin_ref()),
+            Err(ImportError::NotMapping { document: 1, .. })
+        ));
+        assert!(matches!(kubernetes(b"kind: [\n", "x", Registry::builtin_ref()), Err(ImportError::NotYaml { .. })));
         let twice = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";
-        let err = kubernetes(twice, "x").expect_err("duplicate").to_string();
+        let err = kubernetes(twice, "x", Registry::builtin_ref()).expect_err("duplicate").to_string();
         assert!(err.contains("ConfigMap a is declared twice"), "{err}");
         let many: String = (0..=MAX_OBJECTS)
             .map(|i| format!("  - {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c{i}}}}}\n"))
             .collect();
         let list = format!("apiVersion: v1\nkind: List\nitems:\n{many}");
-        assert_eq!(kubernetes(list.as_bytes(), "x"), Err(ImportError::TooMany { limit: MAX_OBJECTS }));
+        assert_eq!(
+            kubernetes(list.as_bytes(), "x", Registry::builtin_ref()),
+            Err(ImportError::TooMany { limit: MAX_OBJECTS })
+        );
     }
 
     #[test]
     fn an_empty_file_is_an_empty_design() {
-        let design = kubernetes(b"---\n# nothing yet\n", "empty").expect("imports");
+        let design = kubernetes(b"---\n# nothing yet\n", "empty", Registry::builtin_ref()).expect("imports");
         assert!(design.components.is_empty());
     }
 }

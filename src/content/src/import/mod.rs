@@ -36,7 +36,7 @@ pub mod export;
 pub mod helm;
 pub mod kubernetes;
 pub mod meshery;
-mod yaml;
+pub(crate) mod yaml;
 
 pub use compose::compose;
 pub use helm::helm;
@@ -45,6 +45,7 @@ pub use meshery::meshery;
 
 use crate::model::design::{COMPONENT_SCHEMA_VERSION, DESIGN_SCHEMA_VERSION};
 use crate::model::{Component, ComponentKind, Design};
+use crate::registry::{Registry, component_model_reference};
 use serde_json::{Map, Value, json};
 use std::fmt;
 use std::sync::LazyLock;
@@ -130,19 +131,26 @@ pub fn detect(bytes: &[u8], file_name: &str) -> Source {
 }
 
 /// Imports with the converter [`detect`] picks; `name` names the design
-/// (a Meshery design keeps its own).
-pub fn any(bytes: &[u8], file_name: &str, name: &str) -> Result<Design, ImportError> {
-    any_with(bytes, file_name, name, None)
+/// (a Meshery design keeps its own). `registry` holds the models objects
+/// are mapped to (see [`kubernetes_component`]).
+pub fn any(bytes: &[u8], file_name: &str, name: &str, registry: &Registry) -> Result<Design, ImportError> {
+    any_with(bytes, file_name, name, None, registry)
 }
 
 /// [`any`], with the `values` that override a Helm chart's own (other
 /// sources ignore them).
-pub fn any_with(bytes: &[u8], file_name: &str, name: &str, values: Option<&Value>) -> Result<Design, ImportError> {
+pub fn any_with(
+    bytes: &[u8],
+    file_name: &str,
+    name: &str,
+    values: Option<&Value>,
+    registry: &Registry,
+) -> Result<Design, ImportError> {
     match detect(bytes, file_name) {
-        Source::Kubernetes => kubernetes(bytes, name),
+        Source::Kubernetes => kubernetes(bytes, name, registry),
         Source::Compose => compose(bytes, name),
         Source::Meshery => meshery(bytes),
-        Source::Helm => helm(bytes, name, values),
+        Source::Helm => helm(bytes, name, values, registry),
     }
 }
 
@@ -227,15 +235,26 @@ const CLUSTER_SCOPED: &[&str] = &[
     "VolumeAttachment",
 ];
 
-/// One component of the `kubernetes` model from an object already checked
-/// to have `kind`, `apiVersion` and `metadata.name`; `configuration` is the
-/// object without those two type fields.
-pub(crate) fn kubernetes_component(kind: &str, api_version: &str, configuration: Map<String, Value>) -> Component {
+/// One component from an object already checked to have `kind`,
+/// `apiVersion` and `metadata.name`; `configuration` is the object without
+/// those two type fields. Its model is the registered one with a component
+/// of the object's kind in its API group (a custom resource of a registered
+/// CRD: `isNamespaced` is the definition's), else the built-in `kubernetes`.
+pub(crate) fn kubernetes_component(
+    kind: &str,
+    api_version: &str,
+    configuration: Map<String, Value>,
+    registry: &Registry,
+) -> Component {
     let meta = configuration.get("metadata").and_then(Value::as_object);
     let field = |k: &str| meta.and_then(|m| m.get(k)).and_then(Value::as_str).unwrap_or_default().to_string();
     let (name, namespace) = (field("name"), field("namespace"));
+    let (model, namespaced) = match registry.resource_model(api_version, kind) {
+        Some((m, def)) => (component_model_reference(m), def.is_namespaced),
+        None => (kubernetes_model(), !CLUSTER_SCOPED.contains(&kind)),
+    };
     let mut metadata = Map::new();
-    metadata.insert("isNamespaced".into(), Value::Bool(!CLUSTER_SCOPED.contains(&kind)));
+    metadata.insert("isNamespaced".into(), Value::Bool(namespaced));
     metadata.insert("isAnnotation".into(), Value::Bool(false));
     Component {
         id: derived_id(&["component", kind, &namespace, &name]),
@@ -244,7 +263,7 @@ pub(crate) fn kubernetes_component(kind: &str, api_version: &str, configuration:
         display_name: name,
         description: String::new(),
         component: ComponentKind { kind: kind.into(), version: api_version.into(), schema: None, extra: Map::new() },
-        model: kubernetes_model(),
+        model,
         configuration,
         metadata,
         extra: Map::new(),

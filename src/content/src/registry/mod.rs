@@ -19,8 +19,13 @@
 //! evaluation only walks components.
 
 mod compile;
+pub mod crd;
+pub mod package;
+pub mod sheet;
+pub mod source;
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -30,6 +35,18 @@ use crate::model::Relationship;
 pub use compile::{Alternative, CompiledDefinition, CompiledSelector, Side, Strategy};
 
 const KUBERNETES: &str = include_str!("../../models/kubernetes.json");
+
+/// The name of the built-in model, which no registration may replace.
+pub const BUILTIN_MODEL: &str = "kubernetes";
+
+/// The built-in models, parsed and compiled once.
+static BUILTIN: LazyLock<Registry> = LazyLock::new(|| {
+    let mut registry = Registry { models: BTreeMap::new() };
+    if let Ok(kubernetes) = serde_json::from_str::<Model>(KUBERNETES) {
+        let _ = registry.register(kubernetes);
+    }
+    registry
+});
 
 /// A model as registered: what it is, its component kinds and its
 /// relationship definitions.
@@ -78,14 +95,16 @@ struct Entry {
 }
 
 impl Registry {
-    /// A registry holding only the built-in models. They are data checked by
-    /// this module's tests, so one that did not load would fail them.
+    /// A registry holding only the built-in models (a copy of the ones
+    /// compiled once). They are data checked by this module's tests, so one
+    /// that did not load would fail them.
     pub fn builtin() -> Self {
-        let mut registry = Registry { models: BTreeMap::new() };
-        if let Ok(kubernetes) = serde_json::from_str::<Model>(KUBERNETES) {
-            let _ = registry.register(kubernetes);
-        }
-        registry
+        BUILTIN.clone()
+    }
+
+    /// The built-in models, shared: no copy.
+    pub fn builtin_ref() -> &'static Registry {
+        &BUILTIN
     }
 
     /// Adds a model, or replaces the one of the same name. Definition ids
@@ -135,6 +154,25 @@ impl Registry {
         self.models.values().find(|e| e.kinds.contains_key(kind)).map(|e| e.model.name.as_str())
     }
 
+    /// The registered model (not the built-in one) and its component
+    /// definition for an object of `kind` in API group of `api_version`
+    /// (`cert-manager.io/v1` → `cert-manager.io`): a custom resource of a
+    /// registered CRD. The definition of the same API version is preferred
+    /// to another version of the same group and kind.
+    pub fn resource_model(&self, api_version: &str, kind: &str) -> Option<(&Model, &ComponentDefinition)> {
+        let group = api_group(api_version);
+        let mut found = None;
+        for entry in self.models.values().filter(|e| e.model.name != BUILTIN_MODEL && e.kinds.contains_key(kind)) {
+            for c in entry.model.components.iter().filter(|c| c.kind == kind && api_group(&c.version) == group) {
+                if c.version == api_version {
+                    return Some((&entry.model, c));
+                }
+                found = found.or(Some((&entry.model, c)));
+            }
+        }
+        found
+    }
+
     /// The relationship definitions of a model, in the order it lists them.
     pub fn relationships(&self, model: &str) -> &[Relationship] {
         self.models.get(model).map(|e| e.model.relationships.as_slice()).unwrap_or_default()
@@ -167,6 +205,24 @@ impl Default for Registry {
     fn default() -> Self {
         Registry::builtin()
     }
+}
+
+/// The API group of an `apiVersion` (empty for the core group's `v1`).
+pub fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
+
+/// The reference a component carries to a registered model, in the
+/// schema's model shape (as `import::kubernetes_model` for the built-in).
+pub fn component_model_reference(model: &Model) -> Map<String, Value> {
+    let mut out = model_reference(model);
+    for key in ["id", "status", "category", "subCategory"] {
+        if let Some(v) = model.extra.get(key) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    out.insert("schemaVersion".into(), Value::String(source::MODEL_SCHEMA_VERSION.into()));
+    out
 }
 
 /// The reference a relationship carries to its model (`name`, `version`,

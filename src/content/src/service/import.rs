@@ -2,7 +2,7 @@
 //! the Kubernetes export of a design, and relationship evaluation: the
 //! library functions of `import` and `evaluate` behind the design rules.
 
-use std::sync::LazyLock;
+use std::sync::Arc;
 
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::principal::Principal;
@@ -14,9 +14,6 @@ use crate::evaluate::{EvaluationRequest, EvaluationResponse, evaluate};
 use crate::import;
 use crate::registry::Registry;
 use crate::store::designs::DesignRow;
-
-/// The built-in models, compiled once.
-static BUILTIN: LazyLock<Registry> = LazyLock::new(Registry::builtin);
 
 /// The largest file an import or upload takes (the server refuses bodies
 /// over 8 MiB before they get here).
@@ -47,9 +44,9 @@ fn stem(file_name: &str) -> Option<String> {
     nonempty(Some(stem))
 }
 
-/// The source as a design document; a bad source is a 400 with the
-/// converter's sentence.
-fn convert(input: &ImportInput, name: &str) -> AppResult<serde_json::Value> {
+/// The source as a design document (objects mapped to `registry`'s
+/// models); a bad source is a 400 with the converter's sentence.
+fn convert(input: &ImportInput, name: &str, registry: &Registry) -> AppResult<serde_json::Value> {
     if input.bytes.is_empty() {
         return Err(AppError::validation("file: no file was sent (send a file, or a url to import from)"));
     }
@@ -64,15 +61,15 @@ fn convert(input: &ImportInput, name: &str) -> AppResult<serde_json::Value> {
         Some(text) => Some(import::helm::parse_values(text).map_err(|e| AppError::validation(format!("values: {e}")))?),
         None => None,
     };
-    let design = import::any_with(&input.bytes, file_name, name, values.as_ref())
+    let design = import::any_with(&input.bytes, file_name, name, values.as_ref(), registry)
         .map_err(|e| AppError::validation(format!("file: {e}")))?;
     serde_json::to_value(design).map_err(AppError::internal)
 }
 
 /// [`convert`] on a blocking thread: parsing and rendering a large source
 /// takes a while, and must not hold up the server's request threads.
-async fn converted(input: ImportInput, name: String) -> AppResult<serde_json::Value> {
-    tokio::task::spawn_blocking(move || convert(&input, &name)).await.map_err(AppError::internal)?
+async fn converted(input: ImportInput, name: String, registry: Arc<Registry>) -> AppResult<serde_json::Value> {
+    tokio::task::spawn_blocking(move || convert(&input, &name, &registry)).await.map_err(AppError::internal)?
 }
 
 impl Content {
@@ -99,13 +96,12 @@ impl Content {
         header: Option<&str>,
         mut input: ImportInput,
     ) -> AppResult<DesignRow> {
-        if input.url.is_some() {
-            // Nothing is fetched for someone who may not create the design.
-            self.scope(p, header, None, Perm::DesignsCreate).await?;
-            self.fetch_source(&mut input).await?;
-        }
+        // Nothing is fetched for someone who may not create the design.
+        let scope = self.scope(p, header, None, Perm::DesignsCreate).await?;
+        self.fetch_source(&mut input).await?;
         let name = nonempty(input.name.as_deref()).or_else(|| input.file_name.as_deref().and_then(stem));
-        let document = converted(input, name.clone().unwrap_or_else(|| "Imported design".into())).await?;
+        let registry = self.registry_for(scope.id).await?;
+        let document = converted(input, name.clone().unwrap_or_else(|| "Imported design".into()), registry).await?;
         let save = SaveInput { id: None, name, document: Some(document), visibility: None, save: true };
         self.save_design(p, header, save).await
     }
@@ -117,7 +113,8 @@ impl Content {
         let current = self.get_design(p, id).await?;
         self.fetch_source(&mut input).await?;
         let name = nonempty(input.name.as_deref()).unwrap_or(current.name);
-        let document = converted(input, name.clone()).await?;
+        let registry = self.registry_for(current.org).await?;
+        let document = converted(input, name.clone(), registry).await?;
         let save = SaveInput { id: Some(id), name: Some(name), document: Some(document), visibility: None, save: true };
         self.save_design(p, None, save).await
     }
@@ -129,17 +126,18 @@ impl Content {
         Ok((d, import::export::kubernetes(&doc)))
     }
 
-    /// Evaluates a design's relationships against the built-in models. The
-    /// caller needs `content.designs.read` in the organization in context;
-    /// nothing is stored.
+    /// Evaluates a design's relationships against the models of the
+    /// organization in context (the built-in ones and those it registered).
+    /// The caller needs `content.designs.read` there; nothing is stored.
     pub async fn evaluate_design(
         &self,
         p: &Principal,
         header: Option<&str>,
         req: EvaluationRequest,
     ) -> AppResult<EvaluationResponse> {
-        self.scope(p, header, None, Perm::DesignsRead).await?;
-        Ok(evaluate(&req.design, &BUILTIN, time::now()))
+        let scope = self.scope(p, header, None, Perm::DesignsRead).await?;
+        let registry = self.registry_for(scope.id).await?;
+        Ok(evaluate(&req.design, &registry, time::now()))
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod designs;
 pub mod import;
+pub mod models;
 pub mod url_import;
 
 use std::sync::Arc;
@@ -22,6 +23,8 @@ struct Inner {
     db: Db,
     identity: Identity,
     url_import: url_import::UrlImport,
+    /// The registry of each organization's models (`models::registry_for`).
+    models: models::Cache,
 }
 
 /// The org a call acts in.
@@ -33,7 +36,14 @@ pub struct Scope {
 
 impl Content {
     pub fn new(db: Db, identity: Identity) -> Self {
-        Content { inner: Arc::new(Inner { db, identity, url_import: url_import::UrlImport::default() }) }
+        Content {
+            inner: Arc::new(Inner {
+                db,
+                identity,
+                url_import: url_import::UrlImport::default(),
+                models: models::Cache::default(),
+            }),
+        }
     }
 
     /// Where import from a URL may fetch from (default: nowhere). Set while

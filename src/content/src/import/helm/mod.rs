@@ -27,6 +27,7 @@ use serde_json::{Map, Value as Json, json};
 
 use super::{ImportError, KUBERNETES_MODEL_VERSION, design_of, kubernetes, yaml};
 use crate::model::Design;
+use crate::registry::Registry;
 
 pub use archive::is_gzip;
 
@@ -85,8 +86,9 @@ pub fn parse_values(text: &str) -> Result<Json, String> {
 }
 
 /// Imports a chart archive as the design `name`; `overrides` (a mapping)
-/// is merged over the chart's `values.yaml`.
-pub fn helm(bytes: &[u8], name: &str, overrides: Option<&Json>) -> Result<Design, ImportError> {
+/// is merged over the chart's `values.yaml`; objects are mapped to
+/// `registry`'s models.
+pub fn helm(bytes: &[u8], name: &str, overrides: Option<&Json>, registry: &Registry) -> Result<Design, ImportError> {
     let mut budget = archive::Budget::default();
     let files = archive::chart_root(archive::unpack(bytes, &mut budget)?)?;
     let chart = load(files, &mut budget, 0)?;
@@ -116,7 +118,7 @@ pub fn helm(bytes: &[u8], name: &str, overrides: Option<&Json>) -> Result<Design
     if objects.is_empty() {
         return Err(invalid("the chart renders no Kubernetes objects with these values"));
     }
-    Ok(design_of(bytes, name, kubernetes::components(objects)?))
+    Ok(design_of(bytes, name, kubernetes::components(objects, registry)?))
 }
 
 /// Reads a chart (its files relative to its directory) and its subcharts.

@@ -39,7 +39,7 @@ fn config<'a>(d: &'a Design, kind: &str) -> &'a Map<String, Json> {
 
 #[test]
 fn the_helm_create_chart_renders_as_helm_template_does() {
-    let d = helm(&archive::pack(&mychart_files()), "mychart", None).expect("imports");
+    let d = helm(&archive::pack(&mychart_files()), "mychart", None, Registry::builtin_ref()).expect("imports");
     let expected = [("Deployment", "mychart"), ("Pod", "mychart-test-connection"), ("Service", "mychart")];
     let expected: Vec<_> = expected.iter().map(|(k, n)| (k.to_string(), n.to_string())).collect();
     let mut with_sa = expected.clone();
@@ -60,7 +60,7 @@ fn the_helm_create_chart_renders_as_helm_template_does() {
         json!({"app.kubernetes.io/name": "mychart", "app.kubernetes.io/instance": "mychart"})
     );
     // The same archive is the same design.
-    let again = helm(&archive::pack(&mychart_files()), "mychart", None).expect("imports");
+    let again = helm(&archive::pack(&mychart_files()), "mychart", None, Registry::builtin_ref()).expect("imports");
     assert_eq!(again.id, d.id);
 }
 
@@ -71,7 +71,7 @@ fn values_override_the_charts_own() {
          ingress:\n  enabled: true\n  className: nginx\n  tls: [{secretName: t, hosts: [shop.example]}]\n",
     )
     .expect("values");
-    let d = helm(&archive::pack(&mychart_files()), "mychart", Some(&over)).expect("imports");
+    let d = helm(&archive::pack(&mychart_files()), "mychart", Some(&over), Registry::builtin_ref()).expect("imports");
     let names = kinds(&d);
     assert!(names.contains(&("Ingress".into(), "shop".into())), "{names:?}");
     assert!(!names.iter().any(|(k, _)| k == "ServiceAccount"), "{names:?}");
@@ -86,7 +86,7 @@ fn values_override_the_charts_own() {
     assert_eq!(backend["port"]["number"], 80);
     // JSON works as well; autoscaling swaps the replica count for an HPA.
     let over = parse_values(r#"{"autoscaling": {"enabled": true, "maxReplicas": 7}}"#).expect("json");
-    let d = helm(&archive::pack(&mychart_files()), "mychart", Some(&over)).expect("imports");
+    let d = helm(&archive::pack(&mychart_files()), "mychart", Some(&over), Registry::builtin_ref()).expect("imports");
     let hpa = Json::Object(config(&d, "HorizontalPodAutoscaler").clone());
     assert_eq!(hpa["spec"]["maxReplicas"], 7);
     assert_eq!(hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"], 80);
@@ -109,36 +109,46 @@ const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values
 
 #[test]
 fn charts_the_engine_cannot_render_are_refused_with_the_reason() {
-    let e = helm(&chart(&[("cm.yaml", "{{ randAlphaNum 5 }}\n")]), "c", None).unwrap_err().to_string();
+    let e = helm(&chart(&[("cm.yaml", "{{ randAlphaNum 5 }}\n")]), "c", None, Registry::builtin_ref())
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         e,
         "the chart's template c/templates/cm.yaml uses the template function \"randAlphaNum\", which meshcloud does not support"
     );
-    let e = helm(&chart(&[("cm.yaml", "{{ required \"name is required\" .Values.nope }}")]), "c", None).unwrap_err();
+    let e = helm(
+        &chart(&[("cm.yaml", "{{ required \"name is required\" .Values.nope }}")]),
+        "c",
+        None,
+        Registry::builtin_ref(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("c/templates/cm.yaml") && e.to_string().contains("name is required"), "{e}");
-    let e = helm(&chart(&[("cm.yaml", "{{ if }}")]), "c", None).unwrap_err().to_string();
+    let e = helm(&chart(&[("cm.yaml", "{{ if }}")]), "c", None, Registry::builtin_ref()).unwrap_err().to_string();
     assert!(e.starts_with("the chart's template c/templates/cm.yaml does not parse"), "{e}");
-    let e = helm(&chart(&[("cm.yaml", "a: [\n")]), "c", None).unwrap_err().to_string();
+    let e = helm(&chart(&[("cm.yaml", "a: [\n")]), "c", None, Registry::builtin_ref()).unwrap_err().to_string();
     assert!(e.contains("c/templates/cm.yaml renders to text that is not valid YAML"), "{e}");
-    let e = helm(&chart(&[("cm.yaml", "{{ if false }}x: 1{{ end }}")]), "c", None).unwrap_err().to_string();
+    let e = helm(&chart(&[("cm.yaml", "{{ if false }}x: 1{{ end }}")]), "c", None, Registry::builtin_ref())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("renders no Kubernetes objects"), "{e}");
     let loops = "{{- define \"a\" }}{{ include \"a\" . }}{{ end }}{{ include \"a\" . }}";
-    let e = helm(&chart(&[("cm.yaml", loops)]), "c", None).unwrap_err().to_string();
+    let e = helm(&chart(&[("cm.yaml", loops)]), "c", None, Registry::builtin_ref()).unwrap_err().to_string();
     assert!(e.contains("nest deeper than 64"), "{e}");
     let recursion = "{{- define \"b\" }}{{ template \"b\" . }}{{ end }}{{ template \"b\" . }}";
-    let e = helm(&chart(&[("cm.yaml", recursion)]), "c", None).unwrap_err().to_string();
+    let e = helm(&chart(&[("cm.yaml", recursion)]), "c", None, Registry::builtin_ref()).unwrap_err().to_string();
     assert!(e.contains("template \"b\" calls itself"), "{e}");
     let dynamic = "{{ template (print \"b\") . }}";
-    let e = helm(&chart(&[("cm.yaml", dynamic)]), "c", None).unwrap_err().to_string();
+    let e = helm(&chart(&[("cm.yaml", dynamic)]), "c", None, Registry::builtin_ref()).unwrap_err().to_string();
     assert!(e.contains("a template name must be a string constant"), "{e}");
     let endless =
         format!("{{{{ range until 10000 }}}}{{{{ range until 10000 }}}}{}{{{{ end }}}}{{{{ end }}}}", "x".repeat(1024));
-    let e = helm(&chart(&[("cm.yaml", &endless)]), "c", None).unwrap_err().to_string();
+    let e = helm(&chart(&[("cm.yaml", &endless)]), "c", None, Registry::builtin_ref()).unwrap_err().to_string();
     assert!(e.contains("c/templates/cm.yaml failed: the chart renders to more than 16 MiB"), "{e}");
     let none = archive::pack(&[("c/values.yaml", b"a: 1")]);
-    assert!(helm(&none, "c", None).unwrap_err().to_string().contains("no Chart.yaml"));
+    assert!(helm(&none, "c", None, Registry::builtin_ref()).unwrap_err().to_string().contains("no Chart.yaml"));
     let traversal = archive::pack(&[("c/Chart.yaml", b"name: c"), ("../../etc/x", b"a")]);
-    assert!(helm(&traversal, "c", None).unwrap_err().to_string().contains("leaves the chart"));
+    assert!(helm(&traversal, "c", None, Registry::builtin_ref()).unwrap_err().to_string().contains("leaves the chart"));
 }
 
 #[test]
@@ -164,11 +174,18 @@ fn subcharts_render_with_their_own_values_scope() {
             ("app/charts/cache/values.yaml", b"name: cache\n"),
         ])
     };
-    let d = helm(&parent(b"name: app\nglobal: {env: prod}\ndb: {size: large}\nredis: {name: redis}\n"), "app", None)
-        .expect("imports");
+    let d = helm(
+        &parent(b"name: app\nglobal: {env: prod}\ndb: {size: large}\nredis: {name: redis}\n"),
+        "app",
+        None,
+        Registry::builtin_ref(),
+    )
+    .expect("imports");
     let names: Vec<String> = kinds(&d).into_iter().map(|(_, n)| n).collect();
     assert_eq!(names, ["app", "db", "redis", "size-large-prod"]);
-    let d = helm(&parent(b"name: app\nglobal: {env: prod}\ndb: {enabled: false}\n"), "app", None).expect("imports");
+    let d =
+        helm(&parent(b"name: app\nglobal: {env: prod}\ndb: {enabled: false}\n"), "app", None, Registry::builtin_ref())
+            .expect("imports");
     let names: Vec<String> = kinds(&d).into_iter().map(|(_, n)| n).collect();
     assert_eq!(names, ["app", "cache"]);
 }
