@@ -1,3 +1,7 @@
 //! All SQL of the content family (private to it).
 
+pub mod catalog;
 pub mod designs;
+pub mod filters;
+pub mod shares;
+pub mod views;
