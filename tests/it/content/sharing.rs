@@ -59,7 +59,9 @@ async fn a_design_shared_with_a_user_of_another_org() {
     let saved = w.dave.ctx(&w.org_b).post(BASE, save).await.expect(200);
     assert_eq!((saved["name"].as_str(), saved["patternFile"]["version"].as_str()), (Some("dave's now"), Some("0.0.2")));
     w.dave.delete(&format!("{BASE}/{id}")).await.assert_l5_error(401, L5_UNAUTHORIZED);
-    // Nor does an edit share hand out `published`, or sharing itself.
+    // Nor does an edit share change who sees it, hand out `published`, or share onwards.
+    let public = json!({"id": id, "visibility": "public", "patternData": doc("dave's now")});
+    w.dave.ctx(&w.org_b).post(BASE, public).await.assert_l5_error(401, L5_UNAUTHORIZED);
     let publish = json!({"id": id, "visibility": "published", "patternData": doc("dave's now")});
     w.dave.ctx(&w.org_b).post(BASE, publish).await.assert_l5_error(401, L5_UNAUTHORIZED);
     let carol = json!({"emails": ["carol@a.example"]});

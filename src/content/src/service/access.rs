@@ -127,28 +127,44 @@ pub fn check(c: &Conn, p: &Principal, item: Item<'_>, need: Need) -> AppResult<(
     let mine = item.owner == Some(p.user);
     let member_sees =
         p.may(org, item.kind.read()) && (item.visibility != "private" || mine || p.may(org, item.kind.update()));
-    let share = if member_sees && need == Need::See { None } else { shared_access(c, p, item.kind, item.uuid)? };
-    if !(item.visibility == "published" || member_sees || share.is_some()) {
+    // Shares are read only when the organization's own rules do not settle it.
+    let mut cached: Option<Option<String>> = None;
+    let mut share = || -> AppResult<Option<String>> {
+        if cached.is_none() {
+            cached = Some(shared_access(c, p, item.kind, item.uuid)?);
+        }
+        Ok(cached.clone().flatten())
+    };
+    if !(item.visibility == "published" || member_sees || share()?.is_some()) {
         // A member without the read key is refused, as before sharing existed.
         p.require(org, item.kind.read())?;
         return Err(AppError::NotFound);
     }
-    let refused = |perm: Perm| -> AppResult<()> {
-        match p.require(org, perm) {
-            Ok(_) => Ok(()),
-            // Someone the item is shared with sees it: refuse, don't hide.
-            Err(AppError::NotFound) if share.is_some() => Err(AppError::Forbidden),
-            Err(e) => Err(e),
+    // Without the key: an edit share still edits; a share shows the item,
+    // so the caller is refused rather than told it does not exist.
+    let mut without_key = |perm: Perm, edit_share_suffices: bool| -> AppResult<()> {
+        let Err(e) = p.require(org, perm) else { return Ok(()) };
+        let shared = share()?;
+        match (e, shared.as_deref()) {
+            (_, Some("edit")) if edit_share_suffices => Ok(()),
+            (AppError::NotFound, Some(_)) => Err(AppError::Forbidden),
+            (e, _) => Err(e),
         }
     };
     match need {
         Need::See => Ok(()),
-        Need::Edit if share.as_deref() == Some("edit") => Ok(()),
-        Need::Edit => refused(item.kind.update()),
-        Need::Delete => refused(item.kind.delete()),
+        Need::Edit => without_key(item.kind.update(), true),
+        Need::Delete => without_key(item.kind.delete(), false),
         Need::Share if mine => Ok(()),
-        Need::Share => refused(item.kind.share()),
+        Need::Share => without_key(item.kind.share(), false),
     }
+}
+
+/// An edit share changes an item, not who may see it: only its owner and
+/// holders of the kind's update key change its visibility.
+pub fn may_change_visibility(p: &Principal, item: Item<'_>, to: &str) -> AppResult<()> {
+    let allowed = item.owner == Some(p.user) || p.may(item.org_uuid, item.kind.update());
+    if to != item.visibility && !allowed { Err(AppError::Forbidden) } else { Ok(()) }
 }
 
 #[cfg(test)]

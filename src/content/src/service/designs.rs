@@ -129,6 +129,7 @@ impl Content {
                     let d = design_for(c, &p, id, Need::Edit)?;
                     let visibility = visibility.unwrap_or_else(|| d.visibility.clone());
                     may_set_visibility(&p, d.org_uuid, &d.visibility, &visibility)?;
+                    access::may_change_visibility(&p, item(&d), &visibility)?;
                     let same = stored(doc.clone(), d.uuid, &name, &d.version)?;
                     let changed = same != d.document;
                     let version = if changed { bump_patch(&d.version) } else { d.version.clone() };

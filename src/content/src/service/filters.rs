@@ -129,6 +129,7 @@ impl Content {
                         location: location.unwrap_or_else(|| f.location.clone()),
                     };
                     may_set_visibility(&p, f.org_uuid, &f.visibility, &fields.visibility)?;
+                    access::may_change_visibility(&p, item(&f), &fields.visibility)?;
                     let same = fields.name == f.name
                         && fields.visibility == f.visibility
                         && fields.filter_file == f.filter_file

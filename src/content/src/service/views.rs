@@ -132,6 +132,7 @@ impl Content {
                     let name = name.unwrap_or_else(|| v.name.clone());
                     let visibility = visibility.unwrap_or_else(|| v.visibility.clone());
                     may_set_visibility(&p, v.org_uuid, &v.visibility, &visibility)?;
+                    access::may_change_visibility(&p, item(&v), &visibility)?;
                     let filters = filters.unwrap_or_else(|| v.filters.clone());
                     let metadata = metadata.unwrap_or_else(|| v.metadata.clone());
                     if name == v.name && visibility == v.visibility && filters == v.filters && metadata == v.metadata {
