@@ -172,7 +172,7 @@ async fn bad_requests_and_who_may_ask() {
     }
     let body = json!({"id": id, "catalog_data": catalog_data()});
     w.alice.post(&format!("{CONTENT}/view"), body.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
-    w.s.anon().get(&format!("{CONTENT}/workspace")).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.s.anon().get(&format!("{CONTENT}/workspace")).await.assert_l5_error(404, L5_NOT_FOUND);
     // Carol sees the design but neither owns it nor may publish.
     w.carol.post(&format!("{CONTENT}/pattern"), body.clone()).await.assert_l5_error(401, L5_UNAUTHORIZED);
     w.dave.post(&format!("{CONTENT}/pattern"), body.clone()).await.assert_l5_error(404, L5_NOT_FOUND);

@@ -174,7 +174,8 @@ async fn who_may_share_and_bad_requests() {
     w.dave.get(&format!("{BASE}/{private}")).await.assert_l5_error(404, L5_NOT_FOUND);
     w.alice.post(&share_path("workspace", &private), body.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
     w.alice.post(&share_path("design", "nope"), body.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
-    w.alice.get(&format!("{}/robots", share_path("design", &private))).await.assert_l5_error(400, L5_BAD_REQUEST);
+    w.alice.get(&format!("{}/robots", share_path("design", &private))).await.assert_l5_error(404, L5_NOT_FOUND);
+    w.alice.get(&format!("{}/users", share_path("workspace", &private))).await.assert_l5_error(404, L5_NOT_FOUND);
     w.alice.get(&format!("{}/users", share_path("design", "nope"))).await.assert_l5_error(404, L5_NOT_FOUND);
     let gone = uuid::Uuid::new_v4().to_string();
     w.alice.post(&share_path("view", &gone), body).await.assert_l5_error(404, L5_NOT_FOUND);

@@ -88,7 +88,8 @@ impl CatalogApi {
         #[oai(name = "teamId")] team_id: Query<Option<String>>,
     ) -> Result<Json<CatalogContentPage>, AppError> {
         let _ = (technology, metrics, workspace_id, team_id);
-        let kind = catalog_kind(&kind.0)?;
+        // A type the catalog does not hold names nothing (the list documents no 400).
+        let kind = catalog_kind(&kind.0).map_err(|_| AppError::NotFound)?;
         let paging = paging(page.as_deref(), pagesize.as_deref(), search.as_deref(), order.as_deref(), &ORDER_FIELDS);
         let f = Published {
             classes: values(class.as_deref()),

@@ -123,9 +123,10 @@ impl SharingApi {
         #[oai(name = "resourceId")] resource_id: Path<String>,
         #[oai(name = "actorType")] actor_type: Path<String>,
     ) -> Result<Json<Value>, AppError> {
-        let kind = kind(&resource_type.0)?;
-        let at = ActorType::parse(&actor_type.0)
-            .ok_or_else(|| AppError::validation("actorType must be users, teams or organizations"))?;
+        // Path segments that name no kind of resource or actor name nothing
+        // (the operation documents no 400).
+        let kind = kind(&resource_type.0).map_err(|_| AppError::NotFound)?;
+        let at = ActorType::parse(&actor_type.0).ok_or(AppError::NotFound)?;
         let id = uuid::Uuid::parse_str(resource_id.0.trim()).map_err(|_| AppError::NotFound)?;
         let all = self.content.shared_actors(auth.principal(), kind, id, at).await?;
         let key = match at {
