@@ -75,6 +75,21 @@ async fn a_put_creates_then_updates_and_the_list_pages() {
 }
 
 #[tokio::test]
+async fn search_takes_any_text() {
+    let w = world().await;
+    let api = w.alice.ctx(&w.org_a);
+    let names = ["Alpha%Beta", "under_score", "quote\"d", "o'brien", "MiXeD CaSe", "été", "cross-abcd", "100% web"];
+    for n in names {
+        create_view(&w.alice, &w.org_a, n, "private").await;
+    }
+    let (every, total) = every_item(&api, VIEWS, "views", 500).await;
+    assert_eq!(total, names.len() as u64);
+    for s in TRICKY_SEARCHES {
+        check_search(&api, VIEWS, "views", &["name"], &every, s).await;
+    }
+}
+
+#[tokio::test]
 async fn bad_input_is_a_400_and_unknown_views_404() {
     let w = world().await;
     let api = w.alice.ctx(&w.org_a);

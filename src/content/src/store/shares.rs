@@ -99,3 +99,35 @@ pub fn prune(conn: &Connection) -> AppResult<usize> {
     )?;
     Ok(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// After a purge, the shares of items gone go too; the others stay.
+    #[test]
+    fn prune_drops_the_shares_of_items_no_longer_stored() {
+        let dir = std::env::temp_dir().join(format!("meshcloud-shares-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("t.db");
+        meshcloud_kernel::db::migrate(&path).expect("migrates");
+        // Without foreign keys no org or user rows are needed.
+        let conn = Connection::open(&path).expect("opens");
+        conn.execute_batch("PRAGMA foreign_keys = OFF").expect("pragma");
+        let (kept, gone) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+        conn.execute(
+            "INSERT INTO views (uuid, org_id, name, created_at, updated_at) VALUES (?1, 1, 'v', 'now', 'now')",
+            [kept.to_string()],
+        )
+        .expect("view");
+        let actor = uuid::Uuid::new_v4();
+        for (kind, item) in [("view", kept), ("view", gone), ("design", kept), ("filter", gone)] {
+            put(&conn, kind, &item.to_string(), "user", actor, "read", UserId(1)).expect("share");
+        }
+        assert_eq!(prune(&conn).expect("prune"), 3);
+        let left = access_for(&conn, "view", &kept.to_string(), &[actor.to_string()]).expect("access");
+        assert_eq!(left.as_deref(), Some("read"));
+        drop(conn);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
