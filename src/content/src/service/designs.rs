@@ -199,8 +199,7 @@ impl Content {
         // Lists document no 400: a visibility they do not know is ignored.
         let visibility = input.visibility.iter().filter_map(|v| check_visibility(v).ok()).collect::<Vec<_>>();
         let all_private = p.may(scope.uuid, Perm::DesignsUpdate);
-        let (me, owner, workspace, p) = (p.user, input.owner, input.workspace, p.clone());
-        let input = input.clone();
+        let (me, owner, workspace, shared, p) = (p.user, input.owner, input.workspace, input.shared, p.clone());
         self.db()
             .read(move |c| {
                 // A workspace that is not the org's holds none of its designs.
@@ -215,7 +214,7 @@ impl Content {
                     None => None,
                 };
                 // Shared with the caller: from any organization.
-                let shared_with = if input.shared { Some(access::actors(c, &p)?) } else { None };
+                let shared_with = if shared { Some(access::actors(c, &p)?) } else { None };
                 let f = Filter { visibility, owner, only, shared_with };
                 designs::list(c, scope.id, me, all_private, &f, &req)
             })
