@@ -37,6 +37,10 @@ event_kinds! {
     AllocationCreate = "allocation", "create", "A project allocation was created";
     AllocationDelete = "allocation", "delete", "A project allocation was deleted";
     AllocationUpdate = "allocation", "update", "A project allocation was changed";
+    CatalogApprove = "catalog", "approve", "A catalog publication request was approved";
+    CatalogDeny = "catalog", "deny", "A catalog publication request was denied";
+    CatalogRequest = "catalog", "request", "Publication in the catalog was asked for";
+    CatalogUnpublish = "catalog", "unpublish", "An item was taken out of the catalog";
     BadgeAssign = "badge", "assign", "A badge was awarded to users";
     BadgeCreate = "badge", "create", "A badge was created";
     BadgeDelete = "badge", "delete", "A badge was deleted";
@@ -56,6 +60,9 @@ event_kinds! {
     EnvironmentRemoveConnection = "environment", "remove_connection", "An environment lost a connection";
     EnvironmentUpdate = "environment", "update", "An environment was changed";
     EventDelete = "event", "delete", "An event was deleted";
+    FilterCreate = "filter", "create", "A filter was created (saved or cloned)";
+    FilterDelete = "filter", "delete", "A filter was deleted";
+    FilterUpdate = "filter", "update", "A filter was changed";
     InvitationAccept = "invitation", "accept", "An invitation was accepted";
     InvitationCreate = "invitation", "create", "An invitation was created";
     InvitationDelete = "invitation", "delete", "An invitation was deleted";
@@ -103,6 +110,8 @@ event_kinds! {
     ServiceAccountUpdate = "service_account", "update", "A service account was changed";
     SessionLogin = "session", "login", "A web session was opened (sign-in)";
     SessionLogout = "session", "logout", "A web session was closed (sign-out)";
+    ShareGrant = "share", "grant", "A design, view or filter was shared with users, teams or organizations";
+    ShareRevoke = "share", "revoke", "Users, teams or organizations lost their share of a design, view or filter";
     SignupRequestApprove = "signup_request", "approve", "A sign-up request was approved";
     SignupRequestCreate = "signup_request", "create", "A sign-up request was created";
     SignupRequestDeny = "signup_request", "deny", "A sign-up request was denied";
@@ -122,6 +131,8 @@ event_kinds! {
     UserCreate = "user", "create", "A user was created";
     UserResetPassword = "user", "reset_password", "A user's password was set by an operator";
     UserUpdatePreferences = "user", "update_preferences", "A user changed their preferences";
+    ViewCreate = "view", "create", "A view was created";
+    ViewUpdate = "view", "update", "A view was changed";
     WorkspaceAssignDesign = "workspace", "assign_design", "A workspace was given a design";
     WorkspaceAssignEnvironment = "workspace", "assign_environment", "A workspace was given an environment";
     WorkspaceAssignTeam = "workspace", "assign_team", "A workspace was given a team";

@@ -88,7 +88,8 @@ async fn filters() {
     let api = w.alice.ctx(&w.org_a);
     let private = create(&w.alice, &w.org_a, "p", "private").await;
     let public = create(&w.alice, &w.org_a, "q", "public").await;
-    let published = create(&w.alice, &w.org_a, "r", "published").await;
+    let published = create(&w.alice, &w.org_a, "r", "private").await;
+    super::publish(&w.alice, &w.admin, "pattern", &published).await;
     let admins = create(&w.admin, &w.org_a, "s", "public").await;
 
     let v = api.get(&format!("{BASE}?visibility=public&order=name%20asc")).await.expect(200);
@@ -135,7 +136,7 @@ async fn filters() {
     let plain = api.get(&format!("{BASE}?order=name%20asc")).await.expect(200);
     let metrics = api.get(&format!("{BASE}?order=name%20asc&metrics=true")).await.expect(200);
     assert_eq!(plain, metrics);
-    // Nothing is shared yet.
+    // Nothing is shared with alice (shares: tests/it/content/sharing.rs).
     let v = api.get(&format!("{BASE}?shared=true")).await.expect(200);
     assert_eq!((v["total_count"].as_u64(), v["resultType"].as_str()), (Some(0), Some("shared")));
 }

@@ -1,14 +1,19 @@
 //! The content family: designs (patterns) on the Layer5 face, their versions,
-//! lists, import, evaluation and permission matrix; models and their registration.
+//! lists, import, evaluation and permission matrix; models and their
+//! registration; views, filters, sharing and the catalog.
 
+mod catalog;
 mod designs;
 mod evaluate;
+mod filters;
 mod helm;
 mod import;
 mod lists;
 mod matrix;
 mod models;
+mod sharing;
 mod url_import;
+mod views;
 mod visibility;
 
 use serde_json::{Value, json};
@@ -48,4 +53,20 @@ pub async fn save(api: &Api, org: &str, body: Value) -> Value {
 pub async fn create(api: &Api, org: &str, name: &str, visibility: &str) -> String {
     let v = save(api, org, json!({"name": name, "visibility": visibility, "patternData": doc(name)})).await;
     v["id"].as_str().expect("design id").to_string()
+}
+
+/// Catalog data the catalog schema accepts.
+pub fn catalog_data() -> Value {
+    json!({"compatibility": ["kubernetes"], "pattern_caveats": "none",
+           "pattern_info": "a web server and its service", "type": "Deployment"})
+}
+
+/// Publishes `id` (a design, or with `kind` "filter" a filter) through the
+/// catalog: `requester` asks, the provider admin `approver` approves.
+pub async fn publish(requester: &Api, approver: &Api, kind: &str, id: &str) {
+    let mut data = catalog_data();
+    data["class"] = json!("official");
+    let r = requester.post(&format!("/api/catalog/content/{kind}"), json!({"id": id, "catalog_data": data})).await;
+    let req = r.expect(200)["id"].as_str().expect("request id").to_string();
+    approver.post("/api/catalog/requests/approve", json!({"id": req})).await.expect(200);
 }

@@ -294,6 +294,37 @@ impl Fixtures<'_> {
                     .expect("design id")
                     .to_string()
             }
+            // A public view and a public filter of org A.
+            "view" => {
+                let id = uuid::Uuid::new_v4().to_string();
+                let body = json!({"name": format!("view-{n}"), "visibility": "public"});
+                admin.ctx(org).put(&format!("/api/content/views/{id}"), body).await.expect(200);
+                id
+            }
+            "filter" => {
+                let body = json!({"name": format!("filter-{n}"), "visibility": "public", "filter_file": "AGFzbQ=="});
+                admin.ctx(org).post("/api/content/filters", body).await.expect(200)["id"]
+                    .as_str()
+                    .expect("filter id")
+                    .to_string()
+            }
+            // A pending request to publish a public design of org A, filed by its admin.
+            "catalog_request" => {
+                let body =
+                    json!({"name": format!("design-{n}"), "visibility": "public", "patternData": {"components": []}});
+                let design = w.alice.ctx(org).post("/api/content/patterns", body).await.expect(200)["id"]
+                    .as_str()
+                    .expect("design id")
+                    .to_string();
+                let data = json!({"compatibility": ["kubernetes"], "pattern_caveats": "", "pattern_info": "i", "type": "Deployment"});
+                w.alice
+                    .post("/api/catalog/content/pattern", json!({"id": design, "catalog_data": data}))
+                    .await
+                    .expect(200)["id"]
+                    .as_str()
+                    .expect("request id")
+                    .to_string()
+            }
             other => panic!("unknown placeholder <{other}>"),
         }
     }

@@ -29,7 +29,7 @@ pub enum Download {
 }
 
 /// An id of the request body: absent, empty or the nil UUID mean none.
-fn body_id(field: &str, v: Option<&str>) -> Result<Option<uuid::Uuid>, AppError> {
+pub(crate) fn body_id(field: &str, v: Option<&str>) -> Result<Option<uuid::Uuid>, AppError> {
     match v.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => Ok(Some(validate::uuid(field, s)?).filter(|u| !u.is_nil())),
@@ -38,7 +38,7 @@ fn body_id(field: &str, v: Option<&str>) -> Result<Option<uuid::Uuid>, AppError>
 
 /// An id a list filters by: one that is no UUID matches nothing (lists
 /// document no 400).
-fn filter_id(raw: Option<&str>) -> Option<uuid::Uuid> {
+pub(crate) fn filter_id(raw: Option<&str>) -> Option<uuid::Uuid> {
     raw.map(str::trim).filter(|s| !s.is_empty()).map(|s| uuid::Uuid::parse_str(s).unwrap_or_default())
 }
 
@@ -69,7 +69,7 @@ fn unwrap_pattern(
 }
 
 /// Comma-separated values of a list parameter.
-fn values(raw: Option<&str>) -> Vec<String> {
+pub(crate) fn values(raw: Option<&str>) -> Vec<String> {
     raw.unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
 }
 

@@ -4,4 +4,7 @@
 pub mod design;
 
 pub use design::{Component, ComponentKind, Design, Relationship};
+pub mod catalog;
+pub mod filter;
 pub mod pattern;
+pub mod view;

@@ -4,8 +4,9 @@
 //! Who sees a design: a `published` one, everyone signed in; a `public` one,
 //! the members of its organization holding `content.designs.read`; a
 //! `private` one, its owner and those who may change the organization's
-//! designs (`content.designs.update`). Anyone else gets "not found", so a
-//! design's existence does not leak across owners or organizations.
+//! designs (`content.designs.update`); and those it is shared with (see
+//! `service::access`). Anyone else gets "not found", so a design's existence
+//! does not leak across owners or organizations.
 
 use meshcloud_infra::core::workspaces as ws;
 use meshcloud_kernel::access::Perm;
@@ -16,6 +17,7 @@ use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, ids::new_uuid, time, validate};
 use serde_json::Value;
 
+use super::access::{self, Item, Kind, Need};
 use super::{Content, Scope};
 use crate::model::design::{Design, bump_patch};
 use crate::store::designs::{self, DesignRow, Filter, VersionRow};
@@ -42,7 +44,8 @@ pub struct ListInput {
     pub visibility: Vec<String>,
     pub owner: Option<uuid::Uuid>,
     pub workspace: Option<uuid::Uuid>,
-    /// Designs shared with the caller: sharing does not exist yet, so none.
+    /// The designs shared with the caller (from any organization) instead
+    /// of the organization's own.
     pub shared: bool,
 }
 
@@ -76,25 +79,23 @@ fn stored(mut d: Design, id: uuid::Uuid, name: &str, version: &str) -> AppResult
     serde_json::to_value(d).map_err(AppError::internal)
 }
 
-/// May `p` see `d`? "Not found" when not.
-fn may_see(p: &Principal, d: &DesignRow) -> AppResult<()> {
-    if d.visibility == "published" {
-        return Ok(());
-    }
-    p.require(d.org_uuid, Perm::DesignsRead)?;
-    if d.visibility == "private" && d.owner != Some(p.user) && !p.may(d.org_uuid, Perm::DesignsUpdate) {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
+pub(crate) fn item(d: &DesignRow) -> Item<'_> {
+    Item { kind: Kind::Design, uuid: d.uuid, org_uuid: d.org_uuid, owner: d.owner, visibility: &d.visibility }
 }
 
-fn design_for(c: &Conn, p: &Principal, id: uuid::Uuid, perm: Option<Perm>) -> AppResult<DesignRow> {
+pub(crate) fn design_for(c: &Conn, p: &Principal, id: uuid::Uuid, need: Need) -> AppResult<DesignRow> {
     let d = designs::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
-    may_see(p, &d)?;
-    if let Some(perm) = perm {
-        p.require(d.org_uuid, perm)?;
-    }
+    access::check(c, p, item(&d), need)?;
     Ok(d)
+}
+
+/// `published` is the catalog's to give and take: a save may set it, or
+/// move a design out of it, only for those who approve publications.
+pub(crate) fn may_set_visibility(p: &Principal, org: uuid::Uuid, from: &str, to: &str) -> AppResult<()> {
+    if from != to && (from == "published" || to == "published") && !p.may(org, Perm::CatalogApprove) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
 }
 
 fn event(kind: EventKind, p: &Principal, d: &DesignRow, what: String) -> Event {
@@ -125,8 +126,10 @@ impl Content {
             return self
                 .db()
                 .write(move |c| {
-                    let d = design_for(c, &p, id, Some(Perm::DesignsUpdate))?;
+                    let d = design_for(c, &p, id, Need::Edit)?;
                     let visibility = visibility.unwrap_or_else(|| d.visibility.clone());
+                    may_set_visibility(&p, d.org_uuid, &d.visibility, &visibility)?;
+                    access::may_change_visibility(&p, item(&d), &visibility)?;
                     let same = stored(doc.clone(), d.uuid, &name, &d.version)?;
                     let changed = same != d.document;
                     let version = if changed { bump_patch(&d.version) } else { d.version.clone() };
@@ -153,6 +156,7 @@ impl Content {
             .ok_or_else(|| AppError::validation("patternData.version must be MAJOR.MINOR.PATCH"))?;
         let scope = self.scope(&p, header, None, Perm::DesignsCreate).await?;
         let visibility = visibility.unwrap_or_else(|| "private".into());
+        may_set_visibility(&p, scope.uuid, "private", &visibility)?;
         if !input.save {
             let now = time::now();
             let uuid = input.id.unwrap_or_default();
@@ -181,7 +185,7 @@ impl Content {
 
     pub async fn get_design(&self, p: &Principal, id: uuid::Uuid) -> AppResult<DesignRow> {
         let p = p.clone();
-        self.db().read(move |c| design_for(c, &p, id, None)).await
+        self.db().read(move |c| design_for(c, &p, id, Need::See)).await
     }
 
     pub async fn list_designs(
@@ -192,13 +196,10 @@ impl Content {
         req: PageRequest,
     ) -> AppResult<Page<DesignRow>> {
         let scope = self.scope(p, header, input.org.as_deref(), Perm::DesignsRead).await?;
-        if input.shared {
-            return Ok(Page { items: vec![], total: 0 });
-        }
         // Lists document no 400: a visibility they do not know is ignored.
         let visibility = input.visibility.iter().filter_map(|v| check_visibility(v).ok()).collect::<Vec<_>>();
         let all_private = p.may(scope.uuid, Perm::DesignsUpdate);
-        let (me, owner, workspace, p) = (p.user, input.owner, input.workspace, p.clone());
+        let (me, owner, workspace, shared, p) = (p.user, input.owner, input.workspace, input.shared, p.clone());
         self.db()
             .read(move |c| {
                 // A workspace that is not the org's holds none of its designs.
@@ -212,7 +213,9 @@ impl Content {
                     },
                     None => None,
                 };
-                let f = Filter { visibility, owner, only };
+                // Shared with the caller: from any organization.
+                let shared_with = if shared { Some(access::actors(c, &p)?) } else { None };
+                let f = Filter { visibility, owner, only, shared_with };
                 designs::list(c, scope.id, me, all_private, &f, &req)
             })
             .await
@@ -226,7 +229,7 @@ impl Content {
         let p = p.clone();
         self.db()
             .write(move |c| {
-                let from = design_for(c, &p, id, None)?;
+                let from = design_for(c, &p, id, Need::See)?;
                 let doc = parse_document(from.document.clone())?;
                 let name: String = format!("{} (Copy)", from.name).chars().take(NAME_MAX).collect();
                 create(c, &p, scope, None, doc, &name, "private", "0.0.1", Some(&from))
@@ -242,7 +245,7 @@ impl Content {
         self.db()
             .write(move |c| {
                 for id in ids {
-                    let d = match design_for(c, &p, id, Some(Perm::DesignsDelete)) {
+                    let d = match design_for(c, &p, id, Need::Delete) {
                         Err(AppError::NotFound) if skip_unknown => continue,
                         other => other?,
                     };
@@ -263,7 +266,7 @@ impl Content {
         let p = p.clone();
         self.db()
             .read(move |c| {
-                let d = design_for(c, &p, id, None)?;
+                let d = design_for(c, &p, id, Need::See)?;
                 designs::versions(c, d.id, &req)
             })
             .await
@@ -273,7 +276,7 @@ impl Content {
         let p = p.clone();
         self.db()
             .read(move |c| {
-                let d = design_for(c, &p, id, None)?;
+                let d = design_for(c, &p, id, Need::See)?;
                 let v = semver(&version).unwrap_or(version);
                 designs::version(c, d.id, &v)?.ok_or(AppError::NotFound)
             })

@@ -1,9 +1,14 @@
 //! Rules, permission checks and transactions of the content family.
 
+pub mod access;
+pub mod catalog;
 pub mod designs;
+pub mod filters;
 pub mod import;
 pub mod models;
+pub mod sharing;
 pub mod url_import;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -75,16 +80,19 @@ impl Content {
         Ok(Scope { id, uuid })
     }
 
-    /// Removes designs soft-deleted more than `retention` ago (their versions
-    /// go with them); returns how many.
+    /// Removes designs and filters soft-deleted more than `retention` ago
+    /// (designs' versions go with them); returns how many.
     pub async fn purge(&self, retention: std::time::Duration) -> AppResult<usize> {
         let cutoff = meshcloud_kernel::time::ago(retention)?;
         self.db()
             .write(move |c| {
-                let n = meshcloud_kernel::db::purge_soft_deleted(c, &["designs"], &cutoff)?;
+                let n = meshcloud_kernel::db::purge_soft_deleted(c, &["designs", "filters"], &cutoff)?;
+                if n > 0 {
+                    crate::store::shares::prune(c)?;
+                }
                 if n > 0 {
                     let e = meshcloud_kernel::audit::Event::new(meshcloud_kernel::audit::EventKind::SystemPurge, None)
-                        .describe(format!("purged {n} deleted designs"));
+                        .describe(format!("purged {n} deleted designs and filters"));
                     meshcloud_kernel::audit::record(c, e)?;
                 }
                 Ok(n)

@@ -10,6 +10,9 @@ use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::catalog::{Published, published_where};
+use super::shares;
+
 #[derive(Debug, Clone)]
 pub struct DesignRow {
     pub id: i64,
@@ -71,6 +74,9 @@ pub struct Filter {
     pub owner: Option<uuid::Uuid>,
     /// Only these designs (a workspace's).
     pub only: Option<Vec<uuid::Uuid>>,
+    /// The designs shared with these actors, from any organization (instead
+    /// of the organization's own).
+    pub shared_with: Option<Vec<String>>,
 }
 
 /// Live designs of `org` the caller may see: every non-private one, their own
@@ -83,10 +89,18 @@ pub fn list(
     f: &Filter,
     req: &PageRequest,
 ) -> AppResult<Page<DesignRow>> {
-    let mut w = Where::with("d.org_id = ?", [Value::Integer(org.0)]);
-    w.and("d.deleted_at IS NULL", []);
-    if !all_private {
-        w.and("d.visibility <> 'private' OR d.owner_id = ?", [Value::Integer(me.0)]);
+    let mut w = Where::new("d.deleted_at IS NULL");
+    match &f.shared_with {
+        Some(actors) => {
+            let (sql, args) = shares::shared_with("d.uuid", "design", actors);
+            w.and(&sql, args).and("o.deleted_at IS NULL", []);
+        }
+        None => {
+            w.and("d.org_id = ?", [Value::Integer(org.0)]);
+            if !all_private {
+                w.and("d.visibility <> 'private' OR d.owner_id = ?", [Value::Integer(me.0)]);
+            }
+        }
     }
     w.any_of("d.visibility", &f.visibility);
     if let Some(owner) = f.owner {
@@ -99,7 +113,18 @@ pub fn list(
         }
         w.any_of("d.uuid", &ids);
     }
-    w.search_indexed(conn, req, &SEARCH, Some(org.0), &["d.name"])?;
+    if f.shared_with.is_some() {
+        w.search(req, &["d.name"]);
+    } else {
+        w.search_indexed(conn, req, &SEARCH, Some(org.0), &["d.name"])?;
+    }
+    let order = order_or(req, &ORDER, "d.id", "d.updated_at DESC, d.id DESC");
+    fetch_page(conn, SELECT, FROM, &w, &order, req, from_row)
+}
+
+/// Published designs of every organization (the catalog).
+pub fn published(conn: &Connection, f: &Published, req: &PageRequest) -> AppResult<Page<DesignRow>> {
+    let w = published_where("d", "design", f, req);
     let order = order_or(req, &ORDER, "d.id", "d.updated_at DESC, d.id DESC");
     fetch_page(conn, SELECT, FROM, &w, &order, req, from_row)
 }
@@ -221,4 +246,12 @@ pub fn version(conn: &Connection, id: i64, version: &str) -> AppResult<Option<Ve
             })
         })
         .optional()?)
+}
+
+/// Sets what the catalog decides: the visibility and the catalog data.
+pub fn set_catalog(conn: &Connection, id: i64, visibility: &str, catalog_data: &serde_json::Value) -> AppResult<()> {
+    let now = time::now_db();
+    conn.prepare_cached("UPDATE designs SET visibility = ?2, catalog_data = ?3, updated_at = ?4 WHERE id = ?1")?
+        .execute(params![id, visibility, catalog_data.to_string(), now])?;
+    Ok(())
 }

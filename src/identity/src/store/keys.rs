@@ -437,8 +437,15 @@ mod tests {
         let mut org_admin = PermSet::all();
         // Appliance-wide powers: custom keys, adding existing accounts to an
         // org without their consent, creating accounts from sign-up requests,
-        // and setting an org's quotas.
-        for p in [Perm::KeysManage, Perm::MembersAdd, Perm::SignupRead, Perm::SignupDecide, Perm::QuotasUpdate] {
+        // setting an org's quotas, and approving what the catalog publishes.
+        for p in [
+            Perm::KeysManage,
+            Perm::MembersAdd,
+            Perm::SignupRead,
+            Perm::SignupDecide,
+            Perm::QuotasUpdate,
+            Perm::CatalogApprove,
+        ] {
             org_admin.remove(p);
         }
         assert_eq!(chain("Organization administration"), org_admin);

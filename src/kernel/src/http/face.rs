@@ -13,6 +13,9 @@ pub enum Face {
     /// Layer5 operations whose reference documents a JSON 400, `{error}`
     /// (the workspace event list); every other status as `Layer5`.
     Layer5JsonBadRequest,
+    /// Layer5 operations whose reference documents a 409 (the catalog's
+    /// publish, unpublish, approve and deny); everything else as `Layer5`.
+    Layer5Conflict,
     /// meshcloud's own API (`/api/meshcloud/...`): JSON `{error, message}`.
     Meshcloud,
     /// The Identity face and the OIDC provider: OAuth 2.0 style
@@ -50,7 +53,10 @@ impl Face {
             .strip_prefix("/api/workspaces/")
             .and_then(|rest| rest.strip_suffix("/events"))
             .is_some_and(|id| !id.is_empty() && !id.contains('/'));
-        if workspace_events { Face::Layer5JsonBadRequest } else { Face::Layer5 }
+        if workspace_events {
+            return Face::Layer5JsonBadRequest;
+        }
+        if under(path, "/api/catalog") { Face::Layer5Conflict } else { Face::Layer5 }
     }
 }
 
@@ -80,15 +86,16 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
             (status, detail, None)
         }
     };
-    // The Layer5 reference documents no 409 for any operation meshcloud
-    // serves: a taken name, an existing membership or a change a rule refuses
-    // (the last admin) is a bad request there, with the reason. A path id
-    // that does not parse names nothing: "not found", which every operation
-    // with a path id documents (400 is not documented on many of them).
-    let layer5 = matches!(face, Face::Layer5 | Face::Layer5JsonBadRequest);
+    // The Layer5 reference documents no 409 for the operations meshcloud
+    // serves outside the catalog: a taken name, an existing membership or a
+    // change a rule refuses (the last admin) is a bad request there, with the
+    // reason. A path id that does not parse names nothing: "not found", which
+    // every operation with a path id documents (400 is not documented on many
+    // of them).
+    let layer5 = matches!(face, Face::Layer5 | Face::Layer5JsonBadRequest | Face::Layer5Conflict);
     let bad_path_id = layer5 && err.is::<poem_openapi::error::ParsePathError>();
     let (status, detail) = match status {
-        StatusCode::CONFLICT if layer5 => (StatusCode::BAD_REQUEST, detail),
+        StatusCode::CONFLICT if layer5 && face != Face::Layer5Conflict => (StatusCode::BAD_REQUEST, detail),
         StatusCode::BAD_REQUEST if bad_path_id => (StatusCode::NOT_FOUND, None),
         s => (s, detail),
     };
@@ -102,7 +109,7 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
                 .content_type("application/json")
                 .body(Body::from_string(body.to_string()))
         }
-        Face::Layer5JsonBadRequest => layer5_body(status, detail.as_deref()),
+        Face::Layer5JsonBadRequest | Face::Layer5Conflict => layer5_body(status, detail.as_deref()),
         Face::Meshcloud => meshcloud_body(status, err, detail.as_deref()),
         Face::Identity => identity_body(status, err, detail.as_deref()),
     };
@@ -274,6 +281,8 @@ mod tests {
         let status = |face, err: poem::Error| render_error(face, &err).status().as_u16();
         let rule = || poem::Error::from(AppError::conflict("meshcloud needs at least one provider admin"));
         assert_eq!(status(Face::Layer5, rule()), 400);
+        assert_eq!(status(Face::Layer5Conflict, rule()), 409);
+        assert_eq!(Face::for_path("/api/catalog/requests/approve"), Face::Layer5Conflict);
         assert_eq!(status(Face::Identity, rule()), 409);
         assert_eq!(status(Face::Meshcloud, rule()), 409);
         let bad_id =
