@@ -99,6 +99,7 @@ def test_list_and_detail(page, api):
     expect(deploy).to_contain_text("yes")
     expect(components.locator("tbody tr", has_text="ClusterRole").first).to_contain_text("no")
     expect(panel(page).get_by_role("table", name="Relationships").locator("tbody tr")).to_have_count(6)
+    expect(panel(page).locator("dl.facts")).to_contain_text("Upstream versionv1.31.0")
     shot(page, "models-builtin")
     page.keyboard.press("Escape")
 

@@ -142,7 +142,8 @@ function ModelView({ id }) {
       <dt>Name</dt><dd><code>${m.name}</code>${m.builtin && html` <${Badge} value="built-in" tone="info" />`}</dd>
       <dt>Version</dt><dd>${m.version}</dd>
       <dt>Category</dt><dd>${m.category?.name}${m.subCategory && m.subCategory !== "Uncategorized" ? ` / ${m.subCategory}` : ""}</dd>
-      <dt>Registrant</dt><dd>${m.registrant?.name || ""}</dd>
+      ${m.model?.version && m.model.version !== m.version && html`<dt>Upstream version</dt><dd>${m.model.version}</dd>`}
+      ${m.registrant?.name && html`<dt>Registrant</dt><dd>${m.registrant.name}</dd>`}
       <dt>Status</dt><dd><${Badge} value=${m.status} /></dd>
       ${m.created_at && html`<dt>Registered</dt><dd>${when(m.created_at)}</dd>`}
       ${m.updated_at && m.updated_at !== m.created_at && html`<dt>Replaced</dt><dd>${when(m.updated_at)}</dd>`}
