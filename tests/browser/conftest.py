@@ -203,3 +203,34 @@ def confirm_over_panel(page):
     expect(page.locator("dialog[open]")).to_have_count(2)
     page.locator("dialog[open]").last.locator(".buttons button").first.click()
     expect(page.locator("dialog[open]")).to_have_count(1)
+
+
+import contextlib  # noqa: E402  (helpers added below keep their imports with them)
+import http.server  # noqa: E402
+import threading  # noqa: E402
+
+
+@contextlib.contextmanager
+def served(files):
+    """A plain HTTP server on 127.0.0.1 in this process serving `files`
+    ({"/path": bytes}) for URL imports; yields its base URL."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = files.get(self.path)
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,13 +1,16 @@
 """Designs: list with paging and a visibility filter, create from a pasted
-document, the drawn design with its components and versions, rename, clone,
-download, delete."""
+document, import from a file or a URL (Helm charts with values), the drawn
+design with its components and versions, rename, clone, download, delete."""
 
+import io
 import os
 import re
+import tarfile
+from urllib.parse import quote
 
 from playwright.sync_api import expect
 
-from conftest import BASE, confirm, open_page, page_through, panel, row, row_action, shot, sign_in, toast
+from conftest import BASE, confirm, open_page, page_through, panel, row, row_action, served, shot, sign_in, toast
 
 SHOP = """name: shop
 components:
@@ -143,3 +146,99 @@ def test_import_a_file(page, api):
     expect(panel(page).locator(".list[aria-label=Versions] tbody tr")).to_have_count(2)
     panel(page).get_by_role("button", name="Evaluate relationships").click()
     expect(panel(page).get_by_role("status")).to_contain_text("up to date")
+
+
+def chart(values="replicaCount: 1\n"):
+    """A tiny Helm chart as `helm package` makes it: mychart/ with Chart.yaml,
+    values.yaml and one template."""
+    files = {
+        "mychart/Chart.yaml": "apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
+        "mychart/values.yaml": values,
+        "mychart/templates/deployment.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-web\n"
+            "spec:\n  replicas: {{ .Values.replicaCount }}\n"
+        ),
+    }
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def document(api, org, name):
+    found = api.get(f"/api/content/patterns?search={quote(name)}", org=org)["patterns"]
+    assert len(found) == 1, found
+    return api.get(f"/api/content/patterns/{found[0]['id']}", org=org)["patternFile"]
+
+
+def test_import_a_helm_chart_with_values(page, api):
+    org = api.org()
+    sign_in(page, org)
+    open_page(page, "/designs", "Designs")
+
+    # Values that are not a mapping are refused under their field.
+    page.get_by_role("button", name="Import").first.click()
+    panel(page).get_by_label(re.compile("^File")).set_input_files(
+        files=[{"name": "mychart-0.1.0.tgz", "mimeType": "application/gzip", "buffer": chart()}])
+    panel(page).get_by_label(re.compile("^Helm values")).fill("- just\n- a list\n")
+    panel(page).get_by_role("button", name="Import", exact=True).click()
+    expect(panel(page).locator(".field.invalid label")).to_have_text("Helm values (YAML, optional)")
+    assert api.get("/api/content/patterns", org=org)["total_count"] == 0
+
+    # The chart rendered with the values given over its own.
+    panel(page).get_by_label(re.compile("^Name")).fill("chart with values")
+    panel(page).get_by_label(re.compile("^Helm values")).fill("replicaCount: 3\n")
+    shot(page, "designs-import-chart")
+    panel(page).get_by_role("button", name="Import", exact=True).click()
+    toast(page, "Imported mychart-0.1.0.tgz.")
+    deploy = [c for c in document(api, org, "chart with values")["components"] if c["component"]["kind"] == "Deployment"]
+    assert [c["configuration"]["spec"]["replicas"] for c in deploy] == [3], deploy
+    assert deploy[0]["displayName"] == "mychart-web"
+
+
+def test_import_from_a_url(page, api):
+    org = api.org()
+    sign_in(page, org)
+    open_page(page, "/designs", "Designs")
+    with open(os.path.join(DATA, "manifests.yaml"), "rb") as f:
+        manifests = f.read()
+    with served({"/shop/manifests.yaml": manifests, "/mychart-0.1.0.tgz": chart()}) as base:
+        page.get_by_role("button", name="Import").first.click()
+        panel(page).get_by_role("button", name="From a URL").click()
+        expect(panel(page).get_by_role("button", name="From a URL")).to_have_attribute("aria-pressed", "true")
+
+        # A host the installation does not allow: refused under the URL field, nothing stored.
+        panel(page).get_by_label(re.compile("^URL")).fill(base.replace("127.0.0.1", "localhost") + "/shop/manifests.yaml")
+        panel(page).get_by_role("button", name="Import", exact=True).click()
+        expect(panel(page).locator(".field.invalid label")).to_have_text(re.compile("^URL"))
+        expect(panel(page).locator(".field.invalid")).to_contain_text("localhost is not on this installation's URL import allow-list")
+        shot(page, "designs-import-url-refused")
+        # A file the server does not find.
+        panel(page).get_by_label(re.compile("^URL")).fill(base + "/nothing.yaml")
+        panel(page).get_by_role("button", name="Import", exact=True).click()
+        expect(panel(page).locator(".field.invalid")).to_contain_text("404")
+        assert api.get("/api/content/patterns", org=org)["total_count"] == 0
+
+        # An allowed host: the design named after the URL's file.
+        panel(page).get_by_label(re.compile("^URL")).fill(base + "/shop/manifests.yaml")
+        panel(page).get_by_role("button", name="Import", exact=True).click()
+        toast(page, "/shop/manifests.yaml.")
+        page.get_by_label("Search designs").fill("manifests")
+        row_action(page, "manifests", "View")
+        expect(panel(page).locator("tbody tr", has_text="Ingress")).to_be_visible()
+        page.keyboard.press("Escape")
+
+        # A Helm chart from a URL, with values.
+        page.get_by_role("button", name="Import").first.click()
+        panel(page).get_by_role("button", name="From a URL").click()
+        panel(page).get_by_label(re.compile("^URL")).fill(base + "/mychart-0.1.0.tgz")
+        panel(page).get_by_label(re.compile("^Name")).fill("chart from a url")
+        panel(page).get_by_label(re.compile("^Helm values")).fill("replicaCount: 5\n")
+        panel(page).get_by_role("button", name="Import", exact=True).click()
+        toast(page, "/mychart-0.1.0.tgz.")
+    deploy = [c for c in document(api, org, "chart from a url")["components"] if c["component"]["kind"] == "Deployment"]
+    assert [c["configuration"]["spec"]["replicas"] for c in deploy] == [5], deploy

@@ -1,6 +1,7 @@
 // Designs: Meshery design documents of the organization — list, create from
-// a pasted document, rename and change visibility, clone, download, delete,
-// and a view that draws the design and lists its components and versions.
+// a pasted document, import (a file or a URL; Helm charts with values),
+// rename and change visibility, clone, download, delete, and a view that
+// draws the design and lists its components and versions.
 
 import { html, useState } from "../lib/html.js";
 import { api, seg, layer5List, upload } from "../lib/api.js";
@@ -51,21 +52,44 @@ function DesignForm({ design, onSaved, onCancel }) {
     onSaved=${onSaved} onCancel=${onCancel} />`;
 }
 
-/** Import a file (Kubernetes manifests, a Compose file, a Meshery design) as a new design. */
+// Where an import comes from: a file chosen here, or a URL the server fetches.
+const SOURCES = [["file", "From a file"], ["url", "From a URL"]];
+
+const VALUES_FIELD = { name: "values", label: "Helm values (YAML, optional)", type: "textarea", rows: 4, wide: true,
+  placeholder: "replicaCount: 2",
+  help: "Helm charts (.tgz) only: merged over the chart's values.yaml. Ignored for other sources." };
+
+/**
+ * Import Kubernetes manifests, a Compose file, a Meshery design or a Helm
+ * chart as a new design, from a file or from a URL (only from the hosts the
+ * installation allows; the server says so under the URL field otherwise).
+ */
 function ImportForm({ onSaved, onCancel }) {
+  const [source, setSource] = useState("file");
   const [progress, setProgress] = useState(null);
-  return html`<${Form}
-    fields=${[
-      { name: "file", label: "File: Kubernetes manifests, a Compose file or a Meshery design", type: "file", required: true, wide: true, accept: ".yaml,.yml,.json" },
-      { name: "name", label: "Name (optional; else the file's)", maxlength: 255 },
-    ]}
+  const fields = source === "file"
+    ? [{ name: "file", label: "File: Kubernetes manifests, a Compose file, a Meshery design or a Helm chart", type: "file", required: true, wide: true, accept: ".yaml,.yml,.json,.tgz,.tar.gz" }]
+    : [{ name: "url", label: "URL of manifests, a Compose file, a Meshery design or a Helm chart", type: "url", required: true, wide: true, placeholder: "https://…" }];
+  fields.push({ name: "name", label: source === "file" ? "Name (optional; else the file's)" : "Name (optional; else the URL's file name)", maxlength: 255 }, VALUES_FIELD);
+  return html`<div class="form"><div class="field wide">
+      <div class="segmented" role="group" aria-label="Import source">
+        ${SOURCES.map(([value, label]) => html`<button type="button" class=${value === source ? "" : "secondary"} aria-pressed=${value === source ? "true" : "false"}
+          onClick=${() => setSource(value)}>${label}</button>`)}
+      </div>
+    </div></div>
+    <${Form} key=${source} fields=${fields}
     submitLabel="Import"
-    toastText=${(res, v) => `Imported ${v.file.name}.`}
+    toastText=${(res, v) => `Imported ${v.file ? v.file.name : v.url.trim()}.`}
     onSubmit=${async (v) => {
       const form = new FormData();
-      form.append("file", v.file);
-      form.append("fileName", v.file.name);
+      if (source === "file") {
+        form.append("file", v.file);
+        form.append("fileName", v.file.name);
+      } else {
+        form.append("url", v.url.trim());
+      }
       if (v.name.trim()) form.append("name", v.name.trim());
+      if (v.values.trim()) form.append("values", v.values);
       setProgress(0);
       try {
         return await upload("/api/pattern/import", form, setProgress);
