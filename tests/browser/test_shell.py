@@ -26,6 +26,7 @@ PAGES = {
     "/workspaces": "Workspaces",
     "/projects": "Projects",
     "/designs": "Designs",
+    "/models": "Models",
     "/event-log": "Events",
     "/schedules": "Schedules",
 }
