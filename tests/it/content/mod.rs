@@ -6,6 +6,7 @@ mod evaluate;
 mod import;
 mod lists;
 mod matrix;
+mod resources;
 mod visibility;
 
 use serde_json::{Value, json};

@@ -2,6 +2,7 @@
 
 pub mod designs;
 pub mod import;
+pub mod resources;
 
 use poem_openapi::Tags;
 
@@ -14,6 +15,10 @@ pub enum Tag {
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
-pub fn apis(content: &Content) -> (designs::DesignsApi, import::ImportApi) {
-    (designs::DesignsApi { content: content.clone() }, import::ImportApi { content: content.clone() })
+pub fn apis(content: &Content) -> (designs::DesignsApi, import::ImportApi, resources::ResourcesApi) {
+    (
+        designs::DesignsApi { content: content.clone() },
+        import::ImportApi { content: content.clone() },
+        resources::ResourcesApi { content: content.clone() },
+    )
 }

@@ -5,3 +5,4 @@ pub mod design;
 
 pub use design::{Component, ComponentKind, Design, Relationship};
 pub mod pattern;
+pub mod resource;

@@ -88,7 +88,13 @@ fn may_see(p: &Principal, d: &DesignRow) -> AppResult<()> {
     Ok(())
 }
 
-fn design_for(c: &Conn, p: &Principal, id: uuid::Uuid, perm: Option<Perm>) -> AppResult<DesignRow> {
+/// Whether `p` sees every private design of `org` in a list, not only their
+/// own (the list side of `may_see`).
+pub(super) fn sees_all_private(p: &Principal, org: uuid::Uuid) -> bool {
+    p.may(org, Perm::DesignsUpdate)
+}
+
+pub(super) fn design_for(c: &Conn, p: &Principal, id: uuid::Uuid, perm: Option<Perm>) -> AppResult<DesignRow> {
     let d = designs::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
     may_see(p, &d)?;
     if let Some(perm) = perm {
@@ -197,7 +203,7 @@ impl Content {
         }
         // Lists document no 400: a visibility they do not know is ignored.
         let visibility = input.visibility.iter().filter_map(|v| check_visibility(v).ok()).collect::<Vec<_>>();
-        let all_private = p.may(scope.uuid, Perm::DesignsUpdate);
+        let all_private = sees_all_private(p, scope.uuid);
         let (me, owner, workspace, p) = (p.user, input.owner, input.workspace, p.clone());
         self.db()
             .read(move |c| {

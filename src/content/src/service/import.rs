@@ -16,7 +16,7 @@ use crate::registry::Registry;
 use crate::store::designs::DesignRow;
 
 /// The built-in models, compiled once.
-static BUILTIN: LazyLock<Registry> = LazyLock::new(Registry::builtin);
+pub(super) static BUILTIN: LazyLock<Registry> = LazyLock::new(Registry::builtin);
 
 /// The largest file an import or upload takes (the server refuses bodies
 /// over 8 MiB before they get here).

@@ -2,6 +2,7 @@
 
 pub mod designs;
 pub mod import;
+pub mod resources;
 
 use std::sync::Arc;
 

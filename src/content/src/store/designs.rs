@@ -10,6 +10,8 @@ use meshcloud_kernel::{AppError, AppResult};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::resources;
+
 #[derive(Debug, Clone)]
 pub struct DesignRow {
     pub id: i64,
@@ -85,9 +87,7 @@ pub fn list(
 ) -> AppResult<Page<DesignRow>> {
     let mut w = Where::with("d.org_id = ?", [Value::Integer(org.0)]);
     w.and("d.deleted_at IS NULL", []);
-    if !all_private {
-        w.and("d.visibility <> 'private' OR d.owner_id = ?", [Value::Integer(me.0)]);
-    }
+    visible(&mut w, me, all_private);
     w.any_of("d.visibility", &f.visibility);
     if let Some(owner) = f.owner {
         w.and("u.uuid = ?", [Value::Text(owner.to_string())]);
@@ -102,6 +102,15 @@ pub fn list(
     w.search_indexed(conn, req, &SEARCH, Some(org.0), &["d.name"])?;
     let order = order_or(req, &ORDER, "d.id", "d.updated_at DESC, d.id DESC");
     fetch_page(conn, SELECT, FROM, &w, &order, req, from_row)
+}
+
+/// Which designs (`d`) of an org a list shows the caller: every non-private
+/// one, their own private ones, and (`all_private`) everyone's. Every list
+/// of designs, or of what they hold, filters by this.
+pub fn visible(w: &mut Where, me: UserId, all_private: bool) {
+    if !all_private {
+        w.and("d.visibility <> 'private' OR d.owner_id = ?", [Value::Integer(me.0)]);
+    }
 }
 
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<DesignRow>> {
@@ -134,6 +143,7 @@ pub fn insert(
     .execute(params![uuid.to_string(), org, owner, name, visibility, version, document.to_string(), now])?;
     let id = conn.last_insert_rowid();
     keep_version(conn, id, version, name, document, &now)?;
+    resources::reindex(conn, id, document, &now)?;
     Ok(id)
 }
 
@@ -147,7 +157,7 @@ pub fn uuid_taken(conn: &Connection, uuid: uuid::Uuid) -> AppResult<bool> {
 }
 
 /// Sets the design's document; with `keep` (the document changed) the new
-/// version is kept beside the earlier ones.
+/// version is kept beside the earlier ones and its resources reindexed.
 pub fn update(
     conn: &Connection,
     id: i64,
@@ -164,6 +174,7 @@ pub fn update(
     .execute(params![id, name, visibility, version, document.to_string(), now])?;
     if keep {
         keep_version(conn, id, version, name, document, &now)?;
+        resources::reindex(conn, id, document, &now)?;
     }
     Ok(())
 }
@@ -185,12 +196,13 @@ fn keep_version(
     Ok(())
 }
 
-/// Soft delete; versions stay until the purge removes the row.
+/// Soft delete; versions stay until the purge removes the row, resources go
+/// at once.
 pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached("UPDATE designs SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
-    Ok(())
+    resources::remove(conn, id)
 }
 
 /// The versions of a design, newest first (without their documents).
