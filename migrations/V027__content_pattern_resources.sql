@@ -47,5 +47,5 @@ SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(h
        iif(json_type(c.value, '$.model.name') = 'text', json_extract(c.value, '$.model.name'), ''),
        '', d.updated_at, d.updated_at
 FROM designs d, json_each(d.document, '$.components') c
-WHERE d.deleted_at IS NULL AND json_type(c.value) = 'object'
+WHERE d.deleted_at IS NULL AND c.type = 'object'
 ON CONFLICT (design_id, component_id) DO NOTHING;
