@@ -133,6 +133,16 @@ async fn a_designs_components_are_its_resources_and_change_it_through_saves() {
     // The earlier version still has it.
     let v1 = w.alice.get(&format!("{BASE}/{id}/versions/0.0.1")).await.expect(200);
     assert_eq!(v1["patternFile"]["components"].as_array().map(Vec::len), Some(2));
+
+    // A change keeps what the component holds beyond the object (styles).
+    let body = json!({"id": web_id, "configuration": {"spec": {"replicas": 3}}});
+    let web = api.post(RES, body).await.expect(200);
+    assert_eq!((web["name"].as_str(), web["version"].as_str()), (Some("web"), Some("0.0.6")));
+    let d = design(&w.alice, &id).await;
+    let c1 = d["patternFile"]["components"].as_array().expect("components").iter().find(|c| c["id"] == "c1").cloned();
+    let c1 = c1.expect("c1 kept its id");
+    assert_eq!(c1["styles"], json!({"primaryColor": "#00B39F"}));
+    assert_eq!(c1["configuration"], json!({"metadata": {"name": "web"}, "spec": {"replicas": 3}}));
 }
 
 #[tokio::test]

@@ -123,10 +123,19 @@ fn component(input: &SaveResource, current: Option<&Component>) -> AppResult<Com
     }
     let mut made = kubernetes_component(kind, &api_version, configuration);
     if let Some(c) = current {
-        // Kept: the component's id and what the family does not type (styles…).
-        made.id = c.id.clone();
-        made.extra = c.extra.clone();
-        made.description = c.description.clone();
+        // Kept: the component's id, revision, description, the metadata the
+        // model does not decide, and what the family does not type (styles…).
+        let mut metadata = c.metadata.clone();
+        metadata.extend(std::mem::take(&mut made.metadata));
+        made = Component {
+            id: c.id.clone(),
+            schema_version: c.schema_version.clone(),
+            version: c.version.clone(),
+            description: c.description.clone(),
+            metadata,
+            extra: c.extra.clone(),
+            ..made
+        };
     }
     Ok(made)
 }

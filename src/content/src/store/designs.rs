@@ -43,7 +43,10 @@ pub const ORDER_FIELDS: [&str; 3] = ["name", "created_at", "updated_at"];
 const ORDER: [(&str, &str); 3] = [("name", "d.name"), ("created_at", "d.created_at"), ("updated_at", "d.updated_at")];
 const SELECT: &str = "SELECT d.id, d.uuid, d.org_id, o.uuid, d.owner_id, u.uuid, d.name, d.visibility, d.version, \
     d.document, d.catalog_data, d.location, d.created_at, d.updated_at";
-const FROM: &str = "FROM designs d JOIN organizations o ON o.id = d.org_id LEFT JOIN users u ON u.id = d.owner_id";
+// The designs drive (CROSS JOIN fixes the order): started from the org's
+// one row, SQLite cannot walk the order's index and sorts every design.
+const FROM: &str =
+    "FROM designs d CROSS JOIN organizations o ON o.id = d.org_id LEFT JOIN users u ON u.id = d.owner_id";
 const SEARCH: SearchIndex = SearchIndex { table: "designs_search", rowid: "d.id", scoped: true };
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<DesignRow> {

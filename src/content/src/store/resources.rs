@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use meshcloud_kernel::db::cols;
-use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
+use meshcloud_kernel::db::query::{Where, fetch_page_counted, order_or};
 use meshcloud_kernel::ids::{OrgId, UserId, new_uuid};
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::Timestamp;
@@ -43,7 +43,8 @@ const ORDER: [(&str, &str); 5] = [
 ];
 const SELECT: &str = "SELECT r.uuid, d.uuid, r.component_id, r.name, r.namespace, r.kind, r.api_version, r.model, \
     d.version, r.created_at, r.updated_at";
-const FROM: &str = "FROM pattern_resources r JOIN designs d ON d.id = r.design_id";
+// The resources drive (their indexes give the order); each design is read by key.
+const FROM: &str = "FROM pattern_resources r CROSS JOIN designs d ON d.id = r.design_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ResourceRow> {
     Ok(ResourceRow {
@@ -70,7 +71,11 @@ pub struct Filter {
 }
 
 /// Resources of the live designs of `org` the caller sees (the designs'
-/// own rule, `designs::visible`).
+/// own rule, `designs::visible`). A deleted design's rows are gone with
+/// it. The page is read from the resources' own indexes (the order's, the
+/// designs joined by key); the count from the resources alone when the
+/// caller sees every design, else from the org's visible designs and their
+/// rows, so that neither walks every resource through a join.
 pub fn list(
     conn: &Connection,
     org: OrgId,
@@ -79,21 +84,37 @@ pub fn list(
     f: &Filter,
     req: &PageRequest,
 ) -> AppResult<Page<ResourceRow>> {
-    let mut w = Where::with("r.org_id = ?", [Sql::Integer(org.0)]);
-    w.and("d.deleted_at IS NULL", []);
+    let filters = |w: &mut Where| {
+        w.and("r.org_id = ?", [Sql::Integer(org.0)]);
+        if let Some(design) = f.design {
+            w.and("r.design_id IN (SELECT id FROM designs WHERE uuid = ?)", [Sql::Text(design.to_string())]);
+        }
+        if let Some(kind) = &f.kind {
+            w.and("r.kind = ?", [Sql::Text(kind.clone())]);
+        }
+        if let Some(namespace) = &f.namespace {
+            w.and("r.namespace = ?", [Sql::Text(namespace.clone())]);
+        }
+        w.search(req, &["r.name", "r.kind", "r.namespace"]);
+    };
+    let mut count = Where::default();
+    let count_from = if all_private {
+        "FROM pattern_resources r"
+    } else {
+        count.and("d.org_id = ?", [Sql::Integer(org.0)]);
+        count.and("d.deleted_at IS NULL", []);
+        visible(&mut count, me, all_private);
+        "FROM designs d CROSS JOIN pattern_resources r ON r.design_id = d.id"
+    };
+    filters(&mut count);
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) {count_from} WHERE {}", count.sql()))?
+        .query_row(rusqlite::params_from_iter(count.params()), |r| r.get(0))?;
+    let mut w = Where::default();
+    filters(&mut w);
     visible(&mut w, me, all_private);
-    if let Some(design) = f.design {
-        w.and("d.uuid = ?", [Sql::Text(design.to_string())]);
-    }
-    if let Some(kind) = &f.kind {
-        w.and("r.kind = ?", [Sql::Text(kind.clone())]);
-    }
-    if let Some(namespace) = &f.namespace {
-        w.and("r.namespace = ?", [Sql::Text(namespace.clone())]);
-    }
-    w.search(req, &["r.name", "r.kind", "r.namespace"]);
     let order = order_or(req, &ORDER, "r.id", "r.updated_at DESC, r.id DESC");
-    fetch_page(conn, SELECT, FROM, &w, &order, req, from_row)
+    fetch_page_counted(conn, SELECT, FROM, &w, &order, req, Some(total.max(0) as u64), from_row)
 }
 
 /// A resource of a live design.
