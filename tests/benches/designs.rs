@@ -249,7 +249,10 @@ fn main() {
         measure(&s, &c, &format!("search={NARROW} (0.01 %)"), 400, format!("{BASE}?pagesize={PAGE}&search={NARROW}"))
             .await
             .print();
-        measure(&s, &c, "search=app-0 (10 %), page 0", 400, format!("{BASE}?pagesize={PAGE}&search=app-0")).await.print();
+        measure(&s, &c, "search=zone-1 (10 %), page 0", 400, format!("{BASE}?pagesize={PAGE}&search=zone-1")).await.print();
+        measure(&s, &c, "search=app- (every design), page 0", 100, format!("{BASE}?pagesize={PAGE}&search=app-"))
+            .await
+            .print();
 
         let cpu0 = s.cpu();
         let (cc, ids2) = (c.clone(), ids.clone());

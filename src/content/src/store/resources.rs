@@ -85,9 +85,17 @@ pub fn list(
     req: &PageRequest,
 ) -> AppResult<Page<ResourceRow>> {
     let filters = |w: &mut Where| {
-        w.and("r.org_id = ?", [Sql::Integer(org.0)]);
-        if let Some(design) = f.design {
-            w.and("r.design_id IN (SELECT id FROM designs WHERE uuid = ?)", [Sql::Text(design.to_string())]);
+        match f.design {
+            // A design's few rows, by its key: `+` keeps SQLite from walking
+            // the org's rows in the order's index instead (as it would
+            // before statistics are gathered).
+            Some(design) => {
+                w.and("+r.org_id = ?", [Sql::Integer(org.0)]);
+                w.and("r.design_id = (SELECT id FROM designs WHERE uuid = ?)", [Sql::Text(design.to_string())]);
+            }
+            None => {
+                w.and("r.org_id = ?", [Sql::Integer(org.0)]);
+            }
         }
         if let Some(kind) = &f.kind {
             w.and("r.kind = ?", [Sql::Text(kind.clone())]);
