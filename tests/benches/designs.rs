@@ -3,7 +3,8 @@
 //! each of 6 components), then latency (p50, p99) and the server's CPU per
 //! request for the first, a middle and the last page of 25, searches
 //! matching 1 % and 0.01 % of the names, get by id, save (an update: a new
-//! version each), the first page of the org's pattern resources; then
+//! version each), the first page of the org's pattern resources, saves of
+//! one 1,000-component design; then
 //! `POST /api/pattern/import` of a generated 500-object manifest
 //! (Namespaces, Deployments, Services, ConfigMaps, Secrets, Ingresses).
 //! Nothing is asserted about time.
@@ -30,6 +31,8 @@ const WIDE: &str = "zone-07";
 const NARROW: &str = "rack-0042";
 const IMPORT_OBJECTS: usize = 500;
 const IMPORTS: usize = 20;
+const LARGE: usize = 1_000;
+const SAVES: usize = 20;
 
 #[derive(Clone)]
 struct Client {
@@ -283,6 +286,39 @@ fn main() {
         measure(&s, &c, "pattern resources of one design", pages, format!("{BASE}/resource?designId={design}"))
             .await
             .print();
+
+        // One large design: each save changes one component, so the whole
+        // document is a new version and its 1,000 resources are rewritten.
+        let mut big = document(0, 1);
+        let components: Vec<Value> = (0..LARGE / 6 + 1)
+            .flat_map(|k| document(n + k, 1)["components"].as_array().unwrap().clone())
+            .take(LARGE)
+            .collect();
+        big["name"] = json!("large design");
+        big["components"] = Value::Array(components);
+        let (status, v) = c.save(json!({"name": "large design", "patternData": big.clone()})).await;
+        assert_eq!(status, 200, "{v}");
+        let large = v["id"].as_str().unwrap().to_string();
+        let mut lat: Vec<Duration> = vec![];
+        let cpu0 = s.cpu();
+        for i in 0..SAVES {
+            big["components"][1]["configuration"]["spec"]["replicas"] = json!(i + 2);
+            let t = Instant::now();
+            let (status, v) = c.save(json!({"id": large, "name": "large design", "patternData": big.clone()})).await;
+            assert_eq!(status, 200, "{v}");
+            lat.push(t.elapsed());
+        }
+        let cpu = (s.cpu() - cpu0).as_secs_f64() * 1e3 / SAVES as f64;
+        lat.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "\nsave of a {LARGE}-component design (a new version, its resources rewritten), one at a time: \
+             {SAVES} saves, median {:.1} ms, max {:.1} ms, server CPU {cpu:.1} ms per save",
+            ms(lat[SAVES / 2]),
+            ms(lat[SAVES - 1])
+        );
+        let (_, rows) = c.get(&format!("{BASE}/resource?designId={large}")).await;
+        assert_eq!(rows["total_count"], LARGE);
 
         // Import: one at a time, so each figure is one import's.
         let file = manifest(IMPORT_OBJECTS);
