@@ -11,6 +11,7 @@ mod import;
 mod lists;
 mod matrix;
 mod models;
+mod resources;
 mod sharing;
 mod url_import;
 mod views;

@@ -59,6 +59,10 @@ async fn a_design_shared_with_a_user_of_another_org() {
     let saved = w.dave.ctx(&w.org_b).post(BASE, save).await.expect(200);
     assert_eq!((saved["name"].as_str(), saved["patternFile"]["version"].as_str()), (Some("dave's now"), Some("0.0.2")));
     w.dave.delete(&format!("{BASE}/{id}")).await.assert_l5_error(401, L5_UNAUTHORIZED);
+    // Its pattern resources change with it: a resource saved through the share is a new version.
+    let resource = json!({"design_id": id, "kind": "ConfigMap", "name": "settings", "namespace": "shop"});
+    let r = w.dave.post("/api/content/patterns/resource", resource).await.expect(200);
+    assert_eq!((r["kind"].as_str(), r["version"].as_str()), (Some("ConfigMap"), Some("0.0.3")));
     // Nor does an edit share change who sees it, hand out `published`, or share onwards.
     let public = json!({"id": id, "visibility": "public", "patternData": doc("dave's now")});
     w.dave.ctx(&w.org_b).post(BASE, public).await.assert_l5_error(401, L5_UNAUTHORIZED);

@@ -325,6 +325,20 @@ impl Fixtures<'_> {
                     .expect("request id")
                     .to_string()
             }
+            // A pattern resource: the one component of a public design of org A.
+            "resource" => {
+                let component = json!({"id": "c", "displayName": "web", "component": {"kind": "Deployment", "version": "apps/v1"},
+                                       "model": {"name": "kubernetes"}, "configuration": {"metadata": {"name": "web"}}});
+                let body = json!({"name": format!("design-{n}"), "visibility": "public",
+                                  "patternData": {"components": [component]}});
+                let design = admin.ctx(org).post("/api/content/patterns", body).await.expect(200)["id"]
+                    .as_str()
+                    .expect("design id")
+                    .to_string();
+                let v =
+                    admin.ctx(org).get(&format!("/api/content/patterns/resource?designId={design}")).await.expect(200);
+                v["resources"][0]["id"].as_str().expect("resource id").to_string()
+            }
             other => panic!("unknown placeholder <{other}>"),
         }
     }

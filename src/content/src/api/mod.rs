@@ -5,6 +5,7 @@ pub mod designs;
 pub mod filters;
 pub mod import;
 pub mod models;
+pub mod resources;
 pub mod sharing;
 pub mod views;
 
@@ -33,6 +34,7 @@ pub fn apis(
     filters::FiltersApi,
     sharing::SharingApi,
     catalog::CatalogApi,
+    resources::ResourcesApi,
 ) {
     let c = || content.clone();
     (
@@ -43,5 +45,6 @@ pub fn apis(
         filters::FiltersApi { content: c() },
         sharing::SharingApi { content: c() },
         catalog::CatalogApi { content: c() },
+        resources::ResourcesApi { content: c() },
     )
 }

@@ -7,4 +7,5 @@ pub use design::{Component, ComponentKind, Design, Relationship};
 pub mod catalog;
 pub mod filter;
 pub mod pattern;
+pub mod resource;
 pub mod view;

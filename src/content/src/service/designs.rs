@@ -83,6 +83,12 @@ pub(crate) fn item(d: &DesignRow) -> Item<'_> {
     Item { kind: Kind::Design, uuid: d.uuid, org_uuid: d.org_uuid, owner: d.owner, visibility: &d.visibility }
 }
 
+/// Whether `p` sees every private design of `org` in a list, not only their
+/// own (the list side of `access::check`).
+pub(super) fn sees_all_private(p: &Principal, org: uuid::Uuid) -> bool {
+    p.may(org, Perm::DesignsUpdate)
+}
+
 pub(crate) fn design_for(c: &Conn, p: &Principal, id: uuid::Uuid, need: Need) -> AppResult<DesignRow> {
     let d = designs::by_uuid(c, id)?.ok_or(AppError::NotFound)?;
     access::check(c, p, item(&d), need)?;
@@ -198,7 +204,7 @@ impl Content {
         let scope = self.scope(p, header, input.org.as_deref(), Perm::DesignsRead).await?;
         // Lists document no 400: a visibility they do not know is ignored.
         let visibility = input.visibility.iter().filter_map(|v| check_visibility(v).ok()).collect::<Vec<_>>();
-        let all_private = p.may(scope.uuid, Perm::DesignsUpdate);
+        let all_private = sees_all_private(p, scope.uuid);
         let (me, owner, workspace, shared, p) = (p.user, input.owner, input.workspace, input.shared, p.clone());
         self.db()
             .read(move |c| {

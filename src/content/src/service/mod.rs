@@ -6,6 +6,7 @@ pub mod designs;
 pub mod filters;
 pub mod import;
 pub mod models;
+pub mod resources;
 pub mod sharing;
 pub mod url_import;
 pub mod views;

@@ -11,6 +11,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::catalog::{Published, published_where};
+use super::resources;
 use super::shares;
 
 #[derive(Debug, Clone)]
@@ -44,7 +45,10 @@ pub const ORDER_FIELDS: [&str; 3] = ["name", "created_at", "updated_at"];
 const ORDER: [(&str, &str); 3] = [("name", "d.name"), ("created_at", "d.created_at"), ("updated_at", "d.updated_at")];
 const SELECT: &str = "SELECT d.id, d.uuid, d.org_id, o.uuid, d.owner_id, u.uuid, d.name, d.visibility, d.version, \
     d.document, d.catalog_data, d.location, d.created_at, d.updated_at";
-const FROM: &str = "FROM designs d JOIN organizations o ON o.id = d.org_id LEFT JOIN users u ON u.id = d.owner_id";
+// The designs drive (CROSS JOIN fixes the order): started from the org's
+// one row, SQLite cannot walk the order's index and sorts every design.
+const FROM: &str =
+    "FROM designs d CROSS JOIN organizations o ON o.id = d.org_id LEFT JOIN users u ON u.id = d.owner_id";
 const SEARCH: SearchIndex = SearchIndex { table: "designs_search", rowid: "d.id", scoped: true };
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<DesignRow> {
@@ -97,9 +101,7 @@ pub fn list(
         }
         None => {
             w.and("d.org_id = ?", [Value::Integer(org.0)]);
-            if !all_private {
-                w.and("d.visibility <> 'private' OR d.owner_id = ?", [Value::Integer(me.0)]);
-            }
+            visible(&mut w, me, all_private);
         }
     }
     w.any_of("d.visibility", &f.visibility);
@@ -127,6 +129,15 @@ pub fn published(conn: &Connection, f: &Published, req: &PageRequest) -> AppResu
     let w = published_where("d", "design", f, req);
     let order = order_or(req, &ORDER, "d.id", "d.updated_at DESC, d.id DESC");
     fetch_page(conn, SELECT, FROM, &w, &order, req, from_row)
+}
+
+/// Which designs (`d`) of an org a list shows the caller: every non-private
+/// one, their own private ones, and (`all_private`) everyone's. Every list
+/// of designs, or of what they hold, filters by this.
+pub fn visible(w: &mut Where, me: UserId, all_private: bool) {
+    if !all_private {
+        w.and("d.visibility <> 'private' OR d.owner_id = ?", [Value::Integer(me.0)]);
+    }
 }
 
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<DesignRow>> {
@@ -159,6 +170,7 @@ pub fn insert(
     .execute(params![uuid.to_string(), org, owner, name, visibility, version, document.to_string(), now])?;
     let id = conn.last_insert_rowid();
     keep_version(conn, id, version, name, document, &now)?;
+    resources::reindex(conn, id, document, &now)?;
     Ok(id)
 }
 
@@ -172,7 +184,7 @@ pub fn uuid_taken(conn: &Connection, uuid: uuid::Uuid) -> AppResult<bool> {
 }
 
 /// Sets the design's document; with `keep` (the document changed) the new
-/// version is kept beside the earlier ones.
+/// version is kept beside the earlier ones and its resources reindexed.
 pub fn update(
     conn: &Connection,
     id: i64,
@@ -189,6 +201,7 @@ pub fn update(
     .execute(params![id, name, visibility, version, document.to_string(), now])?;
     if keep {
         keep_version(conn, id, version, name, document, &now)?;
+        resources::reindex(conn, id, document, &now)?;
     }
     Ok(())
 }
@@ -210,12 +223,13 @@ fn keep_version(
     Ok(())
 }
 
-/// Soft delete; versions stay until the purge removes the row.
+/// Soft delete; versions stay until the purge removes the row, resources go
+/// at once.
 pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
     let now = time::now_db();
     conn.prepare_cached("UPDATE designs SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
-    Ok(())
+    resources::remove(conn, id)
 }
 
 /// The versions of a design, newest first (without their documents).

@@ -4,5 +4,6 @@ pub mod catalog;
 pub mod designs;
 pub mod filters;
 pub mod models;
+pub mod resources;
 pub mod shares;
 pub mod views;

@@ -505,6 +505,8 @@ pub fn purge_soft_deleted(conn: &Conn, tables: &[&'static str], cutoff: &crate::
 
 #[cfg(test)]
 mod migration_v020_tests;
+#[cfg(test)]
+mod migration_v027_tests;
 
 #[cfg(test)]
 mod tests {
