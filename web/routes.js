@@ -38,4 +38,5 @@ export const ROUTES = [
   { path: "/designs", title: "Designs", area: "designs", perm: "content.designs.read", load: () => import("./pages/designs.js") },
   { path: "/event-log", title: "Events", area: "ops", perm: "events.events.read", load: () => import("./pages/events.js") },
   { path: "/schedules", title: "Schedules", area: "ops", scope: "user", load: () => import("./pages/schedules.js") },
+  { path: "/catalog", title: "Catalog", area: "designs", scope: "user", load: () => import("./pages/catalog.js") },
 ];
