@@ -39,4 +39,6 @@ export const ROUTES = [
   { path: "/event-log", title: "Events", area: "ops", perm: "events.events.read", load: () => import("./pages/events.js") },
   { path: "/schedules", title: "Schedules", area: "ops", scope: "user", load: () => import("./pages/schedules.js") },
   { path: "/catalog", title: "Catalog", area: "designs", scope: "user", load: () => import("./pages/catalog.js") },
+  { path: "/views", title: "Views", area: "designs", perm: "content.views.read", load: () => import("./pages/views.js") },
+  { path: "/filters", title: "Filters", area: "designs", perm: "content.filters.read", load: () => import("./pages/filters.js") },
 ];

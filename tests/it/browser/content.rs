@@ -11,3 +11,8 @@ async fn designs() {
 async fn catalog() {
     suite("test_catalog.py").await;
 }
+
+#[tokio::test]
+async fn views_and_filters() {
+    suite("test_views.py").await;
+}
