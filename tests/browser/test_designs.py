@@ -194,6 +194,7 @@ def test_share_and_publish(page, api):
     page.get_by_label("Show").select_option("true")
     expect(row(page, name)).to_contain_text("shared with you")
     expect(row(page, name).get_by_role("button", name="Delete")).to_have_count(0)
+    expect(row(page, name).get_by_role("checkbox")).to_have_count(0)
     shot(page, "designs-shared-with-me")
     page.get_by_label("Show").select_option("")
     page.get_by_role("button", name="New design").first.click()

@@ -7,6 +7,7 @@ import { api, seg, layer5List, upload } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { when } from "../lib/format.js";
 import { useLoad } from "../lib/load.js";
+import { useLocation } from "../lib/router.js";
 import { ListPage } from "../components/list.js";
 import { Form } from "../components/form.js";
 import { Panel, confirmAction } from "../components/dialog.js";
@@ -188,6 +189,8 @@ function DesignView({ id, onSaved }) {
 }
 
 export default function DesignsPage() {
+  // The designs shared with the user are not this organization's to delete.
+  const sharedMode = useLocation().query.get("shared") === "true";
   const [reload, setReload] = useState(0);
   const [highlight, setHighlight] = useState(null);
   // null, {}: a new design, {edit: d}, {view: d}
@@ -235,7 +238,7 @@ export default function DesignsPage() {
         { key: "updated_at", label: "Changed", sort: "updated_at", render: (d) => when(d.updated_at) },
       ]}
       empty=${{ text: "No designs yet. A design describes an application: its components and how they relate.", action: create }}
-      bulk=${can("content.designs.delete") ? [{ label: "Delete", danger: true, run: removeMany }] : []}
+      bulk=${can("content.designs.delete") && !sharedMode ? [{ label: "Delete", danger: true, run: removeMany }] : []}
       actions=${(d) => html`<${RowActions}>
         <button type="button" class="secondary small" onClick=${() => setPanel({ view: d })}>View</button>
         <a class="button secondary small" href=${`${BASE}/download/${seg(d.id)}`} download>Download</a>

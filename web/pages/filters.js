@@ -6,6 +6,7 @@ import { html, useState } from "../lib/html.js";
 import { api, seg, layer5List } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { when } from "../lib/format.js";
+import { useLocation } from "../lib/router.js";
 import { ListPage } from "../components/list.js";
 import { Form } from "../components/form.js";
 import { Panel, confirmAction } from "../components/dialog.js";
@@ -58,6 +59,8 @@ const loadFilters = async (args) => {
 };
 
 export default function FiltersPage() {
+  // The filters shared with the user are not this organization's to delete.
+  const sharedMode = useLocation().query.get("shared") === "true";
   const [reload, setReload] = useState(0);
   const [highlight, setHighlight] = useState(null);
   // null, {}: a new filter, {edit: f}, {share: f}, {publish: f}
@@ -104,7 +107,7 @@ export default function FiltersPage() {
         { key: "updated_at", label: "Changed", sort: "updated_at", render: (f) => when(f.updated_at) },
       ]}
       empty=${{ text: "No filters yet.", action: create }}
-      bulk=${can("content.filters.delete") ? [{ label: "Delete", danger: true, run: removeMany }] : []}
+      bulk=${can("content.filters.delete") && !sharedMode ? [{ label: "Delete", danger: true, run: removeMany }] : []}
       actions=${(f) => html`<${RowActions}>
         ${mayChange(f) && html`<button type="button" class="secondary small" onClick=${() => setPanel({ edit: f })}>Edit</button>`}
         ${can("content.filters.create") && html`<button type="button" class="secondary small" onClick=${() => clone(f)}>Clone</button>`}
