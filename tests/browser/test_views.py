@@ -121,6 +121,22 @@ def test_filters(page, api):
     expect(panel(page).locator("ul.share-list li")).to_have_count(0)
     page.keyboard.press("Escape")
 
+    # Publish: a request with the catalog data; once approved, Unpublish takes it back.
+    row_action(page, "rate limiter", "Publish to catalog")
+    panel(page).get_by_label("Type").select_option("Security")
+    panel(page).get_by_label("Compatible models (comma-separated)").fill("istio, envoy")
+    panel(page).get_by_label("What it does").fill("Limits requests per second.")
+    panel(page).get_by_role("button", name="Request publication").click()
+    toast(page, "Publication of rate limiter requested")
+    req = [r for r in api.get("/api/catalog/requests?filter=pending&pagesize=all")["catalogRequests"] if r["content_id"] == made["id"]]
+    assert req and req[0]["catalog_data"]["compatibility"] == ["istio", "envoy"], req
+    api.post("/api/catalog/requests/approve", {"id": req[0]["id"]})
+    page.reload()
+    row_action(page, "rate limiter", "Unpublish")
+    confirm(page)
+    toast(page, "rate limiter unpublished.")
+    expect(row(page, "rate limiter")).to_contain_text("private")
+
     # Clone, then delete both.
     row_action(page, "rate limiter", "Clone")
     toast(page, "cloned as rate limiter (Copy)")
