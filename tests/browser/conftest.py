@@ -234,3 +234,28 @@ def served(files):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def new_account(api, org, email, password, roles=("user",)):
+    """A new account in `org` holding `roles`, signing in with `password`; its id."""
+    uid = api.post(f"/api/v1/organizations/{org}/users", {"spec": {"subject": email, "state": "active", "groupIDs": []}})["metadata"]["id"]
+    if roles:
+        api.put(f"/api/identity/orgs/{org}/roles", [{"user_id": uid, "roleNames": list(roles)}])
+    api.put(f"/api/meshcloud/users/{uid}/password", {"newPassword": password})
+    return uid
+
+
+def sign_in_as(page, org, email, password):
+    """Signs the browser out and in again as `email`, working in `org`."""
+    page.context.clear_cookies()
+    return sign_in(page, org, email=email, password=password)
+
+
+def publish(api, org, kind, item, catalog_data=None, approve=True):
+    """Asks for `item` (a design or filter id; `kind` pattern or filter) to be
+    published, and approves it as the provider admin; the request."""
+    data = catalog_data or {"type": "Deployment", "compatibility": ["kubernetes"], "pattern_info": "seeded", "pattern_caveats": ""}
+    req = api.post(f"/api/catalog/content/{kind}", {"id": item, "catalog_data": data}, org=org)
+    if approve:
+        api.post("/api/catalog/requests/approve", {"id": req["id"]})
+    return req

@@ -6,11 +6,13 @@ import io
 import os
 import re
 import tarfile
+import uuid
 from urllib.parse import quote
 
 from playwright.sync_api import expect
 
-from conftest import BASE, confirm, open_page, page_through, panel, row, row_action, served, shot, sign_in, toast
+from conftest import (ADMIN_EMAIL, ADMIN_PASSWORD, BASE, confirm, confirm_over_panel, new_account, open_page, page_through, panel, row, row_action,
+                      served, shot, sign_in, sign_in_as, toast)
 
 SHOP = """name: shop
 components:
@@ -242,3 +244,82 @@ def test_import_from_a_url(page, api):
         toast(page, "/mychart-0.1.0.tgz.")
     deploy = [c for c in document(api, org, "chart from a url")["components"] if c["component"]["kind"] == "Deployment"]
     assert [c["configuration"]["spec"]["replicas"] for c in deploy] == [5], deploy
+
+
+def test_share_and_publish(page, api):
+    org, other = api.org(), api.org()
+    # Unique: the catalog and its requests span every organization.
+    name = f"blueprint {uuid.uuid4().hex[:6]}"
+    email = f"reader-{uuid.uuid4().hex[:8]}@example.com"
+    new_account(api, other, email, "reader-password-1", roles=("organization admin",))
+    api.post("/api/content/patterns", {"name": name, "save": True,
+                                       "patternData": {"components": [], "relationships": []}}, org=org)
+    sign_in(page, org)
+    open_page(page, "/designs", "Designs")
+
+    # Share: an address without an account is refused by the field; a real one is listed.
+    row_action(page, name, "Share")
+    people = panel(page).get_by_label("People (e-mail addresses, comma-separated)")
+    people.fill("nobody-here@example.com")
+    panel(page).get_by_role("button", name="Share", exact=True).click()
+    expect(panel(page).locator(".field-error")).to_contain_text("names no user")
+    people.fill(email)
+    panel(page).get_by_label("Access").select_option("edit")
+    panel(page).get_by_role("button", name="Share", exact=True).click()
+    toast(page, f"{name} shared.")
+    shared = panel(page).locator("ul.share-list li", has_text=email)
+    expect(shared).to_contain_text("edit")
+    shot(page, "designs-share")
+    page.keyboard.press("Escape")
+
+    # Publish: a request with the catalog data; the design stays private until approved.
+    row_action(page, name, "Publish to catalog")
+    panel(page).get_by_label("Type").select_option("Deployment")
+    panel(page).get_by_label("Class").select_option("official")
+    panel(page).get_by_label("Screenshot URLs (optional; http(s) or oci, comma-separated)").fill("ftp://nope")
+    panel(page).get_by_label("What it does").fill("A blueprint for shops.")
+    panel(page).get_by_role("button", name="Request publication").click()
+    expect(panel(page).locator(".field-error")).to_contain_text("snapshotURL")
+    panel(page).get_by_label("Screenshot URLs (optional; http(s) or oci, comma-separated)").fill("")
+    panel(page).get_by_role("button", name="Request publication").click()
+    toast(page, f"Publication of {name} requested")
+    expect(row(page, name)).to_contain_text("private")
+
+    # The reader, in their own organization, finds it under "Shared with me";
+    # without the approve key the visibility picker offers no "published".
+    sign_in_as(page, other, email, "reader-password-1")
+    open_page(page, "/designs", "Designs")
+    expect(page.locator(".empty-state")).to_be_visible()
+    page.get_by_label("Show").select_option("true")
+    expect(row(page, name)).to_contain_text("shared with you")
+    expect(row(page, name).get_by_role("button", name="Delete")).to_have_count(0)
+    expect(row(page, name).get_by_role("checkbox")).to_have_count(0)
+    shot(page, "designs-shared-with-me")
+    page.get_by_label("Show").select_option("")
+    page.get_by_role("button", name="New design").first.click()
+    options = panel(page).get_by_label("Visibility").locator("option")
+    expect(options).to_have_text(["private", "public"])
+    page.keyboard.press("Escape")
+
+    # The provider admin approves; the design is in the catalog, published.
+    sign_in_as(page, org, ADMIN_EMAIL, ADMIN_PASSWORD)
+    open_page(page, "/catalog?tab=requests", "Catalog")
+    row_action(page, name, "Approve")
+    confirm(page)
+    toast(page, f"{name} published.")
+    expect(row(page, name)).to_contain_text("approved")
+    page.get_by_role("tab", name="Designs").click()
+    expect(row(page, name)).to_contain_text("official")
+    open_page(page, "/designs", "Designs")
+    expect(row(page, name)).to_contain_text("published")
+
+    # Unpublish gives it back its visibility; the share can be taken back.
+    row_action(page, name, "Unpublish")
+    confirm(page)
+    toast(page, f"{name} unpublished.")
+    expect(row(page, name)).to_contain_text("private")
+    row_action(page, name, "Share")
+    panel(page).locator("ul.share-list li", has_text=email).get_by_role("button", name=f"Stop sharing with {email}").click()
+    confirm_over_panel(page)
+    toast(page, f"No longer shared with {email}.")
+    expect(panel(page).locator("ul.share-list li")).to_have_count(0)

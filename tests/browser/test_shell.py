@@ -27,6 +27,9 @@ PAGES = {
     "/projects": "Projects",
     "/designs": "Designs",
     "/models": "Models",
+    "/catalog": "Catalog",
+    "/views": "Views",
+    "/filters": "Filters",
     "/event-log": "Events",
     "/schedules": "Schedules",
 }

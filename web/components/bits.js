@@ -31,3 +31,11 @@ export function Section({ title, children, actions }) {
     ${children}
   </section>`;
 }
+
+/** Tabs over the parts of a page: `tabs` [{id, label}], the shown `value`, `onChange(id)`. */
+export function Tabs({ tabs, value, onChange, label }) {
+  return html`<div class="tabs" role="tablist" aria-label=${label}>
+    ${tabs.map((t) => html`<button type="button" role="tab" key=${t.id} aria-selected=${t.id === value ? "true" : "false"}
+      onClick=${() => onChange(t.id)}>${t.label}</button>`)}
+  </div>`;
+}

@@ -8,15 +8,27 @@ import { api, seg, layer5List, upload } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { when } from "../lib/format.js";
 import { useLoad } from "../lib/load.js";
+import { useLocation } from "../lib/router.js";
 import { ListPage } from "../components/list.js";
 import { Form } from "../components/form.js";
 import { Panel, confirmAction } from "../components/dialog.js";
 import { PageHead, RowActions, Section, Badge } from "../components/bits.js";
 import { DesignGraph } from "../components/graph.js";
 import { toast } from "../components/toast.js";
+import { SharePanel, PublishForm, mayPublish, unpublish, visibilityOptions, visibilityLocked } from "./design-share.js";
 
 const BASE = "/api/content/patterns";
 const VISIBILITY = ["private", "public", "published"].map((value) => ({ value }));
+const SHOWN = [{ value: "true", label: "Shared with me" }];
+
+// Designs shared with the user may be of any organization: their rows offer
+// what a share allows everywhere (view, download, clone), not this
+// organization's controls.
+const listDesigns = layer5List(BASE, "patterns", (f) => ({ visibility: f.visibility, shared: f.shared }));
+const loadDesigns = async (args) => {
+  const res = await listDesigns(args);
+  return args.filters.shared ? { ...res, rows: res.rows.map((d) => ({ ...d, shared: true })) } : res;
+};
 
 const mine = (d) => session.user && d.user_id === session.user.id;
 const mayChange = (d) => can("content.designs.update") || (mine(d) && can("content.designs.create"));
@@ -24,8 +36,10 @@ const mayChange = (d) => can("content.designs.update") || (mine(d) && can("conte
 function DesignForm({ design, onSaved, onCancel }) {
   const fields = [
     { name: "name", label: "Name", required: true, maxlength: 255, aliases: ["patterndata.name"] },
-    { name: "visibility", label: "Visibility", type: "select", options: VISIBILITY,
-      help: "Private: you and the organization's admins. Public: the organization. Published: everyone signed in." },
+    { name: "visibility", label: "Visibility", type: "select", options: visibilityOptions(design?.visibility),
+      disabled: visibilityLocked(design),
+      help: visibilityLocked(design) ? "Published through the catalog: Unpublish takes it out."
+        : "Private: you and the organization's admins. Public: the organization. Published (everyone signed in): ask for it with Publish to catalog." },
   ];
   if (!design) {
     fields.push({ name: "document", label: "Design document (YAML or JSON, optional)", type: "textarea", rows: 10, wide: true,
@@ -37,7 +51,8 @@ function DesignForm({ design, onSaved, onCancel }) {
     submitLabel=${design ? "Save" : "Create design"}
     toastText=${(d) => (design ? `Design ${d.name} saved.` : `Design ${d.name} created.`)}
     onSubmit=${async (v) => {
-      const body = { name: v.name.trim(), visibility: v.visibility, save: true };
+      const body = { name: v.name.trim(), save: true };
+      if (!visibilityLocked(design)) body.visibility = v.visibility;
       if (design) {
         body.id = design.id;
         const full = await api("GET", `${BASE}/${seg(design.id)}`);
@@ -198,6 +213,8 @@ function DesignView({ id, onSaved }) {
 }
 
 export default function DesignsPage() {
+  // The designs shared with the user are not this organization's to delete.
+  const sharedMode = useLocation().query.get("shared") === "true";
   const [reload, setReload] = useState(0);
   const [highlight, setHighlight] = useState(null);
   // null, {}: a new design, {edit: d}, {view: d}
@@ -235,28 +252,39 @@ export default function DesignsPage() {
 
   return html`<${PageHead} title="Designs" intro="Meshery designs: the components of an application and the relationships between them.">${create}<//>
     <${ListPage} label="Designs" search="Search designs" reload=${reload} highlight=${highlight}
-      load=${layer5List(BASE, "patterns", (f) => ({ visibility: f.visibility }))}
+      load=${loadDesigns}
       defaults=${{ sort: "updated_at", dir: "desc" }}
-      filters=${[{ name: "visibility", label: "Visibility", options: VISIBILITY }]}
+      filters=${[{ name: "visibility", label: "Visibility", options: VISIBILITY }, { name: "shared", label: "Show", options: SHOWN }]}
       columns=${[
         { key: "name", label: "Name", sort: "name", render: (d) => html`<button type="button" class="link" onClick=${() => setPanel({ view: d })}>${d.name}</button>` },
         { key: "visibility", label: "Visibility", render: (d) => html`<${Badge} value=${d.visibility} tone=${d.visibility === "private" ? "muted" : "info"} />` },
-        { key: "owner", label: "Owner", render: (d) => (mine(d) ? "you" : "") },
+        { key: "owner", label: "Owner", render: (d) => (mine(d) ? "you" : d.shared ? "shared with you" : "") },
         { key: "updated_at", label: "Changed", sort: "updated_at", render: (d) => when(d.updated_at) },
       ]}
       empty=${{ text: "No designs yet. A design describes an application: its components and how they relate.", action: create }}
-      bulk=${can("content.designs.delete") ? [{ label: "Delete", danger: true, run: removeMany }] : []}
+      bulk=${can("content.designs.delete") && !sharedMode ? [{ label: "Delete", danger: true, run: removeMany }] : []}
       actions=${(d) => html`<${RowActions}>
         <button type="button" class="secondary small" onClick=${() => setPanel({ view: d })}>View</button>
         <a class="button secondary small" href=${`${BASE}/download/${seg(d.id)}`} download>Download</a>
         ${can("content.designs.create") && html`<button type="button" class="secondary small" onClick=${() => clone(d)}>Clone</button>`}
-        ${mayChange(d) && html`<button type="button" class="secondary small" onClick=${() => setPanel({ edit: d })}>Edit</button>`}
-        ${can("content.designs.delete") && html`<button type="button" class="danger small" onClick=${() => remove(d)}>Delete</button>`}
+        ${!d.shared && mayChange(d) && html`<button type="button" class="secondary small" onClick=${() => setPanel({ edit: d })}>Edit</button>`}
+        ${!d.shared && (mine(d) || can("content.designs.share")) && html`<button type="button" class="secondary small" onClick=${() => setPanel({ share: d })}>Share</button>`}
+        ${!d.shared && mayPublish(d) && (d.visibility === "published"
+          ? html`<button type="button" class="secondary small" onClick=${async () => { if (await unpublish("pattern", d)) refresh(d); }}>Unpublish</button>`
+          : html`<button type="button" class="secondary small" onClick=${() => setPanel({ publish: d })}>Publish to catalog</button>`)}
+        ${!d.shared && can("content.designs.delete") && html`<button type="button" class="danger small" onClick=${() => remove(d)}>Delete</button>`}
       <//>`} />
     ${panel && panel.import && html`<${Panel} title="Import a design" onClose=${close}>
       <${ImportForm} onSaved=${(res) => refresh(res && res.id ? res : null)} onCancel=${close} />
     <//>`}
-    ${panel && !panel.view && !panel.import && html`<${Panel} title=${panel.edit ? `Edit ${panel.edit.name}` : "New design"} onClose=${close}>
+    ${panel && panel.share && html`<${Panel} wide title=${`Share ${panel.share.name}`} onClose=${close}>
+      <${SharePanel} kind="design" item=${panel.share} />
+    <//>`}
+    ${panel && panel.publish && html`<${Panel} title=${`Publish ${panel.publish.name}`} onClose=${close}>
+      <${PublishForm} type="pattern" item=${panel.publish} version=${panel.publish.patternFile?.version} models=${["kubernetes"]}
+        onSaved=${() => refresh(panel.publish)} onCancel=${close} />
+    <//>`}
+    ${panel && !panel.view && !panel.import && !panel.share && !panel.publish && html`<${Panel} title=${panel.edit ? `Edit ${panel.edit.name}` : "New design"} onClose=${close}>
       <${DesignForm} design=${panel.edit} onSaved=${refresh} onCancel=${close} />
     <//>`}
     ${panel && panel.view && html`<${Panel} wide title=${`Design ${panel.view.name}`} onClose=${close}>

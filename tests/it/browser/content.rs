@@ -1,6 +1,6 @@
-//! The content pages: designs and models.
+//! The content pages: designs, models, the catalog, views and filters.
 
-use super::suite_with;
+use super::{suite, suite_with};
 
 /// The suites import from a small HTTP server of their own on 127.0.0.1
 /// (plain HTTP, so listed as `http://`); any other host is refused.
@@ -16,4 +16,14 @@ async fn designs() {
 #[tokio::test]
 async fn models() {
     suite_with("test_models.py", local_url_import).await;
+}
+
+#[tokio::test]
+async fn catalog() {
+    suite("test_catalog.py").await;
+}
+
+#[tokio::test]
+async fn views_and_filters() {
+    suite("test_views.py").await;
 }

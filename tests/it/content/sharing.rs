@@ -174,7 +174,10 @@ async fn who_may_share_and_bad_requests() {
     }
     // A bad actor among good ones changes nothing.
     let mixed = json!({"emails": ["dave@b.example", "nobody@nowhere.example"]});
-    w.alice.post(&share_path("design", &private), mixed).await.assert_l5_error(400, L5_BAD_REQUEST);
+    let refused = w.alice.post(&share_path("design", &private), mixed).await;
+    refused.assert_l5_error(400, L5_BAD_REQUEST);
+    // The refusal names the address, not only its place in the list.
+    assert!(refused.text.contains("emails[1] names no user: nobody@nowhere.example"), "{}", refused.text);
     w.dave.get(&format!("{BASE}/{private}")).await.assert_l5_error(404, L5_NOT_FOUND);
     w.alice.post(&share_path("workspace", &private), body.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);
     w.alice.post(&share_path("design", "nope"), body.clone()).await.assert_l5_error(400, L5_BAD_REQUEST);

@@ -162,7 +162,8 @@ fn resolve(c: &Conn, t: ActorType, field: &str, raw: &str) -> AppResult<uuid::Uu
         (ActorType::Organization, Ok(id)) => orgs::by_uuid(c, id)?.map(|o| o.uuid),
         (_, Err(_)) => return Err(bad(field, "is not a UUID")),
     };
-    found.ok_or_else(|| bad(field, &format!("names no {}", t.as_str())))
+    // The value itself, so that whoever shares with several sees which one.
+    found.ok_or_else(|| bad(field, &format!("names no {}: {raw}", t.as_str())))
 }
 
 fn bad(field: &str, what: &str) -> AppError {
