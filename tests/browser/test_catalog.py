@@ -32,6 +32,8 @@ def test_catalog(page, api):
     sign_in(page, mine)
     open_page(page, "/catalog", "Catalog")
     page.get_by_label("Search published designs").fill(f"cat {tag}")
+    # The search applies after a pause (and from the first page); page only once it has.
+    expect(page).to_have_url(re.compile(rf"dq=cat\+{tag}"))
     page_through(page, 61)
     shot(page, "catalog")
 
