@@ -176,11 +176,7 @@ pub fn insert(
 
 /// Whether any design row (live or deleted) has this id.
 pub fn uuid_taken(conn: &Connection, uuid: uuid::Uuid) -> AppResult<bool> {
-    let found: Option<i64> = conn
-        .prepare_cached("SELECT id FROM designs WHERE uuid = ?1")?
-        .query_row([uuid.to_string()], |r| r.get(0))
-        .optional()?;
-    Ok(found.is_some())
+    super::uuid_taken(conn, "designs", uuid)
 }
 
 /// Sets the design's document; with `keep` (the document changed) the new

@@ -97,11 +97,7 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<FilterRow> {
 
 /// Whether any filter row (live or deleted) has this id.
 pub fn uuid_taken(conn: &Connection, uuid: uuid::Uuid) -> AppResult<bool> {
-    let found: Option<i64> = conn
-        .prepare_cached("SELECT id FROM filters WHERE uuid = ?1")?
-        .query_row([uuid.to_string()], |r| r.get(0))
-        .optional()?;
-    Ok(found.is_some())
+    super::uuid_taken(conn, "filters", uuid)
 }
 
 pub fn insert(conn: &Connection, uuid: uuid::Uuid, org: OrgId, owner: UserId, f: &FilterFields) -> AppResult<i64> {

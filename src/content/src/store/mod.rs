@@ -7,3 +7,16 @@ pub mod models;
 pub mod resources;
 pub mod shares;
 pub mod views;
+
+use meshcloud_kernel::AppResult;
+use rusqlite::{Connection, OptionalExtension};
+
+/// Whether any row of `table` (live or deleted) has this id: an id once
+/// used is never handed to another item. `table` is one of this family's.
+fn uuid_taken(conn: &Connection, table: &'static str, uuid: uuid::Uuid) -> AppResult<bool> {
+    let found: Option<i64> = conn
+        .prepare_cached(&format!("SELECT id FROM {table} WHERE uuid = ?1"))?
+        .query_row([uuid.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(found.is_some())
+}

@@ -115,11 +115,7 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<ViewRow> {
 
 /// Whether any view row (live or deleted) has this id.
 pub fn uuid_taken(conn: &Connection, uuid: uuid::Uuid) -> AppResult<bool> {
-    let found: Option<i64> = conn
-        .prepare_cached("SELECT id FROM views WHERE uuid = ?1")?
-        .query_row([uuid.to_string()], |r| r.get(0))
-        .optional()?;
-    Ok(found.is_some())
+    super::uuid_taken(conn, "views", uuid)
 }
 
 #[allow(clippy::too_many_arguments)]
