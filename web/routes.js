@@ -37,6 +37,7 @@ export const ROUTES = [
   { path: "/projects", title: "Projects", area: "infra", perm: "infra.workspaces.read", load: () => import("./pages/projects.js") },
   { path: "/designs", title: "Designs", area: "designs", perm: "content.designs.read", load: () => import("./pages/designs.js") },
   { path: "/models", title: "Models", area: "designs", perm: "content.models.read", load: () => import("./pages/models.js") },
+  { path: "/resources", title: "Resources", area: "designs", perm: "content.designs.read", load: () => import("./pages/resources.js") },
   { path: "/event-log", title: "Events", area: "ops", perm: "events.events.read", load: () => import("./pages/events.js") },
   { path: "/schedules", title: "Schedules", area: "ops", scope: "user", load: () => import("./pages/schedules.js") },
 ];

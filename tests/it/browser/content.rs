@@ -17,3 +17,8 @@ async fn designs() {
 async fn models() {
     suite_with("test_models.py", local_url_import).await;
 }
+
+#[tokio::test]
+async fn resources() {
+    super::suite("test_resources.py").await;
+}
