@@ -59,6 +59,7 @@ def test_list_filter_and_page(page, api):
     expect(page).to_have_url(re.compile(r"kind=Deployment"))
     page.get_by_label("Kind", exact=True).fill("")
     page.get_by_label("Kind", exact=True).press("Enter")
+    expect(page.locator(".pager .range")).to_have_text("1–25 of 62")
     page.get_by_label("Namespace", exact=True).fill("shop")
     page.get_by_label("Namespace", exact=True).press("Enter")
     expect(page.locator(".pager .range")).to_have_text("1–25 of 60")

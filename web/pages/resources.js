@@ -3,7 +3,7 @@
 // change or delete one; each change is a new version of its design
 // (docs/content.md, "Pattern resources").
 
-import { html, useState } from "../lib/html.js";
+import { html, useState, useEffect } from "../lib/html.js";
 import { api, seg, layer5List } from "../lib/api.js";
 import { can } from "../lib/session.js";
 import { when } from "../lib/format.js";
@@ -39,8 +39,11 @@ function DesignFilter({ value, set }) {
 
 /** A text filter applied when committed (Enter or leaving the field): the server matches it exactly. */
 function ExactFilter({ label, value, set }) {
-  return html`<input type="text" class="filter-text" aria-label=${label} placeholder="Any" value=${value}
-    onChange=${(e) => set(e.target.value.trim())} />`;
+  // What is typed is kept here, so a re-render while the list loads does not erase it.
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  return html`<input type="text" class="filter-text" aria-label=${label} placeholder="Any" value=${text}
+    onInput=${(e) => setText(e.target.value)} onChange=${(e) => set(e.target.value.trim())} />`;
 }
 
 /** The configuration textarea's text: a JSON object, or nothing. */
