@@ -103,7 +103,10 @@ function ResourceForm({ resource, onSaved, onCancel }) {
     onSaved=${onSaved} onCancel=${onCancel} />`;
 }
 
-/** The design's name of a resource, fetched once per design on the page. */
+/**
+ * A resource's design by name (fetched for the rows shown): the designs list
+ * searched for it, as the designs page keeps no query key that opens one design.
+ */
 function DesignLink({ id, names }) {
   const name = names[id];
   return html`<${Link} href=${`/designs?q=${seg(name || "")}`}>${name || "design"}<//>`;
