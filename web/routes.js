@@ -37,6 +37,7 @@ export const ROUTES = [
   { path: "/projects", title: "Projects", area: "infra", perm: "infra.workspaces.read", load: () => import("./pages/projects.js") },
   { path: "/designs", title: "Designs", area: "designs", perm: "content.designs.read", load: () => import("./pages/designs.js") },
   { path: "/models", title: "Models", area: "designs", perm: "content.models.read", load: () => import("./pages/models.js") },
+  { path: "/resources", title: "Resources", area: "designs", perm: "content.designs.read", load: () => import("./pages/resources.js") },
   { path: "/catalog", title: "Catalog", area: "designs", scope: "user", load: () => import("./pages/catalog.js") },
   { path: "/views", title: "Views", area: "designs", perm: "content.views.read", load: () => import("./pages/views.js") },
   { path: "/filters", title: "Filters", area: "designs", perm: "content.filters.read", load: () => import("./pages/filters.js") },

@@ -27,6 +27,7 @@ PAGES = {
     "/projects": "Projects",
     "/designs": "Designs",
     "/models": "Models",
+    "/resources": "Resources",
     "/catalog": "Catalog",
     "/views": "Views",
     "/filters": "Filters",

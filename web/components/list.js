@@ -44,7 +44,8 @@ function Pager({ page, size, total, shown, onPage, onSize }) {
 /**
  * `columns`: [{key, label, sort (the server's order field), render(row), class}].
  * `load({page (1-based), size, search, sort, dir, filters, signal})` resolves to {rows, total}.
- * `filters`: [{name, label, options: [{value, label}]}], kept in the URL.
+ * `filters`: [{name, label, options: [{value, label}]}], kept in the URL; a filter with
+ *   `render({value, set})` draws its own control instead of a select (a Picker, a text field).
  * `actions(row)`: the row's buttons. `bulk`: [{label, run(rows), danger, confirm}].
  * `empty`: {text, action} when the list (unsearched, unfiltered) has no rows.
  * `reload`: change it to load again; `highlight`: the key of the row to mark.
@@ -131,7 +132,9 @@ export function ListPage({ label, columns, load, rowKey = (r) => r.id, search = 
     <div class="list-tools">
       ${search && html`<input type="search" class="search" placeholder=${typeof search === "string" ? search : "Search"} aria-label=${typeof search === "string" ? search : `Search ${label || ""}`.trim()}
         value=${text} onInput=${(e) => setText(e.target.value)} />`}
-      ${filters.map((f) => html`<label class="inline filter" key=${f.name}>${f.label}
+      ${filters.map((f) => f.render ? html`<label class="inline filter" key=${f.name}>${f.label}
+        ${f.render({ value: filterValues[f.name], set: (v) => setQuery({ [prefix + f.name]: v, [`${prefix}page`]: null }) })}</label>`
+      : html`<label class="inline filter" key=${f.name}>${f.label}
         <select aria-label=${f.label} value=${filterValues[f.name]} onChange=${(e) => setQuery({ [prefix + f.name]: e.target.value, [`${prefix}page`]: null })}>
           <option value="">All</option>
           ${f.options.map((o) => html`<option value=${o.value}>${o.label ?? o.value}</option>`)}

@@ -27,3 +27,8 @@ async fn catalog() {
 async fn views_and_filters() {
     suite("test_views.py").await;
 }
+
+#[tokio::test]
+async fn resources() {
+    suite("test_resources.py").await;
+}
