@@ -137,7 +137,10 @@ impl Content {
     ) -> AppResult<EvaluationResponse> {
         let scope = self.scope(p, header, None, Perm::DesignsRead).await?;
         let registry = self.registry_for(scope.id).await?;
-        Ok(evaluate(&req.design, &registry, time::now()))
+        // Off the request threads, as imports are: a large design takes a while.
+        tokio::task::spawn_blocking(move || evaluate(&req.design, &registry, time::now()))
+            .await
+            .map_err(AppError::internal)
     }
 }
 
