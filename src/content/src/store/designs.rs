@@ -131,13 +131,11 @@ pub fn published(conn: &Connection, f: &Published, req: &PageRequest) -> AppResu
     fetch_page(conn, SELECT, FROM, &w, &order, req, from_row)
 }
 
-/// Which designs (`d`) of an org a list shows the caller: every non-private
-/// one, their own private ones, and (`all_private`) everyone's. Every list
-/// of designs, or of what they hold, filters by this.
+/// Which designs (`d`) of an org a list shows the caller: the family's one
+/// rule ([`super::visible`]). Every list of designs, or of what they hold,
+/// filters by this.
 pub fn visible(w: &mut Where, me: UserId, all_private: bool) {
-    if !all_private {
-        w.and("d.visibility <> 'private' OR d.owner_id = ?", [Value::Integer(me.0)]);
-    }
+    super::visible(w, "d", me, all_private);
 }
 
 pub fn by_uuid(conn: &Connection, uuid: uuid::Uuid) -> AppResult<Option<DesignRow>> {

@@ -77,9 +77,7 @@ pub(crate) fn list_where(
         }
         None => {
             w.and(&format!("{alias}.org_id = ?"), [Value::Integer(org.0)]);
-            if !all_private {
-                w.and(&format!("{alias}.visibility <> 'private' OR {alias}.owner_id = ?"), [Value::Integer(me.0)]);
-            }
+            super::visible(&mut w, alias, me, all_private);
         }
     }
     w.any_of(&format!("{alias}.visibility"), &f.visibility);
