@@ -108,6 +108,10 @@ catalogue! {
     QuotasUpdate = "identity.quotas.update", "Set the organization's quotas";
     AllocationsRead = "infra.allocations.read", "View resource allocations of workspaces";
     AllocationsManage = "infra.allocations.manage", "Create, change and delete resource allocations";
+    BillingRead = "billing.subscriptions.read", "View the organization's plan, usage, subscriptions and invoices";
+    BillingManage = "billing.subscriptions.manage", "Subscribe the organization to a plan, change and cancel its subscription";
+    PaymentsConfirm = "billing.payments.confirm", "Confirm offline payments and list those pending";
+    PlansManage = "billing.plans.manage", "Create and change plans and their features";
 }
 
 impl Perm {

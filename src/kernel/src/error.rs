@@ -19,6 +19,9 @@ pub enum AppError {
     /// membership, a stale reference, a rule). 409 where the face documents
     /// it; the Layer5 face documents only 400 for it.
     Conflict(String),
+    /// A create the organization's plan does not allow (the message names the
+    /// feature, its limit and the plan). A 400 on every face, with its own code.
+    Entitlement(String),
     /// No credential, or one that is unknown, expired or revoked.
     Unauthenticated,
     /// A valid credential without the privilege for this operation.
@@ -44,6 +47,7 @@ impl AppError {
             AppError::NotFound | AppError::NotFoundAs(_) => "not_found",
             AppError::Validation(_) => "invalid_request",
             AppError::Conflict(_) => "conflict",
+            AppError::Entitlement(_) => "entitlement_exceeded",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden | AppError::InsufficientScope(_) => "forbidden",
             AppError::RateLimited { .. } => "rate_limited",
@@ -56,7 +60,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound | AppError::NotFoundAs(_) => StatusCode::NOT_FOUND,
-            AppError::Validation(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) | AppError::Entitlement(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::InsufficientScope(_) => StatusCode::FORBIDDEN,
@@ -71,7 +75,9 @@ impl AppError {
     /// The detail a client may see (internal errors have none).
     pub fn detail(&self) -> Option<&str> {
         match self {
-            AppError::Validation(m) | AppError::Conflict(m) | AppError::OAuth(_, m) => Some(m),
+            AppError::Validation(m) | AppError::Conflict(m) | AppError::Entitlement(m) | AppError::OAuth(_, m) => {
+                Some(m)
+            }
             AppError::NotFoundAs(m) => Some(m),
             _ => None,
         }
@@ -125,6 +131,7 @@ impl fmt::Display for AppError {
             AppError::NotFoundAs(m) => f.write_str(m),
             AppError::Validation(m) => write!(f, "invalid request: {m}"),
             AppError::Conflict(m) => write!(f, "conflict: {m}"),
+            AppError::Entitlement(m) => write!(f, "not entitled: {m}"),
             AppError::Unauthenticated => f.write_str("unauthenticated"),
             AppError::Forbidden => f.write_str("insufficient privilege"),
             AppError::InsufficientScope(s) => write!(f, "the access token lacks the scope {s}"),

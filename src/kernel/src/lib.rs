@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cron;
 pub mod crypto;
 pub mod db;
+pub mod entitle;
 pub mod error;
 pub mod http;
 pub mod ids;

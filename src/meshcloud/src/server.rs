@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use meshcloud_billing::{Billing, BillingSettings};
 use meshcloud_content::Content;
 use meshcloud_content::service::url_import::UrlImport;
 use meshcloud_directory::Directory;
@@ -118,6 +119,7 @@ pub struct Families {
     pub content: Content,
     pub directory: Directory,
     pub oidc: Oidc,
+    pub billing: Billing,
     /// `None` without a configured mail server.
     pub mailer: Option<crate::mail::Mailer>,
     /// The bearer token `/metrics` asks for (`metrics_token`).
@@ -143,6 +145,7 @@ fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem
         meshcloud_content::api::apis(&f.content),
         meshcloud_directory::api::apis(&f.directory),
         meshcloud_oidc::api::apis(&f.oidc),
+        meshcloud_billing::api::apis(&f.billing),
         health,
         overview,
     );
@@ -150,6 +153,31 @@ fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem
         "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face, Identity face \
          (OIDC provider and /api/v1 organizations API) and meshcloud's own API.",
     )
+}
+
+fn billing_settings(config: &Config) -> BillingSettings {
+    let stripe = match (&config.stripe_secret_key, &config.stripe_webhook_secret) {
+        (Some(k), Some(w)) => {
+            Some(meshcloud_billing::service::StripeSettings { secret_key: k.clone(), webhook_secret: w.clone() })
+        }
+        _ => None,
+    };
+    // The ranges were checked by `Config::validate`.
+    let days = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    BillingSettings {
+        invoice_prefix: config.invoice_prefix.clone(),
+        payment_terms_days: days(config.payment_terms_days),
+        incomplete_expiry_days: days(config.incomplete_expiry_days),
+        dunning_retries: days(config.dunning_retries),
+        dunning_interval_days: days(config.dunning_interval_days),
+        stripe,
+    }
+}
+
+/// The limits of the organizations' plans, and how each family counts what
+/// they limit: registered once per process (the functions are stateless).
+fn install_entitlements() {
+    meshcloud_kernel::entitle::install(meshcloud_billing::core::limit, vec![]);
 }
 
 /// The OIDC issuer: the configured public URL, else the address served on
@@ -381,8 +409,13 @@ impl App {
             },
         )?;
         oidc.load_keys().await.map_err(|e| format!("signing keys: {e}"))?;
+        let billing = Billing::new(db.clone(), identity.clone(), billing_settings(&config)).with_clock({
+            let clock = clock.clone();
+            Arc::new(move || clock.now())
+        });
+        install_entitlements();
         let metrics_token = config.metrics_token.clone();
-        let families = Families { identity, infra, ops, content, directory, oidc, mailer, metrics_token };
+        let families = Families { identity, infra, ops, content, directory, oidc, billing, mailer, metrics_token };
         let (stop_jobs, jobs_stopped) = watch::channel(false);
         let runner = start_jobs(&config, &db, &families, clock, jobs_stopped).await?;
         Ok(App { config, listener, local, db, families, stop_jobs, runner, first_admin, _lock: lock })

@@ -437,7 +437,8 @@ mod tests {
         let mut org_admin = PermSet::all();
         // Appliance-wide powers: custom keys, adding existing accounts to an
         // org without their consent, creating accounts from sign-up requests,
-        // setting an org's quotas, and approving what the catalog publishes.
+        // setting an org's quotas, approving what the catalog publishes, confirming
+        // payments and editing the plans.
         for p in [
             Perm::KeysManage,
             Perm::MembersAdd,
@@ -445,6 +446,8 @@ mod tests {
             Perm::SignupDecide,
             Perm::QuotasUpdate,
             Perm::CatalogApprove,
+            Perm::PaymentsConfirm,
+            Perm::PlansManage,
         ] {
             org_admin.remove(p);
         }

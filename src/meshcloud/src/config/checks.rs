@@ -26,6 +26,7 @@ impl Config {
             ("signing_key_schedule", &self.signing_key_schedule),
             ("mail_schedule", &self.mail_schedule),
             ("domain_check_schedule", &self.domain_check_schedule),
+            ("billing_schedule", &self.billing_schedule),
         ] {
             if !expr.trim().is_empty() {
                 meshcloud_kernel::cron::Cron::parse(expr).map_err(|e| format!("{key}: {e}"))?;
@@ -48,6 +49,20 @@ impl Config {
             }
         }
         meshcloud_content::service::url_import::check_hosts(&self.url_import_hosts)?;
+        let prefix_ok = self.invoice_prefix.len() <= 16
+            && self.invoice_prefix.chars().all(|c| c.is_ascii_alphanumeric() || "-_/.".contains(c));
+        if !prefix_ok {
+            return Err("invoice_prefix must be at most 16 letters, digits or - _ / .".into());
+        }
+        match (&self.stripe_secret_key, &self.stripe_webhook_secret) {
+            (Some(_), None) | (None, Some(_)) => {
+                return Err("set both stripe_secret_key and stripe_webhook_secret, or neither".into());
+            }
+            (Some(k), Some(w)) if k.trim().is_empty() || w.trim().is_empty() => {
+                return Err("stripe_secret_key and stripe_webhook_secret must not be empty".into());
+            }
+            _ => {}
+        }
         // An unusable filter would otherwise be replaced by "info" unnoticed.
         tracing_subscriber::EnvFilter::try_new(&self.log).map_err(|e| format!("log: {e}"))?;
         Ok(())
@@ -56,7 +71,7 @@ impl Config {
     /// Every numeric key with its allowed range. The longest periods (100
     /// years) stay far inside what timestamps can hold, so no expiry or
     /// cutoff computed from them can overflow.
-    fn bounded(&self) -> [(&'static str, u64, u64, u64); 16] {
+    fn bounded(&self) -> [(&'static str, u64, u64, u64); 20] {
         // A usize too large for u64 is out of every range below.
         let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
         [
@@ -76,6 +91,10 @@ impl Config {
             ("max_connections", n(self.max_connections), 1, 100_000),
             ("max_pending_signups", n(self.max_pending_signups), 1, 1_000_000),
             ("url_import_timeout_secs", self.url_import_timeout_secs, 1, 600),
+            ("payment_terms_days", self.payment_terms_days, 1, 365),
+            ("incomplete_expiry_days", self.incomplete_expiry_days, 1, 365),
+            ("dunning_retries", self.dunning_retries, 0, 20),
+            ("dunning_interval_days", self.dunning_interval_days, 1, 90),
         ]
     }
 

@@ -49,6 +49,15 @@ pub(super) const ENV_KEYS: &[&str] = &[
     "MESHCLOUD_MAX_PENDING_SIGNUPS",
     "MESHCLOUD_URL_IMPORT_HOSTS",
     "MESHCLOUD_URL_IMPORT_TIMEOUT_SECS",
+    "MESHCLOUD_BILLING_SCHEDULE",
+    "MESHCLOUD_INVOICE_PREFIX",
+    "MESHCLOUD_PAYMENT_TERMS_DAYS",
+    "MESHCLOUD_INCOMPLETE_EXPIRY_DAYS",
+    "MESHCLOUD_DUNNING_RETRIES",
+    "MESHCLOUD_DUNNING_INTERVAL_DAYS",
+    "MESHCLOUD_STRIPE_SECRET_KEY",
+    "MESHCLOUD_STRIPE_WEBHOOK_SECRET",
+    "MESHCLOUD_PLANS_FILE",
 ];
 
 impl Config {
@@ -86,8 +95,23 @@ impl Config {
             domain_check_schedule,
             max_pending_signups,
             url_import_hosts,
-            url_import_timeout_secs
+            url_import_timeout_secs,
+            billing_schedule,
+            invoice_prefix,
+            payment_terms_days,
+            incomplete_expiry_days,
+            dunning_retries,
+            dunning_interval_days
         );
+        if let Some(k) = f.stripe_secret_key {
+            self.stripe_secret_key = Some(k);
+        }
+        if let Some(k) = f.stripe_webhook_secret {
+            self.stripe_webhook_secret = Some(k);
+        }
+        if let Some(p) = f.plans_file {
+            self.plans_file = Some(p);
+        }
         if let Some(t) = f.metrics_token {
             self.metrics_token = Some(t);
         }
@@ -202,6 +226,25 @@ impl Config {
             self.url_import_hosts = v.split(',').map(str::trim).filter(|h| !h.is_empty()).map(String::from).collect();
         }
         parsed(env, "MESHCLOUD_URL_IMPORT_TIMEOUT_SECS", &mut self.url_import_timeout_secs)?;
+        if let Some(v) = get("MESHCLOUD_BILLING_SCHEDULE")? {
+            self.billing_schedule = v;
+        }
+        if let Some(v) = get("MESHCLOUD_INVOICE_PREFIX")? {
+            self.invoice_prefix = v;
+        }
+        parsed(env, "MESHCLOUD_PAYMENT_TERMS_DAYS", &mut self.payment_terms_days)?;
+        parsed(env, "MESHCLOUD_INCOMPLETE_EXPIRY_DAYS", &mut self.incomplete_expiry_days)?;
+        parsed(env, "MESHCLOUD_DUNNING_RETRIES", &mut self.dunning_retries)?;
+        parsed(env, "MESHCLOUD_DUNNING_INTERVAL_DAYS", &mut self.dunning_interval_days)?;
+        if let Some(v) = get("MESHCLOUD_STRIPE_SECRET_KEY")? {
+            self.stripe_secret_key = Some(v);
+        }
+        if let Some(v) = get("MESHCLOUD_STRIPE_WEBHOOK_SECRET")? {
+            self.stripe_webhook_secret = Some(v);
+        }
+        if let Some(v) = get("MESHCLOUD_PLANS_FILE")? {
+            self.plans_file = Some(PathBuf::from(v));
+        }
         Ok(())
     }
 }

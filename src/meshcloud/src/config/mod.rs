@@ -63,6 +63,15 @@ pub struct FileConfig {
     pub max_pending_signups: Option<usize>,
     pub url_import_hosts: Option<Vec<String>>,
     pub url_import_timeout_secs: Option<u64>,
+    pub billing_schedule: Option<String>,
+    pub invoice_prefix: Option<String>,
+    pub payment_terms_days: Option<u64>,
+    pub incomplete_expiry_days: Option<u64>,
+    pub dunning_retries: Option<u64>,
+    pub dunning_interval_days: Option<u64>,
+    pub stripe_secret_key: Option<String>,
+    pub stripe_webhook_secret: Option<String>,
+    pub plans_file: Option<PathBuf>,
 }
 
 #[derive(Clone)]
@@ -139,6 +148,26 @@ pub struct Config {
     pub url_import_hosts: Vec<String>,
     /// A URL import that has not finished fetching within this is refused.
     pub url_import_timeout_secs: u64,
+    /// Cron of the billing job: period ends, trials, expiry and dunning.
+    pub billing_schedule: String,
+    /// Prefix of invoice numbers (`INV-000001`).
+    pub invoice_prefix: String,
+    /// Days an offline invoice is payable before it is overdue.
+    pub payment_terms_days: u64,
+    /// Days a new subscription waits for its first payment before it expires.
+    pub incomplete_expiry_days: u64,
+    /// Reminders for an overdue invoice before the subscription becomes `unpaid`.
+    pub dunning_retries: u64,
+    /// Days between those reminders.
+    pub dunning_interval_days: u64,
+    /// Stripe's API key; with the webhook secret, `stripe` subscriptions and
+    /// Stripe's webhook events are accepted.
+    pub stripe_secret_key: Option<String>,
+    /// The signing secret (`whsec_…`) of Stripe's webhook endpoint.
+    pub stripe_webhook_secret: Option<String>,
+    /// Plans and features loaded at start (TOML, JSON or YAML), replacing
+    /// the plans it names: for air-gapped rollouts.
+    pub plans_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -201,6 +230,15 @@ impl Default for Config {
                 .map(String::from)
                 .to_vec(),
             url_import_timeout_secs: 30,
+            billing_schedule: "0 * * * * *".into(),
+            invoice_prefix: "INV-".into(),
+            payment_terms_days: 14,
+            incomplete_expiry_days: 30,
+            dunning_retries: 3,
+            dunning_interval_days: 7,
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            plans_file: None,
         }
     }
 }
@@ -249,6 +287,15 @@ impl fmt::Debug for Config {
             .field("max_pending_signups", &self.max_pending_signups)
             .field("url_import_hosts", &self.url_import_hosts)
             .field("url_import_timeout_secs", &self.url_import_timeout_secs)
+            .field("billing_schedule", &self.billing_schedule)
+            .field("invoice_prefix", &self.invoice_prefix)
+            .field("payment_terms_days", &self.payment_terms_days)
+            .field("incomplete_expiry_days", &self.incomplete_expiry_days)
+            .field("dunning_retries", &self.dunning_retries)
+            .field("dunning_interval_days", &self.dunning_interval_days)
+            .field("stripe_secret_key", &self.stripe_secret_key.as_ref().map(|_| "<redacted>"))
+            .field("stripe_webhook_secret", &self.stripe_webhook_secret.as_ref().map(|_| "<redacted>"))
+            .field("plans_file", &self.plans_file)
             .finish()
     }
 }

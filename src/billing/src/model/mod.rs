@@ -1,0 +1,3 @@
+//! Wire types of the billing family.
+
+pub mod plans;

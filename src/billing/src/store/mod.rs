@@ -1,0 +1,5 @@
+//! All SQL of the billing family (the only module that touches rusqlite).
+
+pub mod invoices;
+pub mod plans;
+pub mod subscriptions;
