@@ -13,6 +13,6 @@ pub enum Tag {
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
-pub fn apis(billing: &Billing) -> (plans::PlansApi,) {
-    (plans::PlansApi { billing: billing.clone() },)
+pub fn apis(billing: &Billing) -> plans::PlansApi {
+    plans::PlansApi { billing: billing.clone() }
 }
