@@ -6,8 +6,8 @@ use meshcloud_kernel::{AppError, AppResult};
 /// Decimal places of `currency` (ISO 4217, lower case as Stripe writes it).
 pub fn exponent(currency: &str) -> u32 {
     match currency {
-        "bif" | "clp" | "djf" | "gnf" | "jpy" | "kmf" | "krw" | "mga" | "pyg" | "rwf" | "ugx" | "vnd" | "vuv" | "xaf"
-        | "xof" | "xpf" => 0,
+        "bif" | "clp" | "djf" | "gnf" | "jpy" | "kmf" | "krw" | "mga" | "pyg" | "rwf" | "ugx" | "vnd" | "vuv"
+        | "xaf" | "xof" | "xpf" => 0,
         "bhd" | "jod" | "kwd" | "omr" | "tnd" => 3,
         _ => 2,
     }

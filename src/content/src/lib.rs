@@ -4,6 +4,7 @@
 //! the catalog and sharing.
 
 pub mod api;
+pub mod core;
 pub mod evaluate;
 pub mod import;
 pub mod model;

@@ -177,7 +177,17 @@ fn billing_settings(config: &Config) -> BillingSettings {
 /// The limits of the organizations' plans, and how each family counts what
 /// they limit: registered once per process (the functions are stateless).
 fn install_entitlements() {
-    meshcloud_kernel::entitle::install(meshcloud_billing::core::limit, vec![]);
+    use meshcloud_kernel::entitle::Feature;
+    meshcloud_kernel::entitle::install(
+        meshcloud_billing::core::limit,
+        vec![
+            (Feature::MembersInOrganization, meshcloud_identity::core::usage::members),
+            (Feature::WorkspacesInOrganization, meshcloud_infra::core::usage::workspaces),
+            (Feature::EnvironmentsInOrganization, meshcloud_infra::core::usage::environments),
+            (Feature::ConnectionsInOrganization, meshcloud_infra::core::usage::connections),
+            (Feature::DesignsInOrganization, meshcloud_content::core::usage::designs),
+        ],
+    );
 }
 
 /// The OIDC issuer: the configured public URL, else the address served on

@@ -77,6 +77,10 @@ impl Feature {
     }
 
     pub fn all(plans: Vec<PlanWithFeatures>) -> Vec<Feature> {
-        plans.into_iter().flat_map(|p| p.features.into_iter().map(move |f| (f, p.plan.clone()))).map(|(f, p)| Feature::new(f, &p)).collect()
+        plans
+            .into_iter()
+            .flat_map(|p| p.features.into_iter().map(move |f| (f, p.plan.clone())))
+            .map(|(f, p)| Feature::new(f, &p))
+            .collect()
     }
 }

@@ -115,7 +115,8 @@ pub fn effective(c: &Connection, org: OrgId) -> AppResult<Option<(PlanRow, Optio
         "SELECT {PLAN_COLS}, s.quantity FROM billing_subscriptions s JOIN billing_plans p ON p.id = s.plan_id
           WHERE s.org_id = ?1 AND s.status IN ('trialing', 'active', 'past_due')"
     );
-    let live = c.prepare_cached(&sql)?.query_row([org], |r| Ok((plan_at(r, 0)?, Some(r.get::<_, i64>(14)?)))).optional()?;
+    let live =
+        c.prepare_cached(&sql)?.query_row([org], |r| Ok((plan_at(r, 0)?, Some(r.get::<_, i64>(14)?)))).optional()?;
     match live {
         Some(l) => Ok(Some(l)),
         None => Ok(default_plan(c)?.map(|p| (p, None))),
@@ -208,7 +209,8 @@ pub fn set_default(c: &Connection, id: i64) -> AppResult<()> {
     let now = time::now_db();
     c.prepare_cached("UPDATE billing_plans SET is_default = 0, updated_at = ?1 WHERE is_default = 1 AND id <> ?2")?
         .execute(params![now, id])?;
-    c.prepare_cached("UPDATE billing_plans SET is_default = 1, updated_at = ?1 WHERE id = ?2")?.execute(params![now, id])?;
+    c.prepare_cached("UPDATE billing_plans SET is_default = 1, updated_at = ?1 WHERE id = ?2")?
+        .execute(params![now, id])?;
     Ok(())
 }
 
@@ -240,7 +242,8 @@ pub fn set_features(c: &Connection, plan: i64, features: &[(String, i64)]) -> Ap
 
 /// Live subscriptions on a plan (a plan with any cannot be deleted).
 pub fn subscribed(c: &Connection, plan: i64) -> AppResult<i64> {
-    Ok(c.prepare_cached("SELECT count(*) FROM billing_subscriptions WHERE plan_id = ?1")?.query_row([plan], |r| r.get(0))?)
+    Ok(c.prepare_cached("SELECT count(*) FROM billing_subscriptions WHERE plan_id = ?1")?
+        .query_row([plan], |r| r.get(0))?)
 }
 
 pub fn delete(c: &Connection, id: i64) -> AppResult<()> {

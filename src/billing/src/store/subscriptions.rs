@@ -14,7 +14,8 @@ use super::plans::{PLAN_COLS, PlanRow, plan_at};
 /// Statuses that hold a plan's entitlements or wait for a first payment:
 /// at most one such subscription per organization.
 pub const LIVE: [&str; 4] = ["incomplete", "trialing", "active", "past_due"];
-pub const STATUSES: [&str; 7] = ["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid"];
+pub const STATUSES: [&str; 7] =
+    ["incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid"];
 
 #[derive(Debug, Clone)]
 pub struct SubscriptionRow {

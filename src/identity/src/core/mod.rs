@@ -19,4 +19,5 @@ pub mod orgs;
 pub mod roles;
 pub mod teams;
 pub mod tokens;
+pub mod usage;
 pub mod users;

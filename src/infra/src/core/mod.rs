@@ -2,4 +2,5 @@
 //! (the Identity face's projects are workspaces). The family's `store` stays
 //! private; these are its contract.
 
+pub mod usage;
 pub mod workspaces;
