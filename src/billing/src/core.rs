@@ -7,16 +7,57 @@ use meshcloud_kernel::ids::OrgId;
 use rusqlite::Connection;
 
 use crate::store::plans;
+pub use crate::store::plans::PlanRow;
 
 /// The limit of `feature` for `org`: the quantity its effective plan grants
 /// (a feature the plan does not name is not limited). Members on a per-user
 /// plan are also limited to the seats subscribed.
 pub fn limit(c: &Connection, org: OrgId, feature: Feature) -> AppResult<Option<Limit>> {
     let Some((plan, seats)) = plans::effective(c, org)? else { return Ok(None) };
+    let quantity = granted(c, &plan, seats, feature)?;
+    Ok(quantity.map(|quantity| Limit { quantity, plan: plan.name }))
+}
+
+/// The quantity `plan` grants of `feature`; on a per-user plan, members are
+/// also limited to the `seats` subscribed.
+fn granted(c: &Connection, plan: &plans::PlanRow, seats: Option<i64>, feature: Feature) -> AppResult<Option<i64>> {
     let granted = plans::quantity(c, plan.id, feature.wire())?;
-    let quantity = match (feature, plan.unit.as_str(), seats) {
+    Ok(match (feature, plan.unit.as_str(), seats) {
         (Feature::MembersInOrganization, "user", Some(seats)) => Some(granted.map_or(seats, |g| g.min(seats))),
         _ => granted,
-    };
-    Ok(quantity.map(|quantity| Limit { quantity, plan: plan.name }))
+    })
+}
+
+/// One feature of a plan against what the organization has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage {
+    pub feature: Feature,
+    /// What the plan allows (`None`: not limited).
+    pub limit: Option<i64>,
+    /// What the organization has (`None`: not counted per organization).
+    pub used: Option<i64>,
+}
+
+/// Every feature type under `plan` with `seats` (the subscription's quantity
+/// on a per-user plan), against the organization's current usage.
+pub fn usage_under(c: &Connection, org: OrgId, plan: &plans::PlanRow, seats: Option<i64>) -> AppResult<Vec<Usage>> {
+    let mut out = Vec::with_capacity(Feature::ALL.len());
+    for &feature in Feature::ALL {
+        let limit = granted(c, plan, seats, feature)?.filter(|q| *q < meshcloud_kernel::entitle::UNLIMITED);
+        let used = if feature.counted() { meshcloud_kernel::entitle::usage(c, org, feature)? } else { None };
+        out.push(Usage { feature, limit, used });
+    }
+    Ok(out)
+}
+
+/// What the organization has more of than `plan` with `seats` allows, as
+/// `Feature: used of limit` texts (empty: the change fits).
+pub fn over_limits(c: &Connection, org: OrgId, plan: &plans::PlanRow, seats: Option<i64>) -> AppResult<Vec<String>> {
+    Ok(usage_under(c, org, plan, seats)?
+        .into_iter()
+        .filter_map(|u| match (u.limit, u.used) {
+            (Some(limit), Some(used)) if used > limit => Some(format!("{}: {used} of {limit}", u.feature.wire())),
+            _ => None,
+        })
+        .collect())
 }

@@ -1,5 +1,6 @@
 //! Rules, permission checks and transactions of the billing family.
 
+pub mod charges;
 pub mod plans;
 
 use std::sync::Arc;
