@@ -6,6 +6,7 @@
 
 mod support;
 
+mod billing;
 mod browser;
 mod conformance;
 mod content;

@@ -1,0 +1,4 @@
+//! Billing (docs/billing.md): plans and features, entitlements, subscriptions,
+//! payments, webhooks, invoices and the billing job.
+
+mod plans;
