@@ -1,3 +1,4 @@
 //! Wire types of the billing family.
 
+pub mod invoices;
 pub mod plans;

@@ -1,6 +1,7 @@
 //! Rules, permission checks and transactions of the billing family.
 
 pub mod charges;
+pub mod lifecycle;
 pub mod plans;
 
 use std::sync::Arc;

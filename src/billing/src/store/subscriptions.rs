@@ -190,3 +190,20 @@ pub fn set_plan(c: &Connection, id: i64, plan: i64, quantity: i64, now: &Timesta
         .execute(params![id, plan, quantity, time::to_db(now)])?;
     Ok(())
 }
+
+/// Open invoices of the subscription already past their due date.
+pub fn overdue_invoices(c: &Connection, id: i64, now: &Timestamp) -> AppResult<i64> {
+    Ok(c.prepare_cached(
+        "SELECT count(*) FROM billing_invoices WHERE subscription_id = ?1 AND status = 'open' AND due_at <= ?2",
+    )?
+    .query_row(params![id, time::to_db(now)], |r| r.get(0))?)
+}
+
+/// Forgets the reminders sent (the subscription is paid up).
+pub fn reset_dunning(c: &Connection, id: i64, now: &Timestamp) -> AppResult<()> {
+    c.prepare_cached(
+        "UPDATE billing_subscriptions SET dunning_attempts = 0, next_dunning_at = NULL, updated_at = ?2 WHERE id = ?1",
+    )?
+    .execute(params![id, time::to_db(now)])?;
+    Ok(())
+}
