@@ -48,6 +48,7 @@ async fn seed(s: &Server, admin: &Api, name: &str) -> serde_json::Map<String, Va
     for (k, v) in [
         ("orgId", &org),
         ("organizationID", &org),
+        ("organizationId", &org),
         ("userId", &user),
         ("userID", &user),
         ("teamId", &team),

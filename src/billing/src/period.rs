@@ -17,15 +17,16 @@ impl Cadence {
     pub fn parse(s: &str) -> AppResult<Cadence> {
         match s.trim() {
             "monthly" => Ok(Cadence::Monthly),
-            "yearly" => Ok(Cadence::Yearly),
-            other => Err(AppError::validation(format!("cadence must be monthly or yearly, not {other:?}"))),
+            // `yearly` is the older schema's word for it (plan v1beta1).
+            "annually" | "yearly" => Ok(Cadence::Yearly),
+            other => Err(AppError::validation(format!("cadence must be monthly or annually, not {other:?}"))),
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
             Cadence::Monthly => "monthly",
-            Cadence::Yearly => "yearly",
+            Cadence::Yearly => "annually",
         }
     }
 
