@@ -2,3 +2,4 @@
 //! payments, webhooks, invoices and the billing job.
 
 mod plans;
+mod subscriptions;
