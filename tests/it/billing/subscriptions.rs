@@ -335,7 +335,7 @@ async fn who_may_subscribe_read_and_change() {
     // The provider admin may, in any organization.
     let other = sub_id(&subscribe(&w.admin, b, &team, json!({})).await);
     let v = w.admin.get(&format!("{SUBS}?orgId={b}")).await.expect(200);
-    assert_eq!(strs(&v["subscriptions"], "id"), [other.clone()]);
+    assert_eq!(strs(&v["subscriptions"], "id"), [other]);
     w.admin.post(&format!("{SUBS}/{id}/upgrade-preview"), change.clone()).await.expect(200);
     w.alice.post(&format!("{SUBS}/{id}/upgrade"), change).await.expect(200);
     // Nothing carol or dave tried changed anything.
