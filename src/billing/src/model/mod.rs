@@ -1,4 +1,5 @@
 //! Wire types of the billing family.
 
 pub mod invoices;
+pub mod payments;
 pub mod plans;
