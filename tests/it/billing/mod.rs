@@ -2,5 +2,8 @@
 //! payments, webhooks, invoices and the billing job.
 
 mod after_payment;
+mod invoices;
+mod payments;
 mod plans;
+mod seed;
 mod subscriptions;

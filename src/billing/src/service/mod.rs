@@ -1,7 +1,9 @@
 //! Rules, permission checks and transactions of the billing family.
 
 pub mod charges;
+pub mod invoices;
 pub mod lifecycle;
+pub mod payments;
 pub mod plans;
 pub mod subscriptions;
 pub mod upgrade;
