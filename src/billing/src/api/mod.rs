@@ -1,6 +1,8 @@
 //! The billing family's HTTP operations.
 
+pub mod cancel;
 pub mod plans;
+pub mod webhooks;
 
 use poem_openapi::Tags;
 
@@ -10,9 +12,17 @@ use crate::Billing;
 pub enum Tag {
     /// Layer5: plans and their features.
     Plans,
+    /// Layer5: an organization's subscriptions, plan changes and proration.
+    Subscriptions,
+    /// Layer5: payment processors' webhooks.
+    PaymentProcessors,
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
-pub fn apis(billing: &Billing) -> plans::PlansApi {
-    plans::PlansApi { billing: billing.clone() }
+pub fn apis(billing: &Billing) -> (plans::PlansApi, cancel::CancelApi, webhooks::WebhooksApi) {
+    (
+        plans::PlansApi { billing: billing.clone() },
+        cancel::CancelApi { billing: billing.clone() },
+        webhooks::WebhooksApi { billing: billing.clone() },
+    )
 }

@@ -1,8 +1,11 @@
 //! Rules, permission checks and transactions of the billing family.
 
+pub mod cancel;
 pub mod charges;
+pub mod jobs;
 pub mod lifecycle;
 pub mod plans;
+pub mod webhooks;
 
 use std::sync::Arc;
 

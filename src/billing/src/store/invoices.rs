@@ -251,6 +251,21 @@ pub fn close(c: &Connection, id: i64, status: &str, now: &Timestamp) -> AppResul
     Ok(n == 1)
 }
 
+/// The open invoices of a subscription, oldest first.
+pub fn open_for_subscription(c: &Connection, subscription: i64) -> AppResult<Vec<InvoiceRow>> {
+    let sql = format!(
+        "SELECT {INVOICE_COLS} FROM billing_invoices i WHERE i.subscription_id = ?1 AND i.status = 'open' ORDER BY i.id"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    Ok(stmt.query_map([subscription], invoice)?.collect::<Result<_, _>>()?)
+}
+
+/// The invoice a processor issued as `processor_ref` (Stripe's `in_…`).
+pub fn by_processor_ref(c: &Connection, processor_ref: &str) -> AppResult<Option<InvoiceRow>> {
+    let sql = format!("SELECT {INVOICE_COLS} FROM billing_invoices i WHERE i.processor_ref = ?1");
+    Ok(c.prepare_cached(&sql)?.query_row([processor_ref], invoice).optional()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::settle;
