@@ -3,7 +3,10 @@
 
 mod after_payment;
 mod invoices;
+mod jobs;
 mod payments;
 mod plans;
+mod rows;
 mod seed;
 mod subscriptions;
+mod webhooks;

@@ -1,10 +1,12 @@
 //! The billing family's HTTP operations.
 
+pub mod cancel;
 mod invoice_html;
 pub mod invoices;
 pub mod payments;
 pub mod plans;
 pub mod subscriptions;
+pub mod webhooks;
 
 use poem_openapi::Tags;
 
@@ -20,17 +22,29 @@ pub enum Tag {
     Invoices,
     /// meshcloud: the offline processor's payments and their confirmation.
     Payments,
+    /// Layer5: payment processors' webhooks.
+    PaymentProcessors,
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
+#[allow(clippy::type_complexity)]
 pub fn apis(
     billing: &Billing,
-) -> (plans::PlansApi, subscriptions::SubscriptionsApi, invoices::InvoicesApi, payments::PaymentsApi) {
+) -> (
+    plans::PlansApi,
+    subscriptions::SubscriptionsApi,
+    cancel::CancelApi,
+    invoices::InvoicesApi,
+    payments::PaymentsApi,
+    webhooks::WebhooksApi,
+) {
     let b = || billing.clone();
     (
         plans::PlansApi { billing: b() },
         subscriptions::SubscriptionsApi { billing: b() },
+        cancel::CancelApi { billing: b() },
         invoices::InvoicesApi { billing: b() },
         payments::PaymentsApi { billing: b() },
+        webhooks::WebhooksApi { billing: b() },
     )
 }

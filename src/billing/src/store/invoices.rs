@@ -313,6 +313,12 @@ pub fn list(c: &Connection, org: OrgId, statuses: &[String], req: &PageRequest) 
     fetch_page(c, &view_select(), VIEW_FROM, &w, &order, req, view)
 }
 
+/// The invoice a processor issued as `processor_ref` (Stripe's `in_…`).
+pub fn by_processor_ref(c: &Connection, processor_ref: &str) -> AppResult<Option<InvoiceRow>> {
+    let sql = format!("SELECT {INVOICE_COLS} FROM billing_invoices i WHERE i.processor_ref = ?1");
+    Ok(c.prepare_cached(&sql)?.query_row([processor_ref], invoice).optional()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::settle;
