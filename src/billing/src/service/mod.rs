@@ -3,6 +3,7 @@
 pub mod charges;
 pub mod lifecycle;
 pub mod plans;
+pub mod plans_file;
 
 use std::sync::Arc;
 
