@@ -11,7 +11,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::Tag;
 use crate::Billing;
 use crate::model::invoices::Invoice;
-use crate::model::subscriptions::{CreateBody, Created, Subscription, SubscriptionsPage, UpgradeBody};
+use crate::model::subscriptions::{CreateBody, Created, Subscription, SubscriptionDetail, SubscriptionsPage, UpgradeBody};
 use crate::store::subscriptions::ORDER_FIELDS;
 
 pub struct SubscriptionsApi {
@@ -83,12 +83,15 @@ impl SubscriptionsApi {
     }
 
     /// Get a subscription (meshcloud)
+    ///
+    /// The reference's fields and meshcloud's: the current period, trial
+    /// end, cancellation and processor.
     #[oai(path = "/:subscriptionId", method = "get")]
     async fn get(
         &self,
         auth: Auth,
         #[oai(name = "subscriptionId")] id: Path<uuid::Uuid>,
-    ) -> Result<Json<Subscription>, AppError> {
+    ) -> Result<Json<SubscriptionDetail>, AppError> {
         Ok(Json(self.billing.subscription(auth.principal(), id.0).await?.into()))
     }
 

@@ -7,8 +7,9 @@ use poem_openapi::Object;
 use super::plans::Plan;
 use crate::store::subscriptions::SubscriptionRow;
 
-/// An organization's subscription to a plan. `start_date` and `end_date`
-/// are those of the current period.
+/// An organization's subscription to a plan, exactly as the reference
+/// renders it (its schema allows no other field). `start_date` and
+/// `end_date` are those of the current period (of the trial while trialing).
 #[derive(Debug, Clone, Object)]
 pub struct Subscription {
     pub id: uuid::Uuid,
@@ -28,19 +29,6 @@ pub struct Subscription {
     pub end_date: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
-    /// meshcloud: the current period (the same as `start_date`/`end_date`).
-    #[oai(skip_serializing_if_is_none)]
-    pub current_period_start: Option<Timestamp>,
-    #[oai(skip_serializing_if_is_none)]
-    pub current_period_end: Option<Timestamp>,
-    /// meshcloud: the subscription ends with its current period.
-    pub cancel_at_period_end: bool,
-    #[oai(skip_serializing_if_is_none)]
-    pub trial_end: Option<Timestamp>,
-    #[oai(skip_serializing_if_is_none)]
-    pub canceled_at: Option<Timestamp>,
-    /// meshcloud: `offline` or `stripe`.
-    pub payment_processor: String,
 }
 
 impl From<SubscriptionRow> for Subscription {
@@ -57,12 +45,43 @@ impl From<SubscriptionRow> for Subscription {
             end_date: s.current_period_end,
             created_at: s.created_at,
             updated_at: s.updated_at,
+        }
+    }
+}
+
+/// meshcloud: a subscription with what the reference's shape leaves out.
+#[derive(Debug, Clone, Object)]
+pub struct SubscriptionDetail {
+    #[oai(flatten)]
+    pub subscription: Subscription,
+    /// The current period (the same as `start_date`/`end_date`).
+    #[oai(skip_serializing_if_is_none)]
+    pub current_period_start: Option<Timestamp>,
+    #[oai(skip_serializing_if_is_none)]
+    pub current_period_end: Option<Timestamp>,
+    /// The subscription ends with its current period.
+    pub cancel_at_period_end: bool,
+    #[oai(skip_serializing_if_is_none)]
+    pub trial_end: Option<Timestamp>,
+    #[oai(skip_serializing_if_is_none)]
+    pub canceled_at: Option<Timestamp>,
+    #[oai(skip_serializing_if_is_none)]
+    pub ended_at: Option<Timestamp>,
+    /// `offline` or `stripe`.
+    pub payment_processor: String,
+}
+
+impl From<SubscriptionRow> for SubscriptionDetail {
+    fn from(s: SubscriptionRow) -> Self {
+        SubscriptionDetail {
             current_period_start: s.current_period_start,
             current_period_end: s.current_period_end,
             cancel_at_period_end: s.cancel_at_period_end,
             trial_end: s.trial_end,
             canceled_at: s.canceled_at,
-            payment_processor: s.processor,
+            ended_at: s.ended_at,
+            payment_processor: s.processor.clone(),
+            subscription: s.into(),
         }
     }
 }
