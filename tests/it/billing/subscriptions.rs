@@ -10,14 +10,16 @@ use crate::support::*;
 
 const SUBS: &str = "/api/entitlement/subscriptions";
 
-/// The id of the seeded plan `name` with `cadence`.
+/// The id of the seeded plan `name` with `cadence` (`yearly` also finds the
+/// current schema's `annually`).
 pub async fn plan_id(api: &Api, name: &str, cadence: &str) -> String {
     let plans = api.get("/api/entitlement/plans").await.expect(200);
+    let same = |c: &Value| c == cadence || (cadence == "yearly" && c == "annually");
     plans
         .as_array()
         .expect("plans")
         .iter()
-        .find(|p| p["name"] == name && p["cadence"] == cadence)
+        .find(|p| p["name"] == name && same(&p["cadence"]))
         .unwrap_or_else(|| panic!("no plan {name} {cadence}: {plans}"))["id"]
         .as_str()
         .expect("plan id")
