@@ -116,7 +116,8 @@ async fn a_plan_with_subscriptions_is_archived_and_the_default_stays() {
         .map(|p| p["name"].as_str().unwrap())
         .collect();
     assert_eq!(defaults, ["Starter"]);
-    // Organizations without a subscription now have Starter's limits.
+    // Organizations without a subscription now have Starter's limits, and
+    // Free is an ordinary plan that may go.
     let r = w.admin.get(&format!("/api/entitlement/organizations/{}/usage", w.org_b)).await.expect(200);
     assert_eq!(r["plan"]["name"], "Starter", "{r}");
     w.admin.delete(&format!("{PLANS}/{free}")).await.expect_204();
@@ -203,7 +204,7 @@ features = { WorkspacesInOrganization = 1, MembersInOrganization = 10 }
 
 [[plans]]
 name = "Site"
-cadence = "yearly"
+cadence = "monthly"
 currency = "eur"
 price_per_unit = 1000.5
 features = { WorkspacesInOrganization = 100 }
@@ -286,7 +287,7 @@ async fn plans_load_and_list_on_the_command_line() {
     })
     .await
     .unwrap();
-    assert_eq!(out, "updated Free (monthly)\ncreated Site (yearly)", "the default goes first");
+    assert_eq!(out, "updated Free (monthly)\ncreated Site (monthly)", "the default goes first");
     let d = dir.clone();
     let listed = tokio::task::spawn_blocking(move || cli_ok(&d, &["plans", "list"])).await.unwrap();
     let listed: Value = serde_json::from_str(&listed).expect("JSON");
