@@ -318,7 +318,6 @@ async fn dunning_ends_in_unpaid_and_the_default_plan() {
 }
 
 #[tokio::test]
-#[ignore = "needs the entitlement checks in the creates (kernel::entitle::admit)"]
 async fn an_unpaid_organization_is_held_to_the_default_plan() {
     let clock = manual_clock();
     let w = billing_world(&clock, |c| {

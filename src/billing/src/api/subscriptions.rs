@@ -11,7 +11,9 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::Tag;
 use crate::Billing;
 use crate::model::invoices::Invoice;
-use crate::model::subscriptions::{CreateBody, Created, Subscription, SubscriptionDetail, SubscriptionsPage, UpgradeBody};
+use crate::model::subscriptions::{
+    CreateBody, Created, Subscription, SubscriptionDetail, SubscriptionsPage, UpgradeBody,
+};
 use crate::store::subscriptions::ORDER_FIELDS;
 
 pub struct SubscriptionsApi {

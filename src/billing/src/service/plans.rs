@@ -290,12 +290,6 @@ pub struct OrgUsage {
 }
 
 impl Billing {
-    /// Every plan, archived ones too: for those who manage the catalogue.
-    pub async fn all_plans(&self, p: &Principal) -> AppResult<Vec<PlanRow>> {
-        may_manage(p)?;
-        self.plans(true).await
-    }
-
     pub async fn create_plan(&self, p: &Principal, input: PlanInput) -> AppResult<PlanWithFeatures> {
         may_manage(p)?;
         let spec = input.check()?;

@@ -105,11 +105,6 @@ pub fn get(c: &Connection, id: i64) -> AppResult<InvoiceRow> {
     Ok(c.prepare_cached(&sql)?.query_row([id], invoice)?)
 }
 
-pub fn by_uuid(c: &Connection, id: uuid::Uuid) -> AppResult<Option<InvoiceRow>> {
-    let sql = format!("SELECT {INVOICE_COLS} FROM billing_invoices i WHERE i.uuid = ?1");
-    Ok(c.prepare_cached(&sql)?.query_row([id.to_string()], invoice).optional()?)
-}
-
 pub fn lines(c: &Connection, invoice: i64) -> AppResult<Vec<LineRow>> {
     let mut stmt = c.prepare_cached(
         "SELECT position, description, plan_id, quantity, unit_amount_minor, amount_minor, proration, period_start,

@@ -103,12 +103,6 @@ pub fn by_secret(c: &Connection, secret: &str) -> AppResult<Option<PaymentRow>> 
     Ok(c.prepare_cached(&sql)?.query_row([secret], payment).optional()?)
 }
 
-/// The pending payment of an invoice, if any.
-pub fn pending_for_invoice(c: &Connection, invoice: i64) -> AppResult<Option<PaymentRow>> {
-    let sql = format!("SELECT {PAYMENT_COLS} FROM billing_payments y WHERE y.invoice_id = ?1 AND y.status = 'pending'");
-    Ok(c.prepare_cached(&sql)?.query_row([invoice], payment).optional()?)
-}
-
 /// Marks a pending payment succeeded; false when it was not pending.
 pub fn confirm(
     c: &Connection,
