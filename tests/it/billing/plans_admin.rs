@@ -174,6 +174,7 @@ async fn usage_shows_the_plan_limits_and_what_the_organization_has() {
     let path = format!("/api/entitlement/organizations/{}/usage", w.org_a);
     let u = w.alice.get(&path).await.expect(200);
     assert_eq!(u["plan"]["name"], "Free", "{u}");
+    assert!(u["subscription"].is_null(), "no subscription: {u}");
     let feature = |name: &str| u["features"].as_array().unwrap().iter().find(|f| f["name"] == name).unwrap().clone();
     let ws = feature("WorkspacesInOrganization");
     assert_eq!((ws["quantity"].as_i64(), ws["used"].as_i64()), (Some(10), Some(1)), "{ws}");
@@ -187,6 +188,11 @@ async fn usage_shows_the_plan_limits_and_what_the_organization_has() {
     w.s.subscribe_sql(&w.org_a, "Enterprise", 30).await;
     let u = w.alice.get(&path).await.expect(200);
     assert_eq!(u["plan"]["name"], "Enterprise");
+    assert_eq!(
+        (u["subscription"]["status"].as_str(), u["subscription"]["quantity"].as_i64()),
+        (Some("active"), Some(30)),
+        "{u}"
+    );
     let ws = u["features"].as_array().unwrap().iter().find(|f| f["name"] == "WorkspacesInOrganization").unwrap();
     assert_eq!(ws["quantity"], 9_999_999_999i64);
     let m = u["features"].as_array().unwrap().iter().find(|f| f["name"] == "MembersInOrganization").unwrap();

@@ -195,6 +195,9 @@ pub struct FeatureUsage {
 #[derive(Debug, Clone, Object)]
 pub struct UsageReport {
     pub plan: PlanDetail,
+    /// The organization's live subscription (incomplete, trialing, active or
+    /// past due), if any.
+    pub subscription: Option<super::subscriptions::SubscriptionDetail>,
     pub features: Vec<FeatureUsage>,
 }
 
@@ -202,6 +205,7 @@ impl From<crate::service::plans::OrgUsage> for UsageReport {
     fn from(u: crate::service::plans::OrgUsage) -> Self {
         UsageReport {
             plan: u.plan.into(),
+            subscription: u.subscription.map(Into::into),
             features: u
                 .usage
                 .into_iter()

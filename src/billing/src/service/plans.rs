@@ -286,6 +286,7 @@ fn may_manage(p: &Principal) -> AppResult<()> {
 /// type against what it has.
 pub struct OrgUsage {
     pub plan: PlanWithFeatures,
+    pub subscription: Option<crate::store::subscriptions::SubscriptionRow>,
     pub usage: Vec<crate::core::Usage>,
 }
 
@@ -360,7 +361,8 @@ impl Billing {
                 let (plan, seats) = plans::effective(c, org)?.ok_or(AppError::NotFound)?;
                 let usage = crate::core::usage_under(c, org, &plan, seats)?;
                 let features = plans::features(c, Some(plan.id))?;
-                Ok(OrgUsage { plan: PlanWithFeatures { plan, features }, usage })
+                let subscription = crate::store::subscriptions::live(c, org)?;
+                Ok(OrgUsage { plan: PlanWithFeatures { plan, features }, subscription, usage })
             })
             .await
     }
