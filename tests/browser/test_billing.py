@@ -105,12 +105,12 @@ def test_subscribe_pay_change_and_cancel(page, api):
     page.keyboard.press("Escape")
 
     # Cancel: in effect until the period ends.
-    current(page).get_by_role("button", name="Cancel").click()
+    current(page).get_by_role("button", name="Cancel subscription").click()
     confirm(page)
     toast(page, "Subscription cancelled.")
     expect(current(page)).to_contain_text("Cancelled: the subscription ends on")
     expect(current(page).get_by_role("button", name="Change plan")).to_be_visible()
-    expect(current(page).get_by_role("button", name="Cancel")).to_have_count(0)
+    expect(current(page).get_by_role("button", name="Cancel subscription")).to_have_count(0)
 
     # The printable view of an invoice opens in a new tab.
     number = invoices(page).locator("tbody tr").first.locator("td").first.inner_text()

@@ -152,7 +152,7 @@ function CurrentPlan({ data, plans, onChanged }) {
     ${!live && html`<button type="button" onClick=${() => setPanel("subscribe")}>Subscribe</button>`}
     ${live && html`<button type="button" onClick=${() => setPanel("change")}>Change plan</button>`}
     ${sub && !sub.cancel_at_period_end && ["trialing", "active", "past_due", "incomplete"].includes(sub.status)
-      && html`<button type="button" class="danger" onClick=${cancel}>Cancel</button>`}
+      && html`<button type="button" class="danger" onClick=${cancel}>Cancel subscription</button>`}
   </div>`;
   return html`<${Section} title="Current plan">
     <dl class="facts">
@@ -180,7 +180,7 @@ function Usage({ features }) {
   return html`<${Section} title="Usage">
     ${counted.map((f) => html`<${UsageBar} key=${f.name} label=${featureLabel(f.name)} used=${f.used}
       limit=${f.quantity >= UNLIMITED ? null : f.quantity} limitLabel="unlimited" />`)}
-    ${limits.length > 0 && html`<dl class="facts">
+    ${limits.length > 0 && html`<p class="muted">Limits on one item</p><dl class="facts">
       ${limits.map((f) => html`<dt>${featureLabel(f.name)}</dt><dd>${limit(f.quantity)}</dd>`)}
     </dl>`}
   <//>`;

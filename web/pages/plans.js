@@ -24,20 +24,20 @@ const featureField = (name) => `feature_${name}`;
 const FIELDS = [
   { name: "name", label: "Name", required: true, maxlength: 100 },
   { name: "cadence", label: "Cadence", type: "select", required: true, options: [{ value: "monthly" }, { value: "yearly" }] },
-  { name: "currency", label: "Currency", required: true, maxlength: 3, placeholder: "USD", help: "ISO 4217 code." },
+  { name: "currency", label: "Currency", required: true, maxlength: 3, placeholder: "usd", help: "ISO 4217 code." },
   { name: "unit", label: "Priced", type: "select", required: true, options: [{ value: "user", label: "per user" }, { value: "free", label: "free" }] },
   { name: "price_per_unit", label: "Price per unit", required: true, placeholder: "15.00", aliases: ["price", "pricePerUnit"],
     help: "In the currency's unit, to at most its smallest unit (cents)." },
   { name: "minimum_units", label: "Minimum units", type: "number", min: 1, required: true, aliases: ["minimumUnits"] },
   { name: "trial_days", label: "Trial days", type: "number", min: 0, aliases: ["trialDays", "trial"] },
   { name: "stripe_price_id", label: "Stripe price ID", maxlength: 255, aliases: ["stripePriceId"], help: "Only when sold through Stripe." },
-  ...FEATURES.map((f) => ({ name: featureField(f), label: featureLabel(f), type: "number", min: 0, aliases: [f],
-    help: "Empty: not limited. 9999999999: unlimited." })),
+  ...FEATURES.map((f, i) => ({ name: featureField(f), label: featureLabel(f), type: "number", min: 0, aliases: [f],
+    help: i === 0 ? "The plan's limits. Empty: not limited; 9999999999: unlimited." : undefined })),
 ];
 
 /** The plan's form values; its features' quantities as number fields. */
 function initial(plan, features) {
-  if (!plan) return { cadence: "monthly", currency: "USD", unit: "user", minimum_units: "1", trial_days: "0" };
+  if (!plan) return { cadence: "monthly", currency: "usd", unit: "user", minimum_units: "1", trial_days: "0" };
   const v = {
     name: plan.name, cadence: plan.cadence, currency: plan.currency, unit: plan.unit,
     price_per_unit: String(plan.price_per_unit), minimum_units: String(plan.minimum_units),
@@ -50,7 +50,7 @@ function initial(plan, features) {
 function body(v) {
   const n = (x) => (String(x ?? "").trim() === "" ? undefined : Number(x));
   return {
-    name: v.name.trim(), cadence: v.cadence, currency: v.currency.trim().toUpperCase(), unit: v.unit,
+    name: v.name.trim(), cadence: v.cadence, currency: v.currency.trim(), unit: v.unit,
     price_per_unit: Number(String(v.price_per_unit).trim()), minimum_units: n(v.minimum_units),
     trial_days: n(v.trial_days) ?? 0, stripe_price_id: v.stripe_price_id.trim() || undefined,
     features: FEATURES.filter((f) => n(v[featureField(f)]) !== undefined).map((f) => ({ name: f, quantity: n(v[featureField(f)]) })),
