@@ -2,3 +2,4 @@
 
 pub mod invoices;
 pub mod plans;
+pub mod subscriptions;

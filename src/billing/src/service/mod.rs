@@ -3,6 +3,8 @@
 pub mod charges;
 pub mod lifecycle;
 pub mod plans;
+pub mod subscriptions;
+pub mod upgrade;
 
 use std::sync::Arc;
 

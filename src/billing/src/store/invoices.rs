@@ -251,6 +251,15 @@ pub fn close(c: &Connection, id: i64, status: &str, now: &Timestamp) -> AppResul
     Ok(n == 1)
 }
 
+/// The open invoices of a subscription, oldest first.
+pub fn open_for_subscription(c: &Connection, subscription: i64) -> AppResult<Vec<InvoiceRow>> {
+    let sql = format!(
+        "SELECT {INVOICE_COLS} FROM billing_invoices i WHERE i.subscription_id = ?1 AND i.status = 'open' ORDER BY i.id"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    Ok(stmt.query_map([subscription], invoice)?.collect::<Result<_, _>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::settle;

@@ -207,3 +207,10 @@ pub fn reset_dunning(c: &Connection, id: i64, now: &Timestamp) -> AppResult<()> 
     .execute(params![id, time::to_db(now)])?;
     Ok(())
 }
+
+/// Ends a subscription with a final status (`incomplete_expired`, `canceled`, `unpaid`…).
+pub fn end(c: &Connection, id: i64, status: &str, now: &Timestamp) -> AppResult<()> {
+    c.prepare_cached("UPDATE billing_subscriptions SET status = ?2, ended_at = ?3, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![id, status, time::to_db(now)])?;
+    Ok(())
+}
