@@ -33,8 +33,19 @@ const ANONYMOUS_POSTS: [&str; 6] = [
     "/oauth2/v2/token",
 ];
 
+/// Payment processors' webhooks: anonymous too, signed, a few kilobytes each.
+const WEBHOOKS: &str = "/api/entitlement/subscriptions/webhooks";
+
 fn body_limit(method: &Method, path: &str) -> u64 {
-    if *method == Method::POST && ANONYMOUS_POSTS.contains(&path) { ANONYMOUS_MAX_BODY } else { MAX_BODY }
+    if *method != Method::POST {
+        MAX_BODY
+    } else if ANONYMOUS_POSTS.contains(&path) {
+        ANONYMOUS_MAX_BODY
+    } else if path == WEBHOOKS {
+        meshcloud_billing::service::webhooks::MAX_BODY as u64
+    } else {
+        MAX_BODY
+    }
 }
 
 pub async fn handle<E: Endpoint>(next: Arc<E>, metrics: Arc<Metrics>, mut req: Request) -> Response {

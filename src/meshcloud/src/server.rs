@@ -311,6 +311,17 @@ async fn start_jobs(
             })
         }),
     );
+    let billing = f.billing.clone();
+    jobs.insert(
+        "billing".into(),
+        Arc::new(move || {
+            let billing = billing.clone();
+            Box::pin(async move {
+                let n = billing.run_billing().await.map_err(|e| e.to_string())?;
+                Ok(Outcome::counted(n, format!("{n} subscriptions expired, renewed, ended or dunned")))
+            })
+        }),
+    );
     if let Some(mailer) = f.mailer.clone() {
         jobs.insert(
             "mail".into(),
@@ -328,6 +339,7 @@ async fn start_jobs(
         ("signing_keys".to_string(), config.signing_key_schedule.clone()),
         ("provisioning".to_string(), config.provisioning_schedule.clone()),
         ("domain_check".to_string(), config.domain_check_schedule.clone()),
+        ("billing".to_string(), config.billing_schedule.clone()),
         // Without a mail server nothing is ever queued: no job to run.
         ("mail".to_string(), if f.mailer.is_some() { config.mail_schedule.clone() } else { String::new() }),
     ];

@@ -2,5 +2,8 @@
 //! payments, webhooks, invoices and the billing job.
 
 mod after_payment;
+mod jobs;
 mod plans;
+mod rows;
 mod subscriptions;
+mod webhooks;

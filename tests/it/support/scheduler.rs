@@ -18,8 +18,13 @@ pub fn manual_clock() -> ManualClock {
 
 /// `world()` on a server whose scheduler runs on `clock`.
 pub async fn clocked_world(clock: &ManualClock) -> World {
+    clocked_world_with(clock, |_| {}).await
+}
+
+/// `clocked_world` with the server's configuration adjusted.
+pub async fn clocked_world_with(clock: &ManualClock, tweak: impl FnOnce(&mut meshcloud::config::Config)) -> World {
     let tmp = tempfile::TempDir::new().expect("tempdir");
-    world_on(Server::start_on(tmp, clock.clock(), |_| {}).await).await
+    world_on(Server::start_on(tmp, clock.clock(), tweak).await).await
 }
 
 /// Parses an RFC 3339 time as the API renders it.

@@ -1,7 +1,9 @@
 //! The billing family's HTTP operations.
 
+pub mod cancel;
 pub mod plans;
 pub mod subscriptions;
+pub mod webhooks;
 
 use poem_openapi::Tags;
 
@@ -13,9 +15,18 @@ pub enum Tag {
     Plans,
     /// Layer5: an organization's subscriptions, plan changes and proration.
     Subscriptions,
+    /// Layer5: payment processors' webhooks.
+    PaymentProcessors,
 }
 
 /// Every API of the family, for the app's `OpenApiService`.
-pub fn apis(billing: &Billing) -> (plans::PlansApi, subscriptions::SubscriptionsApi) {
-    (plans::PlansApi { billing: billing.clone() }, subscriptions::SubscriptionsApi { billing: billing.clone() })
+pub fn apis(
+    billing: &Billing,
+) -> (plans::PlansApi, subscriptions::SubscriptionsApi, cancel::CancelApi, webhooks::WebhooksApi) {
+    (
+        plans::PlansApi { billing: billing.clone() },
+        subscriptions::SubscriptionsApi { billing: billing.clone() },
+        cancel::CancelApi { billing: billing.clone() },
+        webhooks::WebhooksApi { billing: billing.clone() },
+    )
 }

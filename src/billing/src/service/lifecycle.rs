@@ -123,3 +123,51 @@ pub fn set_status(
             .meta(serde_json::json!({"from": sub.status, "to": status})),
     )
 }
+
+/// Voids the open invoices of `sub` (it ends before they are paid) and
+/// cancels their pending payments; `why` ends each invoice's event text.
+pub fn void_open_invoices(
+    c: &Connection,
+    sub: &SubscriptionRow,
+    why: &str,
+    actor: Option<UserId>,
+    now: Timestamp,
+) -> AppResult<usize> {
+    let open = invoices::open_for_subscription(c, sub.id)?;
+    for inv in &open {
+        invoices::close(c, inv.id, "void", &now)?;
+        payments::cancel_for_invoice(c, inv.id, &now)?;
+        audit::record(
+            c,
+            Event::new(EventKind::InvoiceVoid, actor)
+                .org(inv.org)
+                .on(inv.uuid)
+                .describe(format!("invoice {} void: {why}", inv.number)),
+        )?;
+    }
+    Ok(open.len())
+}
+
+/// Ends `sub` now with a final `status` (`canceled`, `incomplete_expired`):
+/// `ended_at` is set and the end recorded (`why` says what ended it).
+pub fn end(
+    c: &Connection,
+    sub: &SubscriptionRow,
+    status: &str,
+    why: &str,
+    actor: Option<UserId>,
+    now: Timestamp,
+) -> AppResult<()> {
+    subscriptions::end(c, sub.id, status, &now)?;
+    audit::record(
+        c,
+        Event::new(EventKind::SubscriptionEnd, actor)
+            .org(sub.org)
+            .on(sub.uuid)
+            .describe(format!(
+                "subscription to {} ({}): {} -> {status}, {why}",
+                sub.plan.name, sub.plan.cadence, sub.status
+            ))
+            .meta(serde_json::json!({"from": sub.status, "to": status})),
+    )
+}

@@ -1,10 +1,13 @@
 //! Rules, permission checks and transactions of the billing family.
 
+pub mod cancel;
 pub mod charges;
+pub mod jobs;
 pub mod lifecycle;
 pub mod plans;
 pub mod subscriptions;
 pub mod upgrade;
+pub mod webhooks;
 
 use std::sync::Arc;
 

@@ -260,6 +260,12 @@ pub fn open_for_subscription(c: &Connection, subscription: i64) -> AppResult<Vec
     Ok(stmt.query_map([subscription], invoice)?.collect::<Result<_, _>>()?)
 }
 
+/// The invoice a processor issued as `processor_ref` (Stripe's `in_…`).
+pub fn by_processor_ref(c: &Connection, processor_ref: &str) -> AppResult<Option<InvoiceRow>> {
+    let sql = format!("SELECT {INVOICE_COLS} FROM billing_invoices i WHERE i.processor_ref = ?1");
+    Ok(c.prepare_cached(&sql)?.query_row([processor_ref], invoice).optional()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::settle;

@@ -4,3 +4,4 @@ pub mod invoices;
 pub mod payments;
 pub mod plans;
 pub mod subscriptions;
+pub mod webhooks;

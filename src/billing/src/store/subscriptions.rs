@@ -214,3 +214,109 @@ pub fn end(c: &Connection, id: i64, status: &str, now: &Timestamp) -> AppResult<
         .execute(params![id, status, time::to_db(now)])?;
     Ok(())
 }
+
+/// Records a cancellation: at the period's end (`at_period_end`) or now.
+pub fn mark_canceled(c: &Connection, id: i64, at_period_end: bool, now: &Timestamp) -> AppResult<()> {
+    c.prepare_cached(
+        "UPDATE billing_subscriptions SET cancel_at_period_end = ?2, canceled_at = ?3, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, at_period_end, time::to_db(now)])?;
+    Ok(())
+}
+
+/// Offline subscriptions whose current period (or trial) is over at `now`:
+/// the billing job renews, ends or starts billing them. Soonest first.
+pub fn due_at_period_end(c: &Connection, now: &Timestamp, limit: i64) -> AppResult<Vec<SubscriptionRow>> {
+    // The status list matches the partial index on current_period_end.
+    let sql = format!(
+        "{} {FROM} WHERE s.status IN ('trialing', 'active', 'past_due') AND s.current_period_end <= ?1
+            AND s.processor = 'offline' AND (s.status <> 'trialing' OR s.trial_end <= ?1)
+          ORDER BY s.current_period_end, s.id LIMIT ?2",
+        select()
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    Ok(stmt.query_map(params![time::to_db(now), limit], row)?.collect::<Result<_, _>>()?)
+}
+
+/// `incomplete` subscriptions created at or before `cutoff` (never paid for).
+pub fn incomplete_since(c: &Connection, cutoff: &Timestamp, limit: i64) -> AppResult<Vec<SubscriptionRow>> {
+    let sql = format!(
+        "{} {FROM} WHERE s.status = 'incomplete' AND s.created_at <= ?1 ORDER BY s.created_at, s.id LIMIT ?2",
+        select()
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    Ok(stmt.query_map(params![time::to_db(cutoff), limit], row)?.collect::<Result<_, _>>()?)
+}
+
+/// Active offline subscriptions with an open invoice past its due date.
+pub fn newly_overdue(c: &Connection, now: &Timestamp, limit: i64) -> AppResult<Vec<SubscriptionRow>> {
+    let sql = format!(
+        "{} {FROM} WHERE s.status = 'active' AND s.processor = 'offline'
+            AND s.id IN (SELECT i.subscription_id FROM billing_invoices i WHERE i.status = 'open' AND i.due_at <= ?1)
+          ORDER BY s.id LIMIT ?2",
+        select()
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    Ok(stmt.query_map(params![time::to_db(now), limit], row)?.collect::<Result<_, _>>()?)
+}
+
+/// Past-due offline subscriptions whose next reminder is due.
+pub fn dunning_due(c: &Connection, now: &Timestamp, limit: i64) -> AppResult<Vec<SubscriptionRow>> {
+    let sql = format!(
+        "{} {FROM} WHERE s.next_dunning_at <= ?1 AND s.status = 'past_due' AND s.processor = 'offline'
+          ORDER BY s.next_dunning_at, s.id LIMIT ?2",
+        select()
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    Ok(stmt.query_map(params![time::to_db(now), limit], row)?.collect::<Result<_, _>>()?)
+}
+
+/// Records a reminder sent (`attempts` so far) and when the next one is due
+/// (`None`: no more reminders).
+pub fn set_dunning(c: &Connection, id: i64, attempts: i64, next: Option<&Timestamp>, now: &Timestamp) -> AppResult<()> {
+    c.prepare_cached(
+        "UPDATE billing_subscriptions SET dunning_attempts = ?2, next_dunning_at = ?3, updated_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, attempts, next.map(time::to_db), time::to_db(now)])?;
+    Ok(())
+}
+
+/// Links a subscription to the processor's id of it.
+pub fn set_billing_id(c: &Connection, id: i64, billing_id: &str, now: &Timestamp) -> AppResult<()> {
+    c.prepare_cached("UPDATE billing_subscriptions SET billing_id = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![id, billing_id, time::to_db(now)])?;
+    Ok(())
+}
+
+/// What a processor reports of a subscription it bills (Stripe's
+/// `customer.subscription.*` events). `None` keeps the stored value.
+pub struct ProcessorState {
+    pub period: Option<(Timestamp, Timestamp)>,
+    pub cancel_at_period_end: bool,
+    pub canceled_at: Option<Timestamp>,
+    pub trial_end: Option<Timestamp>,
+}
+
+pub fn set_processor_state(c: &Connection, id: i64, s: &ProcessorState, now: &Timestamp) -> AppResult<()> {
+    let (start, end) = match &s.period {
+        Some((a, b)) => (Some(time::to_db(a)), Some(time::to_db(b))),
+        None => (None, None),
+    };
+    c.prepare_cached(
+        "UPDATE billing_subscriptions SET billing_anchor = COALESCE(billing_anchor, ?2),
+                current_period_start = COALESCE(?2, current_period_start),
+                current_period_end = COALESCE(?3, current_period_end), cancel_at_period_end = ?4,
+                canceled_at = COALESCE(?5, canceled_at), trial_end = COALESCE(?6, trial_end), updated_at = ?7
+          WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        start,
+        end,
+        s.cancel_at_period_end,
+        s.canceled_at.as_ref().map(time::to_db),
+        s.trial_end.as_ref().map(time::to_db),
+        time::to_db(now)
+    ])?;
+    Ok(())
+}
