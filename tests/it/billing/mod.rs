@@ -2,8 +2,11 @@
 //! payments, webhooks, invoices and the billing job.
 
 mod after_payment;
+mod invoices;
 mod jobs;
+mod payments;
 mod plans;
 mod rows;
+mod seed;
 mod subscriptions;
 mod webhooks;

@@ -109,3 +109,5 @@ impl Invoice {
         }
     }
 }
+
+meshcloud_kernel::layer5_page!(InvoicesPage, "invoices", Invoice);

@@ -2,8 +2,10 @@
 
 pub mod cancel;
 pub mod charges;
+pub mod invoices;
 pub mod jobs;
 pub mod lifecycle;
+pub mod payments;
 pub mod plans;
 pub mod subscriptions;
 pub mod upgrade;

@@ -3,8 +3,11 @@
 
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
 use meshcloud_kernel::ids::OrgId;
+use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// One line to put on a new invoice. Amounts in minor units; a credit is negative.
@@ -264,6 +267,56 @@ pub fn open_for_subscription(c: &Connection, subscription: i64) -> AppResult<Vec
 pub fn by_processor_ref(c: &Connection, processor_ref: &str) -> AppResult<Option<InvoiceRow>> {
     let sql = format!("SELECT {INVOICE_COLS} FROM billing_invoices i WHERE i.processor_ref = ?1");
     Ok(c.prepare_cached(&sql)?.query_row([processor_ref], invoice).optional()?)
+}
+
+/// An invoice with what its pages show besides its own row: its
+/// organization's public id and name, its subscription's id and processor.
+#[derive(Debug, Clone)]
+pub struct InvoiceView {
+    pub row: InvoiceRow,
+    pub org_uuid: uuid::Uuid,
+    pub org_name: String,
+    pub subscription_uuid: Option<uuid::Uuid>,
+    pub processor: Option<String>,
+}
+
+const VIEW_FROM: &str = "FROM billing_invoices i JOIN organizations o ON o.id = i.org_id \
+     LEFT JOIN billing_subscriptions s ON s.id = i.subscription_id";
+
+fn view_select() -> String {
+    format!("SELECT {INVOICE_COLS}, o.uuid, o.name, s.uuid, s.processor")
+}
+
+fn view(r: &Row<'_>) -> rusqlite::Result<InvoiceView> {
+    Ok(InvoiceView {
+        row: invoice(r)?,
+        org_uuid: cols::uuid(r, 19)?,
+        org_name: r.get(20)?,
+        subscription_uuid: cols::uuid_opt(r, 21)?,
+        processor: r.get(22)?,
+    })
+}
+
+pub fn view_by_uuid(c: &Connection, id: uuid::Uuid) -> AppResult<Option<InvoiceView>> {
+    let sql = format!("{} {VIEW_FROM} WHERE i.uuid = ?1", view_select());
+    Ok(c.prepare_cached(&sql)?.query_row([id.to_string()], view).optional()?)
+}
+
+pub const ORDER_FIELDS: [&str; 5] = ["created_at", "number", "status", "due_date", "total"];
+
+/// One page of the organization's invoices (of `statuses`, when any), newest first unless ordered.
+pub fn list(c: &Connection, org: OrgId, statuses: &[String], req: &PageRequest) -> AppResult<Page<InvoiceView>> {
+    let mut w = Where::with("i.org_id = ?", [Value::Integer(org.0)]);
+    w.any_of("i.status", statuses);
+    let columns = [
+        ("created_at", "i.created_at"),
+        ("number", "i.number"),
+        ("status", "i.status"),
+        ("due_date", "i.due_at"),
+        ("total", "i.total_minor"),
+    ];
+    let order = order_or(req, &columns, "i.id", "i.created_at DESC, i.id DESC");
+    fetch_page(c, &view_select(), VIEW_FROM, &w, &order, req, view)
 }
 
 #[cfg(test)]

@@ -3,9 +3,12 @@
 
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::cols;
+use meshcloud_kernel::db::query::{Where, fetch_page, order_or};
 use meshcloud_kernel::ids::{OrgId, UserId};
+use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::time::{self, Timestamp};
 use rand::RngCore;
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
@@ -129,4 +132,61 @@ pub fn cancel_for_invoice(c: &Connection, invoice: i64, now: &Timestamp) -> AppR
         "UPDATE billing_payments SET status = 'canceled', updated_at = ?2 WHERE invoice_id = ?1 AND status = 'pending'",
     )?
     .execute(params![invoice, time::to_db(now)])?)
+}
+
+/// A payment with what the confirmation queue shows besides its own row.
+#[derive(Debug, Clone)]
+pub struct PaymentView {
+    pub row: PaymentRow,
+    pub org_uuid: uuid::Uuid,
+    pub org_name: String,
+    pub invoice_uuid: uuid::Uuid,
+    pub invoice_number: String,
+}
+
+const VIEW_FROM: &str =
+    "FROM billing_payments y JOIN organizations o ON o.id = y.org_id JOIN billing_invoices i ON i.id = y.invoice_id";
+
+fn view_select() -> String {
+    format!("SELECT {PAYMENT_COLS}, o.uuid, o.name, i.uuid, i.number")
+}
+
+fn view(r: &Row<'_>) -> rusqlite::Result<PaymentView> {
+    Ok(PaymentView {
+        row: payment(r)?,
+        org_uuid: cols::uuid(r, 14)?,
+        org_name: r.get(15)?,
+        invoice_uuid: cols::uuid(r, 16)?,
+        invoice_number: r.get(17)?,
+    })
+}
+
+pub fn view_of(c: &Connection, id: i64) -> AppResult<PaymentView> {
+    let sql = format!("{} {VIEW_FROM} WHERE y.id = ?1", view_select());
+    Ok(c.prepare_cached(&sql)?.query_row([id], view)?)
+}
+
+pub const ORDER_FIELDS: [&str; 3] = ["created_at", "confirmed_at", "amount"];
+
+/// One page of the payments of `statuses` in `orgs` (every organization
+/// when `None`), oldest first unless ordered: the queue in arrival order.
+pub fn list(
+    c: &Connection,
+    orgs: Option<&[OrgId]>,
+    statuses: &[String],
+    req: &PageRequest,
+) -> AppResult<Page<PaymentView>> {
+    let mut w = Where::new("1 = 1");
+    if let Some(orgs) = orgs {
+        let marks = vec!["?"; orgs.len().max(1)].join(", ");
+        let mut ids: Vec<Value> = orgs.iter().map(|o| Value::Integer(o.0)).collect();
+        if ids.is_empty() {
+            ids.push(Value::Null);
+        }
+        w.and(&format!("y.org_id IN ({marks})"), ids);
+    }
+    w.any_of("y.status", statuses);
+    let columns = [("created_at", "y.created_at"), ("confirmed_at", "y.confirmed_at"), ("amount", "y.amount_minor")];
+    let order = order_or(req, &columns, "y.id", "y.created_at, y.id");
+    fetch_page(c, &view_select(), VIEW_FROM, &w, &order, req, view)
 }
