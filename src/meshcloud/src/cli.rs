@@ -79,6 +79,11 @@ enum Command {
         #[command(subcommand)]
         command: ClientCommand,
     },
+    /// Manage the plan catalogue.
+    Plans {
+        #[command(subcommand)]
+        command: PlansCommand,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -166,6 +171,20 @@ enum ClientCommand {
         /// may then call meshcloud's APIs as the user.
         #[arg(long)]
         trusted: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlansCommand {
+    /// Print every plan (archived ones too) as a JSON plans file.
+    List(DataDir),
+    /// Load a plans file (TOML, JSON or YAML): each plan replaces the one
+    /// with its name and cadence, or is added; all or nothing.
+    Load {
+        #[command(flatten)]
+        dir: DataDir,
+        /// The plans file.
+        file: PathBuf,
     },
 }
 
@@ -373,6 +392,26 @@ fn run_tool(command: Command) -> Result<(), String> {
                 "trusted": row.trusted,
             });
             println!("{out}");
+            Ok(())
+        }),
+        Command::Plans { command: PlansCommand::List(dir) } => runtime()?.block_on(async {
+            let db = server::open_db(&tool_config(&dir), false).await?;
+            let r = meshcloud_billing::service::plans_file::dump(&db).await;
+            db.close();
+            println!("{}", serde_json::to_string_pretty(&r?).map_err(|e| e.to_string())?);
+            Ok(())
+        }),
+        Command::Plans { command: PlansCommand::Load { dir, file } } => runtime()?.block_on(async {
+            let db = server::open_db(&tool_config(&dir), false).await?;
+            let r = meshcloud_billing::service::plans_file::load_file(&db, &file).await;
+            db.close();
+            for (plan, done) in r? {
+                let done = match done {
+                    meshcloud_billing::service::plans::Upserted::Created => "created",
+                    meshcloud_billing::service::plans::Upserted::Updated => "updated",
+                };
+                println!("{done} {} ({})", plan.name, plan.cadence);
+            }
             Ok(())
         }),
         Command::Config { command: ConfigCommand::Example } => {

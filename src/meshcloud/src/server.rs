@@ -382,6 +382,10 @@ impl App {
         ensure_data_dir(&config.data_dir)?;
         let lock = lock_data_dir(&config.data_dir)?;
         let db = open_db(&config, true).await?;
+        if let Some(path) = &config.plans_file {
+            let loaded = meshcloud_billing::service::plans_file::load_file(&db, path).await?;
+            info!(plans = loaded.len(), file = %path.display(), "plans loaded");
+        }
         let identity = identity(db.clone(), &config)?;
         let bootstrap = identity.bootstrap(&config.admin_email, config.admin_password.clone()).await;
         let first_admin = match bootstrap.map_err(|e| e.to_string())? {

@@ -35,6 +35,8 @@ async fn take(w: &World, api: &Api, n: usize, role: &str, op: &str) -> u16 {
 #[tokio::test]
 async fn removal_matrix() {
     let w = world().await;
+    // More than the Free plan allows.
+    w.unlimited(&w.org_a).await;
     let org = &w.org_a;
     w.make_carol_deputy().await;
     let admin_role = identity_role(&w.alice, org, "organization admin").await;

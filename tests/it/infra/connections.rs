@@ -123,6 +123,8 @@ const STATUSES: [&str; 8] =
 #[tokio::test]
 async fn status_life_cycle() {
     let w = world().await;
+    // More than the Free plan allows.
+    w.unlimited(&w.org_a).await;
     let api = w.alice.ctx(&w.org_a);
     // What a connection cannot start in.
     for status in ["deleted", "not found", "disconnected", "Deleted"] {

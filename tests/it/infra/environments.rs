@@ -276,6 +276,8 @@ async fn delete_leaves_workspaces_and_connections() {
 #[tokio::test]
 async fn paging_searching_and_ordering() {
     let w = world().await;
+    // More than the Free plan allows.
+    w.unlimited(&w.org_a).await;
     let api = w.alice.ctx(&w.org_a);
     for i in 0..12 {
         let desc = if i % 4 == 0 { "has a needle" } else { "plain" };

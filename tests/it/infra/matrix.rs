@@ -90,6 +90,8 @@ fn workspaces() -> Vec<Case> {
 #[tokio::test]
 async fn environments_matrix() {
     let w = world().await;
+    // More than the Free plan allows.
+    w.unlimited(&w.org_a).await;
     run(&w, &environments()).await;
 }
 
@@ -108,6 +110,8 @@ async fn credentials_matrix() {
 #[tokio::test]
 async fn workspaces_matrix() {
     let w = world().await;
+    // More than the Free plan allows.
+    w.unlimited(&w.org_a).await;
     run(&w, &workspaces()).await;
 }
 
@@ -168,6 +172,8 @@ async fn the_matrix_covers_every_served_endpoint() {
 #[tokio::test]
 async fn a_workspace_admin_may_do_what_the_org_admin_may() {
     let w = world().await;
+    // More than the Free plan allows.
+    w.unlimited(&w.org_a).await;
     let grant = json!({"email": "carol@a.example", "roleNames": ["workspace admin"]});
     w.alice.ctx(&w.org_a).post("/api/identity/roles", grant).await.expect(201);
     let cases: Vec<Case> = [environments(), connections(), credentials(), workspaces()]

@@ -112,6 +112,8 @@ async fn searches_find_exactly_the_substring_matches_of_their_org() {
 #[tokio::test]
 async fn deep_pages_are_the_plain_orders_pages() {
     let w = world().await;
+    // More than the Free plan allows.
+    w.unlimited(&w.org_a).await;
     let api = w.alice.ctx(&w.org_a);
     const ROWS: usize = 2_300;
     let mut made = tokio::task::JoinSet::new();

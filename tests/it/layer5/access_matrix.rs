@@ -104,6 +104,8 @@ async fn roles() {
 #[tokio::test]
 async fn removals() {
     let w = world().await;
+    // More than the Free plan allows.
+    w.unlimited(&w.org_a).await;
     w.make_carol_deputy().await;
     let from_admins = [200, 200, 401, 404, 401];
     let from_admins_204 = [204, 204, 401, 404, 401];

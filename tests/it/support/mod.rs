@@ -9,6 +9,7 @@ pub mod fake_dns;
 mod lists;
 pub mod matrix;
 pub mod oidc;
+mod plans;
 mod poll;
 mod process;
 pub mod scheduler;

@@ -84,3 +84,103 @@ impl Feature {
             .collect()
     }
 }
+
+/// A plan as a provider admin sends it (create, or replace with PUT).
+#[derive(Debug, Clone, Object)]
+pub struct PlanWrite {
+    pub name: Option<String>,
+    /// `monthly` or `yearly`.
+    pub cadence: Option<String>,
+    /// ISO 4217 (default `usd`).
+    pub currency: Option<String>,
+    /// `user` (default) or `free`.
+    pub unit: Option<String>,
+    /// Default 1.
+    pub minimum_units: Option<i64>,
+    /// In the currency's unit, exact to its smallest one.
+    pub price_per_unit: Option<f64>,
+    pub trial_days: Option<i64>,
+    pub stripe_price_id: Option<String>,
+    /// `true` makes this the plan of organizations without a subscription.
+    pub default: Option<bool>,
+    /// The plan's features: exactly these (a type not named is not limited).
+    #[oai(default)]
+    pub features: Vec<FeatureWrite>,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct FeatureWrite {
+    /// A feature type's name (`WorkspacesInOrganization`…).
+    pub name: String,
+    /// 0 to 9999999999 (unlimited).
+    pub quantity: i64,
+}
+
+impl From<PlanWrite> for crate::service::plans::PlanInput {
+    fn from(w: PlanWrite) -> Self {
+        crate::service::plans::PlanInput {
+            name: w.name,
+            cadence: w.cadence,
+            currency: w.currency,
+            unit: w.unit,
+            minimum_units: w.minimum_units,
+            price_per_unit: w.price_per_unit,
+            trial_days: w.trial_days,
+            stripe_price_id: w.stripe_price_id,
+            default: w.default,
+            archived: None,
+            features: w.features.into_iter().map(|f| (f.name, f.quantity)).collect(),
+        }
+    }
+}
+
+/// A plan with its features.
+#[derive(Debug, Clone, Object)]
+pub struct PlanDetail {
+    #[oai(flatten)]
+    pub plan: Plan,
+    pub features: Vec<Feature>,
+}
+
+impl From<PlanWithFeatures> for PlanDetail {
+    fn from(p: PlanWithFeatures) -> Self {
+        let features = p.features.into_iter().map(|f| Feature { plan: None, ..Feature::new(f, &p.plan) }).collect();
+        PlanDetail { plan: p.plan.into(), features }
+    }
+}
+
+/// One feature type under an organization's plan, against its usage.
+#[derive(Debug, Clone, Object)]
+pub struct FeatureUsage {
+    pub name: String,
+    pub description: String,
+    /// The limit (9999999999: unlimited).
+    pub quantity: i64,
+    /// What the organization has (null: not counted per organization).
+    pub used: Option<i64>,
+}
+
+/// An organization's plan and its usage of every feature type.
+#[derive(Debug, Clone, Object)]
+pub struct UsageReport {
+    pub plan: Plan,
+    pub features: Vec<FeatureUsage>,
+}
+
+impl From<crate::service::plans::OrgUsage> for UsageReport {
+    fn from(u: crate::service::plans::OrgUsage) -> Self {
+        UsageReport {
+            plan: u.plan.into(),
+            features: u
+                .usage
+                .into_iter()
+                .map(|x| FeatureUsage {
+                    name: x.feature.wire().into(),
+                    description: x.feature.description().into(),
+                    quantity: x.limit.unwrap_or(meshcloud_kernel::entitle::UNLIMITED),
+                    used: x.used,
+                })
+                .collect(),
+        }
+    }
+}

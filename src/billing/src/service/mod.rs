@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod payments;
 pub mod plans;
+pub mod plans_file;
 pub mod subscriptions;
 pub mod upgrade;
 pub mod webhooks;

@@ -12,6 +12,8 @@ use meshcloud_infra::core::workspaces as ws;
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event, EventKind};
 use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::entitle::{self, Feature};
+use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult, ids::new_uuid, time, validate};
@@ -77,6 +79,14 @@ fn stored(mut d: Design, id: uuid::Uuid, name: &str, version: &str) -> AppResult
     d.name = name.to_string();
     d.version = version.to_string();
     serde_json::to_value(d).map_err(AppError::internal)
+}
+
+/// Whether a design document is within the org's per-design limits.
+fn fits(c: &Conn, org: OrgId, document: &Value) -> AppResult<()> {
+    let len = |k: &str| document.get(k).and_then(Value::as_array).map_or(0, |a| a.len() as i64);
+    entitle::within(c, org, Feature::ComponentsInDesign, len("components"))?;
+    entitle::within(c, org, Feature::RelationshipsInDesign, len("relationships"))?;
+    entitle::within(c, org, Feature::SizePerDesign, document.to_string().len() as i64)
 }
 
 pub(crate) fn item(d: &DesignRow) -> Item<'_> {
@@ -145,6 +155,9 @@ impl Content {
                     }
                     if !changed && visibility == d.visibility {
                         return Ok(d);
+                    }
+                    if changed {
+                        fits(c, d.org, &document)?;
                     }
                     designs::update(c, d.id, &name, &visibility, &version, &document, changed)?;
                     let row = designs::get(c, d.id)?;
@@ -309,6 +322,8 @@ fn create(
         None => new_uuid(),
     };
     let document = stored(doc, uuid, name, version)?;
+    entitle::admit(c, scope.id, Feature::DesignsInOrganization)?;
+    fits(c, scope.id, &document)?;
     let id = designs::insert(c, uuid, scope.id, p.user, name, visibility, version, &document)?;
     let row = designs::get(c, id)?;
     let what = match from {

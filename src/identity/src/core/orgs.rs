@@ -2,10 +2,11 @@
 
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::Conn;
+use meshcloud_kernel::entitle::{self, Feature};
 use meshcloud_kernel::ids::{OrgId, UserId};
 
 use super::grants::guarded;
-use crate::store::{orgs, roles, teams};
+use crate::store::{orgs, roles, teams, users};
 
 pub use crate::store::orgs::{OrgFields, OrgRow, by_uuid, get, insert, is_member, member_ids, soft_delete, update};
 
@@ -31,8 +32,12 @@ impl MemberState {
 /// they were a member already (nothing changed). Every face adds members
 /// through this; what a new member may do is up to the roles and teams the
 /// face gives them next (Layer5 binds the built-in `member` role, the
-/// Identity face grants only through the groups named).
+/// Identity face grants only through the groups named). A new person
+/// (service accounts are not counted) must fit the org's member limit.
 pub fn join(c: &Conn, org: OrgId, user: UserId, state: MemberState) -> AppResult<bool> {
+    if !orgs::is_member(c, org, user)? && !users::is_service(c, user)? {
+        entitle::admit(c, org, Feature::MembersInOrganization)?;
+    }
     orgs::join(c, org, user, state.as_db())
 }
 

@@ -259,6 +259,11 @@ impl Infra {
                 }
                 let credential = credential_ref(c, &me, &p, &scope, &input, &ch.name, &ch.kind)?;
                 let f = fields(&ch, credential);
+                meshcloud_kernel::entitle::admit(
+                    c,
+                    scope.id,
+                    meshcloud_kernel::entitle::Feature::ConnectionsInOrganization,
+                )?;
                 let id = connections::insert(c, input.id, scope.id, p.user, &f)?;
                 let row = connections::get(c, id)?;
                 audit::record(

@@ -46,6 +46,11 @@ impl Infra {
         let me = p.user;
         self.db()
             .write(move |c| {
+                meshcloud_kernel::entitle::admit(
+                    c,
+                    scope.id,
+                    meshcloud_kernel::entitle::Feature::EnvironmentsInOrganization,
+                )?;
                 let id = environments::insert(c, scope.id, me, &name, &description)?;
                 let env = environments::get(c, id)?;
                 audit::record(

@@ -74,7 +74,7 @@ impl Infra {
         let me = p.user;
         self.db()
             .write(move |c| {
-                let id = workspaces::insert(c, scope.id, me, &name, &description)?;
+                let id = crate::core::workspaces::insert(c, scope.id, me, &name, &description)?;
                 let ws = workspaces::get(c, id)?;
                 audit::record(
                     c,
@@ -169,7 +169,7 @@ impl Infra {
                     LinkKind::Team => format!("team {}", team.as_ref().map_or("", |t| t.name.as_str())),
                     LinkKind::Design | LinkKind::View => format!("{} {target}", kind.as_str()),
                 };
-                let (row, added) = workspaces::link(c, &ws, kind, target)?;
+                let (row, added) = crate::core::workspaces::link(c, &ws, kind, target)?;
                 if added {
                     audit::record(
                         c,
