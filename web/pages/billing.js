@@ -3,7 +3,7 @@
 // invoice shown first), cancelling, and its invoices (docs/billing.md).
 
 import { html, useState } from "../lib/html.js";
-import { api, seg, layer5List } from "../lib/api.js";
+import { api, seg, query, layer5List } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { when, amount, money } from "../lib/format.js";
 import { useLoad } from "../lib/load.js";
@@ -19,7 +19,10 @@ const BASE = "/api/entitlement";
 const UNLIMITED = 9999999999;
 // Only these hold a plan; the others fall back to the default plan.
 const LIVE = ["trialing", "active", "past_due"];
-const TONES = { active: "ok", paid: "ok", trialing: "info", open: "info", incomplete: "warn", past_due: "warn",
+// The subscription the page shows: a live one, one waiting for its first
+// payment, or one unpaid after its reminders (the usage report has no subscription).
+const CURRENT = ["incomplete", ...LIVE, "unpaid"];
+const TONES = { active: "ok", paid: "ok", succeeded: "ok", trialing: "info", open: "info", pending: "info", incomplete: "warn", past_due: "warn",
   unpaid: "bad", uncollectible: "bad", canceled: "muted", incomplete_expired: "muted", void: "muted", draft: "info" };
 
 export const StatusBadge = ({ value }) => html`<${Badge} value=${String(value || "").replace(/_/g, " ")} tone=${TONES[value] || "muted"} />`;
@@ -108,7 +111,8 @@ function ChangePlanPanel({ sub, plans, onDone, onClose }) {
     setError("");
     try {
       await api("POST", `${BASE}/subscriptions/${seg(sub.id)}/upgrade`, body(preview.values));
-      toast(`Plan changed to ${chosen ? chosen.name : "the new plan"}.`);
+      const due = preview.invoice.amount_due;
+      toast(`Plan changed to ${chosen ? chosen.name : "the new plan"}.${due > 0 ? ` An invoice of ${money(due, preview.invoice.currency)} is due.` : ""}`);
       onDone();
     } catch (err) {
       setError(err.message);
@@ -159,6 +163,7 @@ function CurrentPlan({ data, plans, onChanged }) {
       <dt>Plan</dt><dd><strong>${plan.name}</strong>${plan.default ? html` <${Badge} value="default" tone="info" />` : ""}</dd>
       <dt>Cadence</dt><dd>${plan.cadence}</dd>
       <dt>Price</dt><dd>${price(plan)}</dd>
+      ${sub && sub.plan_id !== plan.id && html`<dt>Subscribed to</dt><dd>${planLabel(sub.plan)}</dd>`}
       ${sub && html`<dt>Seats</dt><dd>${sub.quantity}</dd>`}
       <dt>Status</dt><dd>${sub ? html`<${StatusBadge} value=${sub.status} />` : html`<${Badge} value="no subscription" tone="muted" />`}</dd>
       ${sub && sub.trial_end && sub.status === "trialing" && html`<dt>Trial ends</dt><dd>${when(sub.trial_end)}</dd>`}
@@ -180,7 +185,7 @@ function Usage({ features }) {
   return html`<${Section} title="Usage">
     ${counted.map((f) => html`<${UsageBar} key=${f.name} label=${featureLabel(f.name)} used=${f.used}
       limit=${f.quantity >= UNLIMITED ? null : f.quantity} limitLabel="unlimited" />`)}
-    ${limits.length > 0 && html`<p class="muted">Limits on one item</p><dl class="facts">
+    ${limits.length > 0 && html`<p class="muted">Other limits</p><dl class="facts">
       ${limits.map((f) => html`<dt>${featureLabel(f.name)}</dt><dd>${limit(f.quantity)}</dd>`)}
     </dl>`}
   <//>`;
@@ -205,7 +210,10 @@ function Invoices({ reload }) {
 
 export default function BillingPage() {
   const [reload, setReload] = useState(0);
-  const usage = useLoad((signal) => api("GET", `${BASE}/organizations/${seg(session.orgId)}/usage`, undefined, { signal }), [session.orgId, reload]);
+  const usage = useLoad((signal) => Promise.all([
+    api("GET", `${BASE}/organizations/${seg(session.orgId)}/usage`, undefined, { signal }),
+    api("GET", `${BASE}/subscriptions${query({ orgId: session.orgId, status: CURRENT, pagesize: 1 })}`, undefined, { signal }),
+  ]).then(([u, subs]) => ({ ...u, subscription: subs.subscriptions[0] || null })), [session.orgId, reload]);
   const plans = useLoad(plansOnOffer, []);
   const changed = () => setReload((n) => n + 1);
   const error = usage.error || plans.error;
