@@ -30,6 +30,7 @@ const FIELDS = [
     help: "In the currency's unit, to at most its smallest unit (cents)." },
   { name: "minimum_units", label: "Minimum units", type: "number", min: 1, required: true, aliases: ["minimumUnits"] },
   { name: "trial_days", label: "Trial days", type: "number", min: 0, aliases: ["trialDays", "trial"] },
+  { name: "default", label: "The default plan: organizations without a subscription have it", type: "checkbox", wide: true },
   { name: "stripe_price_id", label: "Stripe price ID", maxlength: 255, aliases: ["stripePriceId"], help: "Only when sold through Stripe." },
   ...FEATURES.map((f, i) => ({ name: featureField(f), label: featureLabel(f), type: "number", min: 0, aliases: [f],
     help: i === 0 ? "The plan's limits. Empty: not limited; 9999999999: unlimited." : undefined })),
@@ -41,7 +42,7 @@ function initial(plan, features) {
   const v = {
     name: plan.name, cadence: plan.cadence, currency: plan.currency, unit: plan.unit,
     price_per_unit: String(plan.price_per_unit), minimum_units: String(plan.minimum_units),
-    trial_days: String(plan.trial_days || 0), stripe_price_id: plan.stripe_price_id || "",
+    trial_days: String(plan.trial_days || 0), stripe_price_id: plan.stripe_price_id || "", default: Boolean(plan.default),
   };
   for (const f of features.filter((x) => x.plan_id === plan.id)) v[featureField(f.name)] = String(f.quantity);
   return v;
@@ -52,7 +53,7 @@ function body(v) {
   return {
     name: v.name.trim(), cadence: v.cadence, currency: v.currency.trim(), unit: v.unit,
     price_per_unit: Number(String(v.price_per_unit).trim()), minimum_units: n(v.minimum_units),
-    trial_days: n(v.trial_days) ?? 0, stripe_price_id: v.stripe_price_id.trim() || undefined,
+    trial_days: n(v.trial_days) ?? 0, stripe_price_id: v.stripe_price_id.trim() || undefined, default: Boolean(v.default),
     features: FEATURES.filter((f) => n(v[featureField(f)]) !== undefined).map((f) => ({ name: f, quantity: n(v[featureField(f)]) })),
   };
 }
@@ -72,6 +73,8 @@ function PlanPanel({ plan, features, onSaved, onClose }) {
   <//>`;
 }
 
+// Archived plans are shown, not edited: the features API lists only the
+// plans on offer, and a PUT replaces every feature.
 const state = (p) => (p.archived_at ? html`<${Badge} value="archived" tone="muted" />`
   : p.default ? html`<${Badge} value="default" tone="info" />` : html`<${Badge} value="on offer" tone="ok" />`);
 
@@ -110,7 +113,7 @@ export default function PlansPage() {
     <${ListPage} label="Plans" search="Search plans" reload=${reload} highlight=${highlight}
       load=${load}
       columns=${[
-        { key: "name", label: "Name", sort: "name", render: (p) => html`<button type="button" class="link" onClick=${() => setPanel({ edit: p })}>${p.name}</button>` },
+        { key: "name", label: "Name", sort: "name", render: (p) => (p.archived_at ? p.name : html`<button type="button" class="link" onClick=${() => setPanel({ edit: p })}>${p.name}</button>`) },
         { key: "cadence", label: "Cadence", sort: "cadence" },
         { key: "price", label: "Price per unit", sort: "price", render: (p) => `${amount(p.price_per_unit, p.currency)}${p.unit === "user" ? " per user" : ""}` },
         { key: "minimum_units", label: "Minimum units" },
@@ -119,7 +122,7 @@ export default function PlansPage() {
       ]}
       empty=${{ text: "No plans.", action: create }}
       actions=${(p) => html`<${RowActions}>
-        <button type="button" class="secondary small" onClick=${() => setPanel({ edit: p })}>Edit</button>
+        ${!p.archived_at && html`<button type="button" class="secondary small" onClick=${() => setPanel({ edit: p })}>Edit</button>`}
         ${!p.archived_at && !p.default && html`<button type="button" class="danger small" onClick=${() => remove(p)}>Delete</button>`}
       <//>`} />
     ${panel && (panel.create || features.data) && html`<${PlanPanel} plan=${panel.edit} features=${features.data || []} onSaved=${saved} onClose=${close} />`}`;
