@@ -75,9 +75,10 @@ export function InvoiceLines({ invoice }) {
   </dl>`;
 }
 
-function SubscribePanel({ plans, onDone, onClose }) {
+function SubscribePanel({ plans, current, onDone, onClose }) {
   const [created, setCreated] = useState(null);
-  const offer = plans.filter((p) => !p.default);
+  // Not the plan the organization already has without a subscription (the default).
+  const offer = plans.filter((p) => !p.default && p.id !== current.id);
   if (created) {
     return html`<${Panel} title="Subscribed" onClose=${onDone}>
       ${created.clientSecret ? html`
@@ -173,7 +174,7 @@ function CurrentPlan({ data, plans, onChanged }) {
     ${sub && sub.status === "incomplete" && html`<p class="notice-bar" role="status">Waiting for the first payment: the plan starts when its invoice is paid.</p>`}
     ${sub && sub.status === "past_due" && html`<p class="notice-bar" role="status">An invoice is overdue: pay it to keep this plan.</p>`}
     ${actions}
-    ${panel === "subscribe" && html`<${SubscribePanel} plans=${plans} onDone=${done} onClose=${close} />`}
+    ${panel === "subscribe" && html`<${SubscribePanel} plans=${plans} current=${plan} onDone=${done} onClose=${close} />`}
     ${panel === "change" && html`<${ChangePlanPanel} sub=${sub} plans=${plans} onDone=${done} onClose=${close} />`}
   <//>`;
 }

@@ -36,6 +36,12 @@ const FIELDS = [
     help: i === 0 ? "The plan's limits. Empty: not limited; 9999999999: unlimited." : undefined })),
 ];
 
+/** The form's fields; a cadence the server writes otherwise ("annually") stays one of the choices. */
+function fieldsFor(plan) {
+  if (!plan || ["monthly", "yearly"].includes(plan.cadence)) return FIELDS;
+  return FIELDS.map((f) => (f.name === "cadence" ? { ...f, options: [...f.options, { value: plan.cadence }] } : f));
+}
+
 /** The plan's form values; its features' quantities as number fields. */
 function initial(plan, features) {
   if (!plan) return { cadence: "monthly", currency: "usd", unit: "user", minimum_units: "1", trial_days: "0" };
@@ -44,7 +50,9 @@ function initial(plan, features) {
     price_per_unit: String(plan.price_per_unit), minimum_units: String(plan.minimum_units),
     trial_days: String(plan.trial_days || 0), stripe_price_id: plan.stripe_price_id || "", default: Boolean(plan.default),
   };
-  for (const f of features.filter((x) => x.plan_id === plan.id)) v[featureField(f.name)] = String(f.quantity);
+  // A plan's detail carries its features; else they come from the features list.
+  const own = Array.isArray(plan.features) ? plan.features : features.filter((x) => x.plan_id === plan.id);
+  for (const f of own) v[featureField(f.name)] = String(f.quantity);
   return v;
 }
 
@@ -65,7 +73,7 @@ const validate = (v) => ({
 
 function PlanPanel({ plan, features, onSaved, onClose }) {
   return html`<${Panel} wide title=${plan ? `Edit plan ${plan.name} (${plan.cadence})` : "New plan"} onClose=${onClose}>
-    <${Form} fields=${FIELDS} initial=${initial(plan, features)} validate=${validate}
+    <${Form} fields=${fieldsFor(plan)} initial=${initial(plan, features)} validate=${validate}
       submitLabel=${plan ? "Save" : "Create plan"}
       onSubmit=${(v) => (plan ? api("PUT", `${BASE}/${seg(plan.id)}`, body(v)) : api("POST", BASE, body(v)))}
       toastText=${(_, v) => (plan ? `Plan ${v.name} saved.` : `Plan ${v.name} created.`)}
