@@ -169,6 +169,12 @@ def test_invoices_are_paged(page, api):
     shot(page, "billing-invoices")
     page_through(page, 61, within=invoices(page))
     expect(page).to_have_url(re.compile(r"ipage=3"))
+    # Newest first; ordered by number, the first one issued leads.
+    numbers = sorted(i["number"] for i in api.get(f"/api/entitlement/invoices?orgId={org}&pagesize=100", org=org)["invoices"])
+    assert len(numbers) == 61, numbers
+    open_page(page, "/billing?isort=number&idir=asc", "Billing")
+    expect(invoices(page).locator("tbody tr").first).to_contain_text(numbers[0])
+    expect(invoices(page).locator("tbody tr").first).to_contain_text("void")
 
 
 def test_plans_editor(page, api):

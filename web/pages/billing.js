@@ -197,12 +197,12 @@ function Invoices({ reload }) {
     <${ListPage} label="Invoices" prefix="i" search=${false} reload=${reload}
       load=${layer5List(() => `${BASE}/invoices?orgId=${seg(session.orgId)}`, "invoices")}
       columns=${[
-        { key: "number", label: "Number" },
-        { key: "created_at", label: "Issued", render: (i) => when(i.created_at) },
+        { key: "number", label: "Number", sort: "number" },
+        { key: "created_at", label: "Issued", sort: "created_at", render: (i) => when(i.created_at) },
         { key: "billing_reason", label: "For", render: (i) => String(i.billing_reason || "").replace(/^subscription_/, "").replace(/_/g, " ") },
-        { key: "status", label: "Status", render: (i) => html`<${StatusBadge} value=${i.status} />` },
-        { key: "total", label: "Total", render: (i) => money(i.total, i.currency) },
-        { key: "amount_due", label: "Due", render: (i) => (i.status === "open" ? `${money(i.amount_due, i.currency)}${i.due_date ? ` by ${when(i.due_date)}` : ""}` : "") },
+        { key: "status", label: "Status", sort: "status", render: (i) => html`<${StatusBadge} value=${i.status} />` },
+        { key: "total", label: "Total", sort: "total", render: (i) => money(i.total, i.currency) },
+        { key: "amount_due", label: "Due", sort: "due_date", render: (i) => (i.status === "open" ? `${money(i.amount_due, i.currency)}${i.due_date ? ` by ${when(i.due_date)}` : ""}` : "") },
       ]}
       empty=${{ text: "No invoices yet." }}
       actions=${(i) => html`<a class="button secondary small" href=${`${BASE}/invoices/${seg(i.id)}/html`} target="_blank" rel="noopener">View</a>`} />

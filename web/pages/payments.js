@@ -9,7 +9,6 @@ import { ListPage } from "../components/list.js";
 import { Form } from "../components/form.js";
 import { Panel } from "../components/dialog.js";
 import { PageHead } from "../components/bits.js";
-import { StatusBadge } from "./billing.js";
 
 const BASE = "/api/entitlement/payments";
 
@@ -54,9 +53,8 @@ export default function PaymentsPage() {
       columns=${[
         { key: "organization_name", label: "Organization" },
         { key: "invoice_number", label: "Invoice" },
-        { key: "amount", label: "Amount", render: (p) => money(p.amount, p.currency) },
-        { key: "status", label: "Status", render: (p) => html`<${StatusBadge} value=${p.status} />` },
-        { key: "created_at", label: "Since", render: (p) => when(p.created_at) },
+        { key: "amount", label: "Amount", sort: "amount", render: (p) => money(p.amount, p.currency) },
+        { key: "created_at", label: "Since", sort: "created_at", render: (p) => when(p.created_at) },
       ]}
       empty=${{ text: "No payments are waiting." }}
       actions=${(p) => html`<button type="button" class="small" onClick=${() => setPanel({ payment: p })}>Confirm</button>`} />
