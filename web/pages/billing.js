@@ -106,7 +106,9 @@ function ChangePlanPanel({ sub, plans, onDone, onClose }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const body = (v) => ({ oldPlanId: sub.plan_id, newPlanId: v.planId, userCount: Number(v.userCount) });
-  const chosen = preview && plans.find((p) => p.id === preview.values.planId);
+  // An archived plan is no longer listed; the current one stays a choice (a change of seats).
+  const choices = plans.some((p) => p.id === sub.plan_id) ? plans : [sub.plan, ...plans];
+  const chosen = preview && choices.find((p) => p.id === preview.values.planId);
   const apply = async () => {
     setBusy(true);
     setError("");
@@ -121,7 +123,7 @@ function ChangePlanPanel({ sub, plans, onDone, onClose }) {
     }
   };
   return html`<${Panel} wide title="Change plan" onClose=${onClose}>
-    <${Form} fields=${PlanFields(plans, sub.plan)} submitLabel="Preview"
+    <${Form} fields=${PlanFields(choices, sub.plan)} submitLabel="Preview"
       initial=${{ planId: sub.plan_id, userCount: String(sub.quantity) }}
       onSubmit=${async (v) => ({ values: v, invoice: await api("POST", `${BASE}/subscriptions/${seg(sub.id)}/upgrade-preview`, body(v)) })}
       onSaved=${(p) => { setError(""); setPreview(p); }} onCancel=${onClose} />
