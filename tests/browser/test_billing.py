@@ -73,7 +73,8 @@ def test_subscribe_pay_change_and_cancel(page, api):
     expect(invoices(page).locator("tbody tr").first).to_contain_text("$30.00")
 
     # The provider admin confirms the transfer on Pending payments.
-    open_page(page, "/payments", "Pending payments")
+    # Newest first, as other tests (and runs) leave payments waiting too.
+    open_page(page, "/payments?sort=created_at&dir=desc", "Pending payments")
     expect(row(page, name)).to_contain_text("$30.00")
     shot(page, "payments")
     row_action(page, name, "Confirm")
