@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::subscriptions::{plan_id, subscribe};
 use crate::support::scheduler::{clocked_world, instant, manual_clock};
-use crate::support::*;
 
 const SUBS: &str = "/api/entitlement/subscriptions";
 

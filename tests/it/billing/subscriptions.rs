@@ -10,14 +10,16 @@ use crate::support::*;
 
 const SUBS: &str = "/api/entitlement/subscriptions";
 
-/// The id of the seeded plan `name` with `cadence`.
+/// The id of the seeded plan `name` with `cadence` (`yearly` also finds the
+/// current schema's `annually`).
 pub async fn plan_id(api: &Api, name: &str, cadence: &str) -> String {
     let plans = api.get("/api/entitlement/plans").await.expect(200);
+    let same = |c: &Value| c == cadence || (cadence == "yearly" && c == "annually");
     plans
         .as_array()
         .expect("plans")
         .iter()
-        .find(|p| p["name"] == name && p["cadence"] == cadence)
+        .find(|p| p["name"] == name && same(&p["cadence"]))
         .unwrap_or_else(|| panic!("no plan {name} {cadence}: {plans}"))["id"]
         .as_str()
         .expect("plan id")
@@ -129,6 +131,7 @@ async fn a_free_plan_is_active_at_once_with_a_paid_invoice_of_nothing() {
     assert_eq!(sub["plan"]["name"], "Free");
     assert_eq!(sub["quantity"], 1);
     assert_eq!(sub["payment_processor"], "offline");
+    assert_eq!(sub["billing_id"], id.as_str(), "offline, meshcloud is the billing system");
     let (start, end) = (instant(sub["start_date"].as_str().unwrap()), instant(sub["end_date"].as_str().unwrap()));
     assert_eq!(end, start.checked_add_months(chrono::Months::new(1)).unwrap(), "{sub}");
     assert_eq!(sub["current_period_end"], sub["end_date"]);
@@ -326,16 +329,22 @@ async fn who_may_subscribe_read_and_change() {
         w.carol.post(&path, change.clone()).await.assert_l5_error(401, L5_UNAUTHORIZED);
         w.dave.post(&path, change.clone()).await.assert_l5_error(404, L5_NOT_FOUND);
     }
-    // dave, an outsider to org A: not found.
+    // dave, an outsider to org A: it does not exist for him (a bad orgId:
+    // the reference documents no 404 for these two), nor does its subscription.
     let r = w.dave.post(&format!("{SUBS}/create"), json!({"orgId": a, "planId": free})).await;
-    r.assert_l5_error(404, L5_NOT_FOUND);
-    w.dave.get(&format!("{SUBS}?orgId={a}")).await.assert_l5_error(404, L5_NOT_FOUND);
+    r.assert_l5_error(400, L5_BAD_REQUEST);
+    assert!(r.text.contains("orgId: no organization"), "{}", r.text);
+    let r = w.dave.get(&format!("{SUBS}?orgId={a}")).await;
+    r.assert_l5_error(400, L5_BAD_REQUEST);
+    assert!(r.text.contains("orgId: no organization"), "{}", r.text);
+    // Nor in context: the header names an organization he cannot reach.
+    w.dave.ctx(a).get(SUBS).await.assert_l5_error(404, L5_NOT_FOUND);
     // An unknown subscription.
     w.alice.get(&format!("{SUBS}/{NIL_UUID}")).await.assert_l5_error(404, L5_NOT_FOUND);
     // The provider admin may, in any organization.
     let other = sub_id(&subscribe(&w.admin, b, &team, json!({})).await);
     let v = w.admin.get(&format!("{SUBS}?orgId={b}")).await.expect(200);
-    assert_eq!(strs(&v["subscriptions"], "id"), [other.clone()]);
+    assert_eq!(strs(&v["subscriptions"], "id"), [other]);
     w.admin.post(&format!("{SUBS}/{id}/upgrade-preview"), change.clone()).await.expect(200);
     w.alice.post(&format!("{SUBS}/{id}/upgrade"), change).await.expect(200);
     // Nothing carol or dave tried changed anything.

@@ -14,7 +14,9 @@ pub struct Subscription {
     pub id: uuid::Uuid,
     pub org_id: uuid::Uuid,
     pub plan_id: uuid::Uuid,
-    /// The processor's id of the subscription (Stripe's `sub_…`); empty offline.
+    /// The processor's id of the subscription (Stripe's `sub_…`); offline
+    /// (and before Stripe links it) the subscription's own id, meshcloud
+    /// being the billing system.
     pub billing_id: String,
     /// Units subscribed (seats on a per-user plan).
     pub quantity: i64,
@@ -49,7 +51,7 @@ impl From<SubscriptionRow> for Subscription {
             id: s.uuid,
             org_id: s.org_uuid,
             plan_id: s.plan.uuid,
-            billing_id: s.billing_id.unwrap_or_default(),
+            billing_id: s.billing_id.unwrap_or_else(|| s.uuid.to_string()),
             quantity: s.quantity,
             status: s.status,
             plan: s.plan.into(),

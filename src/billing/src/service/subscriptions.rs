@@ -116,14 +116,18 @@ impl Billing {
     /// The organization a request acts in: `orgId` when given, else the
     /// Layer5 context (header, preferences), with `perm` there.
     async fn org_for(&self, p: &Principal, org: Option<&str>, header: Option<&str>, perm: Perm) -> AppResult<OrgId> {
-        let id = match org.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(raw) => validate::uuid("orgId", raw)?,
-            None => match self.identity().org_context(p, header).await? {
-                Some(org) => org.uuid,
-                None => return Err(AppError::validation("orgId: no organization given or in context")),
+        match org.map(str::trim).filter(|s| !s.is_empty()) {
+            // The reference documents no 404 here: an organization the
+            // caller cannot see is a bad parameter.
+            Some(raw) => match self.identity().org_id_for(p, validate::uuid("orgId", raw)?, perm).await {
+                Err(AppError::NotFound) => Err(AppError::validation(format!("orgId: no organization {raw}"))),
+                other => other,
             },
-        };
-        self.identity().org_id_for(p, id, perm).await
+            None => match self.identity().org_context(p, header).await? {
+                Some(org) => self.identity().org_id_for(p, org.uuid, perm).await,
+                None => Err(AppError::validation("orgId: no organization given or in context")),
+            },
+        }
     }
 
     /// Subscribes an organization to a plan; returns the subscription and
