@@ -96,6 +96,10 @@ fn renew(c: &Connection, s: &BillingSettings, sub: &SubscriptionRow, now: Timest
     // The new period starts where the last one ended and ends at the next
     // boundary counted from the anchor (month ends clamp and come back).
     let (_, end) = period::containing(anchor, cadence, start)?;
+    if end <= start {
+        // Never store a period that is over before it starts: the job would renew it forever.
+        return Err(meshcloud_kernel::AppError::internal(format!("no period after {start} from the anchor {anchor}")));
+    }
     let line = charges::for_period(&sub.plan, sub.quantity, start, end);
     let (inv, _) = lifecycle::invoice(c, s, sub, "subscription_cycle", vec![line], Some((start, end)), None, now)?;
     subscriptions::set_period(c, sub.id, &anchor, (&start, &end), &now)?;
@@ -152,7 +156,8 @@ fn dun(c: &Connection, s: &BillingSettings, sub: &SubscriptionRow, now: Timestam
         return lifecycle::set_status(c, sub, "unpaid", EventKind::SubscriptionEnd, None, now);
     }
     let attempt = sub.dunning_attempts + 1;
-    let next = now + Duration::days(i64::from(s.dunning_interval_days));
+    // At least a day: a reminder due at once would be selected again in the same run.
+    let next = now + Duration::days(i64::from(s.dunning_interval_days.max(1)));
     subscriptions::set_dunning(c, sub.id, attempt, Some(&next), &now)?;
     let overdue = crate::store::invoices::open_for_subscription(c, sub.id)?;
     let numbers: Vec<&str> = overdue.iter().map(|i| i.number.as_str()).collect();

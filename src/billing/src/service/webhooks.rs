@@ -274,10 +274,10 @@ fn invoice_paid(
     };
     let lines = invoice_lines(c, object, &sub)?;
     let period = unix(object, "period_start").zip(unix(object, "period_end"));
-    let reason = match object["billing_reason"].as_str() {
-        Some(r @ ("subscription_create" | "subscription_cycle" | "subscription_update")) => r,
-        _ => "manual",
-    };
+    let reason = object["billing_reason"]
+        .as_str()
+        .filter(|r| ["subscription_create", "subscription_cycle", "subscription_update"].contains(r))
+        .unwrap_or("manual");
     let inv = invoices::issue(
         c,
         &s.invoice_prefix,
