@@ -409,6 +409,7 @@ fn run_tool(command: Command) -> Result<(), String> {
                 let done = match done {
                     meshcloud_billing::service::plans::Upserted::Created => "created",
                     meshcloud_billing::service::plans::Upserted::Updated => "updated",
+                    meshcloud_billing::service::plans::Upserted::Unchanged => "unchanged",
                 };
                 println!("{done} {} ({})", plan.name, plan.cadence);
             }

@@ -61,6 +61,7 @@ impl Server {
             .env("MESHCLOUD_TOKEN_CLEANUP_SCHEDULE", "")
             .env("MESHCLOUD_EVENT_RETENTION_SCHEDULE", "")
             .env("MESHCLOUD_BACKUP_SCHEDULE", "")
+            .env("MESHCLOUD_PLANS_FILE", super::unlimited_plans(data_dir))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log_file(data_dir));

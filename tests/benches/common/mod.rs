@@ -10,6 +10,23 @@ pub mod child;
 
 pub const CONCURRENCY: usize = 16;
 
+/// Writes a plans file beside `data_dir` whose default plan limits nothing,
+/// and returns its path: the benchmarks grow one organization far past what
+/// the seeded Free plan allows, as an installation with such a plan would.
+pub fn unlimited_plans(data_dir: &std::path::Path) -> std::path::PathBuf {
+    let parent = data_dir.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(parent).unwrap();
+    let path = parent.join(format!("bench-plans-{}.json", std::process::id()));
+    let features: serde_json::Map<String, serde_json::Value> = meshcloud_kernel::entitle::Feature::ALL
+        .iter()
+        .map(|f| (f.wire().to_string(), 9_999_999_999i64.into()))
+        .collect();
+    let plans = serde_json::json!({"plans": [{"name": "Free", "cadence": "monthly", "unit": "free",
+        "price_per_unit": 0, "default": true, "features": features}]});
+    std::fs::write(&path, plans.to_string()).unwrap();
+    path
+}
+
 pub struct Stats {
     name: String,
     n: usize,
@@ -120,6 +137,7 @@ pub async fn start(dir: std::path::PathBuf, tweak: impl FnOnce(&mut meshcloud::c
         log: "warn".into(),
         ..Default::default()
     };
+    config.plans_file = Some(unlimited_plans(&config.data_dir));
     tweak(&mut config);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

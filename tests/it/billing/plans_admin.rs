@@ -226,12 +226,17 @@ async fn a_plans_file_is_loaded_at_start_and_its_limits_hold() {
     assert!(r.text.contains("WorkspacesInOrganization is limited to 1 on the Free plan"), "{}", r.text);
     // Plans the file does not name stay.
     assert!(plans.as_array().unwrap().iter().any(|p| p["name"] == "Team Designer"));
-    // Loading again (a restart) changes nothing and makes no second plan.
+    // Loading again (a restart) writes nothing and makes no second plan.
     let tmp_dir = w.s.stop().await;
     let f = file.clone();
     let s = Server::start_in(tmp_dir, move |c| c.plans_file = Some(f)).await;
     let again = s.admin().await.get(PLANS).await.expect(200);
     assert_eq!(again.as_array().unwrap().iter().filter(|p| p["name"] == "Site").count(), 1);
+    let written = sql(&s.data_dir, |c| {
+        c.query_row("SELECT count(*) FROM events WHERE category = 'plan'", [], |r| r.get::<_, i64>(0)).unwrap()
+    })
+    .await;
+    assert_eq!(written, 2, "the first start created Site and replaced Free; the second wrote nothing");
 }
 
 #[tokio::test]
@@ -292,7 +297,8 @@ async fn plans_load_and_list_on_the_command_line() {
     let dumped = tmp.path().join("dump.json");
     std::fs::write(&dumped, listed.to_string()).unwrap();
     let (d, f) = (dir.clone(), dumped.clone());
-    tokio::task::spawn_blocking(move || cli_ok(&d, &["plans", "load", f.to_str().unwrap()])).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || cli_ok(&d, &["plans", "load", f.to_str().unwrap()])).await.unwrap();
+    assert!(out.lines().all(|l| l.starts_with("unchanged ")), "{out}");
     let d = dir.clone();
     let again: Value =
         serde_json::from_str(&tokio::task::spawn_blocking(move || cli_ok(&d, &["plans", "list"])).await.unwrap())

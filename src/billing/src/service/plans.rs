@@ -161,6 +161,28 @@ impl PlanInput {
 pub enum Upserted {
     Created,
     Updated,
+    /// The plan was as the file says already: nothing written.
+    Unchanged,
+}
+
+/// Is the stored plan `p` exactly `spec` (fields, archived, default, features)?
+fn same(c: &Conn, p: &PlanRow, spec: &PlanSpec) -> AppResult<bool> {
+    let mut have: Vec<(String, i64)> =
+        plans::features(c, Some(p.id))?.into_iter().map(|f| (f.name, f.quantity)).collect();
+    let mut want = spec.features.clone();
+    have.sort();
+    want.sort();
+    Ok(p.name == spec.name
+        && p.cadence == spec.cadence
+        && p.currency == spec.currency
+        && p.unit == spec.unit
+        && p.minimum_units == spec.minimum_units
+        && p.price_minor == spec.price_minor
+        && p.trial_days == spec.trial_days
+        && p.stripe_price_id == spec.stripe_price_id
+        && p.is_default == spec.default
+        && p.archived_at.is_some() == spec.archived
+        && have == want)
 }
 
 /// Stores `spec` as the plan `existing` (or a new one), with exactly its
@@ -219,7 +241,8 @@ pub fn upsert(c: &Conn, existing: Option<&PlanRow>, spec: &PlanSpec, actor: Opti
 }
 
 /// Loads `specs` (a plans file) in one transaction: each plan is created or
-/// replaced by its (name, cadence). Answers what happened to each.
+/// replaced by its (name, cadence); one already as described is left alone
+/// (a restart writes nothing). Answers what happened to each.
 pub fn load(c: &Conn, specs: &[PlanSpec], actor: Option<UserId>) -> AppResult<Vec<(PlanRow, Upserted)>> {
     if specs.iter().filter(|s| s.default).count() > 1 {
         return Err(AppError::validation("default: only one plan can be the default"));
@@ -230,8 +253,15 @@ pub fn load(c: &Conn, specs: &[PlanSpec], actor: Option<UserId>) -> AppResult<Ve
     order.sort_by_key(|s| !s.default);
     for spec in order {
         let existing = plans::by_name(c, &spec.name, &spec.cadence)?;
-        let row = upsert(c, existing.as_ref(), spec, actor)?;
-        out.push((row, if existing.is_some() { Upserted::Updated } else { Upserted::Created }));
+        let done = match &existing {
+            Some(p) if same(c, p, spec)? => {
+                out.push((p.clone(), Upserted::Unchanged));
+                continue;
+            }
+            Some(_) => Upserted::Updated,
+            None => Upserted::Created,
+        };
+        out.push((upsert(c, existing.as_ref(), spec, actor)?, done));
     }
     Ok(out)
 }
