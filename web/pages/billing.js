@@ -48,7 +48,7 @@ export const featureLabel = (name) => FEATURE_LABELS[name] || name;
 
 const plansOnOffer = (signal) => api("GET", `${BASE}/plans`, undefined, { signal });
 
-function PlanFields(plans, current) {
+function planFields(plans, current) {
   return [
     { name: "planId", label: "Plan", type: "select", required: true, wide: true, aliases: ["newPlanId", "plan"],
       options: plans.map((p) => ({ value: p.id, label: `${planLabel(p)}${current && p.id === current.id ? " (current)" : ""}` })) },
@@ -92,7 +92,7 @@ function SubscribePanel({ plans, current, onDone, onClose }) {
   }
   const first = offer[0];
   return html`<${Panel} title="Subscribe" onClose=${onClose}>
-    <${Form} fields=${PlanFields(offer)} submitLabel="Subscribe"
+    <${Form} fields=${planFields(offer)} submitLabel="Subscribe"
       initial=${{ planId: first ? first.id : "", userCount: String(first ? first.minimum_units : 1) }}
       onSubmit=${(v) => api("POST", `${BASE}/subscriptions/create`, { orgId: session.orgId, planId: v.planId, userCount: Number(v.userCount) })}
       toastText="Subscription created."
@@ -123,7 +123,7 @@ function ChangePlanPanel({ sub, plans, onDone, onClose }) {
     }
   };
   return html`<${Panel} wide title="Change plan" onClose=${onClose}>
-    <${Form} fields=${PlanFields(choices, sub.plan)} submitLabel="Preview"
+    <${Form} fields=${planFields(choices, sub.plan)} submitLabel="Preview"
       initial=${{ planId: sub.plan_id, userCount: String(sub.quantity) }}
       onSubmit=${async (v) => ({ values: v, invoice: await api("POST", `${BASE}/subscriptions/${seg(sub.id)}/upgrade-preview`, body(v)) })}
       onSaved=${(p) => { setError(""); setPreview(p); }} onCancel=${onClose} />
