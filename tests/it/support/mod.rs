@@ -20,6 +20,7 @@ mod world;
 pub use api::*;
 pub use db::sql;
 pub use lists::*;
+pub use plans::unlimited_plans_file;
 pub use poll::poll;
 pub use process::*;
 pub use server::*;

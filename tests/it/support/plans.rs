@@ -55,3 +55,18 @@ impl World {
         self.s.unlimited(org).await;
     }
 }
+
+/// Writes, in `dir`, a plans file whose default plan limits nothing, and
+/// returns its path: for suites whose organizations (made as they go) grow
+/// past the seeded Free plan, as an installation with such a plan would.
+pub fn unlimited_plans_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("unlimited-plans.json");
+    let features: serde_json::Map<String, serde_json::Value> = meshcloud_kernel::entitle::Feature::ALL
+        .iter()
+        .map(|f| (f.wire().to_string(), 9_999_999_999i64.into()))
+        .collect();
+    let plans = serde_json::json!({"plans": [{"name": "Free", "cadence": "monthly", "unit": "free",
+        "price_per_unit": 0, "default": true, "features": features}]});
+    std::fs::write(&path, plans.to_string()).expect("write the plans file");
+    path
+}

@@ -134,18 +134,62 @@ impl From<PlanWrite> for crate::service::plans::PlanInput {
     }
 }
 
-/// A plan with its features.
+/// One feature of a plan in a plan's detail.
+#[derive(Debug, Clone, Object)]
+pub struct PlanFeature {
+    pub name: String,
+    /// 9999999999: unlimited.
+    pub quantity: i64,
+}
+
+/// meshcloud: a plan with what the reference's shape leaves out, for the
+/// catalogue's editors and the billing page.
 #[derive(Debug, Clone, Object)]
 pub struct PlanDetail {
-    #[oai(flatten)]
-    pub plan: Plan,
-    pub features: Vec<Feature>,
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub cadence: String,
+    pub currency: String,
+    pub unit: String,
+    pub minimum_units: i64,
+    pub price_per_unit: f64,
+    /// The price per unit in the currency's minor units (cents).
+    pub price_per_unit_minor: i64,
+    /// Days of trial before the first payment (0: none).
+    pub trial_days: i64,
+    /// The plan of organizations without a subscription.
+    pub default: bool,
+    /// Archived plans take no new subscriptions.
+    #[oai(skip_serializing_if_is_none)]
+    pub archived_at: Option<Timestamp>,
+    /// The Stripe price this plan is sold as.
+    #[oai(skip_serializing_if_is_none)]
+    pub stripe_price_id: Option<String>,
+    pub features: Vec<PlanFeature>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 impl From<PlanWithFeatures> for PlanDetail {
     fn from(p: PlanWithFeatures) -> Self {
-        let features = p.features.into_iter().map(|f| Feature { plan: None, ..Feature::new(f, &p.plan) }).collect();
-        PlanDetail { plan: p.plan.into(), features }
+        let PlanWithFeatures { plan, features } = p;
+        PlanDetail {
+            id: plan.uuid,
+            price_per_unit: money::to_number(plan.price_minor, &plan.currency),
+            price_per_unit_minor: plan.price_minor,
+            name: plan.name,
+            cadence: plan.cadence,
+            currency: plan.currency,
+            unit: plan.unit,
+            minimum_units: plan.minimum_units,
+            trial_days: plan.trial_days,
+            default: plan.is_default,
+            archived_at: plan.archived_at,
+            stripe_price_id: plan.stripe_price_id,
+            features: features.into_iter().map(|f| PlanFeature { name: f.name, quantity: f.quantity }).collect(),
+            created_at: plan.created_at,
+            updated_at: plan.updated_at,
+        }
     }
 }
 

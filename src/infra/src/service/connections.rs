@@ -257,13 +257,13 @@ impl Infra {
                         None => {}
                     }
                 }
-                let credential = credential_ref(c, &me, &p, &scope, &input, &ch.name, &ch.kind)?;
-                let f = fields(&ch, credential);
                 meshcloud_kernel::entitle::admit(
                     c,
                     scope.id,
                     meshcloud_kernel::entitle::Feature::ConnectionsInOrganization,
                 )?;
+                let credential = credential_ref(c, &me, &p, &scope, &input, &ch.name, &ch.kind)?;
+                let f = fields(&ch, credential);
                 let id = connections::insert(c, input.id, scope.id, p.user, &f)?;
                 let row = connections::get(c, id)?;
                 audit::record(
