@@ -42,5 +42,8 @@ export const ROUTES = [
   { path: "/views", title: "Views", area: "designs", perm: "content.views.read", load: () => import("./pages/views.js") },
   { path: "/filters", title: "Filters", area: "designs", perm: "content.filters.read", load: () => import("./pages/filters.js") },
   { path: "/event-log", title: "Events", area: "ops", perm: "events.events.read", load: () => import("./pages/events.js") },
+  { path: "/billing", title: "Billing", area: "billing", perm: "billing.subscriptions.read", load: () => import("./pages/billing.js") },
+  { path: "/plans", title: "Plans", area: "billing", scope: "admin", load: () => import("./pages/plans.js") },
+  { path: "/payments", title: "Pending payments", area: "billing", scope: "admin", load: () => import("./pages/payments.js") },
   { path: "/schedules", title: "Schedules", area: "ops", scope: "user", load: () => import("./pages/schedules.js") },
 ];

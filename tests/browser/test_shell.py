@@ -33,6 +33,9 @@ PAGES = {
     "/filters": "Filters",
     "/event-log": "Events",
     "/schedules": "Schedules",
+    "/billing": "Billing",
+    "/plans": "Plans",
+    "/payments": "Pending payments",
 }
 
 

@@ -83,12 +83,12 @@ export function BarChart({ label, items, height = 180 }) {
   </figure>`;
 }
 
-/** Usage against a limit (no limit: just the number). */
-export function UsageBar({ label, used, limit }) {
+/** Usage against a limit (no limit: just the number, or "of `limitLabel`" such as "unlimited"). */
+export function UsageBar({ label, used, limit, limitLabel }) {
   const pct = limit ? Math.min(100, Math.round((used / limit) * 100)) : 0;
   const tone = pct >= 90 ? "bad" : pct >= 70 ? "warn" : "ok";
   return html`<div class="usage">
-    <div class="usage-label"><span>${label}</span><span>${used}${limit ? ` of ${limit}` : ""}</span></div>
+    <div class="usage-label"><span>${label}</span><span>${used}${limit ? ` of ${limit}` : limitLabel ? ` of ${limitLabel}` : ""}</span></div>
     ${limit ? html`<div class=${`usage-track ${tone}`} role="meter" aria-label=${label} aria-valuemin="0" aria-valuemax=${limit} aria-valuenow=${used}>
       <div class="usage-fill" style=${{ width: `${pct}%` }}></div></div>` : html`<div class="usage-track none"><div class="usage-fill"></div></div>`}
   </div>`;

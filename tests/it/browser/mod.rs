@@ -9,6 +9,7 @@ use crate::support::*;
 
 // One file per area, each running its suite file(s).
 mod access;
+mod billing;
 mod content;
 mod infra;
 mod onboarding;
