@@ -3,7 +3,7 @@
 // invoice shown first), cancelling, and its invoices (docs/billing.md).
 
 import { html, useState } from "../lib/html.js";
-import { api, seg, query, layer5List } from "../lib/api.js";
+import { api, seg, layer5List } from "../lib/api.js";
 import { session, can } from "../lib/session.js";
 import { when, amount, money } from "../lib/format.js";
 import { useLoad } from "../lib/load.js";
@@ -19,9 +19,6 @@ const BASE = "/api/entitlement";
 const UNLIMITED = 9999999999;
 // Only these hold a plan; the others fall back to the default plan.
 const LIVE = ["trialing", "active", "past_due"];
-// The subscription the page shows: a live one, one waiting for its first
-// payment, or one unpaid after its reminders (the usage report has no subscription).
-const CURRENT = ["incomplete", ...LIVE, "unpaid"];
 const TONES = { active: "ok", paid: "ok", succeeded: "ok", trialing: "info", open: "info", pending: "info", incomplete: "warn", past_due: "warn",
   unpaid: "bad", uncollectible: "bad", canceled: "muted", incomplete_expired: "muted", void: "muted", draft: "info" };
 
@@ -213,10 +210,9 @@ function Invoices({ reload }) {
 
 export default function BillingPage() {
   const [reload, setReload] = useState(0);
-  const usage = useLoad((signal) => Promise.all([
-    api("GET", `${BASE}/organizations/${seg(session.orgId)}/usage`, undefined, { signal }),
-    api("GET", `${BASE}/subscriptions${query({ orgId: session.orgId, status: CURRENT, pagesize: 1 })}`, undefined, { signal }),
-  ]).then(([u, subs]) => ({ ...u, subscription: subs.subscriptions[0] || null })), [session.orgId, reload]);
+  // The usage report carries the plan's detail and the live subscription's.
+  const usage = useLoad((signal) => api("GET", `${BASE}/organizations/${seg(session.orgId)}/usage`, undefined, { signal }),
+    [session.orgId, reload]);
   const plans = useLoad(plansOnOffer, []);
   const changed = () => setReload((n) => n + 1);
   const error = usage.error || plans.error;

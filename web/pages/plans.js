@@ -81,13 +81,13 @@ function PlanPanel({ plan, features, onSaved, onClose }) {
   <//>`;
 }
 
-// Archived plans are shown, not edited: the features API lists only the
-// plans on offer, and a PUT replaces every feature.
+// Archived plans are no longer sold: shown, not edited.
 const state = (p) => (p.archived_at ? html`<${Badge} value="archived" tone="muted" />`
   : p.default ? html`<${Badge} value="default" tone="info" />` : html`<${Badge} value="on offer" tone="ok" />`);
 
-// The plans API answers the whole (small) catalogue at once, without paging: paged here.
-const load = clientList(`${BASE}?archived=true`, {
+// The plans' details (meshcloud's fields and features, archived plans too)
+// come as the whole (small) catalogue at once, without paging: paged here.
+const load = clientList(`${BASE}/details?archived=true`, {
   text: (p) => `${p.name} ${p.cadence} ${p.currency}`,
   sorts: { name: (p) => p.name, price: (p) => p.price_per_unit, cadence: (p) => p.cadence },
 });

@@ -21,7 +21,6 @@ use crate::model::invoices::{Invoice, InvoiceLine};
 use crate::model::subscriptions::CreateBody;
 use crate::period::{self, Cadence};
 use crate::store::invoices;
-use crate::store::payments;
 use crate::store::plans::{self, PlanRow};
 use crate::store::subscriptions::{self, NewSubscription, STATUSES, SubscriptionRow};
 
@@ -63,37 +62,17 @@ pub fn statuses(raw: &[String]) -> AppResult<Vec<String>> {
     Ok(out)
 }
 
-/// An `incomplete` subscription replaced by a new one: it expires, its open
-/// invoices are void and their pending payments canceled.
+/// Ends an `incomplete` subscription a new one replaces: its invoice void,
+/// its payment canceled.
 fn expire_incomplete(
     c: &Connection,
     old: &SubscriptionRow,
     actor: Option<meshcloud_kernel::ids::UserId>,
     now: Timestamp,
 ) -> AppResult<()> {
-    for inv in invoices::open_for_subscription(c, old.id)? {
-        invoices::close(c, inv.id, "void", &now)?;
-        payments::cancel_for_invoice(c, inv.id, &now)?;
-        audit::record(
-            c,
-            Event::new(EventKind::InvoiceVoid, actor)
-                .org(inv.org)
-                .on(inv.uuid)
-                .describe(format!("invoice {} void: its subscription was replaced", inv.number)),
-        )?;
-    }
-    subscriptions::end(c, old.id, "incomplete_expired", &now)?;
-    audit::record(
-        c,
-        Event::new(EventKind::SubscriptionEnd, actor)
-            .org(old.org)
-            .on(old.uuid)
-            .describe(format!(
-                "subscription to {} ({}) replaced before its first payment",
-                old.plan.name, old.plan.cadence
-            ))
-            .meta(serde_json::json!({"from": old.status, "to": "incomplete_expired"})),
-    )
+    let why = "replaced before its first payment";
+    lifecycle::void_open_invoices(c, old, "its subscription was replaced", actor, now)?;
+    lifecycle::end(c, old, "incomplete_expired", why, actor, now)
 }
 
 struct Subscribe {
