@@ -58,6 +58,7 @@ async fn pending_payments_are_listed_across_organizations_without_their_secrets(
     );
     let done = w.admin.get("/api/entitlement/payments?status=succeeded").await.expect(200);
     assert_eq!(done["total_count"], 0);
+    w.admin.get("/api/entitlement/payments?status=paid").await.assert_l5_error(400, L5_BAD_REQUEST);
 
     // Organization admins and members do not handle payments.
     for who in [&w.alice, &w.carol, &w.dave] {

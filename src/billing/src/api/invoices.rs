@@ -25,19 +25,6 @@ pub enum InvoicePage {
     Page(Html<String>, #[oai(header = "Cache-Control")] String),
 }
 
-/// The statuses a list filters by: repeated (`status=a&status=b`), in the
-/// `status[]` spelling, or comma-separated. A status no row has matches nothing.
-pub(crate) fn statuses(plain: &[String], bracketed: &[String]) -> Vec<String> {
-    plain
-        .iter()
-        .chain(bracketed)
-        .flat_map(|s| s.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
 fn wire((v, lines): FullInvoice) -> Invoice {
     Invoice::issued(v.row, lines, v.org_uuid, v.subscription_uuid)
 }
@@ -49,7 +36,8 @@ impl InvoicesApi {
     /// The invoices of the organization `orgId` names, else of the one in
     /// context (`layer5-current-orgid`, else the caller's selected
     /// organization), newest first. `status` (repeatable; `status[]` too)
-    /// keeps those of the statuses named: open, paid, void, uncollectible.
+    /// keeps those of the statuses named: open, paid, void, uncollectible
+    /// (another is a 400).
     /// Needs `billing.subscriptions.read` there. Amounts in minor units.
     #[oai(path = "/invoices", method = "get")]
     #[allow(clippy::too_many_arguments)]
@@ -71,7 +59,7 @@ impl InvoicesApi {
                 auth.principal(),
                 header.as_deref(),
                 org_id.as_deref(),
-                statuses(&status.0, &status_list.0),
+                super::statuses(&status.0, &status_list.0, &["open", "paid", "void", "uncollectible"])?,
                 paging.request.clone(),
             )
             .await?;

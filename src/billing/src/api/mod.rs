@@ -48,3 +48,24 @@ pub fn apis(
         webhooks::WebhooksApi { billing: b() },
     )
 }
+
+/// The statuses a list filters by, of those `allowed`: repeated
+/// (`status=a&status=b`), in the `status[]` spelling, or comma-separated. A
+/// status the list does not know is a 400 naming the ones it does.
+pub(crate) fn statuses(
+    plain: &[String],
+    bracketed: &[String],
+    allowed: &[&str],
+) -> Result<Vec<String>, meshcloud_kernel::AppError> {
+    let mut out = Vec::new();
+    for s in plain.iter().chain(bracketed).flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+        if !allowed.contains(&s) {
+            return Err(meshcloud_kernel::AppError::validation(format!(
+                "status: unknown status {s:?} (one of {})",
+                allowed.join(", ")
+            )));
+        }
+        out.push(s.to_string());
+    }
+    Ok(out)
+}

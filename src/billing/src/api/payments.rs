@@ -9,7 +9,6 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 
 use super::Tag;
-use super::invoices::statuses;
 use crate::Billing;
 use crate::model::payments::{ConfirmPayment, Payment, PaymentsPage};
 use crate::service::payments::PaymentRef;
@@ -52,7 +51,7 @@ impl PaymentsApi {
         #[oai(name = "status[]")] status_list: Query<Vec<String>>,
     ) -> Result<Json<PaymentsPage>, AppError> {
         let paging = paging(page.as_deref(), pagesize.as_deref(), None, order.as_deref(), &ORDER_FIELDS);
-        let mut wanted = statuses(&status.0, &status_list.0);
+        let mut wanted = super::statuses(&status.0, &status_list.0, &["pending", "succeeded", "canceled"])?;
         if wanted.is_empty() {
             wanted.push("pending".into());
         }

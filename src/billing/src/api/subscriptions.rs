@@ -14,7 +14,7 @@ use crate::model::invoices::Invoice;
 use crate::model::subscriptions::{
     CreateBody, Created, Subscription, SubscriptionDetail, SubscriptionsPage, UpgradeBody,
 };
-use crate::store::subscriptions::ORDER_FIELDS;
+use crate::store::subscriptions::{ORDER_FIELDS, STATUSES};
 
 pub struct SubscriptionsApi {
     pub billing: Billing,
@@ -50,14 +50,14 @@ impl SubscriptionsApi {
         #[oai(name = "orgId")] org_id: Query<Option<String>>,
     ) -> Result<Json<SubscriptionsPage>, AppError> {
         let paging = paging(page.as_deref(), pagesize.as_deref(), None, order.as_deref(), &ORDER_FIELDS);
-        let statuses: Vec<String> = status.0.into_iter().chain(status_brackets.0).collect();
+        let statuses = super::statuses(&status.0, &status_brackets.0, &STATUSES)?;
         let result = self
             .billing
             .list_subscriptions(
                 auth.principal(),
                 org_id.as_deref(),
                 header.as_deref(),
-                &statuses,
+                statuses,
                 paging.request.clone(),
             )
             .await?;
