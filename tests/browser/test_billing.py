@@ -71,6 +71,8 @@ def test_subscribe_pay_change_and_cancel(page, api):
     expect(current(page)).to_contain_text("Waiting for the first payment")
     expect(invoices(page).locator("tbody tr")).to_have_count(1)
     expect(invoices(page).locator("tbody tr").first).to_contain_text("$30.00")
+    # The open invoice keeps showing the reference its transfer quotes.
+    expect(invoices(page).locator("tbody tr").first.locator(".payment-reference")).to_contain_text(secret)
 
     # The provider admin confirms the transfer on Pending payments.
     # Newest first, as other tests (and runs) leave payments waiting too.

@@ -201,7 +201,8 @@ function Invoices({ reload }) {
         { key: "billing_reason", label: "For", render: (i) => String(i.billing_reason || "").replace(/^subscription_/, "").replace(/_/g, " ") },
         { key: "status", label: "Status", sort: "status", render: (i) => html`<${StatusBadge} value=${i.status} />` },
         { key: "total", label: "Total", sort: "total", render: (i) => money(i.total, i.currency) },
-        { key: "amount_due", label: "Due", sort: "due_date", render: (i) => (i.status === "open" ? `${money(i.amount_due, i.currency)}${i.due_date ? ` by ${when(i.due_date)}` : ""}` : "") },
+        { key: "amount_due", label: "Due", sort: "due_date", render: (i) => (i.status === "open" ? html`${money(i.amount_due, i.currency)}${i.due_date ? ` by ${when(i.due_date)}` : ""}
+          ${i.payment_reference && html`<br /><small class="muted payment-reference" style="word-break: break-all">Transfer reference: ${i.payment_reference}</small>`}` : "") },
       ]}
       empty=${{ text: "No invoices yet." }}
       actions=${(i) => html`<a class="button secondary small" href=${`${BASE}/invoices/${seg(i.id)}/html`} target="_blank" rel="noopener">View</a>`} />

@@ -33,6 +33,10 @@ async fn an_organizations_invoices_newest_first_paged_and_filtered_by_status() {
     assert_eq!(inv["organization_id"], a.as_str());
     assert_eq!(inv["subscription_id"], first.sub.as_str());
     assert_eq!(inv["status"], "open");
+    // The reference a transfer quotes: the pending payment's client secret.
+    let secret = &open.payment.as_ref().expect("a pending payment").1;
+    assert_eq!(inv["payment_reference"], secret.as_str(), "{inv}");
+    assert!(all["invoices"][1].get("payment_reference").is_none(), "a paid invoice has none: {all}");
     assert_eq!(inv["billing_reason"], "subscription_create");
     assert_eq!(
         (inv["subtotal"].as_i64(), inv["total"].as_i64(), inv["amount_due"].as_i64()),
@@ -130,7 +134,8 @@ async fn the_printable_page_escapes_every_value_and_says_how_to_pay() {
     assert!(!html.contains("<link") && !html.contains("src="), "self-contained: {html}");
     assert!(html.contains(&seeded.invoice.number));
     assert!(html.contains("30.00 USD") && html.contains("15.00 USD"), "amounts as money::format renders them: {html}");
-    assert!(html.contains(&format!("pay by bank transfer quoting {}", seeded.invoice.number)), "{html}");
+    let secret = &seeded.invoice.payment.as_ref().expect("a pending payment").1;
+    assert!(html.contains(&format!("pay by bank transfer quoting {secret}")), "{html}");
     assert!(html.contains(">open<"), "the status: {html}");
 
     let r = w.alice.get(&format!("/api/entitlement/invoices/{}/html", paid.id)).await;

@@ -85,7 +85,7 @@ pub fn render(v: &InvoiceView, lines: &[LineRow]) -> String {
     let instructions = if i.status == "open" && offline {
         format!(
             "<section class=\"instructions\"><h2>Payment</h2><p>Please pay by bank transfer quoting {}: {}{}.</p></section>",
-            esc(&i.number),
+            esc(v.payment_reference.as_deref().unwrap_or(&i.number)),
             amount(i.amount_due_minor),
             i.due_at.as_ref().map(|d| format!(", due {}", date(d))).unwrap_or_default()
         )

@@ -26,7 +26,7 @@ pub enum InvoicePage {
 }
 
 fn wire((v, lines): FullInvoice) -> Invoice {
-    Invoice::issued(v.row, lines, v.org_uuid, v.subscription_uuid)
+    Invoice { payment_reference: v.payment_reference, ..Invoice::issued(v.row, lines, v.org_uuid, v.subscription_uuid) }
 }
 
 #[OpenApi(prefix_path = "/api/entitlement", tag = "Tag::Invoices")]

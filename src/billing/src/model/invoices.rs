@@ -83,6 +83,10 @@ pub struct Invoice {
     #[oai(skip_serializing_if_is_none)]
     pub created_at: Option<Timestamp>,
     pub lines: Vec<InvoiceLine>,
+    /// An open offline invoice: the reference its bank transfer quotes (its
+    /// pending payment's client secret), which a billing admin confirms.
+    #[oai(skip_serializing_if_is_none)]
+    pub payment_reference: Option<String>,
 }
 
 impl Invoice {
@@ -106,6 +110,7 @@ impl Invoice {
             paid_at: i.paid_at,
             created_at: Some(i.created_at),
             lines: lines.into_iter().map(InvoiceLine::from).collect(),
+            payment_reference: None,
         }
     }
 }

@@ -260,6 +260,7 @@ impl Billing {
                     paid_at: None,
                     created_at: None,
                     lines: vec![InvoiceLine::from(&line)],
+                    payment_reference: None,
                 })
             })
             .await

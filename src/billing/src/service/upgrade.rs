@@ -163,6 +163,7 @@ fn preview_of(c: &Connection, b: &Billing, ch: &Change, now: Timestamp) -> AppRe
         paid_at: None,
         created_at: None,
         lines: lines.iter().map(InvoiceLine::from).collect(),
+        payment_reference: None,
     })
 }
 

@@ -267,13 +267,19 @@ pub struct InvoiceView {
     pub org_name: String,
     pub subscription_uuid: Option<uuid::Uuid>,
     pub processor: Option<String>,
+    /// The client secret of the invoice's pending offline payment.
+    pub payment_reference: Option<String>,
 }
 
 const VIEW_FROM: &str = "FROM billing_invoices i JOIN organizations o ON o.id = i.org_id \
      LEFT JOIN billing_subscriptions s ON s.id = i.subscription_id";
 
 fn view_select() -> String {
-    format!("SELECT {INVOICE_COLS}, o.uuid, o.name, s.uuid, s.processor")
+    // The pending payment's client secret: the reference a transfer quotes.
+    format!(
+        "SELECT {INVOICE_COLS}, o.uuid, o.name, s.uuid, s.processor,
+                (SELECT y.client_secret FROM billing_payments y WHERE y.invoice_id = i.id AND y.status = 'pending')"
+    )
 }
 
 fn view(r: &Row<'_>) -> rusqlite::Result<InvoiceView> {
@@ -283,6 +289,7 @@ fn view(r: &Row<'_>) -> rusqlite::Result<InvoiceView> {
         org_name: r.get(20)?,
         subscription_uuid: cols::uuid_opt(r, 21)?,
         processor: r.get(22)?,
+        payment_reference: r.get(23)?,
     })
 }
 
