@@ -5,6 +5,7 @@
 use meshcloud_kernel::time::{Timestamp, to_db};
 use rusqlite::{OptionalExtension, params};
 
+use super::seed::NewInv;
 use crate::support::*;
 
 /// A subscription to seed; `Default` is an active offline Team Designer
@@ -84,41 +85,21 @@ pub async fn seed_open_invoice(
     due: Timestamp,
     processor_ref: Option<&str>,
 ) -> String {
-    let (sub, due, reference) = (sub.to_string(), to_db(&due), processor_ref.map(str::to_string));
-    sql(&w.s.data_dir, move |c| {
-        let n: i64 = c
-            .query_row("UPDATE billing_counters SET value = value + 1 WHERE name = 'invoice' RETURNING value", [], |r| {
-                r.get(0)
-            })
-            .expect("number");
-        let number = format!("INV-{n:06}");
-        let now = meshcloud_kernel::time::now_db();
-        c.execute(
-            "INSERT INTO billing_invoices (uuid, number, org_id, subscription_id, status, reason, currency,
-                    subtotal_minor, total_minor, amount_due_minor, due_at, processor_ref, created_at, updated_at)
-             SELECT ?1, ?2, s.org_id, s.id, 'open', 'subscription_create', 'usd', ?3, ?3, ?3, ?4, ?5, ?6, ?6
-               FROM billing_subscriptions s WHERE s.uuid = ?7",
-            params![uuid::Uuid::new_v4().to_string(), number, amount, due, reference, now, sub],
-        )
-        .expect("seed an invoice");
-        let invoice = c.last_insert_rowid();
-        c.execute(
-            "INSERT INTO billing_invoice_lines (invoice_id, position, description, quantity, unit_amount_minor, amount_minor)
-             VALUES (?1, 1, 'seeded', 1, ?2, ?2)",
-            params![invoice, amount],
-        )
-        .expect("seed a line");
-        c.execute(
-            "INSERT INTO billing_payments (uuid, invoice_id, org_id, processor, client_secret, status, amount_minor,
-                    currency, created_at, updated_at)
-             SELECT ?1, i.id, i.org_id, 'offline', ?2, 'pending', i.amount_due_minor, 'usd', ?3, ?3
-               FROM billing_invoices i WHERE i.id = ?4",
-            params![uuid::Uuid::new_v4().to_string(), format!("pi_seed_{invoice}"), now, invoice],
-        )
-        .expect("seed a payment");
-        number
+    let uuid = sub.to_string();
+    let sub_id: i64 = sql(&w.s.data_dir, move |c| {
+        c.query_row("SELECT id FROM billing_subscriptions WHERE uuid = ?1", [uuid], |r| r.get(0)).expect("subscription")
     })
-    .await
+    .await;
+    let inv = NewInv {
+        status: "open",
+        description: "seeded",
+        quantity: 1,
+        unit_amount: amount,
+        created_at: meshcloud_kernel::time::now(),
+        due_at: due,
+        processor_ref,
+    };
+    super::seed::invoice(&w.s, sub_id, &inv).await.number
 }
 
 /// What the tests read of a subscription.

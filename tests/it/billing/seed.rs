@@ -32,6 +32,8 @@ pub struct NewInv<'a> {
     pub unit_amount: i64,
     pub created_at: Timestamp,
     pub due_at: Timestamp,
+    /// The processor's id, for an invoice a processor issued.
+    pub processor_ref: Option<&'a str>,
 }
 
 impl NewInv<'_> {
@@ -44,6 +46,7 @@ impl NewInv<'_> {
             unit_amount: 1500,
             created_at: at,
             due_at: at + chrono::Duration::days(14),
+            processor_ref: None,
         }
     }
 }
@@ -98,6 +101,7 @@ pub async fn invoice(s: &Server, sub_id: i64, inv: &NewInv<'_>) -> Inv {
     let description = inv.description.to_string();
     let (qty, unit) = (inv.quantity, inv.unit_amount);
     let (created, due) = (time::to_db(&inv.created_at), time::to_db(&inv.due_at));
+    let reference = inv.processor_ref.map(str::to_string);
     sql(&s.data_dir, move |c| {
         let org: i64 =
             c.query_row("SELECT org_id FROM billing_subscriptions WHERE id = ?1", [sub_id], |r| r.get(0)).expect("sub");
@@ -113,9 +117,10 @@ pub async fn invoice(s: &Server, sub_id: i64, inv: &NewInv<'_>) -> Inv {
         let paid_at = (status == "paid").then(|| created.clone());
         c.execute(
             "INSERT INTO billing_invoices (uuid, number, org_id, subscription_id, status, reason, currency, subtotal_minor,
-                    balance_applied_minor, total_minor, amount_due_minor, due_at, paid_at, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'subscription_create', 'usd', ?6, 0, ?6, ?7, ?8, ?9, ?10, ?10)",
-            params![uuid, number, org, sub_id, status, amount, due_amount, due, paid_at, created],
+                    balance_applied_minor, total_minor, amount_due_minor, due_at, paid_at, processor_ref, created_at,
+                    updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'subscription_create', 'usd', ?6, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+            params![uuid, number, org, sub_id, status, amount, due_amount, due, paid_at, reference, created],
         )
         .expect("invoice");
         let id = c.last_insert_rowid();

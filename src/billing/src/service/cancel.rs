@@ -4,7 +4,6 @@
 
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event, EventKind};
-use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::page::{Page, PageRequest};
 use meshcloud_kernel::principal::Principal;
 use meshcloud_kernel::{AppError, AppResult};
@@ -22,9 +21,8 @@ impl Billing {
         id: uuid::Uuid,
         req: PageRequest,
     ) -> AppResult<Page<SubscriptionRow>> {
-        let sub = self.db().read(move |c| subscriptions::by_uuid(c, id)).await?.ok_or(AppError::NotFound)?;
-        let org: OrgId = self.identity().org_id_for(p, sub.org_uuid, Perm::BillingManage).await?;
-        let (actor, now) = (Some(p.user), self.now());
+        let sub = self.subscription_for(p, id, Perm::BillingManage).await?;
+        let (org, actor, now) = (sub.org, Some(p.user), self.now());
         self.db()
             .write(move |c| {
                 // Read again in the writer: the job or a webhook may have moved it.

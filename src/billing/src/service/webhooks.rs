@@ -354,9 +354,12 @@ fn invoice_lines(c: &Connection, object: &Value, sub: &SubscriptionRow) -> AppRe
 fn payment_failed(c: &Connection, object: &Value, now: Timestamp) -> AppResult<(String, Option<OrgId>)> {
     let Some(sub) = invoice_subscription(c, object)? else { return Ok((UNKNOWN.into(), None)) };
     let reference = object["id"].as_str().unwrap_or("");
-    if matches!(sub.status.as_str(), "active" | "trialing") {
+    let status = if matches!(sub.status.as_str(), "active" | "trialing") {
         lifecycle::set_status(c, &sub, "past_due", EventKind::SubscriptionStatus, None, now)?;
-    }
+        "past_due"
+    } else {
+        sub.status.as_str()
+    };
     let attempt = object["attempt_count"].as_i64();
     audit::record(
         c,
@@ -366,7 +369,6 @@ fn payment_failed(c: &Connection, object: &Value, now: Timestamp) -> AppResult<(
             .describe(format!("Stripe could not collect invoice {reference}"))
             .meta(serde_json::json!({"processor_ref": reference, "attempt": attempt})),
     )?;
-    let status = if sub.status == "active" || sub.status == "trialing" { "past_due" } else { sub.status.as_str() };
     Ok((format!("applied: payment failed, {status}"), Some(sub.org)))
 }
 
