@@ -112,6 +112,14 @@ catalogue! {
     BillingManage = "billing.subscriptions.manage", "Subscribe the organization to a plan, change and cancel its subscription";
     PaymentsConfirm = "billing.payments.confirm", "Confirm offline payments and list those pending";
     PlansManage = "billing.plans.manage", "Create and change plans and their features";
+    ControlPlanesRead = "gateway.controlplanes.read", "View API gateway control planes, their settings and their gateway configuration";
+    ControlPlanesManage = "gateway.controlplanes.manage", "Create control planes and change their settings and policies";
+    ApplicationsRead = "gateway.applications.read", "View applications and their APIs";
+    ApplicationsManage = "gateway.applications.manage", "Create, change, publish, import and delete applications and their APIs";
+    ConsumersRead = "gateway.consumers.read", "View consumers (never their credentials' secrets)";
+    ConsumersManage = "gateway.consumers.manage", "Create, change and delete consumers and their credentials, and issue their JSON Web Tokens";
+    CertificatesRead = "gateway.certificates.read", "View certificates (never their private keys)";
+    CertificatesManage = "gateway.certificates.manage", "Upload, replace and delete certificates";
 }
 
 impl Perm {

@@ -11,6 +11,7 @@ use meshcloud_billing::{Billing, BillingSettings};
 use meshcloud_content::Content;
 use meshcloud_content::service::url_import::UrlImport;
 use meshcloud_directory::Directory;
+use meshcloud_gateway::{Gateway, GatewaySettings};
 use meshcloud_directory::service::{DirectorySettings, SignupSettings};
 use meshcloud_identity::service::bootstrap::Bootstrap;
 use meshcloud_identity::{Identity, IdentitySettings};
@@ -120,6 +121,7 @@ pub struct Families {
     pub directory: Directory,
     pub oidc: Oidc,
     pub billing: Billing,
+    pub gateway: Gateway,
     /// `None` without a configured mail server.
     pub mailer: Option<crate::mail::Mailer>,
     /// The bearer token `/metrics` asks for (`metrics_token`).
@@ -146,12 +148,14 @@ fn api_service(f: &Families, metrics: &Arc<Metrics>) -> OpenApiService<impl poem
         meshcloud_directory::api::apis(&f.directory),
         meshcloud_oidc::api::apis(&f.oidc),
         meshcloud_billing::api::apis(&f.billing),
+        meshcloud_gateway::api::apis(&f.gateway),
         health,
         overview,
     );
     OpenApiService::new(apis, "meshcloud", env!("CARGO_PKG_VERSION")).description(
         "meshcloud: self-hosted cloud-management control plane. Layer5 Cloud face, Identity face \
-         (OIDC provider and /api/v1 organizations API) and meshcloud's own API.",
+         (OIDC provider and /api/v1 organizations API), API7 Cloud face (/api/v1/orgs, controlplanes, apps) \
+         and meshcloud's own API.",
     )
 }
 
@@ -186,6 +190,7 @@ fn install_entitlements() {
             (Feature::EnvironmentsInOrganization, meshcloud_infra::core::usage::environments),
             (Feature::ConnectionsInOrganization, meshcloud_infra::core::usage::connections),
             (Feature::DesignsInOrganization, meshcloud_content::core::usage::designs),
+            (Feature::ControlPlanesInOrganization, meshcloud_gateway::core::usage::control_planes),
         ],
     );
 }
@@ -278,14 +283,29 @@ async fn start_jobs(
             })
         }),
     );
-    let dir = f.directory.clone();
+    let (dir, gw) = (f.directory.clone(), f.gateway.clone());
     jobs.insert(
         "provisioning".into(),
         Arc::new(move || {
-            let dir = dir.clone();
+            let (dir, gw) = (dir.clone(), gw.clone());
             Box::pin(async move {
                 let n = dir.advance_provisioning().await.map_err(|e| e.to_string())?;
-                Ok(Outcome::counted(n, format!("{n} organizations and projects provisioned or deleted")))
+                let planes = gw.advance_control_planes().await.map_err(|e| e.to_string())?;
+                let message = format!(
+                    "{n} organizations and projects provisioned or deleted, {planes} control planes moved on"
+                );
+                Ok(Outcome::counted(n + planes, message))
+            })
+        }),
+    );
+    let gw = f.gateway.clone();
+    jobs.insert(
+        "certificate_expiry".into(),
+        Arc::new(move || {
+            let gw = gw.clone();
+            Box::pin(async move {
+                let n = gw.warn_expiring_certificates().await.map_err(|e| e.to_string())?;
+                Ok(Outcome::counted(n, format!("{n} certificates expiring within 30 days")))
             })
         }),
     );
@@ -340,6 +360,7 @@ async fn start_jobs(
         ("provisioning".to_string(), config.provisioning_schedule.clone()),
         ("domain_check".to_string(), config.domain_check_schedule.clone()),
         ("billing".to_string(), config.billing_schedule.clone()),
+        ("certificate_expiry".to_string(), config.certificate_expiry_schedule.clone()),
         // Without a mail server nothing is ever queued: no job to run.
         ("mail".to_string(), if f.mailer.is_some() { config.mail_schedule.clone() } else { String::new() }),
     ];
@@ -428,7 +449,7 @@ impl App {
             identity.clone(),
             Sealer::new(&key),
             OidcSettings {
-                issuer: public_url,
+                issuer: public_url.clone(),
                 refresh_token_ttl: periods.refresh_token,
                 key_rotation: periods.signing_key_rotation,
                 ..OidcSettings::default()
@@ -439,9 +460,21 @@ impl App {
             let clock = clock.clone();
             Arc::new(move || clock.now())
         });
+        let gateway = Gateway::new(
+            db.clone(),
+            identity.clone(),
+            billing.clone(),
+            Sealer::new(&key),
+            GatewaySettings { public_url },
+        )
+        .with_clock({
+            let clock = clock.clone();
+            Arc::new(move || clock.now())
+        });
         install_entitlements();
         let metrics_token = config.metrics_token.clone();
-        let families = Families { identity, infra, ops, content, directory, oidc, billing, mailer, metrics_token };
+        let families =
+            Families { identity, infra, ops, content, directory, oidc, billing, gateway, mailer, metrics_token };
         let (stop_jobs, jobs_stopped) = watch::channel(false);
         let runner = start_jobs(&config, &db, &families, clock, jobs_stopped).await?;
         Ok(App { config, listener, local, db, families, stop_jobs, runner, first_admin, _lock: lock })

@@ -4,6 +4,7 @@
 //! and the browser and mail server some tests talk to.
 
 mod api;
+mod api7;
 mod db;
 pub mod fake_dns;
 mod lists;

@@ -21,6 +21,8 @@ pub enum Face {
     /// The Identity face and the OIDC provider: OAuth 2.0 style
     /// `{error, error_description}` with a real 403.
     Identity,
+    /// The API7 Cloud face: `{status: {code, message}, error}` (`http::api7`).
+    Api7,
 }
 
 /// Paths of the Identity face (the OIDC provider's and `/api/v1/...` of
@@ -35,6 +37,9 @@ const IDENTITY_PREFIXES: [&str; 7] = [
     "/api/v1/signup",
 ];
 
+/// Paths of the API7 Cloud face.
+const API7_PREFIXES: [&str; 3] = ["/api/v1/orgs", "/api/v1/controlplanes", "/api/v1/apps"];
+
 fn under(path: &str, prefix: &str) -> bool {
     path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
 }
@@ -48,6 +53,9 @@ impl Face {
         }
         if IDENTITY_PREFIXES.iter().any(|p| under(path, p)) {
             return Face::Identity;
+        }
+        if API7_PREFIXES.iter().any(|p| under(path, p)) {
+            return Face::Api7;
         }
         let workspace_events = path
             .strip_prefix("/api/workspaces/")
@@ -112,13 +120,14 @@ pub fn render_error(face: Face, err: &poem::Error) -> Response {
         Face::Layer5JsonBadRequest | Face::Layer5Conflict => layer5_body(status, detail.as_deref()),
         Face::Meshcloud => meshcloud_body(status, err, detail.as_deref()),
         Face::Identity => identity_body(status, err, detail.as_deref()),
+        Face::Api7 => api7_body(status, err, detail.as_deref()),
     };
     if let Some(secs) = retry
         && let Ok(v) = HeaderValue::from_str(&secs.to_string())
     {
         resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
-    if status == StatusCode::UNAUTHORIZED && matches!(face, Face::Meshcloud | Face::Identity) {
+    if status == StatusCode::UNAUTHORIZED && matches!(face, Face::Meshcloud | Face::Identity | Face::Api7) {
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     // RFC 6750 §3.1: the client learns which scope its token lacks.
@@ -157,6 +166,21 @@ fn framework_detail(err: &poem::Error) -> String {
         StatusCode::PAYLOAD_TOO_LARGE => "request body too large".to_string(),
         _ => err.to_string(),
     }
+}
+
+/// The envelope without a payload; `error` says what went wrong (the
+/// client's token problem for a 401, as the reference's fixtures do).
+fn api7_body(status: StatusCode, err: &poem::Error, detail: Option<&str>) -> Response {
+    let entitlement = matches!(err.downcast_ref::<AppError>(), Some(AppError::Entitlement(_)));
+    let (code, message) = super::api7::error_code(status, entitlement);
+    let error = match (status, detail) {
+        (_, Some(d)) => d.to_string(),
+        (StatusCode::UNAUTHORIZED, None) => "the token is missing, unknown, expired or revoked".to_string(),
+        (StatusCode::FORBIDDEN, None) => "the token does not grant this operation".to_string(),
+        (_, None) => message.to_string(),
+    };
+    let body = serde_json::json!({ "status": { "code": code, "message": message }, "error": error });
+    Response::builder().status(status).content_type("application/json").body(Body::from_string(body.to_string()))
 }
 
 fn layer5_body(status: StatusCode, detail: Option<&str>) -> Response {
@@ -250,6 +274,10 @@ mod tests {
         assert_eq!(Face::for_path("/oauth2/v2/token"), Face::Identity);
         assert_eq!(Face::for_path("/.well-known/openid-configuration"), Face::Identity);
         assert_eq!(Face::for_path("/api/v1/organizationsx"), Face::Layer5);
+        assert_eq!(Face::for_path("/api/v1/orgs/1/controlplanes"), Face::Api7);
+        assert_eq!(Face::for_path("/api/v1/controlplanes/2/apps"), Face::Api7);
+        assert_eq!(Face::for_path("/api/v1/apps/3/apis"), Face::Api7);
+        assert_eq!(Face::for_path("/api/v1/appsx"), Face::Layer5);
         assert!(is_api_path("/oauth2/v2/jwks"));
         assert!(is_api_path("/api"));
         assert!(is_api_path("/api/nope"));

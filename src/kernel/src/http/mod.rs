@@ -1,6 +1,7 @@
 //! HTTP conventions shared by every family: which face a path belongs to, how
 //! each face renders errors, and each face's list envelope.
 
+pub mod api7;
 pub mod face;
 pub mod html;
 pub mod layer5;

@@ -27,6 +27,7 @@ impl Config {
             ("mail_schedule", &self.mail_schedule),
             ("domain_check_schedule", &self.domain_check_schedule),
             ("billing_schedule", &self.billing_schedule),
+            ("certificate_expiry_schedule", &self.certificate_expiry_schedule),
         ] {
             if !expr.trim().is_empty() {
                 meshcloud_kernel::cron::Cron::parse(expr).map_err(|e| format!("{key}: {e}"))?;

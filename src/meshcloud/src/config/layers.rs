@@ -97,6 +97,7 @@ impl Config {
             url_import_hosts,
             url_import_timeout_secs,
             billing_schedule,
+            certificate_expiry_schedule,
             invoice_prefix,
             payment_terms_days,
             incomplete_expiry_days,
@@ -228,6 +229,9 @@ impl Config {
         parsed(env, "MESHCLOUD_URL_IMPORT_TIMEOUT_SECS", &mut self.url_import_timeout_secs)?;
         if let Some(v) = get("MESHCLOUD_BILLING_SCHEDULE")? {
             self.billing_schedule = v;
+        }
+        if let Some(v) = get("MESHCLOUD_CERTIFICATE_EXPIRY_SCHEDULE")? {
+            self.certificate_expiry_schedule = v;
         }
         if let Some(v) = get("MESHCLOUD_INVOICE_PREFIX")? {
             self.invoice_prefix = v;

@@ -64,6 +64,7 @@ pub struct FileConfig {
     pub url_import_hosts: Option<Vec<String>>,
     pub url_import_timeout_secs: Option<u64>,
     pub billing_schedule: Option<String>,
+    pub certificate_expiry_schedule: Option<String>,
     pub invoice_prefix: Option<String>,
     pub payment_terms_days: Option<u64>,
     pub incomplete_expiry_days: Option<u64>,
@@ -150,6 +151,8 @@ pub struct Config {
     pub url_import_timeout_secs: u64,
     /// Cron of the billing job: period ends, trials, expiry and dunning.
     pub billing_schedule: String,
+    /// Cron of the job warning (an event) of gateway certificates expiring within 30 days.
+    pub certificate_expiry_schedule: String,
     /// Prefix of invoice numbers (`INV-000001`).
     pub invoice_prefix: String,
     /// Days an offline invoice is payable before it is overdue.
@@ -231,6 +234,7 @@ impl Default for Config {
                 .to_vec(),
             url_import_timeout_secs: 30,
             billing_schedule: "0 * * * * *".into(),
+            certificate_expiry_schedule: "0 0 * * * *".into(),
             invoice_prefix: "INV-".into(),
             payment_terms_days: 14,
             incomplete_expiry_days: 30,
@@ -288,6 +292,7 @@ impl fmt::Debug for Config {
             .field("url_import_hosts", &self.url_import_hosts)
             .field("url_import_timeout_secs", &self.url_import_timeout_secs)
             .field("billing_schedule", &self.billing_schedule)
+            .field("certificate_expiry_schedule", &self.certificate_expiry_schedule)
             .field("invoice_prefix", &self.invoice_prefix)
             .field("payment_terms_days", &self.payment_terms_days)
             .field("incomplete_expiry_days", &self.incomplete_expiry_days)

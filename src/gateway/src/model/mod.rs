@@ -1,0 +1,1 @@
+//! Wire shapes of the API7 Cloud face (field names exactly the reference's).

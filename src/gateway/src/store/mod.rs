@@ -1,0 +1,4 @@
+//! All SQL of the gateway family (the only module that touches rusqlite).
+
+pub mod control_planes;
+pub mod labels;
