@@ -77,3 +77,4 @@ impl Gateway {
         (self.inner.now)()
     }
 }
+pub mod control_plane_settings;
