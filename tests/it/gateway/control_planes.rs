@@ -483,3 +483,17 @@ async fn deleted_control_planes_are_gone_but_keep_their_name() {
     w.alice.post(&cps(&org), json!({"name": "old"})).await.api7_error(409, 9);
     create(&w.alice, &org, json!({"name": "new"})).await;
 }
+
+#[tokio::test]
+async fn rows_stored_without_settings_read_with_the_defaults() {
+    let w = world().await;
+    let org = w.org_num(&w.org_a).await;
+    let id = w.seed_control_plane(&w.org_a, "seeded").await;
+    let got = w.carol.get(&cp_path(&org, &id)).await.api7();
+    assert_eq!((got["name"].clone(), got["status"].clone()), (json!("seeded"), json!(3)));
+    assert_eq!(got["settings"], default_settings());
+    assert_eq!(got["policies"], json!({}));
+    // A body that sets the defaults changes nothing.
+    w.alice.patch(&config(&org, &id), default_settings()).await.api7();
+    assert_eq!(w.carol.get(&cp_path(&org, &id)).await.api7()["config_version"], 1);
+}
