@@ -77,3 +77,8 @@ impl Gateway {
         (self.inner.now)()
     }
 }
+
+pub mod apis;
+pub mod app_spec;
+pub mod applications;
+pub mod openapi_import;
