@@ -1,0 +1,3 @@
+mod apis;
+mod applications;
+mod openapi_import;
