@@ -2,3 +2,6 @@
 //! their APIs, consumers, certificates, and the APISIX export.
 
 mod control_planes;
+mod apis;
+mod applications;
+mod openapi_import;

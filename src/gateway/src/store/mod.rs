@@ -1,4 +1,6 @@
 //! All SQL of the gateway family (the only module that touches rusqlite).
 
+pub mod apis;
+pub mod applications;
 pub mod control_planes;
 pub mod labels;
