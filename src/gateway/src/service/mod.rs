@@ -3,6 +3,7 @@
 pub mod certificates;
 pub mod control_planes;
 pub mod scope;
+pub mod x509;
 
 use std::sync::Arc;
 

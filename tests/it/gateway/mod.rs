@@ -1,0 +1,3 @@
+//! The API7 Cloud face (the gateway family).
+
+mod certificates;
