@@ -1,3 +1,4 @@
 //! The API7 Cloud face (the gateway family).
 
 mod certificates;
+mod consumers;

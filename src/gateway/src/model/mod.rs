@@ -1,2 +1,3 @@
 //! Wire shapes of the API7 Cloud face (field names exactly the reference's).
 pub mod certificates;
+pub mod consumers;

@@ -1,5 +1,6 @@
 //! All SQL of the gateway family (the only module that touches rusqlite).
 
 pub mod certificates;
+pub mod consumers;
 pub mod control_planes;
 pub mod labels;
