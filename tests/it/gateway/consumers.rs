@@ -105,6 +105,10 @@ async fn create_get_list_never_show_secrets_and_seal_them() {
     assert_eq!(v["credentials"], Value::Null);
     assert_eq!(v["description"], "");
     assert_eq!(v["labels"], json!([]));
+    let v = w.alice.post(&consumers(&cp), json!({"name": "empty", "credentials": {}})).await.api7();
+    assert_eq!(v["credentials"], json!({}));
+    let v = w.alice.post(&consumers(&cp), json!({"name": "absent"})).await.api7();
+    assert_eq!(v["credentials"], Value::Null);
 }
 
 #[tokio::test]
@@ -573,7 +577,13 @@ async fn jwt_hs256_and_hs512_verify_with_the_secret_and_carry_the_claims() {
     // A jwt-auth credential without a secret gets one made up (as APISIX does): tokens still issue.
     let v = w.alice.post(&base, json!({"name": "gen", "credentials": {"jwt-auth": {"key": "kgen"}}})).await.api7();
     assert_eq!(v["credentials"]["jwt-auth"]["secret"], "");
-    issue(&w.alice, &cp, v["id"].as_str().unwrap(), json!({})).await.api7();
+    let made_up =
+        sealed_credentials(&w, v["id"].as_str().unwrap()).await["jwt-auth"]["secret"].as_str().unwrap().to_string();
+    assert!(made_up.len() >= 40, "{made_up:?}");
+    let token =
+        issue(&w.alice, &cp, v["id"].as_str().unwrap(), json!({})).await.api7()["token"].as_str().unwrap().to_string();
+    let (_, _, input, sig) = parts(&token);
+    assert_eq!(sig, hs256(made_up.as_bytes(), &input));
 
     // The event names the consumer, never the token.
     let events = sql(&w.s.data_dir, |c| {

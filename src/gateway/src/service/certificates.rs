@@ -3,9 +3,11 @@
 
 use meshcloud_kernel::access::Perm;
 use meshcloud_kernel::audit::{self, Event, EventKind};
+use meshcloud_kernel::db::Conn;
 use meshcloud_kernel::http::api7::{ListQuery, check_labels};
 use meshcloud_kernel::page::Page;
 use meshcloud_kernel::principal::Principal;
+use meshcloud_kernel::secrets::Sealer;
 use meshcloud_kernel::time::Timestamp;
 use meshcloud_kernel::{AppError, AppResult};
 
@@ -93,6 +95,19 @@ fn check(input: &CertificateInput, now: &Timestamp) -> AppResult<(CertificateWri
         not_after: info.not_after,
     };
     Ok((write, labels, private_key))
+}
+
+/// Every certificate of the control plane with its private key (PEM),
+/// unsealed: for the gateway configuration only, never for an answer.
+pub fn with_private_keys(c: &Conn, sealer: &Sealer, cp_id: i64) -> AppResult<Vec<(CertificateRow, String)>> {
+    store::all(c, cp_id)?
+        .into_iter()
+        .map(|row| {
+            let key = sealer.open(&row.private_key_sealed, row.uuid.to_string().as_bytes())?;
+            let key = String::from_utf8(key).map_err(|_| AppError::internal("a sealed private key is not UTF-8"))?;
+            Ok((row, key))
+        })
+        .collect()
 }
 
 fn describe(snis: &[String]) -> String {

@@ -310,6 +310,19 @@ pub fn unseal(sealer: &Sealer, row: &ConsumerRow) -> AppResult<Option<Value>> {
     }
 }
 
+/// Every consumer of the control plane with its full credentials (secrets
+/// included; `Null` when it has none): for the gateway configuration only,
+/// never for an answer.
+pub fn with_credentials(c: &Conn, sealer: &Sealer, cp_id: i64) -> AppResult<Vec<(ConsumerRow, Value)>> {
+    store::all(c, cp_id)?
+        .into_iter()
+        .map(|row| {
+            let full = unseal(sealer, &row)?.unwrap_or(Value::Null);
+            Ok((row, full))
+        })
+        .collect()
+}
+
 /// No two consumers of a control plane share a name or an identifying
 /// credential field (an API key names one consumer).
 fn check_unique(

@@ -140,6 +140,13 @@ pub fn replace(c: &Conn, id: i64, w: &CertificateWrite, now: &Timestamp) -> AppR
     Ok(())
 }
 
+/// Every certificate of the control plane, oldest first (for the export).
+pub fn all(c: &Conn, cp_id: i64) -> AppResult<Vec<CertificateRow>> {
+    let sql = format!("{SELECT} WHERE control_plane_id = ?1 ORDER BY id");
+    let rows = c.prepare_cached(&sql)?.query_map([cp_id], from_row)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 /// Deletes a certificate (its labels go with it).
 pub fn delete(c: &Conn, id: i64) -> AppResult<()> {
     c.prepare_cached("DELETE FROM gateway_certificates WHERE id = ?1")?.execute([id])?;
