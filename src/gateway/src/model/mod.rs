@@ -1,5 +1,7 @@
 //! Wire shapes of the API7 Cloud face (field names exactly the reference's).
 
-pub mod control_planes;
 pub mod apis;
 pub mod applications;
+pub mod certificates;
+pub mod consumers;
+pub mod control_planes;

@@ -2,5 +2,7 @@
 
 pub mod apis;
 pub mod applications;
+pub mod certificates;
+pub mod consumers;
 pub mod control_planes;
 pub mod labels;
