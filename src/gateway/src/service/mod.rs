@@ -1,9 +1,14 @@
 //! Rules, permission checks and transactions of the gateway family.
 
+pub mod apis;
+pub mod app_spec;
+pub mod applications;
 pub mod certificates;
 pub mod consumers;
+pub mod control_plane_settings;
 pub mod control_planes;
 pub mod jwt;
+pub mod openapi_import;
 pub mod scope;
 pub mod x509;
 
@@ -80,9 +85,3 @@ impl Gateway {
         (self.inner.now)()
     }
 }
-pub mod control_plane_settings;
-
-pub mod apis;
-pub mod app_spec;
-pub mod applications;
-pub mod openapi_import;
