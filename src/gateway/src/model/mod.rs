@@ -1,1 +1,4 @@
 //! Wire shapes of the API7 Cloud face (field names exactly the reference's).
+
+pub mod members;
+pub mod orgs;

@@ -2,6 +2,8 @@
 
 pub mod certificates;
 pub mod control_planes;
+pub mod members;
+pub mod orgs;
 pub mod scope;
 
 use std::sync::Arc;

@@ -1,0 +1,5 @@
+//! The API7 Cloud face (`/api/v1/orgs…`, `/api/v1/controlplanes…`,
+//! `/api/v1/apps…`, `/api/v1/user…`), one module per area.
+
+mod members;
+mod orgs;
