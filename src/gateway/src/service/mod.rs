@@ -8,7 +8,9 @@ pub mod consumers;
 pub mod control_plane_settings;
 pub mod control_planes;
 pub mod jwt;
+pub mod members;
 pub mod openapi_import;
+pub mod orgs;
 pub mod scope;
 pub mod x509;
 
