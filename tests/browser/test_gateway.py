@@ -208,7 +208,10 @@ def test_control_plane_application_import_and_config(page, api, tmp_path):
     expect(row(page, "list pets")).to_contain_text("all")
     row_action(page, "list pets", "Unpublish")
     expect(row(page, "list pets")).to_contain_text("unpublished")
+    assert payload(api.get(f"/api/v1/apps/{app['id']}/apis/{apis[0]['id']}"))["active"] == 1
     shot(page, "gateway-application")
+    row_action(page, "list pets", "Publish")
+    expect(row(page, "list pets").locator(".badge", has_text="published")).to_have_text("published")
 
     # Import from OpenAPI: a refusal first, then the Petstore document as a file.
     page.get_by_role("link", name="← All applications").click()
