@@ -2,6 +2,7 @@
 
 pub mod certificates;
 pub mod control_planes;
+pub mod export;
 pub mod scope;
 
 use std::sync::Arc;

@@ -1,4 +1,5 @@
 //! All SQL of the gateway family (the only module that touches rusqlite).
 
 pub mod control_planes;
+pub mod export;
 pub mod labels;
