@@ -10,7 +10,8 @@ const emptyOf = (f) => (f.type === "checkbox" ? false : f.type === "heading" ? u
 
 /**
  * The field a server message is about: messages start with the field's name
- * ("name must not be empty"), its label, or one of its `aliases`.
+ * ("name must not be empty"), its label, one of its `aliases`, or a path into
+ * one of them ("upstreams[0].scheme …").
  */
 export function fieldFor(message, fields) {
   const m = (message || "").toLowerCase();
@@ -19,7 +20,9 @@ export function fieldFor(message, fields) {
   for (const f of fields) {
     const words = [f.name, f.name.replace(/_/g, " "), (f.label || "").toLowerCase(), ...(f.aliases || [])];
     for (const w of words.filter(Boolean).map((x) => x.toLowerCase())) {
-      const hit = m.startsWith(`${w} `) || m.startsWith(`${w}:`) || m.includes(`'${w}'`) || m.includes(`\`${w}\``);
+      // A path into the field ("upstreams[0].scheme", "credentials.key-auth") names it too.
+      const hit = m.startsWith(`${w} `) || m.startsWith(`${w}:`) || m.startsWith(`${w}.`) || m.startsWith(`${w}[`)
+        || m.includes(`'${w}'`) || m.includes(`\`${w}\``);
       if (hit && w.length > bestLen) {
         best = f.name;
         bestLen = w.length;

@@ -64,13 +64,13 @@ function UpstreamsInput({ id, value, set, disabled, ...aria }) {
       </div>
       <label class="check"><input type="radio" name=${group.current} disabled=${disabled} checked=${v.def === u.version}
         onChange=${() => set({ ...v, def: u.version })} /> The default version (serves the traffic)</label>
-      <p class="muted small-head">Targets</p>
+      <p class="muted small-head">Targets: host, port, weight (0–100, the share of the traffic)</p>
       ${u.targets.map((t, k) => html`<div class="kv-row target" key=${k}>
         <input aria-label="Target host" placeholder="host or IP" maxlength="255" disabled=${disabled} value=${t.host}
           onInput=${(e) => putT(i, k, { host: e.target.value })} />
-        <input aria-label="Target port" type="number" min="1" max="65535" class="port" disabled=${disabled} value=${t.port}
+        <input aria-label="Target port" type="number" min="1" max="65535" class="port" placeholder="port" disabled=${disabled} value=${t.port}
           onInput=${(e) => putT(i, k, { port: e.target.value })} />
-        <input aria-label="Target weight" type="number" min="0" max="100" class="port" title="weight" disabled=${disabled} value=${t.weight}
+        <input aria-label="Target weight" type="number" min="0" max="100" class="port" placeholder="weight" title="weight" disabled=${disabled} value=${t.weight}
           onInput=${(e) => putT(i, k, { weight: e.target.value })} />
         <button type="button" class="secondary small" disabled=${disabled || u.targets.length === 1}
           onClick=${() => putU(i, { targets: u.targets.filter((_, j) => j !== k) })}>Remove</button>

@@ -41,9 +41,9 @@ const pem = (name, label, required, help, aliases = []) => ({
 });
 
 const FIELDS = [
-  pem("certificate", "Certificate", true, "PEM: the server's certificate first, then its chain.", ["cert", "leaf"]),
-  pem("private_key", "Private key", true, "PEM (PKCS#8, PKCS#1 or SEC1). Stored sealed; it is never shown again.", ["private key", "key"]),
-  pem("client_ca_certificate", "Client CA certificate", false, "Optional: clients must present a certificate this CA signed (mutual TLS).", ["ca_certificate", "client ca"]),
+  pem("certificate", "Certificate", true, "PEM: the server's certificate first, then its chain.", ["cert", "leaf", "the certificate"]),
+  pem("private_key", "Private key", true, "PEM (PKCS#8, PKCS#1 or SEC1). Stored sealed; it is never shown again.", ["private key", "the private key"]),
+  pem("client_ca_certificate", "Client CA certificate", false, "Optional: clients must present a certificate this CA signed (mutual TLS).", ["ca_certificate", "the client ca certificate"]),
   { name: "type", label: "Type", type: "select", options: [{ value: "server" }, { value: "client", label: "client (for upstream mTLS)" }] },
   labelsField,
 ];

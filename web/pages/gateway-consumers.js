@@ -119,7 +119,7 @@ const FIELDS = [
   { name: "name", label: "Name", required: true, maxlength: 100, help: "Letters, digits and _; unique in the control plane." },
   labelsField,
   { name: "description", label: "Description", type: "textarea", rows: 2, maxlength: 256, wide: true },
-  { name: "credentials", label: "Credentials", wide: true, aliases: ["credential", ...TYPE_NAMES, "key", "secret", "password", "username", "algorithm"],
+  { name: "credentials", label: "Credentials", wide: true, aliases: ["credential", ...TYPE_NAMES],
     help: "Secrets are stored sealed and never shown again.",
     render: (p) => html`<${CredentialsInput} ...${p} />` },
 ];

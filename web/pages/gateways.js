@@ -75,38 +75,37 @@ function configBody(cp, v) {
   const sh = { ...(p.server_header_customization || {}), mode: v.server_header_mode };
   if (v.server_header_mode === "Rewrite") sh.new_server_header = v.new_server_header.trim();
   else delete sh.new_server_header;
+  // Each settings object given replaces the stored one (docs/gateway.md).
   return {
-    settings: {
-      [CS]: {
-        ...c,
-        client_real_ip: {
-          ...ip,
-          enabled: v.real_ip_enabled,
-          replace_from: { ...(ip.replace_from || {}), position: v.real_ip_position, name: v.real_ip_name.trim() },
-          trusted_addresses: v.trusted_addresses.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean),
-          recursive_search: v.recursive_search,
-        },
-        maximum_request_body_size: num(v.maximum_request_body_size),
+    [CS]: {
+      ...c,
+      client_real_ip: {
+        ...ip,
+        enabled: v.real_ip_enabled,
+        replace_from: { ...(ip.replace_from || {}), position: v.real_ip_position, name: v.real_ip_name.trim() },
+        trusted_addresses: v.trusted_addresses.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean),
+        recursive_search: v.recursive_search,
       },
-      [OS]: {
-        ...o,
-        metrics: { ...(o.metrics || {}), enabled: v.metrics },
-        show_upstream_status_in_response_header: v.show_upstream_status,
-        access_log_rotate: {
-          ...(o.access_log_rotate || {}),
-          enabled: v.rotate,
-          interval: num(v.rotate_interval),
-          maximum_kept_log_entries: num(v.rotate_kept),
-          enable_compression: v.rotate_compression,
-        },
+      maximum_request_body_size: num(v.maximum_request_body_size),
+    },
+    [OS]: {
+      ...o,
+      metrics: { ...(o.metrics || {}), enabled: v.metrics },
+      show_upstream_status_in_response_header: v.show_upstream_status,
+      access_log_rotate: {
+        ...(o.access_log_rotate || {}),
+        enabled: v.rotate,
+        interval: num(v.rotate_interval),
+        maximum_kept_log_entries: num(v.rotate_kept),
+        enable_compression: v.rotate_compression,
       },
-      [PS]: {
-        ...p,
-        enable_request_buffering: v.request_buffering,
-        // No mode: the header is left as the gateway sends it.
-        server_header_customization: v.server_header_mode ? sh : undefined,
-        url_handling_options: v.delete_tail_slash ? [...others, "Delete Tail Slash"] : others,
-      },
+    },
+    [PS]: {
+      ...p,
+      enable_request_buffering: v.request_buffering,
+      // No mode: the header is left as the gateway sends it.
+      server_header_customization: v.server_header_mode ? sh : undefined,
+      url_handling_options: v.delete_tail_slash ? [...others, "Delete Tail Slash"] : others,
     },
     policies: parseObject(v.policies, "Policies").value,
   };
