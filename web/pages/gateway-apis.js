@@ -115,7 +115,7 @@ export function ApisSection({ app, onChanged }) {
   return html`<${ListPage} label="APIs" prefix="a" search="Search APIs" reload=${reload} highlight=${highlight}
       load=${api7List(apisPath(app), labelsParam)}
       filters=${[{ name: "labels", label: "Labels", render: (p) => html`<${LabelsFilter} ...${p} />` }]}
-      defaults=${{ sort: "created_at", dir: "asc" }}
+      defaults=${{ sort: "updated_at", dir: "desc" }}
       toolbar=${manage && html`${create}<button type="button" class="danger" onClick=${removeAll}>Delete all APIs</button>`}
       columns=${[
         { key: "name", label: "Name", render: (a) => html`${a.name}${a.description && html`<div class="muted">${a.description}</div>`}` },
