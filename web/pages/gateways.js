@@ -184,7 +184,8 @@ function ControlPlanePanel({ id, onChanged, onClose }) {
       </dl>
       <div class="buttons">
         <button type="button" class="secondary" onClick=${() => downloadConfig(d)}>Download APISIX config</button>
-        <button type="button" class="secondary" onClick=${() => navigate(`/gateways/applications${query({ cp: d.id })}`)}>Applications</button>
+        ${["applications", "consumers", "certificates"].map((part) => html`<button type="button" class="secondary" key=${part}
+          onClick=${() => navigate(`/gateways/${part}${query({ cp: d.id })}`)}>${part[0].toUpperCase()}${part.slice(1)}</button>`)}
       </div>
       <${Section} title="Settings">
         ${manage ? html`<${Form} key=${d.config_version} fields=${SETTINGS_FIELDS} initial=${settingsValues(d)} submitLabel="Save settings"
