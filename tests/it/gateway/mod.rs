@@ -1,0 +1,4 @@
+//! The API7 Cloud face (docs/gateway.md): control planes, applications and
+//! their APIs, consumers, certificates, and the APISIX export.
+
+mod control_planes;
