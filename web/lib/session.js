@@ -84,6 +84,10 @@ async function enter(s) {
   session.orgId = s.current_organization ? s.current_organization.id : null;
   try {
     await refreshOrgs();
+    // A link into one organization (`?org=<uuid>`: the API7 face's customer
+    // portal) opens in it when the user belongs to it.
+    const linked = new URLSearchParams(location.search).get("org");
+    if (linked && session.orgs.some((o) => o.id === linked)) session.orgId = linked;
     if (!session.orgId && session.orgs.length) session.orgId = session.orgs[0].id;
     await loadPerms();
   } finally {

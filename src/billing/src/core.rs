@@ -6,8 +6,9 @@ use meshcloud_kernel::entitle::{Feature, Limit};
 use meshcloud_kernel::ids::OrgId;
 use rusqlite::Connection;
 
-use crate::store::plans;
 pub use crate::store::plans::PlanRow;
+pub use crate::store::subscriptions::SubscriptionRow;
+use crate::store::{plans, subscriptions};
 
 /// The limit of `feature` for `org`: the quantity its effective plan grants
 /// (a feature the plan does not name is not limited). Members on a per-user
@@ -60,4 +61,15 @@ pub fn over_limits(c: &Connection, org: OrgId, plan: &plans::PlanRow, seats: Opt
             _ => None,
         })
         .collect())
+}
+
+/// The plan an organization has now and the subscription that gives it: its
+/// live subscription's (trialing, active, or past due while dunning runs),
+/// else the default plan without one (`None` when there is no default).
+pub fn current_plan(c: &Connection, org: OrgId) -> AppResult<Option<(PlanRow, Option<SubscriptionRow>)>> {
+    let live = subscriptions::live(c, org)?.filter(|s| matches!(s.status.as_str(), "trialing" | "active" | "past_due"));
+    Ok(match live {
+        Some(s) => Some((s.plan.clone(), Some(s))),
+        None => plans::default_plan(c)?.map(|p| (p, None)),
+    })
 }

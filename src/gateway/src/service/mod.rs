@@ -3,6 +3,8 @@
 pub mod certificates;
 pub mod control_planes;
 pub mod export;
+pub mod members;
+pub mod orgs;
 pub mod scope;
 
 use std::sync::Arc;

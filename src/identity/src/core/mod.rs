@@ -15,6 +15,7 @@
 //! admin role between holders and no operation can skip the check.
 
 pub mod grants;
+pub mod invitations;
 pub mod orgs;
 pub mod roles;
 pub mod teams;

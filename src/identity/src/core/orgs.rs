@@ -8,7 +8,10 @@ use meshcloud_kernel::ids::{OrgId, UserId};
 use super::grants::guarded;
 use crate::store::{orgs, roles, teams, users};
 
-pub use crate::store::orgs::{OrgFields, OrgRow, by_uuid, get, insert, is_member, member_ids, soft_delete, update};
+pub use crate::store::orgs::{
+    OrgFields, OrgRow, by_uuid, get, insert, is_member, member_ids, memberships, soft_delete, update,
+};
+pub use crate::store::users::{MEMBER_ORDER_FIELDS, MembershipRow, membership, memberships_of};
 
 /// A membership's standing (the Identity face's user `state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -70,7 +70,7 @@ fn check(i: &InvitationInput) -> AppResult<Checked> {
 /// Everything joining through an invitation grants: the `member` role every
 /// newcomer gets, the named roles and the named teams' roles. Names that do
 /// not (or no longer) exist are an error.
-fn granted(c: &Conn, org: &OrgRow, role_names: &[String], team_refs: &[String]) -> AppResult<PermSet> {
+pub(crate) fn granted(c: &Conn, org: &OrgRow, role_names: &[String], team_refs: &[String]) -> AppResult<PermSet> {
     let mut granted = PermSet::default();
     let member =
         roles::by_name(c, org.id, roles::MEMBER)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
@@ -257,7 +257,12 @@ impl Identity {
             }
             still_grantable(c, &inv)?;
             if !crate::core::orgs::join(c, inv.org, me.id, crate::core::orgs::MemberState::Active)? {
-                return Err(AppError::conflict("you are already a member of this organization"));
+                // Invited on a face that records the invitee as a pending
+                // member (API7): accepting activates that membership.
+                if orgs::member_state(c, inv.org, me.id)?.as_deref() != Some("pending") {
+                    return Err(AppError::conflict("you are already a member of this organization"));
+                }
+                crate::core::orgs::set_member_state(c, inv.org, me.id, crate::core::orgs::MemberState::Active)?;
             }
             let member = roles::by_name(c, inv.org, roles::MEMBER)?
                 .ok_or_else(|| AppError::internal("built-in role missing"))?;

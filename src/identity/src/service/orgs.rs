@@ -70,6 +70,18 @@ impl Identity {
     }
 
     pub async fn create_org(&self, p: &Principal, ch: OrgChanges) -> AppResult<OrgRow> {
+        self.create_org_unless_owner(p, ch, false).await?.ok_or_else(|| AppError::internal("no organization created"))
+    }
+
+    /// A user's first organization (the API7 face's `init`): created as
+    /// `create_org` does, unless the caller already belongs to an
+    /// organization they own (then nothing, `None`). Decided in the write
+    /// that creates it, so two calls at once make one organization.
+    pub async fn create_first_org(&self, p: &Principal, ch: OrgChanges) -> AppResult<Option<OrgRow>> {
+        self.create_org_unless_owner(p, ch, true).await
+    }
+
+    async fn create_org_unless_owner(&self, p: &Principal, ch: OrgChanges, first: bool) -> AppResult<Option<OrgRow>> {
         if !self.settings().allow_user_org_creation {
             p.require_provider_admin()?;
         }
@@ -78,7 +90,11 @@ impl Identity {
         let me = p.user;
         let metadata = serde_json::json!({ "preferences": ch.preferences.unwrap_or_else(|| serde_json::json!({})) });
         crate::core::orgs::may_bind_domain(p.provider_admin, None, ch.domain.clone().flatten().as_deref())?;
+        let me_uuid = p.user_uuid;
         self.commit(move |c| {
+            if first && orgs::memberships(c, me)?.iter().any(|o| o.owner == me_uuid) {
+                return Ok((None, Affected::Nobody));
+            }
             let domain = ch.domain.flatten();
             let fields = OrgFields {
                 name: &name,
@@ -101,7 +117,7 @@ impl Identity {
                 roles::by_name(c, id, roles::ORG_ADMIN)?.ok_or_else(|| AppError::internal("built-in role missing"))?;
             let grant = OrgGrant { org: id, perms: roles::perms(c, admin.id)? };
             let joined = Affected::Joined { user: me, org: org.uuid, grant };
-            Ok((org, joined))
+            Ok((Some(org), joined))
         })
         .await
     }

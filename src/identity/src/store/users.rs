@@ -338,3 +338,57 @@ pub fn set_password_hash(conn: &Connection, id: UserId, hash: &str) -> AppResult
         .execute(params![id, hash, time::now_db()])?;
     if n == 1 { Ok(()) } else { Err(AppError::NotFound) }
 }
+
+/// A person's membership of an org: the account, the membership's state
+/// (`active`, `pending`, `suspended`) and when it began.
+#[derive(Debug, Clone)]
+pub struct MembershipRow {
+    pub user: UserRow,
+    pub state: String,
+    pub joined_at: Timestamp,
+}
+
+/// Sort keys of an org's membership list (the API7 face's member list).
+pub const MEMBER_ORDER_FIELDS: [&str; 6] = ["id", "org_id", "role", "user_id", "created_at", "updated_at"];
+/// `role` sorts by the first (by name) role bound to the member directly;
+/// `updated_at` is the later of the membership's start and the account's
+/// last change (memberships keep no change time of their own).
+const MEMBER_ORDER: [(&str, &str); 6] = [
+    ("id", "u.id"),
+    ("org_id", "m.org_id"),
+    (
+        "role",
+        "(SELECT min(r.role_name) FROM role_bindings rb JOIN roles r ON r.id = rb.role_id \
+          WHERE rb.org_id = m.org_id AND rb.user_id = m.user_id AND r.deleted_at IS NULL)",
+    ),
+    ("user_id", "u.uuid"),
+    ("created_at", "m.created_at"),
+    ("updated_at", "CASE WHEN u.updated_at > m.created_at THEN u.updated_at ELSE m.created_at END"),
+];
+const MEMBERS_FROM: &str = "FROM org_members m JOIN users u ON u.id = m.user_id";
+
+fn membership_select() -> String {
+    let cols = COLUMNS.split(", ").map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    format!("SELECT {cols}, m.state, m.created_at")
+}
+
+fn membership_row(r: &Row<'_>) -> rusqlite::Result<MembershipRow> {
+    Ok(MembershipRow { user: from_row(r)?, state: r.get(19)?, joined_at: cols::ts(r, 20)? })
+}
+
+/// People (not service accounts) who are members of the org in any state.
+pub fn memberships_of(conn: &Connection, org: OrgId, req: &PageRequest) -> AppResult<Page<MembershipRow>> {
+    let mut w = Where::with("m.org_id = ?", [Value::Integer(org.0)]);
+    w.and("u.kind = 'human' AND u.deleted_at IS NULL", []);
+    let order = order_or(req, &MEMBER_ORDER, "u.id", "u.id ASC");
+    fetch_page(conn, &membership_select(), MEMBERS_FROM, &w, &order, req, membership_row)
+}
+
+/// One person's membership of the org, in any state.
+pub fn membership(conn: &Connection, org: OrgId, user: UserId) -> AppResult<Option<MembershipRow>> {
+    let sql = format!(
+        "{} {MEMBERS_FROM} WHERE m.org_id = ?1 AND m.user_id = ?2 AND u.kind = 'human' AND u.deleted_at IS NULL",
+        membership_select()
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row(params![org, user], membership_row).optional()?)
+}

@@ -38,7 +38,7 @@ const IDENTITY_PREFIXES: [&str; 7] = [
 ];
 
 /// Paths of the API7 Cloud face.
-const API7_PREFIXES: [&str; 3] = ["/api/v1/orgs", "/api/v1/controlplanes", "/api/v1/apps"];
+const API7_PREFIXES: [&str; 4] = ["/api/v1/orgs", "/api/v1/controlplanes", "/api/v1/apps", "/api/v1/user"];
 
 fn under(path: &str, prefix: &str) -> bool {
     path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
@@ -278,6 +278,8 @@ mod tests {
         assert_eq!(Face::for_path("/api/v1/controlplanes/2/apps"), Face::Api7);
         assert_eq!(Face::for_path("/api/v1/apps/3/apis"), Face::Api7);
         assert_eq!(Face::for_path("/api/v1/appsx"), Face::Layer5);
+        assert_eq!(Face::for_path("/api/v1/user/me"), Face::Api7);
+        assert_eq!(Face::for_path("/api/v1/users"), Face::Layer5);
         assert!(is_api_path("/oauth2/v2/jwks"));
         assert!(is_api_path("/api"));
         assert!(is_api_path("/api/nope"));
