@@ -11,6 +11,7 @@ mod browser;
 mod conformance;
 mod content;
 mod cross_face;
+mod gateway;
 mod identity;
 mod infra;
 mod layer5;

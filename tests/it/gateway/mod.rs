@@ -1,0 +1,3 @@
+//! The gateway family: the API7 Cloud face and the APISIX export.
+
+mod export;
