@@ -1,3 +1,5 @@
-//! The gateway family: the API7 Cloud face and the APISIX export.
+//! The API7 Cloud face (docs/gateway.md): control planes, applications and
+//! their APIs, consumers, certificates, and the APISIX export.
 
+mod control_planes;
 mod export;

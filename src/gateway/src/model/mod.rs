@@ -1,1 +1,3 @@
 //! Wire shapes of the API7 Cloud face (field names exactly the reference's).
+
+pub mod control_planes;

@@ -78,3 +78,4 @@ impl Gateway {
         (self.inner.now)()
     }
 }
+pub mod control_plane_settings;
