@@ -402,3 +402,51 @@ async fn bad_and_unknown_control_planes() {
     // Other methods on the path are not served.
     w.alice.post(&path(&cp), json!({})).await.api7_error(404, 4);
 }
+
+#[tokio::test]
+async fn settings_and_policies_changed_through_the_api_reach_the_export() {
+    let w = world().await;
+    let cp = w.seed_control_plane(&w.org_a, "edge").await;
+    let org = w.org_num(&w.org_a).await;
+    let first = w.alice.get(&path(&cp)).await;
+    let etag = first.header("etag").expect("etag");
+    let before = version(&w, &cp).await;
+    parse(&first, before);
+
+    let body = json!({
+        "client_settings": {
+            "client_real_ip": {
+                "enabled": true,
+                "replace_from": {"position": "query", "name": "client_ip"},
+                "trusted_addresses": ["10.0.0.0/8"],
+                "recursive_search": true
+            },
+            "maximum_request_body_size": 2048
+        },
+        "observability_settings": {"metrics": {"enabled": true}},
+        "api_proxy_settings": {
+            "enable_request_buffering": false,
+            "server_header_customization": {"mode": "Rewrite", "new_server_header": "edge"}
+        },
+        "policies": {"cors": {"allow_origins": "**"}}
+    });
+    w.alice.patch(&format!("/api/v1/orgs/{org}/controlplanes/{cp}/config"), body).await.api7();
+    let after = version(&w, &cp).await;
+    assert!(after > before, "the change bumps config_version");
+
+    // The old tag gets the new file, with a new tag.
+    let r = w.carol.clone().header("If-None-Match", &etag).get(&path(&cp)).await;
+    let doc = parse(&r, after);
+    assert_eq!(r.header("etag"), Some(format!("\"{cp}-{after}\"")));
+    assert_eq!(
+        doc["global_rules"],
+        json!([{"id": "1", "plugins": {
+            "cors": {"allow_origins": "**"},
+            "real-ip": {"source": "arg_client_ip", "trusted_addresses": ["10.0.0.0/8"], "recursive": true},
+            "client-control": {"max_body_size": 2048},
+            "prometheus": {},
+            "proxy-control": {"request_buffering": false},
+            "response-rewrite": {"headers": {"set": {"Server": "edge"}}}
+        }}])
+    );
+}
