@@ -3,3 +3,6 @@
 
 mod control_planes;
 mod export;
+mod apis;
+mod applications;
+mod openapi_import;
