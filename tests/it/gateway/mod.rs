@@ -6,3 +6,7 @@ mod control_planes;
 //! `/api/v1/apps…`, `/api/v1/user…`), one module per area.
 mod members;
 mod orgs;
+mod export;
+mod apis;
+mod applications;
+mod openapi_import;

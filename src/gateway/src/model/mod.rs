@@ -3,3 +3,5 @@
 pub mod control_planes;
 pub mod members;
 pub mod orgs;
+pub mod apis;
+pub mod applications;

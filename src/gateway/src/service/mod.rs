@@ -81,3 +81,8 @@ impl Gateway {
     }
 }
 pub mod control_plane_settings;
+
+pub mod apis;
+pub mod app_spec;
+pub mod applications;
+pub mod openapi_import;

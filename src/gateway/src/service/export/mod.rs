@@ -68,13 +68,15 @@ impl Gateway {
                     let open = sealer.open(&cert.private_key_sealed, cert.uuid.to_string().as_bytes())?;
                     cert.private_key = String::from_utf8(open).map_err(AppError::internal)?;
                 }
+                let apps = export::published_apps(c, cp.id)?;
+                let apis = export::published_apis(c, &apps.iter().map(|a| a.id).collect::<Vec<_>>())?;
                 let snapshot = apisix::Snapshot {
                     control_plane_id: cp.id,
                     config_version: cp.config_version,
                     settings: cp.settings,
                     policies: cp.policies,
-                    apps: export::published_apps(c, cp.id)?,
-                    apis: export::published_apis(c, cp.id)?,
+                    apps,
+                    apis,
                     consumers,
                     certificates,
                 };
