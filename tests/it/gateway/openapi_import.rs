@@ -112,6 +112,14 @@ async fn the_json_forms_and_the_hosts_parameter() {
     let app = w.alice.post(&format!("{url}?hosts=f.example.com"), json!(text)).await.api7();
     assert_eq!(app["hosts"], json!(["f.example.com"]));
     assert_eq!(apis_of(&w, app["id"].as_str().unwrap()).await.len(), 6);
+    // Text bodies: YAML types with parameters, and plain text.
+    for (content_type, host) in
+        [("application/x-yaml; charset=utf-8", "g.example.com"), ("text/plain", "h.example.com")]
+    {
+        let body = Some(RawBody::Bytes(content_type.into(), BOOKSHOP.as_bytes().to_vec()));
+        let app = w.alice.send(Method::POST, &format!("{url}?hosts={host}"), body).await.api7();
+        assert_eq!(app["hosts"], json!([host]), "{content_type}");
+    }
     // A minimal document: the root path prefix, http on port 8080.
     let doc = json!({"openapi": "3.1.0", "info": {"title": format!("  {}  ", "T".repeat(80))},
         "servers": [{"url": "http://svc.example.com:8080"}], "paths": {"/health": {"get": {}}}});
@@ -122,7 +130,7 @@ async fn the_json_forms_and_the_hosts_parameter() {
         app["upstreams"][0]["upstream"]["targets"],
         json!([{"host": "svc.example.com", "port": 8080, "weight": 100}])
     );
-    assert_eq!(stored(&w).await.0, 5);
+    assert_eq!(stored(&w).await.0, 7);
 }
 
 #[tokio::test]

@@ -4,7 +4,9 @@ use meshcloud_identity::api::auth::Auth;
 use meshcloud_kernel::AppError;
 use meshcloud_kernel::http::api7::{Done200, List, ListParams, Ok200, list_query, path_id};
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::{Json, PlainText};
+use poem_openapi::payload::{Json, ParsePayload, Payload, PlainText};
+use poem_openapi::registry::MetaSchemaRef;
+use poem_openapi::types::Type;
 use poem_openapi::{ApiRequest, OpenApi};
 use serde_json::Value;
 
@@ -20,6 +22,31 @@ pub struct ApplicationsApi {
 /// The orders the application and API lists know.
 pub(crate) const ORDERS: [&str; 2] = ["created_at", "updated_at"];
 
+/// YAML text: `application/yaml`, `application/x-yaml`, `text/yaml` or
+/// `text/x-yaml`, with or without parameters (`; charset=utf-8`).
+pub struct YamlText(pub String);
+
+impl Payload for YamlText {
+    const CONTENT_TYPE: &'static str = "application/yaml";
+
+    fn check_content_type(content_type: &str) -> bool {
+        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        matches!(essence.as_str(), "application/yaml" | "application/x-yaml" | "text/yaml" | "text/x-yaml")
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        String::schema_ref()
+    }
+}
+
+impl ParsePayload for YamlText {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(request: &poem::Request, body: &mut poem::RequestBody) -> poem::Result<Self> {
+        Ok(YamlText(<String as poem::FromRequest>::from_request(request, body).await?))
+    }
+}
+
 /// An OpenAPI 3 document to import.
 #[derive(ApiRequest)]
 pub enum ImportRequest {
@@ -28,14 +55,7 @@ pub enum ImportRequest {
     /// string holding the text.
     Json(Json<Value>),
     /// The document as YAML.
-    #[oai(content_type = "application/yaml")]
-    Yaml(PlainText<String>),
-    /// The document as YAML.
-    #[oai(content_type = "application/x-yaml")]
-    XYaml(PlainText<String>),
-    /// The document as YAML.
-    #[oai(content_type = "text/yaml")]
-    TextYaml(PlainText<String>),
+    Yaml(YamlText),
     /// The document as YAML or JSON text.
     Text(PlainText<String>),
 }
@@ -105,9 +125,8 @@ impl ApplicationsApi {
         let cp = path_id("control_plane_id", &control_plane_id)?;
         let body = match body {
             ImportRequest::Json(v) => ImportBody::Json(v.0),
-            ImportRequest::Yaml(t) | ImportRequest::XYaml(t) | ImportRequest::TextYaml(t) | ImportRequest::Text(t) => {
-                ImportBody::Text(t.0)
-            }
+            ImportRequest::Yaml(t) => ImportBody::Text(t.0),
+            ImportRequest::Text(t) => ImportBody::Text(t.0),
         };
         let hosts: Vec<String> = hosts
             .iter()
