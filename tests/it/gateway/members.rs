@@ -189,6 +189,21 @@ async fn invitation_is_pending_until_accepted_on_the_layer5_face() {
     .await;
     assert_eq!(inv.1, r#"["organization admin"]"#);
     assert_eq!(inv.2, Some(1));
+    // Both events, by alice, in the organization.
+    let events = sql(&w.s.data_dir, {
+        let inv = inv.0.clone();
+        move |c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM events WHERE category = 'invitation' AND action = 'create' AND acted_upon = ?1),
+                        (SELECT count(*) FROM events WHERE description LIKE 'erin@a.example invited as organization admin%')",
+                [inv],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .unwrap()
+        }
+    })
+    .await;
+    assert_eq!(events, (1, 1));
     let r = w.carol.post_empty(&format!("/api/organizations/invitations/{}/accept", inv.0)).await;
     assert_eq!(r.status, 400, "addressed to erin: {}", r.text);
     erin.post_empty(&format!("/api/organizations/invitations/{}/accept", inv.0)).await.expect(200);
