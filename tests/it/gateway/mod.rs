@@ -8,3 +8,6 @@ mod export;
 mod apis;
 mod applications;
 mod openapi_import;
+//! The API7 Cloud face (the gateway family).
+mod certificates;
+mod consumers;

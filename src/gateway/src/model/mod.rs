@@ -5,3 +5,5 @@ pub mod members;
 pub mod orgs;
 pub mod apis;
 pub mod applications;
+pub mod certificates;
+pub mod consumers;
