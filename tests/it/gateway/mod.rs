@@ -6,3 +6,5 @@ mod export;
 mod apis;
 mod applications;
 mod openapi_import;
+mod certificates;
+mod consumers;

@@ -3,3 +3,5 @@
 pub mod control_planes;
 pub mod apis;
 pub mod applications;
+pub mod certificates;
+pub mod consumers;

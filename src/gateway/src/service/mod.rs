@@ -1,9 +1,12 @@
 //! Rules, permission checks and transactions of the gateway family.
 
 pub mod certificates;
+pub mod consumers;
 pub mod control_planes;
 pub mod export;
+pub mod jwt;
 pub mod scope;
+pub mod x509;
 
 use std::sync::Arc;
 

@@ -2,6 +2,8 @@
 
 pub mod apis;
 pub mod applications;
+pub mod certificates;
+pub mod consumers;
 pub mod control_planes;
 pub mod export;
 pub mod labels;
