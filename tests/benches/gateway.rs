@@ -130,9 +130,8 @@ fn seed(c: &rusqlite::Connection, org: i64, n: usize) -> Vec<i64> {
     planes
 }
 
-/// The plan of every statement the server ran whose text names a gateway
-/// table: none may scan one (read from the store's statement cache is not
-/// possible from outside, so the bench explains the queries it knows).
+/// `EXPLAIN QUERY PLAN` of `sql` on the seeded store (the server's own
+/// statements cannot be traced from here: the bench explains their shapes).
 fn explain(c: &rusqlite::Connection, sql: &str) -> Vec<String> {
     let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
     let mut rows = st.raw_query();
@@ -168,10 +167,14 @@ fn main() {
             c
         };
         let seeding = Instant::now();
-        let (planes, open) = tokio::task::spawn_blocking(move || {
+        let (planes, app_ids, open) = tokio::task::spawn_blocking(move || {
             let c = open();
             let org: i64 = c.query_row("SELECT id FROM organizations WHERE uuid = ?1", [org_uuid], |r| r.get(0)).unwrap();
-            (seed(&c, org, n), open)
+            let planes = seed(&c, org, n);
+            let mut st = c.prepare("SELECT id FROM gateway_applications WHERE control_plane_id = ?1 ORDER BY id").unwrap();
+            let ids: Vec<i64> = st.query_map([planes[0]], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+            drop(st);
+            (planes, ids, open)
         })
         .await
         .unwrap();
@@ -211,20 +214,12 @@ fn main() {
                     .await,
                 );
             }
-            let first: i64 = {
-                let v: Value = client.get(&format!("{apps}?page=1&page_size=1")).await.json().await.unwrap();
-                v["payload"]["list"][0]["id"].as_str().unwrap().parse().unwrap()
-            };
+            let ids: Arc<Vec<i64>> = Arc::new(app_ids.clone());
             let c = client.clone();
             rows.push(
                 run("get app by id", 5_000, move |i| {
-                    let c = c.clone();
-                    let id = first - ((i % per_cp) * PLANES) as i64;
-                    async move {
-                        let s = c.get(&format!("/api/v1/controlplanes/{cp}/apps/{}", id.max(1))).await.status().as_u16();
-                        // Ids of other control planes are 404s: count only the app's own.
-                        if s == 404 { 200 } else { s }
-                    }
+                    let (c, ids) = (c.clone(), ids.clone());
+                    async move { c.get(&format!("/api/v1/controlplanes/{cp}/apps/{}", ids[i % ids.len()])).await.status().as_u16() }
                 })
                 .await,
             );
@@ -292,19 +287,27 @@ fn main() {
         // Plans: the export's reads and the list shapes, on the seeded store.
         let plans = tokio::task::spawn_blocking(move || {
             let c = open();
+            // The export's reads (store/export.rs) and the shapes of the
+            // application list (store/applications.rs), literals for parameters.
+            let sel = "SELECT a.id, a.uuid, a.control_plane_id, a.name, a.description, a.path_prefix, a.spec, \
+                       a.active, a.status, a.created_at, a.updated_at FROM gateway_applications a";
+            let labels = format!(
+                "a.id IN (SELECT app_id FROM gateway_application_labels WHERE label IN ('{ZONE}') GROUP BY app_id HAVING COUNT(*) = 1)"
+            );
+            let search = format!("(lower(a.name) LIKE '%{RACK}%' ESCAPE '\\' OR lower(a.description) LIKE '%{RACK}%' ESCAPE '\\')");
             let queries = [
-                format!("SELECT id FROM gateway_applications WHERE control_plane_id = {cp} AND active = 0 ORDER BY id"),
                 format!(
-                    "SELECT api.id FROM gateway_applications app JOIN gateway_apis api ON api.app_id = app.id
-                      WHERE app.control_plane_id = {cp} AND app.active = 0 AND api.active = 0 ORDER BY api.id"
+                    "SELECT id, name, description, path_prefix, spec FROM gateway_applications
+                      WHERE control_plane_id = {cp} AND active = 0 ORDER BY id"
                 ),
-                format!("SELECT id FROM gateway_applications WHERE control_plane_id = {cp} ORDER BY updated_at DESC, id DESC LIMIT 25 OFFSET 975"),
-                format!("SELECT id FROM gateway_applications WHERE control_plane_id = {cp} ORDER BY created_at, id LIMIT 25"),
-                format!(
-                    "SELECT id FROM gateway_applications WHERE control_plane_id = {cp} AND id IN
-                       (SELECT app_id FROM gateway_application_labels WHERE label IN ('{ZONE}') GROUP BY app_id HAVING COUNT(*) = 1)
-                      ORDER BY updated_at DESC, id DESC LIMIT 25"
-                ),
+                "SELECT id, app_id, name, description, spec FROM gateway_apis WHERE app_id = 1 AND active = 0 ORDER BY id".into(),
+                format!("SELECT count(*) FROM gateway_applications a WHERE a.control_plane_id = {cp}"),
+                format!("{sel} WHERE a.control_plane_id = {cp} ORDER BY a.updated_at DESC, a.id DESC LIMIT 25 OFFSET 975"),
+                format!("{sel} WHERE a.control_plane_id = {cp} ORDER BY a.created_at ASC, a.id ASC LIMIT 25 OFFSET 25"),
+                format!("SELECT count(*) FROM gateway_applications a WHERE a.control_plane_id = {cp} AND {labels}"),
+                format!("{sel} WHERE a.control_plane_id = {cp} AND {labels} ORDER BY a.updated_at DESC, a.id DESC LIMIT 25 OFFSET 0"),
+                format!("{sel} WHERE a.control_plane_id = {cp} AND {search} ORDER BY a.updated_at DESC, a.id DESC LIMIT 25 OFFSET 0"),
+                "SELECT a.id, a.uuid FROM gateway_applications a WHERE a.id = 1".into(),
             ];
             queries.iter().map(|q| (q.clone(), explain(&c, q))).collect::<Vec<_>>()
         })
@@ -315,11 +318,11 @@ fn main() {
         for (sql, plan) in plans {
             println!("  {}", sql.split_whitespace().collect::<Vec<_>>().join(" "));
             for line in plan {
-                let scan = line.starts_with("SCAN gateway_") || line.starts_with("SCAN app") || line.starts_with("SCAN api");
+                let scan = line.starts_with("SCAN ") && !line.starts_with("SCAN CONSTANT ROW");
                 scans += usize::from(scan);
                 println!("    {}{line}", if scan { "!! " } else { "" });
             }
         }
-        assert_eq!(scans, 0, "a gateway query scans a table");
+        assert_eq!(scans, 0, "a gateway query scans a table or a whole index");
     });
 }

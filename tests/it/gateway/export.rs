@@ -450,3 +450,100 @@ async fn settings_and_policies_changed_through_the_api_reach_the_export() {
         }}])
     );
 }
+
+#[tokio::test]
+async fn applications_and_apis_written_through_the_api_reach_the_export() {
+    let w = world().await;
+    let cp = w.seed_control_plane(&w.org_a, "edge").await;
+    let app = w
+        .alice
+        .post(
+            &format!("/api/v1/controlplanes/{cp}/apps"),
+            json!({
+                "name": "billing",
+                "description": "invoices",
+                "hosts": ["billing.example.com", "*.billing.example.org"],
+                "path_prefix": "/billing",
+                "protocols": ["HTTPS"],
+                "policies": {"cors": {"allow_origins": "*"}},
+                "default_upstream_version": "blue",
+                "upstreams": [
+                    {"version": "green", "upstream": {"scheme": "http", "targets": [{"host": "10.1.0.1", "port": 80, "weight": 100}]}},
+                    {"version": "blue", "upstream": {
+                        "scheme": "http", "lb_type": "ewma", "retries": 1,
+                        "targets": [{"host": "10.2.0.1", "port": 8080, "weight": 50}, {"host": "10.2.0.2", "port": 8080, "weight": 50}],
+                        "upstream_host_mode": "node"
+                    }}
+                ]
+            }),
+        )
+        .await
+        .api7();
+    let app_id = app["id"].as_str().expect("id").to_string();
+    let api = w
+        .alice
+        .post(
+            &format!("/api/v1/apps/{app_id}/apis"),
+            json!({
+                "name": "invoices",
+                "methods": ["GET"],
+                "paths": [{"path": "/invoices", "path_type": "Prefix"}, {"path": "/health", "path_type": "Exact"}],
+                "strip_path_prefix": true,
+                "policies": {"limit-count": {"count": 100, "time_window": 60}}
+            }),
+        )
+        .await
+        .api7();
+    let api_id = api["id"].as_str().expect("id").to_string();
+    let v = version(&w, &cp).await;
+    let r = w.alice.get(&path(&cp)).await;
+    let etag = r.header("etag").expect("etag");
+    let doc = parse(&r, v);
+    let service = find(&doc, "services", "id", &app_id).expect("service");
+    assert_eq!(service["name"], "billing");
+    assert_eq!(service["desc"], "invoices");
+    assert_eq!(service["plugins"], json!({"cors": {"allow_origins": "*"}}));
+    let up = find(&doc, "upstreams", "id", &app_id).expect("upstream");
+    assert_eq!(up["desc"], "version blue");
+    assert_eq!(up["type"], "ewma");
+    assert_eq!(up["retries"], 1);
+    assert_eq!(up["pass_host"], "node");
+    assert_eq!(
+        up["nodes"],
+        json!([{"host": "10.2.0.1", "port": 8080, "weight": 50}, {"host": "10.2.0.2", "port": 8080, "weight": 50}])
+    );
+    let route = find(&doc, "routes", "id", &api_id).expect("route");
+    assert_eq!(route["name"], "invoices");
+    assert_eq!(route["uris"], json!(["/billing/invoices*", "/billing/health"]));
+    assert_eq!(route["hosts"], json!(["billing.example.com", "*.billing.example.org"]));
+    assert_eq!(route["methods"], json!(["GET"]));
+    assert_eq!(route["vars"], json!([["scheme", "==", "https"]]));
+    assert_eq!(route["service_id"], app_id.as_str());
+    assert_eq!(
+        route["plugins"],
+        json!({"limit-count": {"count": 100, "time_window": 60}, "proxy-rewrite": {"regex_uri": ["^/billing/?(.*)$", "/$1"]}})
+    );
+
+    // Unpublishing the API takes its route out; unpublishing the application
+    // takes its service and upstream (and any route) out. Each is a new version.
+    w.alice.patch(&format!("/api/v1/apps/{app_id}/apis/{api_id}"), json!({"active": 1})).await.api7();
+    let v2 = version(&w, &cp).await;
+    assert!(v2 > v);
+    let r = w.alice.clone().header("If-None-Match", &etag).get(&path(&cp)).await;
+    let doc = parse(&r, v2);
+    assert_eq!(doc["routes"], json!([]));
+    assert!(find(&doc, "services", "id", &app_id).is_some());
+    w.alice.patch(&format!("/api/v1/apps/{app_id}/apis/{api_id}"), json!({"active": 0})).await.api7();
+    w.alice.patch(&format!("/api/v1/controlplanes/{cp}/apps/{app_id}"), json!({"active": 1})).await.api7();
+    let doc = parse(&w.alice.get(&path(&cp)).await, version(&w, &cp).await);
+    for key in ["routes", "services", "upstreams"] {
+        assert_eq!(doc[key], json!([]), "{key}");
+    }
+    // Published again and then deleted: gone as well.
+    w.alice.patch(&format!("/api/v1/controlplanes/{cp}/apps/{app_id}"), json!({"active": 0})).await.api7();
+    let doc = parse(&w.alice.get(&path(&cp)).await, version(&w, &cp).await);
+    assert!(find(&doc, "routes", "id", &api_id).is_some());
+    w.alice.delete(&format!("/api/v1/controlplanes/{cp}/apps/{app_id}")).await.api7();
+    let doc = parse(&w.alice.get(&path(&cp)).await, version(&w, &cp).await);
+    assert_eq!(doc["services"], json!([]));
+}
