@@ -8,6 +8,5 @@ mod export;
 mod apis;
 mod applications;
 mod openapi_import;
-//! The API7 Cloud face (the gateway family).
 mod certificates;
 mod consumers;
