@@ -189,7 +189,7 @@ function ImportPanel({ cp, onDone, onClose }) {
         <tbody>${apis.map((a) => html`<tr key=${a.id}>
           <td data-label="API">${a.name}</td>
           <td data-label="Methods">${(a.methods || []).join(", ") || "all"}</td>
-          <td data-label="Paths">${(a.paths || []).map((p) => p.path).join(", ")}</td>
+          <td data-label="Paths">${(a.paths || []).map((p) => `${p.path}${p.path_type === "Prefix" ? "*" : ""}`).join(", ")}</td>
         </tr>`)}</tbody>
       </table></div>
       <div class="buttons">
