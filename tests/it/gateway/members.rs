@@ -81,6 +81,12 @@ async fn list_shows_memberships_with_their_roles() {
     w.alice.get(&format!("{}/999999", members(&a))).await.api7_error(404, 4);
     w.alice.get(&format!("{}/x", members(&a))).await.api7_error(400, 1);
     w.alice.get(&format!("{}/0", members(&a))).await.api7_error(400, 1);
+
+    // A membership suspended on the Identity face is shown as such.
+    sql(&w.s.data_dir, |c| c.execute("UPDATE org_members SET state = 'suspended' WHERE user_id IN (SELECT id FROM users WHERE email = 'carol@a.example')", []).unwrap()).await;
+    let suspended = w.alice.get(&format!("{}/{carol_id}", members(&a))).await.api7();
+    assert_eq!(suspended["state"], "Suspended");
+    assert_eq!(suspended["user_id"], w.carol_id.as_str());
 }
 
 #[tokio::test]

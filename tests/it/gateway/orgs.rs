@@ -244,3 +244,32 @@ async fn user_me_lists_active_memberships() {
     w.s.anon().get("/api/v1/user/me").await.api7_error(401, 6);
     w.alice.get("/api/v1/user/nope").await.api7_error(404, 4);
 }
+
+#[tokio::test]
+async fn a_subscription_ending_with_its_period_has_no_upcoming_invoice() {
+    let w = world().await;
+    let c = w.alice.post(ORGS, json!({"name": "C"})).await.api7();
+    let id = c["id"].as_str().unwrap().to_string();
+    let free = plan_row(&w, "Free", "monthly").await;
+    let org = w.alice.post(&format!("{ORGS}/{id}/subscriptions"), json!({"plan": free})).await.api7();
+    assert_eq!(org["plan_id"], free.as_str());
+    assert_ne!(org["plan_expire_time"], "9999-12-31T23:59:59Z", "an active subscription's period ends: {org}");
+    assert!(is_time(&org["subscription_started_at"]), "{org}");
+    let upcoming = format!("{ORGS}/{id}/invoices/upcoming");
+    let inv = w.alice.get(&upcoming).await.api7();
+    assert_eq!(inv["amount_due"], 0);
+    assert_eq!(inv["lines"].as_array().unwrap().len(), 1, "the free renewal's line: {inv}");
+    assert_eq!(inv["period_start"], org["plan_expire_time"]);
+    let sub = sql(&w.s.data_dir, {
+        let id = id.clone();
+        move |c| {
+            c.query_row("SELECT uuid FROM billing_subscriptions WHERE org_id = ?1", [id], |r| r.get::<_, String>(0))
+                .unwrap()
+        }
+    })
+    .await;
+    w.alice.post_empty(&format!("/api/entitlement/subscriptions/{sub}/cancel")).await.expect(200);
+    let zero = w.alice.get(&upcoming).await.api7();
+    assert_eq!(zero["lines"], json!([]));
+    assert_eq!(zero["period_start"], Value::Null);
+}
