@@ -547,3 +547,97 @@ async fn applications_and_apis_written_through_the_api_reach_the_export() {
     let doc = parse(&w.alice.get(&path(&cp)).await, version(&w, &cp).await);
     assert_eq!(doc["services"], json!([]));
 }
+
+/// A self-signed P-256 certificate for `names`, valid for a year, and its key.
+fn cert_pair(names: &[&str]) -> (String, String) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let mut p = rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).expect("params");
+    p.not_before = rcgen::date_time_ymd(2025, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2099, 1, 1);
+    (p.self_signed(&key).expect("certificate").pem(), key.serialize_pem())
+}
+
+#[tokio::test]
+async fn consumers_and_certificates_written_through_the_api_reach_the_export_with_their_secrets() {
+    let w = world().await;
+    let cp = w.seed_control_plane(&w.org_a, "edge").await;
+    let consumer = w
+        .alice
+        .post(
+            &format!("/api/v1/controlplanes/{cp}/consumers"),
+            json!({"name": "partner_a", "description": "a partner", "credentials": {
+                "key-auth": {"key": "pa-key-0123456789"},
+                "jwt-auth": {"key": "pa-jwt", "secret": "pa-jwt-secret-0123456789", "algorithm": "HS256"}
+            }}),
+        )
+        .await
+        .api7();
+    // The API never shows the secrets; the export does.
+    assert_eq!(consumer["credentials"]["key-auth"]["key"], "");
+    let (server_pem, server_key) = cert_pair(&["api.example.com", "www.example.com"]);
+    let server = w
+        .alice
+        .post(
+            &format!("/api/v1/controlplanes/{cp}/certificates"),
+            json!({"certificate": server_pem, "private_key": server_key}),
+        )
+        .await
+        .api7();
+    let (client_pem, client_key) = cert_pair(&["client.internal"]);
+    let client = w
+        .alice
+        .post(
+            &format!("/api/v1/controlplanes/{cp}/certificates"),
+            json!({"certificate": client_pem, "private_key": client_key, "type": "client"}),
+        )
+        .await
+        .api7();
+    let (server_id, client_id) = (server["id"].as_str().expect("id"), client["id"].as_str().expect("id"));
+    let app = w
+        .alice
+        .post(
+            &format!("/api/v1/controlplanes/{cp}/apps"),
+            json!({
+                "name": "mtls", "hosts": ["api.example.com"], "path_prefix": "/",
+                "upstreams": [{"version": "default", "upstream": {
+                    "scheme": "https", "client_cert_id": client_id,
+                    "targets": [{"host": "backend.internal", "port": 443, "weight": 100}]
+                }}]
+            }),
+        )
+        .await
+        .api7();
+    let app_id = app["id"].as_str().expect("id");
+
+    let doc = parse(&w.carol.get(&path(&cp)).await, version(&w, &cp).await);
+    let c = find(&doc, "consumers", "username", "partner_a").expect("consumer");
+    assert_eq!(c["desc"], "a partner");
+    assert_eq!(c["plugins"]["key-auth"], json!({"key": "pa-key-0123456789"}));
+    assert_eq!(c["plugins"]["jwt-auth"]["key"], "pa-jwt");
+    assert_eq!(c["plugins"]["jwt-auth"]["secret"], "pa-jwt-secret-0123456789");
+    assert_eq!(c["plugins"]["jwt-auth"]["algorithm"], "HS256");
+
+    let s = find(&doc, "ssls", "id", server_id).expect("server ssl");
+    assert_eq!(s["type"], "server");
+    assert_eq!(s["cert"].as_str().map(str::trim), Some(server_pem.trim()));
+    assert_eq!(s["key"].as_str().map(str::trim), Some(server_key.trim()));
+    let mut snis: Vec<&str> = s["snis"].as_array().expect("snis").iter().filter_map(Value::as_str).collect();
+    snis.sort();
+    assert_eq!(snis, ["api.example.com", "www.example.com"]);
+    let k = find(&doc, "ssls", "id", client_id).expect("client ssl");
+    assert_eq!(k["type"], "client");
+    assert_eq!(k["key"].as_str().map(str::trim), Some(client_key.trim()));
+    let up = find(&doc, "upstreams", "id", app_id).expect("upstream");
+    assert_eq!(up["scheme"], "https");
+    assert_eq!(up["tls"], json!({"client_cert_id": client_id}));
+
+    // Deleting the consumer and the server certificate takes them out.
+    w.alice
+        .delete(&format!("/api/v1/controlplanes/{cp}/consumers/{}", consumer["id"].as_str().expect("id")))
+        .await
+        .api7();
+    w.alice.delete(&format!("/api/v1/controlplanes/{cp}/certificates/{server_id}")).await.api7();
+    let doc = parse(&w.alice.get(&path(&cp)).await, version(&w, &cp).await);
+    assert_eq!(doc["consumers"], json!([]));
+    assert!(find(&doc, "ssls", "id", server_id).is_none() && find(&doc, "ssls", "id", client_id).is_some());
+}
