@@ -46,4 +46,8 @@ export const ROUTES = [
   { path: "/plans", title: "Plans", area: "billing", scope: "admin", load: () => import("./pages/plans.js") },
   { path: "/payments", title: "Pending payments", area: "billing", scope: "admin", load: () => import("./pages/payments.js") },
   { path: "/schedules", title: "Schedules", area: "ops", scope: "user", load: () => import("./pages/schedules.js") },
+  { path: "/gateways", title: "Control planes", area: "gateways", perm: "gateway.controlplanes.read", load: () => import("./pages/gateways.js") },
+  { path: "/gateways/applications", title: "Applications", area: "gateways", perm: "gateway.applications.read", load: () => import("./pages/gateway-applications.js") },
+  { path: "/gateways/consumers", title: "Consumers", area: "gateways", perm: "gateway.consumers.read", load: () => import("./pages/gateway-consumers.js") },
+  { path: "/gateways/certificates", title: "Certificates", area: "gateways", perm: "gateway.certificates.read", load: () => import("./pages/gateway-certificates.js") },
 ];

@@ -36,6 +36,10 @@ PAGES = {
     "/billing": "Billing",
     "/plans": "Plans",
     "/payments": "Pending payments",
+    "/gateways": "Control planes",
+    "/gateways/applications": "Applications",
+    "/gateways/consumers": "Consumers",
+    "/gateways/certificates": "Certificates",
 }
 
 

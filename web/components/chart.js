@@ -93,3 +93,38 @@ export function UsageBar({ label, used, limit, limitLabel }) {
       <div class="usage-fill" style=${{ width: `${pct}%` }}></div></div>` : html`<div class="usage-track none"><div class="usage-fill"></div></div>`}
   </div>`;
 }
+
+const DAY = 86400000;
+const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Spans of time against today, one row each: `items` [{key, label, start,
+ * end (dates or ISO text), tone ("ok" | "warn" | "bad"), note}]. The bars
+ * share one axis from the earliest start to the latest end (today always in
+ * it); a line marks today. Each row says its dates in text too.
+ */
+export function Timeline({ label, items, now = Date.now() }) {
+  const spans = items.map((it) => ({ ...it, s: new Date(it.start).getTime(), e: new Date(it.end).getTime() }))
+    .filter((it) => Number.isFinite(it.s) && Number.isFinite(it.e));
+  if (!spans.length) return null;
+  const lo = Math.min(now, ...spans.map((it) => it.s));
+  const hi = Math.max(now + DAY, ...spans.map((it) => it.e));
+  const pad = (hi - lo) * 0.02;
+  const min = lo - pad;
+  const width = hi + pad - min;
+  const pct = (t) => `${((t - min) / width) * 100}%`;
+  return html`<figure class="timeline" aria-label=${label}>
+    <div class="timeline-axis" aria-hidden="true"><span>${isoDay(lo)}</span><span>${isoDay(hi)}</span></div>
+    <ul>
+      ${spans.map((it) => html`<li key=${it.key} class=${`timeline-row ${it.tone || "ok"}`}>
+        <span class="timeline-label">${it.label}</span>
+        <span class="timeline-track">
+          <span class="timeline-bar" style=${{ left: pct(it.s), width: `max(2px, ${((it.e - it.s) / width) * 100}%)` }}></span>
+          <span class="timeline-today" style=${{ left: pct(now) }}></span>
+        </span>
+        <span class="timeline-note">${isoDay(it.s)} – ${isoDay(it.e)}${it.note ? ` · ${it.note}` : ""}</span>
+      </li>`)}
+    </ul>
+    <figcaption>${label}. The line marks today, ${isoDay(now)}.</figcaption>
+  </figure>`;
+}

@@ -6,11 +6,12 @@ import { toast } from "./toast.js";
 
 let ids = 0;
 
-const emptyOf = (f) => (f.type === "checkbox" ? false : f.type === "choices" ? [] : f.type === "file" ? null : "");
+const emptyOf = (f) => (f.type === "checkbox" ? false : f.type === "heading" ? undefined : f.type === "choices" ? [] : f.type === "file" ? null : "");
 
 /**
  * The field a server message is about: messages start with the field's name
- * ("name must not be empty"), its label, or one of its `aliases`.
+ * ("name must not be empty"), its label, one of its `aliases`, or a path into
+ * one of them ("upstreams[0].scheme …").
  */
 export function fieldFor(message, fields) {
   const m = (message || "").toLowerCase();
@@ -19,7 +20,9 @@ export function fieldFor(message, fields) {
   for (const f of fields) {
     const words = [f.name, f.name.replace(/_/g, " "), (f.label || "").toLowerCase(), ...(f.aliases || [])];
     for (const w of words.filter(Boolean).map((x) => x.toLowerCase())) {
-      const hit = m.startsWith(`${w} `) || m.startsWith(`${w}:`) || m.includes(`'${w}'`) || m.includes(`\`${w}\``);
+      // A path into the field ("upstreams[0].scheme", "credentials.key-auth") names it too.
+      const hit = m.startsWith(`${w} `) || m.startsWith(`${w}:`) || m.startsWith(`${w}.`) || m.startsWith(`${w}[`)
+        || m.includes(`'${w}'`) || m.includes(`\`${w}\``);
       if (hit && w.length > bestLen) {
         best = f.name;
         bestLen = w.length;
@@ -73,7 +76,7 @@ function Input({ f, id, value, set, error, disabled }) {
 
 /**
  * A form of `fields` ({name, label, type, required, maxlength, options,
- * help, placeholder, aliases, render}). `onSubmit(values)` does the request
+ * help, placeholder, aliases, render}; type "heading" is a heading over the fields after it). `onSubmit(values)` does the request
  * and resolves to what was saved; `onSaved(saved, values)` follows it.
  * `validate(values)` may return {field: message} before anything is sent.
  * `clearOnSave` empties the form for the next entry.
@@ -133,6 +136,8 @@ export function Form({ fields, initial = {}, submitLabel = "Save", onSubmit, onS
 
   return html`<form ref=${formRef} class=${inline ? "form inline" : "form"} onSubmit=${submit} aria-busy=${busy ? "true" : "false"}>
     ${visible.map((f) => {
+      // A heading between groups of fields (a long settings form).
+      if (f.type === "heading") return html`<h3 class="form-heading" key=${f.name}>${f.label}</h3>`;
       const id = `${base.current}-${f.name}`;
       const error = errors[f.name];
       const input = html`<${Input} f=${f} id=${id} value=${values[f.name]} set=${set(f.name)} error=${error} disabled=${busy} />`;

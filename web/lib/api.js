@@ -20,9 +20,15 @@ function readable(status, text) {
   let code;
   try {
     const body = JSON.parse(text);
-    // meshcloud's own face: {error, message}; the Identity face: {error, error_description}.
-    message = body.message || body.error_description || body.error || "";
-    code = body.error;
+    if (body.status && typeof body.status === "object" && "code" in body.status) {
+      // The API7 face: {status: {code, message}, error}; `error` is the sentence.
+      message = body.error || body.status.message || "";
+      code = body.status.code;
+    } else {
+      // meshcloud's own face: {error, message}; the Identity face: {error, error_description}.
+      message = body.message || body.error_description || body.error || "";
+      code = body.error;
+    }
   } catch (_) { /* the Layer5 face answers plain text */ }
   for (const p of PREFIXES) if (message.startsWith(p)) message = message.slice(p.length);
   if (status === 404 && (!message || /^(Result not found|not found|the requested resource does not exist)$/i.test(message))) {
@@ -131,4 +137,74 @@ export function upload(path, form, onProgress) {
     };
     xhr.send(form);
   });
+}
+
+// ---- The API7 face (/api/v1/orgs…, /api/v1/controlplanes…, /api/v1/apps…) ----
+// Its answers are an envelope {status, error, payload}; its ids are decimal
+// strings; its organizations are known by their number, not the UUID the UI
+// keeps: GET /api/v1/user/me maps one to the other.
+
+/** `api` on the API7 face: resolves to the envelope's payload (undefined for none). */
+export async function api7(method, path, body, opts) {
+  const res = await api(method, path, body, opts);
+  return res ? res.payload : undefined;
+}
+
+// organization UUID → its API7 id, for the signed-in user.
+const api7Orgs = new Map();
+
+/** The API7 id of the selected organization. */
+export async function api7OrgId(signal) {
+  const uuid = session.orgId;
+  if (!api7Orgs.has(uuid)) {
+    const me = await api7("GET", "/api/v1/user/me", undefined, { signal });
+    for (const o of (me && me.organizations) || []) api7Orgs.set(o.uuid, String(o.id));
+  }
+  if (!api7Orgs.has(uuid)) throw new ApiError(404, "The gateways of this organization are for its members: you are not one.");
+  return api7Orgs.get(uuid);
+}
+
+/**
+ * The load function of a list page for an API7 list: 1-based `page`,
+ * `page_size`, `order_by`, `direction` (ASC|DESC), `search`, answered by
+ * `{list, count}`. `path` may be an async function (it may need the org id);
+ * `extra(filters)` adds the list's own parameters (`labels`).
+ */
+export function api7List(path, extra = () => ({})) {
+  return async ({ page, size, search, sort, dir, filters, signal }) => {
+    const base = typeof path === "function" ? await path(signal) : path;
+    const q = query({
+      page,
+      page_size: size,
+      search,
+      order_by: sort || undefined,
+      direction: sort ? (dir === "desc" ? "DESC" : "ASC") : undefined,
+      ...extra(filters || {}),
+    });
+    const res = await api7("GET", base.includes("?") && q ? `${base}&${q.slice(1)}` : `${base}${q}`, undefined, { signal });
+    return { rows: (res && res.list) || [], total: (res && res.count) || 0 };
+  };
+}
+
+/** Fetches `path` with the session and offers it as the file `filename`. */
+export async function download(path, filename) {
+  let res;
+  try {
+    res = await fetch(path, { credentials: "same-origin", headers: session.orgId ? { "layer5-current-orgid": session.orgId } : {} });
+  } catch (_) {
+    throw new ApiError(0, "Cannot reach the server: check the connection and try again.");
+  }
+  if (!res.ok) {
+    const err = readable(res.status, await res.text());
+    if (res.status === 401) document.dispatchEvent(new CustomEvent("meshcloud:unauthorized"));
+    throw err;
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }

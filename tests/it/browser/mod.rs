@@ -11,6 +11,7 @@ use crate::support::*;
 mod access;
 mod billing;
 mod content;
+mod gateway;
 mod infra;
 mod onboarding;
 mod ops;

@@ -7,6 +7,7 @@ mod applications;
 mod certificates;
 mod consumers;
 mod control_planes;
+mod export;
 mod members;
 mod openapi_import;
 mod orgs;

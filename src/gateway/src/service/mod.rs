@@ -7,6 +7,7 @@ pub mod certificates;
 pub mod consumers;
 pub mod control_plane_settings;
 pub mod control_planes;
+pub mod export;
 pub mod jwt;
 pub mod members;
 pub mod openapi_import;
@@ -87,3 +88,4 @@ impl Gateway {
         (self.inner.now)()
     }
 }
+

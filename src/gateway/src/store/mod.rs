@@ -5,4 +5,5 @@ pub mod applications;
 pub mod certificates;
 pub mod consumers;
 pub mod control_planes;
+pub mod export;
 pub mod labels;
