@@ -11,8 +11,8 @@ use meshcloud_billing::{Billing, BillingSettings};
 use meshcloud_content::Content;
 use meshcloud_content::service::url_import::UrlImport;
 use meshcloud_directory::Directory;
-use meshcloud_gateway::{Gateway, GatewaySettings};
 use meshcloud_directory::service::{DirectorySettings, SignupSettings};
+use meshcloud_gateway::{Gateway, GatewaySettings};
 use meshcloud_identity::service::bootstrap::Bootstrap;
 use meshcloud_identity::{Identity, IdentitySettings};
 use meshcloud_infra::Infra;
@@ -291,9 +291,8 @@ async fn start_jobs(
             Box::pin(async move {
                 let n = dir.advance_provisioning().await.map_err(|e| e.to_string())?;
                 let planes = gw.advance_control_planes().await.map_err(|e| e.to_string())?;
-                let message = format!(
-                    "{n} organizations and projects provisioned or deleted, {planes} control planes moved on"
-                );
+                let message =
+                    format!("{n} organizations and projects provisioned or deleted, {planes} control planes moved on");
                 Ok(Outcome::counted(n + planes, message))
             })
         }),

@@ -28,7 +28,11 @@ impl Resp {
         assert_eq!(v["status"]["code"], code, "code: {}", self.text);
         assert!(v["status"]["message"].as_str().is_some_and(|m| !m.is_empty()), "message: {}", self.text);
         assert!(v.get("payload").is_none(), "an error with a payload: {}", self.text);
-        v["error"].as_str().filter(|e| !e.is_empty()).unwrap_or_else(|| panic!("empty error: {}", self.text)).to_string()
+        v["error"]
+            .as_str()
+            .filter(|e| !e.is_empty())
+            .unwrap_or_else(|| panic!("empty error: {}", self.text))
+            .to_string()
     }
 }
 

@@ -1,14 +1,14 @@
 //! The gateway family's HTTP operations (the API7 Cloud face, and the
 //! APISIX export).
 
-pub mod orgs;
-pub mod members;
-pub mod control_planes;
-pub mod apps;
 pub mod apis;
-pub mod consumers;
+pub mod apps;
 pub mod certificates;
+pub mod consumers;
+pub mod control_planes;
 pub mod export;
+pub mod members;
+pub mod orgs;
 
 use poem_openapi::Tags;
 

@@ -88,4 +88,3 @@ impl Gateway {
         (self.inner.now)()
     }
 }
-

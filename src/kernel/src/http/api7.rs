@@ -253,8 +253,8 @@ pub fn list_query(p: &ListParams<'_>, orders: &[&str], default_order: &str) -> R
 
 /// One label: 1..32 characters of `[0-9a-zA-Z-_]`.
 pub fn check_label(field: &str, label: &str) -> Result<(), AppError> {
-    let ok = (1..=32).contains(&label.len())
-        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok =
+        (1..=32).contains(&label.len()) && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
