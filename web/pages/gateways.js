@@ -183,7 +183,7 @@ function ControlPlanePanel({ id, onChanged, onClose }) {
         <dt>Changed</dt><dd>${when(d.updated_at)}</dd>
       </dl>
       <div class="buttons">
-        <button type="button" class="secondary" onClick=${() => downloadConfig(d)}>Download APISIX config</button>
+        ${can("gateway.controlplanes.export") && html`<button type="button" class="secondary" onClick=${() => downloadConfig(d)}>Download APISIX config</button>`}
         ${["applications", "consumers", "certificates"].map((part) => html`<button type="button" class="secondary" key=${part}
           onClick=${() => navigate(`/gateways/${part}${query({ cp: d.id })}`)}>${part[0].toUpperCase()}${part.slice(1)}</button>`)}
       </div>
@@ -229,7 +229,7 @@ export default function ControlPlanesPage() {
       actions=${(c) => html`<${RowActions}>
         <button type="button" class="secondary small" onClick=${() => setPanel({ show: c.id })}>${manage ? "Settings" : "Details"}</button>
         <button type="button" class="secondary small" onClick=${() => navigate(`/gateways/applications${query({ cp: c.id })}`)}>Applications</button>
-        <button type="button" class="secondary small" onClick=${() => downloadConfig(c)}>APISIX config</button>
+        ${can("gateway.controlplanes.export") && html`<button type="button" class="secondary small" onClick=${() => downloadConfig(c)}>APISIX config</button>`}
       <//>`} />
     ${panel && panel.create && html`<${Panel} title="New control plane" onClose=${close}>
       <p class="muted">It starts pending and is ready (normal) within seconds.</p>

@@ -114,6 +114,7 @@ catalogue! {
     PlansManage = "billing.plans.manage", "Create and change plans and their features";
     ControlPlanesRead = "gateway.controlplanes.read", "View API gateway control planes, their settings and their gateway configuration";
     ControlPlanesManage = "gateway.controlplanes.manage", "Create control planes and change their settings and policies";
+    ConfigExport = "gateway.controlplanes.export", "Download a control plane's gateway (APISIX) configuration, consumers' secrets and private keys included";
     ApplicationsRead = "gateway.applications.read", "View applications and their APIs";
     ApplicationsManage = "gateway.applications.manage", "Create, change, publish, import and delete applications and their APIs";
     ConsumersRead = "gateway.consumers.read", "View consumers (never their credentials' secrets)";

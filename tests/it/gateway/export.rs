@@ -370,10 +370,20 @@ async fn who_may_read_the_export() {
     let cp = w.seed_control_plane(&w.org_a, "edge").await;
     seed(&w, &cp).await;
     let v = version(&w, &cp).await;
-    // Org A's admin and member, and the provider admin, read it.
-    for api in [&w.alice, &w.carol, &w.admin] {
+    // Org A's admin and the provider admin read it.
+    for api in [&w.alice, &w.admin] {
         parse(&api.get(&path(&cp)).await, v);
     }
+    // A member reads the control plane but not its secrets: the export has a
+    // key of its own (not even a 304 without it).
+    let org = w.org_num(&w.org_a).await;
+    w.carol.get(&format!("/api/v1/orgs/{org}/controlplanes/{cp}")).await.api7();
+    w.carol.get(&path(&cp)).await.api7_error(403, 7);
+    let tag = format!("\"{cp}-{v}\"");
+    w.carol.clone().header("If-None-Match", &tag).get(&path(&cp)).await.api7_error(403, 7);
+    // A role holding only that key is enough (a gateway's poller).
+    w.admin.give_role_with_keys(&w.org_a, "gateway poller", &["gateway.controlplanes.export"], &w.carol_id).await;
+    parse(&w.carol.get(&path(&cp)).await, v);
     // Another organization's member learns nothing; anonymous is refused.
     w.dave.get(&path(&cp)).await.api7_error(404, 4);
     w.s.anon().get(&path(&cp)).await.api7_error(401, 6);
@@ -435,7 +445,7 @@ async fn settings_and_policies_changed_through_the_api_reach_the_export() {
     assert!(after > before, "the change bumps config_version");
 
     // The old tag gets the new file, with a new tag.
-    let r = w.carol.clone().header("If-None-Match", &etag).get(&path(&cp)).await;
+    let r = w.alice.clone().header("If-None-Match", &etag).get(&path(&cp)).await;
     let doc = parse(&r, after);
     assert_eq!(r.header("etag"), Some(format!("\"{cp}-{after}\"")));
     assert_eq!(
@@ -609,7 +619,7 @@ async fn consumers_and_certificates_written_through_the_api_reach_the_export_wit
         .api7();
     let app_id = app["id"].as_str().expect("id");
 
-    let doc = parse(&w.carol.get(&path(&cp)).await, version(&w, &cp).await);
+    let doc = parse(&w.alice.get(&path(&cp)).await, version(&w, &cp).await);
     let c = find(&doc, "consumers", "username", "partner_a").expect("consumer");
     assert_eq!(c["desc"], "a partner");
     assert_eq!(c["plugins"]["key-auth"], json!({"key": "pa-key-0123456789"}));

@@ -36,7 +36,9 @@ impl ExportApi {
     /// the `#END` line APISIX waits for. `ETag` is
     /// `"<control_plane_id>-<config_version>"`; a poll sending it back in
     /// `If-None-Match` gets 304 until something under the control plane
-    /// changes. Errors are API7 envelopes.
+    /// changes. Errors are API7 envelopes. Needs
+    /// `gateway.controlplanes.export` (administrators; a gateway's poller
+    /// gets it through a role): reading a control plane is not enough.
     #[oai(path = "/api/v1/controlplanes/:control_plane_id/config/apisix.yaml", method = "get")]
     async fn apisix_yaml(
         &self,

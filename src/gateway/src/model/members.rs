@@ -64,7 +64,10 @@ impl Permissions {
                 ("member", member),
                 ("role", m(&[P::RolesRead], &[P::RolesManage])),
             ]),
-            control_plane: map(vec![("control_plane", m(&[P::ControlPlanesRead], &[P::ControlPlanesManage]))]),
+            control_plane: map(vec![
+                ("control_plane", m(&[P::ControlPlanesRead], &[P::ControlPlanesManage])),
+                ("config", Methods { get: held.has(P::ConfigExport), ..Methods::default() }),
+            ]),
             billing: map(vec![
                 ("subscription", m(&[P::BillingRead], &[P::BillingManage])),
                 ("invoice", Methods { get: held.has(P::BillingRead), ..Methods::default() }),

@@ -3,12 +3,11 @@
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::{Conn, cols};
 use meshcloud_kernel::http::api7::ListQuery;
-use meshcloud_kernel::page::like_pattern;
 use meshcloud_kernel::time::{self, Timestamp};
-use rusqlite::types::Value as Sql;
 use rusqlite::{OptionalExtension, Row};
 
 use super::labels::{self, Kind};
+use super::listing::{self, Listing};
 
 #[derive(Debug, Clone)]
 pub struct ApiRow {
@@ -107,36 +106,15 @@ pub fn delete_all(c: &Conn, app_id: i64) -> AppResult<usize> {
 
 /// One page of an application's APIs and the number matching.
 pub fn list(c: &Conn, app_id: i64, q: &ListQuery) -> AppResult<(Vec<ApiRow>, u64)> {
-    let mut clause = "p.app_id = ?".to_string();
-    let mut params: Vec<Sql> = vec![Sql::Integer(app_id)];
-    if let Some(s) = &q.request.search {
-        let pattern = like_pattern(&s.to_lowercase());
-        clause.push_str(" AND (lower(p.name) LIKE ? ESCAPE '\\' OR lower(p.description) LIKE ? ESCAPE '\\')");
-        params.push(Sql::Text(pattern.clone()));
-        params.push(Sql::Text(pattern));
-    }
-    if let Some((labels_clause, label_params)) = labels::has_all(Kind::Api, "p.id", &q.labels) {
-        clause.push_str(" AND ");
-        clause.push_str(&labels_clause);
-        params.extend(label_params);
-    }
-    let total: i64 = c
-        .prepare(&format!("SELECT count(*) FROM gateway_apis p WHERE {clause}"))?
-        .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
-    let order = q.request.order.as_ref().map_or("p.updated_at DESC, p.id DESC".to_string(), |o| {
-        o.sql(&[("created_at", "p.created_at"), ("updated_at", "p.updated_at")], "p.id")
-    });
-    let (limit, offset) = q.request.limit_offset();
-    params.push(Sql::Integer(limit));
-    params.push(Sql::Integer(offset));
-    let sql = format!("{SELECT} WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?");
-    let mut rows: Vec<ApiRow> =
-        c.prepare(&sql)?.query_map(rusqlite::params_from_iter(params.iter()), from_row)?.collect::<Result<_, _>>()?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    for (id, label) in labels::of_many(c, Kind::Api, &ids)? {
-        if let Some(r) = rows.iter_mut().find(|r| r.id == id) {
-            r.labels.push(label);
-        }
-    }
-    Ok((rows, u64::try_from(total).unwrap_or_default()))
+    let l = Listing {
+        select: SELECT,
+        from: "gateway_apis p",
+        alias: "p.",
+        parent: ("app_id", app_id),
+        kind: Kind::Api,
+        searchable: true,
+        orders: &[("created_at", "created_at"), ("updated_at", "updated_at")],
+    };
+    let page = listing::page(c, &l, q, from_row, |r| r.id)?;
+    Ok((page.items.into_iter().map(|(r, labels)| ApiRow { labels, ..r }).collect(), page.total))
 }

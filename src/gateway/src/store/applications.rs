@@ -4,12 +4,11 @@
 use meshcloud_kernel::AppResult;
 use meshcloud_kernel::db::{Conn, cols};
 use meshcloud_kernel::http::api7::ListQuery;
-use meshcloud_kernel::page::like_pattern;
 use meshcloud_kernel::time::{self, Timestamp};
-use rusqlite::types::Value as Sql;
 use rusqlite::{OptionalExtension, Row};
 
 use super::labels::{self, Kind};
+use super::listing::{self, Listing};
 
 #[derive(Debug, Clone)]
 pub struct AppRow {
@@ -92,38 +91,17 @@ pub fn delete(c: &Conn, id: i64) -> AppResult<()> {
 
 /// One page of a control plane's applications and the number matching.
 pub fn list(c: &Conn, cp_id: i64, q: &ListQuery) -> AppResult<(Vec<AppRow>, u64)> {
-    let mut clause = "a.control_plane_id = ?".to_string();
-    let mut params: Vec<Sql> = vec![Sql::Integer(cp_id)];
-    if let Some(s) = &q.request.search {
-        let pattern = like_pattern(&s.to_lowercase());
-        clause.push_str(" AND (lower(a.name) LIKE ? ESCAPE '\\' OR lower(a.description) LIKE ? ESCAPE '\\')");
-        params.push(Sql::Text(pattern.clone()));
-        params.push(Sql::Text(pattern));
-    }
-    if let Some((labels_clause, label_params)) = labels::has_all(Kind::Application, "a.id", &q.labels) {
-        clause.push_str(" AND ");
-        clause.push_str(&labels_clause);
-        params.extend(label_params);
-    }
-    let total: i64 = c
-        .prepare(&format!("SELECT count(*) FROM gateway_applications a WHERE {clause}"))?
-        .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
-    let order = q.request.order.as_ref().map_or("a.updated_at DESC, a.id DESC".to_string(), |o| {
-        o.sql(&[("created_at", "a.created_at"), ("updated_at", "a.updated_at")], "a.id")
-    });
-    let (limit, offset) = q.request.limit_offset();
-    params.push(Sql::Integer(limit));
-    params.push(Sql::Integer(offset));
-    let sql = format!("{SELECT} WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?");
-    let mut rows: Vec<AppRow> =
-        c.prepare(&sql)?.query_map(rusqlite::params_from_iter(params.iter()), from_row)?.collect::<Result<_, _>>()?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    for (id, label) in labels::of_many(c, Kind::Application, &ids)? {
-        if let Some(r) = rows.iter_mut().find(|r| r.id == id) {
-            r.labels.push(label);
-        }
-    }
-    Ok((rows, u64::try_from(total).unwrap_or_default()))
+    let l = Listing {
+        select: SELECT,
+        from: "gateway_applications a",
+        alias: "a.",
+        parent: ("control_plane_id", cp_id),
+        kind: Kind::Application,
+        searchable: true,
+        orders: &[("created_at", "created_at"), ("updated_at", "updated_at")],
+    };
+    let page = listing::page(c, &l, q, from_row, |r| r.id)?;
+    Ok((page.items.into_iter().map(|(r, labels)| AppRow { labels, ..r }).collect(), page.total))
 }
 
 /// Another application of the control plane already claiming one of

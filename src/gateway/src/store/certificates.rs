@@ -6,10 +6,10 @@ use meshcloud_kernel::http::api7::ListQuery;
 use meshcloud_kernel::ids::OrgId;
 use meshcloud_kernel::page::Page;
 use meshcloud_kernel::time::{self, Timestamp};
-use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row};
 
-use super::labels::{self, Kind};
+use super::labels::Kind;
+use super::listing::{self, Listing};
 
 #[derive(Debug, Clone)]
 pub struct CertificateRow {
@@ -155,33 +155,16 @@ pub fn delete(c: &Conn, id: i64) -> AppResult<()> {
 
 /// A page of a control plane's certificates with their labels, and the count.
 pub fn list(c: &Conn, cp_id: i64, q: &ListQuery) -> AppResult<Page<(CertificateRow, Vec<String>)>> {
-    let mut clause = String::from("control_plane_id = ?");
-    let mut params: Vec<Value> = vec![Value::Integer(cp_id)];
-    if let Some((sql, p)) = labels::has_all(Kind::Certificate, "id", &q.labels) {
-        clause.push_str(" AND ");
-        clause.push_str(&sql);
-        params.extend(p);
-    }
-    let total: i64 = c
-        .prepare(&format!("SELECT count(*) FROM gateway_certificates WHERE {clause}"))?
-        .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
-    let order = q.request.order.as_ref().map_or_else(|| "updated_at DESC, id DESC".into(), |o| o.sql(&ORDERS, "id"));
-    let (limit, offset) = q.request.limit_offset();
-    params.push(Value::Integer(limit));
-    params.push(Value::Integer(offset));
-    let sql = format!("{SELECT} WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?");
-    let rows: Vec<CertificateRow> =
-        c.prepare(&sql)?.query_map(rusqlite::params_from_iter(params.iter()), from_row)?.collect::<Result<_, _>>()?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let all = labels::of_many(c, Kind::Certificate, &ids)?;
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let mine = all.iter().filter(|(id, _)| *id == r.id).map(|(_, l)| l.clone()).collect();
-            (r, mine)
-        })
-        .collect();
-    Ok(Page { items, total: u64::try_from(total).unwrap_or(0) })
+    let l = Listing {
+        select: SELECT,
+        from: "gateway_certificates",
+        alias: "",
+        parent: ("control_plane_id", cp_id),
+        kind: Kind::Certificate,
+        searchable: false,
+        orders: &ORDERS,
+    };
+    listing::page(c, &l, q, from_row, |r| r.id)
 }
 
 /// A certificate to warn about: expiring by `before`, not yet warned, in a

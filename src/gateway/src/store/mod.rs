@@ -7,3 +7,4 @@ pub mod consumers;
 pub mod control_planes;
 pub mod export;
 pub mod labels;
+pub mod listing;

@@ -51,7 +51,7 @@ impl Gateway {
         let sealer = self.sealer().clone();
         self.db()
             .read(move |c| {
-                let cp = scope::control_plane(c, &p, cp_id, Perm::ControlPlanesRead)?;
+                let cp = scope::control_plane(c, &p, cp_id, Perm::ConfigExport)?;
                 let etag = etag(cp.id, cp.config_version);
                 if if_none_match.as_deref().is_some_and(|h| none_match(h, &etag)) {
                     return Ok(ApisixConfig::NotModified { etag });
